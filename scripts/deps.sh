@@ -1,0 +1,31 @@
+#!/bin/sh
+# Installs the Debian packages gazette needs to build, run and test, and only
+# those that are missing, so `make run` and CI can call it every time.
+#   scripts/deps.sh          build + run packages
+#   scripts/deps.sh test     also what the test suite drives (browser, parsers)
+set -eu
+
+pkgs="build-essential pkgconf libmicrohttpd-dev libsqlite3-dev libmd4c-dev
+libsodium-dev zlib1g-dev libjansson-dev libxml2-dev libpq-dev"
+if [ "${1:-}" = test ] || [ "${1:-}" = bench ]; then
+	pkgs="$pkgs python3 python3-feedparser postgresql clang curl"
+fi
+if [ "${1:-}" = bench ]; then
+	pkgs="$pkgs wrk nginx-light hugo"
+fi
+
+missing=""
+for p in $pkgs; do
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+		missing="$missing $p"
+	fi
+done
+[ -z "$missing" ] && exit 0
+
+echo "gazette: installing Debian packages:$missing" >&2
+SUDO=""
+[ "$(id -u)" -ne 0 ] && SUDO="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq >/dev/null 2>&1 || $SUDO apt-get update
+# shellcheck disable=SC2086
+$SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null

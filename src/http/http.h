@@ -1,0 +1,184 @@
+/* http.h: gazette's HTTP interface: requests, responses, routes, server.
+ *
+ * Handlers see only this header; libmicrohttpd stays inside src/http/.
+ * A request and everything hanging off it (params, decoded forms, the
+ * response's headers) live in the request's arena and die when the response
+ * has been sent. A handler fills in a struct http_resp and returns; it never
+ * writes to the socket. */
+#ifndef GAZETTE_HTTP_H
+#define GAZETTE_HTTP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util/arena.h"
+#include "util/buf.h"
+#include "util/str.h"
+
+enum http_method {
+	HTTP_GET = 0,
+	HTTP_HEAD,
+	HTTP_POST,
+	HTTP_PUT,
+	HTTP_PATCH,
+	HTTP_DELETE,
+	HTTP_OPTIONS,
+	HTTP_METHOD__MAX
+};
+
+#define HTTP_M(m)	(1u << (m))
+
+struct http_req {
+	enum http_method method;
+	const char	*path;		/* as sent, not percent-decoded */
+	const char	*query;		/* after '?', "" when none */
+	const char	*body;		/* NUL-terminated, may hold NULs */
+	size_t		 body_len;
+	char		 client[64];	/* peer address, text */
+	int64_t		 start_us;	/* monotonic, at arrival */
+	struct arena	*arena;
+	struct sv	 params[4];	/* route parameters, in pattern order */
+	size_t		 nparams;
+	void		*impl;		/* the server's own (headers) */
+};
+
+/* A header of the request (case-insensitive name), or NULL. */
+const char	*http_req_header(const struct http_req *, const char *name);
+/* The value of cookie name from the Cookie header(s), or NULL. */
+const char	*http_req_cookie(const struct http_req *, const char *name);
+
+struct http_header {
+	const char	*name;
+	const char	*value;
+};
+
+/* Immutable response bytes shared between the page cache and responses in
+ * flight: the last http_shared_unref() frees them. */
+struct http_shared;
+struct http_shared *http_shared_new(const char *data, size_t len);	/* copies */
+struct http_shared *http_shared_adopt(char *data, size_t len);	/* takes */
+void		 http_shared_ref(struct http_shared *);
+void		 http_shared_unref(struct http_shared *);
+const char	*http_shared_data(const struct http_shared *, size_t *len);
+
+struct http_resp {
+	int			 status;	/* default 200 */
+	const char		*content_type;	/* default text/html; charset=utf-8 */
+	struct buf		 body;		/* used unless shared is set */
+	struct http_shared	*shared;	/* referenced; unref'd after send */
+	struct http_header	 headers[24];
+	size_t			 nheaders;
+};
+
+/* Adds a response header; the strings must outlive the request (literals or
+ * the request arena). Over the fixed count it is dropped and logged. */
+void	http_resp_header(struct http_resp *, const char *name,
+	    const char *value);
+/* Sets a plain-text error body and status; for 4xx/5xx without a page. */
+void	http_resp_text(struct http_resp *, int status, const char *msg);
+/* 303 (or status) to location. */
+void	http_resp_redirect(struct http_resp *, int status,
+	    const char *location);
+const char *http_status_text(int status);
+
+/* Decoded application/x-www-form-urlencoded data or query string. */
+struct form_field {
+	const char	*name;	/* NUL-terminated, may hold NULs: see len */
+	size_t		 name_len;
+	const char	*value;
+	size_t		 value_len;
+};
+
+struct form {
+	struct form_field	*fields;
+	size_t			 n;
+};
+
+enum form_err {
+	FORM_OK = 0,
+	FORM_TOO_MANY,		/* more than max_fields pairs */
+	FORM_BAD_ESCAPE,	/* '%' not followed by two hex digits */
+	FORM__MAX
+};
+
+/* Decodes s[0..n) ('+' is space, %XX bytes) into arena memory. Empty pairs
+ * ("a&&b") are skipped; a name without '=' has an empty value. */
+enum form_err	form_parse(struct arena *, const char *s, size_t n,
+		    size_t max_fields, struct form *out);
+/* First value of name, or NULL; *len gets its length when len is non-NULL. */
+const char	*form_get(const struct form *, const char *name, size_t *len);
+/* Percent-decodes one path segment into the arena ('+' stays '+').
+ * NULL if an escape is malformed. */
+char		*url_decode_segment(struct arena *, const char *s, size_t n,
+		    size_t *outlen);
+
+typedef void (*http_handler)(struct http_req *, struct http_resp *,
+    void *ctx);
+
+/* A route: methods is a mask of HTTP_M(); a HEAD request is routed to the
+ * GET route. Pattern segments are literals, ":name" (one non-empty
+ * segment, captured into params), or a trailing "*" (the rest, captured).
+ * "/" matches only the root. A trailing slash in the request path is not
+ * ignored: "/2022/" and "/2022" are different paths. */
+struct route {
+	unsigned	 methods;
+	const char	*pattern;
+	http_handler	 fn;
+};
+
+enum route_result {
+	ROUTE_FOUND = 0,
+	ROUTE_NOT_FOUND,
+	ROUTE_BAD_METHOD,	/* path matched, method did not; see allow */
+	ROUTE__MAX
+};
+
+/* Finds the first route matching method and path (path without query).
+ * On ROUTE_FOUND fills req->params. On ROUTE_BAD_METHOD *allow gets the
+ * mask of methods that would match. */
+enum route_result route_match(const struct route *routes, size_t n,
+		    enum http_method, const char *path, struct http_req *req,
+		    const struct route **found, unsigned *allow);
+
+struct http_limits {
+	size_t		max_url;	/* bytes of request target → 414 */
+	size_t		max_body;	/* → 413 */
+	size_t		header_mem;	/* per connection, headers+line → 431 */
+	unsigned	header_timeout;	/* s to send the headers */
+	unsigned	idle_timeout;	/* s of keep-alive idleness */
+	unsigned	max_conns;
+	unsigned	max_conns_per_ip;
+};
+
+struct http_server_opts {
+	const char		*addr;		/* "127.0.0.1" */
+	unsigned		 port;		/* 0: pick a free one */
+	unsigned		 threads;
+	struct http_limits	 limits;
+	bool			 access_log;	/* one line per request, stderr */
+	const struct route	*routes;
+	size_t			 nroutes;
+	/* Answers unknown paths (themed 404) and 405s; may be NULL. */
+	void			(*not_found)(struct http_req *,
+				    struct http_resp *, void *);
+	/* Sets headers every response carries (security headers). */
+	void			(*decorate)(struct http_req *,
+				    struct http_resp *, void *);
+	void			*ctx;
+};
+
+struct http_server;
+
+/* Starts listening; on failure NULL and a message in err. */
+struct http_server *http_server_start(const struct http_server_opts *,
+		    char *err, size_t errlen);
+/* The port actually bound (when opts.port was 0). */
+unsigned	 http_server_port(const struct http_server *);
+/* Stops accepting, lets requests in flight finish, frees the server. */
+void		 http_server_stop(struct http_server *);
+
+/* Requests currently being handled (for /metrics and tests). */
+unsigned	 http_server_active(const struct http_server *);
+
+#endif

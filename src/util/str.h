@@ -1,0 +1,62 @@
+/* str.h: string views, UTF-8 checks, slugs and times.
+ *
+ * Parsers work on (pointer, length) views and never assume a terminating
+ * NUL. Nothing here allocates except where a struct buf or arena is passed. */
+#ifndef GAZETTE_STR_H
+#define GAZETTE_STR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+struct buf;
+
+struct sv {
+	const char	*p;
+	size_t		 n;
+};
+
+#define SV(lit)	((struct sv){ (lit), sizeof(lit) - 1 })
+
+struct sv	sv_cstr(const char *);
+bool		sv_eq(struct sv, const char *);
+bool		sv_starts(struct sv, const char *);
+struct sv	sv_trim(struct sv);
+
+/* true if s[0..n) is well-formed UTF-8 (no overlongs, no surrogates, no
+ * code points past U+10FFFF). */
+bool	utf8_valid(const char *s, size_t n);
+/* Number of code points in valid UTF-8 (limits count characters). */
+size_t	utf8_len(const char *s, size_t n);
+/* Why text is unfit to store, or NULL: invalid UTF-8, NUL bytes, control
+ * characters other than tab, newline and carriage return (when multiline),
+ * or other than none (single line). */
+const char *text_check(const char *s, size_t n, bool multiline);
+
+/* Appends a URL slug for title: lowercase ASCII letters and digits, runs of
+ * anything else folded to one '-', common Latin accents transliterated
+ * (é → e, ß → ss, ø → o), no leading or trailing '-', at most 80 bytes.
+ * Appends nothing when no letter or digit survives. */
+void	slugify(struct buf *, const char *s, size_t n);
+/* true if s is a slug as slugify() makes them (also accepts what an editor
+ * typed: [a-z0-9-], 1..80, not starting or ending with '-'). */
+bool	slug_valid(const char *s, size_t n);
+
+/* Parses RFC 3339 ("2022-01-10T09:30:00Z", "…+02:00", fractional seconds
+ * allowed) or a bare date "2022-01-10" (midnight UTC) into Unix seconds.
+ * Returns false on anything else, including out-of-range fields. */
+bool	time_parse_rfc3339(const char *s, size_t n, int64_t *out);
+/* Appends t as "YYYY-MM-DDTHH:MM:SSZ". */
+void	time_format_rfc3339(struct buf *, int64_t t);
+/* Appends t as an RFC 1123 HTTP date / RFC 822 date ("Mon, 10 Jan 2022 …"). */
+void	time_format_http(struct buf *, int64_t t);
+/* Human date for pages: "10 January 2022". */
+void	time_format_human(struct buf *, int64_t t);
+/* Broken-down UTC time without touching the process time zone. */
+void	time_utc(int64_t t, struct tm *);
+
+/* Decimal parse of s[0..n) into [min, max]; false on any other byte. */
+bool	parse_int(const char *s, size_t n, int64_t min, int64_t max, int64_t *out);
+
+#endif
