@@ -14,7 +14,8 @@ BIN	?= gazette
 PREFIX	?= /usr/local
 
 SRCS	:= $(shell find src -name '*.c' | sort)
-OBJS	:= $(SRCS:%.c=$(BUILD)/%.o)
+GENSRCS	:= $(BUILD)/gen/schema-sqlite.c $(BUILD)/gen/demo-article.c
+OBJS	:= $(SRCS:%.c=$(BUILD)/%.o) $(GENSRCS:%.c=%.o)
 LIBOBJS	:= $(filter-out $(BUILD)/src/main.o,$(OBJS))
 TESTSRC	:= $(sort $(wildcard tests/unit/test-*.c))
 TESTS	:= $(TESTSRC:tests/unit/%.c=$(BUILD)/tests/%)
@@ -33,6 +34,17 @@ $(BUILD)/%.o: %.c
 $(BUILD)/tests/%: tests/unit/%.c $(LIBOBJS)
 	@mkdir -p $(@D)
 	$(CC) $(XCFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(LIBOBJS) $(XLDLIBS)
+
+$(BUILD)/gen/schema-sqlite.c: scripts/embed-sql.sh $(wildcard src/store/schema/sqlite/*.sql)
+	@mkdir -p $(@D)
+	sh scripts/embed-sql.sh migrations_sqlite src/store/schema/sqlite > $@
+
+$(BUILD)/gen/demo-article.c: scripts/embed-file.sh content/demo/kazakhstan.md
+	@mkdir -p $(@D)
+	sh scripts/embed-file.sh demo_article content/demo/kazakhstan.md > $@
+
+$(BUILD)/gen/%.o: $(BUILD)/gen/%.c
+	$(CC) $(XCFLAGS) -c -o $@ $<
 
 unit: $(TESTS)
 

@@ -1,0 +1,522 @@
+/* page-reader.c: the pages readers see: front page, articles, listings. */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "render/esc.h"
+#include "render/page.h"
+#include "util/str.h"
+
+#define PER_PAGE	20
+#define MAX_PAGE	100000
+
+static struct tval *
+root_new(struct http_req *req, const struct site *s, const char *path)
+{
+	struct arena *a = req->arena;
+	struct tval *root = tv_map(a), *site = tv_map(a), *page = tv_map(a);
+
+	tv_set(a, root, "site", site);
+	tv_set_str(a, site, "title", s->title);
+	tv_set_str(a, site, "description", s->description);
+	tv_set_str(a, site, "base_url", s->base_url);
+	tv_set_str(a, site, "language", s->language);
+	tv_set(a, root, "page", page);
+	tv_set_str(a, page, "path", path);
+	tv_set_str(a, page, "canonical", arena_printf(a, "%s%s", s->base_url,
+	    path));
+	tv_set_str(a, page, "description", s->description);
+	tv_set_str(a, page, "og_type", "website");
+	return root;
+}
+
+static void
+page_meta(struct http_req *req, struct tval *root, const char *title,
+    const char *description)
+{
+	struct tval *page = tv_get(root, "page");
+
+	tv_set_str(req->arena, page, "title", title);
+	if (description && *description)
+		tv_set_str(req->arena, page, "description", description);
+}
+
+static void
+render(struct http_resp *resp, const struct site *s, const char *name,
+    const struct tval *root)
+{
+	if (!tmpl_render(s->tmpl, name, root, &resp->body) ||
+	    buf_err(&resp->body)) {
+		buf_free(&resp->body);
+		http_resp_text(resp, 500, "the page could not be rendered");
+		fprintf(stderr, "gazette: serve: template '%s' failed\n", name);
+	}
+}
+
+static void
+store_failed(struct http_resp *resp, struct store *st)
+{
+	fprintf(stderr, "gazette: serve: database: %s\n",
+	    st ? store_errmsg(st) : "cannot open");
+	http_resp_text(resp, 503, "the database is not available; "
+	    "try again shortly");
+	http_resp_header(resp, "Retry-After", "5");
+}
+
+static const char *
+date_iso(struct arena *a, int64_t t)
+{
+	struct buf b = BUF_INIT;
+	const char *s;
+
+	time_format_rfc3339(&b, t);
+	s = arena_strndup(a, buf_str(&b), b.len);
+	buf_free(&b);
+	return s;
+}
+
+static const char *
+date_human(const struct site *s, struct arena *a, int64_t t)
+{
+	static const char *const months[] = { "January", "February", "March",
+	    "April", "May", "June", "July", "August", "September", "October",
+	    "November", "December" };
+	struct tm tm;
+
+	site_time(s, t, &tm);
+	return arena_printf(a, "%d %s %04d", tm.tm_mday, months[tm.tm_mon],
+	    tm.tm_year + 1900);
+}
+
+static const char *
+seg(struct arena *a, const char *prefix, const char *s)
+{
+	struct buf b = BUF_INIT;
+	const char *out;
+
+	buf_puts(&b, prefix);
+	esc_url_arg(&b, s, strlen(s));
+	out = arena_strndup(a, buf_str(&b), b.len);
+	buf_free(&b);
+	return out;
+}
+
+static struct tval *
+article_tval(struct http_req *req, const struct site *s,
+    const struct article *art, bool body)
+{
+	struct arena *a = req->arena;
+	struct tval *m = tv_map(a), *tags = tv_list(a), *t;
+	const char *path = article_path(s, a, art);
+	size_t i;
+
+	tv_set_int(a, m, "id", art->id);
+	tv_set_str(a, m, "title", art->title);
+	tv_set_str(a, m, "slug", art->slug);
+	tv_set_str(a, m, "url", path);
+	tv_set_str(a, m, "abs_url", arena_printf(a, "%s%s", s->base_url,
+	    path));
+	tv_set_str(a, m, "summary", art->summary);
+	if (art->author && *art->author) {
+		tv_set_str(a, m, "author", art->author);
+		tv_set_str(a, m, "author_url", seg(a, "/authors/",
+		    art->author));
+	}
+	tv_set_str(a, m, "date_iso", date_iso(a, art->published_at));
+	tv_set_str(a, m, "date_human", date_human(s, a, art->published_at));
+	tv_set_str(a, m, "updated_iso", date_iso(a, art->updated_at));
+	tv_set_int(a, m, "comment_count", art->comment_count);
+	for (i = 0; i < art->ntags; i++) {
+		t = tv_map(a);
+		tv_set_str(a, t, "name", art->tags[i].name);
+		tv_set_str(a, t, "url", seg(a, "/tags/", art->tags[i].slug));
+		tv_push(a, tags, t);
+	}
+	tv_set(a, m, "tags", tags);
+	if (body)
+		tv_set(a, m, "body", tv_raw(a, art->body_html,
+		    strlen(art->body_html)));
+	return m;
+}
+
+/* "N" of a /page/N route parameter; 0 when it is not a page number. */
+static int64_t
+page_param(const struct http_req *req, size_t i)
+{
+	int64_t n;
+
+	if (i >= req->nparams || req->params[i].n > 6 ||
+	    !parse_int(req->params[i].p, req->params[i].n, 1, MAX_PAGE, &n))
+		return 0;
+	return n;
+}
+
+/* Renders one page of a listing. base is the listing's first page
+ * ("/", "/tags/china", "/2022/"); later pages are base + "page/N". */
+static void
+listing(struct http_req *req, struct http_resp *resp, const struct site *s,
+    struct article_filter *f, int64_t pageno, const char *base,
+    const char *heading, const char *title, const char *description)
+{
+	struct arena *a = req->arena;
+	struct store *st = site_store(s);
+	struct article_list l;
+	struct tval *root, *items;
+	const char *sep, *path;
+	enum store_err e;
+	size_t i;
+
+	if (st == NULL) {
+		store_failed(resp, st);
+		return;
+	}
+	sep = base[strlen(base) - 1] == '/' ? "" : "/";
+	if (pageno == 1 && req->nparams > 0 &&
+	    strstr(req->path, "/page/") != NULL) {
+		http_resp_redirect(resp, 301, base);
+		return;
+	}
+	f->public = true;
+	f->now = (int64_t)time(NULL);
+	f->limit = PER_PAGE;
+	f->offset = (size_t)(pageno - 1) * PER_PAGE;
+	if ((e = store_article_list(st, a, f, &l)) != STORE_OK) {
+		store_failed(resp, st);
+		return;
+	}
+	if (l.n == 0 && pageno > 1) {
+		page_not_found(req, resp, (void *)s);
+		return;
+	}
+	path = pageno == 1 ? base :
+	    arena_printf(a, "%s%spage/%lld", base, sep, (long long)pageno);
+	root = root_new(req, s, path);
+	if (pageno > 1)
+		title = arena_printf(a, "%s (page %lld)", title,
+		    (long long)pageno);
+	page_meta(req, root, title, description);
+	tv_set_str(a, root, "heading", heading);
+	items = tv_list(a);
+	for (i = 0; i < l.n; i++)
+		tv_push(a, items, article_tval(req, s, &l.items[i], false));
+	tv_set(a, root, "articles", items);
+	if (pageno == 2)
+		tv_set_str(a, root, "newer_url", base);
+	else if (pageno > 2)
+		tv_set_str(a, root, "newer_url", arena_printf(a,
+		    "%s%spage/%lld", base, sep, (long long)pageno - 1));
+	if (l.more)
+		tv_set_str(a, root, "older_url", arena_printf(a,
+		    "%s%spage/%lld", base, sep, (long long)pageno + 1));
+	render(resp, s, "list.html", root);
+}
+
+void
+page_home(struct http_req *req, struct http_resp *resp, void *ctx)
+{
+	const struct site *s = ctx;
+	struct article_filter f = { 0 };
+	int64_t n = req->nparams ? page_param(req, 0) : 1;
+
+	if (n == 0) {
+		page_not_found(req, resp, ctx);
+		return;
+	}
+	listing(req, resp, s, &f, n, "/", "Latest news", n == 1 ? s->title :
+	    arena_printf(req->arena, "%s", s->title), s->description);
+}
+
+void
+page_tag(struct http_req *req, struct http_resp *resp, void *ctx)
+{
+	const struct site *s = ctx;
+	struct article_filter f = { 0 };
+	struct store *st = site_store(s);
+	struct tag t;
+	const char *slug;
+	int64_t n = req->nparams > 1 ? page_param(req, 1) : 1;
+	enum store_err e;
+
+	if (st == NULL) {
+		store_failed(resp, st);
+		return;
+	}
+	slug = arena_strndup(req->arena, req->params[0].p, req->params[0].n);
+	if (n == 0 || !slug_valid(slug, strlen(slug)) ||
+	    (e = store_tag_by_slug(st, req->arena, slug, &t)) == STORE_NOTFOUND) {
+		page_not_found(req, resp, ctx);
+		return;
+	}
+	if (e != STORE_OK) {
+		store_failed(resp, st);
+		return;
+	}
+	f.tag_slug = slug;
+	listing(req, resp, s, &f, n, arena_printf(req->arena, "/tags/%s",
+	    slug), t.name, arena_printf(req->arena, "%s — %s", t.name,
+	    s->title), arena_printf(req->arena, "Articles tagged %s.",
+	    t.name));
+}
+
+void
+page_tags(struct http_req *req, struct http_resp *resp, void *ctx)
+{
+	const struct site *s = ctx;
+	struct store *st = site_store(s);
+	struct arena *a = req->arena;
+	struct tval *root, *list, *m;
+	struct tag *tags;
+	size_t n, i;
+
+	if (st == NULL || store_tag_list(st, a, (int64_t)time(NULL), &tags,
+	    &n) != STORE_OK) {
+		store_failed(resp, st);
+		return;
+	}
+	root = root_new(req, s, "/tags");
+	page_meta(req, root, arena_printf(a, "Tags — %s", s->title),
+	    "Every tag on the site, with its number of articles.");
+	list = tv_list(a);
+	for (i = 0; i < n; i++) {
+		m = tv_map(a);
+		tv_set_str(a, m, "name", tags[i].name);
+		tv_set_str(a, m, "url", seg(a, "/tags/", tags[i].slug));
+		tv_set_int(a, m, "count", tags[i].count);
+		tv_push(a, list, m);
+	}
+	tv_set(a, root, "tags", list);
+	render(resp, s, "tags.html", root);
+}
+
+void
+page_author(struct http_req *req, struct http_resp *resp, void *ctx)
+{
+	const struct site *s = ctx;
+	struct article_filter f = { 0 };
+	size_t len;
+	char *name;
+	int64_t n = req->nparams > 1 ? page_param(req, 1) : 1;
+
+	name = url_decode_segment(req->arena, req->params[0].p,
+	    req->params[0].n, &len);
+	if (n == 0 || name == NULL || len == 0 || len > 200 ||
+	    text_check(name, len, false) != NULL) {
+		page_not_found(req, resp, ctx);
+		return;
+	}
+	f.author = name;
+	listing(req, resp, s, &f, n, seg(req->arena, "/authors/", name), name,
+	    arena_printf(req->arena, "%s — %s", name, s->title),
+	    arena_printf(req->arena, "Articles by %s.", name));
+}
+
+static const char *const month_names[] = { "January", "February", "March",
+    "April", "May", "June", "July", "August", "September", "October",
+    "November", "December" };
+
+/* Unix time of the first second of year/month (month 0: the year) in the
+ * site's zone. */
+static int64_t
+zone_start(const struct site *s, int year, int month)
+{
+	struct tm tm = { 0 };
+	char buf[32];
+	int64_t t;
+
+	if (s->tz_utc) {
+		snprintf(buf, sizeof(buf), "%04d-%02d-01", year,
+		    month ? month : 1);
+		return time_parse_rfc3339(buf, strlen(buf), &t) ? t : 0;
+	}
+	tm.tm_year = year - 1900;
+	tm.tm_mon = month ? month - 1 : 0;
+	tm.tm_mday = 1;
+	tm.tm_isdst = -1;
+	return (int64_t)mktime(&tm);
+}
+
+void
+page_archive(struct http_req *req, struct http_resp *resp, void *ctx)
+{
+	const struct site *s = ctx;
+	struct article_filter f = { 0 };
+	struct arena *a = req->arena;
+	int64_t year, month = 0, n = 1;
+	const char *base, *heading;
+
+	if (req->params[0].n != 4 ||
+	    !parse_int(req->params[0].p, 4, 1970, 9999, &year)) {
+		page_not_found(req, resp, ctx);
+		return;
+	}
+	if (req->nparams > 1 && strncmp(req->params[1].p, "page", 4) != 0 &&
+	    !(req->params[1].n == 2 &&
+	    parse_int(req->params[1].p, 2, 1, 12, &month))) {
+		page_not_found(req, resp, ctx);
+		return;
+	}
+	if (req->nparams > 1 && (month ? req->nparams > 2 : true)) {
+		n = page_param(req, req->nparams - 1);
+		if (n == 0) {
+			page_not_found(req, resp, ctx);
+			return;
+		}
+	}
+	f.from = zone_start(s, (int)year, (int)month);
+	f.to = month == 0 ? zone_start(s, (int)year + 1, 0) :
+	    month == 12 ? zone_start(s, (int)year + 1, 1) :
+	    zone_start(s, (int)year, (int)month + 1);
+	if (month) {
+		base = arena_printf(a, "/%04d/%02d/", (int)year, (int)month);
+		heading = arena_printf(a, "%s %04d", month_names[month - 1],
+		    (int)year);
+	} else {
+		base = arena_printf(a, "/%04d/", (int)year);
+		heading = arena_printf(a, "%04d", (int)year);
+	}
+	listing(req, resp, s, &f, n, base, heading,
+	    arena_printf(a, "%s — %s", heading, s->title),
+	    arena_printf(a, "Articles from %s.", heading));
+}
+
+void
+page_article(struct http_req *req, struct http_resp *resp, void *ctx)
+{
+	const struct site *s = ctx;
+	struct store *st = site_store(s);
+	struct arena *a = req->arena;
+	struct article art;
+	struct tval *root, *m;
+	const char *slug, *path;
+	int64_t now = (int64_t)time(NULL), y, mo;
+	enum store_err e;
+
+	if (st == NULL) {
+		store_failed(resp, st);
+		return;
+	}
+	slug = arena_strndup(a, req->params[2].p, req->params[2].n);
+	if (req->params[0].n != 4 || req->params[1].n != 2 ||
+	    !parse_int(req->params[0].p, 4, 1970, 9999, &y) ||
+	    !parse_int(req->params[1].p, 2, 1, 12, &mo) ||
+	    !slug_valid(slug, strlen(slug))) {
+		page_not_found(req, resp, ctx);
+		return;
+	}
+	e = store_article_by_slug(st, a, slug, &art);
+	if (e == STORE_NOTFOUND || (e == STORE_OK &&
+	    !article_is_public(&art, now))) {
+		page_not_found(req, resp, ctx);
+		return;
+	}
+	if (e != STORE_OK) {
+		store_failed(resp, st);
+		return;
+	}
+	path = article_path(s, a, &art);
+	if (strncmp(req->path, path, 8) != 0) {
+		/* The date in the URL is not the article's (its publish
+		 * time was changed): send readers to where it lives now. */
+		http_resp_redirect(resp, 301, path);
+		return;
+	}
+	root = root_new(req, s, path);
+	m = article_tval(req, s, &art, true);
+	tv_set(a, root, "article", m);
+	page_meta(req, root, arena_printf(a, "%s — %s", art.title, s->title),
+	    art.summary);
+	tv_set_str(a, tv_get(root, "page"), "og_type", "article");
+	render(resp, s, "article.html", root);
+}
+
+void
+page_not_found(struct http_req *req, struct http_resp *resp, void *ctx)
+{
+	const struct site *s = ctx;
+	struct tval *root = root_new(req, s, "/404");
+
+	page_meta(req, root, arena_printf(req->arena, "Page not found — %s",
+	    s->title), "There is no page at this address.");
+	buf_reset(&resp->body);
+	render(resp, s, "404.html", root);
+	if (resp->status == 200)
+		resp->status = 404;
+}
+
+void
+page_static(struct http_req *req, struct http_resp *resp, void *ctx)
+{
+	const struct site *s = ctx;
+	size_t i;
+
+	for (i = 0; i < s->nstatics; i++)
+		if (strcmp(s->statics[i].path, req->path) == 0) {
+			resp->content_type = s->statics[i].type;
+			resp->shared = s->statics[i].body;
+			http_shared_ref(resp->shared);
+			http_resp_header(resp, "Cache-Control",
+			    "public, max-age=3600");
+			return;
+		}
+	page_not_found(req, resp, ctx);
+}
+
+void
+page_healthz(struct http_req *req, struct http_resp *resp, void *ctx)
+{
+	(void)req;
+	(void)ctx;
+	resp->content_type = "text/plain; charset=utf-8";
+	http_resp_header(resp, "Cache-Control", "no-store");
+	buf_puts(&resp->body, "ok\n");
+}
+
+void
+page_robots(struct http_req *req, struct http_resp *resp, void *ctx)
+{
+	const struct site *s = ctx;
+
+	(void)req;
+	resp->content_type = "text/plain; charset=utf-8";
+	buf_printf(&resp->body, "User-agent: *\nDisallow: /admin/\n"
+	    "Disallow: /search\n");
+	(void)s;
+}
+
+void
+page_decorate(struct http_req *req, struct http_resp *resp, void *ctx)
+{
+	(void)req;
+	(void)ctx;
+	http_resp_header(resp, "X-Content-Type-Options", "nosniff");
+	http_resp_header(resp, "Referrer-Policy",
+	    "strict-origin-when-cross-origin");
+	if (resp->content_type == NULL ||
+	    strncmp(resp->content_type, "text/html", 9) == 0) {
+		http_resp_header(resp, "Content-Security-Policy",
+		    "default-src 'self'; script-src 'self'; "
+		    "style-src 'self'; img-src 'self' https: data:; "
+		    "object-src 'none'; base-uri 'self'; "
+		    "form-action 'self'; frame-ancestors 'none'");
+		http_resp_header(resp, "X-Frame-Options", "DENY");
+	}
+}
+
+const struct route site_routes[] = {
+	{ HTTP_M(HTTP_GET), "/", page_home },
+	{ HTTP_M(HTTP_GET), "/page/:n", page_home },
+	{ HTTP_M(HTTP_GET), "/healthz", page_healthz },
+	{ HTTP_M(HTTP_GET), "/robots.txt", page_robots },
+	{ HTTP_M(HTTP_GET), "/static/:file", page_static },
+	{ HTTP_M(HTTP_GET), "/tags", page_tags },
+	{ HTTP_M(HTTP_GET), "/tags/:tag", page_tag },
+	{ HTTP_M(HTTP_GET), "/tags/:tag/page/:n", page_tag },
+	{ HTTP_M(HTTP_GET), "/authors/:name", page_author },
+	{ HTTP_M(HTTP_GET), "/authors/:name/page/:n", page_author },
+	{ HTTP_M(HTTP_GET), "/:year/", page_archive },
+	{ HTTP_M(HTTP_GET), "/:year/page/:n", page_archive },
+	{ HTTP_M(HTTP_GET), "/:year/:month/", page_archive },
+	{ HTTP_M(HTTP_GET), "/:year/:month/page/:n", page_archive },
+	{ HTTP_M(HTTP_GET), "/:year/:month/:slug", page_article },
+};
+const size_t site_routes_n = sizeof(site_routes) / sizeof(site_routes[0]);

@@ -1,0 +1,95 @@
+/* store-int.h: what the storage drivers implement; private to src/store/.
+ *
+ * Domain code in store.c speaks only in numbered statements (enum stmt) with
+ * typed parameters and reads rows through a callback. Each driver keeps its
+ * own SQL text for every statement in a table indexed by enum stmt, and a
+ * static assert in each driver proves its table is full, so adding a
+ * statement without writing it for every backend does not compile. */
+#ifndef GAZETTE_STORE_INT_H
+#define GAZETTE_STORE_INT_H
+
+#include "store/store.h"
+
+enum stmt {
+	ST_MIGRATION_VERSION = 0,
+	ST_MIGRATION_RECORD,
+	ST_SETTING_GET,
+	ST_SETTING_SET,
+	ST_ARTICLE_INSERT,
+	ST_ARTICLE_BY_SLUG,
+	ST_ARTICLE_LIST,
+	ST_ARTICLE_LIST_TAG,
+	ST_ARTICLE_COUNT_PUBLIC,
+	ST_ARTICLE_COUNT_ALL,
+	ST_ARTICLE_TAGS,
+	ST_TAG_UPSERT,
+	ST_ARTICLE_TAG_ADD,
+	ST_TAG_LIST,
+	ST_TAG_BY_SLUG,
+	ST__MAX
+};
+
+enum sval_type {
+	SV_NULL = 0,
+	SV_INT,
+	SV_TEXT,
+	SV_REAL,
+	SV_TYPE__MAX
+};
+
+/* A parameter or a column. Text is (pointer, length); a column's text is
+ * valid only inside the row callback. */
+struct sval {
+	enum sval_type	 t;
+	int64_t		 i;
+	double		 d;
+	const char	*s;
+	size_t		 n;
+};
+
+#define P_NULL		((struct sval){ .t = SV_NULL })
+#define P_INT(v)	((struct sval){ .t = SV_INT, .i = (v) })
+#define P_TEXT(v)	((struct sval){ .t = SV_TEXT, .s = (v), .n = strlen(v) })
+#define P_TEXTN(v, len)	((struct sval){ .t = SV_TEXT, .s = (v), .n = (len) })
+
+/* Called once per result row; returning non-zero stops the statement
+ * (the driver then returns STORE_OK). */
+typedef int (*store_row_fn)(void *ctx, const struct sval *cols, size_t ncols);
+
+struct store_driver {
+	const char	*name;
+	void		*(*open)(const char *url, char *err, size_t errlen);
+	void		 (*close)(void *conn);
+	const char	*(*errmsg)(void *conn);
+	/* Runs statement st with params; row may be NULL. */
+	enum store_err	 (*exec)(void *conn, enum stmt st,
+			    const struct sval *params, size_t nparams,
+			    store_row_fn row, void *ctx);
+	/* Runs a whole SQL script (migrations), no parameters. */
+	enum store_err	 (*script)(void *conn, const char *sql);
+	enum store_err	 (*begin)(void *conn);
+	enum store_err	 (*commit)(void *conn);
+	enum store_err	 (*rollback)(void *conn);
+	/* The schema migrations of this backend, oldest first. */
+	const struct migration	*migrations;
+	const size_t		*nmigrations;
+};
+
+struct migration {
+	int		 version;
+	const char	*name;
+	const char	*sql;
+};
+
+extern const struct store_driver store_driver_sqlite;
+extern const struct migration migrations_sqlite[];
+extern const size_t migrations_sqlite_n;
+
+struct store {
+	const struct store_driver	*drv;
+	void				*conn;
+	int				 txdepth;
+	bool				 txfailed;
+};
+
+#endif

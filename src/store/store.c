@@ -1,0 +1,493 @@
+/* store.c: storage domain functions, written once over the driver vtable. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "store/store-int.h"
+#include "util/arena.h"
+#include "util/buf.h"
+#include "util/str.h"
+#include "util/xalloc.h"
+
+static const char *const status_names[ARTICLE_STATUS__MAX] = {
+	[ARTICLE_DRAFT] = "draft",
+	[ARTICLE_PUBLISHED] = "published",
+	[ARTICLE_SCHEDULED] = "scheduled",
+};
+
+const char *
+article_status_name(enum article_status s)
+{
+	return s < ARTICLE_STATUS__MAX ? status_names[s] : "draft";
+}
+
+bool
+article_status_parse(const char *s, enum article_status *out)
+{
+	int i;
+
+	for (i = 0; i < ARTICLE_STATUS__MAX; i++)
+		if (strcmp(s, status_names[i]) == 0) {
+			*out = (enum article_status)i;
+			return true;
+		}
+	return false;
+}
+
+bool
+article_is_public(const struct article *a, int64_t now)
+{
+	return (a->status == ARTICLE_PUBLISHED ||
+	    a->status == ARTICLE_SCHEDULED) && a->published_at <= now;
+}
+
+static const struct store_driver *
+driver_for(const char *url)
+{
+	if (strncmp(url, "postgresql://", 13) == 0 ||
+	    strncmp(url, "postgres://", 11) == 0)
+		return NULL;	/* the PostgreSQL driver is not built yet */
+	return &store_driver_sqlite;
+}
+
+struct store *
+store_open(const char *url, char *err, size_t errlen)
+{
+	const struct store_driver *drv = driver_for(url);
+	struct store *s;
+	void *conn;
+
+	if (drv == NULL) {
+		snprintf(err, errlen, "'%s': no driver for this database URL",
+		    url);
+		return NULL;
+	}
+	if ((conn = drv->open(url, err, errlen)) == NULL)
+		return NULL;
+	s = xcalloc(1, sizeof(*s));
+	s->drv = drv;
+	s->conn = conn;
+	return s;
+}
+
+void
+store_close(struct store *s)
+{
+	if (s == NULL)
+		return;
+	if (s->txdepth > 0)
+		s->drv->rollback(s->conn);
+	s->drv->close(s->conn);
+	free(s);
+}
+
+const char *
+store_errmsg(const struct store *s)
+{
+	return s->drv->errmsg(s->conn);
+}
+
+const char *
+store_driver_name(const struct store *s)
+{
+	return s->drv->name;
+}
+
+enum store_err
+store_begin(struct store *s)
+{
+	enum store_err e;
+
+	if (s->txdepth++ > 0)
+		return s->txfailed ? STORE_ERROR : STORE_OK;
+	s->txfailed = false;
+	if ((e = s->drv->begin(s->conn)) != STORE_OK)
+		s->txdepth = 0;
+	return e;
+}
+
+enum store_err
+store_commit(struct store *s)
+{
+	enum store_err e;
+
+	if (s->txdepth == 0)
+		return STORE_ERROR;
+	if (--s->txdepth > 0)
+		return s->txfailed ? STORE_ERROR : STORE_OK;
+	if (s->txfailed) {
+		s->drv->rollback(s->conn);
+		return STORE_ERROR;
+	}
+	if ((e = s->drv->commit(s->conn)) != STORE_OK)
+		s->drv->rollback(s->conn);
+	return e;
+}
+
+void
+store_rollback(struct store *s)
+{
+	if (s->txdepth == 0)
+		return;
+	if (--s->txdepth > 0) {
+		s->txfailed = true;
+		return;
+	}
+	s->drv->rollback(s->conn);
+	s->txfailed = false;
+}
+
+static enum store_err
+exec(struct store *s, enum stmt st, const struct sval *p, size_t n,
+    store_row_fn fn, void *ctx)
+{
+	return s->drv->exec(s->conn, st, p, n, fn, ctx);
+}
+
+#define NPARAMS(a)	(sizeof(a) / sizeof((a)[0]))
+
+static int
+row_int(void *ctx, const struct sval *c, size_t n)
+{
+	if (n > 0)
+		*(int64_t *)ctx = c[0].i;
+	return 1;
+}
+
+int
+store_schema_latest(void)
+{
+	return (int)migrations_sqlite[migrations_sqlite_n - 1].version;
+}
+
+enum store_err
+store_schema_version(struct store *s, int *version)
+{
+	int64_t v = 0;
+	enum store_err e;
+
+	e = s->drv->script(s->conn,
+	    "CREATE TABLE IF NOT EXISTS schema_migrations ("
+	    " version INTEGER PRIMARY KEY,"
+	    " name TEXT NOT NULL,"
+	    " applied_at BIGINT NOT NULL)");
+	if (e == STORE_OK)
+		e = exec(s, ST_MIGRATION_VERSION, NULL, 0, row_int, &v);
+	*version = (int)v;
+	return e;
+}
+
+enum store_err
+store_migrate(struct store *s, int *version)
+{
+	const struct migration *m = s->drv->migrations;
+	size_t i, n = *s->drv->nmigrations;
+	enum store_err e;
+	int cur = 0;
+
+	/* The version is read inside the write transaction so two processes
+	 * starting at once cannot both apply the same migration. */
+	if ((e = store_begin(s)) != STORE_OK)
+		return e;
+	if ((e = store_schema_version(s, &cur)) != STORE_OK)
+		goto out;
+	for (i = 0; i < n; i++) {
+		if (m[i].version <= cur)
+			continue;
+		if ((e = s->drv->script(s->conn, m[i].sql)) != STORE_OK)
+			goto out;
+		struct sval p[] = { P_INT(m[i].version), P_TEXT(m[i].name),
+		    P_INT((int64_t)time(NULL)) };
+		if ((e = exec(s, ST_MIGRATION_RECORD, p, NPARAMS(p), NULL,
+		    NULL)) != STORE_OK)
+			goto out;
+		cur = m[i].version;
+	}
+out:
+	if (e != STORE_OK) {
+		store_rollback(s);
+		return e;
+	}
+	if ((e = store_commit(s)) == STORE_OK && version)
+		*version = cur;
+	return e;
+}
+
+/* Settings */
+
+struct str_out {
+	struct arena	*arena;
+	const char	*s;
+	bool		 found;
+};
+
+static int
+row_str(void *ctx, const struct sval *c, size_t n)
+{
+	struct str_out *o = ctx;
+
+	if (n > 0) {
+		o->s = arena_strndup(o->arena, c[0].s ? c[0].s : "", c[0].n);
+		o->found = true;
+	}
+	return 1;
+}
+
+enum store_err
+store_setting_get(struct store *s, struct arena *a, const char *key,
+    const char **value)
+{
+	struct str_out o = { a, NULL, false };
+	struct sval p[] = { P_TEXT(key) };
+	enum store_err e;
+
+	if ((e = exec(s, ST_SETTING_GET, p, 1, row_str, &o)) != STORE_OK)
+		return e;
+	if (!o.found)
+		return STORE_NOTFOUND;
+	*value = o.s;
+	return STORE_OK;
+}
+
+enum store_err
+store_setting_set(struct store *s, const char *key, const char *value)
+{
+	struct sval p[] = { P_TEXT(key), P_TEXT(value) };
+
+	return exec(s, ST_SETTING_SET, p, NPARAMS(p), NULL, NULL);
+}
+
+/* Articles */
+
+enum store_err
+store_article_insert(struct store *s, struct article *a)
+{
+	enum store_err e;
+	struct buf slug = BUF_INIT;
+	int64_t tag_id;
+	size_t i;
+
+	if ((e = store_begin(s)) != STORE_OK)
+		return e;
+	{
+		struct sval p[] = {
+			P_TEXT(a->slug), P_TEXT(a->title),
+			P_TEXT(a->summary ? a->summary : ""),
+			P_TEXT(a->body_md ? a->body_md : ""),
+			P_TEXT(a->body_html ? a->body_html : ""),
+			P_TEXT(a->author ? a->author : ""),
+			P_TEXT(article_status_name(a->status)),
+			P_INT(a->published_at), P_INT(a->created_at),
+			P_INT(a->updated_at), P_INT(a->comments_closed),
+		};
+		a->id = 0;
+		e = exec(s, ST_ARTICLE_INSERT, p, NPARAMS(p), row_int, &a->id);
+		if (e != STORE_OK)
+			goto out;
+	}
+	for (i = 0; i < a->ntags; i++) {
+		buf_reset(&slug);
+		slugify(&slug, a->tags[i].name, strlen(a->tags[i].name));
+		if (slug.len == 0)
+			continue;
+		struct sval tp[] = { P_TEXT(a->tags[i].name),
+		    P_TEXTN(slug.p, slug.len) };
+		tag_id = 0;
+		if ((e = exec(s, ST_TAG_UPSERT, tp, 2, row_int, &tag_id)) !=
+		    STORE_OK)
+			goto out;
+		struct sval ap[] = { P_INT(a->id), P_INT(tag_id) };
+		if ((e = exec(s, ST_ARTICLE_TAG_ADD, ap, 2, NULL, NULL)) !=
+		    STORE_OK)
+			goto out;
+	}
+out:
+	buf_free(&slug);
+	if (e != STORE_OK) {
+		store_rollback(s);
+		return e;
+	}
+	return store_commit(s);
+}
+
+struct article_rows {
+	struct arena	*arena;
+	struct article	*items;
+	size_t		 n, cap;
+};
+
+static const char *
+col_str(struct arena *a, const struct sval *c)
+{
+	return arena_strndup(a, c->s ? c->s : "", c->t == SV_TEXT ? c->n : 0);
+}
+
+static int
+row_article(void *ctx, const struct sval *c, size_t n)
+{
+	struct article_rows *r = ctx;
+	struct article *a, *grown;
+
+	if (n < 13)
+		return 1;
+	if (r->n == r->cap) {
+		r->cap = r->cap ? r->cap * 2 : 8;
+		grown = arena_alloc(r->arena, r->cap * sizeof(*grown));
+		if (r->n)
+			memcpy(grown, r->items, r->n * sizeof(*grown));
+		r->items = grown;
+	}
+	a = &r->items[r->n++];
+	memset(a, 0, sizeof(*a));
+	a->id = c[0].i;
+	a->slug = col_str(r->arena, &c[1]);
+	a->title = col_str(r->arena, &c[2]);
+	a->summary = col_str(r->arena, &c[3]);
+	a->author = col_str(r->arena, &c[4]);
+	if (!article_status_parse(col_str(r->arena, &c[5]), &a->status))
+		a->status = ARTICLE_DRAFT;
+	a->published_at = c[6].i;
+	a->created_at = c[7].i;
+	a->updated_at = c[8].i;
+	a->comment_count = c[9].i;
+	a->comments_closed = c[10].i != 0;
+	a->body_md = col_str(r->arena, &c[11]);
+	a->body_html = col_str(r->arena, &c[12]);
+	return 0;
+}
+
+struct tag_rows {
+	struct arena	*arena;
+	struct tag	*items;
+	size_t		 n, cap;
+};
+
+static int
+row_tag(void *ctx, const struct sval *c, size_t n)
+{
+	struct tag_rows *r = ctx;
+	struct tag *grown;
+
+	if (n < 2)
+		return 1;
+	if (r->n == r->cap) {
+		r->cap = r->cap ? r->cap * 2 : 4;
+		grown = arena_alloc(r->arena, r->cap * sizeof(*grown));
+		if (r->n)
+			memcpy(grown, r->items, r->n * sizeof(*grown));
+		r->items = grown;
+	}
+	r->items[r->n].name = col_str(r->arena, &c[0]);
+	r->items[r->n].slug = col_str(r->arena, &c[1]);
+	r->items[r->n].count = n > 2 ? c[2].i : 0;
+	r->n++;
+	return 0;
+}
+
+static enum store_err
+load_tags(struct store *s, struct arena *arena, struct article *a)
+{
+	struct tag_rows r = { arena, NULL, 0, 0 };
+	struct sval p[] = { P_INT(a->id) };
+	enum store_err e;
+
+	e = exec(s, ST_ARTICLE_TAGS, p, 1, row_tag, &r);
+	a->tags = r.items;
+	a->ntags = r.n;
+	return e;
+}
+
+enum store_err
+store_article_by_slug(struct store *s, struct arena *arena, const char *slug,
+    struct article *out)
+{
+	struct article_rows r = { arena, NULL, 0, 0 };
+	/* Parameters 2..9 are unused by this statement but keep ?10 (with
+	 * body) at the same place as in the listings. */
+	struct sval p[] = { P_TEXT(slug), P_NULL, P_NULL, P_NULL, P_NULL,
+	    P_NULL, P_NULL, P_NULL, P_NULL, P_INT(1) };
+	enum store_err e;
+
+	if ((e = exec(s, ST_ARTICLE_BY_SLUG, p, NPARAMS(p), row_article, &r))
+	    != STORE_OK)
+		return e;
+	if (r.n == 0)
+		return STORE_NOTFOUND;
+	*out = r.items[0];
+	return load_tags(s, arena, out);
+}
+
+enum store_err
+store_article_list(struct store *s, struct arena *arena,
+    const struct article_filter *f, struct article_list *out)
+{
+	struct article_rows r = { arena, NULL, 0, 0 };
+	size_t limit = f->limit ? f->limit : 20, i;
+	enum store_err e;
+
+	if (limit > 1000)
+		limit = 1000;
+	struct sval p[] = {
+		P_INT(f->public), P_INT(f->now),
+		f->author ? P_TEXT(f->author) : P_NULL,
+		P_INT(f->from), P_INT(f->to),
+		P_INT(f->before_time), P_INT(f->before_id),
+		P_INT((int64_t)limit + 1), P_INT((int64_t)f->offset),
+		P_INT(f->with_body),
+		f->tag_slug ? P_TEXT(f->tag_slug) : P_NULL,
+	};
+	e = exec(s, f->tag_slug ? ST_ARTICLE_LIST_TAG : ST_ARTICLE_LIST, p,
+	    f->tag_slug ? 11 : 10, row_article, &r);
+	if (e != STORE_OK)
+		return e;
+	out->more = r.n > limit;
+	out->n = r.n > limit ? limit : r.n;
+	out->items = r.items;
+	for (i = 0; i < out->n; i++)
+		if ((e = load_tags(s, arena, &out->items[i])) != STORE_OK)
+			return e;
+	return STORE_OK;
+}
+
+enum store_err
+store_article_count(struct store *s, bool public, int64_t now,
+    int64_t *count)
+{
+	struct sval p[] = { P_INT(now) };
+
+	*count = 0;
+	if (public)
+		return exec(s, ST_ARTICLE_COUNT_PUBLIC, p, 1, row_int, count);
+	return exec(s, ST_ARTICLE_COUNT_ALL, NULL, 0, row_int, count);
+}
+
+enum store_err
+store_tag_list(struct store *s, struct arena *arena, int64_t now,
+    struct tag **out, size_t *n)
+{
+	struct tag_rows r = { arena, NULL, 0, 0 };
+	struct sval p[] = { P_INT(now) };
+	enum store_err e;
+
+	e = exec(s, ST_TAG_LIST, p, 1, row_tag, &r);
+	*out = r.items;
+	*n = r.n;
+	return e;
+}
+
+enum store_err
+store_tag_by_slug(struct store *s, struct arena *arena, const char *slug,
+    struct tag *out)
+{
+	struct tag_rows r = { arena, NULL, 0, 0 };
+	struct sval p[] = { P_TEXT(slug) };
+	enum store_err e;
+
+	if ((e = exec(s, ST_TAG_BY_SLUG, p, 1, row_tag, &r)) != STORE_OK)
+		return e;
+	if (r.n == 0)
+		return STORE_NOTFOUND;
+	*out = r.items[0];
+	return STORE_OK;
+}
