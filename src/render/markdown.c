@@ -29,9 +29,9 @@ static const unsigned md_flags[MD_POLICY__MAX] = {
 	    MD_FLAG_NOHTML,
 };
 
-/* Links cannot nest in CommonMark, but autolinks inside link text and
- * images inside links still push spans; deeper than this, links are
- * rendered as their text only. */
+/* Links cannot nest in CommonMark, but md4c still reports a permissive
+ * autolink inside link text; such an inner link renders as text (nested
+ * <a> is invalid HTML), and so does any link deeper than this. */
 #define LINK_DEPTH	64
 
 struct md_id {
@@ -58,6 +58,7 @@ struct md_ctx {
 	unsigned	 img;	/* image nesting: inside, only alt text is output */
 	unsigned char	 links[LINK_DEPTH];	/* did this <a> get emitted? */
 	size_t		 nlinks;
+	unsigned	 ina;	/* emitted <a> now open */
 	struct md_ids	 ids;
 	struct buf	 tmp;	/* decoded attributes */
 	/* md_plain only */
@@ -554,6 +555,14 @@ leave_block(MD_BLOCKTYPE type, void *detail, void *arg)
 static bool
 comment_href_ok(const char *s, size_t n)
 {
+	size_t i;
+
+	/* "mailto:javascript:…" or "http://x/?javascript:…" does no harm
+	 * in href, but no script scheme name appears in a comment's tags at
+	 * all, so a filter downstream never has to think about it. */
+	for (i = 0; i + 7 <= n; i++)
+		if (strncasecmp(s + i, "script:", 7) == 0)
+			return false;
 	if (url_is_http(s, n))
 		return true;
 	return n > 7 && strncasecmp(s, "mailto:", 7) == 0 &&
@@ -567,7 +576,7 @@ link_enter(struct md_ctx *c, const MD_SPAN_A_DETAIL *a)
 	int emit;
 
 	attr_decode(&c->tmp, &a->href);
-	emit = c->img == 0 && c->nlinks < LINK_DEPTH;
+	emit = c->img == 0 && c->ina == 0 && c->nlinks < LINK_DEPTH;
 	if (emit && c->pol == MD_COMMENT)
 		emit = comment_href_ok(c->tmp.p, c->tmp.len);
 	if (c->nlinks < LINK_DEPTH)
@@ -575,6 +584,7 @@ link_enter(struct md_ctx *c, const MD_SPAN_A_DETAIL *a)
 	c->nlinks++;
 	if (!emit)
 		return;
+	c->ina++;
 	buf_puts(o, "<a href=\"");
 	esc_url(o, c->tmp.p, c->tmp.len);
 	buf_putc(o, '"');
@@ -596,8 +606,10 @@ link_leave(struct md_ctx *c)
 	if (c->nlinks == 0)
 		return;
 	c->nlinks--;
-	if (c->nlinks < LINK_DEPTH && c->links[c->nlinks])
+	if (c->nlinks < LINK_DEPTH && c->links[c->nlinks]) {
+		c->ina--;
 		buf_puts(c->o, "</a>");
+	}
 }
 
 static int
