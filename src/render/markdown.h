@@ -22,12 +22,35 @@ enum md_policy {
 };
 
 /* Appends the HTML for s[0..n) to out. Returns false only if md4c itself
- * failed (out may then hold a partial rendering and must be discarded);
- * hostile input is rendered, never refused. */
+ * failed or n is past what md4c can address (UINT_MAX); out may then hold a
+ * partial rendering and must be discarded. Hostile input is rendered, never
+ * refused. Callers check buf_err(out) for the buffer's cap as usual.
+ *
+ * MD_ARTICLE: <h1>..<h6> carry id="slug" (slugify() of the heading's plain
+ * text, "section" when nothing survives, "-2", "-3" … appended to repeats
+ * within the document); code blocks get class="language-X" from the first
+ * word of the info string; tables align with style="text-align:…"; links
+ * and image sources go through esc_url (refused schemes become "#").
+ *
+ * MD_COMMENT: the output holds only the elements p br em strong del code pre
+ * blockquote ul ol li a, and no attribute but href and rel on <a>:
+ *  - a link whose URL is not absolute http:// or https:// with a host, or
+ *    mailto:, renders as its text alone (relative and protocol-relative
+ *    URLs included); the others get rel="nofollow ugc noopener" and no
+ *    title;
+ *  - headings render as <p> with the heading's text (the '#' marks are
+ *    not restored); images as their alt text; hr as nothing; ordered
+ *    lists without a start attribute; code blocks without a class;
+ *  - tables are not parsed: their source stays text. */
 bool	md_render(struct buf *out, const char *s, size_t n, enum md_policy);
-/* Appends the plain text of s (no markup), collapsing whitespace, cut at
- * max bytes on a UTF-8 boundary with "…" when cut: for summaries and
- * meta descriptions. */
+/* Appends the plain text of s (no markup: link text, image alt text and
+ * code included), whitespace collapsed to single spaces and trimmed,
+ * invalid UTF-8 replaced by U+FFFD: for summaries and meta descriptions.
+ * The result is NOT escaped; it is text for the template engine to escape
+ * where it lands. When the text is longer than max bytes it is cut so that
+ * text plus "…" fit in max (at a code point boundary, at a space when
+ * one lies in the second half); max 0 means no limit, max < 3 yields ""
+ * for text that does not fit. Parsing stops early once the cut is known. */
 void	md_plain(struct buf *out, const char *s, size_t n, size_t max);
 
 #endif
