@@ -125,10 +125,10 @@ progress(size_t done, size_t total)
 		fputc('\n', stderr);
 }
 
-/* Reads, checks and renders one file into a (arena memory); the error
- * is "FILE:LINE: problem" or "FILE: problem". */
+/* Checks and renders one file's text into art (arena memory); the error
+ * is "NAME:LINE: problem" or "NAME: problem". */
 static bool
-load_one(struct arena *a, const char *path, struct buf *text,
+load_text(struct arena *a, const char *path, const struct buf *text,
     const struct import_opts *o, struct article *art, struct buf *err)
 {
 	struct fm_doc d;
@@ -137,8 +137,6 @@ load_one(struct arena *a, const char *path, struct buf *text,
 	size_t line;
 	bool ok = false;
 
-	if (!read_file(path, text, err))
-		return false;
 	if ((why = text_check(text->p, text->len, true)) != NULL) {
 		/* Name the line of the first bad byte: that is what an
 		 * author can go and fix. No UTF-8 sequence spans a newline,
@@ -242,7 +240,8 @@ import_files(struct store *s, char *const *paths, size_t npaths,
 	}
 	step = files.n / 100 ? files.n / 100 : 1;
 	for (i = 0; i < files.n; i++) {
-		if (!load_one(&a, files.v[i], &text, o, &art, err))
+		if (!read_file(files.v[i], &text, err) ||
+		    !load_text(&a, files.v[i], &text, o, &art, err))
 			goto out;
 		if (!o->dry_run &&
 		    (e = store_article_insert(s, &art)) != STORE_OK) {
@@ -280,5 +279,32 @@ out:
 	arena_free(&a);
 	buf_free(&text);
 	pl_free(&files);
+	return ok;
+}
+
+bool
+import_memory(struct store *s, const char *name, const char *text,
+    size_t len, const struct import_opts *o, struct buf *err)
+{
+	struct buf t = BUF_INIT;
+	struct arena a;
+	struct article art;
+	enum store_err e;
+	bool ok = false;
+
+	arena_init(&a);
+	buf_put(&t, text, len);
+	if (!load_text(&a, name, &t, o, &art, err))
+		goto out;
+	if ((e = store_article_insert(s, &art)) != STORE_OK) {
+		buf_printf(err, "%s: cannot store: %s", name,
+		    e == STORE_CONFLICT ? "the slug is already taken" :
+		    store_errmsg(s));
+		goto out;
+	}
+	ok = true;
+out:
+	arena_free(&a);
+	buf_free(&t);
 	return ok;
 }

@@ -55,4 +55,8 @@ bool	import_files(struct store *, char *const *paths, size_t npaths,
 	    const struct import_opts *, struct import_stats *,
 	    struct buf *err);
 
+/* Imports one Markdown text (name is for errors), in its own transaction. */
+bool	import_memory(struct store *, const char *name, const char *text,
+	    size_t len, const struct import_opts *, struct buf *err);
+
 #endif

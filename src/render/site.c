@@ -39,7 +39,7 @@ site_default_theme(void)
 
 	/* A source checkout runs its own theme; an installed binary the
 	 * installed one. */
-	if (stat("themes/default/base.html", &st) == 0)
+	if (stat("themes/default/article.html", &st) == 0)
 		return "themes/default";
 	return GAZETTE_DATADIR "/themes/default";
 }

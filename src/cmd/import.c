@@ -1,0 +1,54 @@
+/* import.c: gazette import — articles from Markdown files. */
+#include <getopt.h>
+#include <stdio.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cmd/cmd.h"
+#include "import/import.h"
+#include "util/buf.h"
+
+int
+cmd_import(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "db", required_argument, NULL, 'd' },
+		{ "dry-run", no_argument, NULL, 'n' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct import_opts io = { 0 };
+	struct import_stats stats;
+	struct buf err = BUF_INIT;
+	const char *db = NULL;
+	struct store *st;
+	int c, rc = 1;
+
+	while ((c = getopt_long(argc, argv, "hn", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': db = optarg; break;
+		case 'n': io.dry_run = true; break;
+		case 'h': return cmd_usage("import", true);
+		default: return cmd_usage("import", false);
+		}
+	}
+	if (optind == argc)
+		return cmd_usage("import", false);
+	if ((st = cmd_open("import", cmd_db_url(db), true)) == NULL)
+		return 1;
+	io.now = (int64_t)time(NULL);
+	io.progress = isatty(2);
+	if (!import_files(st, argv + optind, (size_t)(argc - optind), &io,
+	    &stats, &err)) {
+		cmd_err("import", "%s", buf_str(&err));
+		goto out;
+	}
+	fprintf(stderr, "gazette: import: %s%zu article%s\n",
+	    io.dry_run ? "dry run, nothing written: would import " :
+	    "imported ", stats.articles, stats.articles == 1 ? "" : "s");
+	rc = 0;
+out:
+	buf_free(&err);
+	store_close(st);
+	return rc;
+}
