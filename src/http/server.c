@@ -60,11 +60,13 @@ struct rq {
 	struct http_server	*s;
 	struct arena		 arena;
 	enum rq_state		 state;
+	const char		*uri;		/* MHD's, for the NUL check */
 	const char		*target;	/* raw, maybe truncated */
 	size_t			 target_len;	/* as sent */
 	const char		*method;	/* as sent, for the log */
 	struct buf		 body;
 	bool			 too_big;
+	size_t			 dropped;	/* body bytes past max_body */
 	int			 status;	/* 0 until we queue */
 	size_t			 bytes;
 	struct http_req		 req;
@@ -252,8 +254,12 @@ rq_new(struct http_server *s, const char *uri)
 static void *
 on_uri(void *cls, const char *uri, struct MHD_Connection *c)
 {
+	struct rq *rq;
+
 	(void)c;
-	return rq_new(cls, uri ? uri : "");
+	rq = rq_new(cls, uri ? uri : "");
+	rq->uri = uri;
+	return rq;
 }
 
 /* MHD would percent-decode the path in place; gazette wants it raw and
@@ -285,6 +291,50 @@ client_text(struct MHD_Connection *c, char *out, size_t n)
 		    (socklen_t)n);
 }
 
+struct framing {
+	unsigned	ncl, nte;
+};
+
+static enum MHD_Result
+framing_each(void *cls, enum MHD_ValueKind kind, const char *key,
+    const char *value)
+{
+	struct framing *f = cls;
+
+	(void)kind;
+	(void)value;
+	if (key && strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH) == 0)
+		f->ncl++;
+	else if (key &&
+	    strcasecmp(key, MHD_HTTP_HEADER_TRANSFER_ENCODING) == 0)
+		f->nte++;
+	return MHD_YES;
+}
+
+/*
+ * MHD hands the request target over as a C string, so a NUL inside it cuts
+ * it short unseen ("GET /a\0b" arrives as "/a"). The version string
+ * follows the target in MHD's read buffer, so a byte other than the
+ * separator (which MHD overwrote with NUL) or blanks between the end of
+ * the string and the version means the target went on past a NUL.
+ */
+static bool
+target_has_nul(const struct rq *rq, const char *version)
+{
+	uintptr_t end, v = (uintptr_t)version;
+	const char *p;
+
+	if (rq->uri == NULL)
+		return false;
+	end = (uintptr_t)rq->uri + rq->target_len;
+	if (v <= end || v - end > rq->s->o.limits.header_mem)
+		return false;	/* not the layout described above */
+	for (p = rq->uri + rq->target_len; (uintptr_t)p < v; p++)
+		if (*p != '\0' && *p != ' ' && *p != '\t')
+			return true;
+	return false;
+}
+
 /* Checks what can be checked once the headers are in. Returns 0 to go on
  * or the status to answer with (and *msg). */
 static int
@@ -293,6 +343,7 @@ check_request(struct rq *rq, struct MHD_Connection *c, const char *method,
 {
 	const struct http_limits *l = &rq->s->o.limits;
 	const char *t = rq->target, *q, *v;
+	struct framing fr = { 0, 0 };
 	unsigned long long cl;
 	char *end;
 	size_t i;
@@ -310,7 +361,7 @@ check_request(struct rq *rq, struct MHD_Connection *c, const char *method,
 		*allow = (1u << HTTP_METHOD__MAX) - 1;
 		return *msg = "", 204;
 	}
-	if (t[0] != '/')
+	if (t[0] != '/' || target_has_nul(rq, version))
 		return *msg = "bad request target", 400;
 	for (i = 0; i < rq->target_len; i++)
 		if ((unsigned char)t[i] < 0x20 || t[i] == 0x7f)
@@ -321,6 +372,11 @@ check_request(struct rq *rq, struct MHD_Connection *c, const char *method,
 	} else
 		rq->req.path = t;
 
+	/* Framing that two parsers could read differently (request
+	 * smuggling, RFC 9112 section 6.3) is refused outright. */
+	MHD_get_connection_values(c, MHD_HEADER_KIND, framing_each, &fr);
+	if (fr.ncl > 1 || fr.nte > 1 || (fr.ncl && fr.nte))
+		return *msg = "ambiguous message framing", 400;
 	v = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
 	    MHD_HTTP_HEADER_TRANSFER_ENCODING);
 	if (v && strcasecmp(v, "chunked") != 0 &&
@@ -401,12 +457,21 @@ on_access(void *cls, struct MHD_Connection *c, const char *url,
 	case RQ_BODY:
 		if (*upload_size == 0)
 			break;
+		/* 0.9.75 refuses MHD_queue_response while a body is being
+		 * read, so a body that outgrows max_body is read on and
+		 * dropped, and 413 is answered at its end; past another
+		 * max_body of it the connection is cut without an answer,
+		 * so an endless chunked body can't keep a thread busy. */
 		if (!rq->too_big &&
 		    *upload_size > s->o.limits.max_body - rq->body.len) {
 			rq->too_big = true;
 			buf_free(&rq->body);
 		}
-		if (!rq->too_big)
+		if (rq->too_big) {
+			rq->dropped += *upload_size;
+			if (rq->dropped > s->o.limits.max_body)
+				return MHD_NO;
+		} else
 			buf_put(&rq->body, upload, *upload_size);
 		*upload_size = 0;
 		return MHD_YES;
