@@ -13,6 +13,7 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -229,6 +230,25 @@ respond_text(struct rq *rq, struct MHD_Connection *c, int status,
 
 /* --- request life ----------------------------------------------------- */
 
+static void
+client_text(struct MHD_Connection *c, char *out, size_t n)
+{
+	const union MHD_ConnectionInfo *ci;
+	const struct sockaddr *sa;
+
+	snprintf(out, n, "-");
+	ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	if (ci == NULL || (sa = ci->client_addr) == NULL)
+		return;
+	if (sa->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr,
+		    out, (socklen_t)n);
+	else if (sa->sa_family == AF_INET6)
+		inet_ntop(AF_INET6,
+		    &((const struct sockaddr_in6 *)sa)->sin6_addr, out,
+		    (socklen_t)n);
+}
+
 static struct rq *
 rq_new(struct http_server *s, const char *uri)
 {
@@ -256,9 +276,9 @@ on_uri(void *cls, const char *uri, struct MHD_Connection *c)
 {
 	struct rq *rq;
 
-	(void)c;
 	rq = rq_new(cls, uri ? uri : "");
 	rq->uri = uri;
+	client_text(c, rq->req.client, sizeof(rq->req.client));
 	return rq;
 }
 
@@ -270,25 +290,6 @@ on_unescape(void *cls, struct MHD_Connection *c, char *s)
 	(void)cls;
 	(void)c;
 	return strlen(s);
-}
-
-static void
-client_text(struct MHD_Connection *c, char *out, size_t n)
-{
-	const union MHD_ConnectionInfo *ci;
-	const struct sockaddr *sa;
-
-	snprintf(out, n, "-");
-	ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-	if (ci == NULL || (sa = ci->client_addr) == NULL)
-		return;
-	if (sa->sa_family == AF_INET)
-		inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr,
-		    out, (socklen_t)n);
-	else if (sa->sa_family == AF_INET6)
-		inet_ntop(AF_INET6,
-		    &((const struct sockaddr_in6 *)sa)->sin6_addr, out,
-		    (socklen_t)n);
 }
 
 struct framing {
@@ -447,7 +448,8 @@ on_access(void *cls, struct MHD_Connection *c, const char *url,
 			atomic_store(&cn->deadline, 0);
 		rq->method = arena_strdup(&rq->arena, method);
 		rq->req.impl = c;
-		client_text(c, rq->req.client, sizeof(rq->req.client));
+		if (rq->req.client[0] == '\0')
+			client_text(c, rq->req.client, sizeof(rq->req.client));
 		status = check_request(rq, c, method, version, &msg, &allow);
 		/* Errors are queued now, on the first call: MHD then closes
 		 * the connection instead of reading a body we refuse. */
@@ -617,6 +619,22 @@ watchdog(void *arg)
 
 /* --- start and stop --------------------------------------------------- */
 
+/* MHD's own messages (malformed requests it answered itself), marked as
+ * coming from here. */
+static void
+on_mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	struct buf b = BUF_INIT;
+
+	(void)cls;
+	buf_puts(&b, "http: mhd: ");
+	buf_vprintf(&b, fmt, ap);
+	if (b.len && b.p[b.len - 1] != '\n')
+		buf_putc(&b, '\n');
+	fwrite(b.p, 1, b.len, stderr);
+	buf_free(&b);
+}
+
 static void
 limits_default(struct http_limits *l)
 {
@@ -743,6 +761,7 @@ http_server_start(const struct http_server_opts *opts, char *err,
 	}
 	s->d = MHD_start_daemon(MHD_USE_EPOLL_INTERNAL_THREAD |
 	    MHD_USE_ERROR_LOG | MHD_USE_ITC, 0, NULL, NULL, on_access, s,
+	    MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, s,
 	    MHD_OPTION_LISTEN_SOCKET, (MHD_socket)s->fd,
 	    MHD_OPTION_ARRAY, pool,
 	    MHD_OPTION_CONNECTION_TIMEOUT, s->o.limits.idle_timeout,
