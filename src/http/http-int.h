@@ -1,0 +1,39 @@
+/* http-int.h: pieces of src/http/ shared between its files, kept pure
+ * (no libmicrohttpd) so the unit tests can call them directly. */
+#ifndef GAZETTE_HTTP_INT_H
+#define GAZETTE_HTTP_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "http/http.h"
+
+/* cookie.c */
+
+/* The value of the first cookie called name in one Cookie header value
+ * ("a=1; b=\"x y\""), unquoted, copied into the arena; NULL when absent or
+ * when header is NULL. Pairs without '=' are skipped. */
+const char	*cookie_find(struct arena *, const char *header,
+		    const char *name);
+
+/* route.c */
+
+/* The method named by s[0..n) (case-sensitive, as RFC 9110 says), or false
+ * when it is none gazette knows. */
+bool		 http_method_parse(const char *s, size_t n, enum http_method *);
+const char	*http_method_name(enum http_method);
+/* Appends the Allow header value for mask ("GET, HEAD, OPTIONS"); HEAD is
+ * added whenever GET is, and OPTIONS always. */
+void		 http_allow_format(struct buf *, unsigned mask);
+
+/* resp.c */
+
+/* Appends s[0..n) for a log line: bytes < 0x20, 0x7f, '"', '\\' and ' '
+ * become \xHH, so a request can neither forge nor split a line. */
+void		 http_log_escape(struct buf *, const char *s, size_t n);
+/* Puts a response back to its defaults (status 200, no body, no headers);
+ * releases a shared body still held. */
+void		 http_resp_init(struct http_resp *);
+void		 http_resp_clear(struct http_resp *);
+
+#endif

@@ -1,0 +1,815 @@
+/* server.c: the libmicrohttpd wrapper: listening socket, limits,
+ * timeouts, dispatch to routes, responses, access log, graceful stop.
+ *
+ * The per-request life: the URI callback (request line read) allocates a
+ * struct rq and copies the raw target; the first access-handler call
+ * (headers read) validates the request line and headers and may answer an
+ * error at once; later calls collect the body; the last call routes and
+ * queues the response (on the second-or-later call, never the first, so
+ * 0.9.75 keeps the connection alive: NOTES-http.md); the completion
+ * callback writes the access log line and frees everything. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <microhttpd.h>
+
+#include "http/http-int.h"
+#include "util/xalloc.h"
+
+#define STOP_WAIT_US	(10 * 1000000LL)
+
+/* Per connection, for the header deadline (see watchdog()). */
+struct conn {
+	struct conn		*prev, *next;
+	int			 fd;
+	_Atomic int64_t		 deadline;	/* monotonic µs; 0: none */
+};
+
+struct http_server {
+	struct MHD_Daemon	*d;
+	struct http_server_opts	 o;
+	int			 fd;
+	unsigned		 port;
+	atomic_uint		 active;
+	pthread_mutex_t		 mu;	/* conns, stopping */
+	pthread_cond_t		 cv;
+	bool			 stopping;
+	bool			 watchdog_on;
+	pthread_t		 watchdog;
+	struct conn		*conns;
+};
+
+enum rq_state {
+	RQ_NEW = 0,	/* request line read, headers not yet seen */
+	RQ_BODY,	/* headers read, body (if any) arriving */
+	RQ_DONE		/* response queued */
+};
+
+struct rq {
+	struct http_server	*s;
+	struct arena		 arena;
+	enum rq_state		 state;
+	const char		*uri;		/* MHD's, for the NUL check */
+	const char		*target;	/* raw, maybe truncated */
+	size_t			 target_len;	/* as sent */
+	const char		*method;	/* as sent, for the log */
+	struct buf		 body;
+	bool			 too_big;
+	size_t			 dropped;	/* body bytes past max_body */
+	int			 status;	/* 0 until we queue */
+	size_t			 bytes;
+	struct http_req		 req;
+};
+
+static int64_t
+now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static struct conn *
+conn_of(struct MHD_Connection *c)
+{
+	const union MHD_ConnectionInfo *ci;
+
+	ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	return ci ? ci->socket_context : NULL;
+}
+
+/* --- request accessors ------------------------------------------------ */
+
+const char *
+http_req_header(const struct http_req *req, const char *name)
+{
+	if (req->impl == NULL)
+		return NULL;
+	return MHD_lookup_connection_value(req->impl, MHD_HEADER_KIND, name);
+}
+
+struct cookie_iter {
+	struct arena	*arena;
+	const char	*name;
+	const char	*found;
+};
+
+static enum MHD_Result
+cookie_each(void *cls, enum MHD_ValueKind kind, const char *key,
+    const char *value)
+{
+	struct cookie_iter *it = cls;
+
+	(void)kind;
+	if (key == NULL || value == NULL || strcasecmp(key, "Cookie") != 0)
+		return MHD_YES;
+	it->found = cookie_find(it->arena, value, it->name);
+	return it->found ? MHD_NO : MHD_YES;
+}
+
+const char *
+http_req_cookie(const struct http_req *req, const char *name)
+{
+	struct cookie_iter it = { req->arena, name, NULL };
+
+	if (req->impl == NULL)
+		return NULL;
+	MHD_get_connection_values(req->impl, MHD_HEADER_KIND, cookie_each,
+	    &it);
+	return it.found;
+}
+
+/* --- responses -------------------------------------------------------- */
+
+static bool
+header_ok(const char *s)
+{
+	for (; *s; s++)
+		if (*s == '\r' || *s == '\n')
+			return false;
+	return true;
+}
+
+static void
+shared_free(void *p)
+{
+	http_shared_unref(p);
+}
+
+/* Decorates, builds and queues resp; consumes resp's body or shared. */
+static enum MHD_Result
+respond(struct rq *rq, struct MHD_Connection *c, struct http_resp *resp)
+{
+	struct http_server *s = rq->s;
+	struct MHD_Response *mr;
+	enum MHD_Result ret;
+	const char *data;
+	char *own;
+	size_t i, len;
+
+	rq->state = RQ_DONE;
+	if (s->o.decorate)
+		s->o.decorate(&rq->req, resp, s->o.ctx);
+	if (resp->shared == NULL && buf_err(&resp->body)) {
+		fprintf(stderr, "http: response body over its cap: \"%s\"\n",
+		    rq->req.path);
+		http_resp_text(resp, 500, "response too large");
+	}
+	if (resp->status < 100 || resp->status > 999)
+		resp->status = 500;
+	if (resp->shared) {
+		data = http_shared_data(resp->shared, &len);
+		mr = MHD_create_response_from_buffer_with_free_callback_cls(
+		    len, (void *)data, shared_free, resp->shared);
+		if (mr == NULL)
+			http_shared_unref(resp->shared);
+		resp->shared = NULL;
+	} else {
+		own = buf_detach(&resp->body, &len);
+		mr = MHD_create_response_from_buffer(len, own,
+		    MHD_RESPMEM_MUST_FREE);
+		if (mr == NULL)
+			free(own);
+	}
+	if (mr == NULL) {
+		http_resp_clear(resp);
+		return MHD_NO;
+	}
+	MHD_add_response_header(mr, MHD_HTTP_HEADER_CONTENT_TYPE,
+	    resp->content_type ? resp->content_type :
+	    "text/html; charset=utf-8");
+	for (i = 0; i < resp->nheaders; i++) {
+		if (!header_ok(resp->headers[i].name) ||
+		    !header_ok(resp->headers[i].value) ||
+		    MHD_add_response_header(mr, resp->headers[i].name,
+		    resp->headers[i].value) != MHD_YES)
+			fprintf(stderr, "http: header refused: \"%s\"\n",
+			    resp->headers[i].name);
+	}
+	rq->status = resp->status;
+	rq->bytes = len;
+	ret = MHD_queue_response(c, (unsigned)resp->status, mr);
+	MHD_destroy_response(mr);
+	http_resp_clear(resp);
+	return ret;
+}
+
+/* An answer from this layer (errors, OPTIONS): plain text, decorated. */
+static enum MHD_Result
+respond_text(struct rq *rq, struct MHD_Connection *c, int status,
+    const char *msg, unsigned allow)
+{
+	struct http_resp resp;
+	struct buf b = BUF_INIT;
+
+	http_resp_init(&resp);
+	http_resp_text(&resp, status, msg);
+	if (status == 204)
+		buf_reset(&resp.body);
+	if (allow) {
+		http_allow_format(&b, allow);
+		http_resp_header(&resp, "Allow",
+		    arena_strndup(&rq->arena, buf_str(&b), b.len));
+		buf_free(&b);
+	}
+	return respond(rq, c, &resp);
+}
+
+/* --- request life ----------------------------------------------------- */
+
+static void
+client_text(struct MHD_Connection *c, char *out, size_t n)
+{
+	const union MHD_ConnectionInfo *ci;
+	const struct sockaddr *sa;
+
+	snprintf(out, n, "-");
+	ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	if (ci == NULL || (sa = ci->client_addr) == NULL)
+		return;
+	if (sa->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr,
+		    out, (socklen_t)n);
+	else if (sa->sa_family == AF_INET6)
+		inet_ntop(AF_INET6,
+		    &((const struct sockaddr_in6 *)sa)->sin6_addr, out,
+		    (socklen_t)n);
+}
+
+static struct rq *
+rq_new(struct http_server *s, const char *uri)
+{
+	struct rq *rq = xcalloc(1, sizeof(*rq));
+	size_t n = strlen(uri);
+
+	rq->s = s;
+	arena_init(&rq->arena);
+	buf_init(&rq->body, 0);
+	rq->req.start_us = now_us();
+	rq->req.arena = &rq->arena;
+	rq->req.path = "";
+	rq->req.query = "";
+	rq->req.body = "";
+	rq->target_len = n;
+	/* An overlong target is kept only as far as the log wants it. */
+	rq->target = arena_strndup(&rq->arena, uri,
+	    n > s->o.limits.max_url ? 256 : n);
+	atomic_fetch_add(&s->active, 1);
+	return rq;
+}
+
+static void *
+on_uri(void *cls, const char *uri, struct MHD_Connection *c)
+{
+	struct rq *rq;
+
+	rq = rq_new(cls, uri ? uri : "");
+	rq->uri = uri;
+	client_text(c, rq->req.client, sizeof(rq->req.client));
+	return rq;
+}
+
+/* MHD would percent-decode the path in place; gazette wants it raw and
+ * takes the query from the URI callback, so decoding is wasted work. */
+static size_t
+on_unescape(void *cls, struct MHD_Connection *c, char *s)
+{
+	(void)cls;
+	(void)c;
+	return strlen(s);
+}
+
+struct framing {
+	unsigned	ncl, nte;
+};
+
+static enum MHD_Result
+framing_each(void *cls, enum MHD_ValueKind kind, const char *key,
+    const char *value)
+{
+	struct framing *f = cls;
+
+	(void)kind;
+	(void)value;
+	if (key && strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH) == 0)
+		f->ncl++;
+	else if (key &&
+	    strcasecmp(key, MHD_HTTP_HEADER_TRANSFER_ENCODING) == 0)
+		f->nte++;
+	return MHD_YES;
+}
+
+/*
+ * MHD hands the request target over as a C string, so a NUL inside it cuts
+ * it short unseen ("GET /a\0b" arrives as "/a"). The version string
+ * follows the target in MHD's read buffer, so a byte other than the
+ * separator (which MHD overwrote with NUL) or blanks between the end of
+ * the string and the version means the target went on past a NUL.
+ */
+static bool
+target_has_nul(const struct rq *rq, const char *version)
+{
+	uintptr_t end, v = (uintptr_t)version;
+	const char *p;
+
+	if (rq->uri == NULL)
+		return false;
+	end = (uintptr_t)rq->uri + rq->target_len;
+	if (v <= end || v - end > rq->s->o.limits.header_mem)
+		return false;	/* not the layout described above */
+	for (p = rq->uri + rq->target_len; (uintptr_t)p < v; p++)
+		if (*p != '\0' && *p != ' ' && *p != '\t')
+			return true;
+	return false;
+}
+
+/* Checks what can be checked once the headers are in. Returns 0 to go on
+ * or the status to answer with (and *msg). */
+static int
+check_request(struct rq *rq, struct MHD_Connection *c, const char *method,
+    const char *version, const char **msg, unsigned *allow)
+{
+	const struct http_limits *l = &rq->s->o.limits;
+	const char *t = rq->target, *q, *v;
+	struct framing fr = { 0, 0 };
+	unsigned long long cl;
+	char *end;
+	size_t i;
+
+	if (strcmp(version, MHD_HTTP_VERSION_1_1) != 0 &&
+	    strcmp(version, MHD_HTTP_VERSION_1_0) != 0)
+		return *msg = "http version not supported", 505;
+	if (!http_method_parse(method, strlen(method), &rq->req.method))
+		return *msg = "method not implemented", 501;
+	if (rq->target_len > l->max_url)
+		return *msg = "request target too long", 414;
+	if (strcmp(t, "*") == 0) {
+		if (rq->req.method != HTTP_OPTIONS)
+			return *msg = "bad request target", 400;
+		*allow = (1u << HTTP_METHOD__MAX) - 1;
+		return *msg = "", 204;
+	}
+	if (t[0] != '/' || target_has_nul(rq, version))
+		return *msg = "bad request target", 400;
+	for (i = 0; i < rq->target_len; i++)
+		if ((unsigned char)t[i] < 0x20 || t[i] == 0x7f)
+			return *msg = "bad request target", 400;
+	if ((q = strchr(t, '?')) != NULL) {
+		rq->req.path = arena_strndup(&rq->arena, t, (size_t)(q - t));
+		rq->req.query = q + 1;
+	} else
+		rq->req.path = t;
+
+	/* Framing that two parsers could read differently (request
+	 * smuggling, RFC 9112 section 6.3) is refused outright. */
+	MHD_get_connection_values(c, MHD_HEADER_KIND, framing_each, &fr);
+	if (fr.ncl > 1 || fr.nte > 1 || (fr.ncl && fr.nte))
+		return *msg = "ambiguous message framing", 400;
+	v = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+	    MHD_HTTP_HEADER_TRANSFER_ENCODING);
+	if (v && strcasecmp(v, "chunked") != 0 &&
+	    strcasecmp(v, "identity") != 0)
+		return *msg = "transfer coding not implemented", 501;
+	v = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+	    MHD_HTTP_HEADER_CONTENT_LENGTH);
+	if (v) {
+		errno = 0;
+		cl = strtoull(v, &end, 10);
+		if (errno == 0 && end != v && *end == '\0' && cl > l->max_body)
+			return *msg = "request body too large", 413;
+	}
+	return 0;
+}
+
+static enum MHD_Result
+dispatch(struct rq *rq, struct MHD_Connection *c)
+{
+	struct http_server *s = rq->s;
+	struct http_req *req = &rq->req;
+	struct http_resp resp;
+	const struct route *found;
+	unsigned allow = 0;
+
+	if (rq->body.p) {
+		req->body = rq->body.p;
+		req->body_len = rq->body.len;
+	}
+	switch (route_match(s->o.routes, s->o.nroutes, req->method, req->path,
+	    req, &found, &allow)) {
+	case ROUTE_FOUND:
+		http_resp_init(&resp);
+		found->fn(req, &resp, s->o.ctx);
+		return respond(rq, c, &resp);
+	case ROUTE_BAD_METHOD:
+		if (req->method == HTTP_OPTIONS)
+			return respond_text(rq, c, 204, "", allow);
+		return respond_text(rq, c, 405, "method not allowed", allow);
+	default:
+		if (s->o.not_found == NULL)
+			return respond_text(rq, c, 404, "not found", 0);
+		http_resp_init(&resp);
+		resp.status = 404;
+		s->o.not_found(req, &resp, s->o.ctx);
+		return respond(rq, c, &resp);
+	}
+}
+
+static enum MHD_Result
+on_access(void *cls, struct MHD_Connection *c, const char *url,
+    const char *method, const char *version, const char *upload,
+    size_t *upload_size, void **con_cls)
+{
+	struct http_server *s = cls;
+	struct rq *rq = *con_cls;
+	struct conn *cn;
+	const char *msg = NULL;
+	unsigned allow = 0;
+	int status;
+
+	if (rq == NULL)		/* no URI callback: should not happen */
+		*con_cls = rq = rq_new(s, url);
+	switch (rq->state) {
+	case RQ_NEW:
+		rq->state = RQ_BODY;
+		if ((cn = conn_of(c)) != NULL)
+			atomic_store(&cn->deadline, 0);
+		rq->method = arena_strdup(&rq->arena, method);
+		rq->req.impl = c;
+		if (rq->req.client[0] == '\0')
+			client_text(c, rq->req.client, sizeof(rq->req.client));
+		status = check_request(rq, c, method, version, &msg, &allow);
+		/* Errors are queued now, on the first call: MHD then closes
+		 * the connection instead of reading a body we refuse. */
+		if (status)
+			return respond_text(rq, c, status, msg, allow);
+		return MHD_YES;
+	case RQ_BODY:
+		if (*upload_size == 0)
+			break;
+		/* 0.9.75 refuses MHD_queue_response while a body is being
+		 * read, so a body that outgrows max_body is read on and
+		 * dropped, and 413 is answered at its end; past another
+		 * max_body of it the connection is cut without an answer,
+		 * so an endless chunked body can't keep a thread busy. */
+		if (!rq->too_big &&
+		    *upload_size > s->o.limits.max_body - rq->body.len) {
+			rq->too_big = true;
+			buf_free(&rq->body);
+		}
+		if (rq->too_big) {
+			rq->dropped += *upload_size;
+			if (rq->dropped > s->o.limits.max_body)
+				return MHD_NO;
+		} else
+			buf_put(&rq->body, upload, *upload_size);
+		*upload_size = 0;
+		return MHD_YES;
+	case RQ_DONE:
+		*upload_size = 0;
+		return MHD_YES;
+	}
+	if (rq->too_big)
+		return respond_text(rq, c, 413, "request body too large", 0);
+	return dispatch(rq, c);
+}
+
+static void
+on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
+    enum MHD_RequestTerminationCode toe)
+{
+	struct http_server *s = cls;
+	struct rq *rq = *con_cls;
+	const union MHD_ConnectionInfo *ci;
+	struct conn *cn;
+	struct buf line = BUF_INIT;
+	const char *path;
+	int status;
+
+	if (rq == NULL)
+		return;
+	*con_cls = NULL;
+	if (s->o.access_log) {
+		status = rq->status;
+		if (status == 0 && (ci = MHD_get_connection_info(c,
+		    MHD_CONNECTION_INFO_HTTP_STATUS)) != NULL)
+			status = (int)ci->http_status;
+		path = rq->req.path[0] ? rq->req.path : rq->target;
+		if (rq->method)
+			http_log_escape(&line, rq->method, strlen(rq->method));
+		else
+			buf_putc(&line, '-');
+		buf_putc(&line, ' ');
+		http_log_escape(&line, path, strlen(path));
+		buf_printf(&line, " %d %zu %lld %s%s\n", status, rq->bytes,
+		    (long long)(now_us() - rq->req.start_us),
+		    rq->req.client[0] ? rq->req.client : "-",
+		    toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" :
+		    " aborted");
+		fwrite(line.p, 1, line.len, stderr);
+		buf_free(&line);
+	}
+	/* A kept-alive connection gets its idle time plus the header time to
+	 * send the next request's headers. */
+	if ((cn = conn_of(c)) != NULL)
+		atomic_store(&cn->deadline, now_us() +
+		    (int64_t)(s->o.limits.idle_timeout +
+		    s->o.limits.header_timeout) * 1000000);
+	buf_free(&rq->body);
+	arena_free(&rq->arena);
+	free(rq);
+	atomic_fetch_sub(&s->active, 1);
+}
+
+/* --- header deadline -------------------------------------------------- */
+
+/*
+ * MHD 0.9.75 has one timeout, and it counts inactivity: a client sending a
+ * header byte every few seconds is never timed out by it. So each
+ * connection carries a deadline: header_timeout after it was accepted (and
+ * idle_timeout + header_timeout after each response, for the next request
+ * on a kept-alive connection), cleared once the headers are in. A watchdog
+ * thread shuts the socket down when a deadline passes; MHD then sees the
+ * connection end and cleans up as for any client that went away. The
+ * socket is shut down, not closed, and only while it is in our list under
+ * the lock: MHD reports CLOSED (which removes it) before it closes the fd,
+ * so the fd can't have been reused by then.
+ */
+static void
+on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+    enum MHD_ConnectionNotificationCode code)
+{
+	struct http_server *s = cls;
+	const union MHD_ConnectionInfo *ci;
+	struct conn *cn;
+
+	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+		ci = MHD_get_connection_info(c,
+		    MHD_CONNECTION_INFO_CONNECTION_FD);
+		if (ci == NULL)
+			return;
+		cn = xcalloc(1, sizeof(*cn));
+		cn->fd = ci->connect_fd;
+		atomic_init(&cn->deadline, now_us() +
+		    (int64_t)s->o.limits.header_timeout * 1000000);
+		pthread_mutex_lock(&s->mu);
+		cn->next = s->conns;
+		if (s->conns)
+			s->conns->prev = cn;
+		s->conns = cn;
+		pthread_mutex_unlock(&s->mu);
+		*socket_context = cn;
+		return;
+	}
+	if ((cn = *socket_context) == NULL)
+		return;
+	*socket_context = NULL;
+	pthread_mutex_lock(&s->mu);
+	if (cn->prev)
+		cn->prev->next = cn->next;
+	else
+		s->conns = cn->next;
+	if (cn->next)
+		cn->next->prev = cn->prev;
+	pthread_mutex_unlock(&s->mu);
+	free(cn);
+}
+
+static void *
+watchdog(void *arg)
+{
+	struct http_server *s = arg;
+	struct timespec ts;
+	struct conn *cn;
+	int64_t now, d;
+
+	pthread_mutex_lock(&s->mu);
+	while (!s->stopping) {
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		ts.tv_nsec += 250 * 1000000L;
+		if (ts.tv_nsec >= 1000000000L) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&s->cv, &s->mu, &ts);
+		now = now_us();
+		for (cn = s->conns; cn != NULL; cn = cn->next) {
+			d = atomic_load(&cn->deadline);
+			if (d != 0 && now > d) {
+				shutdown(cn->fd, SHUT_RDWR);
+				atomic_store(&cn->deadline, 0);
+			}
+		}
+	}
+	pthread_mutex_unlock(&s->mu);
+	return NULL;
+}
+
+/* --- start and stop --------------------------------------------------- */
+
+/* MHD's own messages (malformed requests it answered itself), marked as
+ * coming from here. */
+static void
+on_mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	struct buf b = BUF_INIT;
+
+	(void)cls;
+	buf_puts(&b, "http: mhd: ");
+	buf_vprintf(&b, fmt, ap);
+	if (b.len && b.p[b.len - 1] != '\n')
+		buf_putc(&b, '\n');
+	fwrite(b.p, 1, b.len, stderr);
+	buf_free(&b);
+}
+
+static void
+limits_default(struct http_limits *l)
+{
+	if (l->max_url == 0)
+		l->max_url = 8192;
+	if (l->max_body == 0)
+		l->max_body = 1024 * 1024;
+	if (l->header_mem == 0)
+		l->header_mem = 32 * 1024;
+	if (l->header_timeout == 0)
+		l->header_timeout = 10;
+	if (l->idle_timeout == 0)
+		l->idle_timeout = 30;
+	if (l->max_conns == 0)
+		l->max_conns = 1024;
+	if (l->max_conns_per_ip == 0)
+		l->max_conns_per_ip = 64;
+}
+
+/* Binds the listening socket ourselves (rather than letting MHD do it) so
+ * that it carries SO_REUSEPORT: a new process can bind the same port
+ * while the old one drains, for restarts without refused connections. */
+static int
+listen_on(const char *addr, unsigned port, unsigned *bound, char *err,
+    size_t errlen)
+{
+	struct addrinfo hints, *res = NULL;
+	struct sockaddr_storage ss;
+	socklen_t sl = sizeof(ss);
+	char portstr[16];
+	int fd = -1, one = 1, rc;
+
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_PASSIVE | AI_NUMERICHOST | AI_NUMERICSERV;
+	snprintf(portstr, sizeof(portstr), "%u", port);
+	if ((rc = getaddrinfo(addr, portstr, &hints, &res)) != 0) {
+		snprintf(err, errlen, "bad listen address \"%s\": %s", addr,
+		    gai_strerror(rc));
+		return -1;
+	}
+	fd = socket(res->ai_family,
+	    res->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0 ||
+	    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) != 0 ||
+	    setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one)) != 0 ||
+	    bind(fd, res->ai_addr, res->ai_addrlen) != 0 ||
+	    listen(fd, 1024) != 0 ||
+	    getsockname(fd, (struct sockaddr *)&ss, &sl) != 0) {
+		snprintf(err, errlen, "cannot listen on %s:%u: %s", addr,
+		    port, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		freeaddrinfo(res);
+		return -1;
+	}
+	freeaddrinfo(res);
+	*bound = ntohs(ss.ss_family == AF_INET6 ?
+	    ((struct sockaddr_in6 *)&ss)->sin6_port :
+	    ((struct sockaddr_in *)&ss)->sin_port);
+	return fd;
+}
+
+static void
+watchdog_stop(struct http_server *s)
+{
+	if (!s->watchdog_on)
+		return;
+	pthread_mutex_lock(&s->mu);
+	s->stopping = true;
+	pthread_cond_signal(&s->cv);
+	pthread_mutex_unlock(&s->mu);
+	pthread_join(s->watchdog, NULL);
+	s->watchdog_on = false;
+}
+
+static void
+server_free(struct http_server *s)
+{
+	watchdog_stop(s);
+	if (s->fd >= 0)
+		close(s->fd);
+	pthread_cond_destroy(&s->cv);
+	pthread_mutex_destroy(&s->mu);
+	free(s);
+}
+
+struct http_server *
+http_server_start(const struct http_server_opts *opts, char *err,
+    size_t errlen)
+{
+	struct http_server *s = xcalloc(1, sizeof(*s));
+	struct MHD_OptionItem pool[2] = {
+		{ MHD_OPTION_END, 0, NULL }, { MHD_OPTION_END, 0, NULL },
+	};
+	pthread_condattr_t ca;
+
+	s->o = *opts;
+	s->fd = -1;
+	limits_default(&s->o.limits);
+	if (s->o.threads == 0)
+		s->o.threads = 2;
+	if (s->o.addr == NULL)
+		s->o.addr = "127.0.0.1";
+	atomic_init(&s->active, 0);
+	pthread_mutex_init(&s->mu, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&s->cv, &ca);
+	pthread_condattr_destroy(&ca);
+
+	s->fd = listen_on(s->o.addr, s->o.port, &s->port, err, errlen);
+	if (s->fd < 0)
+		goto fail;
+	if (pthread_create(&s->watchdog, NULL, watchdog, s) != 0) {
+		snprintf(err, errlen, "cannot start the watchdog thread");
+		goto fail;
+	}
+	s->watchdog_on = true;
+	if (s->o.threads > 1) {
+		pool[0].option = MHD_OPTION_THREAD_POOL_SIZE;
+		pool[0].value = (intptr_t)s->o.threads;
+	}
+	s->d = MHD_start_daemon(MHD_USE_EPOLL_INTERNAL_THREAD |
+	    MHD_USE_ERROR_LOG | MHD_USE_ITC, 0, NULL, NULL, on_access, s,
+	    MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, s,
+	    MHD_OPTION_LISTEN_SOCKET, (MHD_socket)s->fd,
+	    MHD_OPTION_ARRAY, pool,
+	    MHD_OPTION_CONNECTION_TIMEOUT, s->o.limits.idle_timeout,
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, s->o.limits.header_mem,
+	    MHD_OPTION_CONNECTION_LIMIT, s->o.limits.max_conns,
+	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, s->o.limits.max_conns_per_ip,
+	    MHD_OPTION_STRICT_FOR_CLIENT, (int)1,
+	    MHD_OPTION_URI_LOG_CALLBACK, on_uri, s,
+	    MHD_OPTION_UNESCAPE_CALLBACK, on_unescape, s,
+	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+	    MHD_OPTION_NOTIFY_CONNECTION, on_connection, s,
+	    MHD_OPTION_END);
+	if (s->d == NULL) {
+		snprintf(err, errlen, "cannot start the http server on %s:%u",
+		    s->o.addr, s->port);
+		goto fail;
+	}
+	return s;
+fail:
+	server_free(s);
+	return NULL;
+}
+
+unsigned
+http_server_port(const struct http_server *s)
+{
+	return s->port;
+}
+
+unsigned
+http_server_active(const struct http_server *s)
+{
+	return atomic_load(&((struct http_server *)s)->active);
+}
+
+void
+http_server_stop(struct http_server *s)
+{
+	int64_t until;
+
+	if (s == NULL)
+		return;
+	/* Stop accepting, let requests in flight finish (bounded), then
+	 * close what is left, idle keep-alive connections included. */
+	MHD_quiesce_daemon(s->d);
+	until = now_us() + STOP_WAIT_US;
+	while (atomic_load(&s->active) > 0 && now_us() < until)
+		usleep(10 * 1000);
+	MHD_stop_daemon(s->d);
+	server_free(s);
+}

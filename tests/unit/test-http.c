@@ -1,0 +1,807 @@
+/* test-http.c: tables for routes, forms, cookies, URL decoding and status
+ * texts, then a real server on loopback driven through plain sockets. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "t.h"
+#include "http/http.h"
+#include "http/http-int.h"
+
+static void h_dummy(struct http_req *q, struct http_resp *r, void *c)
+{ (void)q; (void)r; (void)c; }
+
+static void
+test_route(void)
+{
+	static const struct route routes[] = {
+		{ HTTP_M(HTTP_GET), "/", h_dummy },
+		{ HTTP_M(HTTP_GET), "/about", h_dummy },
+		{ HTTP_M(HTTP_GET), "/:year/", h_dummy },
+		{ HTTP_M(HTTP_GET), "/:year/:month/:slug", h_dummy },
+		{ HTTP_M(HTTP_POST), "/:year/:month/:slug", h_dummy },
+		{ HTTP_M(HTTP_GET) | HTTP_M(HTTP_DELETE), "/static/*", h_dummy },
+		{ HTTP_M(HTTP_POST) | HTTP_M(HTTP_PUT), "/api/items", h_dummy },
+		{ HTTP_M(HTTP_PATCH), "/api/items/:id", h_dummy },
+	};
+	static const struct {
+		enum http_method m;
+		const char *path;
+		enum route_result want;
+		int route;		/* index when found */
+		const char *p0, *p1, *p2;
+		unsigned allow;
+	} rows[] = {
+		{ HTTP_GET, "/", ROUTE_FOUND, 0, NULL, NULL, NULL, 0 },
+		{ HTTP_HEAD, "/", ROUTE_FOUND, 0, NULL, NULL, NULL, 0 },
+		{ HTTP_POST, "/", ROUTE_BAD_METHOD, 0, NULL, NULL, NULL,
+		    HTTP_M(HTTP_GET) | HTTP_M(HTTP_HEAD) },
+		{ HTTP_GET, "", ROUTE_NOT_FOUND, 0, NULL, NULL, NULL, 0 },
+		{ HTTP_GET, "//", ROUTE_NOT_FOUND, 0, NULL, NULL, NULL, 0 },
+		{ HTTP_GET, "/about", ROUTE_FOUND, 1, NULL, NULL, NULL, 0 },
+		{ HTTP_GET, "/about/", ROUTE_FOUND, 2, "about", NULL, NULL, 0 },
+		{ HTTP_GET, "/aboutx", ROUTE_NOT_FOUND, 0, NULL, NULL, NULL, 0 },
+		{ HTTP_GET, "/2022/", ROUTE_FOUND, 2, "2022", NULL, NULL, 0 },
+		{ HTTP_GET, "/2022", ROUTE_NOT_FOUND, 0, NULL, NULL, NULL, 0 },
+		{ HTTP_GET, "/2022/01/hello", ROUTE_FOUND, 3, "2022", "01",
+		    "hello", 0 },
+		{ HTTP_HEAD, "/2022/01/hello", ROUTE_FOUND, 3, "2022", "01",
+		    "hello", 0 },
+		{ HTTP_POST, "/2022/01/hello", ROUTE_FOUND, 4, "2022", "01",
+		    "hello", 0 },
+		{ HTTP_DELETE, "/2022/01/hello", ROUTE_BAD_METHOD, 0, NULL, NULL,
+		    NULL, HTTP_M(HTTP_GET) | HTTP_M(HTTP_HEAD) |
+		    HTTP_M(HTTP_POST) },
+		{ HTTP_GET, "/2022/01/hello/", ROUTE_NOT_FOUND, 0, NULL, NULL,
+		    NULL, 0 },
+		{ HTTP_GET, "/2022//hello", ROUTE_NOT_FOUND, 0, NULL, NULL, NULL,
+		    0 },
+		{ HTTP_GET, "/static/css/site.css", ROUTE_FOUND, 3, "static",
+		    "css", "site.css", 0 },	/* the first match wins */
+		{ HTTP_GET, "/static/css/x/site.css", ROUTE_FOUND, 5,
+		    "css/x/site.css", NULL, NULL, 0 },
+		{ HTTP_GET, "/static/a", ROUTE_FOUND, 5, "a", NULL, NULL, 0 },
+		{ HTTP_GET, "/static/", ROUTE_FOUND, 2, "static", NULL, NULL,
+		    0 },
+		{ HTTP_POST, "/static/", ROUTE_BAD_METHOD, 0, NULL, NULL, NULL,
+		    HTTP_M(HTTP_GET) | HTTP_M(HTTP_HEAD) },
+		{ HTTP_GET, "/static", ROUTE_NOT_FOUND, 0, NULL, NULL, NULL, 0 },
+		{ HTTP_PUT, "/static/x", ROUTE_BAD_METHOD, 0, NULL, NULL, NULL,
+		    HTTP_M(HTTP_GET) | HTTP_M(HTTP_HEAD) | HTTP_M(HTTP_DELETE) },
+		{ HTTP_GET, "/api/items", ROUTE_BAD_METHOD, 0, NULL, NULL, NULL,
+		    HTTP_M(HTTP_POST) | HTTP_M(HTTP_PUT) },
+		{ HTTP_HEAD, "/api/items", ROUTE_BAD_METHOD, 0, NULL, NULL, NULL,
+		    HTTP_M(HTTP_POST) | HTTP_M(HTTP_PUT) },
+		{ HTTP_OPTIONS, "/api/items", ROUTE_BAD_METHOD, 0, NULL, NULL,
+		    NULL, HTTP_M(HTTP_POST) | HTTP_M(HTTP_PUT) },
+		{ HTTP_PATCH, "/api/items/7", ROUTE_FOUND, 7, "7", NULL, NULL, 0 },
+		{ HTTP_PATCH, "/api/items/", ROUTE_NOT_FOUND, 0, NULL, NULL, NULL,
+		    0 },
+		{ HTTP_GET, "/nope/x", ROUTE_NOT_FOUND, 0, NULL, NULL, NULL, 0 },
+	};
+	size_t i, n = sizeof(routes) / sizeof(routes[0]);
+	struct http_req req;
+	const struct route *found;
+	enum route_result rr;
+	unsigned allow;
+	const char *want[3];
+	size_t j;
+
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		memset(&req, 0, sizeof(req));
+		allow = 0;
+		rr = route_match(routes, n, rows[i].m, rows[i].path, &req,
+		    &found, &allow);
+		T_CHECK(rr == rows[i].want, "route %s %s: got %d, want %d",
+		    http_method_name(rows[i].m), rows[i].path, rr,
+		    rows[i].want);
+		if (rr != rows[i].want)
+			continue;
+		if (rr == ROUTE_BAD_METHOD)
+			T_CHECK(allow == rows[i].allow, "allow %s: %#x, want %#x",
+			    rows[i].path, allow, rows[i].allow);
+		if (rr != ROUTE_FOUND)
+			continue;
+		T_CHECK(found == &routes[rows[i].route], "route %s: index %d",
+		    rows[i].path, (int)(found - routes));
+		want[0] = rows[i].p0;
+		want[1] = rows[i].p1;
+		want[2] = rows[i].p2;
+		for (j = 0; j < 3 && want[j]; j++)
+			T_CHECK(j < req.nparams &&
+			    req.params[j].n == strlen(want[j]) &&
+			    memcmp(req.params[j].p, want[j], req.params[j].n) == 0,
+			    "route %s: param %zu", rows[i].path, j);
+		T_CHECK(req.nparams == j, "route %s: nparams %zu, want %zu",
+		    rows[i].path, req.nparams, j);
+	}
+}
+
+static void
+test_allow(void)
+{
+	struct buf b = BUF_INIT;
+
+	http_allow_format(&b, HTTP_M(HTTP_GET));
+	T_EQ_STR(buf_str(&b), "GET, HEAD, OPTIONS");
+	buf_reset(&b);
+	http_allow_format(&b, HTTP_M(HTTP_POST) | HTTP_M(HTTP_DELETE));
+	T_EQ_STR(buf_str(&b), "POST, DELETE, OPTIONS");
+	buf_free(&b);
+}
+
+static void
+test_form(void)
+{
+	static const struct {
+		const char *in;
+		size_t inlen;		/* 0: strlen */
+		size_t max;
+		enum form_err want;
+		size_t n;
+		const char *name[3];
+		size_t nlen[3];
+		const char *value[3];
+		size_t vlen[3];
+	} rows[] = {
+		{ "", 0, 10, FORM_OK, 0, { 0 }, { 0 }, { 0 }, { 0 } },
+		{ "a=1", 0, 10, FORM_OK, 1, { "a" }, { 1 }, { "1" }, { 1 } },
+		{ "a=1&b=two+words", 0, 10, FORM_OK, 2, { "a", "b" }, { 1, 1 },
+		    { "1", "two words" }, { 1, 9 } },
+		{ "a+b=%41%62%2B", 0, 10, FORM_OK, 1, { "a b" }, { 3 },
+		    { "Ab+" }, { 3 } },
+		{ "x=%e2%82%AC", 0, 10, FORM_OK, 1, { "x" }, { 1 },
+		    { "\xe2\x82\xac" }, { 3 } },
+		{ "a&&b=&=c", 0, 10, FORM_OK, 3, { "a", "b", "" }, { 1, 1, 0 },
+		    { "", "", "c" }, { 0, 0, 1 } },
+		{ "&&&", 0, 10, FORM_OK, 0, { 0 }, { 0 }, { 0 }, { 0 } },
+		{ "n%00m=v%00w", 0, 10, FORM_OK, 1, { "n\0m" }, { 3 },
+		    { "v\0w" }, { 3 } },
+		{ "a=b=c", 0, 10, FORM_OK, 1, { "a" }, { 1 }, { "b=c" }, { 3 } },
+		{ "a=1&b=2&c=3", 0, 3, FORM_OK, 3, { "a", "b", "c" },
+		    { 1, 1, 1 }, { "1", "2", "3" }, { 1, 1, 1 } },
+		{ "a=1&b=2&c=3&d=4", 0, 3, FORM_TOO_MANY, 0, { 0 }, { 0 },
+		    { 0 }, { 0 } },
+		{ "a=1&&&&b=2", 0, 2, FORM_OK, 2, { "a", "b" }, { 1, 1 },
+		    { "1", "2" }, { 1, 1 } },
+		{ "a=%", 0, 10, FORM_BAD_ESCAPE, 0, { 0 }, { 0 }, { 0 }, { 0 } },
+		{ "a=%4", 0, 10, FORM_BAD_ESCAPE, 0, { 0 }, { 0 }, { 0 }, { 0 } },
+		{ "a=%4g", 0, 10, FORM_BAD_ESCAPE, 0, { 0 }, { 0 }, { 0 }, { 0 } },
+		{ "%zz=1", 0, 10, FORM_BAD_ESCAPE, 0, { 0 }, { 0 }, { 0 }, { 0 } },
+		{ "ok=1&bad=%", 0, 10, FORM_BAD_ESCAPE, 0, { 0 }, { 0 }, { 0 },
+		    { 0 } },
+		/* the view ends before "%41": no reading past n */
+		{ "a=1%41", 3, 10, FORM_OK, 1, { "a" }, { 1 }, { "1" }, { 1 } },
+		{ "a=1%41", 4, 10, FORM_BAD_ESCAPE, 0, { 0 }, { 0 }, { 0 },
+		    { 0 } },
+	};
+	struct arena a;
+	struct form f;
+	enum form_err e;
+	size_t i, j, len;
+	const char *v;
+
+	arena_init(&a);
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		len = rows[i].inlen ? rows[i].inlen : strlen(rows[i].in);
+		e = form_parse(&a, rows[i].in, len, rows[i].max, &f);
+		T_CHECK(e == rows[i].want, "form \"%s\": err %d, want %d",
+		    rows[i].in, e, rows[i].want);
+		if (e != FORM_OK)
+			continue;
+		T_CHECK(f.n == rows[i].n, "form \"%s\": n %zu, want %zu",
+		    rows[i].in, f.n, rows[i].n);
+		for (j = 0; j < f.n && j < 3; j++) {
+			T_CHECK(f.fields[j].name_len == rows[i].nlen[j] &&
+			    memcmp(f.fields[j].name, rows[i].name[j],
+			    rows[i].nlen[j]) == 0 &&
+			    f.fields[j].name[f.fields[j].name_len] == '\0',
+			    "form \"%s\": name %zu", rows[i].in, j);
+			T_CHECK(f.fields[j].value_len == rows[i].vlen[j] &&
+			    memcmp(f.fields[j].value, rows[i].value[j],
+			    rows[i].vlen[j]) == 0 &&
+			    f.fields[j].value[f.fields[j].value_len] == '\0',
+			    "form \"%s\": value %zu", rows[i].in, j);
+		}
+	}
+	T_EQ_INT(form_parse(&a, "q=a+b&q=c&empty", 15, 10, &f), FORM_OK);
+	v = form_get(&f, "q", &len);
+	T_EQ_STR(v, "a b");
+	T_EQ_INT(len, 3);
+	T_EQ_STR(form_get(&f, "empty", NULL), "");
+	T_TRUE(form_get(&f, "missing", NULL) == NULL);
+	T_TRUE(form_get(&f, "", NULL) == NULL);
+	arena_free(&a);
+}
+
+static void
+test_url_decode(void)
+{
+	static const struct {
+		const char *in;
+		const char *want;	/* NULL: malformed */
+		size_t wlen;
+	} rows[] = {
+		{ "hello", "hello", 5 },
+		{ "", "", 0 },
+		{ "a+b", "a+b", 3 },
+		{ "a%20b", "a b", 3 },
+		{ "%2F%2f", "//", 2 },
+		{ "caf%C3%A9", "caf\xc3\xa9", 5 },
+		{ "x%00y", "x\0y", 3 },
+		{ "%", NULL, 0 },
+		{ "%a", NULL, 0 },
+		{ "%%41", NULL, 0 },
+		{ "%G0", NULL, 0 },
+		{ "ok%2", NULL, 0 },
+	};
+	struct arena a;
+	size_t i, len;
+	char *out;
+
+	arena_init(&a);
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		len = 999;
+		out = url_decode_segment(&a, rows[i].in, strlen(rows[i].in),
+		    &len);
+		if (rows[i].want == NULL) {
+			T_CHECK(out == NULL, "decode \"%s\": want NULL",
+			    rows[i].in);
+			continue;
+		}
+		T_CHECK(out && len == rows[i].wlen &&
+		    memcmp(out, rows[i].want, len) == 0 && out[len] == '\0',
+		    "decode \"%s\"", rows[i].in);
+	}
+	arena_free(&a);
+}
+
+static void
+test_cookie(void)
+{
+	static const struct {
+		const char *header, *name, *want;
+	} rows[] = {
+		{ "sid=abc", "sid", "abc" },
+		{ "a=1; b=2", "a", "1" },
+		{ "a=1; b=2", "b", "2" },
+		{ "a=1;b=2", "b", "2" },
+		{ "  a = 1 ;  b =  2  ", "b", "2" },
+		{ "a=1; b=2", "c", NULL },
+		{ "ab=1; b=2", "b", "2" },
+		{ "b=first; b=second", "b", "first" },
+		{ "q=\"quoted value\"", "q", "quoted value" },
+		{ "q=\"", "q", "\"" },
+		{ "q=\"\"", "q", "" },
+		{ "e=", "e", "" },
+		{ "flag; x=1", "x", "1" },
+		{ "flag; x=1", "flag", NULL },
+		{ "x=a=b", "x", "a=b" },
+		{ "", "x", NULL },
+		{ ";;;", "x", NULL },
+		{ "=v; x=1", "", "v" },
+		{ "X=1", "x", NULL },
+		{ NULL, "x", NULL },
+	};
+	struct arena a;
+	size_t i;
+	const char *got;
+
+	arena_init(&a);
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		got = cookie_find(&a, rows[i].header, rows[i].name);
+		if (rows[i].want == NULL)
+			T_CHECK(got == NULL, "cookie %s in \"%s\": got \"%s\"",
+			    rows[i].name, rows[i].header ? rows[i].header : "",
+			    got);
+		else
+			T_EQ_STR(got, rows[i].want);
+	}
+	arena_free(&a);
+}
+
+static void
+test_status_and_resp(void)
+{
+	static const struct { int code; const char *want; } rows[] = {
+		{ 200, "OK" }, { 204, "No Content" },
+		{ 301, "Moved Permanently" }, { 303, "See Other" },
+		{ 304, "Not Modified" }, { 400, "Bad Request" },
+		{ 403, "Forbidden" }, { 404, "Not Found" },
+		{ 405, "Method Not Allowed" }, { 413, "Content Too Large" },
+		{ 414, "URI Too Long" }, { 429, "Too Many Requests" },
+		{ 431, "Request Header Fields Too Large" },
+		{ 500, "Internal Server Error" }, { 501, "Not Implemented" },
+		{ 505, "HTTP Version Not Supported" }, { 799, "Unknown" },
+		{ -1, "Unknown" },
+	};
+	struct http_resp r;
+	struct http_shared *sh;
+	struct buf b = BUF_INIT;
+	size_t i, len;
+
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
+		T_EQ_STR(http_status_text(rows[i].code), rows[i].want);
+
+	http_resp_init(&r);
+	T_EQ_INT(r.status, 200);
+	for (i = 0; i < 30; i++)
+		http_resp_header(&r, "X-A", "1");
+	T_EQ_INT(r.nheaders, 24);
+	http_resp_clear(&r);
+	http_resp_redirect(&r, 0, "/x");
+	T_EQ_INT(r.status, 303);
+	T_EQ_STR(r.headers[r.nheaders - 1].value, "/x");
+	http_resp_text(&r, 400, "bad");
+	T_EQ_STR(buf_str(&r.body), "bad\n");
+	T_CONTAINS(r.content_type, "text/plain");
+	http_resp_clear(&r);
+
+	sh = http_shared_new("page", 4);
+	http_shared_ref(sh);
+	http_shared_unref(sh);
+	T_EQ_STR(http_shared_data(sh, &len), "page");
+	T_EQ_INT(len, 4);
+	http_shared_unref(sh);
+	http_shared_unref(NULL);
+
+	http_log_escape(&b, "/a\"b\n\x7f c\\", 9);
+	T_EQ_STR(buf_str(&b), "/a\\x22b\\x0a\\x7f\\x20c\\x5c");
+	buf_free(&b);
+}
+
+/* --- the server on loopback ------------------------------------------- */
+
+static struct http_shared *shared_page;
+
+static void
+h_hello(struct http_req *req, struct http_resp *resp, void *ctx)
+{
+	(void)req;
+	(void)ctx;
+	buf_puts(&resp->body, "hello");
+}
+
+static void
+h_echo(struct http_req *req, struct http_resp *resp, void *ctx)
+{
+	(void)ctx;
+	resp->content_type = "application/octet-stream";
+	buf_put(&resp->body, req->body, req->body_len);
+}
+
+static void
+h_param(struct http_req *req, struct http_resp *resp, void *ctx)
+{
+	(void)ctx;
+	buf_printf(&resp->body, "id=%.*s q=%s", (int)req->params[0].n,
+	    req->params[0].p, req->query);
+}
+
+static void
+h_cookie(struct http_req *req, struct http_resp *resp, void *ctx)
+{
+	const char *v = http_req_cookie(req, "sid");
+	const char *ua = http_req_header(req, "x-test-header");
+
+	(void)ctx;
+	buf_printf(&resp->body, "sid=%s h=%s", v ? v : "(none)",
+	    ua ? ua : "(none)");
+}
+
+static void
+h_shared(struct http_req *req, struct http_resp *resp, void *ctx)
+{
+	(void)req;
+	(void)ctx;
+	http_shared_ref(shared_page);
+	resp->shared = shared_page;
+}
+
+static void
+h_slow(struct http_req *req, struct http_resp *resp, void *ctx)
+{
+	(void)req;
+	(void)ctx;
+	usleep(300 * 1000);
+	buf_puts(&resp->body, "slow");
+}
+
+static void
+nf_themed(struct http_req *req, struct http_resp *resp, void *ctx)
+{
+	(void)req;
+	(void)ctx;
+	resp->status = 404;
+	buf_puts(&resp->body, "<p>themed 404</p>");
+}
+
+static void
+deco(struct http_req *req, struct http_resp *resp, void *ctx)
+{
+	(void)req;
+	(void)ctx;
+	http_resp_header(resp, "X-Content-Type-Options", "nosniff");
+}
+
+static int
+dial(unsigned port)
+{
+	struct sockaddr_in sin;
+	struct timeval tv = { 5, 0 };
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_port = htons((uint16_t)port);
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	if (connect(fd, (struct sockaddr *)&sin, sizeof(sin)) != 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static int
+send_all(int fd, const char *s, size_t n)
+{
+	ssize_t w;
+
+	while (n > 0) {
+		if ((w = send(fd, s, n, MSG_NOSIGNAL)) <= 0)
+			return -1;
+		s += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+/* Reads one response into out (NUL-terminated); returns its status, or -1
+ * when the connection ended or timed out before a whole response. */
+static int
+read_resp(int fd, char *out, size_t cap, int head)
+{
+	size_t len = 0, hlen = 0, clen = 0;
+	const char *eoh, *cl;
+	ssize_t r;
+
+	out[0] = '\0';
+	for (;;) {
+		if ((eoh = strstr(out, "\r\n\r\n")) != NULL && hlen == 0) {
+			hlen = (size_t)(eoh - out) + 4;
+			cl = strcasestr(out, "\r\ncontent-length:");
+			clen = cl && cl < eoh && !head ?
+			    strtoul(cl + 17, NULL, 10) : 0;
+		}
+		if (hlen && len >= hlen + clen)
+			break;
+		if (len + 1 >= cap)
+			return -1;
+		r = recv(fd, out + len, cap - 1 - len, 0);
+		if (r <= 0)
+			return -1;
+		len += (size_t)r;
+		out[len] = '\0';
+	}
+	if (strncmp(out, "HTTP/1.", 7) != 0 || len < 12)
+		return -1;
+	return atoi(out + 9);
+}
+
+/* One request on a fresh connection. */
+static int
+roundtrip(unsigned port, const char *req, size_t n, char *out, size_t cap)
+{
+	int fd = dial(port), st;
+
+	if (fd < 0)
+		return -2;
+	if (send_all(fd, req, n ? n : strlen(req)) != 0) {
+		close(fd);
+		return -3;
+	}
+	st = read_resp(fd, out, cap, strncmp(req, "HEAD ", 5) == 0);
+	close(fd);
+	return st;
+}
+
+/* true when the server closes the connection within about 5 s. */
+static int
+closed_by_peer(int fd)
+{
+	char b[4096];
+	ssize_t r;
+
+	while ((r = recv(fd, b, sizeof(b), 0)) > 0)
+		;
+	return r == 0 || (r < 0 && errno == ECONNRESET);
+}
+
+static void
+test_server(void)
+{
+	static const struct route routes[] = {
+		{ HTTP_M(HTTP_GET), "/", h_hello },
+		{ HTTP_M(HTTP_POST), "/echo", h_echo },
+		{ HTTP_M(HTTP_GET), "/p/:id", h_param },
+		{ HTTP_M(HTTP_GET), "/cookie", h_cookie },
+		{ HTTP_M(HTTP_GET), "/shared", h_shared },
+		{ HTTP_M(HTTP_GET), "/slow", h_slow },
+	};
+	struct http_server_opts o;
+	struct http_server *s;
+	static char out[1 << 16], req[1 << 16];
+	char err[256], chunk[70000];
+	unsigned port;
+	int fd, st;
+	size_t i, n;
+	time_t t0;
+
+	memset(&o, 0, sizeof(o));
+	o.addr = "127.0.0.1";
+	o.routes = routes;
+	o.nroutes = sizeof(routes) / sizeof(routes[0]);
+	o.decorate = deco;
+	o.access_log = getenv("TEST_HTTP_LOG") != NULL;
+	o.limits.header_timeout = 1;
+	o.limits.idle_timeout = 2;
+	shared_page = http_shared_new("shared bytes", 12);
+
+	s = http_server_start(&o, err, sizeof(err));
+	T_CHECK(s != NULL, "server start: %s", err);
+	if (s == NULL)
+		return;
+	port = http_server_port(s);
+	T_TRUE(port != 0);
+
+	/* keep-alive: two requests, one connection */
+	fd = dial(port);
+	T_TRUE(fd >= 0);
+	send_all(fd, "GET / HTTP/1.1\r\nHost: x\r\n\r\n", 27);
+	st = read_resp(fd, out, sizeof(out), 0);
+	T_EQ_INT(st, 200);
+	T_CONTAINS(out, "\r\n\r\nhello");
+	T_CONTAINS(out, "text/html; charset=utf-8");
+	T_CONTAINS(out, "X-Content-Type-Options: nosniff");
+	T_LACKS(out, "onnection: close");
+	send_all(fd, "GET /p/42?x=%20y HTTP/1.1\r\nHost: x\r\n\r\n", 38);
+	st = read_resp(fd, out, sizeof(out), 0);
+	T_EQ_INT(st, 200);
+	T_CONTAINS(out, "id=42 q=x=%20y");
+	{
+		static const char post[] = "POST /echo HTTP/1.1\r\nHost: x\r\n"
+		    "Content-Length: 7\r\n\r\nab\0cdef";
+		const char *b;
+
+		send_all(fd, post, sizeof(post) - 1);
+		st = read_resp(fd, out, sizeof(out), 0);
+		T_EQ_INT(st, 200);
+		b = strstr(out, "\r\n\r\n");
+		T_TRUE(b && memcmp(b + 4, "ab\0cdef", 7) == 0);
+	}
+	close(fd);
+
+	/* HEAD: GET's route, no body, the right length */
+	st = roundtrip(port, "HEAD / HTTP/1.1\r\nHost: x\r\n\r\n", 0, out,
+	    sizeof(out));
+	T_EQ_INT(st, 200);
+	T_CONTAINS(out, "Content-Length: 5\r\n");
+	T_LACKS(out, "hello");
+
+	/* shared body, cookies, headers */
+	st = roundtrip(port, "GET /shared HTTP/1.1\r\nHost: x\r\n\r\n", 0, out,
+	    sizeof(out));
+	T_EQ_INT(st, 200);
+	T_CONTAINS(out, "\r\n\r\nshared bytes");
+	st = roundtrip(port, "GET /cookie HTTP/1.1\r\nHost: x\r\n"
+	    "Cookie: a=1\r\nCookie: b=2; sid=\"s 1\"\r\n"
+	    "X-Test-Header: yes\r\n\r\n", 0, out, sizeof(out));
+	T_EQ_INT(st, 200);
+	T_CONTAINS(out, "sid=s 1 h=yes");
+
+	/* 404, 405, OPTIONS */
+	st = roundtrip(port, "GET /nope HTTP/1.1\r\nHost: x\r\n\r\n", 0, out,
+	    sizeof(out));
+	T_EQ_INT(st, 404);
+	T_CONTAINS(out, "nosniff");
+	st = roundtrip(port, "DELETE / HTTP/1.1\r\nHost: x\r\n\r\n", 0, out,
+	    sizeof(out));
+	T_EQ_INT(st, 405);
+	T_CONTAINS(out, "Allow: GET, HEAD, OPTIONS\r\n");
+	st = roundtrip(port, "OPTIONS /echo HTTP/1.1\r\nHost: x\r\n\r\n", 0,
+	    out, sizeof(out));
+	T_EQ_INT(st, 204);
+	T_CONTAINS(out, "Allow: POST, OPTIONS\r\n");
+	st = roundtrip(port, "OPTIONS * HTTP/1.1\r\nHost: x\r\n\r\n", 0, out,
+	    sizeof(out));
+	T_EQ_INT(st, 204);
+	st = roundtrip(port, "GET * HTTP/1.1\r\nHost: x\r\n\r\n", 0, out,
+	    sizeof(out));
+	T_EQ_INT(st, 400);
+	st = roundtrip(port, "GET http://x/ HTTP/1.1\r\nHost: x\r\n\r\n", 0,
+	    out, sizeof(out));
+	T_EQ_INT(st, 400);
+
+	/* 413: announced, then chunked past the cap */
+	st = roundtrip(port, "POST /echo HTTP/1.1\r\nHost: x\r\n"
+	    "Content-Length: 2000000\r\n\r\n", 0, out, sizeof(out));
+	T_EQ_INT(st, 413);
+	T_CONTAINS(out, "nosniff");
+	memset(chunk, 'a', sizeof(chunk));
+	memcpy(chunk, "10000\r\n", 7);
+	memcpy(chunk + 7 + 65536, "\r\n", 2);
+	for (n = 24; n <= 64; n += 40) {	/* 1.5 MB, then 4 MB */
+		fd = dial(port);
+		send_all(fd, "POST /echo HTTP/1.1\r\nHost: x\r\n"
+		    "Transfer-Encoding: chunked\r\n\r\n", 60);
+		for (i = 0; i < n; i++)
+			if (send_all(fd, chunk, 7 + 65536 + 2) != 0)
+				break;
+		send_all(fd, "0\r\n\r\n", 5);
+		st = read_resp(fd, out, sizeof(out), 0);
+		fprintf(stderr, "note: chunked %zu KiB -> %d\n", n * 64, st);
+		if (n == 24)
+			T_EQ_INT(st, 413);
+		else
+			T_CHECK(st == 413 || st == -1, "chunked 4 MB: %d", st);
+		close(fd);
+	}
+
+	/* 414, 501, 505, 400 */
+	memcpy(req, "GET /", 5);
+	memset(req + 5, 'a', 9000);
+	strcpy(req + 9005, " HTTP/1.1\r\nHost: x\r\n\r\n");
+	st = roundtrip(port, req, 0, out, sizeof(out));
+	T_EQ_INT(st, 414);
+	st = roundtrip(port, "BREW / HTTP/1.1\r\nHost: x\r\n\r\n", 0, out,
+	    sizeof(out));
+	T_EQ_INT(st, 501);
+	st = roundtrip(port, "POST /echo HTTP/1.1\r\nHost: x\r\n"
+	    "Transfer-Encoding: gzip\r\n\r\n", 0, out, sizeof(out));
+	T_CHECK(st == 501 || st == 400, "transfer-encoding gzip: %d", st);
+	fprintf(stderr, "note: Transfer-Encoding: gzip -> %d\n", st);
+	st = roundtrip(port, "GET / HTTP/2.0\r\nHost: x\r\n\r\n", 0, out,
+	    sizeof(out));
+	T_EQ_INT(st, 505);
+	st = roundtrip(port, "GET / HTTP/1.2\r\nHost: x\r\n\r\n", 0, out,
+	    sizeof(out));
+	fprintf(stderr, "note: HTTP/1.2 -> %d\n", st);
+	T_CHECK(st == 505 || st == 200, "HTTP/1.2: %d", st);
+	st = roundtrip(port, "GET /a\x01" "b HTTP/1.1\r\nHost: x\r\n\r\n", 0,
+	    out, sizeof(out));
+	T_CHECK(st == 400 || st == -1, "control byte in target: %d", st);
+	st = roundtrip(port, "GET /a\x7f" "b HTTP/1.1\r\nHost: x\r\n\r\n", 0,
+	    out, sizeof(out));
+	T_CHECK(st == 400 || st == -1, "DEL in target: %d", st);
+	st = roundtrip(port, "GET /a\0b HTTP/1.1\r\nHost: x\r\n\r\n", 31, out,
+	    sizeof(out));
+	T_CHECK(st == 400 || st == -1, "NUL in target: %d", st);
+	fprintf(stderr, "note: NUL in target -> %d\n", st);
+
+	/* malformed request lines and headers: a 4xx or a close */
+	{
+		static const char *bad[] = {
+			"GARBAGE\r\n\r\n",
+			"GET\r\n\r\n",
+			"GET / HTTP/1.1 extra\r\nHost: x\r\n\r\n",
+			"GET / HTTP/1.1\r\nNo colon here\r\n\r\n",
+			"GET / HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n",
+			"GET / HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\n"
+			    "Content-Length: 2\r\n\r\nab",
+			"POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: "
+			    "chunked\r\n\r\nzz\r\n",
+			"GET / HTTP/1.1\r\n Host: x\r\n\r\n",
+			"\r\n\r\n\r\n",
+			"GET / HTTP/1.1\r\n\r\n",	/* no Host */
+			"GET / HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n"
+			    "Content-Length: 2\r\n\r\nab",
+			"POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n"
+			    "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+			"POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: "
+			    "chunked\r\nTransfer-Encoding: chunked\r\n\r\n"
+			    "0\r\n\r\n",
+			"GET /a\tb HTTP/1.1\r\nHost: x\r\n\r\n",
+			"GET /a b HTTP/1.1\r\nHost: x\r\n\r\n",
+		};
+		for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+			st = roundtrip(port, bad[i], 0, out, sizeof(out));
+			T_CHECK(st == -1 || (st >= 400 && st < 500),
+			    "malformed %zu: %d", i, st);
+			fprintf(stderr, "note: malformed %zu -> %d\n", i, st);
+		}
+	}
+
+	/* headers past header_mem */
+	memcpy(req, "GET / HTTP/1.1\r\nHost: x\r\nX-Big: ", 32);
+	memset(req + 32, 'b', 40000);
+	strcpy(req + 40032, "\r\n\r\n");
+	st = roundtrip(port, req, 0, out, sizeof(out));
+	fprintf(stderr, "note: 40 KB header -> %d\n", st);
+	T_CHECK(st == 431 || st == 413 || st == 400 || st == -1,
+	    "big header: %d", st);
+
+	/* header deadline: trickled headers are cut off near 1 s */
+	fd = dial(port);
+	t0 = time(NULL);
+	send_all(fd, "GET / HTTP/1.1\r\n", 16);
+	for (i = 0; i < 12; i++) {
+		if (send_all(fd, "X", 1) != 0)
+			break;
+		usleep(250 * 1000);
+	}
+	T_TRUE(closed_by_peer(fd));
+	T_CHECK(time(NULL) - t0 <= 3, "header deadline: %lds",
+	    (long)(time(NULL) - t0));
+	close(fd);
+
+	/* idle keep-alive is closed after idle_timeout */
+	fd = dial(port);
+	send_all(fd, "GET / HTTP/1.1\r\nHost: x\r\n\r\n", 27);
+	T_EQ_INT(read_resp(fd, out, sizeof(out), 0), 200);
+	t0 = time(NULL);
+	T_TRUE(closed_by_peer(fd));
+	T_CHECK(time(NULL) - t0 <= 4, "idle close: %lds",
+	    (long)(time(NULL) - t0));
+	close(fd);
+
+	/* still serving after all that */
+	st = roundtrip(port, "GET / HTTP/1.1\r\nHost: x\r\n\r\n", 0, out,
+	    sizeof(out));
+	T_EQ_INT(st, 200);
+	for (i = 0; i < 100 && http_server_active(s) > 0; i++)
+		usleep(10 * 1000);	/* completion runs after the send */
+	T_EQ_INT(http_server_active(s), 0);
+
+	/* stop lets a request in flight finish */
+	fd = dial(port);
+	send_all(fd, "GET /slow HTTP/1.1\r\nHost: x\r\n\r\n", 31);
+	usleep(100 * 1000);
+	T_EQ_INT(http_server_active(s), 1);
+	http_server_stop(s);
+	st = read_resp(fd, out, sizeof(out), 0);
+	T_EQ_INT(st, 200);
+	T_CONTAINS(out, "slow");
+	close(fd);
+	T_TRUE(dial(port) < 0);
+
+	/* a themed 404 */
+	o.not_found = nf_themed;
+	o.port = port;		/* rebinding the same port works */
+	s = http_server_start(&o, err, sizeof(err));
+	T_CHECK(s != NULL, "restart: %s", err);
+	if (s) {
+		st = roundtrip(port, "GET /x HTTP/1.1\r\nHost: x\r\n\r\n", 0,
+		    out, sizeof(out));
+		T_EQ_INT(st, 404);
+		T_CONTAINS(out, "themed 404");
+		T_CONTAINS(out, "nosniff");
+		http_server_stop(s);
+	}
+	http_shared_unref(shared_page);
+
+	o.addr = "not an address";
+	T_TRUE(http_server_start(&o, err, sizeof(err)) == NULL);
+	T_CONTAINS(err, "not an address");
+}
+
+int
+main(void)
+{
+	signal(SIGPIPE, SIG_IGN);
+	T_RUN(test_route);
+	T_RUN(test_allow);
+	T_RUN(test_form);
+	T_RUN(test_url_decode);
+	T_RUN(test_cookie);
+	T_RUN(test_status_and_resp);
+	T_RUN(test_server);
+	T_DONE("http");
+}
