@@ -164,6 +164,8 @@ test_render(void)
 		  "<option selected=\"selected\" value=\"42\">" },
 		{ "t.html", "<input {{#t}}checked {{/t}}{{^t}}x {{/t}}/>",
 		  "<input checked />" },
+		{ "t.html", "<input {{#t}}checked{{/t}}{{#t}} disabled{{/t}} "
+		  "name=\"{{n}}\">", "<input checked disabled name=\"42\">" },
 		{ "t.html", "<a class=\"x{{#t}} on{{/t}}\">", "<a class=\"x on\">" },
 		{ "t.html", "<a onclick=\"{{#t}}go(){{/t}}\">",
 		  "<a onclick=\"go()\">" },
@@ -274,6 +276,12 @@ test_errors(void)
 		{ "x.html", "<script>{{#x}}</script>{{/x}}", "x.html:1: section "
 		  "'x' ends in a different HTML context than it began (began in "
 		  "<script> at line 1, ends in HTML text)" },
+		{ "x.html", "<script {{#x}}type=\"application/ld+json\"{{/x}}>",
+		  "x.html:1: section 'x' ends in a different HTML context than it "
+		  "began (began in a tag, between attributes at line 1, ends in a "
+		  "tag, between attributes)" },
+		{ "x.html", "<input {{#x}}checked{{/x}}{{#y}}disabled{{/y}}>",
+		  "x.html:1: attribute name runs on from a section" },
 		{ "x.html", "<a {{#x}}on{{/x}}click=\"{{t}}\">",
 		  "x.html:1: attribute name runs on from a section" },
 		{ "x.html", "<input {{#x}}checked{{/x}} =\"{{t}}\">",
