@@ -25,6 +25,25 @@
  * comment) is a compile error, as is a section whose body leaves the
  * HTML in a different context from where it began.
  *
+ * Details a page author meets:
+ *  - Values are refused also in event handler, style and srcdoc attribute
+ *    values (no escaping makes them safe). Sections are fine there, and
+ *    between attributes: <input type="checkbox"{{#on}} checked{{/on}}>.
+ *    After such a section the next character must not run the attribute
+ *    name on or give it a value ("{{/on}}>", "{{/on}} name=…").
+ *  - A second value in a URL attribute, or any after literal text, is a
+ *    URL component: href="/tag/{{slug}}" encodes '/' and ':' too.
+ *  - A partial may stand only in HTML text and must itself end in text;
+ *    it sees the same names as the place it is included from. Partials
+ *    nest at most 16 deep and may not include themselves.
+ *  - Templates may not hold "<!--" inside <script>, nor a tag inside an
+ *    end tag such as "</scr{{x}}ipt>".
+ *  - Names are [A-Za-z0-9_-] parts joined by dots; the first part is
+ *    looked up from the innermost section outwards, the rest inside it.
+ *    Literal text is kept byte for byte; there is no way to write "{{"
+ *    as text. Sections nest at most 32 deep; a file may be 1 MiB.
+ *  - Errors read "FILE:LINE: problem", FILE being the template name.
+ *
  * Names: the set loads every file ending in .html or .xml in the theme
  * directory (and an override directory, whose files replace those of the
  * same name); a template is named by its file name without the directory,
