@@ -25,15 +25,18 @@ TESTS	:= $(TESTSRC:tests/unit/%.c=$(BUILD)/tests/%)
 all: $(BIN)
 
 $(BIN): $(OBJS)
-	$(CC) $(XCFLAGS) $(LDFLAGS) -o $@ $(OBJS) $(XLDLIBS)
+	@echo "  LD      $@"
+	@$(CC) $(XCFLAGS) $(LDFLAGS) -o $@ $(OBJS) $(XLDLIBS)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(@D)
-	$(CC) $(XCFLAGS) -MMD -MP -c -o $@ $<
+	@echo "  CC      $<"
+	@$(CC) $(XCFLAGS) -MMD -MP -c -o $@ $<
 
 $(BUILD)/tests/%: tests/unit/%.c $(LIBOBJS)
 	@mkdir -p $(@D)
-	$(CC) $(XCFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(LIBOBJS) $(XLDLIBS)
+	@echo "  LD      $@"
+	@$(CC) $(XCFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(LIBOBJS) $(XLDLIBS)
 
 $(BUILD)/gen/schema-sqlite.c: scripts/embed-sql.sh $(wildcard src/store/schema/sqlite/*.sql)
 	@mkdir -p $(@D)
@@ -44,7 +47,8 @@ $(BUILD)/gen/demo-article.c: scripts/embed-file.sh content/demo/kazakhstan.md
 	sh scripts/embed-file.sh demo_article content/demo/kazakhstan.md > $@
 
 $(BUILD)/gen/%.o: $(BUILD)/gen/%.c
-	$(CC) $(XCFLAGS) -c -o $@ $<
+	@echo "  CC      $<"
+	@$(CC) $(XCFLAGS) -c -o $@ $<
 
 unit: $(TESTS)
 

@@ -1,0 +1,177 @@
+"""lib.py: shared helpers for the black-box tests.
+
+Each test file builds a throwaway site with the real ./gazette binary,
+starts `gazette serve` on a free loopback port, talks raw HTTP to it, and
+stops it by its PID. A file ends by printing "NAME: N passed, N failed".
+"""
+import http.client
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+BIN = os.path.join(ROOT, os.environ.get("GAZETTE_BIN", "./gazette"))
+
+_passed = 0
+_failed = 0
+
+
+def check(cond, what):
+    global _passed, _failed
+    if cond:
+        _passed += 1
+    else:
+        _failed += 1
+        frame = traceback.extract_stack()[-2]
+        print("FAIL %s:%d: %s" % (os.path.basename(frame.filename), frame.lineno, what))
+    return cond
+
+
+def eq(got, want, what=""):
+    return check(got == want, "%s: got %r, want %r" % (what, got, want))
+
+
+def run_tests(name, tests):
+    """Runs test functions; an exception is one failure, not the end."""
+    global _failed
+    for t in tests:
+        try:
+            t()
+        except Exception:
+            _failed += 1
+            print("FAIL %s raised:" % t.__name__)
+            traceback.print_exc(file=sys.stdout)
+    print("%s: %d passed, %d failed" % (name, _passed, _failed))
+    sys.exit(1 if _failed else 0)
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def gazette(*args, db=None, stdin=None, env=None, check_rc=None, cwd=None):
+    """Runs a gazette command; returns (rc, stdout, stderr) as text."""
+    cmd = [BIN] + list(args)
+    if db:
+        cmd += ["--db", db]
+    e = dict(os.environ)
+    e.update(env or {})
+    p = subprocess.run(cmd, input=stdin, capture_output=True, env=e,
+                       cwd=cwd or ROOT, timeout=120)
+    out = p.stdout.decode("utf-8", "replace")
+    err = p.stderr.decode("utf-8", "replace")
+    if check_rc is not None and p.returncode != check_rc:
+        raise AssertionError("gazette %s exited %d: %s" % (" ".join(args), p.returncode, err))
+    return p.returncode, out, err
+
+
+class TempDir:
+    def __init__(self):
+        self.path = tempfile.mkdtemp(prefix="gazette-test-")
+
+    def file(self, name, text):
+        p = os.path.join(self.path, name)
+        os.makedirs(os.path.dirname(p), exist_ok=True)
+        mode = "wb" if isinstance(text, bytes) else "w"
+        with open(p, mode) as f:
+            f.write(text)
+        return p
+
+    def cleanup(self):
+        shutil.rmtree(self.path, ignore_errors=True)
+
+
+class Server:
+    """A running `gazette serve`, stopped by PID."""
+
+    def __init__(self, db, env=None, args=(), port=None):
+        self.port = port or free_port()
+        self.db = db
+        e = dict(os.environ)
+        e.update(env or {})
+        self.log = tempfile.TemporaryFile()
+        self.proc = subprocess.Popen(
+            [BIN, "serve", "--db", db, "--listen", "127.0.0.1:%d" % self.port] + list(args),
+            stdout=subprocess.DEVNULL, stderr=self.log, env=e, cwd=ROOT)
+        deadline = time.time() + 20
+        while time.time() < deadline:
+            if self.proc.poll() is not None:
+                raise AssertionError("serve exited %d: %s" % (self.proc.returncode, self.stderr()))
+            if "listening on http://127.0.0.1:%d" % self.port in self.stderr():
+                return
+            time.sleep(0.02)
+        self.stop()
+        raise AssertionError("serve did not start: " + self.stderr())
+
+    def stderr(self):
+        self.log.seek(0)
+        return self.log.read().decode("utf-8", "replace")
+
+    def alive(self):
+        return self.proc.poll() is None
+
+    def stop(self, sig=signal.SIGTERM, timeout=15):
+        if self.proc.poll() is None:
+            os.kill(self.proc.pid, sig)
+            try:
+                self.proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                os.kill(self.proc.pid, signal.SIGKILL)
+                self.proc.wait()
+        return self.proc.returncode
+
+    def request(self, method, path, body=None, headers=None):
+        """One request on a fresh connection: (status, headers dict, body bytes)."""
+        c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+        try:
+            c.request(method, path, body=body, headers=headers or {})
+            r = c.getresponse()
+            data = r.read()
+            return r.status, {k.lower(): v for k, v in r.getheaders()}, data
+        finally:
+            c.close()
+
+    def get(self, path, headers=None):
+        return self.request("GET", path, headers=headers)
+
+    def raw(self, data, timeout=10, read_all=True):
+        """Sends raw bytes; returns what came back until close or timeout."""
+        s = socket.create_connection(("127.0.0.1", self.port), timeout=timeout)
+        try:
+            s.sendall(data)
+            chunks = []
+            while True:
+                try:
+                    b = s.recv(65536)
+                except socket.timeout:
+                    break
+                except ConnectionResetError:
+                    break
+                if not b:
+                    break
+                chunks.append(b)
+                if not read_all:
+                    break
+            return b"".join(chunks)
+        finally:
+            s.close()
+
+
+def status_of(raw):
+    m = re.match(rb"HTTP/1\.[01] (\d{3})", raw)
+    return int(m.group(1)) if m else None
+
+
+def text(b):
+    return b.decode("utf-8", "replace")

@@ -1,0 +1,162 @@
+"""test_cli.py: the command line: help, init, demo, import and its errors."""
+import os
+import sqlite3
+
+from lib import TempDir, check, eq, gazette, run_tests
+
+GOOD = """---
+title: {title}
+date: 2022-01-{day:02d}T10:00:00Z
+tags: [Alpha, "Beta, Gamma"]
+---
+
+Body of {title}.
+"""
+
+
+def count(db, sql="SELECT count(*) FROM articles"):
+    c = sqlite3.connect(db)
+    try:
+        return c.execute(sql).fetchone()[0]
+    finally:
+        c.close()
+
+
+def test_help():
+    rc, out, err = gazette("help")
+    eq(rc, 0, "help exit")
+    for cmd in ("init", "serve", "import", "demo"):
+        check(("  %s " % cmd) in out, "help lists " + cmd)
+    rc, out, _ = gazette("import", "--help")
+    eq(rc, 0, "import --help exit")
+    check("usage: gazette import" in out, "import usage")
+    rc, _, err = gazette("frobnicate")
+    check(rc != 0 and "unknown command 'frobnicate'" in err, "unknown command: " + err)
+    rc, out, _ = gazette("--version")
+    check(rc == 0 and out.startswith("gazette "), "version")
+
+
+def test_init_idempotent():
+    d = TempDir()
+    db = os.path.join(d.path, "site.db")
+    rc, _, err = gazette("init", db=db)
+    eq(rc, 0, "init: " + err)
+    v1 = count(db, "SELECT max(version) FROM schema_migrations")
+    rc, _, err = gazette("init", db=db)
+    eq(rc, 0, "second init: " + err)
+    eq(count(db, "SELECT max(version) FROM schema_migrations"), v1, "version unchanged")
+    eq(count(db, "SELECT count(*) FROM settings WHERE key = 'client_hash_key'"), 1, "hash key made once")
+    # --db after or before the command's other words, and $GAZETTE_DB
+    db2 = os.path.join(d.path, "env.db")
+    rc, _, err = gazette("init", env={"GAZETTE_DB": db2})
+    eq(rc, 0, "init via GAZETTE_DB: " + err)
+    check(os.path.exists(db2), "GAZETTE_DB used")
+    d.cleanup()
+
+
+def test_demo():
+    d = TempDir()
+    db = os.path.join(d.path, "demo.db")
+    rc, _, err = gazette("demo", db=db)
+    eq(rc, 0, "demo: " + err)
+    c = sqlite3.connect(db)
+    row = c.execute("SELECT title, slug, published_at, body_html, summary FROM articles").fetchone()
+    tags = [r[0] for r in c.execute("SELECT name FROM tags ORDER BY name")]
+    c.close()
+    check("Kazakhstan" in row[0], "demo title")
+    eq(row[2], 1641805200, "demo date 2022-01-10T09:00Z")
+    check('<h2 id="protests-in-kazakhstan">Protests in Kazakhstan</h2>' in row[3], "section heading with id")
+    check('<h2 id="experts-on-china">Experts on China</h2>' in row[3], "second heading")
+    check("Post a Comment" not in row[3], "comment lines are not article text")
+    eq(tags, ["Central Asia", "China", "Kazakhstan"], "demo tags")
+    rc, _, err = gazette("demo", db=db)
+    check(rc != 0 and "already holds articles" in err, "demo refuses a used db: " + err)
+    d.cleanup()
+
+
+def test_import_ok_and_dry_run():
+    d = TempDir()
+    db = os.path.join(d.path, "s.db")
+    files = [d.file("in/a%d.md" % i, GOOD.format(title="Story %d" % i, day=i + 1)) for i in range(5)]
+    rc, _, err = gazette("import", "--dry-run", os.path.join(d.path, "in"), db=db)
+    eq(rc, 0, "dry run: " + err)
+    check("would import 5 articles" in err, "dry run report: " + err)
+    eq(count(db), 0, "dry run wrote nothing")
+    # options after positionals
+    rc, _, err = gazette("import", *files[:2], db=db)
+    eq(rc, 0, "import: " + err)
+    eq(count(db), 2, "two imported")
+    eq(count(db, "SELECT count(*) FROM tags"), 2, "tags shared, not duplicated")
+    eq(count(db, "SELECT slug FROM articles ORDER BY id LIMIT 1"), "story-0", "slug from title")
+    d.cleanup()
+
+
+BAD = [
+    ("unknown key", "---\ntitle: X\ntitel: Y\n---\nbody\n", "x.md:3: front matter: unknown key 'titel'"),
+    ("no title", "---\nslug: x\n---\nbody\n", "x.md:1: front matter: title is required"),
+    ("bad date", "---\ntitle: X\ndate: 10/01/2022\n---\n", "x.md:3: front matter: date '10/01/2022' is not RFC 3339"),
+    ("bad status", "---\ntitle: X\nstatus: live\n---\n", "x.md:3: front matter: status 'live'"),
+    ("no opening", "title: X\n", "x.md:1: front matter: the file must start with a '---' line"),
+    ("no closing", "---\ntitle: X\n", "x.md:3: front matter: no closing '---' line"),
+    ("bad slug", "---\ntitle: X\nslug: Not A Slug\n---\n", "x.md:3: front matter: slug 'Not A Slug'"),
+    ("twice", "---\ntitle: X\ntitle: Y\n---\n", "x.md:3: front matter: key 'title' given twice"),
+    ("unterminated", "---\ntitle: \"X\n---\n", "x.md:2: front matter: unterminated"),
+    ("tags list", "---\ntitle: X\ntags: [a, b\n---\n", "x.md:3: front matter: tags: a list needs a closing ']'"),
+    ("scheduled no date", "---\ntitle: X\nstatus: scheduled\n---\n", "x.md:1: front matter: a scheduled article needs a date"),
+    ("invalid utf-8", b"---\ntitle: X\n---\nok\nbad \xff here\n", "x.md:5: text is not valid UTF-8"),
+    ("nul byte", b"---\ntitle: X\n---\na\x00b\n", "x.md:4: text contains a NUL byte"),
+    ("control char", b"---\ntitle: X\x1b[31m\n---\n", "x.md:2: text contains a control character"),
+    ("no slug possible", "---\ntitle: \u65e5\u672c\n---\n", "x.md: cannot make a slug from the title"),
+]
+
+
+def test_import_errors_write_nothing():
+    for name, body, want in BAD:
+        d = TempDir()
+        db = os.path.join(d.path, "s.db")
+        good = d.file("a.md", GOOD.format(title="Fine", day=1))
+        bad = d.file("x.md", body)
+        rc, _, err = gazette("import", good, bad, db=db)
+        check(rc != 0, name + ": exit status")
+        check(("gazette: import: %s" % os.path.join(d.path, want)) in err or
+              (want in err), "%s: message %r lacks %r" % (name, err, want))
+        eq(err.count("\n"), 1, name + ": one line")
+        eq(count(db), 0, name + ": nothing imported (all or nothing)")
+        d.cleanup()
+
+
+def test_import_duplicate_slug():
+    d = TempDir()
+    db = os.path.join(d.path, "s.db")
+    a = d.file("a.md", GOOD.format(title="Same", day=1))
+    b = d.file("b.md", GOOD.format(title="Same", day=2))
+    rc, _, err = gazette("import", a, b, db=db)
+    check(rc != 0 and "b.md: slug 'same' is already taken" in err, "duplicate within a batch: " + err)
+    eq(count(db), 0, "batch rolled back")
+    rc, _, err = gazette("import", a, db=db)
+    eq(rc, 0, "first import")
+    rc, _, err = gazette("import", b, db=db)
+    check(rc != 0 and "already taken" in err, "duplicate against the database")
+    eq(count(db), 1, "still one")
+    rc, _, err = gazette("import", os.path.join(d.path, "missing.md"), db=db)
+    check(rc != 0 and "missing.md: No such file" in err, "missing file: " + err)
+    d.cleanup()
+
+
+def test_import_drafts_and_accents():
+    d = TempDir()
+    db = os.path.join(d.path, "s.db")
+    f = d.file("u.md", "---\ntitle: \u00dcr\u00fcmqi & Almaty\nstatus: draft\ntags:\n  - One\n  - 'Two'\n---\nx\n")
+    rc, _, err = gazette("import", f, db=db)
+    eq(rc, 0, "import: " + err)
+    c = sqlite3.connect(db)
+    eq(c.execute("SELECT slug, status, published_at FROM articles").fetchone(),
+       ("urumqi-almaty", "draft", 0), "draft with transliterated slug")
+    eq(sorted(r[0] for r in c.execute("SELECT name FROM tags")), ["One", "Two"], "block list tags")
+    c.close()
+    d.cleanup()
+
+
+run_tests("cli", [test_help, test_init_idempotent, test_demo, test_import_ok_and_dry_run,
+                  test_import_errors_write_nothing, test_import_duplicate_slug,
+                  test_import_drafts_and_accents])
