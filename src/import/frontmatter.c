@@ -131,6 +131,8 @@ flow_list(struct parser *p, struct sv v)
 	if (sv_trim(v).n == 0)
 		return true;
 	for (i = 0, start = 0; i <= v.n; i++) {
+		if (i == v.n && q)
+			return fail(p, "tags: unterminated quote%s", "");
 		if (i < v.n && q) {
 			if (v.p[i] == q)
 				q = 0;
@@ -147,8 +149,6 @@ flow_list(struct parser *p, struct sv v)
 			start = i + 1;
 		}
 	}
-	if (q)
-		return fail(p, "tags: unterminated quote%s", "");
 	return true;
 }
 

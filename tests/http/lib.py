@@ -129,6 +129,11 @@ class Server:
             except subprocess.TimeoutExpired:
                 os.kill(self.proc.pid, signal.SIGKILL)
                 self.proc.wait()
+            if sig == signal.SIGTERM:
+                # A clean stop exits 0; under the sanitizers a leak or
+                # error report at exit makes it non-zero.
+                check(self.proc.returncode == 0, "serve exited %d after SIGTERM: %s"
+                      % (self.proc.returncode, self.stderr()[-2000:]))
         return self.proc.returncode
 
     def request(self, method, path, body=None, headers=None):
