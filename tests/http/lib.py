@@ -173,6 +173,24 @@ class Server:
             s.close()
 
 
+def new_db(tmpdir, name="site"):
+    """A fresh, empty database for one test site: a SQLite file in tmpdir.
+    Every test makes its databases through here, so the whole suite can run
+    on another backend by changing this one function."""
+    return os.path.join(tmpdir if isinstance(tmpdir, str) else tmpdir.path, name + ".db")
+
+
+def db_query(db, sql, args=()):
+    """Rows of one SQL query against a test site's database, as a list of
+    tuples, for checking what the server stored."""
+    import sqlite3
+    c = sqlite3.connect(db)
+    try:
+        return c.execute(sql, args).fetchall()
+    finally:
+        c.close()
+
+
 def status_of(raw):
     m = re.match(rb"HTTP/1\.[01] (\d{3})", raw)
     return int(m.group(1)) if m else None

@@ -1,8 +1,7 @@
 """test_cli.py: the command line: help, init, demo, import and its errors."""
 import os
-import sqlite3
 
-from lib import TempDir, check, eq, gazette, run_tests
+from lib import TempDir, check, db_query, eq, gazette, new_db, run_tests
 
 GOOD = """---
 title: {title}
@@ -15,11 +14,7 @@ Body of {title}.
 
 
 def count(db, sql="SELECT count(*) FROM articles"):
-    c = sqlite3.connect(db)
-    try:
-        return c.execute(sql).fetchone()[0]
-    finally:
-        c.close()
+    return db_query(db, sql)[0][0]
 
 
 def test_help():
@@ -38,7 +33,7 @@ def test_help():
 
 def test_init_idempotent():
     d = TempDir()
-    db = os.path.join(d.path, "site.db")
+    db = new_db(d, "site")
     rc, _, err = gazette("init", db=db)
     eq(rc, 0, "init: " + err)
     v1 = count(db, "SELECT max(version) FROM schema_migrations")
@@ -47,7 +42,7 @@ def test_init_idempotent():
     eq(count(db, "SELECT max(version) FROM schema_migrations"), v1, "version unchanged")
     eq(count(db, "SELECT count(*) FROM settings WHERE key = 'client_hash_key'"), 1, "hash key made once")
     # --db after or before the command's other words, and $GAZETTE_DB
-    db2 = os.path.join(d.path, "env.db")
+    db2 = new_db(d, "env")
     rc, _, err = gazette("init", env={"GAZETTE_DB": db2})
     eq(rc, 0, "init via GAZETTE_DB: " + err)
     check(os.path.exists(db2), "GAZETTE_DB used")
@@ -56,13 +51,11 @@ def test_init_idempotent():
 
 def test_demo():
     d = TempDir()
-    db = os.path.join(d.path, "demo.db")
+    db = new_db(d, "demo")
     rc, _, err = gazette("demo", db=db)
     eq(rc, 0, "demo: " + err)
-    c = sqlite3.connect(db)
-    row = c.execute("SELECT title, slug, published_at, body_html, summary FROM articles").fetchone()
-    tags = [r[0] for r in c.execute("SELECT name FROM tags ORDER BY name")]
-    c.close()
+    row = db_query(db, "SELECT title, slug, published_at, body_html, summary FROM articles")[0]
+    tags = [r[0] for r in db_query(db, "SELECT name FROM tags ORDER BY name")]
     check("Kazakhstan" in row[0], "demo title")
     eq(row[2], 1641805200, "demo date 2022-01-10T09:00Z")
     check('<h2 id="protests-in-kazakhstan">Protests in Kazakhstan</h2>' in row[3], "section heading with id")
@@ -76,7 +69,7 @@ def test_demo():
 
 def test_import_ok_and_dry_run():
     d = TempDir()
-    db = os.path.join(d.path, "s.db")
+    db = new_db(d, "s")
     files = [d.file("in/a%d.md" % i, GOOD.format(title="Story %d" % i, day=i + 1)) for i in range(5)]
     rc, _, err = gazette("import", "--dry-run", os.path.join(d.path, "in"), db=db)
     eq(rc, 0, "dry run: " + err)
@@ -113,7 +106,7 @@ BAD = [
 def test_import_errors_write_nothing():
     for name, body, want in BAD:
         d = TempDir()
-        db = os.path.join(d.path, "s.db")
+        db = new_db(d, "s")
         good = d.file("a.md", GOOD.format(title="Fine", day=1))
         bad = d.file("x.md", body)
         rc, _, err = gazette("import", good, bad, db=db)
@@ -127,7 +120,7 @@ def test_import_errors_write_nothing():
 
 def test_import_duplicate_slug():
     d = TempDir()
-    db = os.path.join(d.path, "s.db")
+    db = new_db(d, "s")
     a = d.file("a.md", GOOD.format(title="Same", day=1))
     b = d.file("b.md", GOOD.format(title="Same", day=2))
     rc, _, err = gazette("import", a, b, db=db)
@@ -145,15 +138,13 @@ def test_import_duplicate_slug():
 
 def test_import_drafts_and_accents():
     d = TempDir()
-    db = os.path.join(d.path, "s.db")
+    db = new_db(d, "s")
     f = d.file("u.md", "---\ntitle: \u00dcr\u00fcmqi & Almaty\nstatus: draft\ntags:\n  - One\n  - 'Two'\n---\nx\n")
     rc, _, err = gazette("import", f, db=db)
     eq(rc, 0, "import: " + err)
-    c = sqlite3.connect(db)
-    eq(c.execute("SELECT slug, status, published_at FROM articles").fetchone(),
+    eq(db_query(db, "SELECT slug, status, published_at FROM articles")[0],
        ("urumqi-almaty", "draft", 0), "draft with transliterated slug")
-    eq(sorted(r[0] for r in c.execute("SELECT name FROM tags")), ["One", "Two"], "block list tags")
-    c.close()
+    eq(sorted(r[0] for r in db_query(db, "SELECT name FROM tags")), ["One", "Two"], "block list tags")
     d.cleanup()
 
 

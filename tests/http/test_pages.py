@@ -5,10 +5,10 @@ import re
 import socket
 import time
 
-from lib import Server, TempDir, check, eq, gazette, run_tests, status_of, text
+from lib import Server, TempDir, check, eq, gazette, new_db, run_tests, status_of, text
 
 tmp = TempDir()
-DB = os.path.join(tmp.path, "site.db")
+DB = new_db(tmp)
 gazette("demo", db=DB, check_rc=0)
 ARTICLE = "/2022/01/china-offers-kazakhstan-security-cooperation"
 
@@ -179,7 +179,7 @@ def test_keepalive(srv):
 
 def test_visibility_and_paging():
     d = TempDir()
-    db = os.path.join(d.path, "p.db")
+    db = new_db(d, "p")
     now = time.gmtime()
     files = []
     for i in range(45):
