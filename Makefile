@@ -19,8 +19,12 @@ OBJS	:= $(SRCS:%.c=$(BUILD)/%.o) $(GENSRCS:%.c=%.o)
 LIBOBJS	:= $(filter-out $(BUILD)/src/main.o,$(OBJS))
 TESTSRC	:= $(sort $(wildcard tests/unit/test-*.c))
 TESTS	:= $(TESTSRC:tests/unit/%.c=$(BUILD)/tests/%)
+FUZZSRC	:= $(sort $(wildcard fuzz/fuzz-*.c))
+FUZZERS	:= $(FUZZSRC:fuzz/fuzz-%.c=%)
+REPLAYS	:= $(FUZZERS:%=$(BUILD)/fuzz/replay-%)
+FUZZ_SECONDS ?= 60
 
-.PHONY: all run test asan fuzz bench install clean deps unit
+.PHONY: all run test asan fuzz fuzz-bins bench install clean deps unit
 
 all: $(BIN)
 
@@ -50,7 +54,27 @@ $(BUILD)/gen/%.o: $(BUILD)/gen/%.c
 	@echo "  CC      $<"
 	@$(CC) $(XCFLAGS) -c -o $@ $<
 
-unit: $(TESTS)
+# Each fuzz driver is also linked with a plain main that replays its corpus
+# and regression inputs, so `make test` runs them without libFuzzer.
+$(BUILD)/fuzz/replay-%: fuzz/fuzz-%.c fuzz/replay.c $(LIBOBJS)
+	@mkdir -p $(@D)
+	@echo "  LD      $@"
+	@$(CC) $(XCFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< fuzz/replay.c $(LIBOBJS) $(XLDLIBS)
+
+$(BUILD)/fuzz/fuzz-%: fuzz/fuzz-%.c $(LIBOBJS)
+	@mkdir -p $(@D)
+	@echo "  LD      $@"
+	@$(CC) $(XCFLAGS) -fsanitize=fuzzer,address,undefined -Itests/unit -o $@ $< $(LIBOBJS) $(XLDLIBS)
+
+unit: $(TESTS) $(REPLAYS)
+
+fuzz-bins: $(FUZZERS:%=$(BUILD)/fuzz/fuzz-%)
+
+# libFuzzer with clang 14: every driver for FUZZ_SECONDS each.
+fuzz:
+	@$(MAKE) --no-print-directory BUILD=build-fuzz CC=clang \
+	    OPT="-O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer" fuzz-bins
+	@sh fuzz/run.sh $(FUZZ_SECONDS) $(FUZZERS)
 
 deps:
 	@sh scripts/deps.sh
@@ -69,7 +93,7 @@ asan:
 	@$(MAKE) --no-print-directory BUILD=build-asan BIN=gazette-asan CC=gcc \
 	    OPT="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
 	    LDFLAGS="-fsanitize=address,undefined" all unit
-	@GAZETTE_BIN=./gazette-asan UNIT_DIR=build-asan/tests \
+	@GAZETTE_BIN=./gazette-asan UNIT_DIR=build-asan/tests FUZZ_DIR=build-asan/fuzz \
 	    ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 sh tests/run.sh
 
@@ -83,6 +107,6 @@ install: all
 	cp -R themes/default $(DESTDIR)$(PREFIX)/share/gazette/themes/
 
 clean:
-	rm -rf build build-asan gazette gazette-asan
+	rm -rf build build-asan build-fuzz gazette gazette-asan
 
 -include $(OBJS:.o=.d)

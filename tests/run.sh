@@ -8,8 +8,9 @@ set -u
 cd "$(dirname "$0")/.."
 GAZETTE_BIN=${GAZETTE_BIN:-./gazette}
 UNIT_DIR=${UNIT_DIR:-build/tests}
-export GAZETTE_BIN UNIT_DIR
-SUITES=${SUITES:-"unit http"}
+FUZZ_DIR=${FUZZ_DIR:-build/fuzz}
+export GAZETTE_BIN UNIT_DIR FUZZ_DIR
+SUITES=${SUITES:-"unit fuzz http"}
 PY=/usr/bin/python3
 
 log=$(mktemp)
@@ -40,6 +41,12 @@ for s in $SUITES; do
 	unit)
 		for t in "$UNIT_DIR"/test-*; do
 			[ -x "$t" ] && run "unit/$(basename "$t")" "$t"
+		done ;;
+	fuzz)
+		for t in "$FUZZ_DIR"/replay-*; do
+			[ -x "$t" ] || continue
+			n=${t##*/replay-}
+			run "fuzz/$n" "$t" "$n" "fuzz/corpus/$n" "fuzz/regression/$n"
 		done ;;
 	http)
 		for t in tests/http/test_*.py; do

@@ -64,6 +64,8 @@ struct md_ctx {
 	/* md_plain only */
 	int		 plain;
 	size_t		 plainmax;	/* stop collecting past this; 0: never */
+	const char	*in_beg;	/* the text md4c parses, for clamping */
+	const char	*in_end;
 	int		 pspace;	/* a space is owed before the next byte */
 };
 
@@ -710,6 +712,8 @@ text(MD_TEXTTYPE type, const MD_CHAR *s, MD_SIZE n, void *arg)
 	char u[4];
 	size_t k;
 
+	if (s >= c->in_beg && s <= c->in_end && n > (MD_SIZE)(c->in_end - s))
+		n = (MD_SIZE)(c->in_end - s);
 	switch (type) {
 	case MD_TEXT_NULLCHAR:
 		return put_text(c, REPLACEMENT, sizeof(REPLACEMENT) - 1);
@@ -753,11 +757,30 @@ ctx_free(struct md_ctx *c)
 	ids_free(&c->ids);
 }
 
+/* md4c 0.4.8 can read a byte past the end of its input and hand that
+ * range to the text callback (found by fuzzing, with NUL bytes in the
+ * input). So md4c parses our own copy: NULs already replaced by U+FFFD as
+ * CommonMark prescribes, followed by zero padding it may over-read, and
+ * text() clamps every range to the real input. */
 static int
 parse(struct md_ctx *c, const char *s, size_t n)
 {
+	struct buf in = BUF_INIT;
+	const char *nul;
 	MD_PARSER p;
+	int rc;
 
+	while (n > 0 && (nul = memchr(s, '\0', n)) != NULL) {
+		buf_put(&in, s, (size_t)(nul - s));
+		buf_puts(&in, REPLACEMENT);
+		n -= (size_t)(nul - s) + 1;
+		s = nul + 1;
+	}
+	buf_put(&in, s, n);
+	n = in.len;
+	buf_put(&in, "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0", 16);
+	c->in_beg = in.p;
+	c->in_end = in.p + n;
 	memset(&p, 0, sizeof(p));
 	p.flags = md_flags[c->pol];
 	p.enter_block = enter_block;
@@ -765,7 +788,9 @@ parse(struct md_ctx *c, const char *s, size_t n)
 	p.enter_span = enter_span;
 	p.leave_span = leave_span;
 	p.text = text;
-	return md_parse(s, (MD_SIZE)n, &p, c);
+	rc = md_parse(in.p, (MD_SIZE)n, &p, c);
+	buf_free(&in);
+	return rc;
 }
 
 bool

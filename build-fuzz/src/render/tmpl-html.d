@@ -1,0 +1,4 @@
+build-fuzz/src/render/tmpl-html.o: src/render/tmpl-html.c \
+  src/render/tmpl-int.h
+
+src/render/tmpl-int.h:
