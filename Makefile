@@ -24,7 +24,7 @@ FUZZERS	:= $(FUZZSRC:fuzz/fuzz-%.c=%)
 REPLAYS	:= $(FUZZERS:%=$(BUILD)/fuzz/replay-%)
 FUZZ_SECONDS ?= 60
 
-.PHONY: all run test asan fuzz fuzz-bins bench install clean deps unit
+.PHONY: all run test asan fuzz fuzz-bins fault bench install clean deps unit
 
 all: $(BIN)
 
@@ -86,16 +86,26 @@ run: deps
 	@echo "gazette: serving the demo site at http://127.0.0.1:8080/"
 	./$(BIN) serve --listen 127.0.0.1:8080
 
-test: all unit
+test: all unit fault
 	@sh tests/run.sh
 
+ASAN_OPT = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 asan:
 	@$(MAKE) --no-print-directory BUILD=build-asan BIN=gazette-asan CC=gcc \
-	    OPT="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
-	    LDFLAGS="-fsanitize=address,undefined" all unit
-	@GAZETTE_BIN=./gazette-asan UNIT_DIR=build-asan/tests FUZZ_DIR=build-asan/fuzz \
+	    OPT="$(ASAN_OPT)" LDFLAGS="-fsanitize=address,undefined" all unit
+	@$(MAKE) --no-print-directory BUILD=build-asan-fault BIN=gazette-fault-asan CC=gcc \
+	    OPT="$(ASAN_OPT)" LDFLAGS="-fsanitize=address,undefined" \
+	    CFLAGS="-DGAZETTE_FAULT_INJECTION" all
+	@GAZETTE_BIN=./gazette-asan GAZETTE_FAULT_BIN=./gazette-fault-asan \
+	    UNIT_DIR=build-asan/tests FUZZ_DIR=build-asan/fuzz \
 	    ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 sh tests/run.sh
+
+# The fault-injection build (src/store/fault.h): what tests/http/test_fault.py
+# drives to fail the Nth write, sync or allocation.
+fault:
+	@$(MAKE) --no-print-directory BUILD=build-fault BIN=gazette-fault \
+	    CFLAGS="-DGAZETTE_FAULT_INJECTION" all
 
 bench: all
 	@sh scripts/deps.sh bench
@@ -107,6 +117,7 @@ install: all
 	cp -R themes/default $(DESTDIR)$(PREFIX)/share/gazette/themes/
 
 clean:
-	rm -rf build build-asan build-fuzz gazette gazette-asan
+	rm -rf build build-asan build-asan-fault build-fuzz build-fault gazette gazette-asan \
+	    gazette-fault gazette-fault-asan
 
 -include $(OBJS:.o=.d)

@@ -6,6 +6,7 @@
 #include <sodium.h>
 
 #include "cmd/cmd.h"
+#include "store/fault.h"
 
 #ifndef GAZETTE_VERSION
 #define GAZETTE_VERSION	"0.1.0"
@@ -20,6 +21,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "gazette: cannot initialise libsodium\n");
 		return 1;
 	}
+	fault_init();
 	if (argc < 2) {
 		cmd_help(1, argv);
 		return EXIT_USAGE;

@@ -9,6 +9,7 @@
 #include "cmd/cmd.h"
 #include "http/http.h"
 #include "render/page.h"
+#include "store/fault.h"
 #include "store/store.h"
 #include "util/str.h"
 
@@ -176,6 +177,7 @@ cmd_serve(int argc, char **argv)
 	if (bu == NULL && *site->base_url == '\0' &&
 	    !set_base_url(site, addr, port, &bu))
 		goto out;
+	fault_arm_listen();
 	fprintf(stderr, strchr(addr, ':') ? "listening on http://[%s]:%u\n" :
 	    "listening on http://%s:%u\n", addr, port);
 	for (;;) {
