@@ -42,6 +42,20 @@ const struct cmd commands[] = {
 	    "All files import in one transaction: one bad file imports nothing,\n"
 	    "and the error names the file, the line and the problem.\n"
 	    "  --dry-run  check everything, write nothing\n" },
+	{ "user", cmd_user,
+	    "add NAME --role admin|editor|author [--display-name TEXT]\n"
+	    "       | list | passwd NAME | remove NAME  [--db URL]",
+	    "manage the people who sign in",
+	    "add and passwd read the password as one line from standard input\n"
+	    "(at least 10 characters); it is stored as an argon2id hash.\n"
+	    "remove keeps the user's articles and refuses to remove the last\n"
+	    "admin. list prints name, role and display name, one per line.\n" },
+	{ "token", cmd_token, "create NAME | list | revoke ID  [--db URL]",
+	    "manage API tokens",
+	    "create prints a new API token for user NAME alone on standard\n"
+	    "output, once: only its hash is stored. It acts with that user's\n"
+	    "role (Authorization: Bearer TOKEN). list shows every token's number,\n"
+	    "user and state; revoke ID stops one from working at once.\n" },
 	{ "demo", cmd_demo, "[--db URL]",
 	    "create a demo site holding the seed article",
 	    "Initialises the database and imports the demo article (China and\n"

@@ -40,5 +40,7 @@ int	cmd_init(int, char **);
 int	cmd_serve(int, char **);
 int	cmd_import(int, char **);
 int	cmd_demo(int, char **);
+int	cmd_user(int, char **);
+int	cmd_token(int, char **);
 
 #endif

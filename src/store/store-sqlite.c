@@ -75,6 +75,43 @@ static const char *const sql[] = {
 	    "AND a.published_at <= ?1 "
 	    "GROUP BY t.id ORDER BY t.name COLLATE NOCASE",
 	[ST_TAG_BY_SLUG] = "SELECT name, slug, 0 FROM tags WHERE slug = ?1",
+#define USER_COLS "u.id, u.name, u.display_name, u.role, u.pw_hash, u.created_at"
+	[ST_USER_ADD] =
+	    "INSERT INTO users (name, display_name, role, pw_hash, created_at) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5) RETURNING id",
+	[ST_USER_BY_NAME] =
+	    "SELECT " USER_COLS " FROM users u WHERE u.name = ?1",
+	[ST_USER_BY_ID] = "SELECT " USER_COLS " FROM users u WHERE u.id = ?1",
+	[ST_USER_LIST] = "SELECT " USER_COLS " FROM users u ORDER BY u.name",
+	[ST_USER_SET_PASSWORD] =
+	    "UPDATE users SET pw_hash = ?2 WHERE id = ?1 RETURNING id",
+	[ST_USER_REMOVE] = "DELETE FROM users WHERE id = ?1 RETURNING id",
+	[ST_USER_COUNT_ROLE] = "SELECT count(*) FROM users WHERE role = ?1",
+	[ST_TOKEN_ADD] =
+	    "INSERT INTO api_tokens (user_id, hash, created_at) "
+	    "VALUES (?1, ?2, ?3) RETURNING id",
+	[ST_TOKEN_USER] =
+	    "SELECT " USER_COLS " FROM api_tokens t "
+	    "JOIN users u ON u.id = t.user_id "
+	    "WHERE t.hash = ?1 AND t.revoked_at = 0",
+	[ST_TOKEN_REVOKE] =
+	    "UPDATE api_tokens SET revoked_at = ?2 "
+	    "WHERE id = ?1 AND revoked_at = 0 RETURNING id",
+	[ST_TOKEN_LIST] =
+	    "SELECT t.id, u.name, t.created_at, t.revoked_at FROM api_tokens t "
+	    "JOIN users u ON u.id = t.user_id ORDER BY t.id",
+	[ST_SESSION_ADD] =
+	    "INSERT INTO sessions (hash, user_id, csrf, created_at, seen_at) "
+	    "VALUES (?1, ?2, ?3, ?4, ?4)",
+	[ST_SESSION_GET] =
+	    "SELECT " USER_COLS ", s.csrf, s.created_at, s.seen_at "
+	    "FROM sessions s JOIN users u ON u.id = s.user_id "
+	    "WHERE s.hash = ?1",
+	[ST_SESSION_TOUCH] =
+	    "UPDATE sessions SET seen_at = ?2 WHERE hash = ?1",
+	[ST_SESSION_DELETE] = "DELETE FROM sessions WHERE hash = ?1",
+	[ST_SESSION_PURGE] =
+	    "DELETE FROM sessions WHERE seen_at < ?1 OR created_at < ?2",
 };
 
 /* The last statement of the enum must have its SQL here, and a hole in the

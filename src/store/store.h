@@ -131,6 +131,78 @@ enum store_err	 store_tag_list(struct store *, struct arena *, int64_t now,
 enum store_err	 store_tag_by_slug(struct store *, struct arena *,
 		    const char *slug, struct tag *out);
 
+enum user_role {
+	ROLE_ADMIN = 0,		/* everything */
+	ROLE_EDITOR,		/* all articles and comments */
+	ROLE_AUTHOR,		/* own articles */
+	ROLE__MAX
+};
+
+struct user {
+	int64_t		 id;
+	const char	*name;		/* sign-in name, unique ignoring case */
+	const char	*display_name;	/* byline; name when empty */
+	enum user_role	 role;
+	const char	*pw_hash;	/* argon2id string; "" for none */
+	int64_t		 created_at;
+};
+
+struct session {
+	struct user	 user;
+	const char	*csrf;		/* the session's anti-forgery token */
+	int64_t		 created_at;
+	int64_t		 seen_at;
+};
+
+struct api_token {
+	int64_t		 id;
+	const char	*user;		/* the user's name */
+	int64_t		 created_at;
+	int64_t		 revoked_at;	/* 0 while valid */
+};
+
+const char	*user_role_name(enum user_role);
+bool		 user_role_parse(const char *, enum user_role *);
+
+/* Users. A taken name (ignoring case) is STORE_CONFLICT; u->id is set. */
+enum store_err	 store_user_add(struct store *, struct user *u);
+enum store_err	 store_user_by_name(struct store *, struct arena *,
+		    const char *name, struct user *out);
+enum store_err	 store_user_by_id(struct store *, struct arena *, int64_t id,
+		    struct user *out);
+enum store_err	 store_user_list(struct store *, struct arena *,
+		    struct user **out, size_t *n);
+enum store_err	 store_user_set_password(struct store *, int64_t id,
+		    const char *hash);
+/* Removes the user, their sessions and tokens; their articles stay, with
+ * the byline they had. */
+enum store_err	 store_user_remove(struct store *, int64_t id);
+enum store_err	 store_user_count_role(struct store *, enum user_role,
+		    int64_t *n);
+
+/* API tokens, by the digest of the secret (admin/auth.h). */
+enum store_err	 store_token_add(struct store *, int64_t user_id,
+		    const char *digest, int64_t now, int64_t *id);
+/* The user of a valid (unrevoked) token: STORE_NOTFOUND otherwise. */
+enum store_err	 store_token_user(struct store *, struct arena *,
+		    const char *digest, struct user *out);
+enum store_err	 store_token_revoke(struct store *, int64_t id, int64_t now);
+enum store_err	 store_token_list(struct store *, struct arena *,
+		    struct api_token **out, size_t *n);
+
+/* Sign-in sessions, by the digest of the cookie's secret. */
+enum store_err	 store_session_add(struct store *, const char *digest,
+		    int64_t user_id, const char *csrf, int64_t now);
+enum store_err	 store_session_get(struct store *, struct arena *,
+		    const char *digest, struct session *out);
+enum store_err	 store_session_touch(struct store *, const char *digest,
+		    int64_t now);
+enum store_err	 store_session_delete(struct store *, const char *digest);
+/* Drops sessions idle since before idle_before or created before
+ * created_before. */
+enum store_err	 store_session_purge(struct store *, int64_t idle_before,
+		    int64_t created_before);
+
 /* Site settings (title, description, base_url, language, timezone,
  * moderation, …): a missing key is STORE_NOTFOUND. */
 enum store_err	 store_setting_get(struct store *, struct arena *,

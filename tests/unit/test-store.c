@@ -198,6 +198,75 @@ test_transactions(void)
 	arena_free(&ar);
 }
 
+static void
+test_users(void)
+{
+	struct user u = { 0 }, got, *list;
+	struct session se;
+	struct api_token *toks;
+	struct arena ar;
+	int64_t id, n;
+	size_t k;
+
+	arena_init(&ar);
+	u.name = "Ann";
+	u.display_name = "Ann A.";
+	u.role = ROLE_EDITOR;
+	u.pw_hash = "$argon2id$x";
+	u.created_at = 5;
+	T_EQ_INT(store_user_add(st, &u), STORE_OK);
+	T_TRUE(u.id > 0);
+	u.name = "ann";		/* names are unique ignoring case */
+	T_EQ_INT(store_user_add(st, &u), STORE_CONFLICT);
+	u.name = "Bob";
+	u.role = ROLE_ADMIN;
+	T_EQ_INT(store_user_add(st, &u), STORE_OK);
+	T_EQ_INT(store_user_by_name(st, &ar, "ANN", &got), STORE_OK);
+	T_EQ_STR(got.name, "Ann");
+	T_EQ_INT(got.role, ROLE_EDITOR);
+	T_EQ_STR(got.pw_hash, "$argon2id$x");
+	T_EQ_INT(store_user_by_name(st, &ar, "nobody", &got),
+	    STORE_NOTFOUND);
+	T_EQ_INT(store_user_list(st, &ar, &list, &k), STORE_OK);
+	T_EQ_INT(k, 2);
+	T_EQ_INT(store_user_count_role(st, ROLE_ADMIN, &n), STORE_OK);
+	T_EQ_INT(n, 1);
+	T_EQ_INT(store_user_set_password(st, got.id, "new"), STORE_OK);
+	T_EQ_INT(store_user_set_password(st, 99999, "new"), STORE_NOTFOUND);
+
+	T_EQ_INT(store_token_add(st, got.id, "digest1", 10, &id), STORE_OK);
+	T_EQ_INT(store_token_user(st, &ar, "digest1", &u), STORE_OK);
+	T_EQ_STR(u.name, "Ann");
+	T_EQ_INT(store_token_user(st, &ar, "other", &u), STORE_NOTFOUND);
+	T_EQ_INT(store_token_list(st, &ar, &toks, &k), STORE_OK);
+	T_TRUE(k == 1 && toks[0].revoked_at == 0);
+	T_EQ_INT(store_token_revoke(st, id, 11), STORE_OK);
+	T_EQ_INT(store_token_revoke(st, id, 12), STORE_NOTFOUND);
+	T_EQ_INT(store_token_user(st, &ar, "digest1", &u), STORE_NOTFOUND);
+
+	T_EQ_INT(store_session_add(st, "sess1", got.id, "csrf1", 100),
+	    STORE_OK);
+	T_EQ_INT(store_session_get(st, &ar, "sess1", &se), STORE_OK);
+	T_EQ_STR(se.user.name, "Ann");
+	T_EQ_STR(se.csrf, "csrf1");
+	T_EQ_INT(se.seen_at, 100);
+	T_EQ_INT(store_session_touch(st, "sess1", 150), STORE_OK);
+	T_EQ_INT(store_session_get(st, &ar, "sess1", &se), STORE_OK);
+	T_EQ_INT(se.seen_at, 150);
+	T_EQ_INT(store_session_purge(st, 140, 0), STORE_OK);
+	T_EQ_INT(store_session_get(st, &ar, "sess1", &se), STORE_OK);
+	T_EQ_INT(store_session_purge(st, 160, 0), STORE_OK);
+	T_EQ_INT(store_session_get(st, &ar, "sess1", &se), STORE_NOTFOUND);
+	T_EQ_INT(store_session_add(st, "sess2", got.id, "c", 200), STORE_OK);
+	T_EQ_INT(store_session_delete(st, "sess2"), STORE_OK);
+	T_EQ_INT(store_session_get(st, &ar, "sess2", &se), STORE_NOTFOUND);
+	T_EQ_INT(store_session_add(st, "sess3", got.id, "c", 200), STORE_OK);
+	T_EQ_INT(store_user_remove(st, got.id), STORE_OK);
+	T_EQ_INT(store_session_get(st, &ar, "sess3", &se), STORE_NOTFOUND);
+	T_EQ_INT(store_user_remove(st, got.id), STORE_NOTFOUND);
+	arena_free(&ar);
+}
+
 int
 main(void)
 {
@@ -223,6 +292,7 @@ main(void)
 	T_RUN(test_articles);
 	T_RUN(test_listing);
 	T_RUN(test_transactions);
+	T_RUN(test_users);
 	store_close(st);
 	if (fd >= 0) {
 		char wal[80];

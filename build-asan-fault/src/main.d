@@ -1,0 +1,3 @@
+build-asan-fault/src/main.o: src/main.c src/cmd/cmd.h src/store/fault.h
+src/cmd/cmd.h:
+src/store/fault.h:
