@@ -17,7 +17,8 @@
 	"a.published_at, a.created_at, a.updated_at, a.comment_count, " \
 	"a.comments_closed, " \
 	"CASE WHEN ?10 THEN a.body_md ELSE '' END, " \
-	"CASE WHEN ?10 THEN a.body_html ELSE '' END"
+	"CASE WHEN ?10 THEN a.body_html ELSE '' END, " \
+	"a.version, coalesce(a.author_id, 0)"
 
 #define LIST_WHERE \
 	" WHERE (?1 = 0 OR (a.status IN ('published', 'scheduled') " \
@@ -41,8 +42,8 @@ static const char *const sql[] = {
 	[ST_ARTICLE_INSERT] =
 	    "INSERT INTO articles (slug, title, summary, body_md, body_html, "
 	    "author, status, published_at, created_at, updated_at, "
-	    "comments_closed) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
-	    "?10, ?11) RETURNING id",
+	    "comments_closed, author_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
+	    "?8, ?9, ?10, ?11, nullif(?12, 0)) RETURNING id",
 	[ST_ARTICLE_BY_SLUG] =
 	    "SELECT " ARTICLE_COLS " FROM articles a WHERE a.slug = ?1 "
 	    "AND ?10 = 1",
@@ -112,6 +113,27 @@ static const char *const sql[] = {
 	[ST_SESSION_DELETE] = "DELETE FROM sessions WHERE hash = ?1",
 	[ST_SESSION_PURGE] =
 	    "DELETE FROM sessions WHERE seen_at < ?1 OR created_at < ?2",
+	[ST_ARTICLE_BY_ID] =
+	    "SELECT " ARTICLE_COLS " FROM articles a WHERE a.id = ?1 "
+	    "AND ?10 = 1",
+	[ST_ARTICLE_UPDATE] =
+	    "UPDATE articles SET slug = ?2, title = ?3, summary = ?4, "
+	    "body_md = ?5, body_html = ?6, author = ?7, status = ?8, "
+	    "published_at = ?9, updated_at = ?10, comments_closed = ?11, "
+	    "version = version + 1 WHERE id = ?1 AND version = ?12 "
+	    "RETURNING version",
+	[ST_ARTICLE_TAGS_CLEAR] = "DELETE FROM article_tags WHERE article_id = ?1",
+	[ST_ARTICLE_DELETE] = "DELETE FROM articles WHERE id = ?1 RETURNING id",
+	[ST_REVISION_ADD] =
+	    "INSERT INTO revisions (article_id, version, editor, title, slug, "
+	    "summary, body_md, tags, status, published_at, created_at) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+#define REV_COLS "id, article_id, version, editor, title, slug, summary, " \
+	"body_md, tags, status, published_at, created_at"
+	[ST_REVISION_LIST] =
+	    "SELECT " REV_COLS " FROM revisions WHERE article_id = ?1 "
+	    "ORDER BY version DESC",
+	[ST_REVISION_GET] = "SELECT " REV_COLS " FROM revisions WHERE id = ?1",
 };
 
 /* The last statement of the enum must have its SQL here, and a hole in the

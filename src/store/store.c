@@ -260,13 +260,60 @@ store_setting_set(struct store *s, const char *key, const char *value)
 
 /* Articles */
 
+/* Links a to its tags (by slug, creating tags as needed). */
+static enum store_err
+add_tags(struct store *s, const struct article *a)
+{
+	struct buf slug = BUF_INIT;
+	enum store_err e = STORE_OK;
+	int64_t tag_id;
+	size_t i;
+
+	for (i = 0; i < a->ntags && e == STORE_OK; i++) {
+		buf_reset(&slug);
+		slugify(&slug, a->tags[i].name, strlen(a->tags[i].name));
+		if (slug.len == 0)
+			continue;
+		struct sval tp[] = { P_TEXT(a->tags[i].name),
+		    P_TEXTN(slug.p, slug.len) };
+		tag_id = 0;
+		if ((e = exec(s, ST_TAG_UPSERT, tp, 2, row_int, &tag_id)) !=
+		    STORE_OK)
+			break;
+		struct sval ap[] = { P_INT(a->id), P_INT(tag_id) };
+		e = exec(s, ST_ARTICLE_TAG_ADD, ap, 2, NULL, NULL);
+	}
+	buf_free(&slug);
+	return e;
+}
+
+/* Records a's current state as revision a->version. */
+static enum store_err
+add_revision(struct store *s, const struct article *a, const char *editor,
+    int64_t now)
+{
+	struct buf tags = BUF_INIT;
+	enum store_err e;
+	size_t i;
+
+	for (i = 0; i < a->ntags; i++)
+		buf_printf(&tags, "%s%s", i ? ", " : "", a->tags[i].name);
+	struct sval p[] = { P_INT(a->id), P_INT(a->version),
+	    P_TEXT(editor ? editor : ""), P_TEXT(a->title), P_TEXT(a->slug),
+	    P_TEXT(a->summary ? a->summary : ""),
+	    P_TEXT(a->body_md ? a->body_md : ""),
+	    P_TEXTN(buf_str(&tags), tags.len),
+	    P_TEXT(article_status_name(a->status)), P_INT(a->published_at),
+	    P_INT(now) };
+	e = exec(s, ST_REVISION_ADD, p, NPARAMS(p), NULL, NULL);
+	buf_free(&tags);
+	return e;
+}
+
 enum store_err
 store_article_insert(struct store *s, struct article *a)
 {
 	enum store_err e;
-	struct buf slug = BUF_INIT;
-	int64_t tag_id;
-	size_t i;
 
 	if ((e = store_begin(s)) != STORE_OK)
 		return e;
@@ -280,35 +327,85 @@ store_article_insert(struct store *s, struct article *a)
 			P_TEXT(article_status_name(a->status)),
 			P_INT(a->published_at), P_INT(a->created_at),
 			P_INT(a->updated_at), P_INT(a->comments_closed),
+			P_INT(a->author_id),
 		};
 		a->id = 0;
 		e = exec(s, ST_ARTICLE_INSERT, p, NPARAMS(p), row_int, &a->id);
-		if (e != STORE_OK)
-			goto out;
 	}
-	for (i = 0; i < a->ntags; i++) {
-		buf_reset(&slug);
-		slugify(&slug, a->tags[i].name, strlen(a->tags[i].name));
-		if (slug.len == 0)
-			continue;
-		struct sval tp[] = { P_TEXT(a->tags[i].name),
-		    P_TEXTN(slug.p, slug.len) };
-		tag_id = 0;
-		if ((e = exec(s, ST_TAG_UPSERT, tp, 2, row_int, &tag_id)) !=
-		    STORE_OK)
-			goto out;
-		struct sval ap[] = { P_INT(a->id), P_INT(tag_id) };
-		if ((e = exec(s, ST_ARTICLE_TAG_ADD, ap, 2, NULL, NULL)) !=
-		    STORE_OK)
-			goto out;
-	}
-out:
-	buf_free(&slug);
+	a->version = 1;
+	if (e == STORE_OK)
+		e = add_tags(s, a);
+	if (e == STORE_OK)
+		e = add_revision(s, a, a->author, a->created_at);
 	if (e != STORE_OK) {
 		store_rollback(s);
 		return e;
 	}
 	return store_commit(s);
+}
+
+enum store_err
+store_article_update(struct store *s, struct article *a, const char *editor,
+    int64_t now)
+{
+	int64_t version = 0;
+	enum store_err e;
+
+	if ((e = store_begin(s)) != STORE_OK)
+		return e;
+	{
+		struct sval p[] = {
+			P_INT(a->id), P_TEXT(a->slug), P_TEXT(a->title),
+			P_TEXT(a->summary ? a->summary : ""),
+			P_TEXT(a->body_md ? a->body_md : ""),
+			P_TEXT(a->body_html ? a->body_html : ""),
+			P_TEXT(a->author ? a->author : ""),
+			P_TEXT(article_status_name(a->status)),
+			P_INT(a->published_at), P_INT(now),
+			P_INT(a->comments_closed), P_INT(a->version),
+		};
+		e = exec(s, ST_ARTICLE_UPDATE, p, NPARAMS(p), row_int,
+		    &version);
+	}
+	if (e == STORE_OK && version == 0) {
+		/* No row at that version: gone, or saved by someone else
+		 * since this copy was read. */
+		struct arena ar;
+		struct article cur;
+
+		arena_init(&ar);
+		e = store_article_by_id(s, &ar, a->id, &cur) == STORE_OK ?
+		    STORE_STALE : STORE_NOTFOUND;
+		arena_free(&ar);
+	}
+	if (e == STORE_OK) {
+		struct sval p[] = { P_INT(a->id) };
+
+		a->version = version;
+		a->updated_at = now;
+		e = exec(s, ST_ARTICLE_TAGS_CLEAR, p, 1, NULL, NULL);
+	}
+	if (e == STORE_OK)
+		e = add_tags(s, a);
+	if (e == STORE_OK)
+		e = add_revision(s, a, editor, now);
+	if (e != STORE_OK) {
+		store_rollback(s);
+		return e;
+	}
+	return store_commit(s);
+}
+
+enum store_err
+store_article_delete(struct store *s, int64_t id)
+{
+	struct sval p[] = { P_INT(id) };
+	int64_t got = 0;
+	enum store_err e;
+
+	if ((e = exec(s, ST_ARTICLE_DELETE, p, 1, row_int, &got)) != STORE_OK)
+		return e;
+	return got ? STORE_OK : STORE_NOTFOUND;
 }
 
 struct article_rows {
@@ -329,7 +426,7 @@ row_article(void *ctx, const struct sval *c, size_t n)
 	struct article_rows *r = ctx;
 	struct article *a, *grown;
 
-	if (n < 13)
+	if (n < 15)
 		return 1;
 	if (r->n == r->cap) {
 		r->cap = r->cap ? r->cap * 2 : 8;
@@ -354,6 +451,8 @@ row_article(void *ctx, const struct sval *c, size_t n)
 	a->comments_closed = c[10].i != 0;
 	a->body_md = col_str(r->arena, &c[11]);
 	a->body_html = col_str(r->arena, &c[12]);
+	a->version = c[13].i;
+	a->author_id = c[14].i;
 	return 0;
 }
 
@@ -416,6 +515,93 @@ store_article_by_slug(struct store *s, struct arena *arena, const char *slug,
 		return STORE_NOTFOUND;
 	*out = r.items[0];
 	return load_tags(s, arena, out);
+}
+
+enum store_err
+store_article_by_id(struct store *s, struct arena *arena, int64_t id,
+    struct article *out)
+{
+	struct article_rows r = { arena, NULL, 0, 0 };
+	struct sval p[] = { P_INT(id), P_NULL, P_NULL, P_NULL, P_NULL,
+	    P_NULL, P_NULL, P_NULL, P_NULL, P_INT(1) };
+	enum store_err e;
+
+	if ((e = exec(s, ST_ARTICLE_BY_ID, p, NPARAMS(p), row_article, &r))
+	    != STORE_OK)
+		return e;
+	if (r.n == 0)
+		return STORE_NOTFOUND;
+	*out = r.items[0];
+	return load_tags(s, arena, out);
+}
+
+struct rev_rows {
+	struct arena	*arena;
+	struct revision	*items;
+	size_t		 n, cap;
+};
+
+static int
+row_revision(void *ctx, const struct sval *c, size_t n)
+{
+	struct rev_rows *r = ctx;
+	struct revision *v, *grown;
+
+	if (n < 12)
+		return 1;
+	if (r->n == r->cap) {
+		r->cap = r->cap ? r->cap * 2 : 8;
+		grown = arena_alloc(r->arena, r->cap * sizeof(*grown));
+		if (r->n)
+			memcpy(grown, r->items, r->n * sizeof(*grown));
+		r->items = grown;
+	}
+	v = &r->items[r->n++];
+	v->id = c[0].i;
+	v->article_id = c[1].i;
+	v->version = c[2].i;
+	v->editor = col_str(r->arena, &c[3]);
+	v->title = col_str(r->arena, &c[4]);
+	v->slug = col_str(r->arena, &c[5]);
+	v->summary = col_str(r->arena, &c[6]);
+	v->body_md = col_str(r->arena, &c[7]);
+	v->tags = col_str(r->arena, &c[8]);
+	if (!article_status_parse(col_str(r->arena, &c[9]), &v->status))
+		v->status = ARTICLE_DRAFT;
+	v->published_at = c[10].i;
+	v->created_at = c[11].i;
+	return 0;
+}
+
+enum store_err
+store_revision_list(struct store *s, struct arena *arena, int64_t article_id,
+    struct revision **out, size_t *n)
+{
+	struct rev_rows r = { arena, NULL, 0, 0 };
+	struct sval p[] = { P_INT(article_id) };
+	enum store_err e;
+
+	e = exec(s, ST_REVISION_LIST, p, 1, row_revision, &r);
+	*out = r.items;
+	*n = r.n;
+	return e;
+}
+
+enum store_err
+store_revision_get(struct store *s, struct arena *arena, int64_t id,
+    struct revision *out)
+{
+	struct rev_rows r = { arena, NULL, 0, 0 };
+	struct sval p[] = { P_INT(id) };
+	enum store_err e;
+
+	if ((e = exec(s, ST_REVISION_GET, p, 1, row_revision, &r)) !=
+	    STORE_OK)
+		return e;
+	if (r.n == 0)
+		return STORE_NOTFOUND;
+	*out = r.items[0];
+	return STORE_OK;
 }
 
 enum store_err

@@ -29,6 +29,7 @@ enum store_err {
 	STORE_FULL,		/* disk full */
 	STORE_IO,		/* I/O error, corruption, lost connection */
 	STORE_INVALID,		/* the caller passed something the schema refuses */
+	STORE_STALE,		/* saved over a newer version (edited elsewhere) */
 	STORE_ERROR,		/* anything else */
 	STORE__MAX
 };
@@ -60,6 +61,8 @@ struct article {
 	int64_t			 updated_at;
 	int64_t			 comment_count;	/* approved comments */
 	bool			 comments_closed;
+	int64_t			 version;	/* 1, then one more per save */
+	int64_t			 author_id;	/* 0: no user (imported) */
 	struct tag		*tags;
 	size_t			 ntags;
 };
@@ -110,11 +113,43 @@ enum store_err	 store_begin(struct store *);
 enum store_err	 store_commit(struct store *);
 void		 store_rollback(struct store *);
 
-/* Articles. insert sets a->id; tags are matched by slug (made from their
+/* One saved version of an article (tags as "a, b, c"). */
+struct revision {
+	int64_t			 id;
+	int64_t			 article_id;
+	int64_t			 version;
+	const char		*editor;	/* who saved it */
+	const char		*title;
+	const char		*slug;
+	const char		*summary;
+	const char		*body_md;
+	const char		*tags;
+	enum article_status	 status;
+	int64_t			 published_at;
+	int64_t			 created_at;
+};
+
+/* Articles. insert sets a->id and version 1 and records the first
+ * revision (editor: a->author); tags are matched by slug (made from their
  * names) and created as needed. A taken slug is STORE_CONFLICT. */
 enum store_err	 store_article_insert(struct store *, struct article *a);
 enum store_err	 store_article_by_slug(struct store *, struct arena *,
 		    const char *slug, struct article *out);
+enum store_err	 store_article_by_id(struct store *, struct arena *,
+		    int64_t id, struct article *out);
+/* Saves a over the stored article a->id, replacing its tags, if the stored
+ * version is still a->version (else STORE_STALE: someone saved since it
+ * was read); a taken slug is STORE_CONFLICT. On success a->version is the
+ * new version, and a revision records who (editor) saved what, when. */
+enum store_err	 store_article_update(struct store *, struct article *a,
+		    const char *editor, int64_t now);
+/* Deletes the article with its tags links, comments and revisions. */
+enum store_err	 store_article_delete(struct store *, int64_t id);
+/* Revisions of an article, newest first; and one by id. */
+enum store_err	 store_revision_list(struct store *, struct arena *,
+		    int64_t article_id, struct revision **out, size_t *n);
+enum store_err	 store_revision_get(struct store *, struct arena *,
+		    int64_t id, struct revision *out);
 enum store_err	 store_article_list(struct store *, struct arena *,
 		    const struct article_filter *, struct article_list *out);
 enum store_err	 store_article_count(struct store *, bool public,

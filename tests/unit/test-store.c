@@ -267,6 +267,58 @@ test_users(void)
 	arena_free(&ar);
 }
 
+static void
+test_update(void)
+{
+	struct tag tags[] = { { "Energy", NULL, 0 } };
+	struct article a = mk("upd", "Before", ARTICLE_DRAFT, 0, "Ann", NULL,
+	    0), b, stale;
+	struct revision *revs, rv;
+	struct arena ar;
+	size_t n;
+
+	arena_init(&ar);
+	T_EQ_INT(store_article_insert(st, &a), STORE_OK);
+	T_EQ_INT(a.version, 1);
+	T_EQ_INT(store_article_by_id(st, &ar, a.id, &b), STORE_OK);
+	T_EQ_INT(b.version, 1);
+	stale = b;
+	b.title = "After";
+	b.status = ARTICLE_PUBLISHED;
+	b.published_at = 4000;
+	b.tags = tags;
+	b.ntags = 1;
+	T_EQ_INT(store_article_update(st, &b, "editor-x", 4100), STORE_OK);
+	T_EQ_INT(b.version, 2);
+	stale.title = "Lost edit";
+	T_EQ_INT(store_article_update(st, &stale, "editor-y", 4200),
+	    STORE_STALE);
+	T_EQ_INT(store_article_by_id(st, &ar, a.id, &b), STORE_OK);
+	T_EQ_STR(b.title, "After");
+	T_EQ_INT(b.updated_at, 4100);
+	T_TRUE(b.ntags == 1 && strcmp(b.tags[0].slug, "energy") == 0);
+	b.slug = "first";	/* taken */
+	T_EQ_INT(store_article_update(st, &b, "x", 4300), STORE_CONFLICT);
+	T_EQ_INT(store_revision_list(st, &ar, a.id, &revs, &n), STORE_OK);
+	T_EQ_INT(n, 2);
+	if (n == 2) {
+		T_EQ_INT(revs[0].version, 2);
+		T_EQ_STR(revs[0].editor, "editor-x");
+		T_EQ_STR(revs[0].tags, "Energy");
+		T_EQ_STR(revs[1].title, "Before");
+		T_EQ_INT(store_revision_get(st, &ar, revs[1].id, &rv),
+		    STORE_OK);
+		T_EQ_STR(rv.title, "Before");
+	}
+	b.id = 999999;
+	T_EQ_INT(store_article_update(st, &b, "x", 1), STORE_NOTFOUND);
+	T_EQ_INT(store_article_delete(st, a.id), STORE_OK);
+	T_EQ_INT(store_article_delete(st, a.id), STORE_NOTFOUND);
+	T_EQ_INT(store_revision_list(st, &ar, a.id, &revs, &n), STORE_OK);
+	T_EQ_INT(n, 0);
+	arena_free(&ar);
+}
+
 int
 main(void)
 {
@@ -293,6 +345,7 @@ main(void)
 	T_RUN(test_listing);
 	T_RUN(test_transactions);
 	T_RUN(test_users);
+	T_RUN(test_update);
 	store_close(st);
 	if (fd >= 0) {
 		char wal[80];
