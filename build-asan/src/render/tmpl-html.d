@@ -1,3 +1,0 @@
-build-asan/src/render/tmpl-html.o: src/render/tmpl-html.c \
- src/render/tmpl-int.h
-src/render/tmpl-int.h:

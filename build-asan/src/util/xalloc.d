@@ -1,2 +1,0 @@
-build-asan/src/util/xalloc.o: src/util/xalloc.c src/util/xalloc.h
-src/util/xalloc.h:

@@ -1,7 +1,0 @@
-build-fault/src/http/cookie.o: src/http/cookie.c src/http/http-int.h \
- src/http/http.h src/util/arena.h src/util/buf.h src/util/str.h
-src/http/http-int.h:
-src/http/http.h:
-src/util/arena.h:
-src/util/buf.h:
-src/util/str.h:

@@ -1,9 +1,0 @@
-build-fault/src/http/server.o: src/http/server.c src/http/http-int.h \
- src/http/http.h src/util/arena.h src/util/buf.h src/util/str.h \
- src/util/xalloc.h
-src/http/http-int.h:
-src/http/http.h:
-src/util/arena.h:
-src/util/buf.h:
-src/util/str.h:
-src/util/xalloc.h:

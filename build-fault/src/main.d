@@ -1,3 +1,0 @@
-build-fault/src/main.o: src/main.c src/cmd/cmd.h src/store/fault.h
-src/cmd/cmd.h:
-src/store/fault.h:

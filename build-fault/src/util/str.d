@@ -1,3 +1,0 @@
-build-fault/src/util/str.o: src/util/str.c src/util/str.h src/util/buf.h
-src/util/str.h:
-src/util/buf.h:

@@ -1,4 +1,0 @@
-build-fuzz/src/render/tmpl-html.o: src/render/tmpl-html.c \
-  src/render/tmpl-int.h
-
-src/render/tmpl-int.h:

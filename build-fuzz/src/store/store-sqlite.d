@@ -1,8 +1,0 @@
-build-fuzz/src/store/store-sqlite.o: src/store/store-sqlite.c \
-  src/store/store-int.h src/store/store.h src/util/xalloc.h
-
-src/store/store-int.h:
-
-src/store/store.h:
-
-src/util/xalloc.h:

@@ -1,3 +1,0 @@
-build-fuzz/src/util/xalloc.o: src/util/xalloc.c src/util/xalloc.h
-
-src/util/xalloc.h:
