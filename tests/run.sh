@@ -3,13 +3,13 @@
 # lines into the one closing line CI reads.
 #   GAZETTE_BIN  the binary under test (default ./gazette)
 #   UNIT_DIR     where the unit test binaries are (default build/tests)
-#   SUITES       space-separated subset: unit http (default: all)
+#   SUITES       space-separated subset: unit http browser (default: all)
 set -u
 cd "$(dirname "$0")/.."
 GAZETTE_BIN=${GAZETTE_BIN:-./gazette}
 UNIT_DIR=${UNIT_DIR:-build/tests}
 export GAZETTE_BIN UNIT_DIR
-SUITES=${SUITES:-"unit http"}
+SUITES=${SUITES:-"unit http browser"}
 PY=/usr/bin/python3
 
 log=$(mktemp)
@@ -45,6 +45,8 @@ for s in $SUITES; do
 		for t in tests/http/test_*.py; do
 			[ -f "$t" ] && run "http/$(basename "$t")" "$PY" "$t"
 		done ;;
+	browser)
+		run browser sh tests/browser/run.sh ;;
 	*)
 		echo "unknown suite $s" >&2; exit 2 ;;
 	esac
