@@ -15,18 +15,6 @@
 
 #define FEED_ENTRIES	50
 
-static const char *
-rfc3339(struct arena *a, int64_t t)
-{
-	struct buf b = BUF_INIT;
-	const char *s;
-
-	time_format_rfc3339(&b, t);
-	s = arena_strndup(a, buf_str(&b), b.len);
-	buf_free(&b);
-	return s;
-}
-
 /* A title for an entry: the start of the comment's text. */
 static const char *
 entry_title(struct arena *a, const struct comment *c)
@@ -81,8 +69,8 @@ comment_feed(struct http_req *req, struct http_resp *resp, void *ctx)
 	tv_set(a, root, "article", m);
 	tv_set_str(a, root, "site_title", s->title);
 	tv_set_str(a, root, "self", arena_printf(a, "%s/comments.atom", abs));
-	tv_set_str(a, root, "updated", rfc3339(a, l.n ? l.items[0].created_at :
-	    art.updated_at));
+	tv_set_str(a, root, "updated", page_date_iso(a, l.n ?
+	    l.items[0].created_at : art.updated_at));
 	entries = tv_list(a);
 	for (i = 0; i < l.n; i++) {
 		const struct comment *c = &l.items[i];
@@ -94,8 +82,8 @@ comment_feed(struct http_req *req, struct http_resp *resp, void *ctx)
 		tv_set_str(a, e, "author", c->author);
 		tv_set_str(a, e, "homepage", *c->url && url_is_http(c->url,
 		    strlen(c->url)) ? c->url : NULL);
-		tv_set_str(a, e, "published", rfc3339(a, c->created_at));
-		tv_set_str(a, e, "updated", rfc3339(a, c->updated_at));
+		tv_set_str(a, e, "published", page_date_iso(a, c->created_at));
+		tv_set_str(a, e, "updated", page_date_iso(a, c->updated_at));
 		tv_set_str(a, e, "content", c->body_html);
 		if (c->parent_id) {
 			r = tv_map(a);
