@@ -3,14 +3,14 @@
 # lines into the one closing line CI reads.
 #   GAZETTE_BIN  the binary under test (default ./gazette)
 #   UNIT_DIR     where the unit test binaries are (default build/tests)
-#   SUITES       space-separated subset: unit http (default: all)
+#   SUITES       space-separated subset: unit http browser (default: all)
 set -u
 cd "$(dirname "$0")/.."
 GAZETTE_BIN=${GAZETTE_BIN:-./gazette}
 UNIT_DIR=${UNIT_DIR:-build/tests}
 FUZZ_DIR=${FUZZ_DIR:-build/fuzz}
 export GAZETTE_BIN UNIT_DIR FUZZ_DIR
-SUITES=${SUITES:-"unit fuzz http"}
+SUITES=${SUITES:-"unit fuzz http browser"}
 PY=/usr/bin/python3
 
 log=$(mktemp)
@@ -52,6 +52,8 @@ for s in $SUITES; do
 		for t in tests/http/test_*.py; do
 			[ -f "$t" ] && run "http/$(basename "$t")" "$PY" "$t"
 		done ;;
+	browser)
+		run browser sh tests/browser/run.sh ;;
 	*)
 		echo "unknown suite $s" >&2; exit 2 ;;
 	esac

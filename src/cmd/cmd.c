@@ -61,6 +61,23 @@ const struct cmd commands[] = {
 	    "Initialises the database and imports the demo article (China and\n"
 	    "Kazakhstan, January 2022). Refuses a database that already has\n"
 	    "articles.\n" },
+	{ "comment", cmd_comment,
+	    "[--db URL] list [--status S] [--article ID]\n"
+	    "       [--db URL] approve|spam|delete|hold ID...",
+	    "list and moderate reader comments",
+	    "'list' prints the newest 1000 comments, one a line, tab-separated:\n"
+	    "id, status, article id, parent id (0: none), author, email and\n"
+	    "the start of the text. The actions set the status of each ID:\n"
+	    "approve publishes, spam and delete hide (nothing is erased), hold\n"
+	    "puts a comment back in the moderation queue.\n"
+	    "  --status S    pending, approved, spam or deleted\n"
+	    "  --article ID  one article's comments\n"
+	    "Comment settings: 'moderation' (GAZETTE_MODERATION: none, first\n"
+	    "or all; first holds an email's first comment until one is\n"
+	    "approved), 'comments_close_days' (GAZETTE_COMMENTS_CLOSE_DAYS; 0\n"
+	    "never), GAZETTE_COMMENT_MIN_FILL (seconds from showing the form to\n"
+	    "accepting it; default 3, 0 off) and GAZETTE_COMMENT_RATE (posts\n"
+	    "per address per minute; default 6, 0 off).\n" },
 };
 const unsigned commands_n = sizeof(commands) / sizeof(commands[0]);
 

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cmd/cmd.h"
+#include "comment/comment.h"
 #include "http/http.h"
 #include "render/page.h"
 #include "store/fault.h"
@@ -143,6 +144,13 @@ cmd_serve(int argc, char **argv)
 		cmd_err("serve", "%s", err);
 		goto out;
 	}
+	/* Comment posting: keys, pacing and the group-commit writer, which
+	 * outlives the server so requests in flight still get answers. */
+	if ((site->comments = comment_ctx_new(st, site, err, sizeof(err))) ==
+	    NULL) {
+		cmd_err("serve", "%s", err);
+		goto out;
+	}
 	store_close(st);
 	st = NULL;
 
@@ -198,6 +206,8 @@ cmd_serve(int argc, char **argv)
 out:
 	if (srv)
 		http_server_stop(srv);
+	if (site)
+		comment_ctx_free(site->comments);
 	site_free(site);
 	store_close(st);
 	return rc;

@@ -4,6 +4,7 @@
 #include <time.h>
 
 #include "render/esc.h"
+#include "comment/comment.h"
 #include "render/page.h"
 #include "util/str.h"
 
@@ -379,54 +380,92 @@ page_archive(struct http_req *req, struct http_resp *resp, void *ctx)
 	    arena_printf(a, "Articles from %s.", heading));
 }
 
-void
-page_article(struct http_req *req, struct http_resp *resp, void *ctx)
+int
+page_article_lookup(struct http_req *req, const struct site *s,
+    struct article *art, const char **path)
 {
-	const struct site *s = ctx;
 	struct store *st = site_store(s);
 	struct arena *a = req->arena;
-	struct article art;
-	struct tval *root, *m;
-	const char *slug, *path;
+	const char *slug;
 	int64_t now = (int64_t)time(NULL), y, mo;
 	enum store_err e;
 
-	if (st == NULL) {
-		store_failed(resp, st);
-		return;
-	}
+	if (st == NULL)
+		return 503;
 	slug = arena_strndup(a, req->params[2].p, req->params[2].n);
 	if (req->params[0].n != 4 || req->params[1].n != 2 ||
 	    !parse_int(req->params[0].p, 4, 1970, 9999, &y) ||
 	    !parse_int(req->params[1].p, 2, 1, 12, &mo) ||
-	    !slug_valid(slug, strlen(slug))) {
-		page_not_found(req, resp, ctx);
-		return;
-	}
-	e = store_article_by_slug(st, a, slug, &art);
+	    !slug_valid(slug, strlen(slug)))
+		return 404;
+	e = store_article_by_slug(st, a, slug, art);
 	if (e == STORE_NOTFOUND || (e == STORE_OK &&
-	    !article_is_public(&art, now))) {
-		page_not_found(req, resp, ctx);
-		return;
-	}
-	if (e != STORE_OK) {
-		store_failed(resp, st);
-		return;
-	}
-	path = article_path(s, a, &art);
-	if (strncmp(req->path, path, 8) != 0) {
-		/* The date in the URL is not the article's (its publish
-		 * time was changed): send readers to where it lives now. */
-		http_resp_redirect(resp, 301, path);
-		return;
-	}
+	    !article_is_public(art, now)))
+		return 404;
+	if (e != STORE_OK)
+		return 503;
+	*path = article_path(s, a, art);
+	/* The date in the URL is not the article's (its publish time was
+	 * changed): the caller sends readers to where it lives now. */
+	if (strncmp(req->path, *path, 8) != 0)
+		return 301;
+	return 0;
+}
+
+void
+page_article_show(struct http_req *req, struct http_resp *resp,
+    const struct site *s, const struct article *art, const char *path,
+    const struct comment_form *form)
+{
+	struct arena *a = req->arena;
+	struct tval *root, *m;
+
 	root = root_new(req, s, path);
-	m = article_tval(req, s, &art, true);
+	m = article_tval(req, s, art, true);
 	tv_set(a, root, "article", m);
-	page_meta(req, root, arena_printf(a, "%s — %s", art.title, s->title),
-	    art.summary);
+	page_meta(req, root, arena_printf(a, "%s — %s", art->title, s->title),
+	    art->summary);
 	tv_set_str(a, tv_get(root, "page"), "og_type", "article");
+	if (!comment_page_data(req, resp, s, art, path, root, form)) {
+		store_failed(resp, site_store(s));
+		return;
+	}
 	render(resp, s, "article.html", root);
+}
+
+void
+page_article(struct http_req *req, struct http_resp *resp, void *ctx)
+{
+	const struct site *s = ctx;
+	struct article art;
+	const char *path = NULL;
+
+	switch (page_article_lookup(req, s, &art, &path)) {
+	case 0:
+		page_article_show(req, resp, s, &art, path, NULL);
+		break;
+	case 301:
+		http_resp_redirect(resp, 301, path);
+		break;
+	case 404:
+		page_not_found(req, resp, ctx);
+		break;
+	default:
+		store_failed(resp, site_store(s));
+		break;
+	}
+}
+
+const char *
+page_date_iso(struct arena *a, int64_t t)
+{
+	return date_iso(a, t);
+}
+
+const char *
+page_date_human(const struct site *s, struct arena *a, int64_t t)
+{
+	return date_human(s, a, t);
 }
 
 void
@@ -518,5 +557,8 @@ const struct route site_routes[] = {
 	{ HTTP_M(HTTP_GET), "/:year/:month/", page_archive },
 	{ HTTP_M(HTTP_GET), "/:year/:month/page/:n", page_archive },
 	{ HTTP_M(HTTP_GET), "/:year/:month/:slug", page_article },
+	{ HTTP_M(HTTP_POST), "/:year/:month/:slug/comments", comment_post },
+	{ HTTP_M(HTTP_GET), "/:year/:month/:slug/comments.atom",
+	    comment_feed },
 };
 const size_t site_routes_n = sizeof(site_routes) / sizeof(site_routes[0]);

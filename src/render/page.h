@@ -33,6 +33,11 @@ struct site {
 	bool			 tz_utc;
 	struct static_file	*statics;
 	size_t			 nstatics;
+	const char		*moderation;	/* none | first | all */
+	const char		*comments_close_days;	/* "0": never */
+	/* Comment posting (keys, pacing, the writer); NULL outside serve,
+	 * where pages show comments without a form. */
+	struct comment_ctx	*comments;
 };
 
 /* The setting keys a site has, with their defaults. */
@@ -63,6 +68,23 @@ void		 site_time(const struct site *, int64_t t, struct tm *);
 /* "/2022/01/slug" for a, in the site's time zone, into the arena. */
 const char	*article_path(const struct site *, struct arena *,
 		    const struct article *a);
+
+struct comment_form;
+
+/* Finds the article of an /YYYY/MM/SLUG route: 0 and *path when it is
+ * public and at this path; 301 (*path is where it lives), 404, or 503
+ * when the database failed. */
+int		 page_article_lookup(struct http_req *, const struct site *,
+		    struct article *, const char **path);
+/* Renders the article page; form (NULL: empty) is a comment form being
+ * re-shown with the reader's text and its problems. */
+void		 page_article_show(struct http_req *, struct http_resp *,
+		    const struct site *, const struct article *,
+		    const char *path, const struct comment_form *form);
+/* Dates as pages show them, into the arena. */
+const char	*page_date_iso(struct arena *, int64_t t);
+const char	*page_date_human(const struct site *, struct arena *,
+		    int64_t t);
 
 /* Handlers (ctx is the struct site). */
 void	page_home(struct http_req *, struct http_resp *, void *);

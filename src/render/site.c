@@ -29,6 +29,8 @@ const struct setting_def site_settings[] = {
 	    "IANA time zone for dates and /YYYY/MM/ URLs" },
 	{ "moderation", "first",
 	    "comment moderation: none, first or all" },
+	{ "comments_close_days", "0",
+	    "days after publication when comments close (0: never)" },
 };
 const size_t site_settings_n = sizeof(site_settings) / sizeof(site_settings[0]);
 
@@ -150,13 +152,14 @@ site_load(struct store *st, const char *db_url, const char *theme,
 {
 	struct site *s = xcalloc(1, sizeof(*s));
 	const char **slot[] = { &s->title, &s->description, &s->base_url,
-	    &s->language, &s->timezone, NULL };
+	    &s->language, &s->timezone, &s->moderation,
+	    &s->comments_close_days, NULL };
 	struct arena a;
 	size_t i, n;
 	char *bu;
 
 	arena_init(&a);
-	for (i = 0; i < 5; i++)
+	for (i = 0; slot[i] != NULL; i++)
 		*slot[i] = setting(st, &a, over, &site_settings[i]);
 	arena_free(&a);
 	bu = (char *)s->base_url;
@@ -211,6 +214,8 @@ site_free(struct site *s)
 	free((char *)s->base_url);
 	free((char *)s->language);
 	free((char *)s->timezone);
+	free((char *)s->moderation);
+	free((char *)s->comments_close_days);
 	free((char *)s->db_url);
 	free(s);
 }

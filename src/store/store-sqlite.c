@@ -20,6 +20,11 @@
 	"CASE WHEN ?10 THEN a.body_html ELSE '' END, " \
 	"a.version, coalesce(a.author_id, 0)"
 
+#define COMMENT_COLS \
+	"c.id, c.article_id, coalesce(c.parent_id, 0), c.thread_id, " \
+	"c.depth, c.author, c.email, c.url, c.body_md, c.body_html, " \
+	"c.status, c.client_hash, c.spam_score, c.created_at, c.updated_at"
+
 #define LIST_WHERE \
 	" WHERE (?1 = 0 OR (a.status IN ('published', 'scheduled') " \
 	"AND a.published_at <= ?2))" \
@@ -134,6 +139,50 @@ static const char *const sql[] = {
 	    "SELECT " REV_COLS " FROM revisions WHERE article_id = ?1 "
 	    "ORDER BY version DESC",
 	[ST_REVISION_GET] = "SELECT " REV_COLS " FROM revisions WHERE id = ?1",
+	[ST_COMMENT_INSERT] =
+	    "INSERT INTO comments (article_id, parent_id, thread_id, depth, "
+	    "author, email, url, body_md, body_html, status, client_hash, "
+	    "spam_score, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, "
+	    "?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13) RETURNING id",
+	[ST_COMMENT_SET_THREAD] =
+	    "UPDATE comments SET thread_id = id WHERE id = ?1",
+	[ST_COMMENT_GET] =
+	    "SELECT " COMMENT_COLS " FROM comments c WHERE c.id = ?1",
+	[ST_COMMENT_THREAD_IDS] =
+	    "SELECT DISTINCT thread_id FROM comments WHERE article_id = ?1 "
+	    "AND status = 'approved' AND thread_id > ?2 "
+	    "ORDER BY thread_id LIMIT ?3",
+	/* Every status, so that a removed comment with approved replies can
+	 * hold their place; only approved ones carry their text out. */
+	[ST_COMMENT_THREAD_ITEMS] =
+	    "SELECT c.id, c.article_id, coalesce(c.parent_id, 0), "
+	    "c.thread_id, c.depth, "
+	    "CASE WHEN c.status = 'approved' THEN c.author ELSE '' END, '', "
+	    "CASE WHEN c.status = 'approved' THEN c.url ELSE '' END, '', "
+	    "CASE WHEN c.status = 'approved' THEN c.body_html ELSE '' END, "
+	    "c.status, '', c.spam_score, c.created_at, c.updated_at "
+	    "FROM comments c WHERE c.article_id = ?1 "
+	    "AND c.thread_id >= ?2 AND c.thread_id <= ?3 "
+	    "ORDER BY c.thread_id, c.id",
+	[ST_COMMENT_RECENT] =
+	    "SELECT " COMMENT_COLS " FROM comments c WHERE c.article_id = ?1 "
+	    "AND c.status = 'approved' ORDER BY c.id DESC LIMIT ?2",
+	[ST_COMMENT_LIST] =
+	    "SELECT " COMMENT_COLS " FROM comments c "
+	    "WHERE (?1 IS NULL OR c.status = ?1) "
+	    "AND (?2 = 0 OR c.article_id = ?2) ORDER BY c.id DESC LIMIT ?3",
+	[ST_COMMENT_SET_STATUS] =
+	    "UPDATE comments SET status = ?2, updated_at = ?3 WHERE id = ?1",
+	[ST_COMMENT_EMAIL_APPROVED] =
+	    "SELECT 1 FROM comments WHERE email = ?1 "
+	    "AND status = 'approved' LIMIT 1",
+	[ST_ARTICLE_COMMENT_RECOUNT] =
+	    "UPDATE articles SET comment_count = (SELECT count(*) FROM "
+	    "comments WHERE article_id = ?1 AND status = 'approved') "
+	    "WHERE id = ?1",
+	[ST_ARTICLE_COMMENT_ADD] =
+	    "UPDATE articles SET comment_count = comment_count + ?2 "
+	    "WHERE id = ?1",
 };
 
 /* The last statement of the enum must have its SQL here, and a hole in the

@@ -245,4 +245,76 @@ enum store_err	 store_setting_get(struct store *, struct arena *,
 enum store_err	 store_setting_set(struct store *, const char *key,
 		    const char *value);
 
+/* Comments (store-comment.c). A comment belongs to one article; a reply
+ * names its parent, and carries the thread (the top-level comment's id)
+ * and depth (ancestors: 0 for top-level) that the caller works out from
+ * the parent. comment_count on the article counts approved comments and is
+ * kept in step by insert and set_status. */
+enum comment_status {
+	COMMENT_PENDING = 0,	/* held for moderation */
+	COMMENT_APPROVED,
+	COMMENT_SPAM,
+	COMMENT_DELETED,	/* soft: nothing is lost by a wrong click */
+	COMMENT_STATUS__MAX
+};
+
+struct comment {
+	int64_t			 id;
+	int64_t			 article_id;
+	int64_t			 parent_id;	/* 0: top-level */
+	int64_t			 thread_id;	/* 0 on insert: its own id */
+	int64_t			 depth;
+	const char		*author;
+	const char		*email;		/* never shown to readers */
+	const char		*url;
+	const char		*body_md;
+	const char		*body_html;	/* rendered at post time */
+	enum comment_status	 status;
+	const char		*client_hash;	/* keyed hash of the address */
+	double			 spam_score;
+	int64_t			 created_at;
+	int64_t			 updated_at;
+};
+
+struct comment_list {
+	struct comment	*items;
+	size_t		 n;
+	int64_t		 next_after;	/* threads: cursor of the next page,
+					 * 0 on the last */
+};
+
+const char	*comment_status_name(enum comment_status);
+/* Parses "pending" | "approved" | "spam" | "deleted"; false otherwise. */
+bool		 comment_status_parse(const char *, enum comment_status *);
+
+/* Inserts c (inside the caller's transaction, or its own) and sets c->id,
+ * and c->thread_id for a top-level comment. A missing article or parent
+ * is STORE_INVALID. */
+enum store_err	 store_comment_insert(struct store *, struct comment *c);
+enum store_err	 store_comment_get(struct store *, struct arena *,
+		    int64_t id, struct comment *out);
+/* Changes a comment's status and recounts its article's comments;
+ * STORE_NOTFOUND when there is no such comment. */
+enum store_err	 store_comment_set_status(struct store *, int64_t id,
+		    enum comment_status, int64_t now);
+/* Whether email has an approved comment (moderation policy "first"). */
+enum store_err	 store_comment_email_trusted(struct store *,
+		    const char *email, bool *trusted);
+/* One page of an article's threads, oldest first: the threads holding an
+ * approved comment whose id is past after_thread, at most nthreads of
+ * them, with every comment in them in (thread, id) order. Comments not
+ * approved come with status only (author, url and body empty), so that
+ * readers' pages can keep their replies' place. out->next_after is the
+ * cursor of the next page, 0 when this is the last. */
+enum store_err	 store_comment_threads(struct store *, struct arena *,
+		    int64_t article_id, int64_t after_thread, size_t nthreads,
+		    struct comment_list *out);
+/* An article's newest approved comments, newest first (feeds). */
+enum store_err	 store_comment_recent(struct store *, struct arena *,
+		    int64_t article_id, size_t limit, struct comment_list *out);
+/* Newest first, for moderators: status < 0 means any, article_id 0 any. */
+enum store_err	 store_comment_list(struct store *, struct arena *,
+		    int status, int64_t article_id, size_t limit,
+		    struct comment_list *out);
+
 #endif

@@ -198,3 +198,15 @@ def status_of(raw):
 
 def text(b):
     return b.decode("utf-8", "replace")
+
+
+def db_exec(db, sql, args=()):
+    """Runs one changing SQL statement against a test site's database (for
+    states the tests need that no command makes yet)."""
+    import sqlite3
+    c = sqlite3.connect(db)
+    try:
+        c.execute(sql, args)
+        c.commit()
+    finally:
+        c.close()

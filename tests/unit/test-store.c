@@ -319,6 +319,121 @@ test_update(void)
 	arena_free(&ar);
 }
 
+static struct comment
+mkc(int64_t article, const struct comment *parent, const char *author,
+    const char *email, enum comment_status status, int64_t when)
+{
+	struct comment c = { 0 };
+
+	c.article_id = article;
+	if (parent) {
+		c.parent_id = parent->id;
+		c.thread_id = parent->thread_id;
+		c.depth = parent->depth + 1;
+	}
+	c.author = author;
+	c.email = email;
+	c.url = "";
+	c.body_md = "*hi*";
+	c.body_html = "<p><em>hi</em></p>";
+	c.status = status;
+	c.client_hash = "00ff";
+	c.created_at = c.updated_at = when;
+	return c;
+}
+
+static void
+test_comments(void)
+{
+	struct article a = mk("talk", "Talk", ARTICLE_PUBLISHED, 100, "", NULL,
+	    0), got;
+	struct comment t1, r1, r2, t2, t3, held, c;
+	struct comment_list l;
+	struct arena ar;
+	enum comment_status cs;
+	bool trusted;
+
+	arena_init(&ar);
+	T_TRUE(comment_status_parse("spam", &cs) && cs == COMMENT_SPAM);
+	T_TRUE(!comment_status_parse("nope", &cs));
+	T_EQ_STR(comment_status_name(COMMENT_DELETED), "deleted");
+	T_EQ_INT(store_article_insert(st, &a), STORE_OK);
+	t1 = mkc(a.id, NULL, "Ann", "ann@x.org", COMMENT_APPROVED, 10);
+	T_EQ_INT(store_comment_insert(st, &t1), STORE_OK);
+	T_EQ_INT(t1.thread_id, t1.id);
+	r1 = mkc(a.id, &t1, "Bob", "", COMMENT_APPROVED, 11);
+	T_EQ_INT(store_comment_insert(st, &r1), STORE_OK);
+	r2 = mkc(a.id, &r1, "Cy", "", COMMENT_APPROVED, 12);
+	T_EQ_INT(store_comment_insert(st, &r2), STORE_OK);
+	t2 = mkc(a.id, NULL, "Dee", "", COMMENT_APPROVED, 13);
+	T_EQ_INT(store_comment_insert(st, &t2), STORE_OK);
+	held = mkc(a.id, NULL, "Eve", "eve@x.org", COMMENT_PENDING, 14);
+	T_EQ_INT(store_comment_insert(st, &held), STORE_OK);
+	t3 = mkc(a.id, NULL, "Fay", "", COMMENT_APPROVED, 15);
+	T_EQ_INT(store_comment_insert(st, &t3), STORE_OK);
+	c = mkc(a.id + 1000, NULL, "Nobody", "", COMMENT_APPROVED, 16);
+	T_EQ_INT(store_comment_insert(st, &c), STORE_INVALID);
+
+	T_EQ_INT(store_comment_get(st, &ar, r2.id, &c), STORE_OK);
+	T_EQ_INT(c.parent_id, r1.id);
+	T_EQ_INT(c.thread_id, t1.id);
+	T_EQ_INT(c.depth, 2);
+	T_EQ_STR(c.author, "Cy");
+	T_EQ_STR(c.body_html, "<p><em>hi</em></p>");
+	T_EQ_INT(store_comment_get(st, &ar, 999999, &c), STORE_NOTFOUND);
+	T_EQ_INT(store_article_by_slug(st, &ar, "talk", &got), STORE_OK);
+	T_EQ_INT(got.comment_count, 5);
+
+	/* paging by threads: two a page, the held thread skipped */
+	T_EQ_INT(store_comment_threads(st, &ar, a.id, 0, 2, &l), STORE_OK);
+	T_EQ_INT(l.n, 4);	/* t1, r1, r2, t2 */
+	T_EQ_INT(l.items[0].id, t1.id);
+	T_EQ_INT(l.items[3].id, t2.id);
+	T_EQ_INT(l.next_after, t2.id);
+	T_EQ_INT(store_comment_threads(st, &ar, a.id, l.next_after, 2, &l),
+	    STORE_OK);
+	T_EQ_INT(l.n, 1);	/* the held comment's thread is not shown */
+	T_EQ_INT(l.items[0].id, t3.id);
+	T_EQ_INT(l.next_after, 0);
+	/* a comment not approved inside a shown thread comes without text */
+	c = mkc(a.id, &t3, "Gil", "", COMMENT_SPAM, 16);
+	T_EQ_INT(store_comment_insert(st, &c), STORE_OK);
+	T_EQ_INT(store_comment_threads(st, &ar, a.id, t2.id, 2, &l), STORE_OK);
+	T_EQ_INT(l.n, 2);
+	T_EQ_INT(l.items[1].status, COMMENT_SPAM);
+	T_EQ_STR(l.items[1].author, "");
+	T_EQ_STR(l.items[1].body_html, "");
+
+	T_EQ_INT(store_comment_email_trusted(st, "ann@x.org", &trusted),
+	    STORE_OK);
+	T_TRUE(trusted);
+	T_EQ_INT(store_comment_email_trusted(st, "eve@x.org", &trusted),
+	    STORE_OK);
+	T_TRUE(!trusted);
+	T_EQ_INT(store_comment_email_trusted(st, "", &trusted), STORE_OK);
+	T_TRUE(!trusted);
+
+	T_EQ_INT(store_comment_set_status(st, held.id, COMMENT_APPROVED, 20),
+	    STORE_OK);
+	T_EQ_INT(store_comment_set_status(st, t1.id, COMMENT_SPAM, 21),
+	    STORE_OK);
+	T_EQ_INT(store_comment_set_status(st, 999999, COMMENT_SPAM, 21),
+	    STORE_NOTFOUND);
+	T_EQ_INT(store_article_by_slug(st, &ar, "talk", &got), STORE_OK);
+	T_EQ_INT(got.comment_count, 5);
+	T_EQ_INT(store_comment_recent(st, &ar, a.id, 2, &l), STORE_OK);
+	T_EQ_INT(l.n, 2);
+	T_EQ_INT(l.items[0].id, t3.id);
+	T_EQ_INT(store_comment_list(st, &ar, COMMENT_SPAM, 0, 10, &l),
+	    STORE_OK);
+	T_EQ_INT(l.n, 2);
+	T_EQ_INT(l.items[1].id, t1.id);
+	T_EQ_STR(l.items[1].email, "ann@x.org");
+	T_EQ_INT(store_comment_list(st, &ar, -1, a.id, 100, &l), STORE_OK);
+	T_EQ_INT(l.n, 7);
+	arena_free(&ar);
+}
+
 int
 main(void)
 {
@@ -346,6 +461,7 @@ main(void)
 	T_RUN(test_transactions);
 	T_RUN(test_users);
 	T_RUN(test_update);
+	T_RUN(test_comments);
 	store_close(st);
 	if (fd >= 0) {
 		char wal[80];

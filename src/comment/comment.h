@@ -1,0 +1,94 @@
+/* comment.h: reader comments: posting, pacing, the group-commit writer,
+ * and what article pages and feeds show of them.
+ *
+ * A struct comment_ctx is made once by serve, before the server starts,
+ * and freed after the server has drained: it holds the keys (derived from
+ * the client_hash_key setting), the pacing settings, the per-address rate
+ * buckets (locked inside) and the writer thread. Everything else here is
+ * per request and lives in the request's arena. */
+#ifndef GAZETTE_COMMENT_H
+#define GAZETTE_COMMENT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "http/http.h"
+#include "store/store.h"
+
+struct site;
+struct tval;
+
+/* Limits, in Unicode characters (bytes for email). */
+#define COMMENT_AUTHOR_MAX	80
+#define COMMENT_EMAIL_MAX	254
+#define COMMENT_URL_MAX		2000
+#define COMMENT_BODY_MAX	10000
+/* Bytes of a POST body this route reads at most (413 past it). */
+#define COMMENT_POST_MAX	(64 * 1024)
+/* Threads (top-level comments and their replies) on a page. */
+#define COMMENT_THREADS_PAGE	100
+/* Nesting levels shown; deeper replies list flat under the level's
+ * comment. */
+#define COMMENT_DEPTH_SHOWN	6
+
+enum moderation {
+	MODERATION_NONE = 0,
+	MODERATION_FIRST,	/* an email's first comment waits */
+	MODERATION_ALL,
+	MODERATION__MAX
+};
+
+/* A comment form being re-shown: what the reader typed and, per field,
+ * what is wrong with it (NULL: nothing). */
+struct comment_form {
+	const char	*author, *email, *url, *body;
+	int64_t		 parent;
+	const char	*err_author, *err_email, *err_url, *err_body;
+	const char	*err_parent;
+	const char	*err_form;	/* the whole submission */
+};
+
+struct comment_ctx;
+
+/* Reads the settings (moderation, comments_close_days from the site;
+ * GAZETTE_COMMENT_MIN_FILL, GAZETTE_COMMENT_RATE from the environment),
+ * loads or creates client_hash_key, and starts the writer on its own
+ * connection to the site's database. NULL and a message on failure. */
+struct comment_ctx *comment_ctx_new(struct store *, const struct site *,
+		    char *err, size_t errlen);
+/* Stops the writer (after the server drained) and frees; NULL is fine. */
+void		 comment_ctx_free(struct comment_ctx *);
+
+/* Whether comments on art are closed at time now (per article, or past
+ * comments_close_days after publication). */
+bool		 comment_closed(const struct site *, const struct article *,
+		    int64_t now);
+
+/* Fills root.comments for an article page: the count, one page of
+ * threads (?comments_after=THREAD), the held notice (?held=1), and the
+ * form (?reply=ID pre-sets parent), setting the anti-forgery cookie on
+ * resp when the visitor has none. false when the database failed. */
+bool		 comment_page_data(struct http_req *, struct http_resp *,
+		    const struct site *, const struct article *,
+		    const char *path, struct tval *root,
+		    const struct comment_form *);
+
+/* Handlers (ctx is the struct site). */
+void		 comment_post(struct http_req *, struct http_resp *, void *);
+void		 comment_feed(struct http_req *, struct http_resp *, void *);
+
+/* The writer (writer.c): one thread on its own connection that commits
+ * queued comments in groups, one transaction per group. */
+struct comment_writer;
+struct comment_writer *comment_writer_start(const char *db_url, char *err,
+		    size_t errlen);
+/* Finishes what is queued, then stops; NULL is fine. */
+void		 comment_writer_stop(struct comment_writer *);
+/* Queues c and waits until its group has committed (synchronous=FULL).
+ * The writer decides c->status from policy (MODERATION_FIRST asks the
+ * database whether the email has an approved comment) unless spam is
+ * set; on STORE_OK c->id and c->status are final. */
+enum store_err	 comment_writer_submit(struct comment_writer *,
+		    struct comment *c, enum moderation policy, bool spam);
+
+#endif

@@ -1,0 +1,320 @@
+/* post.c: POST /YYYY/MM/SLUG/comments — validation, anti-forgery, pacing,
+ * honeypot, and handing the comment to the writer.
+ *
+ * The checks run cheapest and least revealing first: the request's shape
+ * (415, 413), the article (404, 403), the anti-forgery token (403, nothing
+ * stored), the fields (400, the form re-shown with the reader's text),
+ * the minimum fill time (400, re-shown), the address's rate (429,
+ * re-shown, Retry-After). A filled honeypot is stored as spam and answered
+ * exactly like a held comment, so a bot learns nothing from the answer. */
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "comment/comment-int.h"
+#include "render/esc.h"
+#include "render/markdown.h"
+#include "render/page.h"
+#include "util/arena.h"
+#include "util/buf.h"
+#include "util/str.h"
+
+/* Form fields this route reads at most; a longer form is refused. */
+#define POST_FIELDS	32
+
+static bool
+form_type_ok(const struct http_req *req)
+{
+	static const char want[] = "application/x-www-form-urlencoded";
+	const char *ct = http_req_header(req, "Content-Type");
+	size_t n = sizeof(want) - 1;
+
+	if (ct == NULL)
+		return false;
+	while (*ct == ' ' || *ct == '\t')
+		ct++;
+	return strncasecmp(ct, want, n) == 0 &&
+	    (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ' || ct[n] == '\t');
+}
+
+/* A field's value as a C string in the arena ("" when absent); *n gets
+ * its length, which is authoritative (a %00 makes an inner NUL). */
+static const char *
+field(const struct form *f, const char *name, size_t *n)
+{
+	const char *v = form_get(f, name, n);
+
+	if (v == NULL) {
+		*n = 0;
+		return "";
+	}
+	return v;
+}
+
+/* Trims surrounding ASCII whitespace of a one-line field. */
+static const char *
+trim(struct arena *a, const char *s, size_t *n)
+{
+	struct sv v = sv_trim((struct sv){ s, *n });
+
+	*n = v.n;
+	return arena_strndup(a, v.p, v.n);
+}
+
+/* Textareas send CRLF; comments store LF. */
+static const char *
+unix_lines(struct arena *a, const char *s, size_t *n)
+{
+	char *out = arena_alloc(a, *n + 1);
+	size_t i, o = 0;
+
+	for (i = 0; i < *n; i++)
+		if (!(s[i] == '\r' && i + 1 < *n && s[i + 1] == '\n'))
+			out[o++] = s[i];
+	out[o] = '\0';
+	*n = o;
+	return out;
+}
+
+static bool
+blank(const char *s, size_t n)
+{
+	return sv_trim((struct sv){ s, n }).n == 0;
+}
+
+/* Enough of an address to be worth keeping: one '@' with something on
+ * each side, no spaces. Deliverability is not ours to judge. */
+static bool
+email_ok(const char *s, size_t n)
+{
+	const char *at = memchr(s, '@', n);
+	size_t i;
+
+	if (at == NULL || at == s || at == s + n - 1 ||
+	    memchr(at + 1, '@', n - (size_t)(at + 1 - s)) != NULL)
+		return false;
+	for (i = 0; i < n; i++)
+		if (s[i] == ' ' || s[i] == '\t' || s[i] == '<' || s[i] == '>')
+			return false;
+	return true;
+}
+
+static const char *
+check_text(const char *s, size_t n, bool multiline, size_t max,
+    const char *what, struct arena *a)
+{
+	const char *why;
+
+	if ((why = text_check(s, n, multiline)) != NULL)
+		return arena_printf(a, "%s %s", what, why);
+	if (utf8_len(s, n) > max)
+		return arena_printf(a, "%s is longer than %zu characters",
+		    what, max);
+	return NULL;
+}
+
+static void
+reshow(struct http_req *req, struct http_resp *resp, const struct site *s,
+    const struct article *art, const char *path, struct comment_form *cf,
+    int status)
+{
+	page_article_show(req, resp, s, art, path, cf);
+	if (resp->status == 200)
+		resp->status = status;
+	http_resp_header(resp, "Cache-Control", "no-store");
+}
+
+void
+comment_post(struct http_req *req, struct http_resp *resp, void *ctx)
+{
+	const struct site *s = ctx;
+	struct comment_ctx *cc = s->comments;
+	struct arena *a = req->arena;
+	struct comment_form cf = { 0 };
+	struct comment c = { 0 }, parent;
+	struct article art;
+	struct form f;
+	struct buf html = BUF_INIT;
+	const char *path = NULL, *cookie, *token, *ts, *hp, *hash, *p;
+	size_t ntok, nts, nhp, na, ne, nu, nb, np;
+	int64_t now = (int64_t)time(NULL), when, retry = 0;
+	enum store_err e;
+	bool errors, spam;
+
+	if (cc == NULL) {
+		http_resp_text(resp, 503, "comments cannot be posted here");
+		return;
+	}
+	if (!form_type_ok(req)) {
+		http_resp_text(resp, 415, "comments are sent as "
+		    "application/x-www-form-urlencoded");
+		return;
+	}
+	if (req->body_len > COMMENT_POST_MAX) {
+		http_resp_text(resp, 413, "the comment is too large");
+		return;
+	}
+	switch (page_article_lookup(req, s, &art, &path)) {
+	case 0:
+		break;
+	case 301:
+	case 404:
+		page_not_found(req, resp, ctx);
+		return;
+	default:
+		http_resp_text(resp, 503, "the database is not available; "
+		    "try again shortly");
+		http_resp_header(resp, "Retry-After", "5");
+		return;
+	}
+	if (comment_closed(s, &art, now)) {
+		http_resp_text(resp, 403, "comments are closed on this article");
+		return;
+	}
+	if (form_parse(a, req->body, req->body_len, POST_FIELDS, &f) !=
+	    FORM_OK) {
+		http_resp_text(resp, 400, "the form data is malformed");
+		return;
+	}
+
+	/* Anti-forgery: the form's token must be this browser's cookie,
+	 * and ts must be a render time we signed for that token. */
+	cookie = comment_csrf_cookie(req);
+	token = field(&f, "csrf", &ntok);
+	ts = field(&f, "ts", &nts);
+	if (cookie == NULL || ntok != CSRF_HEX ||
+	    sodium_memcmp(cookie, token, CSRF_HEX) != 0 ||
+	    !comment_ts_check(cc, ts, nts, cookie, &when)) {
+		http_resp_text(resp, 403, "the form's security token does not "
+		    "match this browser; reload the article and post again "
+		    "(cookies must be on)");
+		return;
+	}
+
+	cf.author = field(&f, "author", &na);
+	cf.email = field(&f, "email", &ne);
+	cf.url = field(&f, "url", &nu);
+	cf.body = field(&f, "body", &nb);
+	p = field(&f, "parent", &np);
+	hp = field(&f, "website2", &nhp);
+
+	if ((cf.err_author = check_text(cf.author, na, false,
+	    COMMENT_AUTHOR_MAX, "the name", a)) == NULL) {
+		cf.author = trim(a, cf.author, &na);
+		if (na == 0)
+			cf.err_author = "please give a name";
+	}
+	if ((cf.err_email = check_text(cf.email, ne, false,
+	    COMMENT_EMAIL_MAX, "the email address", a)) == NULL) {
+		cf.email = trim(a, cf.email, &ne);
+		if (ne > 0 && !email_ok(cf.email, ne))
+			cf.err_email = "this does not look like an email "
+			    "address";
+	}
+	if ((cf.err_url = check_text(cf.url, nu, false, COMMENT_URL_MAX,
+	    "the web address", a)) == NULL) {
+		cf.url = trim(a, cf.url, &nu);
+		if (nu > 0 && !url_is_http(cf.url, nu))
+			cf.err_url = "the web address must start with "
+			    "http:// or https://";
+	}
+	if ((cf.err_body = check_text(cf.body, nb, true, COMMENT_BODY_MAX,
+	    "the comment", a)) == NULL) {
+		cf.body = unix_lines(a, cf.body, &nb);
+		if (blank(cf.body, nb))
+			cf.err_body = "please write a comment";
+	}
+	/* Text that cannot be stored is not echoed back either: the form
+	 * comes back with that field empty and the message beside it. */
+	if (cf.err_author && text_check(cf.author, na, false))
+		cf.author = "";
+	if (cf.err_email && text_check(cf.email, ne, false))
+		cf.email = "";
+	if (cf.err_url && text_check(cf.url, nu, false))
+		cf.url = "";
+	if (cf.err_body && text_check(cf.body, nb, true))
+		cf.body = "";
+	if (np > 0) {
+		if (np > 18 || !parse_int(p, np, 1, INT64_MAX, &cf.parent) ||
+		    (e = store_comment_get(site_store(s), a, cf.parent,
+		    &parent)) == STORE_NOTFOUND || (e == STORE_OK &&
+		    (parent.article_id != art.id ||
+		    parent.status != COMMENT_APPROVED))) {
+			cf.err_parent = "the comment you are replying to is "
+			    "not on this article";
+			cf.parent = 0;
+		} else if (e != STORE_OK) {
+			http_resp_text(resp, 503, "the database is not "
+			    "available; try again shortly");
+			http_resp_header(resp, "Retry-After", "5");
+			return;
+		}
+	}
+	errors = cf.err_author || cf.err_email || cf.err_url ||
+	    cf.err_body || cf.err_parent;
+	if (errors) {
+		cf.err_form = "the comment was not posted: please see the "
+		    "notes by the fields below";
+		reshow(req, resp, s, &art, path, &cf, 400);
+		return;
+	}
+	if (cc->min_fill > 0 && now - when < cc->min_fill) {
+		cf.err_form = arena_printf(a, "that was quick: please read "
+		    "your comment over and post it again in %lld seconds",
+		    (long long)(cc->min_fill - (now - when)));
+		reshow(req, resp, s, &art, path, &cf, 400);
+		return;
+	}
+	hash = comment_client_hash(a, cc, req->client);
+	if (!comment_rate_take(cc, hash, &retry)) {
+		cf.err_form = arena_printf(a, "too many comments from your "
+		    "address: please post again in %lld seconds",
+		    (long long)retry);
+		reshow(req, resp, s, &art, path, &cf, 429);
+		http_resp_header(resp, "Retry-After", arena_printf(a, "%lld",
+		    (long long)retry));
+		return;
+	}
+	/* Any byte in the honeypot marks a bot. */
+	spam = nhp > 0 && hp != NULL;
+
+	buf_init(&html, 4 * COMMENT_POST_MAX);
+	if (!md_render(&html, cf.body, nb, MD_COMMENT) || buf_err(&html)) {
+		buf_free(&html);
+		http_resp_text(resp, 500, "the comment could not be rendered");
+		return;
+	}
+	c.article_id = art.id;
+	if (cf.parent) {
+		c.parent_id = cf.parent;
+		c.thread_id = parent.thread_id;
+		c.depth = parent.depth + 1;
+	}
+	c.author = cf.author;
+	c.email = cf.email;
+	c.url = cf.url;
+	c.body_md = cf.body;
+	c.body_html = arena_strndup(a, buf_str(&html), html.len);
+	buf_free(&html);
+	c.client_hash = hash;
+	c.created_at = c.updated_at = now;
+	e = comment_writer_submit(cc->writer, &c, cc->moderation, spam);
+	if (e == STORE_INVALID) {
+		/* The article or the parent went away meanwhile. */
+		page_not_found(req, resp, ctx);
+		return;
+	}
+	if (e != STORE_OK) {
+		http_resp_text(resp, 503, "the comment could not be saved; "
+		    "try again shortly");
+		http_resp_header(resp, "Retry-After", "5");
+		return;
+	}
+	if (c.status == COMMENT_APPROVED)
+		http_resp_redirect(resp, 303, arena_printf(a, "%s#c-%lld",
+		    path, (long long)c.id));
+	else
+		http_resp_redirect(resp, 303, arena_printf(a,
+		    "%s?held=1#comments", path));
+}
