@@ -47,6 +47,28 @@ const struct cmd commands[] = {
 	    "Initialises the database and imports the demo article (China and\n"
 	    "Kazakhstan, January 2022). Refuses a database that already has\n"
 	    "articles.\n" },
+	{ "backup", cmd_backup, "[--db URL] OUT",
+	    "copy the live database to OUT, consistently",
+	    "Copies a SQLite site while it serves (readers and writers go on),\n"
+	    "as one consistent snapshot, to a file beside OUT; checks the copy\n"
+	    "(integrity_check) and only then renames it to OUT, replacing an\n"
+	    "older backup there. Prints the sizes. For a PostgreSQL site it\n"
+	    "explains how to use pg_dump instead, and exits 1.\n" },
+	{ "restore", cmd_restore, "[--db URL] [--force] IN",
+	    "replace the database with the backup IN",
+	    "Checks IN (integrity, a gazette schema no newer than this\n"
+	    "binary's), copies it over the site's database and brings its\n"
+	    "schema up to date. Refuses a site that holds articles, comments\n"
+	    "or users unless --force is given.\n"
+	    "  --force  replace a site that is not empty\n" },
+	{ "check", cmd_check, "[--db URL] [--theme DIR]",
+	    "check the database and the theme, in plain words",
+	    "Checks the database file (integrity_check), foreign keys and\n"
+	    "orphaned rows, counters, the schema version, the full-text search\n"
+	    "index (when there is one) and that every template of the theme\n"
+	    "compiles. Prints one line per finding ('ok: …' or 'PROBLEM: …');\n"
+	    "exits 1 when there is a problem.\n"
+	    "  --theme DIR  the overlay theme to check too ($GAZETTE_THEME)\n" },
 };
 const unsigned commands_n = sizeof(commands) / sizeof(commands[0]);
 
@@ -94,6 +116,9 @@ cmd_help(int argc, char **argv)
 	unsigned i;
 
 	if (argc > 1) {
+		if (strcmp(argv[1], "--help") == 0 ||
+		    strcmp(argv[1], "-h") == 0)
+			return cmd_usage("help", true);
 		if (find(argv[1]) == NULL) {
 			cmd_err("help", "unknown command '%s'", argv[1]);
 			return EXIT_USAGE;

@@ -40,5 +40,8 @@ int	cmd_init(int, char **);
 int	cmd_serve(int, char **);
 int	cmd_import(int, char **);
 int	cmd_demo(int, char **);
+int	cmd_backup(int, char **);
+int	cmd_restore(int, char **);
+int	cmd_check(int, char **);
 
 #endif

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "render/page.h"
 #include "util/arena.h"
@@ -37,10 +38,29 @@ site_default_theme(void)
 {
 	struct stat st;
 
+	static char rel[4096];
+	char exe[2048], probe[4200], *slash;
+	ssize_t n;
+
 	/* A source checkout runs its own theme; an installed binary the
-	 * installed one. */
+	 * installed one; a tree copied elsewhere whole (or staged under
+	 * DESTDIR) the one beside it, in BIN/../share/gazette. */
 	if (stat("themes/default/article.html", &st) == 0)
 		return "themes/default";
+	if (stat(GAZETTE_DATADIR "/themes/default/article.html", &st) == 0)
+		return GAZETTE_DATADIR "/themes/default";
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n > 0) {
+		exe[n] = '\0';
+		if ((slash = strrchr(exe, '/')) != NULL) {
+			*slash = '\0';
+			snprintf(rel, sizeof(rel),
+			    "%s/../share/gazette/themes/default", exe);
+			snprintf(probe, sizeof(probe), "%s/article.html", rel);
+			if (stat(probe, &st) == 0)
+				return rel;
+		}
+	}
 	return GAZETTE_DATADIR "/themes/default";
 }
 

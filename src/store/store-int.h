@@ -26,6 +26,9 @@ enum stmt {
 	ST_ARTICLE_TAG_ADD,
 	ST_TAG_LIST,
 	ST_TAG_BY_SLUG,
+	ST_CHECK_ARTICLE_TAGS,	/* article_tags rows without article or tag */
+	ST_CHECK_COMMENT_PARENT,	/* replies filed under another article */
+	ST_CHECK_COMMENT_COUNT,	/* articles.comment_count out of step */
 	ST__MAX
 };
 
@@ -70,6 +73,15 @@ struct store_driver {
 	enum store_err	 (*begin)(void *conn);
 	enum store_err	 (*commit)(void *conn);
 	enum store_err	 (*rollback)(void *conn);
+	/* Operations (NULL: STORE_UNSUPPORTED). backup and restore as
+	 * store_backup_to and store_restore_from say; check runs the
+	 * backend's own checks (integrity, foreign keys, full-text index)
+	 * for the STORE_CHECK_* bits in what, reporting through fn. */
+	enum store_err	 (*backup)(void *conn, const char *path);
+	enum store_err	 (*restore)(void *conn, const char *path,
+			    int latest, bool force);
+	enum store_err	 (*check)(void *conn, unsigned what,
+			    store_check_fn fn, void *ctx, unsigned *problems);
 	/* The schema migrations of this backend, oldest first. */
 	const struct migration	*migrations;
 	const size_t		*nmigrations;
