@@ -41,6 +41,9 @@ struct http_req {
 	struct sv	 params[4];	/* route parameters, in pattern order */
 	size_t		 nparams;
 	void		*impl;		/* the server's own (headers) */
+	const char	*route;		/* pattern of the route matched, or NULL */
+	const char	*scheme;	/* "http", or X-Forwarded-Proto's
+					 * "https" from a trusted proxy */
 };
 
 /* A header of the request (case-insensitive name), or NULL. */

@@ -26,6 +26,7 @@
 #include <microhttpd.h>
 
 #include "http/http-int.h"
+#include "util/metrics.h"
 #include "util/xalloc.h"
 
 #define STOP_WAIT_US	(10 * 1000000LL)
@@ -69,6 +70,7 @@ struct rq {
 	bool			 too_big;
 	size_t			 dropped;	/* body bytes past max_body */
 	int			 status;	/* 0 until we queue */
+	unsigned		 route;		/* metrics index */
 	size_t			 bytes;
 	struct http_req		 req;
 };
@@ -263,11 +265,14 @@ rq_new(struct http_server *s, const char *uri)
 	rq->req.path = "";
 	rq->req.query = "";
 	rq->req.body = "";
+	rq->req.scheme = "http";
+	rq->route = METRICS_ROUTE_NONE;
 	rq->target_len = n;
 	/* An overlong target is kept only as far as the log wants it. */
 	rq->target = arena_strndup(&rq->arena, uri,
 	    n > s->o.limits.max_url ? 256 : n);
 	atomic_fetch_add(&s->active, 1);
+	metrics_gauge_add(METRICS_IN_FLIGHT, 1);
 	return rq;
 }
 
@@ -410,6 +415,8 @@ dispatch(struct rq *rq, struct MHD_Connection *c)
 	switch (route_match(s->o.routes, s->o.nroutes, req->method, req->path,
 	    req, &found, &allow)) {
 	case ROUTE_FOUND:
+		rq->route = (unsigned)(found - s->o.routes);
+		req->route = found->pattern;
 		http_resp_init(&resp);
 		found->fn(req, &resp, s->o.ctx);
 		return respond(rq, c, &resp);
@@ -501,11 +508,12 @@ on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	if (rq == NULL)
 		return;
 	*con_cls = NULL;
+	status = rq->status;
+	if (status == 0 && (ci = MHD_get_connection_info(c,
+	    MHD_CONNECTION_INFO_HTTP_STATUS)) != NULL)
+		status = (int)ci->http_status;
+	metrics_http(rq->route, status, now_us() - rq->req.start_us);
 	if (s->o.access_log) {
-		status = rq->status;
-		if (status == 0 && (ci = MHD_get_connection_info(c,
-		    MHD_CONNECTION_INFO_HTTP_STATUS)) != NULL)
-			status = (int)ci->http_status;
 		path = rq->req.path[0] ? rq->req.path : rq->target;
 		if (rq->method)
 			http_log_escape(&line, rq->method, strlen(rq->method));
@@ -530,6 +538,7 @@ on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	buf_free(&rq->body);
 	arena_free(&rq->arena);
 	free(rq);
+	metrics_gauge_add(METRICS_IN_FLIGHT, -1);
 	atomic_fetch_sub(&s->active, 1);
 }
 
@@ -571,11 +580,13 @@ on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
 		s->conns = cn;
 		pthread_mutex_unlock(&s->mu);
 		*socket_context = cn;
+		metrics_gauge_add(METRICS_CONNECTIONS, 1);
 		return;
 	}
 	if ((cn = *socket_context) == NULL)
 		return;
 	*socket_context = NULL;
+	metrics_gauge_add(METRICS_CONNECTIONS, -1);
 	pthread_mutex_lock(&s->mu);
 	if (cn->prev)
 		cn->prev->next = cn->next;
@@ -732,6 +743,8 @@ http_server_start(const struct http_server_opts *opts, char *err,
 		{ MHD_OPTION_END, 0, NULL }, { MHD_OPTION_END, 0, NULL },
 	};
 	pthread_condattr_t ca;
+	const char **patterns;
+	size_t i;
 
 	s->o = *opts;
 	s->fd = -1;
@@ -746,6 +759,12 @@ http_server_start(const struct http_server_opts *opts, char *err,
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
 	pthread_cond_init(&s->cv, &ca);
 	pthread_condattr_destroy(&ca);
+
+	patterns = xcalloc(s->o.nroutes + 1, sizeof(*patterns));
+	for (i = 0; i < s->o.nroutes; i++)
+		patterns[i] = s->o.routes[i].pattern;
+	metrics_routes_set(patterns, (unsigned)s->o.nroutes);
+	free(patterns);
 
 	s->fd = listen_on(s->o.addr, s->o.port, &s->port, err, errlen);
 	if (s->fd < 0)

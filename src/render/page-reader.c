@@ -518,5 +518,6 @@ const struct route site_routes[] = {
 	{ HTTP_M(HTTP_GET), "/:year/:month/", page_archive },
 	{ HTTP_M(HTTP_GET), "/:year/:month/page/:n", page_archive },
 	{ HTTP_M(HTTP_GET), "/:year/:month/:slug", page_article },
+	{ HTTP_M(HTTP_GET), "/metrics", page_metrics },
 };
 const size_t site_routes_n = sizeof(site_routes) / sizeof(site_routes[0]);

@@ -75,6 +75,8 @@ void	page_static(struct http_req *, struct http_resp *, void *);
 void	page_healthz(struct http_req *, struct http_resp *, void *);
 void	page_robots(struct http_req *, struct http_resp *, void *);
 void	page_not_found(struct http_req *, struct http_resp *, void *);
+/* Prometheus text metrics (page-ops.c). */
+void	page_metrics(struct http_req *, struct http_resp *, void *);
 /* Security headers every response carries. */
 void	page_decorate(struct http_req *, struct http_resp *, void *);
 
