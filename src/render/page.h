@@ -8,6 +8,7 @@
 #ifndef GAZETTE_PAGE_H
 #define GAZETTE_PAGE_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -33,6 +34,7 @@ struct site {
 	bool			 tz_utc;
 	struct static_file	*statics;
 	size_t			 nstatics;
+	_Atomic unsigned	 refs;		/* see struct site_holder */
 };
 
 /* The setting keys a site has, with their defaults. */
@@ -51,6 +53,23 @@ struct site	*site_load(struct store *, const char *db_url,
 		    const char *theme_dir, const char *overlay_dir,
 		    const char *const *overrides, char *err, size_t errlen);
 void		 site_free(struct site *);
+/*
+ * The site being served, replaceable while requests run (SIGHUP). Each
+ * request takes a reference on the current site and drops it when done,
+ * so a reload never frees a site a request still uses: the old one goes
+ * when its last request ends. Taking the reference is the one short lock
+ * per request; dropping it is an atomic decrement.
+ */
+struct site_holder;
+/* Takes the site's first reference. */
+struct site_holder *site_holder_new(struct site *);
+/* Frees the holder and drops its reference (requests must be over). */
+void		 site_holder_free(struct site_holder *);
+struct site	*site_acquire(struct site_holder *);
+void		 site_release(struct site *);
+/* Makes s (a new site, reference taken over) the one new requests get. */
+void		 site_holder_swap(struct site_holder *, struct site *s);
+
 /* Where the default theme lives (source tree or installed). */
 const char	*site_default_theme(void);
 

@@ -235,6 +235,68 @@ site_free(struct site *s)
 	free(s);
 }
 
+struct site_holder {
+	pthread_mutex_t	 mu;
+	struct site	*cur;
+};
+
+struct site_holder *
+site_holder_new(struct site *s)
+{
+	struct site_holder *h = xcalloc(1, sizeof(*h));
+
+	pthread_mutex_init(&h->mu, NULL);
+	atomic_store(&s->refs, 1);
+	h->cur = s;
+	return h;
+}
+
+void
+site_holder_free(struct site_holder *h)
+{
+	if (h == NULL)
+		return;
+	site_release(h->cur);
+	pthread_mutex_destroy(&h->mu);
+	free(h);
+}
+
+/* The increment happens under the lock that a swap takes to replace the
+ * pointer, so the holder's own reference cannot be dropped between
+ * reading cur and counting ours. */
+struct site *
+site_acquire(struct site_holder *h)
+{
+	struct site *s;
+
+	pthread_mutex_lock(&h->mu);
+	s = h->cur;
+	atomic_fetch_add_explicit(&s->refs, 1, memory_order_relaxed);
+	pthread_mutex_unlock(&h->mu);
+	return s;
+}
+
+void
+site_release(struct site *s)
+{
+	if (s != NULL && atomic_fetch_sub_explicit(&s->refs, 1,
+	    memory_order_acq_rel) == 1)
+		site_free(s);
+}
+
+void
+site_holder_swap(struct site_holder *h, struct site *s)
+{
+	struct site *old;
+
+	atomic_store(&s->refs, 1);
+	pthread_mutex_lock(&h->mu);
+	old = h->cur;
+	h->cur = s;
+	pthread_mutex_unlock(&h->mu);
+	site_release(old);
+}
+
 static pthread_key_t store_key;
 static pthread_once_t store_once = PTHREAD_ONCE_INIT;
 
