@@ -16,23 +16,31 @@ const struct cmd commands[] = {
 	    "applies every schema migration it lacks. Safe to run again.\n" },
 	{ "serve", cmd_serve,
 	    "[--db URL] [--listen ADDR:PORT] [--threads N] [--theme DIR]\n"
-	    "       [--base-url URL] [--no-access-log]",
+	    "       [--base-url URL] [--access-log text|json|off]\n"
+	    "       [--no-access-log] [--trusted-proxy CIDR]...",
 	    "serve the site over HTTP",
 	    "Serves the site (default 127.0.0.1:8080), after bringing the schema\n"
 	    "up to date. Prints 'listening on http://ADDR:PORT' once it accepts\n"
-	    "connections. SIGTERM or SIGINT stop accepting, finish the requests in\n"
-	    "flight and close the database.\n"
-	    "  --listen ADDR:PORT  address to listen on ($GAZETTE_LISTEN)\n"
-	    "  --threads N         server threads, each with its own database\n"
-	    "                      connection ($GAZETTE_THREADS; default: cores)\n"
-	    "  --theme DIR         templates and static files that override the\n"
-	    "                      default theme's ($GAZETTE_THEME)\n"
-	    "  --base-url URL      absolute URL of the site ($GAZETTE_BASE_URL)\n"
-	    "  --no-access-log     no request log on stderr\n"
-	    "                      ($GAZETTE_ACCESS_LOG=off)\n"
+	    "connections. /metrics answers in the Prometheus text format.\n"
+	    "  --listen ADDR:PORT    address to listen on ($GAZETTE_LISTEN)\n"
+	    "  --threads N           server threads, each with its own database\n"
+	    "                        connection ($GAZETTE_THREADS; default: cores)\n"
+	    "  --theme DIR           templates and static files that override the\n"
+	    "                        default theme's ($GAZETTE_THEME)\n"
+	    "  --base-url URL        absolute URL of the site ($GAZETTE_BASE_URL)\n"
+	    "  --access-log FORMAT   request log on stderr: text (default), json\n"
+	    "                        or off ($GAZETTE_ACCESS_LOG)\n"
+	    "  --no-access-log       the same as --access-log off\n"
+	    "  --trusted-proxy CIDR  a reverse proxy whose X-Forwarded-For and\n"
+	    "                        X-Forwarded-Proto are believed; repeatable\n"
+	    "                        ($GAZETTE_TRUSTED_PROXIES, comma-separated)\n"
 	    "Site settings come from the database, then GAZETTE_TITLE,\n"
 	    "GAZETTE_DESCRIPTION, GAZETTE_BASE_URL, GAZETTE_LANGUAGE,\n"
-	    "GAZETTE_TIMEZONE and GAZETTE_MODERATION, then flags.\n" },
+	    "GAZETTE_TIMEZONE and GAZETTE_MODERATION, then flags.\n"
+	    "Signals: SIGTERM or SIGINT stop accepting, finish the requests in\n"
+	    "flight and close the database; SIGHUP reloads settings and theme;\n"
+	    "SIGUSR2 starts a new gazette on the same listening socket (then\n"
+	    "SIGTERM the old one: no connection is dropped). See gazette(1).\n" },
 	{ "import", cmd_import, "[--db URL] [--dry-run] FILE|DIR...",
 	    "import Markdown articles with front matter",
 	    "Imports Markdown files (a directory stands for its *.md files).\n"
