@@ -69,7 +69,7 @@ def test_takeover_under_load():
         check(time.time() - t0 < 12, "draining is bounded")
         keep_n = wrk_result(keep, "keep-alive load")
         fresh_n = wrk_result(fresh, "new-connection load")
-        print("restart: %d keep-alive and %d new-connection requests, none failed"
+        print("  load: %d keep-alive and %d new-connection requests, none failed"
               % (keep_n, fresh_n))
         check(succ is not None and not gone(succ), "the successor is serving")
         eq(old.get("/")[0], 200, "the successor answers after the old one left")
