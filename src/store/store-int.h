@@ -93,6 +93,12 @@ struct migration {
 	const char	*sql;
 };
 
+/* store-ops.c: one finding of a check, for drivers and domain code alike:
+ * counts it in *problems when it is one and passes the text to fn. */
+void	store_report(store_check_fn fn, void *ctx, unsigned *problems,
+	    bool problem, const char *fmt, ...)
+	    __attribute__((format(printf, 5, 6)));
+
 extern const struct store_driver store_driver_sqlite;
 extern const struct migration migrations_sqlite[];
 extern const size_t migrations_sqlite_n;

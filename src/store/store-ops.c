@@ -32,12 +32,9 @@ struct check {
 	enum stmt	 st;
 };
 
-static void
-say(struct check *k, bool problem, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void
-say(struct check *k, bool problem, const char *fmt, ...)
+void
+store_report(store_check_fn fn, void *ctx, unsigned *problems, bool problem,
+    const char *fmt, ...)
 {
 	char text[512];
 	va_list ap;
@@ -46,9 +43,12 @@ say(struct check *k, bool problem, const char *fmt, ...)
 	vsnprintf(text, sizeof(text), fmt, ap);
 	va_end(ap);
 	if (problem)
-		(*k->problems)++;
-	k->fn(k->ctx, problem, text);
+		(*problems)++;
+	fn(ctx, problem, text);
 }
+
+#define say(k, problem, ...) \
+	store_report((k)->fn, (k)->ctx, (k)->problems, (problem), __VA_ARGS__)
 
 static int
 orphan_row(void *ctx, const struct sval *c, size_t n)

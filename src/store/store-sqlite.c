@@ -5,7 +5,6 @@
  * a comment only after its transaction commits. Statements are prepared
  * once per connection, on first use, and reset after each run. */
 #include <sqlite3.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -537,25 +536,6 @@ out:
 	return e;
 }
 
-static void
-report(store_check_fn fn, void *ctx, unsigned *problems, bool problem,
-    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
-
-static void
-report(store_check_fn fn, void *ctx, unsigned *problems, bool problem,
-    const char *fmt, ...)
-{
-	char text[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(text, sizeof(text), fmt, ap);
-	va_end(ap);
-	if (problem)
-		(*problems)++;
-	fn(ctx, problem, text);
-}
-
 static enum store_err
 check_integrity(struct conn *c, store_check_fn fn, void *ctx, unsigned *np)
 {
@@ -572,13 +552,13 @@ check_integrity(struct conn *c, store_check_fn fn, void *ctx, unsigned *np)
 		if (row == NULL || strcmp(row, "ok") == 0)
 			continue;
 		if (strstr(row, "index") != NULL)
-			report(fn, ctx, np, true, "an index does not match its "
-			    "table (%s); rebuild it with "
+			store_report(fn, ctx, np, true, "an index does not "
+			    "match its table (%s); rebuild it with "
 			    "\"sqlite3 DB 'REINDEX'\" or restore a backup",
 			    row);
 		else
-			report(fn, ctx, np, true, "the database file is "
-			    "damaged (%s); restore a backup", row);
+			store_report(fn, ctx, np, true, "the database file "
+			    "is damaged (%s); restore a backup", row);
 	}
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE ? STORE_OK : map_err(c, rc);
@@ -597,8 +577,8 @@ check_fkeys(struct conn *c, store_check_fn fn, void *ctx, unsigned *np)
 	if (rc != SQLITE_OK)
 		return map_err(c, rc);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		report(fn, ctx, np, true, "%d row(s) of table %s refer to "
-		    "rows of %s that do not exist",
+		store_report(fn, ctx, np, true, "%d row(s) of table %s "
+		    "refer to rows of %s that do not exist",
 		    sqlite3_column_int(st, 2), sqlite3_column_text(st, 0),
 		    sqlite3_column_text(st, 1));
 	sqlite3_finalize(st);
@@ -618,8 +598,8 @@ check_search(struct conn *c, store_check_fn fn, void *ctx, unsigned *np)
 	unsigned n = 0;
 	int rc, rc2;
 
-	rc = sqlite3_prepare_v2(c->db, "SELECT name FROM sqlite_schema "
-	    "WHERE type = 'table' AND (sql LIKE 'CREATE VIRTUAL TABLE%fts5%' "
+	rc = sqlite3_prepare_v2(c->db, "SELECT name, sql LIKE '%fts5%' "
+	    "FROM sqlite_schema WHERE type = 'table' AND (sql LIKE 'CREATE VIRTUAL TABLE%fts5%' "
 	    "OR sql LIKE 'CREATE VIRTUAL TABLE%fts4%') ORDER BY name", -1, &st,
 	    NULL);
 	if (rc != SQLITE_OK)
@@ -629,24 +609,31 @@ check_search(struct conn *c, store_check_fn fn, void *ctx, unsigned *np)
 		if (name == NULL || strchr(name, '"') != NULL)
 			continue;
 		n++;
-		snprintf(q, sizeof(q), "INSERT INTO \"%s\"(\"%s\") "
-		    "VALUES ('integrity-check')", name, name);
+		/* For FTS5, rank 1 also compares the index with an
+		 * external content table (without it only the index's
+		 * own structure is checked). */
+		if (sqlite3_column_int(st, 1))
+			snprintf(q, sizeof(q), "INSERT INTO \"%s\"(\"%s\", "
+			    "rank) VALUES ('integrity-check', 1)", name, name);
+		else
+			snprintf(q, sizeof(q), "INSERT INTO \"%s\"(\"%s\") "
+			    "VALUES ('integrity-check')", name, name);
 		rc2 = sqlite3_exec(c->db, q, NULL, NULL, NULL);
 		if (rc2 != SQLITE_OK)
-			report(fn, ctx, np, true, "the search index %s is "
-			    "out of step with the articles (%s); rebuild it "
+			store_report(fn, ctx, np, true, "the search index %s "
+			    "is out of step with the articles (%s); rebuild it "
 			    "with \"INSERT INTO %s(%s) VALUES ('rebuild')\"",
 			    name, sqlite3_errmsg(c->db), name, name);
 		else
-			report(fn, ctx, np, false, "search index %s: in step",
-			    name);
+			store_report(fn, ctx, np, false,
+			    "search index %s: in step", name);
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
 		return map_err(c, rc);
 	if (n == 0)
-		report(fn, ctx, np, false, "no full-text search index in this "
-		    "database: search check skipped");
+		store_report(fn, ctx, np, false, "no full-text search index "
+		    "in this database: search check skipped");
 	return STORE_OK;
 }
 

@@ -191,6 +191,16 @@ def db_query(db, sql, args=()):
         c.close()
 
 
+def wait_for(cond, timeout=20):
+    """Waits for cond() to hold (a server's log line, a process gone):
+    polls, and fails only after a generous timeout."""
+    deadline = time.time() + timeout
+    while not cond():
+        if time.time() > deadline:
+            raise AssertionError("timed out waiting")
+        time.sleep(0.02)
+
+
 def status_of(raw):
     m = re.match(rb"HTTP/1\.[01] (\d{3})", raw)
     return int(m.group(1)) if m else None

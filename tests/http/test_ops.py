@@ -12,7 +12,7 @@ import threading
 import time
 
 from lib import (ROOT, Server, TempDir, check, db_query, eq, gazette, new_db,
-                 run_tests, text)
+                 run_tests, text, wait_for)
 
 # --- a strict parser of the Prometheus text format 0.0.4 -------------------
 
@@ -399,14 +399,6 @@ def test_reload():
     eq(failures, [], "no request failed across the reloads")
 
 
-def wait_for(cond, timeout=15):
-    deadline = time.time() + timeout
-    while not cond():
-        if time.time() > deadline:
-            raise AssertionError("timed out waiting")
-        time.sleep(0.02)
-
-
 # --- check ------------------------------------------------------------------
 
 def test_check():
@@ -443,6 +435,22 @@ def test_check():
     rc, out, _ = gazette("check", db=bad_index)
     eq(rc, 1, "check fails on a broken index")
     check("articles_author" in out and "REINDEX" in out, "says which index and what to do: " + out)
+
+    # A full-text index out of step with the articles it indexes.
+    fts = new_db(d, "fts")
+    shutil.copy(db, fts)
+    c = sqlite3.connect(fts)
+    c.execute("CREATE VIRTUAL TABLE test_fts USING fts5(title, body_md, "
+              "content='articles', content_rowid='id')")
+    c.execute("INSERT INTO test_fts(test_fts) VALUES ('rebuild')")
+    c.commit()
+    rc, out, _ = gazette("check", db=fts)
+    check(rc == 0 and "search index test_fts: in step" in out, "a sound search index: " + out)
+    c.execute("UPDATE articles SET title = 'changed behind the index'")
+    c.commit()
+    c.close()
+    rc, out, _ = gazette("check", db=fts)
+    check(rc == 1 and "search index test_fts is out of step" in out, "a stale search index: " + out)
 
     # A schema from the future, and a theme that does not compile.
     c = sqlite3.connect(broken)

@@ -9,17 +9,9 @@ import signal
 import subprocess
 import time
 
-from lib import Server, TempDir, check, eq, gazette, new_db, run_tests
+from lib import Server, TempDir, check, eq, gazette, new_db, run_tests, wait_for
 
 WRK = shutil.which("wrk")
-
-
-def wait_for(cond, timeout=20):
-    deadline = time.time() + timeout
-    while not cond():
-        if time.time() > deadline:
-            raise AssertionError("timed out waiting")
-        time.sleep(0.02)
 
 
 def gone(pid):
