@@ -256,6 +256,7 @@ def test_metrics():
         slug = db_query(srv.db, "SELECT slug FROM articles")[0][0]
         eq(srv.get("/2022/01/" + slug)[0], 200, "article")
         samples, _ = wait_metric(srv, req_key("/:year/:month/:slug", 200), 1)
+        samples, _ = wait_metric(srv, req_key("/", 200), base + 3)
         samples, _ = wait_metric(srv, req_key("none", 404), 2)
         eq(samples.get(req_key("/", 200), 0) - base, 3, "front page counted by route")
         eq(samples.get(req_key("none", 404)), 2, "unmatched paths share route=none")
