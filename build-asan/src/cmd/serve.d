@@ -1,6 +1,6 @@
 build-asan/src/cmd/serve.o: src/cmd/serve.c src/cmd/cmd.h src/http/http.h \
  src/util/arena.h src/util/buf.h src/util/str.h src/render/page.h \
- src/render/tmpl.h src/store/store.h src/util/metrics.h src/util/xalloc.h
+ src/render/tmpl.h src/store/store.h
 src/cmd/cmd.h:
 src/http/http.h:
 src/util/arena.h:
@@ -9,5 +9,3 @@ src/util/str.h:
 src/render/page.h:
 src/render/tmpl.h:
 src/store/store.h:
-src/util/metrics.h:
-src/util/xalloc.h:

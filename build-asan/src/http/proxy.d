@@ -1,9 +1,0 @@
-build-asan/src/http/proxy.o: src/http/proxy.c src/http/http-int.h \
- src/http/http.h src/util/arena.h src/util/buf.h src/util/str.h \
- src/util/xalloc.h
-src/http/http-int.h:
-src/http/http.h:
-src/util/arena.h:
-src/util/buf.h:
-src/util/str.h:
-src/util/xalloc.h:
