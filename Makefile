@@ -6,12 +6,15 @@ CC	?= cc
 OPT	?= -O2 -g
 XCFLAGS	 = $(OPT) -std=c17 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow \
 	   -Wstrict-prototypes -Wmissing-prototypes -Wno-missing-field-initializers \
+	   -DGAZETTE_DATADIR='"$(DATADIR)"' \
 	   -Isrc $(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(CFLAGS)
 XLDLIBS	 = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm $(LDLIBS)
 
 BUILD	?= build
 BIN	?= gazette
 PREFIX	?= /usr/local
+DATADIR	?= $(PREFIX)/share/gazette
+MANDIR	?= $(PREFIX)/share/man
 
 SRCS	:= $(shell find src -name '*.c' | sort)
 GENSRCS	:= $(BUILD)/gen/schema-sqlite.c $(BUILD)/gen/demo-article.c
@@ -24,7 +27,7 @@ FUZZERS	:= $(FUZZSRC:fuzz/fuzz-%.c=%)
 REPLAYS	:= $(FUZZERS:%=$(BUILD)/fuzz/replay-%)
 FUZZ_SECONDS ?= 60
 
-.PHONY: all run test asan fuzz fuzz-bins fault bench install clean deps unit
+.PHONY: all run test asan fuzz fuzz-bins fault bench install clean deps unit .FORCE
 
 all: $(BIN)
 
@@ -36,6 +39,12 @@ $(BUILD)/%.o: %.c
 	@mkdir -p $(@D)
 	@echo "  CC      $<"
 	@$(CC) $(XCFLAGS) -MMD -MP -c -o $@ $<
+
+# site.c compiles DATADIR in: rebuild it when DATADIR changes.
+$(BUILD)/src/render/site.o: $(BUILD)/datadir
+$(BUILD)/datadir: .FORCE
+	@mkdir -p $(@D)
+	@echo '$(DATADIR)' | cmp -s - $@ || echo '$(DATADIR)' > $@
 
 $(BUILD)/tests/%: tests/unit/%.c $(LIBOBJS)
 	@mkdir -p $(@D)
@@ -111,10 +120,16 @@ bench: all
 	@sh scripts/deps.sh bench
 	@sh bench/run.sh
 
+# The binary looks for its theme in $(DATADIR) (compiled in), so build
+# and install with the same PREFIX (a changed PREFIX rebuilds site.o).
 install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/gazette/themes
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(DATADIR)/themes \
+	    $(DESTDIR)$(MANDIR)/man1
 	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/gazette
-	cp -R themes/default $(DESTDIR)$(PREFIX)/share/gazette/themes/
+	rm -rf $(DESTDIR)$(DATADIR)/themes/default
+	cp -R themes/default $(DESTDIR)$(DATADIR)/themes/
+	chmod -R u=rwX,go=rX $(DESTDIR)$(DATADIR)/themes/default
+	install -m 644 man/gazette.1 $(DESTDIR)$(MANDIR)/man1/gazette.1
 
 clean:
 	rm -rf build build-asan build-asan-fault build-fuzz build-fault gazette gazette-asan \

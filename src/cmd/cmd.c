@@ -16,23 +16,31 @@ const struct cmd commands[] = {
 	    "applies every schema migration it lacks. Safe to run again.\n" },
 	{ "serve", cmd_serve,
 	    "[--db URL] [--listen ADDR:PORT] [--threads N] [--theme DIR]\n"
-	    "       [--base-url URL] [--no-access-log]",
+	    "       [--base-url URL] [--access-log text|json|off]\n"
+	    "       [--no-access-log] [--trusted-proxy CIDR]...",
 	    "serve the site over HTTP",
 	    "Serves the site (default 127.0.0.1:8080), after bringing the schema\n"
 	    "up to date. Prints 'listening on http://ADDR:PORT' once it accepts\n"
-	    "connections. SIGTERM or SIGINT stop accepting, finish the requests in\n"
-	    "flight and close the database.\n"
-	    "  --listen ADDR:PORT  address to listen on ($GAZETTE_LISTEN)\n"
-	    "  --threads N         server threads, each with its own database\n"
-	    "                      connection ($GAZETTE_THREADS; default: cores)\n"
-	    "  --theme DIR         templates and static files that override the\n"
-	    "                      default theme's ($GAZETTE_THEME)\n"
-	    "  --base-url URL      absolute URL of the site ($GAZETTE_BASE_URL)\n"
-	    "  --no-access-log     no request log on stderr\n"
-	    "                      ($GAZETTE_ACCESS_LOG=off)\n"
+	    "connections. /metrics answers in the Prometheus text format.\n"
+	    "  --listen ADDR:PORT    address to listen on ($GAZETTE_LISTEN)\n"
+	    "  --threads N           server threads, each with its own database\n"
+	    "                        connection ($GAZETTE_THREADS; default: cores)\n"
+	    "  --theme DIR           templates and static files that override the\n"
+	    "                        default theme's ($GAZETTE_THEME)\n"
+	    "  --base-url URL        absolute URL of the site ($GAZETTE_BASE_URL)\n"
+	    "  --access-log FORMAT   request log on stderr: text (default), json\n"
+	    "                        or off ($GAZETTE_ACCESS_LOG)\n"
+	    "  --no-access-log       the same as --access-log off\n"
+	    "  --trusted-proxy CIDR  a reverse proxy whose X-Forwarded-For and\n"
+	    "                        X-Forwarded-Proto are believed; repeatable\n"
+	    "                        ($GAZETTE_TRUSTED_PROXIES, comma-separated)\n"
 	    "Site settings come from the database, then GAZETTE_TITLE,\n"
 	    "GAZETTE_DESCRIPTION, GAZETTE_BASE_URL, GAZETTE_LANGUAGE,\n"
-	    "GAZETTE_TIMEZONE and GAZETTE_MODERATION, then flags.\n" },
+	    "GAZETTE_TIMEZONE and GAZETTE_MODERATION, then flags.\n"
+	    "Signals: SIGTERM or SIGINT stop accepting, finish the requests in\n"
+	    "flight and close the database; SIGHUP reloads settings and theme;\n"
+	    "SIGUSR2 starts a new gazette on the same listening socket (then\n"
+	    "SIGTERM the old one: no connection is dropped). See gazette(1).\n" },
 	{ "import", cmd_import, "[--db URL] [--dry-run] FILE|DIR...",
 	    "import Markdown articles with front matter",
 	    "Imports Markdown files (a directory stands for its *.md files).\n"
@@ -78,6 +86,28 @@ const struct cmd commands[] = {
 	    "never), GAZETTE_COMMENT_MIN_FILL (seconds from showing the form to\n"
 	    "accepting it; default 3, 0 off) and GAZETTE_COMMENT_RATE (posts\n"
 	    "per address per minute; default 6, 0 off).\n" },
+	{ "backup", cmd_backup, "[--db URL] OUT",
+	    "copy the live database to OUT, consistently",
+	    "Copies a SQLite site while it serves (readers and writers go on),\n"
+	    "as one consistent snapshot, to a file beside OUT; checks the copy\n"
+	    "(integrity_check) and only then renames it to OUT, replacing an\n"
+	    "older backup there. Prints the sizes. For a PostgreSQL site it\n"
+	    "explains how to use pg_dump instead, and exits 1.\n" },
+	{ "restore", cmd_restore, "[--db URL] [--force] IN",
+	    "replace the database with the backup IN",
+	    "Checks IN (integrity, a gazette schema no newer than this\n"
+	    "binary's), copies it over the site's database and brings its\n"
+	    "schema up to date. Refuses a site that holds articles, comments\n"
+	    "or users unless --force is given.\n"
+	    "  --force  replace a site that is not empty\n" },
+	{ "check", cmd_check, "[--db URL] [--theme DIR]",
+	    "check the database and the theme, in plain words",
+	    "Checks the database file (integrity_check), foreign keys and\n"
+	    "orphaned rows, counters, the schema version, the full-text search\n"
+	    "index (when there is one) and that every template of the theme\n"
+	    "compiles. Prints one line per finding ('ok: …' or 'PROBLEM: …');\n"
+	    "exits 1 when there is a problem.\n"
+	    "  --theme DIR  the overlay theme to check too ($GAZETTE_THEME)\n" },
 };
 const unsigned commands_n = sizeof(commands) / sizeof(commands[0]);
 
@@ -125,6 +155,9 @@ cmd_help(int argc, char **argv)
 	unsigned i;
 
 	if (argc > 1) {
+		if (strcmp(argv[1], "--help") == 0 ||
+		    strcmp(argv[1], "-h") == 0)
+			return cmd_usage("help", true);
 		if (find(argv[1]) == NULL) {
 			cmd_err("help", "unknown command '%s'", argv[1]);
 			return EXIT_USAGE;

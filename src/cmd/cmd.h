@@ -43,5 +43,8 @@ int	cmd_demo(int, char **);
 int	cmd_user(int, char **);
 int	cmd_token(int, char **);
 int	cmd_comment(int, char **);
+int	cmd_backup(int, char **);
+int	cmd_restore(int, char **);
+int	cmd_check(int, char **);
 
 #endif

@@ -1,9 +1,17 @@
-/* serve.c: gazette serve — the site over HTTP until SIGTERM. */
+/* serve.c: gazette serve — the site over HTTP until SIGTERM; SIGHUP
+ * reloads, SIGUSR2 starts a successor on the same listening socket. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
+#include <limits.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "cmd/cmd.h"
@@ -12,7 +20,9 @@
 #include "render/page.h"
 #include "store/fault.h"
 #include "store/store.h"
+#include "util/metrics.h"
 #include "util/str.h"
+#include "util/xalloc.h"
 
 /* "127.0.0.1:8080", "[::1]:8080", ":8080" or "8080" into addr and port. */
 static bool
@@ -48,16 +58,19 @@ parse_listen(const char *s, char *addr, size_t addrlen, unsigned *port)
 	return true;
 }
 
-static bool
-set_base_url(struct site *site, const char *addr, unsigned port, char **bu)
-{
-	if (asprintf(bu, strchr(addr, ':') ? "http://[%s]:%u" :
-	    "http://%s:%u", addr, port) < 0)
-		return false;
-	free((char *)site->base_url);
-	site->base_url = *bu;
-	return true;
-}
+/* What serve keeps for reloads and hand-overs. */
+struct serve {
+	const char		*db;
+	const char		*theme;		/* overlay, or NULL */
+	const char		*over[4];	/* settings from flags */
+	char			 addr[INET6_ADDRSTRLEN];
+	unsigned		 port;		/* 0 until bound */
+	struct site_holder	*holder;
+	struct comment_ctx	*comments;	/* shared by every site loaded */
+	char			 exe[PATH_MAX];	/* this binary, at start */
+	int			 argc;
+	char			**argv;
+};
 
 static const char *
 envor(const char *flag, const char *env, const char *def)
@@ -71,6 +84,185 @@ envor(const char *flag, const char *env, const char *def)
 	return def;
 }
 
+/* No base URL set: links in feeds and canonical tags point at the address
+ * we listen on, known once bound. */
+static void
+base_url_default(const struct serve *sv, struct site *site)
+{
+	char *bu;
+
+	if (*site->base_url != '\0' || sv->port == 0)
+		return;
+	if (asprintf(&bu, strchr(sv->addr, ':') ? "http://[%s]:%u" :
+	    "http://%s:%u", sv->addr, sv->port) < 0)
+		return;
+	free((char *)site->base_url);
+	site->base_url = bu;
+}
+
+static struct site *
+load(const struct serve *sv, struct store *st, char *err, size_t errlen)
+{
+	struct site *site;
+
+	site = site_load(st, sv->db, site_default_theme(), sv->theme,
+	    sv->over, err, errlen);
+	if (site) {
+		base_url_default(sv, site);
+		site->comments = sv->comments;
+	}
+	return site;
+}
+
+/* SIGHUP: settings, templates and static files are loaded whole into a new
+ * site, which replaces the old one only if it loaded. */
+static void
+reload(struct serve *sv)
+{
+	struct store *st;
+	struct site *site = NULL;
+	char err[512];
+
+	if ((st = store_open(sv->db, err, sizeof(err))) != NULL) {
+		site = load(sv, st, err, sizeof(err));
+		store_close(st);
+	}
+	metrics_reload(site != NULL);
+	if (site == NULL) {
+		fprintf(stderr, "gazette: serve: reload failed, still serving "
+		    "the previous settings and theme: %s\n", err);
+		return;
+	}
+	site_holder_swap(sv->holder, site);
+	fprintf(stderr, "gazette: serve: reloaded settings and theme\n");
+}
+
+static void *
+ctx_acquire(void *holder)
+{
+	return site_acquire(holder);
+}
+
+static void
+ctx_release(void *holder, void *site)
+{
+	(void)holder;
+	site_release(site);
+}
+
+/* The listening socket handed over by systemd or by a predecessor's
+ * SIGUSR2 (LISTEN_FDS protocol: fds from 3, for LISTEN_PID only); 0 when
+ * there is none. */
+static int
+inherited_fd(void)
+{
+	const char *p = getenv("LISTEN_PID"), *n = getenv("LISTEN_FDS");
+	int64_t pid, nfds;
+
+	if (p == NULL || n == NULL ||
+	    !parse_int(p, strlen(p), 1, INT64_MAX, &pid) ||
+	    pid != (int64_t)getpid() ||
+	    !parse_int(n, strlen(n), 1, 64, &nfds))
+		return 0;
+	unsetenv("LISTEN_PID");
+	unsetenv("LISTEN_FDS");
+	unsetenv("LISTEN_FDNAMES");
+	if (nfds > 1)
+		fprintf(stderr, "gazette: serve: %lld sockets inherited; "
+		    "listening on the first\n", (long long)nfds);
+	return 3;
+}
+
+static void
+sock_addr(int fd, char *addr, size_t n)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl = sizeof(ss);
+
+	if (getsockname(fd, (struct sockaddr *)&ss, &sl) != 0)
+		return;
+	if (ss.ss_family == AF_INET)
+		inet_ntop(AF_INET, &((struct sockaddr_in *)&ss)->sin_addr,
+		    addr, (socklen_t)n);
+	else if (ss.ss_family == AF_INET6)
+		inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ss)->sin6_addr,
+		    addr, (socklen_t)n);
+}
+
+/*
+ * SIGUSR2: starts the binary at our path (an upgrade may have replaced
+ * it) with our arguments, giving it the listening socket as fd 3 with
+ * LISTEN_FDS=1. Both processes then accept from the one socket and its
+ * one queue, so when this one is told to stop, connections it has not
+ * accepted are still there for the successor: nothing is refused or
+ * reset, which separate SO_REUSEPORT sockets cannot promise (closing one
+ * resets the connections queued on it). Everything the child needs is
+ * built before fork, as only async-signal-safe calls may follow it.
+ */
+static void
+successor(const struct serve *sv, int fd)
+{
+	extern char **environ;
+	char **args, **envp, pidenv[32] = "LISTEN_PID=", digits[16];
+	size_t i, n = 0, k;
+	sigset_t none;
+	pid_t pid, me;
+
+	for (i = 0; environ[i]; i++)
+		;
+	envp = xcalloc(i + 3, sizeof(*envp));
+	for (i = 0; environ[i]; i++)
+		if (strncmp(environ[i], "LISTEN_", 7) != 0)
+			envp[n++] = environ[i];
+	envp[n++] = "LISTEN_FDS=1";
+	envp[n++] = pidenv;
+	args = xcalloc((size_t)sv->argc + 2, sizeof(*args));
+	args[0] = (char *)sv->exe;
+	for (i = 0; i < (size_t)sv->argc; i++)
+		args[i + 1] = sv->argv[i];
+	sigemptyset(&none);
+
+	if ((pid = fork()) == 0) {
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		if (fd == 3)
+			fcntl(3, F_SETFD, 0);
+		else if (dup2(fd, 3) != 3)
+			_exit(127);
+		me = getpid();
+		for (k = 0; me > 0 && k < sizeof(digits); me /= 10)
+			digits[k++] = (char)('0' + me % 10);
+		for (i = 11; k > 0; )
+			pidenv[i++] = digits[--k];
+		pidenv[i] = '\0';
+		execve(sv->exe, args, envp);
+		_exit(127);
+	}
+	if (pid < 0)
+		fprintf(stderr, "gazette: serve: SIGUSR2: cannot fork: %s\n",
+		    strerror(errno));
+	else
+		fprintf(stderr, "gazette: serve: SIGUSR2: started %s as pid "
+		    "%ld on the listening socket; stop this process (pid %ld) "
+		    "with SIGTERM once it listens\n", sv->exe, (long)pid,
+		    (long)getpid());
+	free(args);
+	free(envp);
+}
+
+/* A successor that exited (failed to start) is reaped and reported. */
+static void
+reap(void)
+{
+	pid_t pid;
+	int status;
+
+	while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
+		fprintf(stderr, "gazette: serve: successor pid %ld exited "
+		    "with status %d; still serving\n", (long)pid,
+		    WIFEXITED(status) ? WEXITSTATUS(status) : 128 +
+		    WTERMSIG(status));
+}
+
 int
 cmd_serve(int argc, char **argv)
 {
@@ -81,41 +273,78 @@ cmd_serve(int argc, char **argv)
 		{ "theme", required_argument, NULL, 'T' },
 		{ "base-url", required_argument, NULL, 'b' },
 		{ "no-access-log", no_argument, NULL, 'q' },
+		{ "access-log", required_argument, NULL, 'a' },
+		{ "trusted-proxy", required_argument, NULL, 'p' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *db = NULL, *listen = NULL, *threads = NULL, *theme = NULL,
-	    *base = NULL, *alog;
-	const char *over[4] = { NULL, NULL, NULL, NULL };
+	const char *listen = NULL, *threads = NULL, *base = NULL;
+	const char *logfmt = NULL, *bad, *env;
+	struct http_cidr *trusted = NULL;
 	struct http_server_opts so = { 0 };
 	struct http_server *srv = NULL;
+	struct serve sv = { 0 };
 	struct site *site = NULL;
 	struct store *st = NULL;
-	char addr[128], err[512], *bu = NULL;
-	unsigned port;
+	char err[512];
+	size_t ntrusted = 0, badlen;
 	int64_t nthreads;
 	sigset_t set;
-	int c, sig, rc = 1;
-	bool quiet = false;
+	ssize_t n;
+	int c, sig, rc = EXIT_USAGE;
 
+	sv.argc = argc;
+	sv.argv = argv;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
-		case 'd': db = optarg; break;
+		case 'd': sv.db = optarg; break;
 		case 'l': listen = optarg; break;
 		case 't': threads = optarg; break;
-		case 'T': theme = optarg; break;
+		case 'T': sv.theme = optarg; break;
 		case 'b': base = optarg; break;
-		case 'q': quiet = true; break;
-		case 'h': return cmd_usage("serve", true);
-		default: return cmd_usage("serve", false);
+		case 'q': logfmt = "off"; break;
+		case 'a': logfmt = optarg; break;
+		case 'p':
+			if (strchr(optarg, ',') == NULL &&
+			    http_cidr_list_parse(optarg, &trusted, &ntrusted,
+			    &bad, &badlen))
+				break;
+			cmd_err("serve", "--trusted-proxy '%s' is not an "
+			    "address or a network (10.0.0.0/8)", optarg);
+			goto out;
+		case 'h':
+			rc = cmd_usage("serve", true);
+			goto out;
+		default:
+			rc = cmd_usage("serve", false);
+			goto out;
 		}
 	}
-	if (optind != argc)
-		return cmd_usage("serve", false);
+	if (optind != argc) {
+		rc = cmd_usage("serve", false);
+		goto out;
+	}
+	if ((env = getenv("GAZETTE_TRUSTED_PROXIES")) != NULL &&
+	    !http_cidr_list_parse(env, &trusted, &ntrusted, &bad, &badlen)) {
+		cmd_err("serve", "GAZETTE_TRUSTED_PROXIES: '%.*s' is not an "
+		    "address or a network (10.0.0.0/8)", (int)badlen, bad);
+		goto out;
+	}
+	so.access_log = true;
+	logfmt = envor(logfmt, "GAZETTE_ACCESS_LOG", "text");
+	if (strcmp(logfmt, "off") == 0 || strcmp(logfmt, "0") == 0)
+		so.access_log = false;
+	else if (strcmp(logfmt, "json") == 0)
+		so.log_format = HTTP_LOG_JSON;
+	else if (strcmp(logfmt, "text") != 0) {
+		cmd_err("serve", "--access-log '%s' is not text, json or off",
+		    logfmt);
+		goto out;
+	}
 	listen = envor(listen, "GAZETTE_LISTEN", "127.0.0.1:8080");
-	if (!parse_listen(listen, addr, sizeof(addr), &port)) {
+	if (!parse_listen(listen, sv.addr, sizeof(sv.addr), &sv.port)) {
 		cmd_err("serve", "--listen '%s' is not ADDR:PORT", listen);
-		return EXIT_USAGE;
+		goto out;
 	}
 	threads = envor(threads, "GAZETTE_THREADS", NULL);
 	nthreads = sysconf(_SC_NPROCESSORS_ONLN);
@@ -123,34 +352,41 @@ cmd_serve(int argc, char **argv)
 	    &nthreads)) {
 		cmd_err("serve", "--threads '%s' is not a number from 1 to 256",
 		    threads);
-		return EXIT_USAGE;
+		goto out;
 	}
 	if (nthreads < 1)
 		nthreads = 1;
-	theme = envor(theme, "GAZETTE_THEME", NULL);
-	alog = getenv("GAZETTE_ACCESS_LOG");
-	if (alog && (strcmp(alog, "off") == 0 || strcmp(alog, "0") == 0))
-		quiet = true;
-
-	db = cmd_db_url(db);
-	if ((st = cmd_open("serve", db, true)) == NULL)
-		return 1;
+	sv.theme = envor(sv.theme, "GAZETTE_THEME", NULL);
 	if (base) {
-		over[0] = "base_url";
-		over[1] = base;
+		sv.over[0] = "base_url";
+		sv.over[1] = base;
 	}
-	if ((site = site_load(st, db, site_default_theme(), theme, over, err,
-	    sizeof(err))) == NULL) {
+	if ((n = readlink("/proc/self/exe", sv.exe, sizeof(sv.exe) - 1)) < 0)
+		n = 0;
+	sv.exe[n] = '\0';
+	so.listen_fd = inherited_fd();
+	if (so.listen_fd > 0) {
+		sock_addr(so.listen_fd, sv.addr, sizeof(sv.addr));
+		sv.port = 0;	/* from the socket, once started */
+	}
+
+	rc = 1;
+	sv.db = cmd_db_url(sv.db);
+	if ((st = cmd_open("serve", sv.db, true)) == NULL)
+		goto out;
+	if ((site = load(&sv, st, err, sizeof(err))) == NULL) {
 		cmd_err("serve", "%s", err);
 		goto out;
 	}
 	/* Comment posting: keys, pacing and the group-commit writer, which
-	 * outlives the server so requests in flight still get answers. */
-	if ((site->comments = comment_ctx_new(st, site, err, sizeof(err))) ==
+	 * outlives the server so requests in flight still get answers, and
+	 * outlives reloads: every site loaded borrows it. */
+	if ((sv.comments = comment_ctx_new(st, site, err, sizeof(err))) ==
 	    NULL) {
 		cmd_err("serve", "%s", err);
 		goto out;
 	}
+	site->comments = sv.comments;
 	store_close(st);
 	st = NULL;
 
@@ -160,43 +396,52 @@ cmd_serve(int argc, char **argv)
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGUSR2);
+	sigaddset(&set, SIGCHLD);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	/* No base URL set: links in feeds and canonical tags point at the
-	 * address we listen on. With port 0 it is known only once bound. */
-	if (*site->base_url == '\0' && port != 0 &&
-	    !set_base_url(site, addr, port, &bu))
-		goto out;
-	so.addr = addr;
-	so.port = port;
+	sv.holder = site_holder_new(site);
+	site = NULL;
+	so.addr = sv.addr;
+	so.port = sv.port;
 	so.threads = (unsigned)nthreads;
-	so.access_log = !quiet;
+	so.trusted = trusted;
+	so.ntrusted = ntrusted;
 	so.routes = site_routes;
 	so.nroutes = site_routes_n;
 	so.not_found = page_not_found;
 	so.decorate = page_decorate;
-	so.ctx = site;
+	so.ctx = sv.holder;
+	so.ctx_acquire = ctx_acquire;
+	so.ctx_release = ctx_release;
 	if ((srv = http_server_start(&so, err, sizeof(err))) == NULL) {
 		cmd_err("serve", "%s", err);
 		goto out;
 	}
-	port = http_server_port(srv);
-	if (bu == NULL && *site->base_url == '\0' &&
-	    !set_base_url(site, addr, port, &bu))
-		goto out;
+	if (sv.port == 0) {
+		/* Bound only now: the base URL default can be set. No request
+		 * has a reference yet that could see it change. */
+		sv.port = http_server_port(srv);
+		site = site_acquire(sv.holder);
+		base_url_default(&sv, site);
+		site_release(site);
+		site = NULL;
+	}
 	fault_arm_listen();
-	fprintf(stderr, strchr(addr, ':') ? "listening on http://[%s]:%u\n" :
-	    "listening on http://%s:%u\n", addr, port);
+	fprintf(stderr, strchr(sv.addr, ':') ? "listening on http://[%s]:%u\n" :
+	    "listening on http://%s:%u\n", sv.addr, sv.port);
 	for (;;) {
 		if (sigwait(&set, &sig) != 0)
 			continue;
-		if (sig == SIGHUP) {
-			fprintf(stderr, "gazette: serve: SIGHUP: reloading "
-			    "is not supported yet; restart to apply changes\n");
-			continue;
-		}
-		break;
+		if (sig == SIGHUP)
+			reload(&sv);
+		else if (sig == SIGUSR2)
+			successor(&sv, http_server_listen_fd(srv));
+		else if (sig == SIGCHLD)
+			reap();
+		else
+			break;
 	}
 	fprintf(stderr, "gazette: serve: stopping: finishing requests in "
 	    "flight\n");
@@ -206,9 +451,11 @@ cmd_serve(int argc, char **argv)
 out:
 	if (srv)
 		http_server_stop(srv);
-	if (site)
-		comment_ctx_free(site->comments);
+	site_holder_free(sv.holder);
+	/* After the server drained: the writer answers requests in flight. */
+	comment_ctx_free(sv.comments);
 	site_free(site);
 	store_close(st);
+	free(trusted);
 	return rc;
 }

@@ -20,11 +20,8 @@ struct rate_slot {
 };
 
 struct comment_ctx {
-	enum moderation		 moderation;
-	int64_t			 close_days;
 	int64_t			 min_fill;	/* seconds; 0 off */
 	int64_t			 rate;		/* per minute; 0 off */
-	bool			 secure_cookie;
 	unsigned char		 hash_key[crypto_generichash_KEYBYTES];
 	unsigned char		 form_key[crypto_auth_KEYBYTES];
 	struct comment_writer	*writer;
@@ -39,7 +36,7 @@ struct comment_ctx {
 const char	*comment_csrf_cookie(const struct http_req *);
 /* A new token, into the arena, and the Set-Cookie header for it. */
 const char	*comment_csrf_new(struct http_req *, struct http_resp *,
-		    const struct comment_ctx *);
+		    const struct site *);
 /* The form's ts field: "TIME.MAC" binding render time to the token. */
 const char	*comment_ts_make(struct arena *, const struct comment_ctx *,
 		    int64_t now, const char *csrf);

@@ -73,11 +73,8 @@ struct comment_ctx *
 comment_ctx_new(struct store *st, const struct site *s, char *err,
     size_t errlen)
 {
-	static const char *const mods[MODERATION__MAX] = { "none", "first",
-	    "all" };
 	static const char ctxt[] = "gazette comment form v1";
 	struct comment_ctx *c;
-	int i;
 
 	if (sodium_init() < 0) {
 		snprintf(err, errlen, "libsodium cannot start");
@@ -85,26 +82,10 @@ comment_ctx_new(struct store *st, const struct site *s, char *err,
 	}
 	c = xcalloc(1, sizeof(*c));
 	pthread_mutex_init(&c->rate_mu, NULL);
-	for (i = 0; i < MODERATION__MAX; i++)
-		if (strcmp(s->moderation, mods[i]) == 0)
-			break;
-	if (i == MODERATION__MAX) {
-		snprintf(err, errlen, "moderation '%s' is not none, first or "
-		    "all", s->moderation);
-		goto fail;
-	}
-	c->moderation = (enum moderation)i;
-	if (!parse_int(s->comments_close_days,
-	    strlen(s->comments_close_days), 0, 100000, &c->close_days)) {
-		snprintf(err, errlen, "comments_close_days '%s' is not a "
-		    "number of days", s->comments_close_days);
-		goto fail;
-	}
 	if (!env_int("GAZETTE_COMMENT_MIN_FILL", 3, 86400, &c->min_fill, err,
 	    errlen) || !env_int("GAZETTE_COMMENT_RATE", 6, 1000000, &c->rate,
 	    err, errlen))
 		goto fail;
-	c->secure_cookie = strncmp(s->base_url, "https://", 8) == 0;
 	if (!load_key(st, c->hash_key, err, errlen))
 		goto fail;
 	/* A key of its own for form MACs, so a leak of one use of the key
@@ -136,15 +117,10 @@ comment_ctx_free(struct comment_ctx *c)
 bool
 comment_closed(const struct site *s, const struct article *art, int64_t now)
 {
-	int64_t days = 0;
+	int64_t days = s->close_days;
 
 	if (art->comments_closed)
 		return true;
-	if (s->comments != NULL)
-		days = s->comments->close_days;
-	else if (s->comments_close_days != NULL)
-		parse_int(s->comments_close_days,
-		    strlen(s->comments_close_days), 0, 100000, &days);
 	return days > 0 && now >= art->published_at + days * 86400;
 }
 
@@ -172,7 +148,7 @@ comment_csrf_cookie(const struct http_req *req)
 
 const char *
 comment_csrf_new(struct http_req *req, struct http_resp *resp,
-    const struct comment_ctx *c)
+    const struct site *s)
 {
 	unsigned char raw[CSRF_HEX / 2];
 	char *hex = arena_alloc(req->arena, CSRF_HEX + 1);
@@ -181,7 +157,7 @@ comment_csrf_new(struct http_req *req, struct http_resp *resp,
 	sodium_bin2hex(hex, CSRF_HEX + 1, raw, sizeof(raw));
 	http_resp_header(resp, "Set-Cookie", arena_printf(req->arena,
 	    "gz_csrf=%s; Path=/; HttpOnly; SameSite=Strict%s", hex,
-	    c->secure_cookie ? "; Secure" : ""));
+	    strncmp(s->base_url, "https://", 8) == 0 ? "; Secure" : ""));
 	return hex;
 }
 

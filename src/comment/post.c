@@ -299,7 +299,8 @@ comment_post(struct http_req *req, struct http_resp *resp, void *ctx)
 	buf_free(&html);
 	c.client_hash = hash;
 	c.created_at = c.updated_at = now;
-	e = comment_writer_submit(cc->writer, &c, cc->moderation, spam);
+	e = comment_writer_submit(cc->writer, &c,
+	    (enum moderation)s->moderation_policy, spam);
 	if (e == STORE_INVALID) {
 		/* The article or the parent went away meanwhile. */
 		page_not_found(req, resp, ctx);

@@ -193,7 +193,7 @@ form_data(struct http_req *req, struct http_resp *resp, const struct site *s,
 	enum store_err e;
 
 	if ((csrf = comment_csrf_cookie(req)) == NULL)
-		csrf = comment_csrf_new(req, resp, cc);
+		csrf = comment_csrf_new(req, resp, s);
 	/* The form carries a per-visitor token: no shared cache may keep
 	 * the page. */
 	http_resp_header(resp, "Cache-Control", "private, no-cache");

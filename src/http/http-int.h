@@ -26,6 +26,29 @@ const char	*http_method_name(enum http_method);
  * added whenever GET is, and OPTIONS always. */
 void		 http_allow_format(struct buf *, unsigned mask);
 
+/* proxy.c */
+
+/* Whether the address in text form (IPv4 or IPv6) is inside one of the
+ * list's networks. */
+bool		 http_proxy_trusted(const struct http_cidr *, size_t n,
+		    const char *addr);
+/*
+ * The client address of a request whose TCP peer is peer, given the
+ * X-Forwarded-For value xff (NULL when absent; several headers joined by
+ * commas). When the peer is not trusted it is the client, whatever the
+ * header says. Otherwise the header is read from the right: trusted
+ * addresses are hops of our own proxies and are skipped; the first
+ * untrusted one is the client. An item that is not an address stops the
+ * walk, and the last trusted hop seen is the client: everything left of
+ * the rightmost untrusted hop may have been written by the client. Writes
+ * the address (IPv4-mapped IPv6 as IPv4) into out.
+ */
+void		 http_proxy_client(const struct http_cidr *, size_t n,
+		    const char *peer, const char *xff, char *out, size_t outlen);
+/* "https" or "http" from an X-Forwarded-Proto value (its last item), or
+ * NULL when it is neither. */
+const char	*http_proxy_scheme(const char *xfp);
+
 /* resp.c */
 
 /* Appends s[0..n) for a log line: bytes < 0x20, 0x7f, '"', '\\' and ' '

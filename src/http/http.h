@@ -41,6 +41,9 @@ struct http_req {
 	struct sv	 params[4];	/* route parameters, in pattern order */
 	size_t		 nparams;
 	void		*impl;		/* the server's own (headers) */
+	const char	*route;		/* pattern of the route matched, or NULL */
+	const char	*scheme;	/* "http", or X-Forwarded-Proto's
+					 * "https" from a trusted proxy */
 };
 
 /* A header of the request (case-insensitive name), or NULL. */
@@ -151,21 +154,62 @@ struct http_limits {
 	unsigned	max_conns_per_ip;
 };
 
+/* An address or network a reverse proxy is trusted at (proxy.c). IPv4 is
+ * kept as such; an IPv4-mapped IPv6 address (::ffff:a.b.c.d) is treated
+ * as the IPv4 address it carries, in lists and in peers alike. */
+struct http_cidr {
+	int		 family;	/* AF_INET or AF_INET6 */
+	uint8_t		 addr[16];	/* network order; 4 bytes for v4 */
+	unsigned	 bits;		/* prefix length */
+};
+
+/* Parses "10.0.0.0/8", "::1/128", "192.0.2.7" (a single address) from
+ * s[0..n). Host bits beyond the prefix are cleared. False when it is
+ * not one of these. */
+bool		 http_cidr_parse(const char *s, size_t n, struct http_cidr *);
+/* Parses a comma-separated list (blanks allowed around items, empty
+ * items skipped), appending to *list (xrealloc'd; the caller frees).
+ * False at the first bad item, which *bad points at (its length in
+ * *badlen). */
+bool		 http_cidr_list_parse(const char *csv, struct http_cidr **list,
+		    size_t *n, const char **bad, size_t *badlen);
+
+enum http_log_format {
+	HTTP_LOG_TEXT = 0,	/* METHOD PATH STATUS BYTES µs CLIENT [aborted] */
+	HTTP_LOG_JSON,		/* one JSON object a line */
+	HTTP_LOG__MAX
+};
+
 struct http_server_opts {
 	const char		*addr;		/* "127.0.0.1" */
 	unsigned		 port;		/* 0: pick a free one */
 	unsigned		 threads;
 	struct http_limits	 limits;
 	bool			 access_log;	/* one line per request, stderr */
+	enum http_log_format	 log_format;
 	const struct route	*routes;
 	size_t			 nroutes;
 	/* Answers unknown paths (themed 404) and 405s; may be NULL. */
 	void			(*not_found)(struct http_req *,
 				    struct http_resp *, void *);
+	/* Peers whose X-Forwarded-For and X-Forwarded-Proto are believed
+	 * (must outlive the server); none: the headers are ignored. */
+	const struct http_cidr	*trusted;
+	size_t			 ntrusted;
 	/* Sets headers every response carries (security headers). */
 	void			(*decorate)(struct http_req *,
 				    struct http_resp *, void *);
 	void			*ctx;
+	/* Optional, for a ctx that can be replaced while serving (a
+	 * reload): each request's handlers, not_found and decorate get
+	 * ctx_acquire(ctx) instead of ctx, and ctx_release(ctx, that) is
+	 * called once the request is over. Both or neither. */
+	void			*(*ctx_acquire)(void *ctx);
+	void			 (*ctx_release)(void *ctx, void *acquired);
+	/* > 0: listen on this socket (inherited, already bound and
+	 * listening) instead of binding addr:port; it becomes the
+	 * server's. */
+	int			 listen_fd;
 };
 
 struct http_server;
@@ -175,8 +219,13 @@ struct http_server *http_server_start(const struct http_server_opts *,
 		    char *err, size_t errlen);
 /* The port actually bound (when opts.port was 0). */
 unsigned	 http_server_port(const struct http_server *);
-/* Stops accepting, lets requests in flight finish, frees the server. */
+/* Stops accepting, lets requests in flight finish, frees the server.
+ * While it drains, every response says "Connection: close", and a kept-
+ * alive connection idle for a second is closed, so clients move to
+ * whichever process now accepts on the socket. */
 void		 http_server_stop(struct http_server *);
+/* The listening socket, to hand to a successor process. */
+int		 http_server_listen_fd(const struct http_server *);
 
 /* Requests currently being handled (for /metrics and tests). */
 unsigned	 http_server_active(const struct http_server *);

@@ -10,6 +10,7 @@
  * callback writes the access log line and frees everything. */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <pthread.h>
@@ -26,15 +27,19 @@
 #include <microhttpd.h>
 
 #include "http/http-int.h"
+#include "render/esc.h"
+#include "util/metrics.h"
 #include "util/xalloc.h"
 
 #define STOP_WAIT_US	(10 * 1000000LL)
+#define DRAIN_IDLE_US	(1000000LL)	/* idle kept-alive conns closed */
 
 /* Per connection, for the header deadline (see watchdog()). */
 struct conn {
 	struct conn		*prev, *next;
 	int			 fd;
 	_Atomic int64_t		 deadline;	/* monotonic µs; 0: none */
+	_Atomic int64_t		 idle_since;	/* between requests; 0: in one */
 };
 
 struct http_server {
@@ -43,6 +48,7 @@ struct http_server {
 	int			 fd;
 	unsigned		 port;
 	atomic_uint		 active;
+	atomic_bool		 draining;	/* stopping: close after answering */
 	pthread_mutex_t		 mu;	/* conns, stopping */
 	pthread_cond_t		 cv;
 	bool			 stopping;
@@ -69,6 +75,8 @@ struct rq {
 	bool			 too_big;
 	size_t			 dropped;	/* body bytes past max_body */
 	int			 status;	/* 0 until we queue */
+	unsigned		 route;		/* metrics index */
+	void			*ctx;		/* acquired, or NULL */
 	size_t			 bytes;
 	struct http_req		 req;
 };
@@ -132,6 +140,19 @@ http_req_cookie(const struct http_req *req, const char *name)
 	return it.found;
 }
 
+/* The handlers' context for this request, acquired on first use. */
+static void *
+rq_ctx(struct rq *rq)
+{
+	struct http_server *s = rq->s;
+
+	if (s->o.ctx_acquire == NULL)
+		return s->o.ctx;
+	if (rq->ctx == NULL)
+		rq->ctx = s->o.ctx_acquire(s->o.ctx);
+	return rq->ctx;
+}
+
 /* --- responses -------------------------------------------------------- */
 
 static bool
@@ -162,7 +183,7 @@ respond(struct rq *rq, struct MHD_Connection *c, struct http_resp *resp)
 
 	rq->state = RQ_DONE;
 	if (s->o.decorate)
-		s->o.decorate(&rq->req, resp, s->o.ctx);
+		s->o.decorate(&rq->req, resp, rq_ctx(rq));
 	if (resp->shared == NULL && buf_err(&resp->body)) {
 		fprintf(stderr, "http: response body over its cap: \"%s\"\n",
 		    rq->req.path);
@@ -188,6 +209,9 @@ respond(struct rq *rq, struct MHD_Connection *c, struct http_resp *resp)
 		http_resp_clear(resp);
 		return MHD_NO;
 	}
+	if (atomic_load(&s->draining))
+		MHD_add_response_header(mr, MHD_HTTP_HEADER_CONNECTION,
+		    "close");
 	MHD_add_response_header(mr, MHD_HTTP_HEADER_CONTENT_TYPE,
 	    resp->content_type ? resp->content_type :
 	    "text/html; charset=utf-8");
@@ -249,6 +273,51 @@ client_text(struct MHD_Connection *c, char *out, size_t n)
 		    (socklen_t)n);
 }
 
+struct xff_iter {
+	struct buf	b;
+	const char	*name;
+};
+
+static enum MHD_Result
+xff_each(void *cls, enum MHD_ValueKind kind, const char *key,
+    const char *value)
+{
+	struct xff_iter *it = cls;
+
+	(void)kind;
+	if (key == NULL || value == NULL || strcasecmp(key, it->name) != 0)
+		return MHD_YES;
+	if (it->b.len)
+		buf_puts(&it->b, ", ");
+	buf_puts(&it->b, value);
+	return MHD_YES;
+}
+
+/* Behind a trusted proxy, the client and scheme are the ones it says.
+ * Several X-Forwarded-For headers count as one list, in order. */
+static void
+client_from_proxy(struct rq *rq, struct MHD_Connection *c)
+{
+	struct http_server *s = rq->s;
+	struct xff_iter it = { BUF_INIT, "X-Forwarded-For" };
+	char peer[sizeof(rq->req.client)];
+	const char *scheme;
+
+	if (!http_proxy_trusted(s->o.trusted, s->o.ntrusted, rq->req.client))
+		return;
+	memcpy(peer, rq->req.client, sizeof(peer));
+	MHD_get_connection_values(c, MHD_HEADER_KIND, xff_each, &it);
+	http_proxy_client(s->o.trusted, s->o.ntrusted, peer,
+	    it.b.len ? buf_str(&it.b) : NULL, rq->req.client,
+	    sizeof(rq->req.client));
+	buf_free(&it.b);
+	it.name = "X-Forwarded-Proto";
+	MHD_get_connection_values(c, MHD_HEADER_KIND, xff_each, &it);
+	if (it.b.len && (scheme = http_proxy_scheme(buf_str(&it.b))) != NULL)
+		rq->req.scheme = scheme;
+	buf_free(&it.b);
+}
+
 static struct rq *
 rq_new(struct http_server *s, const char *uri)
 {
@@ -263,19 +332,25 @@ rq_new(struct http_server *s, const char *uri)
 	rq->req.path = "";
 	rq->req.query = "";
 	rq->req.body = "";
+	rq->req.scheme = "http";
+	rq->route = METRICS_ROUTE_NONE;
 	rq->target_len = n;
 	/* An overlong target is kept only as far as the log wants it. */
 	rq->target = arena_strndup(&rq->arena, uri,
 	    n > s->o.limits.max_url ? 256 : n);
 	atomic_fetch_add(&s->active, 1);
+	metrics_gauge_add(METRICS_IN_FLIGHT, 1);
 	return rq;
 }
 
 static void *
 on_uri(void *cls, const char *uri, struct MHD_Connection *c)
 {
+	struct conn *cn;
 	struct rq *rq;
 
+	if ((cn = conn_of(c)) != NULL)
+		atomic_store(&cn->idle_since, 0);
 	rq = rq_new(cls, uri ? uri : "");
 	rq->uri = uri;
 	client_text(c, rq->req.client, sizeof(rq->req.client));
@@ -410,8 +485,10 @@ dispatch(struct rq *rq, struct MHD_Connection *c)
 	switch (route_match(s->o.routes, s->o.nroutes, req->method, req->path,
 	    req, &found, &allow)) {
 	case ROUTE_FOUND:
+		rq->route = (unsigned)(found - s->o.routes);
+		req->route = found->pattern;
 		http_resp_init(&resp);
-		found->fn(req, &resp, s->o.ctx);
+		found->fn(req, &resp, rq_ctx(rq));
 		return respond(rq, c, &resp);
 	case ROUTE_BAD_METHOD:
 		if (req->method == HTTP_OPTIONS)
@@ -422,7 +499,7 @@ dispatch(struct rq *rq, struct MHD_Connection *c)
 			return respond_text(rq, c, 404, "not found", 0);
 		http_resp_init(&resp);
 		resp.status = 404;
-		s->o.not_found(req, &resp, s->o.ctx);
+		s->o.not_found(req, &resp, rq_ctx(rq));
 		return respond(rq, c, &resp);
 	}
 }
@@ -450,6 +527,8 @@ on_access(void *cls, struct MHD_Connection *c, const char *url,
 		rq->req.impl = c;
 		if (rq->req.client[0] == '\0')
 			client_text(c, rq->req.client, sizeof(rq->req.client));
+		if (s->o.ntrusted > 0)
+			client_from_proxy(rq, c);
 		status = check_request(rq, c, method, version, &msg, &allow);
 		/* Errors are queued now, on the first call: MHD then closes
 		 * the connection instead of reading a body we refuse. */
@@ -487,6 +566,43 @@ on_access(void *cls, struct MHD_Connection *c, const char *url,
 }
 
 static void
+json_str(struct buf *b, const char *key, const char *v)
+{
+	buf_printf(b, ",\"%s\":", key);
+	if (v == NULL) {
+		buf_puts(b, "null");
+		return;
+	}
+	buf_putc(b, '"');
+	esc_json(b, v, strlen(v));
+	buf_putc(b, '"');
+}
+
+/* The access log as JSON lines: every string through esc_json, so a
+ * request can neither break the line nor forge a field. */
+static void
+log_json(struct rq *rq, int status, bool completed)
+{
+	struct buf line = BUF_INIT;
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	buf_puts(&line, "{\"time\":\"");
+	time_format_rfc3339(&line, (int64_t)ts.tv_sec);
+	buf_putc(&line, '"');
+	json_str(&line, "method", rq->method);
+	json_str(&line, "path", rq->req.path[0] ? rq->req.path : rq->target);
+	json_str(&line, "route", rq->req.route);
+	buf_printf(&line, ",\"status\":%d,\"bytes\":%zu,\"duration_us\":%lld",
+	    status, rq->bytes, (long long)(now_us() - rq->req.start_us));
+	json_str(&line, "client", rq->req.client[0] ? rq->req.client : NULL);
+	json_str(&line, "scheme", rq->req.scheme);
+	buf_printf(&line, ",\"aborted\":%s}\n", completed ? "false" : "true");
+	fwrite(line.p, 1, line.len, stderr);
+	buf_free(&line);
+}
+
+static void
 on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
     enum MHD_RequestTerminationCode toe)
 {
@@ -501,11 +617,14 @@ on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	if (rq == NULL)
 		return;
 	*con_cls = NULL;
-	if (s->o.access_log) {
-		status = rq->status;
-		if (status == 0 && (ci = MHD_get_connection_info(c,
-		    MHD_CONNECTION_INFO_HTTP_STATUS)) != NULL)
-			status = (int)ci->http_status;
+	status = rq->status;
+	if (status == 0 && (ci = MHD_get_connection_info(c,
+	    MHD_CONNECTION_INFO_HTTP_STATUS)) != NULL)
+		status = (int)ci->http_status;
+	metrics_http(rq->route, status, now_us() - rq->req.start_us);
+	if (s->o.access_log && s->o.log_format == HTTP_LOG_JSON)
+		log_json(rq, status, toe == MHD_REQUEST_TERMINATED_COMPLETED_OK);
+	else if (s->o.access_log) {
 		path = rq->req.path[0] ? rq->req.path : rq->target;
 		if (rq->method)
 			http_log_escape(&line, rq->method, strlen(rq->method));
@@ -523,13 +642,18 @@ on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	}
 	/* A kept-alive connection gets its idle time plus the header time to
 	 * send the next request's headers. */
-	if ((cn = conn_of(c)) != NULL)
+	if ((cn = conn_of(c)) != NULL) {
 		atomic_store(&cn->deadline, now_us() +
 		    (int64_t)(s->o.limits.idle_timeout +
 		    s->o.limits.header_timeout) * 1000000);
+		atomic_store(&cn->idle_since, now_us());
+	}
+	if (rq->ctx)
+		s->o.ctx_release(s->o.ctx, rq->ctx);
 	buf_free(&rq->body);
 	arena_free(&rq->arena);
 	free(rq);
+	metrics_gauge_add(METRICS_IN_FLIGHT, -1);
 	atomic_fetch_sub(&s->active, 1);
 }
 
@@ -564,6 +688,7 @@ on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
 		cn->fd = ci->connect_fd;
 		atomic_init(&cn->deadline, now_us() +
 		    (int64_t)s->o.limits.header_timeout * 1000000);
+		atomic_init(&cn->idle_since, now_us());
 		pthread_mutex_lock(&s->mu);
 		cn->next = s->conns;
 		if (s->conns)
@@ -571,11 +696,13 @@ on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
 		s->conns = cn;
 		pthread_mutex_unlock(&s->mu);
 		*socket_context = cn;
+		metrics_gauge_add(METRICS_CONNECTIONS, 1);
 		return;
 	}
 	if ((cn = *socket_context) == NULL)
 		return;
 	*socket_context = NULL;
+	metrics_gauge_add(METRICS_CONNECTIONS, -1);
 	pthread_mutex_lock(&s->mu);
 	if (cn->prev)
 		cn->prev->next = cn->next;
@@ -610,6 +737,15 @@ watchdog(void *arg)
 			if (d != 0 && now > d) {
 				shutdown(cn->fd, SHUT_RDWR);
 				atomic_store(&cn->deadline, 0);
+			}
+			/* Draining: a connection with no request under way
+			 * for a while is closed, so the client reconnects to
+			 * the process that now accepts. */
+			d = atomic_load(&cn->idle_since);
+			if (atomic_load(&s->draining) && d != 0 &&
+			    now - d > DRAIN_IDLE_US) {
+				shutdown(cn->fd, SHUT_RDWR);
+				atomic_store(&cn->idle_since, 0);
 			}
 		}
 	}
@@ -699,6 +835,37 @@ listen_on(const char *addr, unsigned port, unsigned *bound, char *err,
 	return fd;
 }
 
+/* An inherited socket must be a listening TCP socket; it is made
+ * non-blocking (systemd hands them over blocking), since every pool
+ * thread polls it and a blocking accept would hang the one that lost
+ * the race for a connection. */
+static bool
+listen_check(int fd, unsigned *bound, char *err, size_t errlen)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl = sizeof(ss), ol = sizeof(int);
+	int acc = 0, fl;
+
+	if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &acc, &ol) != 0 ||
+	    !acc || getsockname(fd, (struct sockaddr *)&ss, &sl) != 0 ||
+	    (ss.ss_family != AF_INET && ss.ss_family != AF_INET6)) {
+		snprintf(err, errlen, "inherited descriptor %d is not a "
+		    "listening TCP socket", fd);
+		return false;
+	}
+	if ((fl = fcntl(fd, F_GETFL)) < 0 ||
+	    fcntl(fd, F_SETFL, fl | O_NONBLOCK) != 0 ||
+	    fcntl(fd, F_SETFD, FD_CLOEXEC) != 0) {
+		snprintf(err, errlen, "inherited descriptor %d: %s", fd,
+		    strerror(errno));
+		return false;
+	}
+	*bound = ntohs(ss.ss_family == AF_INET6 ?
+	    ((struct sockaddr_in6 *)&ss)->sin6_port :
+	    ((struct sockaddr_in *)&ss)->sin_port);
+	return true;
+}
+
 static void
 watchdog_stop(struct http_server *s)
 {
@@ -732,6 +899,8 @@ http_server_start(const struct http_server_opts *opts, char *err,
 		{ MHD_OPTION_END, 0, NULL }, { MHD_OPTION_END, 0, NULL },
 	};
 	pthread_condattr_t ca;
+	const char **patterns;
+	size_t i;
 
 	s->o = *opts;
 	s->fd = -1;
@@ -747,8 +916,18 @@ http_server_start(const struct http_server_opts *opts, char *err,
 	pthread_cond_init(&s->cv, &ca);
 	pthread_condattr_destroy(&ca);
 
-	s->fd = listen_on(s->o.addr, s->o.port, &s->port, err, errlen);
-	if (s->fd < 0)
+	patterns = xcalloc(s->o.nroutes + 1, sizeof(*patterns));
+	for (i = 0; i < s->o.nroutes; i++)
+		patterns[i] = s->o.routes[i].pattern;
+	metrics_routes_set(patterns, (unsigned)s->o.nroutes);
+	free(patterns);
+
+	if (s->o.listen_fd > 0) {
+		s->fd = s->o.listen_fd;
+		if (!listen_check(s->fd, &s->port, err, errlen))
+			goto fail;
+	} else if ((s->fd = listen_on(s->o.addr, s->o.port, &s->port, err,
+	    errlen)) < 0)
 		goto fail;
 	if (pthread_create(&s->watchdog, NULL, watchdog, s) != 0) {
 		snprintf(err, errlen, "cannot start the watchdog thread");
@@ -791,6 +970,12 @@ http_server_port(const struct http_server *s)
 	return s->port;
 }
 
+int
+http_server_listen_fd(const struct http_server *s)
+{
+	return s->fd;
+}
+
 unsigned
 http_server_active(const struct http_server *s)
 {
@@ -801,15 +986,29 @@ void
 http_server_stop(struct http_server *s)
 {
 	int64_t until;
+	bool left;
 
 	if (s == NULL)
 		return;
-	/* Stop accepting, let requests in flight finish (bounded), then
-	 * close what is left, idle keep-alive connections included. */
+	/*
+	 * Stop accepting; connections still waiting in the socket's queue
+	 * stay there for whoever else listens on it (a successor that
+	 * inherited it). Then drain: requests in flight finish, each
+	 * connection is closed after its next response or once idle (see
+	 * the watchdog), all bounded; what is left is closed at the end.
+	 */
+	atomic_store(&s->draining, true);
 	MHD_quiesce_daemon(s->d);
 	until = now_us() + STOP_WAIT_US;
-	while (atomic_load(&s->active) > 0 && now_us() < until)
+	for (;;) {
+		pthread_mutex_lock(&s->mu);
+		left = s->conns != NULL;
+		pthread_mutex_unlock(&s->mu);
+		if ((!left && atomic_load(&s->active) == 0) ||
+		    now_us() >= until)
+			break;
 		usleep(10 * 1000);
+	}
 	MHD_stop_daemon(s->d);
 	server_free(s);
 }

@@ -560,5 +560,6 @@ const struct route site_routes[] = {
 	{ HTTP_M(HTTP_POST), "/:year/:month/:slug/comments", comment_post },
 	{ HTTP_M(HTTP_GET), "/:year/:month/:slug/comments.atom",
 	    comment_feed },
+	{ HTTP_M(HTTP_GET), "/metrics", page_metrics },
 };
 const size_t site_routes_n = sizeof(site_routes) / sizeof(site_routes[0]);

@@ -8,6 +8,7 @@
 #ifndef GAZETTE_PAGE_H
 #define GAZETTE_PAGE_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -35,9 +36,13 @@ struct site {
 	size_t			 nstatics;
 	const char		*moderation;	/* none | first | all */
 	const char		*comments_close_days;	/* "0": never */
+	int			 moderation_policy;	/* enum moderation */
+	int64_t			 close_days;		/* 0: never */
 	/* Comment posting (keys, pacing, the writer); NULL outside serve,
-	 * where pages show comments without a form. */
+	 * where pages show comments without a form. Owned by serve, not by
+	 * the site: every site loaded on a reload borrows the same one. */
 	struct comment_ctx	*comments;
+	_Atomic unsigned	 refs;		/* see struct site_holder */
 };
 
 /* The setting keys a site has, with their defaults. */
@@ -56,6 +61,23 @@ struct site	*site_load(struct store *, const char *db_url,
 		    const char *theme_dir, const char *overlay_dir,
 		    const char *const *overrides, char *err, size_t errlen);
 void		 site_free(struct site *);
+/*
+ * The site being served, replaceable while requests run (SIGHUP). Each
+ * request takes a reference on the current site and drops it when done,
+ * so a reload never frees a site a request still uses: the old one goes
+ * when its last request ends. Taking the reference is the one short lock
+ * per request; dropping it is an atomic decrement.
+ */
+struct site_holder;
+/* Takes the site's first reference. */
+struct site_holder *site_holder_new(struct site *);
+/* Frees the holder and drops its reference (requests must be over). */
+void		 site_holder_free(struct site_holder *);
+struct site	*site_acquire(struct site_holder *);
+void		 site_release(struct site *);
+/* Makes s (a new site, reference taken over) the one new requests get. */
+void		 site_holder_swap(struct site_holder *, struct site *s);
+
 /* Where the default theme lives (source tree or installed). */
 const char	*site_default_theme(void);
 
@@ -97,6 +119,8 @@ void	page_static(struct http_req *, struct http_resp *, void *);
 void	page_healthz(struct http_req *, struct http_resp *, void *);
 void	page_robots(struct http_req *, struct http_resp *, void *);
 void	page_not_found(struct http_req *, struct http_resp *, void *);
+/* Prometheus text metrics (page-ops.c). */
+void	page_metrics(struct http_req *, struct http_resp *, void *);
 /* Security headers every response carries. */
 void	page_decorate(struct http_req *, struct http_resp *, void *);
 

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "render/page.h"
 #include "util/arena.h"
@@ -39,10 +40,29 @@ site_default_theme(void)
 {
 	struct stat st;
 
+	static char rel[4096];
+	char exe[2048], probe[4200], *slash;
+	ssize_t n;
+
 	/* A source checkout runs its own theme; an installed binary the
-	 * installed one. */
+	 * installed one; a tree copied elsewhere whole (or staged under
+	 * DESTDIR) the one beside it, in BIN/../share/gazette. */
 	if (stat("themes/default/article.html", &st) == 0)
 		return "themes/default";
+	if (stat(GAZETTE_DATADIR "/themes/default/article.html", &st) == 0)
+		return GAZETTE_DATADIR "/themes/default";
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n > 0) {
+		exe[n] = '\0';
+		if ((slash = strrchr(exe, '/')) != NULL) {
+			*slash = '\0';
+			snprintf(rel, sizeof(rel),
+			    "%s/../share/gazette/themes/default", exe);
+			snprintf(probe, sizeof(probe), "%s/article.html", rel);
+			if (stat(probe, &st) == 0)
+				return rel;
+		}
+	}
 	return GAZETTE_DATADIR "/themes/default";
 }
 
@@ -150,6 +170,7 @@ struct site *
 site_load(struct store *st, const char *db_url, const char *theme,
     const char *overlay, const char *const *over, char *err, size_t errlen)
 {
+	static const char *const moderations[3] = { "none", "first", "all" };
 	struct site *s = xcalloc(1, sizeof(*s));
 	const char **slot[] = { &s->title, &s->description, &s->base_url,
 	    &s->language, &s->timezone, &s->moderation,
@@ -166,6 +187,21 @@ site_load(struct store *st, const char *db_url, const char *theme,
 	n = strlen(bu);
 	while (n > 0 && bu[n - 1] == '/')
 		bu[--n] = '\0';
+	for (i = 0; i < 3; i++)
+		if (strcmp(s->moderation, moderations[i]) == 0)
+			break;
+	if (i == 3) {
+		snprintf(err, errlen, "moderation '%s' is not none, first or "
+		    "all", s->moderation);
+		goto fail;
+	}
+	s->moderation_policy = (int)i;	/* enum moderation's order */
+	if (!parse_int(s->comments_close_days,
+	    strlen(s->comments_close_days), 0, 100000, &s->close_days)) {
+		snprintf(err, errlen, "comments_close_days '%s' is not a "
+		    "number of days", s->comments_close_days);
+		goto fail;
+	}
 	s->tz_utc = strcmp(s->timezone, "UTC") == 0 ||
 	    strcmp(s->timezone, "Etc/UTC") == 0;
 	if (!s->tz_utc) {
@@ -218,6 +254,68 @@ site_free(struct site *s)
 	free((char *)s->comments_close_days);
 	free((char *)s->db_url);
 	free(s);
+}
+
+struct site_holder {
+	pthread_mutex_t	 mu;
+	struct site	*cur;
+};
+
+struct site_holder *
+site_holder_new(struct site *s)
+{
+	struct site_holder *h = xcalloc(1, sizeof(*h));
+
+	pthread_mutex_init(&h->mu, NULL);
+	atomic_store(&s->refs, 1);
+	h->cur = s;
+	return h;
+}
+
+void
+site_holder_free(struct site_holder *h)
+{
+	if (h == NULL)
+		return;
+	site_release(h->cur);
+	pthread_mutex_destroy(&h->mu);
+	free(h);
+}
+
+/* The increment happens under the lock that a swap takes to replace the
+ * pointer, so the holder's own reference cannot be dropped between
+ * reading cur and counting ours. */
+struct site *
+site_acquire(struct site_holder *h)
+{
+	struct site *s;
+
+	pthread_mutex_lock(&h->mu);
+	s = h->cur;
+	atomic_fetch_add_explicit(&s->refs, 1, memory_order_relaxed);
+	pthread_mutex_unlock(&h->mu);
+	return s;
+}
+
+void
+site_release(struct site *s)
+{
+	if (s != NULL && atomic_fetch_sub_explicit(&s->refs, 1,
+	    memory_order_acq_rel) == 1)
+		site_free(s);
+}
+
+void
+site_holder_swap(struct site_holder *h, struct site *s)
+{
+	struct site *old;
+
+	atomic_store(&s->refs, 1);
+	pthread_mutex_lock(&h->mu);
+	old = h->cur;
+	h->cur = s;
+	pthread_mutex_unlock(&h->mu);
+	site_release(old);
 }
 
 static pthread_key_t store_key;

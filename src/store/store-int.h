@@ -60,6 +60,9 @@ enum stmt {
 	ST_COMMENT_EMAIL_APPROVED,
 	ST_ARTICLE_COMMENT_RECOUNT,
 	ST_ARTICLE_COMMENT_ADD,
+	ST_CHECK_ARTICLE_TAGS,	/* article_tags rows without article or tag */
+	ST_CHECK_COMMENT_PARENT,	/* replies filed under another article */
+	ST_CHECK_COMMENT_COUNT,	/* articles.comment_count out of step */
 	ST__MAX
 };
 
@@ -104,6 +107,15 @@ struct store_driver {
 	enum store_err	 (*begin)(void *conn);
 	enum store_err	 (*commit)(void *conn);
 	enum store_err	 (*rollback)(void *conn);
+	/* Operations (NULL: STORE_UNSUPPORTED). backup and restore as
+	 * store_backup_to and store_restore_from say; check runs the
+	 * backend's own checks (integrity, foreign keys, full-text index)
+	 * for the STORE_CHECK_* bits in what, reporting through fn. */
+	enum store_err	 (*backup)(void *conn, const char *path);
+	enum store_err	 (*restore)(void *conn, const char *path,
+			    int latest, bool force);
+	enum store_err	 (*check)(void *conn, unsigned what,
+			    store_check_fn fn, void *ctx, unsigned *problems);
 	/* The schema migrations of this backend, oldest first. */
 	const struct migration	*migrations;
 	const size_t		*nmigrations;
@@ -114,6 +126,12 @@ struct migration {
 	const char	*name;
 	const char	*sql;
 };
+
+/* store-ops.c: one finding of a check, for drivers and domain code alike:
+ * counts it in *problems when it is one and passes the text to fn. */
+void	store_report(store_check_fn fn, void *ctx, unsigned *problems,
+	    bool problem, const char *fmt, ...)
+	    __attribute__((format(printf, 5, 6)));
 
 extern const struct store_driver store_driver_sqlite;
 extern const struct migration migrations_sqlite[];

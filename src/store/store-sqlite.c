@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "store/store-int.h"
 #include "util/xalloc.h"
@@ -183,6 +184,21 @@ static const char *const sql[] = {
 	[ST_ARTICLE_COMMENT_ADD] =
 	    "UPDATE articles SET comment_count = comment_count + ?2 "
 	    "WHERE id = ?1",
+	[ST_CHECK_ARTICLE_TAGS] =
+	    "SELECT at.article_id, at.tag_id, a.id IS NULL, t.id IS NULL "
+	    "FROM article_tags at LEFT JOIN articles a ON a.id = at.article_id "
+	    "LEFT JOIN tags t ON t.id = at.tag_id "
+	    "WHERE a.id IS NULL OR t.id IS NULL "
+	    "ORDER BY at.article_id, at.tag_id LIMIT ?1",
+	[ST_CHECK_COMMENT_PARENT] =
+	    "SELECT c.id, c.article_id, p.article_id FROM comments c "
+	    "JOIN comments p ON p.id = c.parent_id "
+	    "WHERE p.article_id <> c.article_id ORDER BY c.id LIMIT ?1",
+	[ST_CHECK_COMMENT_COUNT] =
+	    "SELECT id, slug, cc, n FROM (SELECT a.id, a.slug, "
+	    "a.comment_count AS cc, (SELECT count(*) FROM comments c "
+	    "WHERE c.article_id = a.id AND c.status = 'approved') AS n "
+	    "FROM articles a) x WHERE cc <> n ORDER BY id LIMIT ?1",
 };
 
 /* The last statement of the enum must have its SQL here, and a hole in the
@@ -422,6 +438,332 @@ sq_rollback(void *conn)
 	return sq_simple(conn, "ROLLBACK");
 }
 
+/* --- operations: backup, restore, check ------------------------------ */
+
+static enum store_err
+sq_fail(struct conn *c, enum store_err e, const char *fmt, const char *a,
+    const char *b)
+{
+	snprintf(c->err, sizeof(c->err), fmt, a, b);
+	return e;
+}
+
+/* The first result of PRAGMA integrity_check on db, "ok" when sound, into
+ * out; false when the check could not run. */
+static bool
+integrity_first(sqlite3 *db, char *out, size_t n)
+{
+	sqlite3_stmt *st = NULL;
+	bool ok = false;
+
+	if (sqlite3_prepare_v2(db, "PRAGMA integrity_check(1)", -1, &st,
+	    NULL) != SQLITE_OK)
+		goto out;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		snprintf(out, n, "%s", (const char *)sqlite3_column_text(st, 0));
+		ok = true;
+	}
+out:
+	if (!ok)
+		snprintf(out, n, "%s", sqlite3_errmsg(db));
+	sqlite3_finalize(st);
+	return ok;
+}
+
+/*
+ * The copy is taken inside one read transaction held on the source for
+ * the whole backup. In WAL mode that pins one snapshot without blocking
+ * writers, and it keeps the backup from restarting: sqlite3_backup_step
+ * starts over whenever another connection commits between steps, which
+ * under a steady stream of writes could mean never finishing. The steps
+ * are small so the destination's writes are spread out.
+ */
+static enum store_err
+sq_backup(void *conn, const char *path)
+{
+	struct conn *c = conn;
+	sqlite3 *dst = NULL;
+	sqlite3_backup *b = NULL;
+	enum store_err e = STORE_OK;
+	bool intx = false;
+	int rc;
+
+	if (access(path, F_OK) == 0) {
+		e = sq_fail(c, STORE_CONFLICT, "'%s' exists%s", path, "");
+		goto out;
+	}
+	rc = sqlite3_open_v2(path, &dst, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+	if (rc != SQLITE_OK) {
+		e = sq_fail(c, STORE_IO, "cannot create '%s': %s", path,
+		    dst ? sqlite3_errmsg(dst) : sqlite3_errstr(rc));
+		goto out;
+	}
+	if ((e = sq_simple(c, "BEGIN DEFERRED")) != STORE_OK)
+		goto out;
+	intx = true;
+	if ((e = sq_simple(c, "SELECT count(*) FROM sqlite_schema")) !=
+	    STORE_OK)
+		goto out;
+	if ((b = sqlite3_backup_init(dst, "main", c->db, "main")) == NULL) {
+		e = sq_fail(c, STORE_ERROR, "backup: %s", sqlite3_errmsg(dst),
+		    "");
+		goto out;
+	}
+	while ((rc = sqlite3_backup_step(b, 64)) == SQLITE_OK ||
+	    rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+		if (rc != SQLITE_OK)
+			sqlite3_sleep(5);
+	rc = sqlite3_backup_finish(b);
+	b = NULL;
+	if (rc != SQLITE_OK) {
+		e = sq_fail(c, map_err(c, rc) == STORE_OK ? STORE_ERROR :
+		    map_err(c, rc), "backup: %s", sqlite3_errmsg(dst), "");
+		goto out;
+	}
+out:
+	if (b)
+		sqlite3_backup_finish(b);
+	if (intx)
+		sqlite3_exec(c->db, "COMMIT", NULL, NULL, NULL);
+	if (dst && sqlite3_close(dst) != SQLITE_OK && e == STORE_OK)
+		e = sq_fail(c, STORE_IO, "cannot close '%s'%s", path, "");
+	return e;
+}
+
+/* Whether db holds rows in a table of its own other than the schema
+ * bookkeeping and settings (which a fresh `init` or `demo` writes). */
+static enum store_err
+sq_holds_data(struct conn *c, bool *holds, char *which, size_t n)
+{
+	sqlite3_stmt *st = NULL, *q = NULL;
+	enum store_err e = STORE_OK;
+	char sqlq[300];
+	int rc;
+
+	*holds = false;
+	rc = sqlite3_prepare_v2(c->db, "SELECT name FROM pragma_table_list "
+	    "WHERE schema = 'main' AND type = 'table' "
+	    "AND name NOT LIKE 'sqlite_%' "
+	    "AND name NOT IN ('schema_migrations', 'settings')", -1, &st,
+	    NULL);
+	if (rc != SQLITE_OK)
+		return map_err(c, rc);
+	while (!*holds && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		snprintf(which, n, "%s", sqlite3_column_text(st, 0));
+		snprintf(sqlq, sizeof(sqlq), "SELECT 1 FROM \"%s\" LIMIT 1",
+		    which);
+		if (strchr(which, '"') != NULL)
+			continue;
+		if ((rc = sqlite3_prepare_v2(c->db, sqlq, -1, &q, NULL)) !=
+		    SQLITE_OK) {
+			e = map_err(c, rc);
+			break;
+		}
+		*holds = sqlite3_step(q) == SQLITE_ROW;
+		sqlite3_finalize(q);
+		q = NULL;
+	}
+	sqlite3_finalize(st);
+	return e;
+}
+
+static enum store_err
+sq_restore(void *conn, const char *path, int latest, bool force)
+{
+	struct conn *c = conn;
+	sqlite3 *src = NULL;
+	sqlite3_stmt *st = NULL;
+	sqlite3_backup *b = NULL;
+	enum store_err e = STORE_OK;
+	char msg[200], which[128];
+	bool holds;
+	int rc, version = -1, tries;
+
+	rc = sqlite3_open_v2(path, &src, SQLITE_OPEN_READONLY |
+	    SQLITE_OPEN_NOMUTEX, NULL);
+	if (rc != SQLITE_OK) {
+		e = sq_fail(c, STORE_IO, "cannot open '%s': %s", path,
+		    src ? sqlite3_errmsg(src) : sqlite3_errstr(rc));
+		goto out;
+	}
+	if (!integrity_first(src, msg, sizeof(msg)) ||
+	    strcmp(msg, "ok") != 0) {
+		e = sq_fail(c, STORE_INVALID, "'%s' is damaged or not a "
+		    "database: %s", path, msg);
+		goto out;
+	}
+	if (sqlite3_prepare_v2(src, "SELECT coalesce(max(version), 0) "
+	    "FROM schema_migrations", -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW)
+		version = sqlite3_column_int(st, 0);
+	if (version <= 0) {
+		e = sq_fail(c, STORE_INVALID, "'%s' is not a gazette "
+		    "database (it has no schema version)%s", path, "");
+		goto out;
+	}
+	if (version > latest) {
+		snprintf(msg, sizeof(msg), "schema %d, this gazette knows up "
+		    "to %d", version, latest);
+		e = sq_fail(c, STORE_INVALID, "'%s' was written by a newer "
+		    "gazette (%s)", path, msg);
+		goto out;
+	}
+	if (!force) {
+		if ((e = sq_holds_data(c, &holds, which, sizeof(which))) !=
+		    STORE_OK)
+			goto out;
+		if (holds) {
+			e = sq_fail(c, STORE_CONFLICT, "the site is not empty "
+			    "(table %s has rows)%s", which, "");
+			goto out;
+		}
+	}
+	if ((b = sqlite3_backup_init(c->db, "main", src, "main")) == NULL) {
+		e = sq_fail(c, STORE_ERROR, "restore: %s",
+		    sqlite3_errmsg(c->db), "");
+		goto out;
+	}
+	/* One step: the site's write lock is taken once and the new
+	 * content appears to its readers in one commit. */
+	for (tries = 0; tries < 200; tries++) {
+		rc = sqlite3_backup_step(b, -1);
+		if (rc != SQLITE_BUSY && rc != SQLITE_LOCKED)
+			break;
+		sqlite3_sleep(25);
+	}
+	rc = sqlite3_backup_finish(b);
+	b = NULL;
+	if (rc != SQLITE_OK)
+		e = map_err(c, rc) == STORE_OK ? STORE_ERROR : map_err(c, rc);
+out:
+	if (b)
+		sqlite3_backup_finish(b);
+	sqlite3_finalize(st);
+	sqlite3_close(src);
+	return e;
+}
+
+static enum store_err
+check_integrity(struct conn *c, store_check_fn fn, void *ctx, unsigned *np)
+{
+	sqlite3_stmt *st = NULL;
+	const char *row;
+	int rc;
+
+	rc = sqlite3_prepare_v2(c->db, "PRAGMA integrity_check(50)", -1, &st,
+	    NULL);
+	if (rc != SQLITE_OK)
+		return map_err(c, rc);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		row = (const char *)sqlite3_column_text(st, 0);
+		if (row == NULL || strcmp(row, "ok") == 0)
+			continue;
+		if (strstr(row, "index") != NULL)
+			store_report(fn, ctx, np, true, "an index does not "
+			    "match its table (%s); rebuild it with "
+			    "\"sqlite3 DB 'REINDEX'\" or restore a backup",
+			    row);
+		else
+			store_report(fn, ctx, np, true, "the database file "
+			    "is damaged (%s); restore a backup", row);
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? STORE_OK : map_err(c, rc);
+}
+
+static enum store_err
+check_fkeys(struct conn *c, store_check_fn fn, void *ctx, unsigned *np)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	/* One line per table and missing parent, not per row. */
+	rc = sqlite3_prepare_v2(c->db, "SELECT \"table\", parent, count(*) "
+	    "FROM pragma_foreign_key_check GROUP BY 1, 2 ORDER BY 1, 2", -1,
+	    &st, NULL);
+	if (rc != SQLITE_OK)
+		return map_err(c, rc);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		store_report(fn, ctx, np, true, "%d row(s) of table %s "
+		    "refer to rows of %s that do not exist",
+		    sqlite3_column_int(st, 2), sqlite3_column_text(st, 0),
+		    sqlite3_column_text(st, 1));
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? STORE_OK : map_err(c, rc);
+}
+
+/* Every FTS4/FTS5 table's own integrity check compares its index with
+ * the content it indexes (for an external-content table, the table the
+ * rows come from). Generic over the schema: whatever full-text tables
+ * the migrations made are checked, and none is a note, not a problem. */
+static enum store_err
+check_search(struct conn *c, store_check_fn fn, void *ctx, unsigned *np)
+{
+	sqlite3_stmt *st = NULL;
+	const char *name;
+	char q[300];
+	unsigned n = 0;
+	int rc, rc2;
+
+	rc = sqlite3_prepare_v2(c->db, "SELECT name, sql LIKE '%fts5%' "
+	    "FROM sqlite_schema WHERE type = 'table' AND (sql LIKE 'CREATE VIRTUAL TABLE%fts5%' "
+	    "OR sql LIKE 'CREATE VIRTUAL TABLE%fts4%') ORDER BY name", -1, &st,
+	    NULL);
+	if (rc != SQLITE_OK)
+		return map_err(c, rc);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		name = (const char *)sqlite3_column_text(st, 0);
+		if (name == NULL || strchr(name, '"') != NULL)
+			continue;
+		n++;
+		/* For FTS5, rank 1 also compares the index with an
+		 * external content table (without it only the index's
+		 * own structure is checked). */
+		if (sqlite3_column_int(st, 1))
+			snprintf(q, sizeof(q), "INSERT INTO \"%s\"(\"%s\", "
+			    "rank) VALUES ('integrity-check', 1)", name, name);
+		else
+			snprintf(q, sizeof(q), "INSERT INTO \"%s\"(\"%s\") "
+			    "VALUES ('integrity-check')", name, name);
+		rc2 = sqlite3_exec(c->db, q, NULL, NULL, NULL);
+		if (rc2 != SQLITE_OK)
+			store_report(fn, ctx, np, true, "the search index %s "
+			    "is out of step with the articles (%s); rebuild it "
+			    "with \"INSERT INTO %s(%s) VALUES ('rebuild')\"",
+			    name, sqlite3_errmsg(c->db), name, name);
+		else
+			store_report(fn, ctx, np, false,
+			    "search index %s: in step", name);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return map_err(c, rc);
+	if (n == 0)
+		store_report(fn, ctx, np, false, "no full-text search index "
+		    "in this database: search check skipped");
+	return STORE_OK;
+}
+
+static enum store_err
+sq_check(void *conn, unsigned what, store_check_fn fn, void *ctx,
+    unsigned *np)
+{
+	struct conn *c = conn;
+	enum store_err e = STORE_OK;
+
+	if ((what & STORE_CHECK_INTEGRITY) &&
+	    (e = check_integrity(c, fn, ctx, np)) != STORE_OK)
+		return e;
+	if ((what & STORE_CHECK_KEYS) &&
+	    (e = check_fkeys(c, fn, ctx, np)) != STORE_OK)
+		return e;
+	if ((what & STORE_CHECK_SEARCH) &&
+	    (e = check_search(c, fn, ctx, np)) != STORE_OK)
+		return e;
+	return e;
+}
+
 const struct store_driver store_driver_sqlite = {
 	.name = "sqlite",
 	.open = sq_open,
@@ -432,6 +774,9 @@ const struct store_driver store_driver_sqlite = {
 	.begin = sq_begin,
 	.commit = sq_commit,
 	.rollback = sq_rollback,
+	.backup = sq_backup,
+	.restore = sq_restore,
+	.check = sq_check,
 	.migrations = migrations_sqlite,
 	.nmigrations = &migrations_sqlite_n,
 };

@@ -31,6 +31,7 @@ enum store_err {
 	STORE_INVALID,		/* the caller passed something the schema refuses */
 	STORE_STALE,		/* saved over a newer version (edited elsewhere) */
 	STORE_ERROR,		/* anything else */
+	STORE_UNSUPPORTED,	/* this backend cannot do that (see the call) */
 	STORE__MAX
 };
 
@@ -316,5 +317,38 @@ enum store_err	 store_comment_recent(struct store *, struct arena *,
 enum store_err	 store_comment_list(struct store *, struct arena *,
 		    int status, int64_t article_id, size_t limit,
 		    struct comment_list *out);
+/* Operations (store-ops.c). */
+
+/* Copies the whole database, as one consistent snapshot taken while other
+ * connections go on reading and writing, into a new database file at path
+ * (which must not exist). SQLite only: other backends answer
+ * STORE_UNSUPPORTED (use their own tools, e.g. pg_dump). */
+enum store_err	 store_backup_to(struct store *, const char *path);
+/* Replaces the whole database with the one in the file at path, after
+ * checking it (integrity, and a schema no newer than this binary's:
+ * STORE_INVALID with the reason in store_errmsg). Refuses, with
+ * STORE_CONFLICT, when this database holds anything but settings and
+ * unless force is set. Does not migrate: call store_migrate after. */
+enum store_err	 store_restore_from(struct store *, const char *path,
+		    bool force);
+
+/* What store_check looks at. */
+enum store_check_what {
+	STORE_CHECK_INTEGRITY = 1 << 0,	/* pages, indexes (integrity_check) */
+	STORE_CHECK_KEYS = 1 << 1,	/* foreign keys, orphans, counters */
+	STORE_CHECK_SCHEMA = 1 << 2,	/* schema version current */
+	STORE_CHECK_SEARCH = 1 << 3,	/* full-text index in step */
+	STORE_CHECK_ALL = 0xf
+};
+
+/* Called once per finding: problem says whether it is something wrong
+ * (else a note, such as a check that was skipped); text is plain words. */
+typedef void (*store_check_fn)(void *ctx, bool problem, const char *text);
+
+/* Looks the database over; *problems gets the number of problems reported
+ * (a broken database is STORE_OK with problems > 0; an error means the
+ * check itself could not run). */
+enum store_err	 store_check(struct store *, unsigned what, store_check_fn,
+		    void *ctx, unsigned *problems);
 
 #endif

@@ -95,15 +95,15 @@ class TempDir:
 class Server:
     """A running `gazette serve`, stopped by PID."""
 
-    def __init__(self, db, env=None, args=(), port=None):
+    def __init__(self, db, env=None, args=(), port=None, binary=None, cwd=None):
         self.port = port or free_port()
         self.db = db
         e = dict(os.environ)
         e.update(env or {})
         self.log = tempfile.TemporaryFile()
         self.proc = subprocess.Popen(
-            [BIN, "serve", "--db", db, "--listen", "127.0.0.1:%d" % self.port] + list(args),
-            stdout=subprocess.DEVNULL, stderr=self.log, env=e, cwd=ROOT)
+            [binary or BIN, "serve", "--db", db, "--listen", "127.0.0.1:%d" % self.port] + list(args),
+            stdout=subprocess.DEVNULL, stderr=self.log, env=e, cwd=cwd or ROOT)
         deadline = time.time() + 20
         while time.time() < deadline:
             if self.proc.poll() is not None:
@@ -189,6 +189,16 @@ def db_query(db, sql, args=()):
         return c.execute(sql, args).fetchall()
     finally:
         c.close()
+
+
+def wait_for(cond, timeout=20):
+    """Waits for cond() to hold (a server's log line, a process gone):
+    polls, and fails only after a generous timeout."""
+    deadline = time.time() + timeout
+    while not cond():
+        if time.time() > deadline:
+            raise AssertionError("timed out waiting")
+        time.sleep(0.02)
 
 
 def status_of(raw):

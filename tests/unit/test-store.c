@@ -434,6 +434,48 @@ test_comments(void)
 	arena_free(&ar);
 }
 
+static void
+count_problem(void *ctx, bool problem, const char *text)
+{
+	(void)text;
+	if (problem)
+		(*(int *)ctx)++;
+}
+
+/* Every backend runs the checks (and so every check statement) on the
+ * data the tests above left; it holds no problem. Backup may be
+ * unsupported, never wrong. */
+static void
+test_ops(void)
+{
+	char path[] = "/tmp/gazette-backup-XXXXXX", side[80];
+	unsigned problems = 99;
+	int seen = 0, fd;
+	enum store_err e;
+
+	T_EQ_INT(store_check(st, STORE_CHECK_ALL, count_problem, &seen,
+	    &problems), STORE_OK);
+	T_EQ_INT(problems, 0);
+	T_EQ_INT(seen, 0);
+	if ((fd = mkstemp(path)) < 0)
+		return;
+	close(fd);
+	unlink(path);
+	e = store_backup_to(st, path);
+	T_CHECK(e == STORE_OK || e == STORE_UNSUPPORTED, "backup: %d", e);
+	if (e == STORE_OK) {
+		T_TRUE(access(path, F_OK) == 0);
+		T_EQ_INT(store_backup_to(st, path), STORE_CONFLICT);
+		T_EQ_INT(store_restore_from(st, path, false), STORE_CONFLICT);
+		T_EQ_INT(store_restore_from(st, path, true), STORE_OK);
+	}
+	unlink(path);
+	snprintf(side, sizeof(side), "%s-wal", path);
+	unlink(side);
+	snprintf(side, sizeof(side), "%s-shm", path);
+	unlink(side);
+}
+
 int
 main(void)
 {
@@ -462,6 +504,7 @@ main(void)
 	T_RUN(test_users);
 	T_RUN(test_update);
 	T_RUN(test_comments);
+	T_RUN(test_ops);
 	store_close(st);
 	if (fd >= 0) {
 		char wal[80];
