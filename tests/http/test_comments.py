@@ -450,11 +450,39 @@ def test_secure_cookie():
         srv.stop()
 
 
+def test_after_reload():
+    """A SIGHUP reload builds a new site; comment posting must survive it,
+    and a moderation change made in the database takes effect."""
+    import signal
+    db, srv = site()
+    try:
+        r = Reader(srv)
+        r.post_ok(body="before the reload")
+        db_exec(db, "INSERT INTO settings (key, value) VALUES ('moderation', 'all') "
+                    "ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+        os.kill(srv.proc.pid, signal.SIGHUP)
+        deadline = time.time() + 10
+        while "reloaded" not in srv.stderr() and time.time() < deadline:
+            time.sleep(0.05)
+        check("reloaded settings" in srv.stderr(), "reloaded")
+        r2 = Reader(srv)
+        st, h, page = r2.load()
+        check('name="csrf"' in page, "the form is still there after a reload")
+        st, h, _ = r2.post(author="After", body="after the reload")
+        eq(st, 303, "posting works after a reload")
+        # GAZETTE_MODERATION=none from the environment still wins over the
+        # database: the comment is published
+        eq(db_query(db, "SELECT status FROM comments WHERE author = 'After'"), [("approved",)],
+           "environment overrides the database setting")
+    finally:
+        srv.stop()
+
+
 if __name__ == "__main__":
     try:
         run_tests("comments", [test_post_and_show, test_validation, test_csrf, test_honeypot,
                                test_min_fill, test_rate_limit, test_moderation_first,
                                test_moderation_all_and_none, test_closed, test_threading,
-                               test_paging, test_feed, test_secure_cookie])
+                               test_paging, test_feed, test_secure_cookie, test_after_reload])
     finally:
         tmp.cleanup()
