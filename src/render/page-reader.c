@@ -3,12 +3,25 @@
 #include <string.h>
 #include <time.h>
 
+#include "feed/feed.h"
 #include "render/esc.h"
 #include "render/page.h"
 #include "util/str.h"
 
 #define PER_PAGE	20
 #define MAX_PAGE	100000
+
+/* OpenGraph wants ll_TT ("en_GB") where BCP 47 says "en-GB". */
+static const char *
+og_locale(struct arena *a, const char *lang)
+{
+	char *l = arena_strdup(a, lang), *p;
+
+	for (p = l; *p; p++)
+		if (*p == '-')
+			*p = '_';
+	return l;
+}
 
 static struct tval *
 root_new(struct http_req *req, const struct site *s, const char *path)
@@ -21,6 +34,7 @@ root_new(struct http_req *req, const struct site *s, const char *path)
 	tv_set_str(a, site, "description", s->description);
 	tv_set_str(a, site, "base_url", s->base_url);
 	tv_set_str(a, site, "language", s->language);
+	tv_set_str(a, site, "locale", og_locale(a, s->language));
 	tv_set(a, root, "page", page);
 	tv_set_str(a, page, "path", path);
 	tv_set_str(a, page, "canonical", arena_printf(a, "%s%s", s->base_url,
@@ -196,6 +210,12 @@ listing(struct http_req *req, struct http_resp *resp, const struct site *s,
 		    (long long)pageno);
 	page_meta(req, root, title, description);
 	tv_set_str(a, root, "heading", heading);
+	if (f->tag_slug || f->author) {
+		/* A tag's or author's own feeds, next to the site's. */
+		tv_set_str(a, tv_get(root, "page"), "feed_base",
+		    arena_printf(a, "%s/", base));
+		tv_set_str(a, tv_get(root, "page"), "feed_title", heading);
+	}
 	items = tv_list(a);
 	for (i = 0; i < l.n; i++)
 		tv_push(a, items, article_tval(req, s, &l.items[i], false));
@@ -476,11 +496,13 @@ page_robots(struct http_req *req, struct http_resp *resp, void *ctx)
 {
 	const struct site *s = ctx;
 
-	(void)req;
 	resp->content_type = "text/plain; charset=utf-8";
 	buf_printf(&resp->body, "User-agent: *\nDisallow: /admin/\n"
-	    "Disallow: /search\n");
-	(void)s;
+	    "Disallow: /search\nDisallow: /api/\n\n");
+	/* Crawlers need absolute sitemap URLs (sitemaps.org). */
+	buf_printf(&resp->body, "Sitemap: %s\nSitemap: %s\n",
+	    feed_abs_url(s, req->arena, "/sitemap.xml"),
+	    feed_abs_url(s, req->arena, "/sitemap-news.xml"));
 }
 
 void
@@ -502,6 +524,42 @@ page_decorate(struct http_req *req, struct http_resp *resp, void *ctx)
 	}
 }
 
+struct tval *
+page_root(struct http_req *req, const struct site *s, const char *path,
+    const char *title, const char *description)
+{
+	struct tval *root = root_new(req, s, path);
+
+	page_meta(req, root, title, description);
+	return root;
+}
+
+struct tval *
+page_article_tval(struct http_req *req, const struct site *s,
+    const struct article *art, bool with_body)
+{
+	return article_tval(req, s, art, with_body);
+}
+
+void
+page_render(struct http_resp *resp, const struct site *s, const char *name,
+    const struct tval *root)
+{
+	render(resp, s, name, root);
+}
+
+void
+page_store_failed(struct http_resp *resp, struct store *st)
+{
+	store_failed(resp, st);
+}
+
+const char *
+page_date_iso(struct arena *a, int64_t t)
+{
+	return date_iso(a, t);
+}
+
 const struct route site_routes[] = {
 	{ HTTP_M(HTTP_GET), "/", page_home },
 	{ HTTP_M(HTTP_GET), "/page/:n", page_home },
@@ -513,6 +571,22 @@ const struct route site_routes[] = {
 	{ HTTP_M(HTTP_GET), "/tags/:tag/page/:n", page_tag },
 	{ HTTP_M(HTTP_GET), "/authors/:name", page_author },
 	{ HTTP_M(HTTP_GET), "/authors/:name/page/:n", page_author },
+	/* Discovery (feeds, sitemaps, search): before the /:year/… patterns,
+	 * which would take any path of the same shape. */
+	{ HTTP_M(HTTP_GET), "/feed.atom", feed_site },
+	{ HTTP_M(HTTP_GET), "/feed.rss", feed_site },
+	{ HTTP_M(HTTP_GET), "/feed.json", feed_site },
+	{ HTTP_M(HTTP_GET), "/tags/:tag/feed.atom", feed_tag },
+	{ HTTP_M(HTTP_GET), "/tags/:tag/feed.rss", feed_tag },
+	{ HTTP_M(HTTP_GET), "/tags/:tag/feed.json", feed_tag },
+	{ HTTP_M(HTTP_GET), "/authors/:name/feed.atom", feed_author },
+	{ HTTP_M(HTTP_GET), "/authors/:name/feed.rss", feed_author },
+	{ HTTP_M(HTTP_GET), "/authors/:name/feed.json", feed_author },
+	{ HTTP_M(HTTP_GET), "/sitemap.xml", sitemap_index },
+	{ HTTP_M(HTTP_GET), "/sitemaps/:n", sitemap_part },
+	{ HTTP_M(HTTP_GET), "/sitemap-news.xml", sitemap_news },
+	{ HTTP_M(HTTP_GET), "/search", page_search },
+	{ HTTP_M(HTTP_GET), "/api/v1/search", api_search },
 	{ HTTP_M(HTTP_GET), "/:year/", page_archive },
 	{ HTTP_M(HTTP_GET), "/:year/page/:n", page_archive },
 	{ HTTP_M(HTTP_GET), "/:year/:month/", page_archive },

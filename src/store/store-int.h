@@ -10,6 +10,9 @@
 
 #include "store/store.h"
 
+struct buf;
+struct search_query;
+
 enum stmt {
 	ST_MIGRATION_VERSION = 0,
 	ST_MIGRATION_RECORD,
@@ -26,6 +29,10 @@ enum stmt {
 	ST_ARTICLE_TAG_ADD,
 	ST_TAG_LIST,
 	ST_TAG_BY_SLUG,
+	ST_SEARCH,		/* ?1 the driver's search_expr */
+	ST_SEARCH_SET_TEXT,	/* body_text of article ?1 := ?2 */
+	ST_SEARCH_BACKFILL,	/* articles whose body_text is missing */
+	ST_ARTICLE_EACH_PUBLIC,
 	ST__MAX
 };
 
@@ -70,6 +77,10 @@ struct store_driver {
 	enum store_err	 (*begin)(void *conn);
 	enum store_err	 (*commit)(void *conn);
 	enum store_err	 (*rollback)(void *conn);
+	/* Writes the backend's full-text expression for q (the first
+	 * parameter of ST_SEARCH) into out. NULL: no search. */
+	void		 (*search_expr)(const struct search_query *q,
+			    struct buf *out);
 	/* The schema migrations of this backend, oldest first. */
 	const struct migration	*migrations;
 	const size_t		*nmigrations;
@@ -84,6 +95,19 @@ struct migration {
 extern const struct store_driver store_driver_sqlite;
 extern const struct migration migrations_sqlite[];
 extern const size_t migrations_sqlite_n;
+
+/* Rows of articles in ARTICLE_COLS order (13 columns), collected into
+ * arena memory by store_row_article (store.c) for other store files. */
+struct article_rows {
+	struct arena	*arena;
+	struct article	*items;
+	size_t		 n, cap;
+};
+int	store_row_article(void *ctx, const struct sval *cols, size_t ncols);
+/* store-search.c: stores the plain text of body_md as article id's
+ * searchable body (which reindexes the article). */
+enum store_err	store_search_set_text(struct store *, int64_t id,
+		    const char *body_md);
 
 struct store {
 	const struct store_driver	*drv;

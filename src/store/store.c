@@ -184,6 +184,7 @@ store_migrate(struct store *s, int *version)
 	const struct migration *m = s->drv->migrations;
 	size_t i, n = *s->drv->nmigrations;
 	enum store_err e;
+	bool applied = false;
 	int cur = 0;
 
 	/* The version is read inside the write transaction so two processes
@@ -203,7 +204,10 @@ store_migrate(struct store *s, int *version)
 		    NULL)) != STORE_OK)
 			goto out;
 		cur = m[i].version;
+		applied = true;
 	}
+	if (applied)
+		e = store_search_backfill(s);
 out:
 	if (e != STORE_OK) {
 		store_rollback(s);
@@ -302,6 +306,7 @@ store_article_insert(struct store *s, struct article *a)
 		    STORE_OK)
 			goto out;
 	}
+	e = store_search_set_text(s, a->id, a->body_md ? a->body_md : "");
 out:
 	buf_free(&slug);
 	if (e != STORE_OK) {
@@ -310,12 +315,6 @@ out:
 	}
 	return store_commit(s);
 }
-
-struct article_rows {
-	struct arena	*arena;
-	struct article	*items;
-	size_t		 n, cap;
-};
 
 static const char *
 col_str(struct arena *a, const struct sval *c)
@@ -355,6 +354,12 @@ row_article(void *ctx, const struct sval *c, size_t n)
 	a->body_md = col_str(r->arena, &c[11]);
 	a->body_html = col_str(r->arena, &c[12]);
 	return 0;
+}
+
+int
+store_row_article(void *ctx, const struct sval *c, size_t n)
+{
+	return row_article(ctx, c, n);
 }
 
 struct tag_rows {
