@@ -23,6 +23,10 @@ CREATE VIRTUAL TABLE articles_fts USING fts5(
 	tokenize = 'unicode61 remove_diacritics 2'
 );
 
+-- Whether a match may be shown, without reading the article row (whose
+-- bodies come before these columns): the search query names it.
+CREATE INDEX articles_visible ON articles (id, status, published_at);
+
 CREATE TRIGGER articles_fts_ai AFTER INSERT ON articles BEGIN
 	INSERT INTO articles_fts (rowid, title, summary, body_text, tags_text)
 	VALUES (new.id, new.title, new.summary, new.body_text, new.tags_text);
