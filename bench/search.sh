@@ -48,6 +48,7 @@ for w in words:
                 "%s %s %s" % (w, r.choice(words), r.choice(words))]
 queries += ["Central Asia", "reporter", "article 99999", "zzzznothing", "a*", "NEAR(", '"']
 lat = []
+slow = []
 status = {}
 for q in queries * 2:
     c = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
@@ -56,10 +57,12 @@ for q in queries * 2:
     resp = c.getresponse()
     resp.read()
     lat.append(time.perf_counter() - t0)
+    slow.append((lat[-1], q))
     status[resp.status] = status.get(resp.status, 0) + 1
     c.close()
 lat.sort()
 pct = lambda p: lat[min(len(lat) - 1, int(round(p / 100.0 * len(lat))) - 1)] * 1000
 print("search: %d queries (%d distinct), statuses %s" % (len(lat), len(queries), status))
 print("search latency: p50 %.1f ms, p99 %.1f ms, max %.1f ms" % (pct(50), pct(99), lat[-1] * 1000))
+print("slowest: " + ", ".join("%r %.0f ms" % (q, t * 1000) for t, q in sorted(slow, reverse=True)[:6]))
 PY

@@ -98,21 +98,6 @@ date_rfc822(struct arena *a, int64_t t)
 	return s;
 }
 
-static const char *
-path_seg(struct arena *a, const char *prefix, const char *s,
-    const char *suffix)
-{
-	struct buf b = BUF_INIT;
-	const char *out;
-
-	buf_puts(&b, prefix);
-	esc_url_arg(&b, s, strlen(s));
-	buf_puts(&b, suffix);
-	out = arena_strndup(a, buf_str(&b), b.len);
-	buf_free(&b);
-	return out;
-}
-
 /* What a feed is about: its title and where its HTML page is. */
 struct feed_desc {
 	const char	*title;
@@ -160,7 +145,7 @@ entry_tval(struct http_req *req, const struct site *s,
 		t = tv_map(a);
 		tv_set_str(a, t, "name", art->tags[i].name);
 		tv_set_str(a, t, "url", feed_abs_url(s, a,
-		    path_seg(a, "/tags/", art->tags[i].slug, "")));
+		    page_url_seg(a, "/tags/", art->tags[i].slug)));
 		tv_push(a, tags, t);
 	}
 	tv_set(a, m, "tags", tags);
@@ -375,8 +360,8 @@ feed_author(struct http_req *req, struct http_resp *resp, void *ctx)
 	f.author = name;
 	d.title = arena_printf(a, "%s — %s", name, s->title);
 	d.subtitle = arena_printf(a, "Articles by %s.", name);
-	d.html_path = path_seg(a, "/authors/", name, "");
-	d.feed_path = path_seg(a, "/authors/", name, "/");
+	d.html_path = page_url_seg(a, "/authors/", name);
+	d.feed_path = arena_printf(a, "%s/", d.html_path);
 	/* Any name makes a URL here; only an author with articles has a
 	 * feed, so crawlers cannot mint endless empty ones. */
 	feed_render(req, resp, s, &f, &d, true);

@@ -560,6 +560,12 @@ page_date_iso(struct arena *a, int64_t t)
 	return date_iso(a, t);
 }
 
+const char *
+page_url_seg(struct arena *a, const char *prefix, const char *s)
+{
+	return seg(a, prefix, s);
+}
+
 const struct route site_routes[] = {
 	{ HTTP_M(HTTP_GET), "/", page_home },
 	{ HTTP_M(HTTP_GET), "/page/:n", page_home },

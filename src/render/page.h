@@ -98,6 +98,8 @@ void		 page_render(struct http_resp *, const struct site *,
 void		 page_store_failed(struct http_resp *, struct store *);
 /* RFC 3339 UTC form of t, in the arena. */
 const char	*page_date_iso(struct arena *, int64_t t);
+/* prefix + s percent-encoded as one path segment ("/authors/A%20B"). */
+const char	*page_url_seg(struct arena *, const char *prefix, const char *s);
 
 /* The route table of the reader site. */
 extern const struct route site_routes[];
