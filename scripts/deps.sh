@@ -9,6 +9,11 @@ pkgs="build-essential pkgconf libmicrohttpd-dev libsqlite3-dev libmd4c-dev
 libsodium-dev zlib1g-dev libjansson-dev libxml2-dev libpq-dev"
 if [ "${1:-}" = test ] || [ "${1:-}" = bench ]; then
 	pkgs="$pkgs python3 python3-feedparser postgresql clang curl chromium nodejs wrk"
+	# The Nu Html Checker (tests/validate) is an npm package run by java;
+	# either may come from elsewhere than these packages, so ask for the
+	# commands.
+	command -v java >/dev/null 2>&1 || pkgs="$pkgs default-jre-headless"
+	command -v npm >/dev/null 2>&1 || pkgs="$pkgs npm"
 fi
 if [ "${1:-}" = bench ]; then
 	pkgs="$pkgs wrk nginx-light hugo"

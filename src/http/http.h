@@ -85,6 +85,16 @@ void	http_resp_redirect(struct http_resp *, int status,
 	    const char *location);
 const char *http_status_text(int status);
 
+/* cond.c: conditional requests. http_etag_of() is a strong ETag (quoted)
+ * for a body, in the arena. http_resp_conditional() adds the ETag (if not
+ * NULL) and Last-Modified (if > 0, Unix s) headers, then answers a GET or
+ * HEAD whose If-None-Match matches etag, or, without If-None-Match, whose
+ * If-Modified-Since is not older than last_modified: it makes resp a 304
+ * with no body and returns true. Otherwise resp is left to the caller. */
+const char *http_etag_of(struct arena *, const void *data, size_t len);
+bool	http_resp_conditional(const struct http_req *, struct http_resp *,
+	    const char *etag, int64_t last_modified);
+
 /* Decoded application/x-www-form-urlencoded data or query string. */
 struct form_field {
 	const char	*name;	/* NUL-terminated, may hold NULs: see len */

@@ -3,6 +3,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "feed/feed.h"
 #include "render/esc.h"
 #include "comment/comment.h"
 #include "render/page.h"
@@ -10,6 +11,18 @@
 
 #define PER_PAGE	20
 #define MAX_PAGE	100000
+
+/* OpenGraph wants ll_TT ("en_GB") where BCP 47 says "en-GB". */
+static const char *
+og_locale(struct arena *a, const char *lang)
+{
+	char *l = arena_strdup(a, lang), *p;
+
+	for (p = l; *p; p++)
+		if (*p == '-')
+			*p = '_';
+	return l;
+}
 
 static struct tval *
 root_new(struct http_req *req, const struct site *s, const char *path)
@@ -22,6 +35,7 @@ root_new(struct http_req *req, const struct site *s, const char *path)
 	tv_set_str(a, site, "description", s->description);
 	tv_set_str(a, site, "base_url", s->base_url);
 	tv_set_str(a, site, "language", s->language);
+	tv_set_str(a, site, "locale", og_locale(a, s->language));
 	tv_set(a, root, "page", page);
 	tv_set_str(a, page, "path", path);
 	tv_set_str(a, page, "canonical", arena_printf(a, "%s%s", s->base_url,
@@ -42,8 +56,8 @@ page_meta(struct http_req *req, struct tval *root, const char *title,
 		tv_set_str(req->arena, page, "description", description);
 }
 
-static void
-render(struct http_resp *resp, const struct site *s, const char *name,
+void
+page_render(struct http_resp *resp, const struct site *s, const char *name,
     const struct tval *root)
 {
 	if (!tmpl_render(s->tmpl, name, root, &resp->body) ||
@@ -54,8 +68,8 @@ render(struct http_resp *resp, const struct site *s, const char *name,
 	}
 }
 
-static void
-store_failed(struct http_resp *resp, struct store *st)
+void
+page_store_failed(struct http_resp *resp, struct store *st)
 {
 	fprintf(stderr, "gazette: serve: database: %s\n",
 	    st ? store_errmsg(st) : "cannot open");
@@ -64,8 +78,8 @@ store_failed(struct http_resp *resp, struct store *st)
 	http_resp_header(resp, "Retry-After", "5");
 }
 
-static const char *
-date_iso(struct arena *a, int64_t t)
+const char *
+page_date_iso(struct arena *a, int64_t t)
 {
 	struct buf b = BUF_INIT;
 	const char *s;
@@ -76,8 +90,8 @@ date_iso(struct arena *a, int64_t t)
 	return s;
 }
 
-static const char *
-date_human(const struct site *s, struct arena *a, int64_t t)
+const char *
+page_date_human(const struct site *s, struct arena *a, int64_t t)
 {
 	static const char *const months[] = { "January", "February", "March",
 	    "April", "May", "June", "July", "August", "September", "October",
@@ -89,8 +103,8 @@ date_human(const struct site *s, struct arena *a, int64_t t)
 	    tm.tm_year + 1900);
 }
 
-static const char *
-seg(struct arena *a, const char *prefix, const char *s)
+const char *
+page_url_seg(struct arena *a, const char *prefix, const char *s)
 {
 	struct buf b = BUF_INIT;
 	const char *out;
@@ -102,8 +116,8 @@ seg(struct arena *a, const char *prefix, const char *s)
 	return out;
 }
 
-static struct tval *
-article_tval(struct http_req *req, const struct site *s,
+struct tval *
+page_article_tval(struct http_req *req, const struct site *s,
     const struct article *art, bool body)
 {
 	struct arena *a = req->arena;
@@ -120,17 +134,17 @@ article_tval(struct http_req *req, const struct site *s,
 	tv_set_str(a, m, "summary", art->summary);
 	if (art->author && *art->author) {
 		tv_set_str(a, m, "author", art->author);
-		tv_set_str(a, m, "author_url", seg(a, "/authors/",
+		tv_set_str(a, m, "author_url", page_url_seg(a, "/authors/",
 		    art->author));
 	}
-	tv_set_str(a, m, "date_iso", date_iso(a, art->published_at));
-	tv_set_str(a, m, "date_human", date_human(s, a, art->published_at));
-	tv_set_str(a, m, "updated_iso", date_iso(a, art->updated_at));
+	tv_set_str(a, m, "date_iso", page_date_iso(a, art->published_at));
+	tv_set_str(a, m, "date_human", page_date_human(s, a, art->published_at));
+	tv_set_str(a, m, "updated_iso", page_date_iso(a, art->updated_at));
 	tv_set_int(a, m, "comment_count", art->comment_count);
 	for (i = 0; i < art->ntags; i++) {
 		t = tv_map(a);
 		tv_set_str(a, t, "name", art->tags[i].name);
-		tv_set_str(a, t, "url", seg(a, "/tags/", art->tags[i].slug));
+		tv_set_str(a, t, "url", page_url_seg(a, "/tags/", art->tags[i].slug));
 		tv_push(a, tags, t);
 	}
 	tv_set(a, m, "tags", tags);
@@ -168,7 +182,7 @@ listing(struct http_req *req, struct http_resp *resp, const struct site *s,
 	size_t i;
 
 	if (st == NULL) {
-		store_failed(resp, st);
+		page_store_failed(resp, st);
 		return;
 	}
 	sep = base[strlen(base) - 1] == '/' ? "" : "/";
@@ -182,7 +196,7 @@ listing(struct http_req *req, struct http_resp *resp, const struct site *s,
 	f->limit = PER_PAGE;
 	f->offset = (size_t)(pageno - 1) * PER_PAGE;
 	if ((e = store_article_list(st, a, f, &l)) != STORE_OK) {
-		store_failed(resp, st);
+		page_store_failed(resp, st);
 		return;
 	}
 	if (l.n == 0 && pageno > 1) {
@@ -197,9 +211,15 @@ listing(struct http_req *req, struct http_resp *resp, const struct site *s,
 		    (long long)pageno);
 	page_meta(req, root, title, description);
 	tv_set_str(a, root, "heading", heading);
+	if (f->tag_slug || f->author) {
+		/* A tag's or author's own feeds, next to the site's. */
+		tv_set_str(a, tv_get(root, "page"), "feed_base",
+		    arena_printf(a, "%s/", base));
+		tv_set_str(a, tv_get(root, "page"), "feed_title", heading);
+	}
 	items = tv_list(a);
 	for (i = 0; i < l.n; i++)
-		tv_push(a, items, article_tval(req, s, &l.items[i], false));
+		tv_push(a, items, page_article_tval(req, s, &l.items[i], false));
 	tv_set(a, root, "articles", items);
 	if (pageno == 2)
 		tv_set_str(a, root, "newer_url", base);
@@ -209,7 +229,7 @@ listing(struct http_req *req, struct http_resp *resp, const struct site *s,
 	if (l.more)
 		tv_set_str(a, root, "older_url", arena_printf(a,
 		    "%s%spage/%lld", base, sep, (long long)pageno + 1));
-	render(resp, s, "list.html", root);
+	page_render(resp, s, "list.html", root);
 }
 
 void
@@ -239,7 +259,7 @@ page_tag(struct http_req *req, struct http_resp *resp, void *ctx)
 	enum store_err e;
 
 	if (st == NULL) {
-		store_failed(resp, st);
+		page_store_failed(resp, st);
 		return;
 	}
 	slug = arena_strndup(req->arena, req->params[0].p, req->params[0].n);
@@ -249,7 +269,7 @@ page_tag(struct http_req *req, struct http_resp *resp, void *ctx)
 		return;
 	}
 	if (e != STORE_OK) {
-		store_failed(resp, st);
+		page_store_failed(resp, st);
 		return;
 	}
 	f.tag_slug = slug;
@@ -271,7 +291,7 @@ page_tags(struct http_req *req, struct http_resp *resp, void *ctx)
 
 	if (st == NULL || store_tag_list(st, a, (int64_t)time(NULL), &tags,
 	    &n) != STORE_OK) {
-		store_failed(resp, st);
+		page_store_failed(resp, st);
 		return;
 	}
 	root = root_new(req, s, "/tags");
@@ -281,12 +301,12 @@ page_tags(struct http_req *req, struct http_resp *resp, void *ctx)
 	for (i = 0; i < n; i++) {
 		m = tv_map(a);
 		tv_set_str(a, m, "name", tags[i].name);
-		tv_set_str(a, m, "url", seg(a, "/tags/", tags[i].slug));
+		tv_set_str(a, m, "url", page_url_seg(a, "/tags/", tags[i].slug));
 		tv_set_int(a, m, "count", tags[i].count);
 		tv_push(a, list, m);
 	}
 	tv_set(a, root, "tags", list);
-	render(resp, s, "tags.html", root);
+	page_render(resp, s, "tags.html", root);
 }
 
 void
@@ -306,7 +326,7 @@ page_author(struct http_req *req, struct http_resp *resp, void *ctx)
 		return;
 	}
 	f.author = name;
-	listing(req, resp, s, &f, n, seg(req->arena, "/authors/", name), name,
+	listing(req, resp, s, &f, n, page_url_seg(req->arena, "/authors/", name), name,
 	    arena_printf(req->arena, "%s — %s", name, s->title),
 	    arena_printf(req->arena, "Articles by %s.", name));
 }
@@ -421,16 +441,16 @@ page_article_show(struct http_req *req, struct http_resp *resp,
 	struct tval *root, *m;
 
 	root = root_new(req, s, path);
-	m = article_tval(req, s, art, true);
+	m = page_article_tval(req, s, art, true);
 	tv_set(a, root, "article", m);
 	page_meta(req, root, arena_printf(a, "%s — %s", art->title, s->title),
 	    art->summary);
 	tv_set_str(a, tv_get(root, "page"), "og_type", "article");
 	if (!comment_page_data(req, resp, s, art, path, root, form)) {
-		store_failed(resp, site_store(s));
+		page_store_failed(resp, site_store(s));
 		return;
 	}
-	render(resp, s, "article.html", root);
+	page_render(resp, s, "article.html", root);
 }
 
 void
@@ -451,21 +471,9 @@ page_article(struct http_req *req, struct http_resp *resp, void *ctx)
 		page_not_found(req, resp, ctx);
 		break;
 	default:
-		store_failed(resp, site_store(s));
+		page_store_failed(resp, site_store(s));
 		break;
 	}
-}
-
-const char *
-page_date_iso(struct arena *a, int64_t t)
-{
-	return date_iso(a, t);
-}
-
-const char *
-page_date_human(const struct site *s, struct arena *a, int64_t t)
-{
-	return date_human(s, a, t);
 }
 
 void
@@ -477,7 +485,7 @@ page_not_found(struct http_req *req, struct http_resp *resp, void *ctx)
 	page_meta(req, root, arena_printf(req->arena, "Page not found — %s",
 	    s->title), "There is no page at this address.");
 	buf_reset(&resp->body);
-	render(resp, s, "404.html", root);
+	page_render(resp, s, "404.html", root);
 	if (resp->status == 200)
 		resp->status = 404;
 }
@@ -515,11 +523,13 @@ page_robots(struct http_req *req, struct http_resp *resp, void *ctx)
 {
 	const struct site *s = ctx;
 
-	(void)req;
 	resp->content_type = "text/plain; charset=utf-8";
 	buf_printf(&resp->body, "User-agent: *\nDisallow: /admin/\n"
-	    "Disallow: /search\n");
-	(void)s;
+	    "Disallow: /search\nDisallow: /api/\n\n");
+	/* Crawlers need absolute sitemap URLs (sitemaps.org). */
+	buf_printf(&resp->body, "Sitemap: %s\nSitemap: %s\n",
+	    feed_abs_url(s, req->arena, "/sitemap.xml"),
+	    feed_abs_url(s, req->arena, "/sitemap-news.xml"));
 }
 
 void
@@ -541,6 +551,16 @@ page_decorate(struct http_req *req, struct http_resp *resp, void *ctx)
 	}
 }
 
+struct tval *
+page_root(struct http_req *req, const struct site *s, const char *path,
+    const char *title, const char *description)
+{
+	struct tval *root = root_new(req, s, path);
+
+	page_meta(req, root, title, description);
+	return root;
+}
+
 const struct route site_routes[] = {
 	{ HTTP_M(HTTP_GET), "/", page_home },
 	{ HTTP_M(HTTP_GET), "/page/:n", page_home },
@@ -552,6 +572,22 @@ const struct route site_routes[] = {
 	{ HTTP_M(HTTP_GET), "/tags/:tag/page/:n", page_tag },
 	{ HTTP_M(HTTP_GET), "/authors/:name", page_author },
 	{ HTTP_M(HTTP_GET), "/authors/:name/page/:n", page_author },
+	/* Discovery (feeds, sitemaps, search): before the /:year/… patterns,
+	 * which would take any path of the same shape. */
+	{ HTTP_M(HTTP_GET), "/feed.atom", feed_site },
+	{ HTTP_M(HTTP_GET), "/feed.rss", feed_site },
+	{ HTTP_M(HTTP_GET), "/feed.json", feed_site },
+	{ HTTP_M(HTTP_GET), "/tags/:tag/feed.atom", feed_tag },
+	{ HTTP_M(HTTP_GET), "/tags/:tag/feed.rss", feed_tag },
+	{ HTTP_M(HTTP_GET), "/tags/:tag/feed.json", feed_tag },
+	{ HTTP_M(HTTP_GET), "/authors/:name/feed.atom", feed_author },
+	{ HTTP_M(HTTP_GET), "/authors/:name/feed.rss", feed_author },
+	{ HTTP_M(HTTP_GET), "/authors/:name/feed.json", feed_author },
+	{ HTTP_M(HTTP_GET), "/sitemap.xml", sitemap_index },
+	{ HTTP_M(HTTP_GET), "/sitemaps/:n", sitemap_part },
+	{ HTTP_M(HTTP_GET), "/sitemap-news.xml", sitemap_news },
+	{ HTTP_M(HTTP_GET), "/search", page_search },
+	{ HTTP_M(HTTP_GET), "/api/v1/search", api_search },
 	{ HTTP_M(HTTP_GET), "/:year/", page_archive },
 	{ HTTP_M(HTTP_GET), "/:year/page/:n", page_archive },
 	{ HTTP_M(HTTP_GET), "/:year/:month/", page_archive },

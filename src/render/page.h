@@ -121,8 +121,29 @@ void	page_robots(struct http_req *, struct http_resp *, void *);
 void	page_not_found(struct http_req *, struct http_resp *, void *);
 /* Prometheus text metrics (page-ops.c). */
 void	page_metrics(struct http_req *, struct http_resp *, void *);
+/* page-search.c: the results page and the JSON search API. */
+void	page_search(struct http_req *, struct http_resp *, void *);
+void	api_search(struct http_req *, struct http_resp *, void *);
+/* Appends a store snippet (SEARCH_MARK_OPEN/CLOSE around matches) as
+ * HTML: the text escaped, the marks as balanced <mark> elements. */
+void	search_snippet_html(struct buf *, const char *s, size_t n);
 /* Security headers every response carries. */
 void	page_decorate(struct http_req *, struct http_resp *, void *);
+
+/* For pages defined outside page-reader.c (search, feeds): the root
+ * context every theme page expects (site, page with title, description
+ * and canonical URL), an article as templates see it, rendering with a
+ * 500 on failure, and the 503 for an unreachable database. */
+struct tval	*page_root(struct http_req *, const struct site *,
+		    const char *path, const char *title,
+		    const char *description);
+struct tval	*page_article_tval(struct http_req *, const struct site *,
+		    const struct article *, bool with_body);
+void		 page_render(struct http_resp *, const struct site *,
+		    const char *name, const struct tval *root);
+void		 page_store_failed(struct http_resp *, struct store *);
+/* prefix + s percent-encoded as one path segment ("/authors/A%20B"). */
+const char	*page_url_seg(struct arena *, const char *prefix, const char *s);
 
 /* The route table of the reader site. */
 extern const struct route site_routes[];

@@ -10,6 +10,9 @@
 
 #include "store/store.h"
 
+struct buf;
+struct search_query;
+
 enum stmt {
 	ST_MIGRATION_VERSION = 0,
 	ST_MIGRATION_RECORD,
@@ -63,8 +66,17 @@ enum stmt {
 	ST_CHECK_ARTICLE_TAGS,	/* article_tags rows without article or tag */
 	ST_CHECK_COMMENT_PARENT,	/* replies filed under another article */
 	ST_CHECK_COMMENT_COUNT,	/* articles.comment_count out of step */
+	ST_SEARCH,		/* ?1 the driver's search_expr */
+	ST_SEARCH_SET_TEXT,	/* body_text of article ?1 := ?2 */
+	ST_SEARCH_BACKFILL,	/* articles whose body_text is missing */
+	ST_ARTICLE_EACH_PUBLIC,
 	ST__MAX
 };
+
+/* Columns of an article row as every article query returns them (id …
+ * author_id; see ARTICLE_COLS in the drivers): store_row_article reads
+ * these, and a query may add its own columns after them. */
+#define ARTICLE_NCOLS	15
 
 enum sval_type {
 	SV_NULL = 0,
@@ -116,6 +128,10 @@ struct store_driver {
 			    int latest, bool force);
 	enum store_err	 (*check)(void *conn, unsigned what,
 			    store_check_fn fn, void *ctx, unsigned *problems);
+	/* Writes the backend's full-text expression for q (the first
+	 * parameter of ST_SEARCH) into out. NULL: no search. */
+	void		 (*search_expr)(const struct search_query *q,
+			    struct buf *out);
 	/* The schema migrations of this backend, oldest first. */
 	const struct migration	*migrations;
 	const size_t		*nmigrations;
@@ -136,6 +152,19 @@ void	store_report(store_check_fn fn, void *ctx, unsigned *problems,
 extern const struct store_driver store_driver_sqlite;
 extern const struct migration migrations_sqlite[];
 extern const size_t migrations_sqlite_n;
+
+/* Rows of articles in ARTICLE_COLS order (13 columns), collected into
+ * arena memory by store_row_article (store.c) for other store files. */
+struct article_rows {
+	struct arena	*arena;
+	struct article	*items;
+	size_t		 n, cap;
+};
+int	store_row_article(void *ctx, const struct sval *cols, size_t ncols);
+/* store-search.c: stores the plain text of body_md as article id's
+ * searchable body (which reindexes the article). */
+enum store_err	store_search_set_text(struct store *, int64_t id,
+		    const char *body_md);
 
 struct store {
 	const struct store_driver	*drv;

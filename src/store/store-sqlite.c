@@ -10,7 +10,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "search/query.h"
 #include "store/store-int.h"
+#include "util/buf.h"
 #include "util/xalloc.h"
 
 #define ARTICLE_COLS \
@@ -199,6 +201,43 @@ static const char *const sql[] = {
 	    "a.comment_count AS cc, (SELECT count(*) FROM comments c "
 	    "WHERE c.article_id = a.id AND c.status = 'approved') AS n "
 	    "FROM articles a) x WHERE cc <> n ORDER BY id LIMIT ?1",
+	/* Ranked ids first, from the index alone: reading each article row
+	 * (bodies and all) for every match before sorting is what made
+	 * common words slow. Visibility comes from the covering index
+	 * articles_visible (the planner would read the table rows); the
+	 * page's rows and snippets are then fetched for the few ids kept. bm25 weights in column order: title, summary,
+	 * body, tags. */
+	[ST_SEARCH] =
+	    "WITH hits AS (SELECT f.rowid AS id, "
+	    "bm25(articles_fts, 10.0, 4.0, 1.0, 2.0) AS score "
+	    "FROM articles_fts f "
+	    "JOIN articles v INDEXED BY articles_visible ON v.id = f.rowid "
+	    "WHERE articles_fts MATCH ?1 "
+	    "AND v.status IN ('published', 'scheduled') "
+	    "AND v.published_at <= ?2 "
+	    "ORDER BY score, f.rowid DESC LIMIT ?3 OFFSET ?4) "
+	    "SELECT a.id, a.slug, a.title, a.summary, a.author, a.status, "
+	    "a.published_at, a.created_at, a.updated_at, a.comment_count, "
+	    "a.comments_closed, '', '', a.version, coalesce(a.author_id, 0), "
+	    "(SELECT snippet(articles_fts, -1, char(1), char(2), '…', 32) "
+	    "FROM articles_fts WHERE articles_fts MATCH ?1 "
+	    "AND rowid = h.id) "
+	    "FROM hits h JOIN articles a ON a.id = h.id "
+	    "ORDER BY h.score, h.id DESC",
+	[ST_SEARCH_SET_TEXT] =
+	    "UPDATE articles SET body_text = ?2, tags_text = "
+	    "(SELECT coalesce(group_concat(t.name, ' '), '') "
+	    "FROM article_tags at JOIN tags t ON t.id = at.tag_id "
+	    "WHERE at.article_id = ?1) WHERE id = ?1",
+	/* The migration put the Markdown where the plain text goes. */
+	[ST_SEARCH_BACKFILL] =
+	    "SELECT id, body_md FROM articles WHERE id > ?1 "
+	    "AND body_text = body_md AND body_md <> '' ORDER BY id LIMIT ?2",
+	[ST_ARTICLE_EACH_PUBLIC] =
+	    "SELECT id, slug, title, published_at, updated_at FROM articles "
+	    "WHERE status IN ('published', 'scheduled') "
+	    "AND published_at <= ?1 AND published_at >= ?2 "
+	    "ORDER BY published_at DESC, id DESC LIMIT ?3 OFFSET ?4",
 };
 
 /* The last statement of the enum must have its SQL here, and a hole in the
@@ -764,6 +803,58 @@ sq_check(void *conn, unsigned what, store_check_fn fn, void *ctx,
 	return e;
 }
 
+/* One FTS5 string: every term is quoted, with '"' doubled, so nothing a
+ * reader types is read as FTS5 syntax (AND, NEAR(, column:, ^, …). */
+static void
+fts5_string(struct buf *b, const char *s, size_t n)
+{
+	size_t i;
+
+	buf_putc(b, '"');
+	for (i = 0; i < n; i++) {
+		if (s[i] == '"')
+			buf_putc(b, '"');
+		buf_putc(b, s[i]);
+	}
+	buf_putc(b, '"');
+}
+
+/* (("a" AND "b"*) NOT "c d") NOT "e": the positive terms all match, and
+ * each excluded one is taken away in turn; FTS5's NOT is binary, so the
+ * parentheses keep its meaning independent of its precedence. */
+static void
+sq_search_expr(const struct search_query *q, struct buf *out)
+{
+	const struct search_term *t;
+	size_t i, k = 0;
+
+	for (i = 0; i < q->n; i++)
+		if (q->terms[i].exclude)
+			buf_putc(out, '(');
+	buf_putc(out, '(');
+	for (i = 0; i < q->n; i++) {
+		t = &q->terms[i];
+		if (t->exclude)
+			continue;
+		if (k++)
+			buf_puts(out, " AND ");
+		fts5_string(out, t->text, t->len);
+		if (t->prefix)
+			buf_putc(out, '*');
+	}
+	buf_putc(out, ')');
+	for (i = 0; i < q->n; i++) {
+		t = &q->terms[i];
+		if (!t->exclude)
+			continue;
+		buf_puts(out, " NOT ");
+		fts5_string(out, t->text, t->len);
+		if (t->prefix)
+			buf_putc(out, '*');
+		buf_putc(out, ')');
+	}
+}
+
 const struct store_driver store_driver_sqlite = {
 	.name = "sqlite",
 	.open = sq_open,
@@ -777,6 +868,7 @@ const struct store_driver store_driver_sqlite = {
 	.backup = sq_backup,
 	.restore = sq_restore,
 	.check = sq_check,
+	.search_expr = sq_search_expr,
 	.migrations = migrations_sqlite,
 	.nmigrations = &migrations_sqlite_n,
 };

@@ -201,6 +201,7 @@ store_migrate(struct store *s, int *version)
 	const struct migration *m = s->drv->migrations;
 	size_t i, n = *s->drv->nmigrations;
 	enum store_err e;
+	bool applied = false;
 	int cur = 0;
 
 	/* The version is read inside the write transaction so two processes
@@ -220,7 +221,10 @@ store_migrate(struct store *s, int *version)
 		    NULL)) != STORE_OK)
 			goto out;
 		cur = m[i].version;
+		applied = true;
 	}
+	if (applied)
+		e = store_search_backfill(s);
 out:
 	if (e != STORE_OK) {
 		store_rollback(s);
@@ -353,6 +357,9 @@ store_article_insert(struct store *s, struct article *a)
 	if (e == STORE_OK)
 		e = add_tags(s, a);
 	if (e == STORE_OK)
+		e = store_search_set_text(s, a->id,
+		    a->body_md ? a->body_md : "");
+	if (e == STORE_OK)
 		e = add_revision(s, a, a->author, a->created_at);
 	if (e != STORE_OK) {
 		store_rollback(s);
@@ -405,6 +412,9 @@ store_article_update(struct store *s, struct article *a, const char *editor,
 	if (e == STORE_OK)
 		e = add_tags(s, a);
 	if (e == STORE_OK)
+		e = store_search_set_text(s, a->id,
+		    a->body_md ? a->body_md : "");
+	if (e == STORE_OK)
 		e = add_revision(s, a, editor, now);
 	if (e != STORE_OK) {
 		store_rollback(s);
@@ -425,12 +435,6 @@ store_article_delete(struct store *s, int64_t id)
 	return got ? STORE_OK : STORE_NOTFOUND;
 }
 
-struct article_rows {
-	struct arena	*arena;
-	struct article	*items;
-	size_t		 n, cap;
-};
-
 static const char *
 col_str(struct arena *a, const struct sval *c)
 {
@@ -443,7 +447,7 @@ row_article(void *ctx, const struct sval *c, size_t n)
 	struct article_rows *r = ctx;
 	struct article *a, *grown;
 
-	if (n < 15)
+	if (n < ARTICLE_NCOLS)
 		return 1;
 	if (r->n == r->cap) {
 		r->cap = r->cap ? r->cap * 2 : 8;
@@ -471,6 +475,12 @@ row_article(void *ctx, const struct sval *c, size_t n)
 	a->version = c[13].i;
 	a->author_id = c[14].i;
 	return 0;
+}
+
+int
+store_row_article(void *ctx, const struct sval *c, size_t n)
+{
+	return row_article(ctx, c, n);
 }
 
 struct tag_rows {

@@ -350,5 +350,45 @@ typedef void (*store_check_fn)(void *ctx, bool problem, const char *text);
  * check itself could not run). */
 enum store_err	 store_check(struct store *, unsigned what, store_check_fn,
 		    void *ctx, unsigned *problems);
+/* store-search.c: full-text search and crawler listings. */
+
+struct search_query;
+
+/* Matched terms in a snippet are between these bytes, which stored text
+ * cannot hold (text_check refuses control characters), so the page can
+ * escape the snippet first and then turn them into <mark> elements. */
+#define SEARCH_MARK_OPEN	'\x01'
+#define SEARCH_MARK_CLOSE	'\x02'
+
+struct search_hit {
+	struct article	 article;	/* without body and tags */
+	const char	*snippet;	/* plain text with marks, not escaped */
+};
+
+struct search_result {
+	struct search_hit	*items;
+	size_t			 n;
+	bool			 more;	/* another page exists */
+};
+
+/* Public articles (as of now) matching q, best first (title matches
+ * above summary, tags, then body), offset/limit paged (limit 1..100).
+ * The driver turns q into its own full-text expression; a driver
+ * without search gives STORE_ERROR. */
+enum store_err	 store_search(struct store *, struct arena *,
+		    const struct search_query *q, int64_t now, size_t offset,
+		    size_t limit, struct search_result *out);
+/* Plain text of the Markdown bodies of articles that have none yet
+ * (after migrating an existing database to full-text search). */
+enum store_err	 store_search_backfill(struct store *);
+
+/* Public articles, newest first, for sitemaps: fn gets each with id,
+ * slug, title, published_at and updated_at set (the rest zero); from
+ * limits them to published_at >= from (0: all). Returning non-zero from
+ * fn stops the walk. */
+typedef int	(*store_article_fn)(void *ctx, const struct article *);
+enum store_err	 store_article_each_public(struct store *, int64_t now,
+		    int64_t from, size_t offset, size_t limit,
+		    store_article_fn fn, void *ctx);
 
 #endif

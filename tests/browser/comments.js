@@ -22,7 +22,7 @@ async function scenario(jsOn) {
     await page.fill('#c-author', `Reader (${tag})`);
     await page.fill('#c-email', 'reader@example.com');
     await page.fill('#c-body', `First *comment* from the browser, ${tag}.`);
-    await Promise.all([page.waitForNavigation(), page.click('button[type=submit]')]);
+    await Promise.all([page.waitForNavigation(), page.click('form.comment-form button[type=submit]')]);
     const m = /#c-(\d+)$/.exec(page.url());
     check(m !== null, `${tag}: lands on the new comment: ${page.url()}`);
     const id = m ? m[1] : '0';
@@ -38,7 +38,7 @@ async function scenario(jsOn) {
     check((await page.locator('.replying').innerText()).includes(`Reader (${tag})`), `${tag}: replying to`);
     await page.fill('#c-author', 'Replier');
     await page.fill('#c-body', 'A reply.');
-    await Promise.all([page.waitForNavigation(), page.click('button[type=submit]')]);
+    await Promise.all([page.waitForNavigation(), page.click('form.comment-form button[type=submit]')]);
     const m2 = /#c-(\d+)$/.exec(page.url());
     check(m2 !== null, `${tag}: reply posted: ${page.url()}`);
     const nested = page.locator(`article.comment#c-${id} ol.replies article.comment#c-${m2 ? m2[1] : 0}`);
@@ -51,7 +51,7 @@ async function scenario(jsOn) {
     await page.fill('#c-url', 'https://kept.example/');
     r = null;
     page.once('response', (resp) => { if (resp.request().method() === 'POST') r = resp; });
-    await Promise.all([page.waitForNavigation(), page.click('button[type=submit]')]);
+    await Promise.all([page.waitForNavigation(), page.click('form.comment-form button[type=submit]')]);
     eq(r && r.status(), 400, `${tag}: empty body refused`);
     check((await page.locator('#body-error').innerText()).includes('please write a comment'),
       `${tag}: error next to the body`);
@@ -61,7 +61,7 @@ async function scenario(jsOn) {
     check((await page.locator('.form-error').innerText()).includes('not posted'), `${tag}: form notice`);
     // fix it and send again from the re-shown form
     await page.fill('#c-body', 'Now with text.');
-    await Promise.all([page.waitForNavigation(), page.click('button[type=submit]')]);
+    await Promise.all([page.waitForNavigation(), page.click('form.comment-form button[type=submit]')]);
     check(/#c-\d+$/.test(page.url()), `${tag}: corrected comment posted`);
     check((await page.locator('article.comment', { hasText: 'Now with text.' }).count()) === 1,
       `${tag}: corrected comment shown`);

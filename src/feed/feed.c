@@ -1,0 +1,368 @@
+/* feed.c: Atom 1.0, RSS 2.0 and JSON Feed 1.1 for the site, tags, authors.
+ *
+ * Atom and RSS come from the theme's feed.atom.xml and feed.rss.xml (XML
+ * templates: every value passes esc_xml); JSON Feed is built with jansson,
+ * which escapes every string it writes. All three are filled from one
+ * context built here, so the three formats always carry the same entries. */
+#include <ctype.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "feed/feed.h"
+#include "render/esc.h"
+#include "render/page.h"
+#include "util/str.h"
+
+#define FEED_ENTRIES	20
+
+enum feed_fmt {
+	FEED_ATOM = 0,
+	FEED_RSS,
+	FEED_JSON,
+	FEED__MAX
+};
+
+static const struct {
+	const char	*suffix;	/* of the URL path */
+	const char	*type;		/* Content-Type */
+	const char	*tmpl;		/* NULL: built in C */
+} fmts[FEED__MAX] = {
+	[FEED_ATOM] = { "feed.atom", "application/atom+xml", "feed.atom.xml" },
+	[FEED_RSS] = { "feed.rss", "application/rss+xml", "feed.rss.xml" },
+	[FEED_JSON] = { "feed.json", "application/feed+json", NULL },
+};
+
+const char *
+feed_abs_url(const struct site *s, struct arena *a, const char *path)
+{
+	if (!url_is_http(s->base_url, strlen(s->base_url)))
+		return arena_strdup(a, path);
+	return arena_printf(a, "%s%s", s->base_url, path);
+}
+
+/* The host of the base URL, lower-case, without port or user info. */
+static const char *
+base_host(const struct site *s, struct arena *a)
+{
+	const char *p = strstr(s->base_url, "://"), *e;
+	char *h;
+	size_t i;
+
+	if (p == NULL)
+		return "localhost";
+	p += 3;
+	if ((e = strchr(p, '@')) != NULL && e < p + strcspn(p, "/"))
+		p = e + 1;
+	if (*p == '[')
+		e = strchr(p, ']') ? strchr(p, ']') + 1 : p + strlen(p);
+	else
+		e = p + strcspn(p, ":/?#");
+	if (e == p)
+		return "localhost";
+	h = arena_strndup(a, p, (size_t)(e - p));
+	for (i = 0; h[i]; i++)
+		h[i] = (char)tolower((unsigned char)h[i]);
+	return h;
+}
+
+const char *
+feed_entry_id(const struct site *s, struct arena *a, const struct article *art)
+{
+	struct tm tm;
+
+	time_utc(art->created_at ? art->created_at : art->published_at, &tm);
+	return arena_printf(a, "tag:%s,%04d-%02d-%02d:/articles/%lld",
+	    base_host(s, a), tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+	    (long long)art->id);
+}
+
+int64_t
+feed_article_mtime(const struct article *art)
+{
+	return art->updated_at > art->published_at ? art->updated_at :
+	    art->published_at;
+}
+
+static const char *
+date_rfc822(struct arena *a, int64_t t)
+{
+	struct buf b = BUF_INIT;
+	const char *s;
+
+	time_format_http(&b, t);
+	s = arena_strndup(a, buf_str(&b), b.len);
+	buf_free(&b);
+	return s;
+}
+
+/* What a feed is about: its title and where its HTML page is. */
+struct feed_desc {
+	const char	*title;
+	const char	*subtitle;
+	const char	*html_path;	/* "/tags/china" */
+	const char	*feed_path;	/* "/tags/china/" (format appended) */
+};
+
+static enum feed_fmt
+fmt_of(const char *path)
+{
+	size_t n = strlen(path), k;
+	int i;
+
+	for (i = 0; i < FEED__MAX; i++) {
+		k = strlen(fmts[i].suffix);
+		if (n >= k && strcmp(path + n - k, fmts[i].suffix) == 0)
+			return (enum feed_fmt)i;
+	}
+	return FEED_ATOM;
+}
+
+static struct tval *
+entry_tval(struct http_req *req, const struct site *s,
+    const struct article *art)
+{
+	struct arena *a = req->arena;
+	struct tval *m = tv_map(a), *tags = tv_list(a), *t;
+	size_t i;
+
+	tv_set_str(a, m, "id", feed_entry_id(s, a, art));
+	tv_set_str(a, m, "title", art->title);
+	tv_set_str(a, m, "url", feed_abs_url(s, a, article_path(s, a, art)));
+	tv_set_str(a, m, "summary", art->summary);
+	if (art->author && *art->author)
+		tv_set_str(a, m, "author", art->author);
+	tv_set_str(a, m, "published", page_date_iso(a, art->published_at));
+	tv_set_str(a, m, "updated", page_date_iso(a, feed_article_mtime(art)));
+	tv_set_str(a, m, "pubdate", date_rfc822(a, art->published_at));
+	/* Escaped as text by the XML templates: feeds carry HTML content as
+	 * escaped markup (Atom type="html", RSS content:encoded). */
+	tv_set_str(a, m, "body_html", art->body_html);
+	tv_set_int(a, m, "comment_count", art->comment_count);
+	for (i = 0; i < art->ntags; i++) {
+		t = tv_map(a);
+		tv_set_str(a, t, "name", art->tags[i].name);
+		tv_set_str(a, t, "url", feed_abs_url(s, a,
+		    page_url_seg(a, "/tags/", art->tags[i].slug)));
+		tv_push(a, tags, t);
+	}
+	tv_set(a, m, "tags", tags);
+	return m;
+}
+
+static void
+json_str(json_t *o, const char *k, const char *v)
+{
+	if (v && *v)
+		json_object_set_new(o, k, json_string(v));
+}
+
+static void
+json_author(json_t *o, const char *name)
+{
+	json_t *l = json_array(), *au = json_object();
+
+	json_str(au, "name", name);
+	json_array_append_new(l, au);
+	json_object_set_new(o, "authors", l);
+}
+
+/* JSON Feed 1.1 (https://jsonfeed.org/version/1.1). */
+static bool
+json_feed(struct http_req *req, const struct site *s,
+    const struct feed_desc *d, const struct article_list *l, struct buf *out)
+{
+	struct arena *a = req->arena;
+	json_t *root = json_object(), *items = json_array(), *it, *tags;
+	const struct article *art;
+	char *text;
+	size_t i, k;
+	bool ok = false;
+
+	json_str(root, "version", "https://jsonfeed.org/version/1.1");
+	json_str(root, "title", d->title);
+	json_str(root, "description", d->subtitle);
+	json_str(root, "home_page_url", feed_abs_url(s, a, d->html_path));
+	json_str(root, "feed_url", feed_abs_url(s, a,
+	    arena_printf(a, "%sfeed.json", d->feed_path)));
+	json_str(root, "language", s->language);
+	json_author(root, s->title);
+	for (i = 0; i < l->n; i++) {
+		art = &l->items[i];
+		it = json_object();
+		json_str(it, "id", feed_entry_id(s, a, art));
+		json_str(it, "url", feed_abs_url(s, a,
+		    article_path(s, a, art)));
+		json_str(it, "title", art->title);
+		json_str(it, "summary", art->summary);
+		json_object_set_new(it, "content_html",
+		    json_string(art->body_html ? art->body_html : ""));
+		json_str(it, "date_published",
+		    page_date_iso(a, art->published_at));
+		json_str(it, "date_modified",
+		    page_date_iso(a, feed_article_mtime(art)));
+		if (art->author && *art->author)
+			json_author(it, art->author);
+		if (art->ntags) {
+			tags = json_array();
+			for (k = 0; k < art->ntags; k++)
+				json_array_append_new(tags,
+				    json_string(art->tags[k].name));
+			json_object_set_new(it, "tags", tags);
+		}
+		json_array_append_new(items, it);
+	}
+	json_object_set_new(root, "items", items);
+	/* json_string() refuses invalid UTF-8 (returns NULL, and the set
+	 * drops it); stored text is checked on the way in, so that would
+	 * only lose a field, never produce bad JSON. */
+	if ((text = json_dumps(root, JSON_INDENT(1) | JSON_PRESERVE_ORDER)) !=
+	    NULL) {
+		buf_puts(out, text);
+		buf_putc(out, '\n');
+		free(text);
+		ok = true;
+	}
+	json_decref(root);
+	return ok;
+}
+
+static void
+feed_render(struct http_req *req, struct http_resp *resp,
+    const struct site *s, struct article_filter *f, const struct feed_desc *d,
+    bool empty_is_404)
+{
+	struct arena *a = req->arena;
+	struct store *st = site_store(s);
+	enum feed_fmt fmt = fmt_of(req->path);
+	struct tval *root, *feed, *site, *entries;
+	struct article_list l;
+	int64_t newest = 0, t;
+	size_t i;
+
+	if (st == NULL) {
+		page_store_failed(resp, st);
+		return;
+	}
+	f->public = true;
+	f->now = (int64_t)time(NULL);
+	f->limit = FEED_ENTRIES;
+	f->with_body = true;
+	if (store_article_list(st, a, f, &l) != STORE_OK) {
+		page_store_failed(resp, st);
+		return;
+	}
+	if (l.n == 0 && empty_is_404) {
+		page_not_found(req, resp, (void *)s);
+		return;
+	}
+	for (i = 0; i < l.n; i++)
+		if ((t = feed_article_mtime(&l.items[i])) > newest)
+			newest = t;
+	if (fmt == FEED_JSON) {
+		if (!json_feed(req, s, d, &l, &resp->body)) {
+			http_resp_text(resp, 500, "the feed could not be built");
+			return;
+		}
+	} else {
+		root = tv_map(a);
+		site = tv_map(a);
+		feed = tv_map(a);
+		tv_set(a, root, "site", site);
+		tv_set_str(a, site, "title", s->title);
+		tv_set_str(a, site, "language", s->language);
+		tv_set(a, root, "feed", feed);
+		tv_set_str(a, feed, "title", d->title);
+		tv_set_str(a, feed, "subtitle", d->subtitle);
+		tv_set_str(a, feed, "id", feed_abs_url(s, a,
+		    arena_printf(a, "%s%s", d->feed_path, fmts[fmt].suffix)));
+		tv_set_str(a, feed, "self", feed_abs_url(s, a,
+		    arena_printf(a, "%s%s", d->feed_path, fmts[fmt].suffix)));
+		tv_set_str(a, feed, "html", feed_abs_url(s, a, d->html_path));
+		tv_set_str(a, feed, "updated", page_date_iso(a, newest));
+		tv_set_str(a, feed, "pubdate", date_rfc822(a, newest));
+		entries = tv_list(a);
+		for (i = 0; i < l.n; i++)
+			tv_push(a, entries, entry_tval(req, s, &l.items[i]));
+		tv_set(a, root, "entries", entries);
+		page_render(resp, s, fmts[fmt].tmpl, root);
+		if (resp->status != 200)
+			return;
+	}
+	resp->content_type = fmts[fmt].type;
+	http_resp_header(resp, "Cache-Control", "public, max-age=300");
+	http_resp_conditional(req, resp, http_etag_of(a, buf_str(&resp->body),
+	    resp->body.len), newest);
+}
+
+void
+feed_site(struct http_req *req, struct http_resp *resp, void *ctx)
+{
+	const struct site *s = ctx;
+	struct article_filter f = { 0 };
+	struct feed_desc d = { s->title, s->description, "/", "/" };
+
+	feed_render(req, resp, s, &f, &d, false);
+}
+
+void
+feed_tag(struct http_req *req, struct http_resp *resp, void *ctx)
+{
+	const struct site *s = ctx;
+	struct arena *a = req->arena;
+	struct article_filter f = { 0 };
+	struct store *st = site_store(s);
+	struct feed_desc d;
+	struct tag t;
+	const char *slug;
+	enum store_err e;
+
+	if (st == NULL) {
+		page_store_failed(resp, st);
+		return;
+	}
+	slug = arena_strndup(a, req->params[0].p, req->params[0].n);
+	if (!slug_valid(slug, strlen(slug)) ||
+	    (e = store_tag_by_slug(st, a, slug, &t)) == STORE_NOTFOUND) {
+		page_not_found(req, resp, ctx);
+		return;
+	}
+	if (e != STORE_OK) {
+		page_store_failed(resp, st);
+		return;
+	}
+	f.tag_slug = slug;
+	d.title = arena_printf(a, "%s — %s", t.name, s->title);
+	d.subtitle = arena_printf(a, "Articles tagged %s.", t.name);
+	d.html_path = arena_printf(a, "/tags/%s", slug);
+	d.feed_path = arena_printf(a, "/tags/%s/", slug);
+	feed_render(req, resp, s, &f, &d, false);
+}
+
+void
+feed_author(struct http_req *req, struct http_resp *resp, void *ctx)
+{
+	const struct site *s = ctx;
+	struct arena *a = req->arena;
+	struct article_filter f = { 0 };
+	struct feed_desc d;
+	size_t len;
+	char *name;
+
+	name = url_decode_segment(a, req->params[0].p, req->params[0].n, &len);
+	if (name == NULL || len == 0 || len > 200 ||
+	    text_check(name, len, false) != NULL) {
+		page_not_found(req, resp, ctx);
+		return;
+	}
+	f.author = name;
+	d.title = arena_printf(a, "%s — %s", name, s->title);
+	d.subtitle = arena_printf(a, "Articles by %s.", name);
+	d.html_path = page_url_seg(a, "/authors/", name);
+	d.feed_path = arena_printf(a, "%s/", d.html_path);
+	/* Any name makes a URL here; only an author with articles has a
+	 * feed, so crawlers cannot mint endless empty ones. */
+	feed_render(req, resp, s, &f, &d, true);
+}

@@ -1,0 +1,46 @@
+/* feed.h: what crawlers and feed readers fetch: Atom, RSS and JSON Feed
+ * for the site, a tag and an author; sitemaps; and the shared helpers that
+ * make absolute URLs and stable entry ids.
+ *
+ * Handlers take the struct site as ctx like every reader page. Every
+ * feed and sitemap answers conditional requests through
+ * http_resp_conditional(): a strong ETag over the body and Last-Modified
+ * from the newest change among its entries. */
+#ifndef GAZETTE_FEED_H
+#define GAZETTE_FEED_H
+
+#include <stdint.h>
+
+#include "http/http.h"
+#include "store/store.h"
+
+struct site;
+
+/* base_url + path when the base URL is an http(s) URL with a host (the
+ * setting is an operator's, but a javascript: base must not turn into
+ * links); path alone otherwise. In the arena. */
+const char	*feed_abs_url(const struct site *, struct arena *,
+		    const char *path);
+/* "tag:HOST,YYYY-MM-DD:/articles/ID": HOST from the base URL (no port),
+ * the date from the article's creation, which no edit changes, so
+ * neither does the id when a title or publish time does. */
+const char	*feed_entry_id(const struct site *, struct arena *,
+		    const struct article *);
+/* When a reader's copy of a goes stale: its last edit, or its publish
+ * time when it came out (scheduled) after that. */
+int64_t		 feed_article_mtime(const struct article *);
+
+/* /feed.atom|rss|json, /tags/TAG/feed.*, /authors/NAME/feed.* (the
+ * format is the path's suffix). */
+void	feed_site(struct http_req *, struct http_resp *, void *);
+void	feed_tag(struct http_req *, struct http_resp *, void *);
+void	feed_author(struct http_req *, struct http_resp *, void *);
+
+/* /sitemap.xml (a urlset, or an index of child sitemaps when the site has
+ * more URLs than one sitemap may hold), /sitemaps/N.xml, and the Google
+ * News sitemap /sitemap-news.xml (articles of the last two days). */
+void	sitemap_index(struct http_req *, struct http_resp *, void *);
+void	sitemap_part(struct http_req *, struct http_resp *, void *);
+void	sitemap_news(struct http_req *, struct http_resp *, void *);
+
+#endif

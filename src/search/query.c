@@ -1,0 +1,167 @@
+/* query.c: parser for the search box grammar in query.h. */
+#include <string.h>
+
+#include "search/query.h"
+#include "util/arena.h"
+#include "util/buf.h"
+#include "util/str.h"
+
+static const char *const err_text[SEARCH__MAX] = {
+	[SEARCH_OK] = "ok",
+	[SEARCH_EMPTY] = "enter one or more words to search for",
+	[SEARCH_TOO_LONG] = "the search is too long (at most 256 bytes)",
+	[SEARCH_TOO_MANY] = "the search has too many words (at most 16)",
+	[SEARCH_BAD_UTF8] = "the search is not valid UTF-8 text",
+	[SEARCH_ONLY_EXCLUDED] =
+	    "the search needs a word that is not excluded with '-'",
+};
+
+const char *
+search_err_text(enum search_err e)
+{
+	return e < SEARCH__MAX ? err_text[e] : "bad search";
+}
+
+static bool
+is_space(unsigned char c)
+{
+	return c <= 0x20 || c == 0x7f;
+}
+
+/* A letter or digit for the tokenizers: ASCII alphanumerics, and any
+ * non-ASCII character (which may be punctuation; a term made only of that
+ * matches nothing, harmlessly). */
+static bool
+has_word_char(const char *s, size_t n)
+{
+	size_t i;
+	unsigned char c;
+
+	for (i = 0; i < n; i++) {
+		c = (unsigned char)s[i];
+		if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+		    (c >= 'A' && c <= 'Z') || c >= 0x80)
+			return true;
+	}
+	return false;
+}
+
+/* Copies s[0..n) with runs of space collapsed to one and none at the
+ * ends; '"' cannot occur (it ends a phrase, and splits words). */
+static char *
+squeeze(struct arena *a, const char *s, size_t n, size_t *outlen)
+{
+	char *o = arena_alloc(a, n + 1);
+	size_t i, k = 0;
+	bool sp = false;
+
+	for (i = 0; i < n; i++) {
+		if (is_space((unsigned char)s[i])) {
+			sp = k > 0;
+			continue;
+		}
+		if (sp)
+			o[k++] = ' ';
+		sp = false;
+		o[k++] = s[i];
+	}
+	o[k] = '\0';
+	*outlen = k;
+	return o;
+}
+
+enum search_err
+search_query_parse(struct arena *a, const char *s, size_t n,
+    struct search_query *out)
+{
+	struct search_term t;
+	size_t i = 0, start, end;
+	enum search_err e = SEARCH_OK;
+
+	memset(out, 0, sizeof(*out));
+	if (n > SEARCH_MAX_BYTES)
+		return SEARCH_TOO_LONG;
+	if (!utf8_valid(s, n))
+		return SEARCH_BAD_UTF8;
+	while (i < n) {
+		while (i < n && is_space((unsigned char)s[i]))
+			i++;
+		if (i == n)
+			break;
+		memset(&t, 0, sizeof(t));
+		if (s[i] == '-' && i + 1 < n && !is_space((unsigned char)s[i + 1])) {
+			t.exclude = true;
+			i++;
+		}
+		if (s[i] == '"') {
+			t.phrase = true;
+			start = ++i;
+			while (i < n && s[i] != '"')
+				i++;
+			end = i;
+			if (i < n)
+				i++;	/* the closing quote */
+			if (i < n && s[i] == '*') {
+				t.prefix = true;
+				while (i < n && s[i] == '*')
+					i++;
+			}
+		} else {
+			start = i;
+			while (i < n && !is_space((unsigned char)s[i]) &&
+			    s[i] != '"')
+				i++;
+			end = i;
+			while (end > start && s[end - 1] == '*') {
+				end--;
+				t.prefix = true;
+			}
+		}
+		t.text = squeeze(a, s + start, end - start, &t.len);
+		if (!has_word_char(t.text, t.len))
+			continue;
+		/* One-letter prefixes expand to most of the vocabulary. */
+		if (t.prefix && utf8_len(t.text, t.len) < 2)
+			t.prefix = false;
+		/* A quoted single word is just that word. */
+		if (t.phrase && memchr(t.text, ' ', t.len) == NULL)
+			t.phrase = false;
+		if (out->n == SEARCH_MAX_TERMS) {
+			e = SEARCH_TOO_MANY;
+			goto out;
+		}
+		out->terms[out->n++] = t;
+		if (!t.exclude)
+			out->npositive++;
+	}
+	if (out->n == 0)
+		e = SEARCH_EMPTY;
+	else if (out->npositive == 0)
+		e = SEARCH_ONLY_EXCLUDED;
+out:
+	if (e != SEARCH_OK)
+		out->n = out->npositive = 0;
+	return e;
+}
+
+void
+search_query_format(const struct search_query *q, struct buf *b)
+{
+	const struct search_term *t;
+	size_t i;
+
+	for (i = 0; i < q->n; i++) {
+		t = &q->terms[i];
+		if (i)
+			buf_putc(b, ' ');
+		if (t->exclude)
+			buf_putc(b, '-');
+		if (t->phrase)
+			buf_putc(b, '"');
+		buf_put(b, t->text, t->len);
+		if (t->phrase)
+			buf_putc(b, '"');
+		if (t->prefix)
+			buf_putc(b, '*');
+	}
+}

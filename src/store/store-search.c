@@ -1,0 +1,185 @@
+/* store-search.c: full-text search and crawler listings over the driver. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "render/markdown.h"
+#include "search/query.h"
+#include "store/store-int.h"
+#include "util/arena.h"
+#include "util/buf.h"
+#include "util/xalloc.h"
+
+#define NPARAMS(a)	(sizeof(a) / sizeof((a)[0]))
+#define BACKFILL_BATCH	256
+
+static enum store_err
+exec(struct store *s, enum stmt st, const struct sval *p, size_t n,
+    store_row_fn fn, void *ctx)
+{
+	return s->drv->exec(s->conn, st, p, n, fn, ctx);
+}
+
+enum store_err
+store_search_set_text(struct store *s, int64_t id, const char *body_md)
+{
+	struct buf text = BUF_INIT;
+	enum store_err e;
+
+	md_plain(&text, body_md, strlen(body_md), 0);
+	struct sval p[] = { P_INT(id), P_TEXTN(buf_str(&text), text.len) };
+	e = exec(s, ST_SEARCH_SET_TEXT, p, NPARAMS(p), NULL, NULL);
+	buf_free(&text);
+	return e;
+}
+
+struct backfill {
+	int64_t	 ids[BACKFILL_BATCH];
+	char	*bodies[BACKFILL_BATCH];
+	size_t	 n;
+};
+
+static int
+row_backfill(void *ctx, const struct sval *c, size_t n)
+{
+	struct backfill *b = ctx;
+
+	if (n < 2 || b->n == BACKFILL_BATCH)
+		return 1;
+	b->ids[b->n] = c[0].i;
+	b->bodies[b->n] = xstrndup(c[1].s ? c[1].s : "", c[1].n);
+	b->n++;
+	return 0;
+}
+
+/* In batches by id, because an UPDATE may not run on the rows a SELECT
+ * is still stepping over, and a whole site's bodies need not be in
+ * memory at once. */
+enum store_err
+store_search_backfill(struct store *s)
+{
+	struct backfill b;
+	int64_t last = 0;
+	enum store_err e = STORE_OK;
+	size_t i;
+
+	do {
+		b.n = 0;
+		struct sval p[] = { P_INT(last), P_INT(BACKFILL_BATCH) };
+		e = exec(s, ST_SEARCH_BACKFILL, p, NPARAMS(p), row_backfill,
+		    &b);
+		for (i = 0; i < b.n; i++) {
+			if (e == STORE_OK)
+				e = store_search_set_text(s, b.ids[i],
+				    b.bodies[i]);
+			free(b.bodies[i]);
+			last = b.ids[i];
+		}
+	} while (e == STORE_OK && b.n == BACKFILL_BATCH);
+	return e;
+}
+
+struct hit_rows {
+	struct article_rows	 r;
+	const char		**snippets;
+	size_t			 cap;
+};
+
+static int
+row_hit(void *ctx, const struct sval *c, size_t n)
+{
+	struct hit_rows *h = ctx;
+	const char **grown;
+	size_t before = h->r.n;
+
+	if (n < ARTICLE_NCOLS + 1 || store_row_article(&h->r, c, n) != 0 ||
+	    h->r.n == before)
+		return 1;
+	if (h->r.n > h->cap) {
+		h->cap = h->r.cap;
+		grown = arena_alloc(h->r.arena, h->cap * sizeof(*grown));
+		if (before)
+			memcpy(grown, h->snippets, before * sizeof(*grown));
+		h->snippets = grown;
+	}
+	h->snippets[before] = arena_strndup(h->r.arena,
+	    c[ARTICLE_NCOLS].s ? c[ARTICLE_NCOLS].s : "",
+	    c[ARTICLE_NCOLS].t == SV_TEXT ? c[ARTICLE_NCOLS].n : 0);
+	return 0;
+}
+
+enum store_err
+store_search(struct store *s, struct arena *arena,
+    const struct search_query *q, int64_t now, size_t offset, size_t limit,
+    struct search_result *out)
+{
+	struct hit_rows h = { { arena, NULL, 0, 0 }, NULL, 0 };
+	struct buf expr = BUF_INIT;
+	enum store_err e;
+	size_t i;
+
+	memset(out, 0, sizeof(*out));
+	if (s->drv->search_expr == NULL)
+		return STORE_ERROR;
+	if (limit == 0 || limit > 100)
+		limit = 20;
+	s->drv->search_expr(q, &expr);
+	struct sval p[] = { P_TEXTN(buf_str(&expr), expr.len), P_INT(now),
+	    P_INT((int64_t)limit + 1), P_INT((int64_t)offset) };
+	e = exec(s, ST_SEARCH, p, NPARAMS(p), row_hit, &h);
+	buf_free(&expr);
+	if (e != STORE_OK)
+		return e;
+	out->more = h.r.n > limit;
+	out->n = h.r.n > limit ? limit : h.r.n;
+	out->items = arena_alloc(arena, (out->n ? out->n : 1) *
+	    sizeof(*out->items));
+	for (i = 0; i < out->n; i++) {
+		out->items[i].article = h.r.items[i];
+		out->items[i].snippet = h.snippets[i];
+	}
+	return STORE_OK;
+}
+
+struct each_ctx {
+	store_article_fn	 fn;
+	void			*ctx;
+	struct arena		 arena;
+};
+
+static int
+row_each(void *ctx, const struct sval *c, size_t n)
+{
+	struct each_ctx *x = ctx;
+	struct article a;
+	int rc;
+
+	if (n < 5)
+		return 1;
+	memset(&a, 0, sizeof(a));
+	a.id = c[0].i;
+	a.slug = arena_strndup(&x->arena, c[1].s ? c[1].s : "", c[1].n);
+	a.title = arena_strndup(&x->arena, c[2].s ? c[2].s : "", c[2].n);
+	a.published_at = c[3].i;
+	a.updated_at = c[4].i;
+	a.status = ARTICLE_PUBLISHED;
+	rc = x->fn(x->ctx, &a);
+	/* Each row's strings die with it: a walk over every article of a
+	 * large site must not grow memory. */
+	arena_free(&x->arena);
+	return rc;
+}
+
+enum store_err
+store_article_each_public(struct store *s, int64_t now, int64_t from,
+    size_t offset, size_t limit, store_article_fn fn, void *ctx)
+{
+	struct each_ctx x = { fn, ctx, { 0 } };
+	enum store_err e;
+
+	arena_init(&x.arena);
+	struct sval p[] = { P_INT(now), P_INT(from), P_INT((int64_t)limit),
+	    P_INT((int64_t)offset) };
+	e = exec(s, ST_ARTICLE_EACH_PUBLIC, p, NPARAMS(p), row_each, &x);
+	arena_free(&x.arena);
+	return e;
+}

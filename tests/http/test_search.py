@@ -1,0 +1,251 @@
+"""test_search.py: full-text search through the real server: ranking,
+phrases, prefixes, exclusion, escaped snippets, hostile queries, the JSON
+API, the index following edits and deletes, and JSON-LD that cannot close
+its script element."""
+import html.parser
+import json
+import re
+import sqlite3
+import urllib.parse
+
+from lib import Server, TempDir, check, db_query, eq, gazette, new_db, run_tests, text
+
+tmp = TempDir()
+DB = new_db(tmp)
+
+
+def article(name, title, body, tags="[News]", date="2022-05-01T10:00:00Z", extra=""):
+    tmp.file("md/%s.md" % name, "---\ntitle: %s\nslug: %s\ndate: %s\nauthor: Desk\ntags: %s\n%s---\n\n%s\n"
+             % (title, name, date, tags, extra, body))
+
+
+def setup():
+    gazette("init", db=DB, check_rc=0)
+    article("title-hit", "Zanzibar spice harvest", "A report on the harvest season.")
+    article("body-hit", "Island economy", "Farmers on Zanzibar sold cloves this year.",
+            date="2022-06-01T10:00:00Z")
+    article("phrase-yes", "Regional outlook", "Trade across central asia grew fast.")
+    article("phrase-no", "Asia and the centre", "The asia desk moved to the central office.")
+    article("prefix", "Kazakhstan elections", "Voters went to the polls.")
+    article("exclude-a", "Pipeline deal", "China and Russia signed a pipeline deal.")
+    article("exclude-b", "Pipeline repairs", "China repaired the pipeline alone.")
+    article("xss", "Security notes", "Someone wrote <script>alert(1)</script> near the quokka enclosure.")
+    article("jsonld", "</script><script>alert(1)</script> headline", "A headline test.")
+    article("tagged", "Untitled", "Nothing in the body.", tags="[Mongolia]")
+    article("draft", "Zanzibar draft", "Zanzibar unpublished.", extra="status: draft\n")
+    gazette("import", tmp.path + "/md", db=DB, check_rc=0)
+
+
+class Results(html.parser.HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.links, self.snippets = [], []
+        self._in_result = self._in_snip = False
+        self._cur = None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "li" and a.get("class") == "result":
+            self._in_result = True
+        elif self._in_result and tag == "a" and "href" in a and self._cur is None:
+            self._cur = a["href"]
+            self.links.append(a["href"])
+        elif self._in_result and tag == "p" and a.get("class") == "snippet":
+            self._in_snip = True
+
+    def handle_endtag(self, tag):
+        if tag == "li":
+            self._in_result = False
+            self._cur = None
+
+
+def search(srv, q):
+    st, h, body = srv.get("/search?q=" + urllib.parse.quote(q))
+    r = Results()
+    r.feed(text(body))
+    return st, [l.rsplit("/", 1)[-1] for l in r.links], text(body)
+
+
+def test_ranking(srv):
+    st, slugs, body = search(srv, "zanzibar")
+    eq(st, 200, "search status")
+    eq(slugs, ["title-hit", "body-hit"], "title match ranks above body match; drafts absent")
+    check('<li class="result">' in body and '<p class="snippet">' in body, "result markup")
+    check("<mark>" in body, "matches are marked")
+
+
+def test_phrase_prefix_exclusion(srv):
+    _, slugs, _ = search(srv, '"central asia"')
+    eq(slugs, ["phrase-yes"], "phrase")
+    _, slugs, _ = search(srv, "central asia")
+    eq(sorted(slugs), ["phrase-no", "phrase-yes"], "words without quotes")
+    _, slugs, _ = search(srv, "kazakh*")
+    eq(slugs, ["prefix"], "prefix")
+    _, slugs, _ = search(srv, "kazakh")
+    eq(slugs, [], "a word is not a prefix")
+    _, slugs, _ = search(srv, "pipeline -russia")
+    eq(slugs, ["exclude-b"], "exclusion")
+    _, slugs, _ = search(srv, 'pipeline -"signed a"')
+    eq(slugs, ["exclude-b"], "excluded phrase")
+    _, slugs, _ = search(srv, "mongolia")
+    eq(slugs, ["tagged"], "tags are searched")
+    _, slugs, _ = search(srv, "ZANZIBAR")
+    eq(len(slugs), 2, "case-insensitive")
+
+
+def test_snippet_escaped(srv):
+    st, slugs, body = search(srv, "quokka")
+    eq(slugs, ["xss"], "found")
+    snip = re.search(r'<p class="snippet">(.*?)</p>', body, re.S)
+    check(snip is not None, "snippet present")
+    s = snip.group(1) if snip else ""
+    check("<script" not in s and "&lt;script&gt;" in s, "snippet escaped: " + s)
+    check("<mark>quokka</mark>" in s, "term marked: " + s)
+    eq(re.sub(r"</?mark>", "", s).count("<"), 0, "no markup but <mark>")
+
+
+HOSTILE = ['"', "*", "x " * 3900, "NEAR(", ")", "-", "AND OR NOT", "(", "title:x", "^x", "x OR", "'", "\\",
+           '"unclosed phrase', "a" * 300, "x " * 5000, "\u00a0", "💥*", "-x", "-x -y",
+           " ".join("w%d" % i for i in range(40)), "NEAR(a b, 2)", "{a b}", "a:b:c", "\x01\x02",
+           "%", "%%", "*" * 200]
+
+
+def ok_status(q, st):
+    # A request target over the HTTP layer's 8 KiB limit is refused with
+    # 414 before search sees it (RFC 9110 §15.5.15); anything shorter is
+    # the grammar's to answer, with 200 or 400.
+    if len(urllib.parse.quote(q)) > 8000:
+        return st == 414
+    return st in (200, 400)
+
+
+def test_hostile(srv):
+    for q in HOSTILE:
+        st, _, _ = srv.get("/search?q=" + urllib.parse.quote(q))
+        check(ok_status(q, st), "page %r answered %d" % (q[:40], st))
+        st, h, _ = srv.get("/api/v1/search?q=" + urllib.parse.quote(q))
+        check(ok_status(q, st), "api %r answered %d" % (q[:40], st))
+    for raw in ("%ff", "%c3%28", "abc%ed%a0%80", "%00", "%zz", "", "%e2%82"):
+        st, _, body = srv.get("/search?q=" + raw)
+        check(st in (200, 400), "page raw %r answered %d" % (raw, st))
+        st, h, body = srv.get("/api/v1/search?q=" + raw)
+        check(st in (200, 400), "api raw %r answered %d" % (raw, st))
+    st, _, body = srv.get("/search?q=%ff")
+    eq(st, 400, "invalid UTF-8 is a 400")
+    check("UTF-8" in text(body), "with a clear message")
+    st, h, body = srv.get("/api/v1/search?q=" + "x" * 10240)
+    eq(st, 414, "10 KB query: URI too long")
+    st, h, body = srv.get("/api/v1/search?q=" + "x" * 8000)
+    eq(st, 400, "8000-byte query: the grammar's limit")
+    eq(h.get("content-type"), "application/problem+json", "problem JSON")
+    p = json.loads(body)
+    eq(p.get("status"), 400, "problem status")
+    check("too long" in p.get("detail", ""), "problem detail")
+    st, _, body = srv.get("/search")
+    eq(st, 200, "empty search page")
+    st, _, body = srv.get("/search?q=")
+    eq(st, 200, "empty query shows the form")
+    st, _, body = srv.get("/search?q=-x")
+    eq(st, 400, "only exclusions")
+    check(srv.alive(), "server alive after hostile queries")
+
+
+def test_api(srv):
+    st, h, body = srv.get("/api/v1/search?q=zanzibar")
+    eq(st, 200, "api status")
+    eq(h.get("content-type"), "application/json", "api content type")
+    eq(h.get("access-control-allow-origin"), "*", "CORS")
+    j = json.loads(body)
+    eq([i["url"].rsplit("/", 1)[-1] for i in j["items"]], ["title-hit", "body-hit"], "api ranking")
+    check(j["items"][0]["url"].startswith("http://127.0.0.1:%d/" % srv.port), "absolute url")
+    check("next_cursor" in j and j["next_cursor"] is None, "no next page")
+    check("<mark>" in j["items"][0]["snippet_html"], "snippet_html marked")
+    st, h, body = srv.get("/api/v1/search?q=pipeline&limit=1")
+    j = json.loads(body)
+    eq(len(j["items"]), 1, "limit")
+    check(isinstance(j["next_cursor"], str), "cursor given")
+    st, h, body2 = srv.get("/api/v1/search?q=pipeline&limit=1&cursor=" + urllib.parse.quote(j["next_cursor"]))
+    j2 = json.loads(body2)
+    eq(len(j2["items"]), 1, "second page")
+    check(j2["items"][0]["id"] != j["items"][0]["id"], "second page differs")
+    eq(j2["next_cursor"], None, "last page")
+    for bad in ("q=x&utm_source=y", "q=x&limit=0", "q=x&limit=abc", "q=x&cursor=-1", "limit=5"):
+        st, h, body = srv.get("/api/v1/search?" + bad)
+        eq(st, 400, "api 400 for " + bad)
+        eq(h.get("content-type"), "application/problem+json", "problem type for " + bad)
+    st, _, _ = srv.get("/search?q=zanzibar&utm_source=x")
+    eq(st, 200, "page ignores unknown params")
+
+
+def test_index_in_step(srv):
+    con = sqlite3.connect(DB)
+    con.execute("UPDATE articles SET title = 'Wombat census' WHERE slug = 'prefix'")
+    con.commit()
+    _, slugs, _ = search(srv, "wombat")
+    eq(slugs, ["prefix"], "title edit indexed")
+    _, slugs, _ = search(srv, "kazakhstan")
+    eq(slugs, [], "old title gone")
+    con.execute("UPDATE tags SET name = 'Outer Mongolia' WHERE slug = 'mongolia'")
+    con.commit()
+    _, slugs, _ = search(srv, "outer")
+    eq(slugs, ["tagged"], "tag rename indexed")
+    con.execute("DELETE FROM article_tags WHERE article_id = (SELECT id FROM articles WHERE slug = 'tagged')")
+    con.commit()
+    _, slugs, _ = search(srv, "mongolia")
+    eq(slugs, [], "tag removal indexed")
+    con.execute("DELETE FROM articles WHERE slug = 'body-hit'")
+    con.commit()
+    _, slugs, _ = search(srv, "zanzibar")
+    eq(slugs, ["title-hit"], "deleted article gone")
+    eq(db_query(DB, "INSERT INTO articles_fts(articles_fts, rank) VALUES('integrity-check', 1)"), [],
+       "FTS index consistent with its content")
+    con.close()
+    # a second import adds to the index
+    tmp.file("md2/late.md", "---\ntitle: Late addition\nslug: late\ndate: 2022-07-01T10:00:00Z\n---\n\nPlatypus sighting.\n")
+    gazette("import", tmp.path + "/md2", db=DB, check_rc=0)
+    _, slugs, _ = search(srv, "platypus")
+    eq(slugs, ["late"], "imported article indexed")
+
+
+def test_jsonld(srv):
+    st, _, body = srv.get("/2022/05/jsonld")
+    eq(st, 200, "article status")
+    t = text(body)
+    eq(t.lower().count("</script"), 1, "only the JSON-LD's own end tag")
+    m = re.search(r'<script type="application/ld\+json">(.*?)</script>', t, re.S)
+    check(m is not None, "JSON-LD present")
+    if m:
+        d = json.loads(m.group(1))
+        eq(d["@type"], "NewsArticle", "type")
+        eq(d["headline"], "</script><script>alert(1)</script> headline", "headline round-trips")
+        for k in ("datePublished", "dateModified", "author", "publisher"):
+            check(k in d, "JSON-LD has " + k)
+        eq(d["author"]["name"], "Desk", "author")
+        eq(d["publisher"]["@type"], "Organization", "publisher")
+    for tag in ('property="og:locale"', 'property="article:tag" content="News"', 'name="twitter:title"',
+                'name="description" content="A headline test."', 'rel="canonical"'):
+        check(tag in t, "head has " + tag)
+
+
+def test_search_form(srv):
+    st, _, body = srv.get("/")
+    t = text(body)
+    check(re.search(r'<form[^>]*role="search"[^>]*action="/search"[^>]*method="get"', t), "search form in header")
+    check('<label for="site-search-q">' in t and 'id="site-search-q" name="q"' in t, "labelled field")
+
+
+def main():
+    setup()
+    srv = Server(DB)
+    try:
+        run_tests("search", [lambda: test_ranking(srv), lambda: test_phrase_prefix_exclusion(srv),
+                             lambda: test_snippet_escaped(srv), lambda: test_hostile(srv),
+                             lambda: test_api(srv), lambda: test_jsonld(srv),
+                             lambda: test_search_form(srv), lambda: test_index_in_step(srv),
+                             lambda: srv.stop()])
+    finally:
+        srv.stop()
+        tmp.cleanup()
+
+
+main()

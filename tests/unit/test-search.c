@@ -1,0 +1,224 @@
+/* test-search.c: the search grammar (tables of input → terms or error),
+ * the SQLite driver's MATCH expressions for every row (no FTS5 syntax
+ * error for any input), and snippet escaping. */
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "t.h"
+#include "render/page.h"
+#include "search/query.h"
+#include "store/store.h"
+#include "util/arena.h"
+#include "util/buf.h"
+
+static const struct {
+	const char		*in;
+	size_t			 len;	/* 0: strlen(in) */
+	enum search_err		 err;
+	const char		*want;	/* search_query_format() */
+} rows[] = {
+	{ "kazakhstan", 0, SEARCH_OK, "kazakhstan" },
+	{ "  china   russia ", 0, SEARCH_OK, "china russia" },
+	{ "kazakh*", 0, SEARCH_OK, "kazakh*" },
+	{ "kazakh***", 0, SEARCH_OK, "kazakh*" },
+	{ "k*", 0, SEARCH_OK, "k" },		/* one-letter prefix: a word */
+	{ "ü*", 0, SEARCH_OK, "ü" },
+	{ "ür*", 0, SEARCH_OK, "ür*" },
+	{ "\"central asia\"", 0, SEARCH_OK, "\"central asia\"" },
+	{ "\"  central \t asia  \"", 0, SEARCH_OK, "\"central asia\"" },
+	{ "\"central asi\"*", 0, SEARCH_OK, "\"central asi\"*" },
+	{ "\"single\"", 0, SEARCH_OK, "single" },
+	{ "\"unclosed phrase", 0, SEARCH_OK, "\"unclosed phrase\"" },
+	{ "pipeline -russia", 0, SEARCH_OK, "pipeline -russia" },
+	{ "pipeline -\"signed a\"", 0, SEARCH_OK, "pipeline -\"signed a\"" },
+	{ "pipeline -rus*", 0, SEARCH_OK, "pipeline -rus*" },
+	{ "a - b", 0, SEARCH_OK, "a b" },	/* a lone '-' is dropped */
+	{ "a--b", 0, SEARCH_OK, "a--b" },
+	{ "--x y", 0, SEARCH_OK, "--x y" },
+	{ "AND OR NOT", 0, SEARCH_OK, "AND OR NOT" },
+	{ "NEAR(a b, 2)", 0, SEARCH_OK, "NEAR(a b, 2)" },
+	{ "title:x ^y {a b}", 0, SEARCH_OK, "title:x ^y {a b}" },
+	{ "ab\"cd\"ef", 0, SEARCH_OK, "ab cd ef" },
+	{ "Ürümqi & Almaty", 0, SEARCH_OK, "Ürümqi Almaty" },
+	{ "a\x01" "b\x7f" "c", 0, SEARCH_OK, "a b c" },
+	{ "a\0b", 3, SEARCH_OK, "a b" },
+	{ "", 0, SEARCH_EMPTY, "" },
+	{ "   ", 0, SEARCH_EMPTY, "" },
+	{ "\"", 0, SEARCH_EMPTY, "" },
+	{ "\"\"", 0, SEARCH_EMPTY, "" },
+	{ "*", 0, SEARCH_EMPTY, "" },
+	{ "-", 0, SEARCH_EMPTY, "" },
+	{ ")", 0, SEARCH_EMPTY, "" },
+	{ "( ) * - \" &", 0, SEARCH_EMPTY, "" },
+	{ "-x", 0, SEARCH_ONLY_EXCLUDED, "" },
+	{ "-x -\"y z\"", 0, SEARCH_ONLY_EXCLUDED, "" },
+	{ "\xff", 0, SEARCH_BAD_UTF8, "" },
+	{ "ok \xc3\x28", 0, SEARCH_BAD_UTF8, "" },
+	{ "\xed\xa0\x80", 0, SEARCH_BAD_UTF8, "" },	/* surrogate */
+	{ "\xc0\xaf", 0, SEARCH_BAD_UTF8, "" },		/* overlong */
+	{ "a b c d e f g h i j k l m n o p", 0, SEARCH_OK,
+	    "a b c d e f g h i j k l m n o p" },
+	{ "a b c d e f g h i j k l m n o p q", 0, SEARCH_TOO_MANY, "" },
+};
+
+static void
+test_grammar(void)
+{
+	struct arena a;
+	struct search_query q;
+	struct buf b = BUF_INIT;
+	enum search_err e;
+	size_t i, n;
+
+	arena_init(&a);
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		n = rows[i].len ? rows[i].len : strlen(rows[i].in);
+		e = search_query_parse(&a, rows[i].in, n, &q);
+		T_CHECK(e == rows[i].err, "row %zu \"%s\": error %d, want %d",
+		    i, rows[i].in, (int)e, (int)rows[i].err);
+		buf_reset(&b);
+		search_query_format(&q, &b);
+		T_EQ_STR(buf_str(&b), rows[i].want);
+		if (e != SEARCH_OK)
+			T_EQ_INT(q.n, 0);
+		else
+			T_TRUE(q.npositive > 0 && q.n <= SEARCH_MAX_TERMS);
+		T_TRUE(strlen(search_err_text(e)) > 0);
+	}
+	buf_free(&b);
+	arena_free(&a);
+}
+
+static void
+test_limits(void)
+{
+	char big[SEARCH_MAX_BYTES + 2];
+	struct arena a;
+	struct search_query q;
+
+	arena_init(&a);
+	memset(big, 'x', sizeof(big));
+	T_EQ_INT(search_query_parse(&a, big, SEARCH_MAX_BYTES, &q), SEARCH_OK);
+	T_EQ_INT(q.n, 1);
+	T_EQ_INT(search_query_parse(&a, big, SEARCH_MAX_BYTES + 1, &q),
+	    SEARCH_TOO_LONG);
+	T_EQ_INT(q.n, 0);
+	arena_free(&a);
+}
+
+/* Every parsable row, and some raw FTS5 syntax, goes through the SQLite
+ * driver: the store must answer STORE_OK (never an FTS5 syntax error). */
+static void
+test_driver_expressions(void)
+{
+	static const char *const extra[] = { "x OR", "NEAR(", "\"a\" + \"b\"",
+	    "col:x", "x AND", "*x", "x*y", "a'b", "a\\b", "💥*",
+	    "\"\"\"\"", "-\"\"x\"\"", "x:*", "a\"*\"b" };
+	char path[] = "/tmp/gazette-test-search-XXXXXX";
+	char err[256];
+	struct store *st;
+	struct arena a;
+	struct search_query q;
+	struct search_result r;
+	struct article art = { 0 };
+	struct tag tags[] = { { "Central Asia", NULL, 0 } };
+	size_t i, n;
+	int fd;
+
+	if ((fd = mkstemp(path)) < 0) {
+		T_CHECK(0, "mkstemp");
+		return;
+	}
+	close(fd);
+	arena_init(&a);
+	st = store_open(path, err, sizeof(err));
+	T_TRUE(st != NULL);
+	if (st == NULL)
+		goto out;
+	T_EQ_INT(store_migrate(st, NULL), STORE_OK);
+	art.slug = "a";
+	art.title = "Central asia trade";
+	art.summary = "summary";
+	art.body_md = "Body with *emphasis* and <script>x</script> text.";
+	art.body_html = "";
+	art.status = ARTICLE_PUBLISHED;
+	art.published_at = 1000;
+	art.created_at = art.updated_at = 1000;
+	art.tags = tags;
+	art.ntags = 1;
+	T_EQ_INT(store_article_insert(st, &art), STORE_OK);
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]) +
+	    sizeof(extra) / sizeof(extra[0]); i++) {
+		const char *in = i < sizeof(rows) / sizeof(rows[0]) ?
+		    rows[i].in : extra[i - sizeof(rows) / sizeof(rows[0])];
+
+		n = i < sizeof(rows) / sizeof(rows[0]) && rows[i].len ?
+		    rows[i].len : strlen(in);
+		if (search_query_parse(&a, in, n, &q) != SEARCH_OK)
+			continue;
+		T_CHECK(store_search(st, &a, &q, 2000, 0, 20, &r) == STORE_OK,
+		    "\"%s\": %s", in, store_errmsg(st));
+	}
+	/* The body is indexed as plain text: no Markdown in the snippet. */
+	T_EQ_INT(search_query_parse(&a, "emphasis", 8, &q), SEARCH_OK);
+	T_EQ_INT(store_search(st, &a, &q, 2000, 0, 20, &r), STORE_OK);
+	T_EQ_INT(r.n, 1);
+	if (r.n == 1) {
+		T_LACKS(r.items[0].snippet, "*");
+		T_CONTAINS(r.items[0].snippet, "\x01" "emphasis\x02");
+	}
+	/* Tags are searchable; not yet public is not found. */
+	T_EQ_INT(search_query_parse(&a, "\"central asia\"", 14, &q),
+	    SEARCH_OK);
+	T_EQ_INT(store_search(st, &a, &q, 2000, 0, 20, &r), STORE_OK);
+	T_EQ_INT(r.n, 1);
+	T_EQ_INT(store_search(st, &a, &q, 999, 0, 20, &r), STORE_OK);
+	T_EQ_INT(r.n, 0);
+out:
+	store_close(st);
+	arena_free(&a);
+	unlink(path);
+	{
+		char side[sizeof(path) + 8];
+
+		snprintf(side, sizeof(side), "%s-wal", path);
+		unlink(side);
+		snprintf(side, sizeof(side), "%s-shm", path);
+		unlink(side);
+	}
+}
+
+static void
+test_snippet_html(void)
+{
+	static const struct { const char *in, *want; } srows[] = {
+		{ "plain", "plain" },
+		{ "a \x01" "b\x02 c", "a <mark>b</mark> c" },
+		{ "<script>\x01x\x02</script>",
+		    "&lt;script&gt;<mark>x</mark>&lt;/script&gt;" },
+		{ "\x01open", "<mark>open</mark>" },
+		{ "close\x02", "close" },
+		{ "\x01\x01" "a\x02\x02", "<mark>a</mark>" },
+		{ "&\"'", "&amp;&quot;&#39;" },
+		{ "", "" },
+	};
+	struct buf b = BUF_INIT;
+	size_t i;
+
+	for (i = 0; i < sizeof(srows) / sizeof(srows[0]); i++) {
+		buf_reset(&b);
+		search_snippet_html(&b, srows[i].in, strlen(srows[i].in));
+		T_EQ_STR(buf_str(&b), srows[i].want);
+	}
+	buf_free(&b);
+}
+
+int
+main(void)
+{
+	T_RUN(test_grammar);
+	T_RUN(test_limits);
+	T_RUN(test_driver_expressions);
+	T_RUN(test_snippet_html);
+	T_DONE("search");
+}
