@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cmd/cmd.h"
+#include "admin/admin.h"
 #include "http/http.h"
 #include "render/page.h"
 #include "store/fault.h"
@@ -88,6 +89,7 @@ cmd_serve(int argc, char **argv)
 	const char *over[4] = { NULL, NULL, NULL, NULL };
 	struct http_server_opts so = { 0 };
 	struct http_server *srv = NULL;
+	struct route *routes = NULL;
 	struct site *site = NULL;
 	struct store *st = NULL;
 	char addr[128], err[512], *bu = NULL;
@@ -164,8 +166,16 @@ cmd_serve(int argc, char **argv)
 	so.port = port;
 	so.threads = (unsigned)nthreads;
 	so.access_log = !quiet;
-	so.routes = site_routes;
-	so.nroutes = site_routes_n;
+	/* The admin's routes first: the readers' "/:year/:month/:slug"
+	 * would take /admin/articles/7. */
+	routes = calloc(admin_routes_n + site_routes_n, sizeof(*routes));
+	if (routes == NULL)
+		goto out;
+	memcpy(routes, admin_routes, admin_routes_n * sizeof(*routes));
+	memcpy(routes + admin_routes_n, site_routes,
+	    site_routes_n * sizeof(*routes));
+	so.routes = routes;
+	so.nroutes = admin_routes_n + site_routes_n;
 	so.not_found = page_not_found;
 	so.decorate = page_decorate;
 	so.ctx = site;
@@ -200,5 +210,6 @@ out:
 		http_server_stop(srv);
 	site_free(site);
 	store_close(st);
+	free(routes);
 	return rc;
 }
