@@ -8,7 +8,7 @@ set -eu
 pkgs="build-essential pkgconf libmicrohttpd-dev libsqlite3-dev libmd4c-dev
 libsodium-dev zlib1g-dev libjansson-dev libxml2-dev libpq-dev"
 if [ "${1:-}" = test ] || [ "${1:-}" = bench ]; then
-	pkgs="$pkgs python3 python3-feedparser postgresql clang curl"
+	pkgs="$pkgs python3 python3-feedparser postgresql clang curl chromium nodejs npm"
 fi
 if [ "${1:-}" = bench ]; then
 	pkgs="$pkgs wrk nginx-light hugo"

@@ -22,6 +22,9 @@ split(struct arena *a, const char *s, struct lines *out)
 			n++;
 	n++;
 	out->v = arena_alloc(a, n * sizeof(*out->v));
+	out->n = 0;
+	if (*s == '\0')
+		return;	/* no lines at all, not one empty line */
 	for (p = s; ; p = nl + 1) {
 		nl = strchr(p, '\n');
 		len = nl ? (size_t)(nl - p) : strlen(p);
