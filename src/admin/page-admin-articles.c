@@ -70,15 +70,11 @@ owns(const struct admin_req *ar, const struct article *a)
 	return a->author_id != 0 && a->author_id == ar->sess.user.id;
 }
 
-/* Loads article id for the request; false after answering 404 or 503. */
+/* true when a lookup found its row; else answers 404 or 503. */
 static bool
-load_article(struct http_req *req, struct http_resp *resp,
-    const struct admin_req *ar, int64_t id, struct article *a)
+found(struct http_req *req, struct http_resp *resp,
+    const struct admin_req *ar, enum store_err e)
 {
-	enum store_err e;
-
-	e = id ? store_article_by_id(ar->st, req->arena, id, a) :
-	    STORE_NOTFOUND;
 	if (e == STORE_NOTFOUND) {
 		page_not_found(req, resp, (void *)ar->site);
 		return false;
@@ -88,6 +84,15 @@ load_article(struct http_req *req, struct http_resp *resp,
 		return false;
 	}
 	return true;
+}
+
+/* Loads article id for the request; false after answering 404 or 503. */
+static bool
+load_article(struct http_req *req, struct http_resp *resp,
+    const struct admin_req *ar, int64_t id, struct article *a)
+{
+	return found(req, resp, ar, id ? store_article_by_id(ar->st,
+	    req->arena, id, a) : STORE_NOTFOUND);
 }
 
 /* "a, b, c" into tags; NULL or why not. */
@@ -749,16 +754,9 @@ load_revision(struct http_req *req, struct http_resp *resp,
 	}
 	e = rid ? store_revision_get(ar->st, req->arena, rid, rv) :
 	    STORE_NOTFOUND;
-	if (e == STORE_NOTFOUND || (e == STORE_OK &&
-	    rv->article_id != cur->id)) {
-		page_not_found(req, resp, (void *)ar->site);
-		return false;
-	}
-	if (e != STORE_OK) {
-		admin_store_failed(resp, ar->st);
-		return false;
-	}
-	return true;
+	if (e == STORE_OK && rv->article_id != cur->id)
+		e = STORE_NOTFOUND;	/* another article's revision */
+	return found(req, resp, ar, e);
 }
 
 static void

@@ -604,12 +604,29 @@ store_revision_get(struct store *s, struct arena *arena, int64_t id,
 	return STORE_OK;
 }
 
+/* Ends a listing read with one row past limit: that row only says more. */
+static enum store_err
+list_finish(struct store *s, struct arena *arena, struct article_rows *r,
+    size_t limit, struct article_list *out)
+{
+	enum store_err e;
+	size_t i;
+
+	out->more = r->n > limit;
+	out->n = r->n > limit ? limit : r->n;
+	out->items = r->items;
+	for (i = 0; i < out->n; i++)
+		if ((e = load_tags(s, arena, &out->items[i])) != STORE_OK)
+			return e;
+	return STORE_OK;
+}
+
 enum store_err
 store_article_list(struct store *s, struct arena *arena,
     const struct article_filter *f, struct article_list *out)
 {
 	struct article_rows r = { arena, NULL, 0, 0 };
-	size_t limit = f->limit ? f->limit : 20, i;
+	size_t limit = f->limit ? f->limit : 20;
 	enum store_err e;
 
 	if (limit > 1000)
@@ -627,13 +644,7 @@ store_article_list(struct store *s, struct arena *arena,
 	    f->tag_slug ? 11 : 10, row_article, &r);
 	if (e != STORE_OK)
 		return e;
-	out->more = r.n > limit;
-	out->n = r.n > limit ? limit : r.n;
-	out->items = r.items;
-	for (i = 0; i < out->n; i++)
-		if ((e = load_tags(s, arena, &out->items[i])) != STORE_OK)
-			return e;
-	return STORE_OK;
+	return list_finish(s, arena, &r, limit, out);
 }
 
 enum store_err
@@ -683,7 +694,7 @@ store_article_query(struct store *s, struct arena *arena,
     const struct article_query *q, struct article_list *out)
 {
 	struct article_rows r = { arena, NULL, 0, 0 };
-	size_t limit = q->limit ? q->limit : 20, i;
+	size_t limit = q->limit ? q->limit : 20;
 	struct buf like = BUF_INIT;
 	const char *p;
 	enum store_err e;
@@ -713,13 +724,7 @@ store_article_query(struct store *s, struct arena *arena,
 	buf_free(&like);
 	if (e != STORE_OK)
 		return e;
-	out->more = r.n > limit;
-	out->n = r.n > limit ? limit : r.n;
-	out->items = r.items;
-	for (i = 0; i < out->n; i++)
-		if ((e = load_tags(s, arena, &out->items[i])) != STORE_OK)
-			return e;
-	return STORE_OK;
+	return list_finish(s, arena, &r, limit, out);
 }
 
 enum store_err

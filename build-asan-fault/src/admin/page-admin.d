@@ -1,0 +1,14 @@
+build-asan-fault/src/admin/page-admin.o: src/admin/page-admin.c \
+ src/admin/admin.h src/http/http.h src/util/arena.h src/util/buf.h \
+ src/util/str.h src/render/page.h src/render/tmpl.h src/store/store.h \
+ src/admin/auth.h src/render/esc.h
+src/admin/admin.h:
+src/http/http.h:
+src/util/arena.h:
+src/util/buf.h:
+src/util/str.h:
+src/render/page.h:
+src/render/tmpl.h:
+src/store/store.h:
+src/admin/auth.h:
+src/render/esc.h:

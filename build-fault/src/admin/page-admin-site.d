@@ -1,0 +1,13 @@
+build-fault/src/admin/page-admin-site.o: src/admin/page-admin-site.c \
+ src/admin/admin.h src/http/http.h src/util/arena.h src/util/buf.h \
+ src/util/str.h src/render/page.h src/render/tmpl.h src/store/store.h \
+ src/admin/auth.h
+src/admin/admin.h:
+src/http/http.h:
+src/util/arena.h:
+src/util/buf.h:
+src/util/str.h:
+src/render/page.h:
+src/render/tmpl.h:
+src/store/store.h:
+src/admin/auth.h:
