@@ -100,26 +100,5 @@ const struct migration migrations_sqlite[] = {
 	    ");\n"
 	    "CREATE INDEX api_tokens_user ON api_tokens (user_id);\n"
 	},
-	{ 5, "0005-revisions",
-	    "-- 0005-revisions.sql: every save of an article keeps what it saved, who\n"
-	    "-- saved it and when, so nothing is lost by an edit and any version can be\n"
-	    "-- restored.\n"
-	    "\n"
-	    "CREATE TABLE revisions (\n"
-	    "	id		INTEGER PRIMARY KEY,\n"
-	    "	article_id	INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,\n"
-	    "	version		INTEGER NOT NULL,\n"
-	    "	editor		TEXT NOT NULL DEFAULT '',\n"
-	    "	title		TEXT NOT NULL,\n"
-	    "	slug		TEXT NOT NULL,\n"
-	    "	summary		TEXT NOT NULL DEFAULT '',\n"
-	    "	body_md		TEXT NOT NULL DEFAULT '',\n"
-	    "	tags		TEXT NOT NULL DEFAULT '',\n"
-	    "	status		TEXT NOT NULL,\n"
-	    "	published_at	INTEGER NOT NULL DEFAULT 0,\n"
-	    "	created_at	INTEGER NOT NULL,\n"
-	    "	UNIQUE (article_id, version)\n"
-	    ");\n"
-	},
 };
 const size_t migrations_sqlite_n = sizeof(migrations_sqlite) / sizeof(migrations_sqlite[0]);
