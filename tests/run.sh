@@ -3,14 +3,15 @@
 # lines into the one closing line CI reads.
 #   GAZETTE_BIN  the binary under test (default ./gazette)
 #   UNIT_DIR     where the unit test binaries are (default build/tests)
-#   SUITES       space-separated subset: unit http browser (default: all)
+#   SUITES       space-separated subset: unit fuzz http browser
+#                browser-admin (default: all)
 set -u
 cd "$(dirname "$0")/.."
 GAZETTE_BIN=${GAZETTE_BIN:-./gazette}
 UNIT_DIR=${UNIT_DIR:-build/tests}
 FUZZ_DIR=${FUZZ_DIR:-build/fuzz}
 export GAZETTE_BIN UNIT_DIR FUZZ_DIR
-SUITES=${SUITES:-"unit fuzz http browser"}
+SUITES=${SUITES:-"unit fuzz http browser browser-admin"}
 PY=/usr/bin/python3
 
 log=$(mktemp)
@@ -54,6 +55,14 @@ for s in $SUITES; do
 		done ;;
 	browser)
 		run browser sh tests/browser/run.sh ;;
+	browser-admin)
+		# Headless Chromium from Debian, driven by playwright-core
+		# from npm (installed here on first use, pinned by the lock).
+		if [ ! -d tests/browser-admin/node_modules/playwright-core ]; then
+			(cd tests/browser-admin && npm ci --no-audit --no-fund \
+			    >/dev/null 2>&1)
+		fi
+		run "browser-admin" node tests/browser-admin/run.mjs ;;
 	*)
 		echo "unknown suite $s" >&2; exit 2 ;;
 	esac

@@ -85,3 +85,19 @@ auth_equal(const char *a, const char *b)
 
 	return n == strlen(b) && sodium_memcmp(a, b, n) == 0;
 }
+
+bool
+auth_name_valid(const char *name, size_t n)
+{
+	size_t i;
+
+	if (n == 0 || n > 64)
+		return false;
+	for (i = 0; i < n; i++)
+		if (!((name[i] >= 'a' && name[i] <= 'z') ||
+		    (name[i] >= 'A' && name[i] <= 'Z') ||
+		    (name[i] >= '0' && name[i] <= '9') ||
+		    name[i] == '-' || name[i] == '_' || name[i] == '.'))
+			return false;
+	return true;
+}

@@ -33,6 +33,8 @@ void		 auth_token_new(char out[AUTH_TOKEN_LEN + 1]);
 /* Hex BLAKE2b digest of a token into out[AUTH_DIGEST_LEN + 1]. */
 void		 auth_token_digest(const char *token, size_t len,
 		    char out[AUTH_DIGEST_LEN + 1]);
+/* Whether name may be a user name: 1 to 64 of A-Z a-z 0-9 - _ . */
+bool		 auth_name_valid(const char *name, size_t len);
 /* Constant-time equality of two NUL-terminated secrets. */
 bool		 auth_equal(const char *a, const char *b);
 

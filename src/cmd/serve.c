@@ -14,6 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "admin/admin.h"
 #include "cmd/cmd.h"
 #include "comment/comment.h"
 #include "http/http.h"
@@ -284,6 +285,7 @@ cmd_serve(int argc, char **argv)
 	struct http_server_opts so = { 0 };
 	struct http_server *srv = NULL;
 	struct serve sv = { 0 };
+	struct route *routes = NULL;
 	struct site *site = NULL;
 	struct store *st = NULL;
 	char err[512];
@@ -408,8 +410,14 @@ cmd_serve(int argc, char **argv)
 	so.threads = (unsigned)nthreads;
 	so.trusted = trusted;
 	so.ntrusted = ntrusted;
-	so.routes = site_routes;
-	so.nroutes = site_routes_n;
+	/* The admin's routes first: the readers' "/:year/:month/:slug"
+	 * would take /admin/articles/7. */
+	routes = xcalloc(admin_routes_n + site_routes_n, sizeof(*routes));
+	memcpy(routes, admin_routes, admin_routes_n * sizeof(*routes));
+	memcpy(routes + admin_routes_n, site_routes,
+	    site_routes_n * sizeof(*routes));
+	so.routes = routes;
+	so.nroutes = admin_routes_n + site_routes_n;
 	so.not_found = page_not_found;
 	so.decorate = page_decorate;
 	so.ctx = sv.holder;
@@ -457,5 +465,6 @@ out:
 	site_free(site);
 	store_close(st);
 	free(trusted);
+	free(routes);
 	return rc;
 }

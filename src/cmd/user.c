@@ -42,15 +42,7 @@ read_password(const char *cmd, char *pw, size_t size, size_t *len)
 static bool
 name_ok(const char *cmd, const char *name)
 {
-	size_t i, n = strlen(name);
-
-	for (i = 0; i < n; i++)
-		if (!((name[i] >= 'a' && name[i] <= 'z') ||
-		    (name[i] >= 'A' && name[i] <= 'Z') ||
-		    (name[i] >= '0' && name[i] <= '9') ||
-		    name[i] == '-' || name[i] == '_' || name[i] == '.'))
-			break;
-	if (n == 0 || n > 64 || i < n) {
+	if (!auth_name_valid(name, strlen(name))) {
 		cmd_err(cmd, "user name '%s' must be 1 to 64 of A-Z, a-z, 0-9, "
 		    "'-', '_' and '.'", name);
 		return false;

@@ -772,8 +772,9 @@ out:
 	return ok;
 }
 
-/* Adds every *.html and *.xml in dir/sub (sub "" or "partials/"), named
- * sub + file name. A missing partials/ is not an error. */
+/* Adds every *.html and *.xml in dir/sub (sub "", "partials/" or
+ * "admin/"), named sub + file name. A missing subdirectory is not an
+ * error. */
 static bool
 load_dir(struct tmpl_set *set, size_t *cap, const char *dir, const char *sub,
     char *err, size_t errlen)
@@ -824,11 +825,13 @@ tmpl_set_load(const char *dir, const char *overlay, char *err, size_t errlen)
 	size_t cap = 0;
 
 	if (!load_dir(set, &cap, dir, "", err, errlen) ||
-	    !load_dir(set, &cap, dir, "partials/", err, errlen))
+	    !load_dir(set, &cap, dir, "partials/", err, errlen) ||
+	    !load_dir(set, &cap, dir, "admin/", err, errlen))
 		goto fail;
 	if (overlay != NULL &&
 	    (!load_dir(set, &cap, overlay, "", err, errlen) ||
-	    !load_dir(set, &cap, overlay, "partials/", err, errlen)))
+	    !load_dir(set, &cap, overlay, "partials/", err, errlen) ||
+	    !load_dir(set, &cap, overlay, "admin/", err, errlen)))
 		goto fail;
 	return set_build(set, err, errlen);
 fail:

@@ -70,6 +70,9 @@ enum stmt {
 	ST_SEARCH_SET_TEXT,	/* body_text of article ?1 := ?2 */
 	ST_SEARCH_BACKFILL,	/* articles whose body_text is missing */
 	ST_ARTICLE_EACH_PUBLIC,
+	ST_ARTICLE_ADMIN_LIST,
+	ST_ARTICLE_STATUS_COUNT,
+	ST_USER_SET_ROLE,
 	ST__MAX
 };
 

@@ -238,6 +238,20 @@ static const char *const sql[] = {
 	    "WHERE status IN ('published', 'scheduled') "
 	    "AND published_at <= ?1 AND published_at >= ?2 "
 	    "ORDER BY published_at DESC, id DESC LIMIT ?3 OFFSET ?4",
+	[ST_ARTICLE_ADMIN_LIST] =
+	    "SELECT " ARTICLE_COLS " FROM articles a"
+	    " WHERE (?1 IS NULL OR a.status = ?1)"
+	    " AND (?2 = 0 OR a.author_id = ?2)"
+	    " AND (?3 IS NULL OR EXISTS (SELECT 1 FROM article_tags at"
+	    " JOIN tags t ON t.id = at.tag_id"
+	    " WHERE at.article_id = a.id AND t.slug = ?3))"
+	    " AND (?4 IS NULL OR a.title LIKE ?4 ESCAPE '\\')"
+	    " ORDER BY a.updated_at DESC, a.id DESC LIMIT ?5 OFFSET ?6",
+	[ST_ARTICLE_STATUS_COUNT] =
+	    "SELECT count(*) FROM articles WHERE status = ?1 "
+	    "AND (?2 = 0 OR author_id = ?2)",
+	[ST_USER_SET_ROLE] =
+	    "UPDATE users SET role = ?2 WHERE id = ?1 RETURNING id",
 };
 
 /* The last statement of the enum must have its SQL here, and a hole in the

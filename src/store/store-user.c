@@ -189,6 +189,14 @@ store_user_remove(struct store *s, int64_t id)
 }
 
 enum store_err
+store_user_set_role(struct store *s, int64_t id, enum user_role role)
+{
+	struct sval p[] = { P_INT(id), P_TEXT(user_role_name(role)) };
+
+	return by_id(s, ST_USER_SET_ROLE, p, NPARAMS(p));
+}
+
+enum store_err
 store_user_count_role(struct store *s, enum user_role role, int64_t *n)
 {
 	struct rows r = { 0 };

@@ -631,12 +631,29 @@ store_revision_get(struct store *s, struct arena *arena, int64_t id,
 	return STORE_OK;
 }
 
+/* Ends a listing read with one row past limit: that row only says more. */
+static enum store_err
+list_finish(struct store *s, struct arena *arena, struct article_rows *r,
+    size_t limit, struct article_list *out)
+{
+	enum store_err e;
+	size_t i;
+
+	out->more = r->n > limit;
+	out->n = r->n > limit ? limit : r->n;
+	out->items = r->items;
+	for (i = 0; i < out->n; i++)
+		if ((e = load_tags(s, arena, &out->items[i])) != STORE_OK)
+			return e;
+	return STORE_OK;
+}
+
 enum store_err
 store_article_list(struct store *s, struct arena *arena,
     const struct article_filter *f, struct article_list *out)
 {
 	struct article_rows r = { arena, NULL, 0, 0 };
-	size_t limit = f->limit ? f->limit : 20, i;
+	size_t limit = f->limit ? f->limit : 20;
 	enum store_err e;
 
 	if (limit > 1000)
@@ -654,13 +671,7 @@ store_article_list(struct store *s, struct arena *arena,
 	    f->tag_slug ? 11 : 10, row_article, &r);
 	if (e != STORE_OK)
 		return e;
-	out->more = r.n > limit;
-	out->n = r.n > limit ? limit : r.n;
-	out->items = r.items;
-	for (i = 0; i < out->n; i++)
-		if ((e = load_tags(s, arena, &out->items[i])) != STORE_OK)
-			return e;
-	return STORE_OK;
+	return list_finish(s, arena, &r, limit, out);
 }
 
 enum store_err
@@ -703,4 +714,53 @@ store_tag_by_slug(struct store *s, struct arena *arena, const char *slug,
 		return STORE_NOTFOUND;
 	*out = r.items[0];
 	return STORE_OK;
+}
+
+enum store_err
+store_article_query(struct store *s, struct arena *arena,
+    const struct article_query *q, struct article_list *out)
+{
+	struct article_rows r = { arena, NULL, 0, 0 };
+	size_t limit = q->limit ? q->limit : 20;
+	struct buf like = BUF_INIT;
+	const char *p;
+	enum store_err e;
+
+	if (limit > 1000)
+		limit = 1000;
+	/* The search text is matched literally: LIKE's own wildcards in it
+	 * are escaped, and spaces between words match anything. */
+	if (q->title_like != NULL) {
+		buf_putc(&like, '%');
+		for (p = q->title_like; *p; p++) {
+			if (*p == '%' || *p == '_' || *p == '\\')
+				buf_putc(&like, '\\');
+			buf_putc(&like, *p == ' ' ? '%' : *p);
+		}
+		buf_putc(&like, '%');
+	}
+	struct sval pr[] = {
+		q->any_status ? P_NULL : P_TEXT(article_status_name(q->status)),
+		P_INT(q->author_id),
+		q->tag_slug ? P_TEXT(q->tag_slug) : P_NULL,
+		q->title_like ? P_TEXTN(buf_str(&like), like.len) : P_NULL,
+		P_INT((int64_t)limit + 1), P_INT((int64_t)q->offset),
+		P_NULL, P_NULL, P_NULL, P_INT(0),
+	};
+	e = exec(s, ST_ARTICLE_ADMIN_LIST, pr, NPARAMS(pr), row_article, &r);
+	buf_free(&like);
+	if (e != STORE_OK)
+		return e;
+	return list_finish(s, arena, &r, limit, out);
+}
+
+enum store_err
+store_article_count_status(struct store *s, enum article_status st,
+    int64_t author_id, int64_t *count)
+{
+	struct sval p[] = { P_TEXT(article_status_name(st)),
+	    P_INT(author_id) };
+
+	*count = 0;
+	return exec(s, ST_ARTICLE_STATUS_COUNT, p, NPARAMS(p), row_int, count);
 }

@@ -153,6 +153,23 @@ enum store_err	 store_revision_get(struct store *, struct arena *,
 		    int64_t id, struct revision *out);
 enum store_err	 store_article_list(struct store *, struct arena *,
 		    const struct article_filter *, struct article_list *out);
+/* What the admin's article list shows: any status unless status is set,
+ * newest edit first. */
+struct article_query {
+	bool			 any_status;	/* else only status */
+	enum article_status	 status;
+	int64_t			 author_id;	/* 0: anyone's */
+	const char		*tag_slug;	/* NULL: any */
+	const char		*title_like;	/* NULL: any; words in the title */
+	size_t			 offset;
+	size_t			 limit;		/* 1..1000 */
+};
+/* Articles matching q (without bodies), tags loaded. */
+enum store_err	 store_article_query(struct store *, struct arena *,
+		    const struct article_query *q, struct article_list *out);
+/* Articles with status (author_id 0: anyone's) into *count. */
+enum store_err	 store_article_count_status(struct store *,
+		    enum article_status, int64_t author_id, int64_t *count);
 enum store_err	 store_article_count(struct store *, bool public,
 		    int64_t now, int64_t *count);
 /* Whether a reader may see a (published, or scheduled and due). */
@@ -213,6 +230,8 @@ enum store_err	 store_user_set_password(struct store *, int64_t id,
 /* Removes the user, their sessions and tokens; their articles stay, with
  * the byline they had. */
 enum store_err	 store_user_remove(struct store *, int64_t id);
+enum store_err	 store_user_set_role(struct store *, int64_t id,
+		    enum user_role);
 enum store_err	 store_user_count_role(struct store *, enum user_role,
 		    int64_t *n);
 

@@ -476,6 +476,81 @@ test_ops(void)
 	unlink(side);
 }
 
+/* The admin's listing: status, author, tag and title filters, paging. */
+static void
+test_query(void)
+{
+	struct tag t_ru[] = { { "Rail & Roads", NULL, 0 } };
+	struct article a[] = {
+		mk("q-one", "Steppe rail 100%", ARTICLE_DRAFT, 0, "Q", t_ru, 1),
+		mk("q-two", "Steppe roads", ARTICLE_PUBLISHED, 50, "Q", NULL,
+		    0),
+		mk("q-three", "Lake level", ARTICLE_SCHEDULED, 90, "Q", t_ru,
+		    1),
+	};
+	struct article_query q = { 0 };
+	struct article_list l;
+	struct user u = { 0 };
+	struct arena ar;
+	int64_t n;
+	size_t i;
+
+	arena_init(&ar);
+	u.name = "quinn";
+	u.role = ROLE_AUTHOR;
+	u.pw_hash = "";
+	T_EQ_INT(store_user_add(st, &u), STORE_OK);
+	for (i = 0; i < 3; i++) {
+		a[i].author_id = i < 2 ? u.id : 0;
+		a[i].updated_at = 2000 + (int64_t)i;
+		T_EQ_INT(store_article_insert(st, &a[i]), STORE_OK);
+	}
+	q.any_status = true;
+	q.title_like = "steppe";
+	T_EQ_INT(store_article_query(st, &ar, &q, &l), STORE_OK);
+	T_TRUE(l.n == 2 && strcmp(l.items[0].slug, "q-two") == 0);
+	q.title_like = "100%";	/* literal, not a wildcard */
+	T_EQ_INT(store_article_query(st, &ar, &q, &l), STORE_OK);
+	T_TRUE(l.n == 1 && strcmp(l.items[0].slug, "q-one") == 0);
+	q.title_like = "1_0";
+	T_EQ_INT(store_article_query(st, &ar, &q, &l), STORE_OK);
+	T_EQ_INT(l.n, 0);
+	q.title_like = NULL;
+	q.tag_slug = "rail-roads";
+	T_EQ_INT(store_article_query(st, &ar, &q, &l), STORE_OK);
+	T_EQ_INT(l.n, 2);
+	q.author_id = u.id;
+	T_EQ_INT(store_article_query(st, &ar, &q, &l), STORE_OK);
+	T_TRUE(l.n == 1 && strcmp(l.items[0].slug, "q-one") == 0 &&
+	    l.items[0].ntags == 1);
+	q.tag_slug = NULL;
+	q.any_status = false;
+	q.status = ARTICLE_PUBLISHED;
+	T_EQ_INT(store_article_query(st, &ar, &q, &l), STORE_OK);
+	T_TRUE(l.n == 1 && strcmp(l.items[0].slug, "q-two") == 0);
+	q.status = ARTICLE_SCHEDULED;
+	T_EQ_INT(store_article_query(st, &ar, &q, &l), STORE_OK);
+	T_EQ_INT(l.n, 0);
+	q.any_status = true;
+	q.limit = 1;
+	T_EQ_INT(store_article_query(st, &ar, &q, &l), STORE_OK);
+	T_TRUE(l.n == 1 && l.more && strcmp(l.items[0].slug, "q-two") == 0);
+	q.offset = 1;
+	T_EQ_INT(store_article_query(st, &ar, &q, &l), STORE_OK);
+	T_TRUE(l.n == 1 && !l.more && strcmp(l.items[0].slug, "q-one") == 0);
+	T_EQ_INT(store_article_count_status(st, ARTICLE_DRAFT, u.id, &n),
+	    STORE_OK);
+	T_EQ_INT(n, 1);
+	T_EQ_INT(store_user_set_role(st, u.id, ROLE_EDITOR), STORE_OK);
+	T_EQ_INT(store_user_by_id(st, &ar, u.id, &u), STORE_OK);
+	T_EQ_INT(u.role, ROLE_EDITOR);
+	T_EQ_INT(store_user_set_role(st, 999999, ROLE_ADMIN), STORE_NOTFOUND);
+	for (i = 0; i < 3; i++)
+		T_EQ_INT(store_article_delete(st, a[i].id), STORE_OK);
+	T_EQ_INT(store_user_remove(st, u.id), STORE_OK);
+	arena_free(&ar);
+}
+
 int
 main(void)
 {
@@ -505,6 +580,7 @@ main(void)
 	T_RUN(test_update);
 	T_RUN(test_comments);
 	T_RUN(test_ops);
+	T_RUN(test_query);
 	store_close(st);
 	if (fd >= 0) {
 		char wal[80];

@@ -1,0 +1,137 @@
+/* admin.h: the administration pages under /admin: who may do what, the
+ * sign-in session every page runs under, and the page handlers.
+ *
+ * Every handler here starts with admin_begin(), which refuses a request
+ * without a live session (303 to the sign-in page), and, for a POST,
+ * without the session's CSRF token (403, nothing changed). Then each action
+ * asks acl_allows() before touching anything: the rules live in one table
+ * in acl.c and nowhere else. Pages are the templates in
+ * themes/default/admin/. */
+#ifndef GAZETTE_ADMIN_H
+#define GAZETTE_ADMIN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "http/http.h"
+#include "render/page.h"
+#include "store/store.h"
+
+/* Things a signed-in user may try. An "owned" article is one whose
+ * author_id is the user's id. */
+enum acl_action {
+	ACL_ARTICLE_LIST_ALL = 0,	/* see everyone's articles listed */
+	ACL_ARTICLE_VIEW,		/* open an article in the editor */
+	ACL_ARTICLE_CREATE,		/* start a new (draft) article */
+	ACL_ARTICLE_EDIT,		/* save a draft */
+	ACL_ARTICLE_EDIT_LIVE,		/* save a published or scheduled one */
+	ACL_ARTICLE_PUBLISH,		/* set status published or scheduled */
+	ACL_ARTICLE_DELETE,		/* delete a draft (live: also EDIT_LIVE) */
+	ACL_COMMENT_MODERATE,		/* the comment queue */
+	ACL_USER_MANAGE,		/* the users page */
+	ACL_SETTINGS,			/* the site settings page */
+	ACL__MAX
+};
+
+/* true when role may do action; is_owner says whether the object is the
+ * user's own (ignored by actions that have no owner). */
+bool		 acl_allows(enum user_role, enum acl_action, bool is_owner);
+const char	*acl_action_name(enum acl_action);
+
+/* A line diff of two texts (diff.c): LCS over lines after trimming the
+ * common head and tail. The middle is at most DIFF_MAX_CELLS lines × lines;
+ * past that the whole middle is shown as removed then added (still
+ * correct, only less tidy). Lines point into the arena. */
+#define DIFF_MAX_CELLS	(4u * 1000u * 1000u)
+
+enum diff_op {
+	DIFF_SAME = 0,
+	DIFF_DEL,	/* only in the old text */
+	DIFF_ADD,	/* only in the new text */
+	DIFF_OP__MAX
+};
+
+struct diff_line {
+	enum diff_op	 op;
+	const char	*text;	/* without its newline, NUL-terminated */
+};
+
+/* Diffs a against b into *out (arena memory); *n lines. Returns false when
+ * the middle was too big for LCS (the fallback above was used). */
+bool	diff_lines(struct arena *, const char *a, const char *b,
+	    struct diff_line **out, size_t *n);
+
+/* Sign-in rate limits (ratelimit.c), in memory: after LOGIN_MAX_FAILS
+ * failures in a row for one account name, or from one client address,
+ * sign-in is refused for LOGIN_LOCK_S seconds without checking the
+ * password. A success clears the account's count (not the address's:
+ * one good account must not buy an address more guesses at others). */
+#define LOGIN_MAX_FAILS	10
+#define LOGIN_LOCK_S	900
+
+/* Seconds until client or name may try again; 0 when they may now. */
+int64_t	login_limit_wait(const char *client, const char *name, int64_t now);
+void	login_limit_fail(const char *client, const char *name, int64_t now);
+void	login_limit_success(const char *name);
+
+/* Route handlers (ctx is the struct site). */
+void	admin_login(struct http_req *, struct http_resp *, void *);
+void	admin_logout(struct http_req *, struct http_resp *, void *);
+void	admin_dashboard(struct http_req *, struct http_resp *, void *);
+void	admin_articles(struct http_req *, struct http_resp *, void *);
+void	admin_article_new(struct http_req *, struct http_resp *, void *);
+void	admin_article_edit(struct http_req *, struct http_resp *, void *);
+void	admin_article_delete(struct http_req *, struct http_resp *, void *);
+void	admin_preview(struct http_req *, struct http_resp *, void *);
+void	admin_revision(struct http_req *, struct http_resp *, void *);
+void	admin_revision_restore(struct http_req *, struct http_resp *,
+	    void *);
+void	admin_users(struct http_req *, struct http_resp *, void *);
+void	admin_settings(struct http_req *, struct http_resp *, void *);
+/* The moderation queue's place until the comments module fills it. */
+void	admin_comments(struct http_req *, struct http_resp *, void *);
+/* Any other /admin path: the session check, then 404. */
+void	admin_unknown(struct http_req *, struct http_resp *, void *);
+
+/* The /admin routes. They go before the reader routes, whose
+ * "/:year/:month/:slug" would otherwise take /admin/articles/7. */
+extern const struct route admin_routes[];
+extern const size_t admin_routes_n;
+
+/*
+ * Shared by the page files (admin-int.h would hold only this).
+ */
+
+/* One admin request after admin_begin() said yes. */
+struct admin_req {
+	const struct site	*site;
+	struct store		*st;
+	struct session		 sess;	/* the signed-in user and their csrf */
+	struct form		 form;	/* POST body (or query for GET) */
+	int64_t			 now;
+};
+
+/* Checks the session (and, on POST, the CSRF token) and fills ar. On false
+ * the response is already made: 303 to sign-in, 403, or 503. */
+bool	admin_begin(struct http_req *, struct http_resp *,
+	    const struct site *, struct admin_req *ar);
+/* The root template context for a page: site, me (name, role, what the
+ * nav may show), csrf, the page title and the flash message msg (may be
+ * NULL). */
+struct tval *admin_root(struct http_req *, const struct admin_req *,
+	    const char *title, const char *msg);
+/* Renders template name (500 when it fails); Cache-Control: no-store. */
+void	admin_render(struct http_resp *, const struct admin_req *,
+	    const char *name, const struct tval *root);
+/* 403 page: what was refused. */
+void	admin_forbidden(struct http_req *, struct http_resp *,
+	    const struct admin_req *, const char *what);
+void	admin_store_failed(struct http_resp *, struct store *);
+/* A form field (NUL-terminated, "" when missing); len may be NULL. */
+const char *admin_field(const struct admin_req *, const char *name,
+	    size_t *len);
+/* "YYYY-MM-DD HH:MM" in the site's zone, for tables. */
+const char *admin_time(const struct admin_req *, struct arena *, int64_t t);
+
+#endif

@@ -1,0 +1,225 @@
+// run.mjs: the admin pages in headless Chromium (Debian's /usr/bin/chromium
+// driven by playwright-core): sign in, write with Markdown, preview (the
+// button without JavaScript, and the live preview with it), publish,
+// schedule, edit, revisions and restore, sign out.
+// Prints "browser-admin: N passed, N failed".
+import { spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+const BIN = path.resolve(ROOT, process.env.GAZETTE_BIN || "./gazette");
+const PW = "correct horse battery staple";
+let passed = 0, failed = 0;
+
+function check(cond, what) {
+	if (cond)
+		passed++;
+	else {
+		failed++;
+		console.log("FAIL " + what);
+	}
+}
+
+function gazette(args, input) {
+	const r = spawnSync(BIN, args, { cwd: ROOT, input, encoding: "utf8" });
+	if (r.status !== 0)
+		throw new Error("gazette " + args.join(" ") + ": " + r.stderr);
+}
+
+function freePort() {
+	return new Promise((ok) => {
+		const s = net.createServer();
+		s.listen(0, "127.0.0.1", () => {
+			const p = s.address().port;
+			s.close(() => ok(p));
+		});
+	});
+}
+
+function startServer(db, port) {
+	return new Promise((ok, fail) => {
+		const p = spawn(BIN, ["serve", "--db", db, "--listen",
+		    "127.0.0.1:" + port], { cwd: ROOT, env: { ...process.env,
+		    GAZETTE_TIMEZONE: "UTC" }, stdio: ["ignore", "ignore", "pipe"] });
+		let err = "";
+		const t = setTimeout(() => fail(new Error("serve did not start: " +
+		    err)), 20000);
+		p.stderr.on("data", (d) => {
+			err += d;
+			if (err.includes("listening on")) {
+				clearTimeout(t);
+				ok(p);
+			}
+		});
+		p.on("exit", (c) => fail(new Error("serve exited " + c + ": " + err)));
+	});
+}
+
+// "YYYY-MM-DDTHH:MM:SS" in UTC, the site's zone here.
+function localTime(ms) {
+	return new Date(ms).toISOString().slice(0, 19);
+}
+
+async function main() {
+	const dir = mkdtempSync(path.join(os.tmpdir(), "gazette-browser-admin-"));
+	const db = path.join(dir, "site.db");
+	let server = null, ctx = null;
+
+	try {
+		gazette(["init", "--db", db]);
+		gazette(["user", "add", "ann", "--role", "admin", "--db", db],
+		    PW + "\n");
+		const port = await freePort();
+		server = await startServer(db, port);
+		const base = "http://127.0.0.1:" + port;
+		ctx = await chromium.launchPersistentContext(path.join(dir, "profile"), {
+			executablePath: "/usr/bin/chromium",
+			headless: true,
+			args: ["--headless", "--no-sandbox", "--disable-gpu",
+			    "--disable-quic", "--no-first-run",
+			    "--disable-background-networking",
+			    "--disable-component-update", "--disable-sync"],
+		});
+		ctx.setDefaultTimeout(15000);
+		const page = ctx.pages()[0] || await ctx.newPage();
+		// Errors that matter: CSP refusals, script errors, and failed
+		// responses other than the favicon (the theme has none).
+		const errors = [];
+		page.on("console", (m) => {
+			if (m.type() === "error" &&
+			    !m.text().startsWith("Failed to load resource"))
+				errors.push(m.text());
+		});
+		page.on("pageerror", (e) => errors.push(String(e)));
+		page.on("response", (r) => {
+			if (r.status() >= 400 && !r.url().endsWith("/favicon.ico"))
+				errors.push(r.status() + " " + r.url());
+		});
+
+		// Sign in, from a deep link.
+		await page.goto(base + "/admin/articles");
+		check(page.url().startsWith(base + "/admin/login?next="),
+		    "sent to sign in: " + page.url());
+		await page.fill("#username", "ann");
+		await page.fill("#password", PW);
+		await Promise.all([page.waitForURL(base + "/admin/articles"),
+		    page.click("button[type=submit]")]);
+		check(await page.isVisible("text=Sign out"), "signed in");
+
+		// The Preview button, with admin.js blocked: works without JS.
+		await page.route("**/static/admin.js", (r) => r.abort());
+		await page.goto(base + "/admin/articles/new");
+		await page.fill("#title", "Browser story");
+		const md = "## A heading\n\nSome **bold** text and a " +
+		    "[link](https://example.org).\n\n- one\n- two\n";
+		await page.fill("#body", md);
+		await Promise.all([page.waitForNavigation(),
+		    page.click("button[name=preview]")]);
+		check(await page.locator("#live-preview strong").textContent() ===
+		    "bold", "preview button renders the Markdown");
+		check(await page.locator("#live-preview h2").count() === 1,
+		    "heading in the preview");
+		check(await page.inputValue("#body") === md, "text kept after preview");
+		await page.unroute("**/static/admin.js");
+
+		// The live preview, with admin.js.
+		await page.goto(base + "/admin/articles/new");
+		await page.fill("#title", "Browser story");
+		await page.locator("#body").pressSequentially("Live *emphasis* here",
+		    { delay: 5 });
+		await page.waitForSelector("#live-preview em");
+		check(await page.locator("#live-preview em").textContent() ===
+		    "emphasis", "live preview follows typing");
+		await page.fill("#body", md);
+		await page.waitForSelector("#live-preview li");
+		check(await page.locator("#live-preview li").count() === 2,
+		    "live preview after a paste");
+
+		// Publish, and see it on the front page.
+		await page.selectOption("#status", "published");
+		await Promise.all([page.waitForURL(/\/admin\/articles\/\d+\?msg=created/),
+		    page.click("button[name=save]")]);
+		const editUrl = page.url().replace(/\?.*/, "");
+		check(await page.isVisible("text=Article created."), "created");
+		await page.goto(base + "/");
+		check(await page.isVisible("text=Browser story"), "on the front page");
+		await page.click("text=Browser story");
+		check(await page.locator("article strong").textContent() === "bold",
+		    "article page rendered");
+
+		// Schedule one two seconds ahead; it appears by itself.
+		await page.goto(base + "/admin/articles/new");
+		await page.fill("#title", "Scheduled story");
+		await page.fill("#body", "Comes *later*.");
+		await page.selectOption("#status", "scheduled");
+		const due = Date.now() + 2000;
+		await page.fill("#publish_at", localTime(due + 999));
+		await Promise.all([page.waitForURL(/msg=created/),
+		    page.click("button[name=save]")]);
+		await page.goto(base + "/");
+		check(!(await page.isVisible("text=Scheduled story")) ||
+		    Date.now() >= due, "not shown before its time");
+		let seen = false;
+		for (let i = 0; i < 100 && !seen; i++) {
+			await page.waitForTimeout(250);
+			await page.goto(base + "/");
+			seen = await page.isVisible("text=Scheduled story");
+		}
+		check(seen, "scheduled article appeared without a restart");
+
+		// Edit, see the revision, restore it.
+		await page.goto(editUrl);
+		await page.fill("#body", "Rewritten completely.\n");
+		await Promise.all([page.waitForURL(/msg=saved/),
+		    page.click("button[name=save]")]);
+		check(await page.inputValue("#body") === "Rewritten completely.\n",
+		    "saved the edit");
+		const revLinks = page.locator(".revisions tbody a");
+		check(await revLinks.count() === 2, "two revisions listed");
+		await page.click(".revisions tbody tr:last-child a");
+		check(await page.locator("pre.diff .del").count() >= 3,
+		    "diff shows removed lines");
+		check((await page.locator("pre.diff .add").textContent())
+		    .includes("Rewritten completely."), "diff shows the added line");
+		await Promise.all([page.waitForURL(/msg=restored/),
+		    page.click("text=Restore version 1")]);
+		check(await page.inputValue("#body") === md, "restored text");
+		check(await revLinks.count() === 3, "restore is a new revision");
+		await page.goto(base + "/");
+		await page.click("text=Browser story");
+		check(await page.locator("article strong").textContent() === "bold",
+		    "readers see the restored text");
+
+		// Sign out.
+		await page.goto(base + "/admin");
+		await Promise.all([page.waitForURL(/\/admin\/login/),
+		    page.click("text=Sign out")]);
+		check(await page.isVisible("text=You have signed out."),
+		    "signed out");
+		await page.goto(base + "/admin/articles");
+		check(page.url().startsWith(base + "/admin/login"),
+		    "admin needs signing in again");
+		check(errors.length === 0, "no script, CSP or HTTP errors: " +
+		    errors.join(" | "));
+	} catch (e) {
+		failed++;
+		console.log("FAIL raised: " + (e && e.stack ? e.stack : e));
+	} finally {
+		if (ctx)
+			await ctx.close().catch(() => {});
+		if (server) {
+			server.removeAllListeners("exit");
+			server.kill("SIGTERM");
+		}
+		rmSync(dir, { recursive: true, force: true });
+	}
+	console.log("browser-admin: " + passed + " passed, " + failed + " failed");
+	process.exit(failed ? 1 : 0);
+}
+
+main();

@@ -1,0 +1,175 @@
+/* test-admin.c: the ACL table for every role × action × ownership, the line
+ * diff, and the sign-in rate limiter. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "admin/admin.h"
+#include "t.h"
+#include "util/arena.h"
+#include "util/buf.h"
+
+/* What each role may do: N never, O own only, A always. Written out again
+ * here, independently of acl.c, so a change to the rules shows up twice. */
+static const struct {
+	enum user_role	 role;
+	const char	*grants;	/* one letter per enum acl_action */
+} want[] = {
+	/*			  list view new edit live pub del cmt usr set */
+	{ ROLE_ADMIN,		"A" "A" "A" "A" "A" "A" "A" "A" "A" "A" },
+	{ ROLE_EDITOR,		"A" "A" "A" "A" "A" "A" "A" "A" "N" "N" },
+	{ ROLE_AUTHOR,		"N" "O" "A" "O" "N" "N" "O" "N" "N" "N" },
+};
+
+static void
+test_acl(void)
+{
+	size_t i;
+	int a, own;
+
+	T_EQ_INT(sizeof(want) / sizeof(want[0]), ROLE__MAX);
+	for (i = 0; i < ROLE__MAX; i++) {
+		T_EQ_INT(strlen(want[i].grants), ACL__MAX);
+		for (a = 0; a < ACL__MAX; a++)
+			for (own = 0; own <= 1; own++) {
+				char g = want[i].grants[a];
+				bool exp = g == 'A' || (g == 'O' && own);
+
+				T_CHECK(acl_allows(want[i].role,
+				    (enum acl_action)a, own) == exp,
+				    "%s %s (own %d): want %d",
+				    user_role_name(want[i].role),
+				    acl_action_name((enum acl_action)a), own,
+				    exp);
+			}
+	}
+	T_TRUE(!acl_allows((enum user_role)ROLE__MAX, ACL_ARTICLE_VIEW, true));
+	T_TRUE(!acl_allows(ROLE_ADMIN, (enum acl_action)ACL__MAX, true));
+	T_TRUE(!acl_allows((enum user_role)-1, ACL_ARTICLE_VIEW, true));
+}
+
+/* The diff as "-a +b  c" text. */
+static const char *
+diff_text(struct arena *ar, const char *a, const char *b, bool *full)
+{
+	static const char mark[] = " -+";
+	struct diff_line *d;
+	struct buf out = BUF_INIT;
+	const char *s;
+	size_t n, i;
+
+	*full = diff_lines(ar, a, b, &d, &n);
+	for (i = 0; i < n; i++)
+		buf_printf(&out, "%c%s|", mark[d[i].op], d[i].text);
+	s = arena_strndup(ar, buf_str(&out), out.len);
+	buf_free(&out);
+	return s;
+}
+
+static void
+test_diff(void)
+{
+	static const struct {
+		const char *a, *b, *want;
+	} rows[] = {
+		{ "", "", "" },
+		{ "a\nb\nc", "a\nb\nc", " a| b| c|" },
+		{ "a\nb\nc", "a\nc", " a|-b| c|" },
+		{ "a\nc", "a\nb\nc", " a|+b| c|" },
+		{ "a\nb\nc\n", "a\nB\nc\n", " a|-b|+B| c|" },
+		{ "x\ny", "p\nq", "-x|-y|+p|+q|" },
+		{ "a\r\nb\r\n", "a\nb", " a| b|" },
+		{ "", "new", "+new|" },
+		{ "old\n", "", "-old|" },
+		{ "a\nb\nc\nd", "b\na\nd\nc", "-a| b|-c|+a| d|+c|" },
+	};
+	struct arena ar;
+	size_t i;
+	bool full;
+
+	arena_init(&ar);
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
+		T_EQ_STR(diff_text(&ar, rows[i].a, rows[i].b, &full),
+		    rows[i].want);
+	arena_free(&ar);
+}
+
+/* Past the cell bound the middle comes out whole, still a correct diff. */
+static void
+test_diff_bound(void)
+{
+	struct buf a = BUF_INIT, b = BUF_INIT;
+	struct diff_line *d;
+	struct arena ar;
+	size_t n, i, dels = 0, adds = 0;
+	bool full;
+
+	arena_init(&ar);
+	buf_puts(&a, "head\n");
+	buf_puts(&b, "head\n");
+	for (i = 0; i < 2100; i++) {
+		buf_printf(&a, "old %zu\n", i);
+		buf_printf(&b, "new %zu\n", i);
+	}
+	buf_puts(&a, "tail");
+	buf_puts(&b, "tail");
+	full = diff_lines(&ar, buf_str(&a), buf_str(&b), &d, &n);
+	T_TRUE(!full);
+	for (i = 0; i < n; i++) {
+		dels += d[i].op == DIFF_DEL;
+		adds += d[i].op == DIFF_ADD;
+	}
+	T_EQ_INT(dels, 2100);
+	T_EQ_INT(adds, 2100);
+	T_EQ_STR(d[0].text, "head");
+	T_EQ_STR(d[n - 1].text, "tail");
+	buf_free(&a);
+	buf_free(&b);
+	arena_free(&ar);
+}
+
+static void
+test_ratelimit(void)
+{
+	int i;
+
+	for (i = 0; i < LOGIN_MAX_FAILS - 1; i++)
+		login_limit_fail("10.0.0.1", "Zoe", 1000 + i);
+	T_EQ_INT(login_limit_wait("10.0.0.2", "zoe", 1100), 0);
+	login_limit_fail("10.0.0.3", "ZOE", 1100);
+	T_EQ_INT(login_limit_wait("10.0.0.2", "zoe", 1100), LOGIN_LOCK_S);
+	T_EQ_INT(login_limit_wait("10.0.0.2", "zoe", 1100 + LOGIN_LOCK_S), 0);
+	/* The address made 9 failures, not 10. */
+	T_EQ_INT(login_limit_wait("10.0.0.1", "other", 1100), 0);
+	login_limit_fail("10.0.0.1", "other", 1101);
+	T_EQ_INT(login_limit_wait("10.0.0.1", "anyone", 1101), LOGIN_LOCK_S);
+	/* A success clears the account. */
+	for (i = 0; i < LOGIN_MAX_FAILS - 1; i++)
+		login_limit_fail("10.0.1.1", "yan", 5000);
+	login_limit_success("YAN");
+	login_limit_fail("10.0.1.2", "yan", 5001);
+	T_EQ_INT(login_limit_wait("10.0.1.3", "yan", 5001), 0);
+	/* Failures far apart are not in a row. */
+	for (i = 0; i < LOGIN_MAX_FAILS - 1; i++)
+		login_limit_fail("10.0.2.1", "xi", 9000);
+	login_limit_fail("10.0.2.2", "xi", 9000 + LOGIN_LOCK_S + 1);
+	T_EQ_INT(login_limit_wait("10.0.2.3", "xi", 9000 + LOGIN_LOCK_S + 1), 0);
+	/* A flood of names stays within the table. */
+	for (i = 0; i < 20000; i++) {
+		char name[32];
+
+		snprintf(name, sizeof(name), "n%d", i);
+		login_limit_fail("10.9.9.9", name, 20000 + i);
+	}
+	T_TRUE(login_limit_wait("10.9.9.9", "x", 40000) > 0);
+}
+
+int
+main(void)
+{
+	T_RUN(test_acl);
+	T_RUN(test_diff);
+	T_RUN(test_diff_bound);
+	T_RUN(test_ratelimit);
+	T_DONE("admin");
+}
