@@ -59,4 +59,36 @@ bool	import_files(struct store *, char *const *paths, size_t npaths,
 bool	import_memory(struct store *, const char *name, const char *text,
 	    size_t len, const struct import_opts *, struct buf *err);
 
+/* sanitize.c: HTML from other systems (WordPress, Blogger, the API with
+ * body_format "html") through one allow-list.
+ *
+ * Only these elements survive: p br h2-h6 (h1 becomes h2: the page has
+ * its one h1) blockquote ul ol li a em strong b i u s del sub sup code pre
+ * img figure figcaption table thead tbody tfoot tr th td hr span div. Only
+ * these attributes: href on a (http, https, mailto or relative, through
+ * esc_url), src alt width height on img (src http, https or relative),
+ * title on any, colspan rowspan on cells. script, style, iframe, object,
+ * embed, form, template, svg, math and the like are dropped with their
+ * content; other unknown elements are unwrapped (their text kept). Text
+ * and attribute values go through esc_html / esc_attr.
+ *
+ * The output is a fixed point: sanitising it again gives the same bytes,
+ * which is what makes an export and re-import lossless. */
+
+/* Why something was dropped, reported by --dry-run. */
+struct html_drops {
+	size_t	 elements;	/* dangerous elements removed with content */
+	size_t	 attributes;	/* attributes outside the allow-list */
+	size_t	 urls;		/* href/src with a refused scheme */
+	char	 first[128];	/* the first drop, "script element" … */
+};
+
+/* Appends the sanitised form of the HTML fragment s[0..n) (UTF-8) to out;
+ * drops may be NULL. Never fails on any input; out may hit its cap. */
+void	html_sanitize(struct buf *out, const char *s, size_t n,
+	    struct html_drops *drops);
+/* Appends the plain text of an HTML fragment, whitespace collapsed, cut
+ * like md_plain at max bytes (0: no limit). Not escaped. */
+void	html_plain(struct buf *out, const char *s, size_t n, size_t max);
+
 #endif

@@ -75,6 +75,14 @@ void	page_static(struct http_req *, struct http_resp *, void *);
 void	page_healthz(struct http_req *, struct http_resp *, void *);
 void	page_robots(struct http_req *, struct http_resp *, void *);
 void	page_not_found(struct http_req *, struct http_resp *, void *);
+/* page-redirect.c: answers an imported article's old path with 301 to
+ * its URL and returns true; false (nothing sent) when old_path is not
+ * one, or its article is not public. _query does it for the WordPress
+ * query links /?p=N and /?page_id=N of the front page. */
+bool	page_redirect_old(struct http_req *, struct http_resp *,
+	    const struct site *, const char *old_path);
+bool	page_redirect_query(struct http_req *, struct http_resp *,
+	    const struct site *);
 /* Security headers every response carries. */
 void	page_decorate(struct http_req *, struct http_resp *, void *);
 
