@@ -29,6 +29,8 @@ struct fm_doc {
 	size_t			 ntags;
 	const char		*body;		/* Markdown after the front matter */
 	size_t			 body_len;
+	enum body_format	 format;	/* "format: html": body is HTML */
+	bool			 comments_closed;	/* "comments: closed" */
 };
 
 /* Parses "---\nkey: value\n…\n---\nbody". On failure returns false and
@@ -39,16 +41,28 @@ bool	fm_parse(struct arena *, const char *s, size_t n, struct fm_doc *out,
 	    struct buf *err);
 
 struct import_opts {
-	bool	 dry_run;	/* check and report, write nothing */
-	bool	 progress;	/* a progress bar on stderr */
-	int64_t	 now;
+	bool		 dry_run;	/* check and report, write nothing */
+	bool		 progress;	/* a progress bar on stderr */
+	int64_t		 now;
+	struct buf	*report;	/* "dropped: FILE: what: why" lines */
 };
 
+/* What an import brought (or, dry, would bring). */
 struct import_stats {
 	size_t	 articles;
+	size_t	 pages;		/* of articles, WordPress and Blogger pages */
+	size_t	 tags;		/* distinct, by slug */
+	size_t	 authors;	/* distinct bylines */
+	size_t	 comments;	/* found in the exports */
+	size_t	 comments_stored;
+	size_t	 redirects;	/* old links recorded */
+	size_t	 drops;		/* items or fields not imported */
 };
 
-/* Imports the files (a directory stands for its *.md files, sorted). On
+/* Imports the files (a directory stands for its *.md files, sorted). A
+ * file whose first non-blank byte is '<' is XML: a WordPress export (WXR)
+ * or a Blogger export (Atom), told apart by their root element; their
+ * HTML bodies are sanitised (html_sanitize) and kept as HTML. On
  * failure returns false with "FILE:LINE: problem" or "FILE: problem" in
  * err and nothing written. */
 bool	import_files(struct store *, char *const *paths, size_t npaths,
@@ -64,7 +78,8 @@ bool	import_memory(struct store *, const char *name, const char *text,
  *
  * Only these elements survive: p br h2-h6 (h1 becomes h2: the page has
  * its one h1) blockquote ul ol li a em strong b i u s del sub sup code pre
- * img figure figcaption table thead tbody tfoot tr th td hr span div. Only
+ * img figure figcaption table thead tbody tfoot tr th td hr span div
+ * cite. Only
  * these attributes: href on a (http, https, mailto or relative, through
  * esc_url), src alt width height on img (src http, https or relative),
  * title on any, colspan rowspan on cells. script, style, iframe, object,

@@ -49,7 +49,7 @@ static const struct el_rule rules[] = {
 	{ "tfoot", EL_KEEP, NULL }, { "tr", EL_KEEP, NULL },
 	{ "th", EL_KEEP, NULL }, { "td", EL_KEEP, NULL },
 	{ "hr", EL_VOID, NULL }, { "span", EL_KEEP, NULL },
-	{ "div", EL_KEEP, NULL },
+	{ "div", EL_KEEP, NULL }, { "cite", EL_KEEP, NULL },
 	{ "script", EL_DROP, NULL }, { "style", EL_DROP, NULL },
 	{ "iframe", EL_DROP, NULL }, { "object", EL_DROP, NULL },
 	{ "embed", EL_DROP, NULL }, { "applet", EL_DROP, NULL },
@@ -76,14 +76,31 @@ rule_of(const char *name)
 	return NULL;
 }
 
+static bool	url_ok(const char *, bool);
+
+/* Counts a drop; the one named in reports is the first element removed,
+ * else the first URL or attribute: the most telling. */
 static void
 note(struct html_drops *d, size_t *count, const char *what, const char *name)
 {
 	if (d == NULL)
 		return;
 	(*count)++;
-	if (d->first[0] == '\0')
+	if (d->first[0] == '\0' || (count == &d->elements &&
+	    d->elements == 1))
 		snprintf(d->first, sizeof(d->first), "%s %s", name, what);
+}
+
+/* An img whose src is missing or refused shows nothing: it goes. */
+static bool
+img_ok(xmlNode *n)
+{
+	xmlChar *v = xmlGetProp(n, (const xmlChar *)"src");
+	bool ok = v && text_check((const char *)v, strlen((const char *)v),
+	    false) == NULL && url_ok((const char *)v, true);
+
+	xmlFree(v);
+	return ok;
 }
 
 static bool
@@ -221,6 +238,11 @@ san_open(xmlNode *n, void *ctx)
 		    "element removed", name);
 		return false;
 	}
+	if (strcmp(name, "img") == 0 && !img_ok(n)) {
+		note(s->drops, s->drops ? &s->drops->urls : NULL,
+		    "without an acceptable src removed", name);
+		return false;
+	}
 	buf_printf(s->out, "<%s", r->as ? r->as : r->name);
 	attrs(s->out, n, name, s->drops);
 	buf_putc(s->out, '>');
@@ -248,8 +270,7 @@ parse(const char *s, size_t n)
 	if (n > INT32_MAX)
 		return NULL;
 	return htmlReadMemory(s, (int)n, NULL, "UTF-8", HTML_PARSE_NONET |
-	    HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NOIMPLIED |
-	    HTML_PARSE_COMPACT);
+	    HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_COMPACT);
 }
 
 void

@@ -1,0 +1,213 @@
+/* xml.c: reading export files with libxml2, safely, and what the
+ * WordPress and Blogger readers share. */
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "import/import-int.h"
+#include "render/markdown.h"
+#include "util/arena.h"
+#include "util/buf.h"
+#include "util/str.h"
+
+#define SUMMARY_AUTO	280
+
+static bool
+is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/* Finds a DOCTYPE in the prolog (before the root element). Exports never
+ * carry one; a DOCTYPE is where entity bombs and external entities are
+ * declared, so refusing it before libxml2 sees the document is the
+ * cheapest sure defence. */
+static bool
+has_doctype(const char *s, size_t n)
+{
+	size_t i = 0;
+	const char *e;
+
+	if (n >= 3 && memcmp(s, "\xef\xbb\xbf", 3) == 0)
+		i = 3;
+	while (i < n) {
+		if (is_space(s[i])) {
+			i++;
+			continue;
+		}
+		if (s[i] != '<' || i + 1 >= n)
+			return false;
+		if (s[i + 1] == '?') {
+			e = memmem(s + i, n - i, "?>", 2);
+		} else if (n - i >= 4 && memcmp(s + i, "<!--", 4) == 0) {
+			e = memmem(s + i, n - i, "-->", 3);
+		} else if (n - i >= 9 && strncasecmp(s + i, "<!DOCTYPE", 9) == 0)
+			return true;
+		else
+			return false;	/* the root element */
+		if (e == NULL)
+			return false;
+		i = (size_t)(e - s) + 2;
+	}
+	return false;
+}
+
+static void
+quiet(void *ctx, const char *msg, ...)
+{
+	(void)ctx;
+	(void)msg;
+}
+
+void *
+imp_xml_read(const char *data, size_t n, struct buf *err)
+{
+	xmlParserCtxtPtr ctx = NULL;
+	xmlDocPtr doc = NULL;
+	const xmlError *xe;
+
+	if (n > IMP_MAX_XML) {
+		buf_printf(err, "larger than %u MiB", IMP_MAX_XML >> 20);
+		return NULL;
+	}
+	if (has_doctype(data, n)) {
+		buf_printf(err, "the XML has a DOCTYPE; refused, because "
+		    "entity declarations (entity bombs, external entities) "
+		    "are not accepted in an import");
+		return NULL;
+	}
+	if ((ctx = xmlNewParserCtxt()) == NULL) {
+		buf_printf(err, "out of memory");
+		return NULL;
+	}
+	xmlSetGenericErrorFunc(NULL, quiet);
+	/* No XML_PARSE_NOENT (entities are not substituted), no DTDLOAD,
+	 * DTDATTR or XINCLUDE, no HUGE: libxml2's default limits on text
+	 * nodes and nesting stay on. */
+	doc = xmlCtxtReadMemory(ctx, data, (int)n, NULL, NULL,
+	    XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_NOERROR |
+	    XML_PARSE_NOWARNING | XML_PARSE_NOBLANKS);
+	if (doc == NULL || !ctx->wellFormed) {
+		xe = xmlCtxtGetLastError(ctx);
+		if (xe && xe->message) {
+			size_t k = strlen(xe->message);
+
+			while (k > 0 && is_space(xe->message[k - 1]))
+				k--;
+			buf_printf(err, "%d: malformed XML: %.*s", xe->line,
+			    (int)k, xe->message);
+		} else
+			buf_printf(err, "malformed XML");
+		goto fail;
+	}
+	if (doc->intSubset != NULL || doc->extSubset != NULL) {
+		buf_printf(err, "the XML has a DOCTYPE; refused");
+		goto fail;
+	}
+	xmlFreeParserCtxt(ctx);
+	return doc;
+fail:
+	if (doc)
+		xmlFreeDoc(doc);
+	xmlFreeParserCtxt(ctx);
+	return NULL;
+}
+
+void
+imp_xml_free(void *doc)
+{
+	if (doc)
+		xmlFreeDoc(doc);
+}
+
+enum imp_kind
+imp_xml_kind(void *vdoc)
+{
+	xmlNode *root = xmlDocGetRootElement(vdoc);
+
+	if (root == NULL)
+		return IMP_UNKNOWN;
+	if (strcmp((const char *)root->name, "rss") == 0)
+		return IMP_WXR;
+	if (strcmp((const char *)root->name, "feed") == 0 && root->ns &&
+	    strcmp((const char *)root->ns->href,
+	    "http://www.w3.org/2005/Atom") == 0)
+		return IMP_BLOGGER;
+	return IMP_UNKNOWN;
+}
+
+void
+imp_drop(struct imp_set *s, const char *fmt, ...)
+{
+	va_list ap;
+
+	s->drops++;
+	if (s->report == NULL)
+		return;
+	buf_printf(s->report, "dropped: %s: ", s->file);
+	va_start(ap, fmt);
+	buf_vprintf(s->report, fmt, ap);
+	va_end(ap);
+	buf_putc(s->report, '\n');
+}
+
+struct imp_post *
+imp_post_new(struct imp_set *s)
+{
+	struct imp_post *grown;
+
+	if (s->n == s->cap) {
+		s->cap = s->cap ? s->cap * 2 : 16;
+		grown = arena_alloc(s->arena, s->cap * sizeof(*grown));
+		if (s->n)
+			memcpy(grown, s->posts, s->n * sizeof(*grown));
+		s->posts = grown;
+	}
+	memset(&s->posts[s->n], 0, sizeof(s->posts[0]));
+	return &s->posts[s->n++];
+}
+
+void
+imp_post_body(struct imp_set *s, struct imp_post *p, const char *html,
+    const char *excerpt, const char *what)
+{
+	struct html_drops d;
+	struct buf b = BUF_INIT;
+
+	memset(&d, 0, sizeof(d));
+	html_sanitize(&b, html, strlen(html), &d);
+	p->art.format = BODY_HTML;
+	p->art.body_md = arena_strndup(s->arena, buf_str(&b), b.len);
+	p->art.body_html = p->art.body_md;
+	if (d.elements + d.attributes + d.urls > 0)
+		imp_drop(s, "%s: body: %s (%zu element%s, %zu attribute%s, "
+		    "%zu URL%s removed by the HTML allow-list)", what, d.first,
+		    d.elements, d.elements == 1 ? "" : "s", d.attributes,
+		    d.attributes == 1 ? "" : "s", d.urls,
+		    d.urls == 1 ? "" : "s");
+	buf_reset(&b);
+	if (excerpt && *excerpt)
+		html_plain(&b, excerpt, strlen(excerpt), 0);
+	if (b.len == 0)
+		html_plain(&b, p->art.body_html, strlen(p->art.body_html),
+		    SUMMARY_AUTO);
+	p->art.summary = arena_strndup(s->arena, buf_str(&b), b.len);
+	buf_free(&b);
+}
+
+bool
+imp_time_wp(const char *s, int64_t *out)
+{
+	char iso[32];
+
+	if (strlen(s) != 19 || s[10] != ' ' ||
+	    strncmp(s, "0000-00-00", 10) == 0)
+		return false;
+	memcpy(iso, s, 19);
+	iso[10] = 'T';
+	iso[19] = 'Z';
+	iso[20] = '\0';
+	return time_parse_rfc3339(iso, 20, out);
+}
