@@ -42,5 +42,6 @@ int	cmd_import(int, char **);
 int	cmd_demo(int, char **);
 int	cmd_user(int, char **);
 int	cmd_token(int, char **);
+int	cmd_export(int, char **);
 
 #endif

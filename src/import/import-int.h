@@ -83,6 +83,10 @@ struct imp_post	*imp_post_new(struct imp_set *);
  * the body. */
 void	imp_post_body(struct imp_set *, struct imp_post *p, const char *html,
 	    const char *excerpt, const char *what);
+/* Sets p->art's body from Markdown (a gazette export's own source),
+ * rendered as an article; summary as given. */
+void	imp_post_markdown(struct imp_set *, struct imp_post *p,
+	    const char *md, const char *summary);
 /* "YYYY-MM-DD HH:MM:SS" (WordPress) as UTC; false for the zero date and
  * anything else. */
 bool	imp_time_wp(const char *s, int64_t *out);

@@ -73,6 +73,21 @@ bool	import_files(struct store *, char *const *paths, size_t npaths,
 bool	import_memory(struct store *, const char *name, const char *text,
 	    size_t len, const struct import_opts *, struct buf *err);
 
+/* export.c: everything out, importable again without loss. */
+struct export_stats {
+	size_t	 articles;
+	size_t	 authors;	/* wxr: distinct bylines */
+};
+
+/* Writes OUT/SLUG.md for every article (dir is created if absent; an
+ * existing file is an error, nothing is overwritten). */
+bool	export_markdown(struct store *, const char *dir,
+	    struct export_stats *, struct buf *err);
+/* Writes one WXR 1.2 file at path (must not exist); links are made from
+ * base_url. */
+bool	export_wxr(struct store *, const char *path, const char *base_url,
+	    struct export_stats *, struct buf *err);
+
 /* sanitize.c: HTML from other systems (WordPress, Blogger, the API with
  * body_format "html") through one allow-list.
  *

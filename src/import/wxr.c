@@ -214,13 +214,28 @@ comments_read(struct imp_set *s, struct imp_post *p, const xmlNode *item)
 	}
 }
 
+/* The value of the wp:postmeta keyed key, or NULL. gazette's own WXR
+ * export keeps what WXR has no field for there (the Markdown source, the
+ * body format), so its exports import back without loss. */
+static const char *
+meta(struct arena *a, const xmlNode *item, const char *key)
+{
+	const xmlNode *c;
+
+	for (c = item->children; c; c = c->next)
+		if (is(c, NS_WP, "postmeta") &&
+		    strcmp(child(a, c, NS_WP, "meta_key"), key) == 0)
+			return child(a, c, NS_WP, "meta_value");
+	return NULL;
+}
+
 static void
 item_read(struct imp_set *s, const struct author_map *am, const xmlNode *item)
 {
 	struct arena *a = s->arena;
 	struct imp_post *p;
 	const xmlNode *c;
-	const char *type, *st, *title, *id, *date, *name, *link, *pw;
+	const char *type, *st, *title, *id, *date, *name, *link, *pw, *fmt;
 	struct buf b = BUF_INIT;
 	size_t ntags = 0, k;
 	int64_t local;
@@ -291,9 +306,19 @@ item_read(struct imp_set *s, const struct author_map *am, const xmlNode *item)
 	if (b.len == 0)
 		buf_printf(&b, "%s-%s", p->kind, id);
 	p->art.slug = arena_strndup(a, b.p, b.len);
-	imp_post_body(s, p, autop(a, child(a, item, NS_CONTENT, "encoded")),
-	    child(a, item, NS_EXCERPT, "encoded"),
-	    arena_printf(a, "%s '%s'", p->kind, title));
+	fmt = meta(a, item, "_gazette_body_format");
+	if (fmt && strcmp(fmt, "markdown") == 0)
+		imp_post_markdown(s, p, meta(a, item, "_gazette_markdown") ?
+		    meta(a, item, "_gazette_markdown") : "",
+		    child(a, item, NS_EXCERPT, "encoded"));
+	else {
+		imp_post_body(s, p, fmt ? child(a, item, NS_CONTENT,
+		    "encoded") : autop(a, child(a, item, NS_CONTENT,
+		    "encoded")), fmt ? NULL : child(a, item, NS_EXCERPT,
+		    "encoded"), arena_printf(a, "%s '%s'", p->kind, title));
+		if (fmt)
+			p->art.summary = child(a, item, NS_EXCERPT, "encoded");
+	}
 
 	for (c = item->children; c; c = c->next)
 		if (is(c, NULL, "category"))

@@ -197,6 +197,26 @@ imp_post_body(struct imp_set *s, struct imp_post *p, const char *html,
 	buf_free(&b);
 }
 
+void
+imp_post_markdown(struct imp_set *s, struct imp_post *p, const char *md,
+    const char *summary)
+{
+	struct buf b = BUF_INIT;
+
+	p->art.format = BODY_MARKDOWN;
+	p->art.body_md = md;
+	if (!md_render(&b, md, strlen(md), MD_ARTICLE))
+		buf_reset(&b);
+	p->art.body_html = arena_strndup(s->arena, buf_str(&b), b.len);
+	if (*summary == '\0') {
+		buf_reset(&b);
+		md_plain(&b, md, strlen(md), SUMMARY_AUTO);
+		summary = arena_strndup(s->arena, buf_str(&b), b.len);
+	}
+	p->art.summary = summary;
+	buf_free(&b);
+}
+
 bool
 imp_time_wp(const char *s, int64_t *out)
 {
