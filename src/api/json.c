@@ -67,7 +67,8 @@ api_json_parse(struct arena *a, const char *body, size_t n,
 		    "levels", API_MAX_DEPTH);
 		return NULL;
 	}
-	doc = json_loadb(body, n, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL,
+	doc = json_loadb(body, n, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL |
+	    JSON_DECODE_ANY,
 	    &jerr);
 	if (doc == NULL) {
 		api_fail(p, a, 400, NULL, "malformed JSON: %s", jerr.text);
