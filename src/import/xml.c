@@ -61,12 +61,38 @@ quiet(void *ctx, const char *msg, ...)
 	(void)msg;
 }
 
+/* The first error is the one to show (libxml2 keeps the last, which for
+ * a mismatched tag is "premature end of data" far below it). */
+struct first_err {
+	int	 line;
+	char	 msg[200];
+	bool	 set;
+};
+
+static void
+first_error(void *data, xmlErrorPtr e)
+{
+	xmlParserCtxtPtr ctx = data;
+	struct first_err *f = ctx ? ctx->_private : NULL;
+	size_t k;
+
+	if (f == NULL || f->set || e == NULL || e->level < XML_ERR_ERROR)
+		return;
+	f->set = true;
+	f->line = e->line;
+	snprintf(f->msg, sizeof(f->msg), "%s", e->message ? e->message :
+	    "error");
+	k = strlen(f->msg);
+	while (k > 0 && is_space(f->msg[k - 1]))
+		f->msg[--k] = '\0';
+}
+
 void *
 imp_xml_read(const char *data, size_t n, struct buf *err)
 {
 	xmlParserCtxtPtr ctx = NULL;
 	xmlDocPtr doc = NULL;
-	const xmlError *xe;
+	struct first_err fe = { 0, "", false };
 
 	if (n > IMP_MAX_XML) {
 		buf_printf(err, "larger than %u MiB", IMP_MAX_XML >> 20);
@@ -83,6 +109,8 @@ imp_xml_read(const char *data, size_t n, struct buf *err)
 		return NULL;
 	}
 	xmlSetGenericErrorFunc(NULL, quiet);
+	ctx->_private = &fe;
+	ctx->sax->serror = first_error;
 	/* No XML_PARSE_NOENT (entities are not substituted), no DTDLOAD,
 	 * DTDATTR or XINCLUDE, no HUGE: libxml2's default limits on text
 	 * nodes and nesting stay on. */
@@ -90,15 +118,10 @@ imp_xml_read(const char *data, size_t n, struct buf *err)
 	    XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_NOERROR |
 	    XML_PARSE_NOWARNING | XML_PARSE_NOBLANKS);
 	if (doc == NULL || !ctx->wellFormed) {
-		xe = xmlCtxtGetLastError(ctx);
-		if (xe && xe->message) {
-			size_t k = strlen(xe->message);
-
-			while (k > 0 && is_space(xe->message[k - 1]))
-				k--;
-			buf_printf(err, "%d: malformed XML: %.*s", xe->line,
-			    (int)k, xe->message);
-		} else
+		if (fe.set)
+			buf_printf(err, "%d: malformed XML: %s", fe.line,
+			    fe.msg);
+		else
 			buf_printf(err, "malformed XML");
 		goto fail;
 	}
