@@ -273,8 +273,8 @@ parse(const char *s, size_t n)
 	    HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_COMPACT);
 }
 
-void
-html_sanitize(struct buf *out, const char *s, size_t n,
+static void
+sanitize_once(struct buf *out, const char *s, size_t n,
     struct html_drops *drops)
 {
 	struct san st = { out, drops };
@@ -284,6 +284,23 @@ html_sanitize(struct buf *out, const char *s, size_t n,
 		return;
 	walk((xmlNode *)doc, san_open, san_close, &st);
 	xmlFreeDoc(doc);
+}
+
+/* Two passes: the HTML parser repairs a document in ways that depend on
+ * where text sits (a paragraph implied for text at the very start,
+ * whitespace kept or dropped next to some elements), so what one pass
+ * writes can be read a little differently by the next. Writing the
+ * second reading makes the result a fixed point, which export and
+ * re-import rely on (fuzz-wxr checks it). */
+void
+html_sanitize(struct buf *out, const char *s, size_t n,
+    struct html_drops *drops)
+{
+	struct buf once = BUF_INIT;
+
+	sanitize_once(&once, s, n, drops);
+	sanitize_once(out, buf_str(&once), once.len, NULL);
+	buf_free(&once);
 }
 
 struct plain {
