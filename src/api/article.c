@@ -173,8 +173,8 @@ member_apply(struct arena *a, enum member m, json_t *v, int64_t now,
 		if (!text_member(a, v, f, false, 0, 0, &s, p))
 			return false;
 		if (!slug_valid(s, strlen(s)))
-			return api_fail(p, a, 422, f, "slug '%s' is not a slug: "
-			    "use a-z, 0-9 and '-', at most 80", s);
+			return api_fail(p, a, 422, f, "slug '%s' is not a "
+			    "slug: use a-z, 0-9 and '-', at most 80", s);
 		art->slug = s;
 		*has_slug = true;
 		return true;

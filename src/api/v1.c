@@ -185,8 +185,9 @@ content_type_ok(struct http_req *req, struct http_resp *resp, bool patch)
 		    (size_t)(semi - p - 1) : strlen(p + 1) });
 		if (par.n == 0)
 			continue;
-		if (!(par.n == 13 && strncasecmp(par.p, "charset=utf-8", 13) == 0)
-		    && !(par.n == 15 &&
+		if (!(par.n == 13 &&
+		    strncasecmp(par.p, "charset=utf-8", 13) == 0) &&
+		    !(par.n == 15 &&
 		    strncasecmp(par.p, "charset=\"utf-8\"", 15) == 0))
 			goto bad;
 	}
@@ -317,8 +318,8 @@ articles_list(struct http_req *req, struct http_resp *resp,
 	}
 	if ((v = form_get(&q, "author", &n)) != NULL) {
 		if (n == 0 || n > 200) {
-			api_error(resp, req->arena, 400, "author", "author must "
-			    "be a byline of 1 to 200 bytes");
+			api_error(resp, req->arena, 400, "author", "author "
+			    "must be a byline of 1 to 200 bytes");
 			return;
 		}
 		f.author = v;

@@ -50,16 +50,6 @@ attr(struct arena *a, const xmlNode *n, const char *name)
 	return s;
 }
 
-static const char *
-text_of(struct arena *a, const xmlNode *n)
-{
-	xmlChar *c = xmlNodeGetContent(n);
-	const char *s = arena_strdup(a, c ? (const char *)c : "");
-
-	xmlFree(c);
-	return s;
-}
-
 static const xmlNode *
 first(const xmlNode *n, const char *ns, const char *name)
 {
@@ -76,29 +66,7 @@ child(struct arena *a, const xmlNode *n, const char *ns, const char *name)
 {
 	const xmlNode *c = first(n, ns, name);
 
-	return c ? text_of(a, c) : "";
-}
-
-static const char *
-one_line(struct arena *a, const char *s)
-{
-	struct buf b = BUF_INIT;
-	const char *out;
-	bool sp = false;
-
-	for (; *s; s++) {
-		if (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r') {
-			sp = true;
-			continue;
-		}
-		if (sp && b.len)
-			buf_putc(&b, ' ');
-		sp = false;
-		buf_putc(&b, *s);
-	}
-	out = arena_strndup(a, buf_str(&b), b.len);
-	buf_free(&b);
-	return out;
+	return c ? imp_text(a, c) : "";
 }
 
 static enum kind
@@ -152,18 +120,6 @@ link_href(struct arena *a, const xmlNode *e, const char *rel)
 	return NULL;
 }
 
-static const char *
-url_path(struct arena *a, const char *url)
-{
-	const char *p = url ? strstr(url, "://") : NULL, *h;
-
-	if (p == NULL || (h = strchr(p + 3, '/')) == NULL || strlen(h) < 2 ||
-	    strlen(h) > 1000 || strchr(h, '?') || strchr(h, '#') ||
-	    text_check(h, strlen(h), false) != NULL)
-		return NULL;
-	return arena_strdup(a, h);
-}
-
 static bool
 is_draft(struct arena *a, const xmlNode *e)
 {
@@ -174,9 +130,9 @@ is_draft(struct arena *a, const xmlNode *e)
 		c = first(e, NS_APP2007, "control");
 	if (c == NULL)
 		return false;
-	d = one_line(a, child(a, c, NS_APP, "draft"));
+	d = imp_one_line(a, child(a, c, NS_APP, "draft"));
 	if (*d == '\0')
-		d = one_line(a, child(a, c, NS_APP2007, "draft"));
+		d = imp_one_line(a, child(a, c, NS_APP2007, "draft"));
 	return strcmp(d, "yes") == 0;
 }
 
@@ -192,8 +148,8 @@ post_read(struct imp_set *s, const xmlNode *e, enum kind k)
 	int64_t upd;
 
 	p->kind = k == K_PAGE ? "page" : "post";
-	p->ext_id = post_id(one_line(a, child(a, e, NS_ATOM, "id")));
-	p->art.title = one_line(a, child(a, e, NS_ATOM, "title"));
+	p->ext_id = post_id(imp_one_line(a, child(a, e, NS_ATOM, "id")));
+	p->art.title = imp_one_line(a, child(a, e, NS_ATOM, "title"));
 	if (*p->art.title == '\0') {
 		p->art.title = arena_printf(a, "Untitled %s %s", p->kind,
 		    p->ext_id);
@@ -217,7 +173,7 @@ post_read(struct imp_set *s, const xmlNode *e, enum kind k)
 	p->art.created_at = p->art.published_at ? p->art.published_at : s->now;
 	p->art.updated_at = upd ? upd : p->art.created_at;
 	if ((au = first(e, NS_ATOM, "author")) != NULL)
-		p->art.author = one_line(a, child(a, au, NS_ATOM, "name"));
+		p->art.author = imp_one_line(a, child(a, au, NS_ATOM, "name"));
 	else
 		p->art.author = "";
 	/* Blogger names an unknown author "Unknown"; that is no byline. */
@@ -225,7 +181,7 @@ post_read(struct imp_set *s, const xmlNode *e, enum kind k)
 		p->art.author = "";
 
 	href = link_href(a, e, "alternate");
-	path = url_path(a, href);
+	path = imp_url_path(a, href, false);
 	if (path && (base = strrchr(path, '/')) != NULL &&
 	    (dot = strstr(base, ".html")) != NULL && dot[5] == '\0')
 		slugify(&b, base + 1, (size_t)(dot - base - 1));
@@ -245,7 +201,7 @@ post_read(struct imp_set *s, const xmlNode *e, enum kind k)
 	if (c && t && strcmp(t, "text") == 0) {
 		/* Plain text: escape it so the sanitiser keeps it as is. */
 		struct buf h = BUF_INIT;
-		const char *raw = text_of(a, c);
+		const char *raw = imp_text(a, c);
 
 		for (; *raw; raw++) {
 			if (*raw == '<')
@@ -259,7 +215,7 @@ post_read(struct imp_set *s, const xmlNode *e, enum kind k)
 		    arena_printf(a, "%s '%s'", p->kind, p->art.title));
 		buf_free(&h);
 	} else
-		imp_post_body(s, p, c ? text_of(a, c) : "", NULL,
+		imp_post_body(s, p, c ? imp_text(a, c) : "", NULL,
 		    arena_printf(a, "%s '%s'", p->kind, p->art.title));
 
 	for (c = e->children; c; c = c->next)
@@ -273,7 +229,7 @@ post_read(struct imp_set *s, const xmlNode *e, enum kind k)
 		if (scheme == NULL || strcmp(scheme, SCHEME_LABEL) != 0 ||
 		    (t = attr(a, c, "term")) == NULL)
 			continue;
-		t = one_line(a, t);
+		t = imp_one_line(a, t);
 		buf_reset(&b);
 		slugify(&b, t, strlen(t));
 		if (b.len == 0) {
@@ -309,7 +265,8 @@ comment_read(struct imp_set *s, const xmlNode *e)
 			}
 	if (p == NULL) {
 		imp_drop(s, "comment %s: the post it answers is not in the "
-		    "export", post_id(one_line(a, child(a, e, NS_ATOM, "id"))));
+		    "export", post_id(imp_one_line(a, child(a, e, NS_ATOM,
+		    "id"))));
 		return;
 	}
 	/* Comments are few per post: grow one at a time. */
@@ -318,15 +275,15 @@ comment_read(struct imp_set *s, const xmlNode *e)
 		memcpy(grown, p->comments, p->ncomments * sizeof(*grown));
 	p->comments = grown;
 	cm = &p->comments[p->ncomments++];
-	cm->ext_id = post_id(one_line(a, child(a, e, NS_ATOM, "id")));
+	cm->ext_id = post_id(imp_one_line(a, child(a, e, NS_ATOM, "id")));
 	cm->parent_ext_id = "";
 	if ((rel = link_href(a, e, "related")) != NULL &&
 	    (slash = strrchr(rel, '/')) != NULL && slash[1])
 		cm->parent_ext_id = arena_strdup(a, slash + 1);
 	if ((au = first(e, NS_ATOM, "author")) != NULL) {
-		cm->author = one_line(a, child(a, au, NS_ATOM, "name"));
-		cm->email = one_line(a, child(a, au, NS_ATOM, "email"));
-		cm->url = one_line(a, child(a, au, NS_ATOM, "uri"));
+		cm->author = imp_one_line(a, child(a, au, NS_ATOM, "name"));
+		cm->email = imp_one_line(a, child(a, au, NS_ATOM, "email"));
+		cm->url = imp_one_line(a, child(a, au, NS_ATOM, "uri"));
 	} else
 		cm->author = cm->email = cm->url = "";
 	/* Blogger exports hide addresses as noreply@blogger.com. */

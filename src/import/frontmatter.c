@@ -204,11 +204,13 @@ set_key(struct parser *p, enum fm_key k, struct sv v)
 		break;
 	case FM_FORMAT:
 		if (!body_format_parse(s, &d->format))
-			return fail(p, "format '%s' is not markdown or html", s);
+			return fail(p, "format '%s' is not markdown or html",
+			    s);
 		break;
 	case FM_COMMENTS:
 		if (strcmp(s, "open") != 0 && strcmp(s, "closed") != 0)
-			return fail(p, "comments '%s' is not open or closed", s);
+			return fail(p, "comments '%s' is not open or closed",
+			    s);
 		d->comments_closed = strcmp(s, "closed") == 0;
 		break;
 	default:

@@ -73,6 +73,16 @@ enum imp_kind {
 };
 enum imp_kind	 imp_xml_kind(void *doc);
 
+/* The text content of an element (an xmlNode), copied into the arena. */
+const char	*imp_text(struct arena *, const void *node);
+/* s on one line: whitespace runs folded to one space, trimmed (titles,
+ * names and tags are single-line everywhere in gazette). */
+const char	*imp_one_line(struct arena *, const char *s);
+/* The path of an absolute URL ("https://x.org/2019/05/a/" → "/2019/05/a/"),
+ * with its query when with_query; NULL when there is none worth keeping
+ * (root only, a fragment, over 1000 bytes, controls). */
+const char	*imp_url_path(struct arena *, const char *url, bool with_query);
+
 /* Records that something of the source was not imported, and why. */
 void	imp_drop(struct imp_set *, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));

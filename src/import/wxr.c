@@ -17,7 +17,8 @@
 
 #define NS_WP		"http://wordpress.org/export/"
 #define NS_CONTENT	"http://purl.org/rss/1.0/modules/content/"
-#define NS_EXCERPT	"http://wordpress.org/export/1."	/* …/excerpt/ */
+/* …/1.2/excerpt/: told from wp: by its ending, see is() */
+#define NS_EXCERPT	"http://wordpress.org/export/1."
 #define NS_DC		"http://purl.org/dc/elements/1.1/"
 
 static bool
@@ -35,16 +36,6 @@ is(const xmlNode *n, const char *ns, const char *name)
 	    (strcmp(ns, NS_EXCERPT) == 0);
 }
 
-static const char *
-text_of(struct arena *a, const xmlNode *n)
-{
-	xmlChar *c = xmlNodeGetContent(n);
-	const char *s = arena_strdup(a, c ? (const char *)c : "");
-
-	xmlFree(c);
-	return s;
-}
-
 /* Text of the first child element ns:name, "" when absent. */
 static const char *
 child(struct arena *a, const xmlNode *n, const char *ns, const char *name)
@@ -53,32 +44,8 @@ child(struct arena *a, const xmlNode *n, const char *ns, const char *name)
 
 	for (c = n->children; c; c = c->next)
 		if (is(c, ns, name))
-			return text_of(a, c);
+			return imp_text(a, c);
 	return "";
-}
-
-/* One line: whitespace runs folded to one space, trimmed (titles, names
- * and tags are single-line everywhere in gazette). */
-static const char *
-one_line(struct arena *a, const char *s)
-{
-	struct buf b = BUF_INIT;
-	const char *out;
-	bool sp = false;
-
-	for (; *s; s++) {
-		if (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r') {
-			sp = true;
-			continue;
-		}
-		if (sp && b.len)
-			buf_putc(&b, ' ');
-		sp = false;
-		buf_putc(&b, *s);
-	}
-	out = arena_strndup(a, buf_str(&b), b.len);
-	buf_free(&b);
-	return out;
 }
 
 /* wpautop, reduced to what changes meaning: without any block element,
@@ -119,22 +86,6 @@ autop(struct arena *a, const char *s)
 	out = arena_strndup(a, buf_str(&b), b.len);
 	buf_free(&b);
 	return out;
-}
-
-/* The path of an absolute URL ("https://x.org/2019/05/a/" → "/2019/05/a/"),
- * with its query; NULL when it has none worth keeping. */
-static const char *
-url_path(struct arena *a, const char *url)
-{
-	const char *p = strstr(url, "://"), *h;
-
-	if (p == NULL)
-		return NULL;
-	if ((h = strchr(p + 3, '/')) == NULL || strlen(h) < 2 ||
-	    strlen(h) > 1000 || strchr(h, '#') ||
-	    text_check(h, strlen(h), false) != NULL)
-		return NULL;
-	return arena_strdup(a, h);
 }
 
 static void
@@ -192,17 +143,20 @@ comments_read(struct imp_set *s, struct imp_post *p, const xmlNode *item)
 			continue;
 		}
 		cm = &p->comments[p->ncomments++];
-		cm->ext_id = one_line(a, child(a, c, NS_WP, "comment_id"));
-		cm->parent_ext_id = one_line(a, child(a, c, NS_WP,
+		cm->ext_id = imp_one_line(a, child(a, c, NS_WP, "comment_id"));
+		cm->parent_ext_id = imp_one_line(a, child(a, c, NS_WP,
 		    "comment_parent"));
 		if (strcmp(cm->parent_ext_id, "0") == 0)
 			cm->parent_ext_id = "";
-		cm->author = one_line(a, child(a, c, NS_WP, "comment_author"));
-		cm->email = one_line(a, child(a, c, NS_WP,
+		cm->author = imp_one_line(a, child(a, c, NS_WP,
+		    "comment_author"));
+		cm->email = imp_one_line(a, child(a, c, NS_WP,
 		    "comment_author_email"));
-		cm->url = one_line(a, child(a, c, NS_WP, "comment_author_url"));
+		cm->url = imp_one_line(a, child(a, c, NS_WP,
+		    "comment_author_url"));
 		cm->body = child(a, c, NS_WP, "comment_content");
-		approved = one_line(a, child(a, c, NS_WP, "comment_approved"));
+		approved = imp_one_line(a, child(a, c, NS_WP,
+		    "comment_approved"));
 		cm->status = strcmp(approved, "1") == 0 ? "approved" :
 		    strcmp(approved, "spam") == 0 ? "spam" :
 		    strcmp(approved, "trash") == 0 ? "deleted" : "pending";
@@ -241,15 +195,15 @@ item_read(struct imp_set *s, const struct author_map *am, const xmlNode *item)
 	int64_t local;
 	struct tm tm;
 
-	type = one_line(a, child(a, item, NS_WP, "post_type"));
-	title = one_line(a, child(a, item, NULL, "title"));
-	id = one_line(a, child(a, item, NS_WP, "post_id"));
+	type = imp_one_line(a, child(a, item, NS_WP, "post_type"));
+	title = imp_one_line(a, child(a, item, NULL, "title"));
+	id = imp_one_line(a, child(a, item, NS_WP, "post_id"));
 	if (strcmp(type, "post") != 0 && strcmp(type, "page") != 0) {
 		imp_drop(s, "item %s '%s': post type '%s' is not an article",
 		    id, title, type);
 		return;
 	}
-	st = one_line(a, child(a, item, NS_WP, "status"));
+	st = imp_one_line(a, child(a, item, NS_WP, "status"));
 	if (strcmp(st, "trash") == 0 || strcmp(st, "auto-draft") == 0 ||
 	    strcmp(st, "inherit") == 0) {
 		imp_drop(s, "%s %s '%s': status '%s' is not kept", type, id,
@@ -293,11 +247,11 @@ item_read(struct imp_set *s, const struct author_map *am, const xmlNode *item)
 		p->art.published_at = s->now;
 	p->art.created_at = p->art.published_at ? p->art.published_at : s->now;
 	p->art.updated_at = p->art.created_at;
-	p->art.author = author_of(am, one_line(a, child(a, item, NS_DC,
+	p->art.author = author_of(am, imp_one_line(a, child(a, item, NS_DC,
 	    "creator")));
-	p->art.comments_closed = strcmp(one_line(a, child(a, item, NS_WP,
+	p->art.comments_closed = strcmp(imp_one_line(a, child(a, item, NS_WP,
 	    "comment_status")), "closed") == 0;
-	name = one_line(a, child(a, item, NS_WP, "post_name"));
+	name = imp_one_line(a, child(a, item, NS_WP, "post_name"));
 	/* WordPress keeps non-ASCII slugs percent-encoded; the slug is
 	 * made again from it (or the title) in gazette's alphabet. */
 	slugify(&b, name, strlen(name));
@@ -330,7 +284,7 @@ item_read(struct imp_set *s, const struct author_map *am, const xmlNode *item)
 
 		if (!is(c, NULL, "category"))
 			continue;
-		t = one_line(a, text_of(a, c));
+		t = imp_one_line(a, imp_text(a, c));
 		buf_reset(&b);
 		slugify(&b, t, strlen(t));
 		if (b.len == 0) {
@@ -352,11 +306,12 @@ item_read(struct imp_set *s, const struct author_map *am, const xmlNode *item)
 	if (p->art.status == ARTICLE_PUBLISHED) {
 		if (*id && strspn(id, "0123456789") == strlen(id))
 			old_add(p, arena_printf(a, "/?%s=%s",
-			    strcmp(p->kind, "page") == 0 ? "page_id" : "p", id));
-		link = one_line(a, child(a, item, NULL, "link"));
+			    strcmp(p->kind, "page") == 0 ? "page_id" : "p",
+			    id));
+		link = imp_one_line(a, child(a, item, NULL, "link"));
 		if (strstr(link, "?p=") == NULL &&
 		    strstr(link, "?page_id=") == NULL)
-			old_add(p, url_path(a, link));
+			old_add(p, imp_url_path(a, link, true));
 		if (strcmp(p->kind, "post") == 0 && *name &&
 		    slug_valid(name, strlen(name)) &&
 		    imp_time_wp(child(a, item, NS_WP, "post_date"), &local)) {
@@ -397,9 +352,9 @@ wxr_read(void *vdoc, struct imp_set *s, struct buf *err)
 
 		if (!is(n, NS_WP, "author"))
 			continue;
-		login = one_line(s->arena, child(s->arena, n, NS_WP,
+		login = imp_one_line(s->arena, child(s->arena, n, NS_WP,
 		    "author_login"));
-		name = one_line(s->arena, child(s->arena, n, NS_WP,
+		name = imp_one_line(s->arena, child(s->arena, n, NS_WP,
 		    "author_display_name"));
 		am.login[am.n] = login;
 		am.name[am.n++] = *name ? name : login;

@@ -43,7 +43,8 @@ has_doctype(const char *s, size_t n)
 			e = memmem(s + i, n - i, "?>", 2);
 		} else if (n - i >= 4 && memcmp(s + i, "<!--", 4) == 0) {
 			e = memmem(s + i, n - i, "-->", 3);
-		} else if (n - i >= 9 && strncasecmp(s + i, "<!DOCTYPE", 9) == 0)
+		} else if (n - i >= 9 &&
+		    strncasecmp(s + i, "<!DOCTYPE", 9) == 0)
 			return true;
 		else
 			return false;	/* the root element */
@@ -159,6 +160,51 @@ imp_xml_kind(void *vdoc)
 	    "http://www.w3.org/2005/Atom") == 0)
 		return IMP_BLOGGER;
 	return IMP_UNKNOWN;
+}
+
+const char *
+imp_text(struct arena *a, const void *node)
+{
+	xmlChar *c = xmlNodeGetContent(node);
+	const char *s = arena_strdup(a, c ? (const char *)c : "");
+
+	xmlFree(c);
+	return s;
+}
+
+const char *
+imp_one_line(struct arena *a, const char *s)
+{
+	struct buf b = BUF_INIT;
+	const char *out;
+	bool sp = false;
+
+	for (; *s; s++) {
+		if (is_space(*s)) {
+			sp = true;
+			continue;
+		}
+		if (sp && b.len)
+			buf_putc(&b, ' ');
+		sp = false;
+		buf_putc(&b, *s);
+	}
+	out = arena_strndup(a, buf_str(&b), b.len);
+	buf_free(&b);
+	return out;
+}
+
+const char *
+imp_url_path(struct arena *a, const char *url, bool with_query)
+{
+	const char *p = url ? strstr(url, "://") : NULL, *h;
+
+	if (p == NULL || (h = strchr(p + 3, '/')) == NULL || strlen(h) < 2 ||
+	    strlen(h) > 1000 || strchr(h, '#') ||
+	    (!with_query && strchr(h, '?')) ||
+	    text_check(h, strlen(h), false) != NULL)
+		return NULL;
+	return arena_strdup(a, h);
 }
 
 void
