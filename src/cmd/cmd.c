@@ -42,14 +42,32 @@ const struct cmd commands[] = {
 	    "SIGUSR2 starts a new gazette on the same listening socket (then\n"
 	    "SIGTERM the old one: no connection is dropped). See gazette(1).\n" },
 	{ "import", cmd_import, "[--db URL] [--dry-run] FILE|DIR...",
-	    "import Markdown articles with front matter",
-	    "Imports Markdown files (a directory stands for its *.md files).\n"
-	    "Each starts with front matter between '---' lines:\n"
+	    "import Markdown articles, a WordPress or a Blogger export",
+	    "Imports Markdown files (a directory stands for its *.md files),\n"
+	    "WordPress exports (WXR) and Blogger exports (Atom), told apart by\n"
+	    "their content. Markdown starts with front matter between '---' lines:\n"
 	    "  title (required), slug, date (RFC 3339), author, tags ([a, b]),\n"
-	    "  summary, status (published | draft | scheduled)\n"
+	    "  summary, status (published | draft | scheduled),\n"
+	    "  format (markdown | html), comments (open | closed)\n"
+	    "WordPress and Blogger bodies are HTML, kept as HTML after passing an\n"
+	    "allow-list (no scripts, event handlers or dangerous URLs); their old\n"
+	    "links (/?p=N, /YYYY/MM/DD/slug/, /YYYY/MM/slug.html) answer 301 to\n"
+	    "the new ones. XML with a DOCTYPE is refused (no entity expansion,\n"
+	    "no external entities, no network).\n"
 	    "All files import in one transaction: one bad file imports nothing,\n"
 	    "and the error names the file, the line and the problem.\n"
-	    "  --dry-run  check everything, write nothing\n" },
+	    "  --dry-run  check everything, write nothing; print what would be\n"
+	    "             imported and every item or field dropped, and why\n" },
+	{ "export", cmd_export,
+	    "[--db URL] [--format wxr|markdown] [--base-url URL] OUT",
+	    "export every article as WXR or Markdown",
+	    "Writes every article, importable again without loss:\n"
+	    "  --format wxr       one WordPress WXR 1.2 file OUT (the default)\n"
+	    "  --format markdown  a directory OUT of SLUG.md files with front\n"
+	    "                     matter\n"
+	    "  --base-url URL     for the links in WXR ($GAZETTE_BASE_URL, then\n"
+	    "                     the site setting)\n"
+	    "Existing files are never overwritten.\n" },
 	{ "user", cmd_user,
 	    "add NAME --role admin|editor|author [--display-name TEXT]\n"
 	    "       | list | passwd NAME | remove NAME  [--db URL]",

@@ -46,5 +46,6 @@ int	cmd_comment(int, char **);
 int	cmd_backup(int, char **);
 int	cmd_restore(int, char **);
 int	cmd_check(int, char **);
+int	cmd_export(int, char **);
 
 #endif

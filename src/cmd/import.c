@@ -1,4 +1,5 @@
-/* import.c: gazette import — articles from Markdown files. */
+/* import.c: gazette import — articles from Markdown files, WordPress and
+ * Blogger exports. */
 #include <getopt.h>
 #include <stdio.h>
 #include <time.h>
@@ -19,7 +20,7 @@ cmd_import(int argc, char **argv)
 	};
 	struct import_opts io = { 0 };
 	struct import_stats stats;
-	struct buf err = BUF_INIT;
+	struct buf err = BUF_INIT, report = BUF_INIT;
 	const char *db = NULL;
 	struct store *st;
 	int c, rc = 1;
@@ -38,17 +39,38 @@ cmd_import(int argc, char **argv)
 		return 1;
 	io.now = (int64_t)time(NULL);
 	io.progress = isatty(2);
+	io.report = &report;
 	if (!import_files(st, argv + optind, (size_t)(argc - optind), &io,
 	    &stats, &err)) {
 		cmd_err("import", "%s", buf_str(&err));
 		goto out;
 	}
-	fprintf(stderr, "gazette: import: %s%zu article%s\n",
-	    io.dry_run ? "dry run, nothing written: would import " :
-	    "imported ", stats.articles, stats.articles == 1 ? "" : "s");
+	if (io.dry_run) {
+		/* The report is the product of a dry run: on stdout. */
+		printf("dry run, nothing written\n"
+		    "articles: %zu (pages among them: %zu)\n"
+		    "tags: %zu\nauthors: %zu\ncomments: %zu (stored: %zu)\n"
+		    "old links: %zu\ndropped: %zu\n%s", stats.articles,
+		    stats.pages, stats.tags, stats.authors, stats.comments,
+		    stats.comments_stored, stats.redirects, stats.drops,
+		    buf_str(&report));
+		fprintf(stderr, "gazette: import: dry run, nothing written: "
+		    "would import %zu article%s\n", stats.articles,
+		    stats.articles == 1 ? "" : "s");
+	} else {
+		fputs(buf_str(&report), stderr);
+		fprintf(stderr, "gazette: import: imported %zu article%s",
+		    stats.articles, stats.articles == 1 ? "" : "s");
+		if (stats.comments || stats.redirects || stats.drops)
+			fprintf(stderr, ", %zu of %zu comments, %zu old "
+			    "links; %zu dropped", stats.comments_stored,
+			    stats.comments, stats.redirects, stats.drops);
+		fputc('\n', stderr);
+	}
 	rc = 0;
 out:
 	buf_free(&err);
+	buf_free(&report);
 	store_close(st);
 	return rc;
 }

@@ -22,6 +22,8 @@ enum fm_key {
 	FM_TAGS,
 	FM_SUMMARY,
 	FM_STATUS,
+	FM_FORMAT,
+	FM_COMMENTS,
 	FM_KEY__MAX
 };
 
@@ -33,6 +35,8 @@ static const char *const keys[FM_KEY__MAX] = {
 	[FM_TAGS] = "tags",
 	[FM_SUMMARY] = "summary",
 	[FM_STATUS] = "status",
+	[FM_FORMAT] = "format",
+	[FM_COMMENTS] = "comments",
 };
 
 struct parser {
@@ -197,6 +201,17 @@ set_key(struct parser *p, enum fm_key k, struct sv v)
 			return fail(p, "status '%s' is not draft, published "
 			    "or scheduled", s);
 		d->has_status = true;
+		break;
+	case FM_FORMAT:
+		if (!body_format_parse(s, &d->format))
+			return fail(p, "format '%s' is not markdown or html",
+			    s);
+		break;
+	case FM_COMMENTS:
+		if (strcmp(s, "open") != 0 && strcmp(s, "closed") != 0)
+			return fail(p, "comments '%s' is not open or closed",
+			    s);
+		d->comments_closed = strcmp(s, "closed") == 0;
 		break;
 	default:
 		break;

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "import/import-int.h"
 #include "import/import.h"
 #include "render/markdown.h"
 #include "util/arena.h"
@@ -84,6 +85,104 @@ expand(const char *path, struct pathlist *out, struct buf *err)
 	return true;
 }
 
+/* Distinct names (tag slugs, bylines) for the report: an open-addressing
+ * set of copies, grown at half full. */
+struct nameset {
+	char	**v;
+	size_t	  n, cap;
+};
+
+static size_t
+name_hash(const char *s)
+{
+	size_t h = 5381;
+
+	while (*s)
+		h = h * 33 + (unsigned char)*s++;
+	return h;
+}
+
+static void
+nameset_add(struct nameset *ns, const char *s)
+{
+	size_t i, j, oldcap;
+	char **old;
+
+	if (*s == '\0')
+		return;
+	if (ns->n * 2 >= ns->cap) {
+		old = ns->v;
+		oldcap = ns->cap;
+		ns->cap = ns->cap ? ns->cap * 2 : 64;
+		ns->v = xcalloc(ns->cap, sizeof(*ns->v));
+		for (i = 0; i < oldcap; i++) {
+			if (old[i] == NULL)
+				continue;
+			for (j = name_hash(old[i]) & (ns->cap - 1); ns->v[j];
+			    j = (j + 1) & (ns->cap - 1))
+				;
+			ns->v[j] = old[i];
+		}
+		free(old);
+	}
+	for (j = name_hash(s) & (ns->cap - 1); ns->v[j];
+	    j = (j + 1) & (ns->cap - 1))
+		if (strcmp(ns->v[j], s) == 0)
+			return;
+	ns->v[j] = xstrdup(s);
+	ns->n++;
+}
+
+static bool
+nameset_has(const struct nameset *ns, const char *s)
+{
+	size_t j;
+
+	if (ns->cap == 0)
+		return false;
+	for (j = name_hash(s) & (ns->cap - 1); ns->v[j];
+	    j = (j + 1) & (ns->cap - 1))
+		if (strcmp(ns->v[j], s) == 0)
+			return true;
+	return false;
+}
+
+static void
+nameset_free(struct nameset *ns)
+{
+	size_t i;
+
+	for (i = 0; i < ns->cap; i++)
+		free(ns->v[i]);
+	free(ns->v);
+	memset(ns, 0, sizeof(*ns));
+}
+
+/* What the report counts across every file of one import. */
+struct tally {
+	struct nameset	 tags;
+	struct nameset	 authors;
+	struct nameset	 slugs;		/* taken in this import */
+};
+
+static void
+tally_article(struct tally *t, const struct article *a)
+{
+	struct buf slug = BUF_INIT;
+	size_t i;
+
+	for (i = 0; i < a->ntags; i++) {
+		buf_reset(&slug);
+		slugify(&slug, a->tags[i].name, strlen(a->tags[i].name));
+		if (slug.len)
+			nameset_add(&t->tags, slug.p);
+	}
+	if (a->author)
+		nameset_add(&t->authors, a->author);
+	nameset_add(&t->slugs, a->slug);
+	buf_free(&slug);
+}
+
 static bool
 read_file(const char *path, struct buf *into, struct buf *err)
 {
@@ -97,9 +196,10 @@ read_file(const char *path, struct buf *into, struct buf *err)
 		return false;
 	}
 	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
-		if (into->len + n > MAX_FILE) {
+		if (into->len + n > IMP_MAX_XML) {
 			fclose(f);
-			buf_printf(err, "%s: larger than 16 MiB", path);
+			buf_printf(err, "%s: larger than %u MiB", path,
+			    IMP_MAX_XML >> 20);
 			return false;
 		}
 		buf_put(into, chunk, n);
@@ -137,6 +237,10 @@ load_text(struct arena *a, const char *path, const struct buf *text,
 	size_t line;
 	bool ok = false;
 
+	if (text->len > MAX_FILE) {
+		buf_printf(err, "%s: larger than 16 MiB", path);
+		return false;
+	}
 	if ((why = text_check(text->p, text->len, true)) != NULL) {
 		/* Name the line of the first bad byte: that is what an
 		 * author can go and fix. No UTF-8 sequence spans a newline,
@@ -174,6 +278,8 @@ load_text(struct arena *a, const char *path, const struct buf *text,
 		art->slug = arena_strndup(a, tmp.p, tmp.len);
 	}
 	art->status = d.status;
+	art->format = d.format;
+	art->comments_closed = d.comments_closed;
 	art->author = d.author ? d.author : "";
 	art->published_at = d.has_date ? d.date :
 	    (d.status == ARTICLE_DRAFT ? 0 : o->now);
@@ -181,14 +287,24 @@ load_text(struct arena *a, const char *path, const struct buf *text,
 	art->updated_at = o->now;
 	art->body_md = arena_strndup(a, d.body, d.body_len);
 	buf_reset(&tmp);
-	if (!md_render(&tmp, d.body, d.body_len, MD_ARTICLE) || buf_err(&tmp)) {
+	if (d.format == BODY_HTML) {
+		/* HTML kept from another system (an export of an import):
+		 * through the allow-list again, which leaves it as it was. */
+		html_sanitize(&tmp, d.body, d.body_len, NULL);
+		art->body_md = arena_strndup(a, buf_str(&tmp), tmp.len);
+	} else if (!md_render(&tmp, d.body, d.body_len, MD_ARTICLE) ||
+	    buf_err(&tmp)) {
 		buf_printf(err, "%s: the Markdown could not be rendered", path);
 		goto out;
 	}
 	art->body_html = arena_strndup(a, tmp.p ? tmp.p : "", tmp.len);
 	if (d.summary)
 		art->summary = d.summary;
-	else {
+	else if (d.format == BODY_HTML) {
+		buf_reset(&tmp);
+		html_plain(&tmp, art->body_html, strlen(art->body_html), 280);
+		art->summary = arena_strndup(a, buf_str(&tmp), tmp.len);
+	} else {
 		buf_reset(&tmp);
 		md_plain(&tmp, d.body, d.body_len, 280);
 		art->summary = arena_strndup(a, buf_str(&tmp), tmp.len);
@@ -208,6 +324,167 @@ out:
 	return ok;
 }
 
+/* An export is XML when its first byte past a byte order mark and blanks
+ * is '<'; front matter starts with '-'. */
+static bool
+isdigit_first(const struct buf *b)
+{
+	return b->len > 0 && b->p[0] >= '0' && b->p[0] <= '9';
+}
+
+static bool
+is_xml(const struct buf *t)
+{
+	size_t i = 0;
+
+	if (t->len >= 3 && memcmp(t->p, "\xef\xbb\xbf", 3) == 0)
+		i = 3;
+	while (i < t->len && (t->p[i] == ' ' || t->p[i] == '\t' ||
+	    t->p[i] == '\n' || t->p[i] == '\r'))
+		i++;
+	return i < t->len && t->p[i] == '<';
+}
+
+/* A slug not yet taken, in the store or by this import: the post's own,
+ * or it with -2, -3 … (reported). */
+static bool
+slug_free(struct store *s, struct imp_set *set, struct imp_post *p,
+    struct tally *t, struct buf *err)
+{
+	struct arena tmp;
+	struct article got;
+	struct buf b = BUF_INIT;
+	const char *want = p->art.slug;
+	enum store_err e;
+	int n;
+
+	arena_init(&tmp);
+	for (n = 1; n < 1000; n++) {
+		buf_reset(&b);
+		if (n == 1)
+			buf_puts(&b, want);
+		else
+			buf_printf(&b, "%.*s-%d", 72, want, n);
+		if (nameset_has(&t->slugs, b.p))
+			continue;
+		e = store_article_by_slug(s, &tmp, b.p, &got);
+		if (e == STORE_NOTFOUND)
+			break;
+		if (e != STORE_OK) {
+			buf_printf(err, "%s: cannot read: %s", set->file,
+			    store_errmsg(s));
+			goto fail;
+		}
+	}
+	if (n > 1)
+		imp_drop(set, "%s '%s': slug '%s' is taken: imported as '%s'",
+		    p->kind, p->art.title, want, b.p);
+	p->art.slug = arena_strndup(set->arena, b.p, b.len);
+	arena_free(&tmp);
+	buf_free(&b);
+	return true;
+fail:
+	arena_free(&tmp);
+	buf_free(&b);
+	return false;
+}
+
+/* One WordPress or Blogger export: parse it whole, then store each post
+ * with its old links and comments (inside the caller's transaction). */
+static bool
+import_xml(struct store *s, const char *path, const struct buf *text,
+    const struct import_opts *o, struct import_stats *stats,
+    struct tally *t, struct buf *err)
+{
+	struct arena a;
+	struct imp_set set;
+	struct buf xerr = BUF_INIT;
+	struct imp_post *p;
+	enum store_err e;
+	size_t i, j, before;
+	void *doc;
+	bool ok = false;
+
+	arena_init(&a);
+	memset(&set, 0, sizeof(set));
+	set.arena = &a;
+	set.file = path;
+	set.report = o->report;
+	set.now = o->now;
+	if ((doc = imp_xml_read(text->p, text->len, &xerr)) == NULL) {
+		buf_printf(err, "%s:%s%s", path, isdigit_first(&xerr) ? "" :
+		    " ", buf_str(&xerr));
+		goto out;
+	}
+	switch (imp_xml_kind(doc)) {
+	case IMP_WXR:
+		ok = wxr_read(doc, &set, &xerr);
+		break;
+	case IMP_BLOGGER:
+		ok = blogger_read(doc, &set, &xerr);
+		break;
+	default:
+		buf_printf(&xerr, "XML that is neither a WordPress export "
+		    "(WXR) nor a Blogger export (Atom)");
+		break;
+	}
+	imp_xml_free(doc);
+	if (!ok) {
+		buf_printf(err, "%s: %s", path, buf_str(&xerr));
+		goto out;
+	}
+	ok = false;
+	for (i = 0; i < set.n; i++) {
+		p = &set.posts[i];
+		if (!slug_free(s, &set, p, t, err))
+			goto out;
+		tally_article(t, &p->art);
+		stats->articles++;
+		if (strcmp(p->kind, "page") == 0)
+			stats->pages++;
+		stats->comments += p->ncomments;
+		stats->redirects += p->nold;
+		if (o->dry_run)
+			continue;
+		if ((e = store_article_insert(s, &p->art)) != STORE_OK) {
+			buf_printf(err, "%s: %s '%s': cannot store: %s", path,
+			    p->kind, p->art.title, store_errmsg(s));
+			goto out;
+		}
+		for (j = 0; j < p->nold; j++)
+			if ((e = store_redirect_add(s, p->old[j], p->art.id)) !=
+			    STORE_OK) {
+				buf_printf(err, "%s: cannot store an old link: "
+				    "%s", path, store_errmsg(s));
+				goto out;
+			}
+		before = stats->comments_stored;
+		if (!imp_comments_store(s, &set, p, p->art.id, stats, err))
+			goto out;
+		if (p->ncomments > stats->comments_stored - before)
+			imp_drop(&set, "%s '%s': %zu comment%s not imported: "
+			    "this build has no comment store yet", p->kind,
+			    p->art.title, p->ncomments -
+			    (stats->comments_stored - before),
+			    p->ncomments == 1 ? "" : "s");
+	}
+	if (o->dry_run)
+		for (i = 0; i < set.n; i++)
+			if (set.posts[i].ncomments)
+				imp_drop(&set, "%s '%s': %zu comment%s not "
+				    "imported: this build has no comment "
+				    "store yet", set.posts[i].kind,
+				    set.posts[i].art.title,
+				    set.posts[i].ncomments,
+				    set.posts[i].ncomments == 1 ? "" : "s");
+	stats->drops += set.drops;
+	ok = true;
+out:
+	buf_free(&xerr);
+	arena_free(&a);
+	return ok;
+}
+
 bool
 import_files(struct store *s, char *const *paths, size_t npaths,
     const struct import_opts *o, struct import_stats *stats,
@@ -217,17 +494,19 @@ import_files(struct store *s, char *const *paths, size_t npaths,
 	struct buf text = BUF_INIT;
 	struct arena a;
 	struct article art;
+	struct tally t;
 	enum store_err e;
 	bool ok = false, intx = false;
 	size_t i, step;
 
 	arena_init(&a);
+	memset(&t, 0, sizeof(t));
 	memset(stats, 0, sizeof(*stats));
 	for (i = 0; i < npaths; i++)
 		if (!expand(paths[i], &files, err))
 			goto out;
 	if (files.n == 0) {
-		buf_printf(err, "no Markdown files to import");
+		buf_printf(err, "no files to import");
 		goto out;
 	}
 	if (!o->dry_run) {
@@ -240,9 +519,22 @@ import_files(struct store *s, char *const *paths, size_t npaths,
 	}
 	step = files.n / 100 ? files.n / 100 : 1;
 	for (i = 0; i < files.n; i++) {
-		if (!read_file(files.v[i], &text, err) ||
-		    !load_text(&a, files.v[i], &text, o, &art, err))
+		if (!read_file(files.v[i], &text, err))
 			goto out;
+		if (is_xml(&text)) {
+			if (!import_xml(s, files.v[i], &text, o, stats, &t,
+			    err))
+				goto out;
+			goto next;
+		}
+		if (!load_text(&a, files.v[i], &text, o, &art, err))
+			goto out;
+		if (o->dry_run && nameset_has(&t.slugs, art.slug)) {
+			buf_printf(err, "%s: slug '%s' is already taken by "
+			    "another article", files.v[i], art.slug);
+			goto out;
+		}
+		tally_article(&t, &art);
 		if (!o->dry_run &&
 		    (e = store_article_insert(s, &art)) != STORE_OK) {
 			if (e == STORE_CONFLICT)
@@ -255,6 +547,7 @@ import_files(struct store *s, char *const *paths, size_t npaths,
 			goto out;
 		}
 		stats->articles++;
+next:
 		/* Per-file memory is dropped as we go so 100,000 files do
 		 * not pile up in the arena. */
 		arena_free(&a);
@@ -272,8 +565,13 @@ import_files(struct store *s, char *const *paths, size_t npaths,
 out:
 	if (intx)
 		store_rollback(s);
+	stats->tags = t.tags.n;
+	stats->authors = t.authors.n;
+	nameset_free(&t.tags);
+	nameset_free(&t.authors);
+	nameset_free(&t.slugs);
 	if (!ok)
-		stats->articles = 0;
+		memset(stats, 0, sizeof(*stats));
 	if (!ok && o->progress)
 		fputc('\n', stderr);
 	arena_free(&a);

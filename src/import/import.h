@@ -29,6 +29,8 @@ struct fm_doc {
 	size_t			 ntags;
 	const char		*body;		/* Markdown after the front matter */
 	size_t			 body_len;
+	enum body_format	 format;	/* "format: html": body is HTML */
+	bool			 comments_closed;	/* "comments: closed" */
 };
 
 /* Parses "---\nkey: value\n…\n---\nbody". On failure returns false and
@@ -39,16 +41,28 @@ bool	fm_parse(struct arena *, const char *s, size_t n, struct fm_doc *out,
 	    struct buf *err);
 
 struct import_opts {
-	bool	 dry_run;	/* check and report, write nothing */
-	bool	 progress;	/* a progress bar on stderr */
-	int64_t	 now;
+	bool		 dry_run;	/* check and report, write nothing */
+	bool		 progress;	/* a progress bar on stderr */
+	int64_t		 now;
+	struct buf	*report;	/* "dropped: FILE: what: why" lines */
 };
 
+/* What an import brought (or, dry, would bring). */
 struct import_stats {
 	size_t	 articles;
+	size_t	 pages;		/* of articles, WordPress and Blogger pages */
+	size_t	 tags;		/* distinct, by slug */
+	size_t	 authors;	/* distinct bylines */
+	size_t	 comments;	/* found in the exports */
+	size_t	 comments_stored;
+	size_t	 redirects;	/* old links recorded */
+	size_t	 drops;		/* items or fields not imported */
 };
 
-/* Imports the files (a directory stands for its *.md files, sorted). On
+/* Imports the files (a directory stands for its *.md files, sorted). A
+ * file whose first non-blank byte is '<' is XML: a WordPress export (WXR)
+ * or a Blogger export (Atom), told apart by their root element; their
+ * HTML bodies are sanitised (html_sanitize) and kept as HTML. On
  * failure returns false with "FILE:LINE: problem" or "FILE: problem" in
  * err and nothing written. */
 bool	import_files(struct store *, char *const *paths, size_t npaths,
@@ -58,5 +72,53 @@ bool	import_files(struct store *, char *const *paths, size_t npaths,
 /* Imports one Markdown text (name is for errors), in its own transaction. */
 bool	import_memory(struct store *, const char *name, const char *text,
 	    size_t len, const struct import_opts *, struct buf *err);
+
+/* export.c: everything out, importable again without loss. */
+struct export_stats {
+	size_t	 articles;
+	size_t	 authors;	/* wxr: distinct bylines */
+};
+
+/* Writes OUT/SLUG.md for every article (dir is created if absent; an
+ * existing file is an error, nothing is overwritten). */
+bool	export_markdown(struct store *, const char *dir,
+	    struct export_stats *, struct buf *err);
+/* Writes one WXR 1.2 file at path (must not exist); links are made from
+ * base_url. */
+bool	export_wxr(struct store *, const char *path, const char *base_url,
+	    struct export_stats *, struct buf *err);
+
+/* sanitize.c: HTML from other systems (WordPress, Blogger, the API with
+ * body_format "html") through one allow-list.
+ *
+ * Only these elements survive: p br h2-h6 (h1 becomes h2: the page has
+ * its one h1) blockquote ul ol li a em strong b i u s del sub sup code pre
+ * img figure figcaption table thead tbody tfoot tr th td hr span div
+ * cite. Only
+ * these attributes: href on a (http, https, mailto or relative, through
+ * esc_url), src alt width height on img (src http, https or relative),
+ * title on any, colspan rowspan on cells. script, style, iframe, object,
+ * embed, form, template, svg, math and the like are dropped with their
+ * content; other unknown elements are unwrapped (their text kept). Text
+ * and attribute values go through esc_html / esc_attr.
+ *
+ * The output is a fixed point: sanitising it again gives the same bytes,
+ * which is what makes an export and re-import lossless. */
+
+/* Why something was dropped, reported by --dry-run. */
+struct html_drops {
+	size_t	 elements;	/* dangerous elements removed with content */
+	size_t	 attributes;	/* attributes outside the allow-list */
+	size_t	 urls;		/* href/src with a refused scheme */
+	char	 first[128];	/* the first drop, "script element" … */
+};
+
+/* Appends the sanitised form of the HTML fragment s[0..n) (UTF-8) to out;
+ * drops may be NULL. Never fails on any input; out may hit its cap. */
+void	html_sanitize(struct buf *out, const char *s, size_t n,
+	    struct html_drops *drops);
+/* Appends the plain text of an HTML fragment, whitespace collapsed, cut
+ * like md_plain at max bytes (0: no limit). Not escaped. */
+void	html_plain(struct buf *out, const char *s, size_t n, size_t max);
 
 #endif

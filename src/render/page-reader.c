@@ -4,6 +4,7 @@
 #include <time.h>
 
 #include "feed/feed.h"
+#include "api/api.h"
 #include "render/esc.h"
 #include "comment/comment.h"
 #include "render/page.h"
@@ -239,6 +240,8 @@ page_home(struct http_req *req, struct http_resp *resp, void *ctx)
 	struct article_filter f = { 0 };
 	int64_t n = req->nparams ? page_param(req, 0) : 1;
 
+	if (req->nparams == 0 && page_redirect_query(req, resp, s))
+		return;
 	if (n == 0) {
 		page_not_found(req, resp, ctx);
 		return;
@@ -480,7 +483,12 @@ void
 page_not_found(struct http_req *req, struct http_resp *resp, void *ctx)
 {
 	const struct site *s = ctx;
-	struct tval *root = root_new(req, s, "/404");
+	struct tval *root;
+
+	if (api_not_found(req, resp) ||
+	    page_redirect_old(req, resp, s, req->path))
+		return;
+	root = root_new(req, s, "/404");
 
 	page_meta(req, root, arena_printf(req->arena, "Page not found — %s",
 	    s->title), "There is no page at this address.");
@@ -560,8 +568,16 @@ page_root(struct http_req *req, const struct site *s, const char *path,
 	page_meta(req, root, title, description);
 	return root;
 }
+/* Every method goes to the API handlers, which answer 405 themselves with
+ * a problem document; they sit first so "/:year/:month/:slug" does not
+ * take /api/v1/articles. */
+#define API_METHODS	(HTTP_M(HTTP_GET) | HTTP_M(HTTP_POST) | \
+	HTTP_M(HTTP_PUT) | HTTP_M(HTTP_PATCH) | HTTP_M(HTTP_DELETE) | \
+	HTTP_M(HTTP_OPTIONS))
 
 const struct route site_routes[] = {
+	{ API_METHODS, "/api/v1/articles", api_articles },
+	{ API_METHODS, "/api/v1/articles/:slug", api_article },
 	{ HTTP_M(HTTP_GET), "/", page_home },
 	{ HTTP_M(HTTP_GET), "/page/:n", page_home },
 	{ HTTP_M(HTTP_GET), "/healthz", page_healthz },

@@ -127,6 +127,14 @@ void	api_search(struct http_req *, struct http_resp *, void *);
 /* Appends a store snippet (SEARCH_MARK_OPEN/CLOSE around matches) as
  * HTML: the text escaped, the marks as balanced <mark> elements. */
 void	search_snippet_html(struct buf *, const char *s, size_t n);
+/* page-redirect.c: answers an imported article's old path with 301 to
+ * its URL and returns true; false (nothing sent) when old_path is not
+ * one, or its article is not public. _query does it for the WordPress
+ * query links /?p=N and /?page_id=N of the front page. */
+bool	page_redirect_old(struct http_req *, struct http_resp *,
+	    const struct site *, const char *old_path);
+bool	page_redirect_query(struct http_req *, struct http_resp *,
+	    const struct site *);
 /* Security headers every response carries. */
 void	page_decorate(struct http_req *, struct http_resp *, void *);
 

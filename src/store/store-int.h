@@ -73,13 +73,17 @@ enum stmt {
 	ST_ARTICLE_ADMIN_LIST,
 	ST_ARTICLE_STATUS_COUNT,
 	ST_USER_SET_ROLE,
+	ST_REDIRECT_ADD,
+	ST_REDIRECT_GET,
+	ST_REDIRECT_LIST,
+	ST_ARTICLE_ALL,
 	ST__MAX
 };
 
 /* Columns of an article row as every article query returns them (id …
- * author_id; see ARTICLE_COLS in the drivers): store_row_article reads
+ * body_format; see ARTICLE_COLS in the drivers): store_row_article reads
  * these, and a query may add its own columns after them. */
-#define ARTICLE_NCOLS	15
+#define ARTICLE_NCOLS	16
 
 enum sval_type {
 	SV_NULL = 0,

@@ -21,7 +21,7 @@
 	"a.comments_closed, " \
 	"CASE WHEN ?10 THEN a.body_md ELSE '' END, " \
 	"CASE WHEN ?10 THEN a.body_html ELSE '' END, " \
-	"a.version, coalesce(a.author_id, 0)"
+	"a.version, coalesce(a.author_id, 0), a.body_format"
 
 #define COMMENT_COLS \
 	"c.id, c.article_id, coalesce(c.parent_id, 0), c.thread_id, " \
@@ -32,6 +32,7 @@
 	" WHERE (?1 = 0 OR (a.status IN ('published', 'scheduled') " \
 	"AND a.published_at <= ?2))" \
 	" AND (?3 IS NULL OR a.author = ?3)" \
+	" AND (?12 IS NULL OR a.status = ?12)" \
 	" AND (?5 = 0 OR (a.published_at >= ?4 AND a.published_at < ?5))" \
 	" AND (?7 = 0 OR a.published_at < ?6 OR " \
 	"(a.published_at = ?6 AND a.id < ?7))" \
@@ -50,8 +51,8 @@ static const char *const sql[] = {
 	[ST_ARTICLE_INSERT] =
 	    "INSERT INTO articles (slug, title, summary, body_md, body_html, "
 	    "author, status, published_at, created_at, updated_at, "
-	    "comments_closed, author_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
-	    "?8, ?9, ?10, ?11, nullif(?12, 0)) RETURNING id",
+	    "comments_closed, author_id, body_format) VALUES (?1, ?2, ?3, ?4, "
+	    "?5, ?6, ?7, ?8, ?9, ?10, ?11, nullif(?12, 0), ?13) RETURNING id",
 	[ST_ARTICLE_BY_SLUG] =
 	    "SELECT " ARTICLE_COLS " FROM articles a WHERE a.slug = ?1 "
 	    "AND ?10 = 1",
@@ -128,6 +129,7 @@ static const char *const sql[] = {
 	    "UPDATE articles SET slug = ?2, title = ?3, summary = ?4, "
 	    "body_md = ?5, body_html = ?6, author = ?7, status = ?8, "
 	    "published_at = ?9, updated_at = ?10, comments_closed = ?11, "
+	    "body_format = ?13, "
 	    "version = version + 1 WHERE id = ?1 AND version = ?12 "
 	    "RETURNING version",
 	[ST_ARTICLE_TAGS_CLEAR] = "DELETE FROM article_tags WHERE article_id = ?1",
@@ -219,7 +221,7 @@ static const char *const sql[] = {
 	    "SELECT a.id, a.slug, a.title, a.summary, a.author, a.status, "
 	    "a.published_at, a.created_at, a.updated_at, a.comment_count, "
 	    "a.comments_closed, '', '', a.version, coalesce(a.author_id, 0), "
-	    "(SELECT snippet(articles_fts, -1, char(1), char(2), '…', 32) "
+	    "a.body_format, (SELECT snippet(articles_fts, -1, char(1), char(2), '…', 32) "
 	    "FROM articles_fts WHERE articles_fts MATCH ?1 "
 	    "AND rowid = h.id) "
 	    "FROM hits h JOIN articles a ON a.id = h.id "
@@ -252,6 +254,17 @@ static const char *const sql[] = {
 	    "AND (?2 = 0 OR author_id = ?2)",
 	[ST_USER_SET_ROLE] =
 	    "UPDATE users SET role = ?2 WHERE id = ?1 RETURNING id",
+	[ST_REDIRECT_ADD] =
+	    "INSERT INTO redirects (old_path, article_id) VALUES (?1, ?2) "
+	    "ON CONFLICT (old_path) DO UPDATE SET article_id = excluded.article_id",
+	[ST_REDIRECT_GET] =
+	    "SELECT article_id FROM redirects WHERE old_path = ?1",
+	[ST_REDIRECT_LIST] =
+	    "SELECT old_path FROM redirects WHERE article_id = ?1 "
+	    "ORDER BY old_path",
+	[ST_ARTICLE_ALL] =
+	    "SELECT " ARTICLE_COLS " FROM articles a WHERE ?10 = 1 "
+	    "AND a.id > ?1 ORDER BY a.id LIMIT ?2",
 };
 
 /* The last statement of the enum must have its SQL here, and a hole in the

@@ -36,6 +36,30 @@ article_status_parse(const char *s, enum article_status *out)
 	return false;
 }
 
+static const char *const format_names[BODY_FORMAT__MAX] = {
+	[BODY_MARKDOWN] = "markdown",
+	[BODY_HTML] = "html",
+};
+
+const char *
+body_format_name(enum body_format f)
+{
+	return f < BODY_FORMAT__MAX ? format_names[f] : "markdown";
+}
+
+bool
+body_format_parse(const char *s, enum body_format *out)
+{
+	int i;
+
+	for (i = 0; i < BODY_FORMAT__MAX; i++)
+		if (strcmp(s, format_names[i]) == 0) {
+			*out = (enum body_format)i;
+			return true;
+		}
+	return false;
+}
+
 bool
 article_is_public(const struct article *a, int64_t now)
 {
@@ -348,7 +372,7 @@ store_article_insert(struct store *s, struct article *a)
 			P_TEXT(article_status_name(a->status)),
 			P_INT(a->published_at), P_INT(a->created_at),
 			P_INT(a->updated_at), P_INT(a->comments_closed),
-			P_INT(a->author_id),
+			P_INT(a->author_id), P_TEXT(body_format_name(a->format)),
 		};
 		a->id = 0;
 		e = exec(s, ST_ARTICLE_INSERT, p, NPARAMS(p), row_int, &a->id);
@@ -387,6 +411,7 @@ store_article_update(struct store *s, struct article *a, const char *editor,
 			P_TEXT(article_status_name(a->status)),
 			P_INT(a->published_at), P_INT(now),
 			P_INT(a->comments_closed), P_INT(a->version),
+			P_TEXT(body_format_name(a->format)),
 		};
 		e = exec(s, ST_ARTICLE_UPDATE, p, NPARAMS(p), row_int,
 		    &version);
@@ -474,6 +499,8 @@ row_article(void *ctx, const struct sval *c, size_t n)
 	a->body_html = col_str(r->arena, &c[12]);
 	a->version = c[13].i;
 	a->author_id = c[14].i;
+	if (!body_format_parse(col_str(r->arena, &c[15]), &a->format))
+		a->format = BODY_MARKDOWN;
 	return 0;
 }
 
@@ -666,12 +693,36 @@ store_article_list(struct store *s, struct arena *arena,
 		P_INT((int64_t)limit + 1), P_INT((int64_t)f->offset),
 		P_INT(f->with_body),
 		f->tag_slug ? P_TEXT(f->tag_slug) : P_NULL,
+		f->status ? P_TEXT(f->status) : P_NULL,
 	};
 	e = exec(s, f->tag_slug ? ST_ARTICLE_LIST_TAG : ST_ARTICLE_LIST, p,
-	    f->tag_slug ? 11 : 10, row_article, &r);
+	    NPARAMS(p), row_article, &r);
 	if (e != STORE_OK)
 		return e;
 	return list_finish(s, arena, &r, limit, out);
+}
+
+enum store_err
+store_article_all(struct store *s, struct arena *arena, int64_t after_id,
+    size_t limit, struct article_list *out)
+{
+	struct article_rows r = { arena, NULL, 0, 0 };
+	/* ?10 (with body) sits where the other article statements have it. */
+	struct sval p[] = { P_INT(after_id), P_INT((int64_t)limit + 1),
+	    P_NULL, P_NULL, P_NULL, P_NULL, P_NULL, P_NULL, P_NULL, P_INT(1) };
+	enum store_err e;
+	size_t i;
+
+	if ((e = exec(s, ST_ARTICLE_ALL, p, NPARAMS(p), row_article, &r)) !=
+	    STORE_OK)
+		return e;
+	out->more = r.n > limit;
+	out->n = r.n > limit ? limit : r.n;
+	out->items = r.items;
+	for (i = 0; i < out->n; i++)
+		if ((e = load_tags(s, arena, &out->items[i])) != STORE_OK)
+			return e;
+	return STORE_OK;
 }
 
 enum store_err

@@ -42,6 +42,14 @@ enum article_status {
 	ARTICLE_STATUS__MAX
 };
 
+/* The language of an article's body_md: Markdown as authors write it, or
+ * HTML kept from another system (sanitised on the way in, import/import.h). */
+enum body_format {
+	BODY_MARKDOWN = 0,
+	BODY_HTML,
+	BODY_FORMAT__MAX
+};
+
 struct tag {
 	const char	*name;	/* as written: "Central Asia" */
 	const char	*slug;	/* URL form: "central-asia" */
@@ -66,6 +74,7 @@ struct article {
 	int64_t			 author_id;	/* 0: no user (imported) */
 	struct tag		*tags;
 	size_t			 ntags;
+	enum body_format	 format;	/* what body_md is written in */
 };
 
 /* Which articles a listing shows. Readers' listings set public: published
@@ -83,6 +92,7 @@ struct article_filter {
 	size_t		 offset;	/* for numbered pages (/page/N) */
 	size_t		 limit;		/* 1..1000 */
 	bool		 with_body;	/* fill body_md/body_html too */
+	const char	*status;	/* "draft" …: only those; NULL: any */
 };
 
 struct article_list {
@@ -177,6 +187,28 @@ bool		 article_is_public(const struct article *a, int64_t now);
 const char	*article_status_name(enum article_status);
 /* Parses "draft" | "published" | "scheduled"; false otherwise. */
 bool		 article_status_parse(const char *, enum article_status *);
+
+const char	*body_format_name(enum body_format);
+/* Parses "markdown" | "html"; false otherwise. */
+bool		 body_format_parse(const char *, enum body_format *);
+
+/* Every article, oldest id first, with bodies and tags: after_id 0 starts
+ * at the first; out->more says whether another batch follows (for export
+ * and canonical dumps). */
+enum store_err	 store_article_all(struct store *, struct arena *,
+		    int64_t after_id, size_t limit, struct article_list *out);
+
+/* Old links (store-redirect.c). old_path is what a request for it carries
+ * as path, with "?p=N" appended for WordPress query links. Adding a path
+ * that exists points it at article_id. */
+enum store_err	 store_redirect_add(struct store *, const char *old_path,
+		    int64_t article_id);
+/* The article an old path leads to: STORE_NOTFOUND when none. */
+enum store_err	 store_redirect_get(struct store *, const char *old_path,
+		    int64_t *article_id);
+/* The old paths of an article, sorted, into the arena. */
+enum store_err	 store_redirect_list(struct store *, struct arena *,
+		    int64_t article_id, const char ***out, size_t *n);
 
 /* Tags with their public article counts, by name. */
 enum store_err	 store_tag_list(struct store *, struct arena *, int64_t now,

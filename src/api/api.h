@@ -1,0 +1,128 @@
+/* api.h: the JSON API under /api/v1: problem documents, JSON in and out,
+ * and the articles resource.
+ *
+ * Parsing and checking a request body is pure (no server, no database):
+ * api_json_parse() and api_article_apply() are what the handlers call and
+ * what fuzz/fuzz-json.c drives. Everything they return lives in the arena
+ * passed in; jansson's own memory never escapes a call.
+ *
+ * Errors are RFC 7807 problem documents (application/problem+json) with
+ * type, title, status, detail and, when one field is at fault, "field"
+ * naming it (a JSON member name, "tags[2]" for an array element, or a
+ * query parameter). Malformed JSON also carries "line" and "column". */
+#ifndef GAZETTE_API_H
+#define GAZETTE_API_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "http/http.h"
+#include "store/store.h"
+
+#define API_MAX_BODY	(1024u * 1024)	/* bytes of a request body */
+#define API_MAX_DEPTH	32		/* nesting of arrays and objects */
+#define API_MAX_TAGS	64
+#define API_LIMIT_DEF	20		/* items of a list page */
+#define API_LIMIT_MAX	100
+
+struct api_problem {
+	int		 status;	/* 0: no problem */
+	const char	*type;		/* URI; "about:blank" for plain statuses */
+	const char	*title;		/* short, same for every instance */
+	const char	*detail;	/* this instance, in the arena */
+	const char	*field;		/* member or parameter at fault, or NULL */
+	int		 line, column;	/* of malformed JSON; 0 otherwise */
+};
+
+/* problem.c */
+
+/* Sets p to status with a detail formatted into the arena; field may be
+ * NULL. Always returns false, so a checker can `return api_fail(…)`. */
+bool	api_fail(struct api_problem *, struct arena *, int status,
+	    const char *field, const char *fmt, ...)
+	    __attribute__((format(printf, 5, 6)));
+/* Answers with p as application/problem+json. */
+void	api_problem_send(struct http_resp *, const struct api_problem *);
+/* Shorthand: api_fail then api_problem_send. */
+void	api_error(struct http_resp *, struct arena *, int status,
+	    const char *field, const char *fmt, ...)
+	    __attribute__((format(printf, 5, 6)));
+
+/* json.c */
+
+/* An opaque parsed JSON document (jansson's json_t). */
+struct api_json;
+
+/* Parses body[0..n) as one JSON object within the limits: at most
+ * API_MAX_BODY bytes (413), nesting at most API_MAX_DEPTH (400, refused
+ * by a scan before jansson sees it), well-formed UTF-8 JSON without
+ * duplicate keys (400 with line and column), an object at the top (422).
+ * NUL escapes are let through here and refused per field, so the problem
+ * can name the field. On failure NULL and p set. Free with
+ * api_json_free(). */
+struct api_json	*api_json_parse(struct arena *, const char *body, size_t n,
+		    struct api_problem *p);
+void		 api_json_free(struct api_json *);	/* NULL is fine */
+
+/* Writing JSON into a buffer: every string through esc_json. */
+void	jw_str(struct buf *, const char *s);	/* "…" or null for NULL */
+void	jw_strn(struct buf *, const char *s, size_t n);
+void	jw_key(struct buf *, bool *first, const char *key);
+void	jw_time(struct buf *, int64_t t);	/* RFC 3339 string */
+
+/* article.c */
+
+enum api_mode {
+	API_CREATE = 0,	/* POST: a new article from defaults */
+	API_REPLACE,	/* PUT: every writable field from the document */
+	API_PATCH,	/* PATCH: a JSON merge patch over the stored one */
+	API_MODE__MAX
+};
+
+/* What a write document asked for beyond the article's fields. */
+struct api_article_req {
+	bool	 has_version;
+	int64_t	 version;	/* the version the client read */
+	bool	 has_status;	/* status was given (authors may not publish) */
+	bool	 has_author;
+};
+
+/* Applies the JSON object doc to a: for API_CREATE and API_REPLACE a is
+ * reset to defaults first (a draft, no tags) and keeps only its id;
+ * API_PATCH changes only the members present, null removing optional
+ * ones (RFC 7396). Checks every member: unknown members, wrong types,
+ * bad values (title missing or empty, bad slug, status, date, too long,
+ * control characters, NUL) fail with 422 naming the field. Renders
+ * body_html (Markdown, or sanitised HTML for body_format "html") and a
+ * summary when none is given. now fills published_at when an article is
+ * published without one. Read-only members (id, body_html, url,
+ * created_at, updated_at) are accepted and ignored, so a document read
+ * with GET can be sent back. Strings land in the arena. */
+bool	api_article_apply(struct arena *, const struct api_json *doc,
+	    enum api_mode, int64_t now, struct article *a,
+	    struct api_article_req *req, struct api_problem *p);
+
+/* Renders a->body_html from body_md (Markdown, or HTML sanitised, which
+ * also replaces body_md with its sanitised form) and derives a summary
+ * when a->summary is empty. false when the body cannot be rendered. */
+bool	api_article_render(struct arena *, struct article *a);
+
+/* Appends the JSON object for a; abs_url is its absolute URL or NULL
+ * (not public). */
+void	api_article_json(struct buf *, const struct article *a,
+	    const char *abs_url);
+
+/* List cursors: opaque to clients, (published_at, id) of the last item
+ * of a page. decode returns false for anything encode did not make. */
+void	api_cursor_encode(struct buf *, int64_t t, int64_t id);
+bool	api_cursor_decode(const char *s, size_t n, int64_t *t, int64_t *id);
+
+/* v1.c: handlers (ctx is the struct site). */
+void	api_articles(struct http_req *, struct http_resp *, void *);
+void	api_article(struct http_req *, struct http_resp *, void *);
+/* Answers a request under /api/ that no route took with a problem
+ * document and returns true; false for any other path. */
+bool	api_not_found(struct http_req *, struct http_resp *);
+
+#endif

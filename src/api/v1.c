@@ -1,0 +1,629 @@
+/* v1.c: /api/v1 handlers: articles (list, get, create, replace, patch,
+ * delete).
+ *
+ * The routes take every method and dispatch here, so a wrong method gets
+ * a problem document with Allow like every other API error. Writes need
+ * "Authorization: Bearer TOKEN" and act with that user's role; cookies are
+ * never looked at, so there is nothing for a cross-site form to ride on.
+ * Every write is one store call, which is one transaction. */
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "admin/auth.h"
+#include "api/api.h"
+#include "render/page.h"
+#include "util/arena.h"
+#include "util/buf.h"
+#include "util/str.h"
+
+#define ALLOW_LIST	(HTTP_M(HTTP_GET) | HTTP_M(HTTP_POST))
+#define ALLOW_ITEM	(HTTP_M(HTTP_GET) | HTTP_M(HTTP_PUT) | \
+			 HTTP_M(HTTP_PATCH) | HTTP_M(HTTP_DELETE))
+
+/* Who is asking: nobody, or a token's user. */
+struct caller {
+	bool		 token;
+	struct user	 user;
+};
+
+static void
+allow_header(struct http_resp *resp, struct arena *a, unsigned mask)
+{
+	static const char *const names[HTTP_METHOD__MAX] = { "GET", "HEAD",
+	    "POST", "PUT", "PATCH", "DELETE", "OPTIONS" };
+	struct buf b = BUF_INIT;
+	int i;
+
+	mask |= HTTP_M(HTTP_HEAD) | HTTP_M(HTTP_OPTIONS);
+	for (i = 0; i < HTTP_METHOD__MAX; i++)
+		if (mask & HTTP_M(i))
+			buf_printf(&b, "%s%s", b.len ? ", " : "", names[i]);
+	http_resp_header(resp, "Allow", arena_strndup(a, buf_str(&b), b.len));
+	buf_free(&b);
+}
+
+/* OPTIONS and wrong methods; true when answered. */
+static bool
+method_check(struct http_req *req, struct http_resp *resp, unsigned mask)
+{
+	unsigned m = HTTP_M(req->method);
+
+	if (req->method == HTTP_HEAD)
+		m = HTTP_M(HTTP_GET);
+	if (req->method == HTTP_OPTIONS) {
+		resp->status = 204;
+		allow_header(resp, req->arena, mask);
+		return true;
+	}
+	if (mask & m)
+		return false;
+	api_error(resp, req->arena, 405, NULL, "%s is not allowed here",
+	    req->method == HTTP_GET ? "GET" : req->method == HTTP_POST ?
+	    "POST" : req->method == HTTP_PUT ? "PUT" : req->method ==
+	    HTTP_PATCH ? "PATCH" : "DELETE");
+	allow_header(resp, req->arena, mask);
+	return true;
+}
+
+static void
+store_failed(struct http_req *req, struct http_resp *resp, struct store *st)
+{
+	fprintf(stderr, "gazette: serve: api: database: %s\n",
+	    st ? store_errmsg(st) : "cannot open");
+	api_error(resp, req->arena, 503, NULL, "the database is not "
+	    "available; try again shortly");
+	http_resp_header(resp, "Retry-After", "5");
+}
+
+/* Reads the bearer token, if any. Returns false when it answered (a token
+ * that is malformed, unknown or revoked is a 401, not anonymous). */
+static bool
+caller_get(struct http_req *req, struct http_resp *resp, struct store *st,
+    struct caller *c)
+{
+	const char *h = http_req_header(req, "Authorization"), *tok;
+	char digest[AUTH_DIGEST_LEN + 1];
+	enum store_err e;
+	size_t n;
+
+	memset(c, 0, sizeof(*c));
+	if (h == NULL)
+		return true;
+	if (strncasecmp(h, "Bearer ", 7) != 0) {
+		api_error(resp, req->arena, 401, NULL, "the Authorization "
+		    "header must be 'Bearer TOKEN'");
+		http_resp_header(resp, "WWW-Authenticate", "Bearer");
+		return false;
+	}
+	tok = h + 7;
+	while (*tok == ' ')
+		tok++;
+	n = strlen(tok);
+	while (n > 0 && tok[n - 1] == ' ')
+		n--;
+	if (n == 0 || n > 256) {
+		api_error(resp, req->arena, 401, NULL, "the token is not "
+		    "valid");
+		http_resp_header(resp, "WWW-Authenticate",
+		    "Bearer error=\"invalid_token\"");
+		return false;
+	}
+	auth_token_digest(tok, n, digest);
+	e = store_token_user(st, req->arena, digest, &c->user);
+	if (e == STORE_NOTFOUND) {
+		api_error(resp, req->arena, 401, NULL, "the token is not "
+		    "valid (unknown or revoked)");
+		http_resp_header(resp, "WWW-Authenticate",
+		    "Bearer error=\"invalid_token\"");
+		return false;
+	}
+	if (e != STORE_OK) {
+		store_failed(req, resp, st);
+		return false;
+	}
+	c->token = true;
+	return true;
+}
+
+static bool
+need_token(struct http_req *req, struct http_resp *resp,
+    const struct caller *c)
+{
+	if (c->token)
+		return true;
+	api_error(resp, req->arena, 401, NULL, "this needs an API token: "
+	    "Authorization: Bearer TOKEN (gazette token create NAME)");
+	http_resp_header(resp, "WWW-Authenticate", "Bearer");
+	return false;
+}
+
+static const char *
+byline(const struct user *u)
+{
+	return u->display_name && *u->display_name ? u->display_name :
+	    u->name;
+}
+
+/* Whether c may see a (any article, public or not). */
+static bool
+may_read(const struct caller *c, const struct article *a, int64_t now)
+{
+	if (article_is_public(a, now))
+		return true;
+	if (!c->token)
+		return false;
+	return c->user.role != ROLE_AUTHOR || a->author_id == c->user.id;
+}
+
+static bool
+may_write(const struct caller *c, const struct article *a)
+{
+	return c->user.role != ROLE_AUTHOR || a->author_id == c->user.id;
+}
+
+/* The media type of the body must be JSON (merge patch too for PATCH);
+ * the only parameter taken is charset=utf-8. */
+static bool
+content_type_ok(struct http_req *req, struct http_resp *resp, bool patch)
+{
+	const char *h = http_req_header(req, "Content-Type"), *semi, *p;
+	struct sv mt, par;
+
+	if (h == NULL)
+		goto bad;
+	semi = strchr(h, ';');
+	mt = sv_trim((struct sv){ h, semi ? (size_t)(semi - h) : strlen(h) });
+	if (!(mt.n == 16 && strncasecmp(mt.p, "application/json", 16) == 0) &&
+	    !(patch && mt.n == 28 &&
+	    strncasecmp(mt.p, "application/merge-patch+json", 28) == 0))
+		goto bad;
+	for (p = semi; p; p = semi) {
+		semi = strchr(p + 1, ';');
+		par = sv_trim((struct sv){ p + 1, semi ?
+		    (size_t)(semi - p - 1) : strlen(p + 1) });
+		if (par.n == 0)
+			continue;
+		if (!(par.n == 13 &&
+		    strncasecmp(par.p, "charset=utf-8", 13) == 0) &&
+		    !(par.n == 15 &&
+		    strncasecmp(par.p, "charset=\"utf-8\"", 15) == 0))
+			goto bad;
+	}
+	return true;
+bad:
+	api_error(resp, req->arena, 415, NULL, "send the body as %s",
+	    patch ? "application/merge-patch+json or application/json" :
+	    "application/json");
+	if (patch)
+		http_resp_header(resp, "Accept-Patch",
+		    "application/merge-patch+json, application/json");
+	return false;
+}
+
+/* Query parameters: only those in allowed, each at most once. Unknown
+ * ones are a 400 (SPEC §9: on the API they are). */
+static bool
+query_parse(struct http_req *req, struct http_resp *resp,
+    const char *const *allowed, struct form *f)
+{
+	const char *const *k;
+	size_t i, j;
+
+	if (form_parse(req->arena, req->query, strlen(req->query), 32, f) !=
+	    FORM_OK) {
+		api_error(resp, req->arena, 400, NULL, "the query string is "
+		    "malformed");
+		return false;
+	}
+	for (i = 0; i < f->n; i++) {
+		const char *name = f->fields[i].name;
+
+		for (k = allowed; *k; k++)
+			if (strlen(*k) == f->fields[i].name_len &&
+			    strcmp(*k, name) == 0)
+				break;
+		if (*k == NULL || text_check(name, f->fields[i].name_len,
+		    false) != NULL) {
+			api_error(resp, req->arena, 400,
+			    text_check(name, f->fields[i].name_len, false) ?
+			    "?" : name, "unknown query parameter '%s'",
+			    text_check(name, f->fields[i].name_len, false) ?
+			    "?" : name);
+			return false;
+		}
+		for (j = 0; j < i; j++)
+			if (strcmp(f->fields[j].name, name) == 0) {
+				api_error(resp, req->arena, 400, name,
+				    "query parameter '%s' given twice", name);
+				return false;
+			}
+		if (text_check(f->fields[i].value, f->fields[i].value_len,
+		    false) != NULL) {
+			api_error(resp, req->arena, 400, name, "query "
+			    "parameter '%s' %s", name,
+			    text_check(f->fields[i].value,
+			    f->fields[i].value_len, false));
+			return false;
+		}
+	}
+	return true;
+}
+
+static const char *
+abs_url(const struct site *s, struct arena *a, const struct article *art,
+    int64_t now)
+{
+	if (!article_is_public(art, now))
+		return NULL;
+	return arena_printf(a, "%s%s", s->base_url, article_path(s, a, art));
+}
+
+static void
+send_article(struct http_req *req, struct http_resp *resp,
+    const struct site *s, const struct article *art, int64_t now)
+{
+	resp->content_type = "application/json";
+	api_article_json(&resp->body, art, abs_url(s, req->arena, art, now));
+	buf_putc(&resp->body, '\n');
+	http_resp_header(resp, "ETag", arena_printf(req->arena, "\"v%lld\"",
+	    (long long)art->version));
+}
+
+/* GET /api/v1/articles */
+static void
+articles_list(struct http_req *req, struct http_resp *resp,
+    const struct site *s, struct store *st, const struct caller *c)
+{
+	static const char *const allowed[] = { "cursor", "limit", "status",
+	    "tag", "author", NULL };
+	struct article_filter f = { 0 };
+	struct article_list l;
+	struct form q;
+	struct buf *b = &resp->body;
+	const char *v;
+	size_t n, i;
+	int64_t lim = API_LIMIT_DEF, now = (int64_t)time(NULL);
+	enum article_status status = ARTICLE_PUBLISHED;
+	enum store_err e;
+
+	if (!query_parse(req, resp, allowed, &q))
+		return;
+	if ((v = form_get(&q, "limit", &n)) != NULL &&
+	    (n > 4 || !parse_int(v, n, 1, API_LIMIT_MAX, &lim))) {
+		api_error(resp, req->arena, 400, "limit", "limit must be a "
+		    "number from 1 to %d", API_LIMIT_MAX);
+		return;
+	}
+	if ((v = form_get(&q, "cursor", &n)) != NULL &&
+	    !api_cursor_decode(v, n, &f.before_time, &f.before_id)) {
+		api_error(resp, req->arena, 400, "cursor", "the cursor is not "
+		    "one this server gave out");
+		return;
+	}
+	if ((v = form_get(&q, "status", &n)) != NULL &&
+	    !article_status_parse(v, &status)) {
+		api_error(resp, req->arena, 400, "status", "status must be "
+		    "'published', 'draft' or 'scheduled'");
+		return;
+	}
+	if ((v = form_get(&q, "tag", &n)) != NULL) {
+		if (!slug_valid(v, n)) {
+			api_error(resp, req->arena, 400, "tag", "tag must be a "
+			    "tag's slug, as in /tags/SLUG");
+			return;
+		}
+		f.tag_slug = v;
+	}
+	if ((v = form_get(&q, "author", &n)) != NULL) {
+		if (n == 0 || n > 200) {
+			api_error(resp, req->arena, 400, "author", "author "
+			    "must be a byline of 1 to 200 bytes");
+			return;
+		}
+		f.author = v;
+	}
+	if (status == ARTICLE_PUBLISHED) {
+		f.public = true;
+		f.now = now;
+	} else {
+		if (!need_token(req, resp, c))
+			return;
+		f.status = article_status_name(status);
+		/* Authors see their own unpublished work only. */
+		if (c->user.role == ROLE_AUTHOR) {
+			if (f.author && strcmp(f.author, byline(&c->user))) {
+				api_error(resp, req->arena, 403, "author",
+				    "an author sees only their own drafts");
+				return;
+			}
+			f.author = byline(&c->user);
+		}
+	}
+	f.limit = (size_t)lim;
+	f.with_body = true;
+	if ((e = store_article_list(st, req->arena, &f, &l)) != STORE_OK) {
+		store_failed(req, resp, st);
+		return;
+	}
+	resp->content_type = "application/json";
+	buf_puts(b, "{\"items\":[");
+	for (i = 0; i < l.n; i++) {
+		if (i)
+			buf_putc(b, ',');
+		api_article_json(b, &l.items[i],
+		    abs_url(s, req->arena, &l.items[i], now));
+	}
+	buf_puts(b, "],\"next_cursor\":");
+	if (l.more && l.n > 0) {
+		buf_putc(b, '"');
+		api_cursor_encode(b, l.items[l.n - 1].published_at,
+		    l.items[l.n - 1].id);
+		buf_putc(b, '"');
+	} else
+		buf_puts(b, "null");
+	buf_puts(b, "}\n");
+	if (f.public && !c->token)
+		http_resp_header(resp, "Access-Control-Allow-Origin", "*");
+	else
+		http_resp_header(resp, "Cache-Control", "private, no-store");
+}
+
+static void
+write_problem(struct http_req *req, struct http_resp *resp,
+    const struct api_problem *p)
+{
+	(void)req;
+	api_problem_send(resp, p);
+}
+
+/* The rules of roles on a document about to be saved (old: the stored
+ * article, NULL on create). */
+static bool
+role_check(struct http_req *req, struct http_resp *resp,
+    const struct caller *c, const struct article *old,
+    const struct article *a, const struct api_article_req *r)
+{
+	if (c->user.role != ROLE_AUTHOR)
+		return true;
+	if (a->status != ARTICLE_DRAFT && (old == NULL ||
+	    old->status != a->status || old->published_at != a->published_at)) {
+		api_error(resp, req->arena, 403, "status", "an author cannot "
+		    "publish or schedule; an editor does");
+		return false;
+	}
+	if (r->has_author && strcmp(a->author, byline(&c->user)) != 0 &&
+	    (old == NULL || strcmp(a->author, old->author) != 0)) {
+		api_error(resp, req->arena, 403, "author", "an author writes "
+		    "under their own byline");
+		return false;
+	}
+	return true;
+}
+
+/* POST /api/v1/articles */
+static void
+articles_create(struct http_req *req, struct http_resp *resp,
+    const struct site *s, struct store *st, const struct caller *c)
+{
+	struct api_problem p;
+	struct api_article_req r;
+	struct api_json *doc = NULL;
+	struct article a, got;
+	int64_t now = (int64_t)time(NULL);
+	enum store_err e;
+
+	if (!need_token(req, resp, c) || !content_type_ok(req, resp, false))
+		return;
+	if (*req->query) {
+		api_error(resp, req->arena, 400, NULL, "this takes no query "
+		    "parameters");
+		return;
+	}
+	if ((doc = api_json_parse(req->arena, req->body, req->body_len, &p))
+	    == NULL) {
+		write_problem(req, resp, &p);
+		return;
+	}
+	memset(&a, 0, sizeof(a));
+	a.created_at = now;
+	if (!api_article_apply(req->arena, doc, API_CREATE, now, &a, &r, &p)) {
+		write_problem(req, resp, &p);
+		goto out;
+	}
+	if (a.author == NULL)
+		a.author = byline(&c->user);
+	if (!role_check(req, resp, c, NULL, &a, &r))
+		goto out;
+	a.author_id = c->user.id;
+	a.created_at = a.updated_at = now;
+	if ((e = store_article_insert(st, &a)) == STORE_CONFLICT) {
+		api_error(resp, req->arena, 409, "slug", "slug '%s' is taken "
+		    "by another article", a.slug);
+		goto out;
+	}
+	if (e != STORE_OK ||
+	    store_article_by_id(st, req->arena, a.id, &got) != STORE_OK) {
+		store_failed(req, resp, st);
+		goto out;
+	}
+	send_article(req, resp, s, &got, now);
+	resp->status = 201;
+	http_resp_header(resp, "Location", arena_printf(req->arena,
+	    "/api/v1/articles/%s", got.slug));
+out:
+	api_json_free(doc);
+}
+
+void
+api_articles(struct http_req *req, struct http_resp *resp, void *ctx)
+{
+	const struct site *s = ctx;
+	struct store *st;
+	struct caller c;
+
+	if (method_check(req, resp, ALLOW_LIST))
+		return;
+	if ((st = site_store(s)) == NULL) {
+		store_failed(req, resp, st);
+		return;
+	}
+	if (!caller_get(req, resp, st, &c))
+		return;
+	if (req->method == HTTP_POST)
+		articles_create(req, resp, s, st, &c);
+	else
+		articles_list(req, resp, s, st, &c);
+}
+
+/* PUT and PATCH /api/v1/articles/SLUG */
+static void
+article_write(struct http_req *req, struct http_resp *resp,
+    const struct site *s, struct store *st, const struct caller *c,
+    struct article *old)
+{
+	struct api_problem p;
+	struct api_article_req r;
+	struct api_json *doc = NULL;
+	struct article a, got;
+	int64_t now = (int64_t)time(NULL);
+	bool patch = req->method == HTTP_PATCH;
+	enum store_err e;
+
+	if (!content_type_ok(req, resp, patch))
+		return;
+	if ((doc = api_json_parse(req->arena, req->body, req->body_len, &p))
+	    == NULL) {
+		write_problem(req, resp, &p);
+		return;
+	}
+	a = *old;
+	if (!api_article_apply(req->arena, doc, patch ? API_PATCH :
+	    API_REPLACE, now, &a, &r, &p)) {
+		write_problem(req, resp, &p);
+		goto out;
+	}
+	if (!role_check(req, resp, c, old, &a, &r))
+		goto out;
+	if (r.has_version && r.version != old->version) {
+		api_error(resp, req->arena, 409, "version", "the article was "
+		    "saved since version %lld was read (it is at version "
+		    "%lld); read it again and reapply the change",
+		    (long long)r.version, (long long)old->version);
+		goto out;
+	}
+	a.version = old->version;
+	e = store_article_update(st, &a, byline(&c->user), now);
+	if (e == STORE_STALE) {
+		api_error(resp, req->arena, 409, "version", "the article was "
+		    "saved by someone else meanwhile; read it again");
+		goto out;
+	}
+	if (e == STORE_CONFLICT) {
+		api_error(resp, req->arena, 409, "slug", "slug '%s' is taken "
+		    "by another article", a.slug);
+		goto out;
+	}
+	if (e == STORE_NOTFOUND) {
+		api_error(resp, req->arena, 404, NULL, "no such article");
+		goto out;
+	}
+	if (e != STORE_OK ||
+	    store_article_by_id(st, req->arena, a.id, &got) != STORE_OK) {
+		store_failed(req, resp, st);
+		goto out;
+	}
+	send_article(req, resp, s, &got, now);
+out:
+	api_json_free(doc);
+}
+
+void
+api_article(struct http_req *req, struct http_resp *resp, void *ctx)
+{
+	const struct site *s = ctx;
+	struct store *st;
+	struct caller c;
+	struct article a;
+	const char *slug;
+	int64_t now = (int64_t)time(NULL);
+	enum store_err e;
+
+	if (method_check(req, resp, ALLOW_ITEM))
+		return;
+	if ((st = site_store(s)) == NULL) {
+		store_failed(req, resp, st);
+		return;
+	}
+	if (!caller_get(req, resp, st, &c))
+		return;
+	if (req->method != HTTP_GET && req->method != HTTP_HEAD &&
+	    !need_token(req, resp, &c))
+		return;
+	if (*req->query) {
+		api_error(resp, req->arena, 400, NULL, "this takes no query "
+		    "parameters");
+		return;
+	}
+	slug = arena_strndup(req->arena, req->params[0].p, req->params[0].n);
+	e = slug_valid(slug, strlen(slug)) ?
+	    store_article_by_slug(st, req->arena, slug, &a) : STORE_NOTFOUND;
+	if (e == STORE_OK && !may_read(&c, &a, now) && !c.token)
+		e = STORE_NOTFOUND;	/* drafts do not exist for strangers */
+	if (e == STORE_NOTFOUND) {
+		api_error(resp, req->arena, 404, NULL, "no article has the "
+		    "slug '%s'", slug_valid(slug, strlen(slug)) ? slug : "?");
+		return;
+	}
+	if (e != STORE_OK) {
+		store_failed(req, resp, st);
+		return;
+	}
+	if (!may_read(&c, &a, now) || (req->method != HTTP_GET &&
+	    req->method != HTTP_HEAD && !may_write(&c, &a))) {
+		api_error(resp, req->arena, 403, NULL, "an author may only "
+		    "touch their own articles");
+		return;
+	}
+	switch (req->method) {
+	case HTTP_GET:
+	case HTTP_HEAD:
+		send_article(req, resp, s, &a, now);
+		if (!c.token)
+			http_resp_header(resp, "Access-Control-Allow-Origin",
+			    "*");
+		else
+			http_resp_header(resp, "Cache-Control",
+			    "private, no-store");
+		return;
+	case HTTP_DELETE:
+		if (c.user.role == ROLE_AUTHOR &&
+		    a.status != ARTICLE_DRAFT) {
+			api_error(resp, req->arena, 403, NULL, "an author may "
+			    "delete only drafts; ask an editor");
+			return;
+		}
+		if ((e = store_article_delete(st, a.id)) != STORE_OK &&
+		    e != STORE_NOTFOUND) {
+			store_failed(req, resp, st);
+			return;
+		}
+		resp->status = 204;
+		return;
+	default:
+		article_write(req, resp, s, st, &c, &a);
+		return;
+	}
+}
+
+bool
+api_not_found(struct http_req *req, struct http_resp *resp)
+{
+	if (strncmp(req->path, "/api/", 5) != 0 &&
+	    strcmp(req->path, "/api") != 0)
+		return false;
+	api_error(resp, req->arena, 404, NULL, "there is no API resource "
+	    "at this path; see /api/v1/articles");
+	return true;
+}

@@ -1,0 +1,116 @@
+/* import-int.h: what the importers share inside src/import/: one model of
+ * an export (posts with their old links and comments) that the WordPress
+ * and Blogger readers fill and one writer stores.
+ *
+ * A reader only parses: it never touches the store, so --dry-run and the
+ * fuzz driver run the same code as an import. Everything lives in the
+ * arena given to the reader. */
+#ifndef GAZETTE_IMPORT_INT_H
+#define GAZETTE_IMPORT_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "import/import.h"
+#include "store/store.h"
+
+struct arena;
+struct buf;
+
+#define IMP_MAX_XML	(64u * 1024 * 1024)	/* bytes of one export file */
+#define IMP_MAX_OLD	4
+
+/* A reader comment as the source system had it; body is its HTML, not yet
+ * sanitised (the comment importer decides how comments are rendered). */
+struct imp_comment {
+	const char	*ext_id;	/* the source's id, "" when none */
+	const char	*parent_ext_id;	/* "" for a top-level comment */
+	const char	*author;
+	const char	*email;
+	const char	*url;
+	const char	*body;		/* HTML */
+	const char	*status;	/* approved | pending | spam | deleted */
+	int64_t		 created_at;
+};
+
+struct imp_post {
+	struct article		 art;	/* body_md: sanitised HTML (BODY_HTML) */
+	const char		*kind;	/* "post" | "page" */
+	const char		*ext_id;
+	const char		*old[IMP_MAX_OLD];	/* old paths, see 0006 */
+	size_t			 nold;
+	struct imp_comment	*comments;
+	size_t			 ncomments;
+};
+
+struct imp_set {
+	struct arena	*arena;
+	const char	*file;		/* for messages */
+	const char	*format;	/* "WordPress" | "Blogger" */
+	struct imp_post	*posts;
+	size_t		 n, cap;
+	struct buf	*report;	/* "dropped: …" lines, may be NULL */
+	size_t		 drops;
+	int64_t		 now;
+};
+
+/* xml.c */
+
+/* Parses an export safely: no network, no entity substitution, no
+ * DTD (a DOCTYPE is refused before parsing, so neither an entity bomb nor
+ * an external entity can be declared), no XML_PARSE_HUGE, at most
+ * IMP_MAX_XML bytes. NULL with a message in err on failure. The result
+ * is an xmlDoc (libxml2), freed with imp_xml_free. */
+void		*imp_xml_read(const char *data, size_t n, struct buf *err);
+void		 imp_xml_free(void *doc);
+/* Which reader an XML document is for: its root element and namespace. */
+enum imp_kind {
+	IMP_UNKNOWN = 0,
+	IMP_WXR,
+	IMP_BLOGGER,
+	IMP_KIND__MAX
+};
+enum imp_kind	 imp_xml_kind(void *doc);
+
+/* The text content of an element (an xmlNode), copied into the arena. */
+const char	*imp_text(struct arena *, const void *node);
+/* s on one line: whitespace runs folded to one space, trimmed (titles,
+ * names and tags are single-line everywhere in gazette). */
+const char	*imp_one_line(struct arena *, const char *s);
+/* The path of an absolute URL ("https://x.org/2019/05/a/" → "/2019/05/a/"),
+ * with its query when with_query; NULL when there is none worth keeping
+ * (root only, a fragment, over 1000 bytes, controls). */
+const char	*imp_url_path(struct arena *, const char *url, bool with_query);
+
+/* Records that something of the source was not imported, and why. */
+void	imp_drop(struct imp_set *, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+/* A new post in the set, zeroed. */
+struct imp_post	*imp_post_new(struct imp_set *);
+/* Sets p->art's body from source HTML: sanitised (drops reported against
+ * what), both body_md and body_html; summary from excerpt HTML or from
+ * the body. */
+void	imp_post_body(struct imp_set *, struct imp_post *p, const char *html,
+	    const char *excerpt, const char *what);
+/* Sets p->art's body from Markdown (a gazette export's own source),
+ * rendered as an article; summary as given. */
+void	imp_post_markdown(struct imp_set *, struct imp_post *p,
+	    const char *md, const char *summary);
+/* "YYYY-MM-DD HH:MM:SS" (WordPress) as UTC; false for the zero date and
+ * anything else. */
+bool	imp_time_wp(const char *s, int64_t *out);
+
+/* wxr.c, blogger.c: read a parsed document into set. false and err on
+ * a document that is not what it claims to be. */
+bool	wxr_read(void *doc, struct imp_set *, struct buf *err);
+bool	blogger_read(void *doc, struct imp_set *, struct buf *err);
+
+/* import-comment.c: stores the comments of one imported post, now saved
+ * as article_id, keeping their threading (parent_ext_id → the new id),
+ * status and dates. Counts what it stored in stats. */
+bool	imp_comments_store(struct store *, const struct imp_set *,
+	    const struct imp_post *, int64_t article_id,
+	    struct import_stats *, struct buf *err);
+
+#endif

@@ -1,0 +1,419 @@
+"""test_api.py: the JSON API /api/v1/articles against a real server:
+every endpoint, every error status, token rights per role, keyset cursor
+pagination over 1,000 articles while articles are being added, hostile
+bodies, and nothing written by a refused request."""
+import json
+import os
+import sys
+import threading
+
+sys.path.insert(0, os.path.dirname(__file__))
+from lib import (Server, TempDir, check, db_query, eq, gazette, new_db,  # noqa: E402
+                 run_tests, status_of)
+
+PW = "correct horse battery\n"
+
+
+class Site:
+    """A site with an admin, an editor and two authors, each with a token."""
+
+    def __init__(self, d, name="api"):
+        self.db = new_db(d, name)
+        gazette("init", db=self.db, check_rc=0)
+        self.tok = {}
+        for user, role in (("ada", "admin"), ("eve", "editor"), ("abe", "author"), ("amy", "author")):
+            gazette("user", "add", user, "--role", role, db=self.db, stdin=PW.encode(), check_rc=0)
+            _, out, _ = gazette("token", "create", user, db=self.db, check_rc=0)
+            self.tok[user] = out.strip()
+        self.srv = Server(self.db, env={"GAZETTE_BASE_URL": "https://news.example"})
+
+    def req(self, method, path, body=None, who=None, ctype="application/json", headers=None):
+        h = dict(headers or {})
+        if who:
+            h["Authorization"] = "Bearer " + self.tok[who]
+        if body is not None:
+            if not isinstance(body, (bytes, str)):
+                body = json.dumps(body)
+            if isinstance(body, str):
+                body = body.encode()
+            if ctype:
+                h["Content-Type"] = ctype
+        st, hd, data = self.srv.request(method, path, body=body, headers=h)
+        doc = None
+        if data and hd.get("content-type", "").startswith(("application/json", "application/problem+json")):
+            doc = json.loads(data)
+        return st, hd, doc
+
+    def stop(self):
+        self.srv.stop()
+
+
+def problem(st, hd, doc, status, field=None, what=""):
+    eq(st, status, what + " status")
+    eq(hd.get("content-type"), "application/problem+json", what + " problem type")
+    if doc is not None:
+        eq(doc.get("status"), status, what + " problem status member")
+        check(isinstance(doc.get("title"), str) and isinstance(doc.get("type"), str),
+              what + " problem has type and title")
+        if field is not None:
+            eq(doc.get("field"), field, what + " field named")
+    check("set-cookie" not in hd, what + " no Set-Cookie")
+
+
+def test_crud_and_fields():
+    d = TempDir()
+    s = Site(d)
+    try:
+        art = {"title": "Protests in Kazakhstan", "body_markdown": "Fuel *prices* doubled.\n\n## Experts\n",
+               "tags": ["Central Asia", "China"], "summary": "Fuel prices.", "status": "published",
+               "published_at": "2022-01-10T09:30:00Z"}
+        st, hd, doc = s.req("POST", "/api/v1/articles", art, who="eve")
+        eq(st, 201, "create")
+        eq(hd.get("location"), "/api/v1/articles/protests-in-kazakhstan", "Location")
+        eq(doc["slug"], "protests-in-kazakhstan", "slug from title")
+        eq(doc["title"], art["title"], "title")
+        eq(doc["body_markdown"], art["body_markdown"], "body_markdown kept")
+        check("<em>prices</em>" in doc["body_html"] and '<h2 id="experts">' in doc["body_html"], "body_html rendered")
+        eq(doc["tags"], ["Central Asia", "China"], "tags")
+        eq(doc["author"], "eve", "author is the token user's byline")
+        eq(doc["status"], "published", "status")
+        eq(doc["published_at"], "2022-01-10T09:30:00Z", "published_at")
+        eq(doc["url"], "https://news.example/2022/01/protests-in-kazakhstan", "absolute url")
+        eq(doc["version"], 1, "version")
+        check("updated_at" in doc and "created_at" in doc, "times present")
+        check("set-cookie" not in hd, "no Set-Cookie on write")
+
+        # Public read: no token, CORS open.
+        st, hd, doc = s.req("GET", "/api/v1/articles/protests-in-kazakhstan")
+        eq(st, 200, "public get")
+        eq(hd.get("access-control-allow-origin"), "*", "CORS on public read")
+        eq(hd.get("content-type"), "application/json", "json type")
+        eq(doc["title"], art["title"], "get title")
+        st, hd, _ = s.srv.request("HEAD", "/api/v1/articles/protests-in-kazakhstan")
+        eq(st, 200, "HEAD answered")
+
+        # PUT replaces; omitted slug keeps the URL.
+        st, _, doc = s.req("PUT", "/api/v1/articles/protests-in-kazakhstan",
+                           {"title": "Protests (updated)", "body_markdown": "New.", "status": "published",
+                            "published_at": "2022-01-10T09:30:00Z", "version": 1}, who="eve")
+        eq(st, 200, "put")
+        eq(doc["title"], "Protests (updated)", "put title")
+        eq(doc["tags"], [], "put without tags clears them")
+        eq(doc["slug"], "protests-in-kazakhstan", "put keeps slug")
+        eq(doc["version"], 2, "version bumped")
+
+        # PATCH is a merge patch: only what is named changes; null removes.
+        st, _, doc = s.req("PATCH", "/api/v1/articles/protests-in-kazakhstan",
+                           {"tags": ["Kazakhstan"], "summary": None}, who="eve",
+                           ctype="application/merge-patch+json")
+        eq(st, 200, "patch")
+        eq(doc["tags"], ["Kazakhstan"], "patched tags")
+        eq(doc["title"], "Protests (updated)", "title untouched")
+        eq(doc["summary"], "New.", "null summary → derived again")
+        st, _, doc = s.req("PATCH", "/api/v1/articles/protests-in-kazakhstan", {"slug": "protests"}, who="eve")
+        eq(st, 200, "patch with application/json too")
+        eq(doc["slug"], "protests", "slug renamed")
+        st, _, _ = s.req("GET", "/api/v1/articles/protests-in-kazakhstan")
+        eq(st, 404, "old slug gone")
+
+        # Stale version → 409; the stored article is untouched.
+        st, hd, doc = s.req("PATCH", "/api/v1/articles/protests", {"title": "Stale", "version": 1}, who="eve")
+        problem(st, hd, doc, 409, "version", "stale version")
+        eq(db_query(s.db, "SELECT title FROM articles WHERE slug='protests'")[0][0], "Protests (updated)",
+           "stale write changed nothing")
+
+        # Slug taken → 409.
+        s.req("POST", "/api/v1/articles", {"title": "Other", "status": "published"}, who="eve")
+        st, hd, doc = s.req("PATCH", "/api/v1/articles/other", {"slug": "protests"}, who="eve")
+        problem(st, hd, doc, 409, "slug", "slug taken")
+
+        # HTML bodies go through the allow-list.
+        st, _, doc = s.req("POST", "/api/v1/articles",
+                           {"title": "Html", "body_format": "html", "status": "published",
+                            "body_markdown": '<p onclick="x()">Hi<script>alert(1)</script>'
+                                             '<a href="javascript:alert(2)">l</a></p>'}, who="eve")
+        eq(st, 201, "html create")
+        eq(doc["body_format"], "html", "format")
+        eq(doc["body_html"], "<p>Hi<a>l</a></p>", "sanitised")
+        eq(doc["body_markdown"], doc["body_html"], "html source kept sanitised")
+
+        # DELETE.
+        st, hd, _ = s.req("DELETE", "/api/v1/articles/other", who="eve")
+        eq(st, 204, "delete")
+        st, _, _ = s.req("GET", "/api/v1/articles/other")
+        eq(st, 404, "deleted")
+        st, hd, doc = s.req("DELETE", "/api/v1/articles/other", who="eve")
+        problem(st, hd, doc, 404, None, "delete again")
+    finally:
+        s.stop()
+        d.cleanup()
+
+
+def test_errors():
+    d = TempDir()
+    s = Site(d)
+    try:
+        s.req("POST", "/api/v1/articles", {"title": "A", "status": "published"}, who="eve")
+        # 400: malformed JSON with line and column.
+        st, hd, doc = s.req("POST", "/api/v1/articles", '{"title": "x",\n "body_markdown": }', who="eve")
+        problem(st, hd, doc, 400, None, "malformed")
+        eq(doc.get("line"), 2, "malformed line")
+        check(isinstance(doc.get("column"), int), "malformed column")
+        # 400: deep nesting, refused before parsing.
+        st, hd, doc = s.req("POST", "/api/v1/articles", '{"tags":' + "[" * 100000 + "]" * 100000 + "}", who="eve")
+        problem(st, hd, doc, 400, None, "deep nesting")
+        check("nests" in doc["detail"], "depth named")
+        # 400: huge numbers, invalid UTF-8, duplicate keys, empty body.
+        st, hd, doc = s.req("POST", "/api/v1/articles", '{"title":"x","version":1' + "0" * 400 + "}", who="eve")
+        problem(st, hd, doc, 400, None, "huge integer")
+        st, hd, doc = s.req("POST", "/api/v1/articles", '{"title":"x","version":1e999}', who="eve")
+        problem(st, hd, doc, 400, None, "huge real")
+        st, hd, doc = s.req("POST", "/api/v1/articles", b'{"title":"\xff\xfe"}', who="eve")
+        problem(st, hd, doc, 400, None, "invalid UTF-8")
+        st, hd, doc = s.req("POST", "/api/v1/articles", '{"title":"a","title":"b"}', who="eve")
+        problem(st, hd, doc, 400, None, "duplicate key")
+        st, hd, doc = s.req("POST", "/api/v1/articles", "", who="eve")
+        problem(st, hd, doc, 400, None, "empty body")
+        # 400: unknown or repeated query parameters, bad cursor and limit.
+        for q, f in (("?utm_source=x", "utm_source"), ("?limit=0", "limit"), ("?limit=101", "limit"),
+                     ("?limit=abc", "limit"), ("?cursor=zzz", "cursor"), ("?status=gone", "status"),
+                     ("?limit=5&limit=6", "limit"), ("?tag=Not%20A%20Slug", "tag")):
+            st, hd, doc = s.req("GET", "/api/v1/articles" + q)
+            problem(st, hd, doc, 400, f, "query " + q)
+        st, hd, doc = s.req("GET", "/api/v1/articles/a?x=1")
+        problem(st, hd, doc, 400, None, "query on an item")
+        # 401: writes without a token, with a bad one, with a cookie only.
+        st, hd, doc = s.req("POST", "/api/v1/articles", {"title": "x"})
+        problem(st, hd, doc, 401, None, "no token")
+        check("bearer" in hd.get("www-authenticate", "").lower(), "WWW-Authenticate")
+        st, hd, doc = s.req("POST", "/api/v1/articles", {"title": "x"},
+                            headers={"Authorization": "Bearer gz_nope"})
+        problem(st, hd, doc, 401, None, "bad token")
+        st, hd, doc = s.req("POST", "/api/v1/articles", {"title": "x"},
+                            headers={"Authorization": "Basic YWRhOnB3"})
+        problem(st, hd, doc, 401, None, "basic auth")
+        st, hd, doc = s.req("DELETE", "/api/v1/articles/a", headers={"Cookie": "gz_session=whatever"})
+        problem(st, hd, doc, 401, None, "cookie is not a credential")
+        # 404: unknown article, unknown API path.
+        st, hd, doc = s.req("GET", "/api/v1/articles/nope")
+        problem(st, hd, doc, 404, None, "unknown slug")
+        st, hd, doc = s.req("GET", "/api/v1/nothing/here")
+        problem(st, hd, doc, 404, None, "unknown API path")
+        # 405 with Allow.
+        st, hd, doc = s.req("DELETE", "/api/v1/articles", who="eve")
+        problem(st, hd, doc, 405, None, "delete on the list")
+        check("POST" in hd.get("allow", "") and "GET" in hd.get("allow", ""), "Allow on 405: %r" % hd.get("allow"))
+        st, hd, doc = s.req("POST", "/api/v1/articles/a", {"title": "x"}, who="eve")
+        problem(st, hd, doc, 405, None, "post on an item")
+        check("PATCH" in hd.get("allow", ""), "Allow lists PATCH")
+        st, hd, _ = s.req("OPTIONS", "/api/v1/articles/a")
+        eq(st, 204, "OPTIONS")
+        check("PUT" in hd.get("allow", ""), "OPTIONS Allow")
+        # 413: past the body limit.
+        # (announced by Content-Length: answered before the body is sent)
+        raw = s.srv.raw(("POST /api/v1/articles HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\n"
+                         "Content-Type: application/json\r\nContent-Length: %d\r\n\r\n{"
+                         % (s.tok["eve"], 1024 * 1024 + 10)).encode(), timeout=5)
+        eq(status_of(raw), 413, "too large")
+        # 415: wrong content type.
+        for ct in ("text/plain", "application/x-www-form-urlencoded", "application/json; charset=latin1", None):
+            st, hd, doc = s.req("POST", "/api/v1/articles", {"title": "x"}, who="eve", ctype=ct)
+            problem(st, hd, doc, 415, None, "content type %r" % ct)
+        st, hd, doc = s.req("PUT", "/api/v1/articles/a", {"title": "x"}, who="eve",
+                            ctype="application/merge-patch+json")
+        problem(st, hd, doc, 415, None, "merge patch is for PATCH only")
+        st, hd, doc = s.req("POST", "/api/v1/articles", {"title": "x"}, who="eve",
+                            ctype="Application/JSON; charset=UTF-8")
+        eq(st, 201, "media type case-insensitive, charset=utf-8 taken")
+        # 422: rules, each naming the field.
+        cases = [
+            ({"titel": "x"}, "titel"),
+            ({"title": "x", "extra": {"nested": 1}}, "extra"),
+            ({"body_markdown": "no title"}, "title"),
+            ({"title": ""}, "title"),
+            ({"title": "   "}, "title"),
+            ({"title": 5}, "title"),
+            ({"title": None}, "title"),
+            ({"title": "a\nb"}, "title"),
+            ({"title": "x" * 301}, "title"),
+            ({"title": "x", "slug": "Bad Slug"}, "slug"),
+            ({"title": "x", "slug": "-x"}, "slug"),
+            ({"title": "x", "status": "live"}, "status"),
+            ({"title": "x", "status": ["published"]}, "status"),
+            ({"title": "x", "published_at": "10/01/2022"}, "published_at"),
+            ({"title": "x", "published_at": 1641807000}, "published_at"),
+            ({"title": "x", "status": "scheduled"}, "published_at"),
+            ({"title": "x", "tags": "a, b"}, "tags"),
+            ({"title": "x", "tags": ["ok", 3]}, "tags[1]"),
+            ({"title": "x", "tags": ["ok", "!!!"]}, "tags[1]"),
+            ({"title": "x", "tags": ["t%d" % i for i in range(65)]}, "tags"),
+            ({"title": "x", "version": "1"}, "version"),
+            ({"title": "x", "version": 1.5}, "version"),
+            ({"title": "x", "body_format": "rtf"}, "body_format"),
+            ({"title": "x\u0000y"}, "title"),
+            ({"title": "x", "body_markdown": "a\u0000b"}, "body_markdown"),
+            ({"title": "x", "author": "\u0007bell"}, "author"),
+            ({"title": "!!!"}, "slug"),
+        ]
+        for body, field in cases:
+            st, hd, doc = s.req("POST", "/api/v1/articles", body, who="eve")
+            problem(st, hd, doc, 422, field, "rule %r" % (body,))
+        for top in ("[1,2]", '"x"', "42", "null"):
+            st, hd, doc = s.req("POST", "/api/v1/articles", top, who="eve")
+            problem(st, hd, doc, 422, None, "top-level " + top)
+        # Nothing partially written by any of that.
+        eq(db_query(s.db, "SELECT count(*) FROM articles")[0][0], 2, "only the two good articles exist")
+        eq(db_query(s.db, "SELECT count(*) FROM revisions")[0][0], 2, "no stray revisions")
+    finally:
+        s.stop()
+        d.cleanup()
+
+
+def test_roles():
+    d = TempDir()
+    s = Site(d)
+    try:
+        # Authors write drafts under their own byline, cannot publish.
+        st, hd, doc = s.req("POST", "/api/v1/articles", {"title": "Abe draft"}, who="abe")
+        eq(st, 201, "author creates a draft")
+        eq(doc["status"], "draft", "default status draft")
+        eq(doc["url"], None, "a draft has no public url")
+        st, hd, doc = s.req("POST", "/api/v1/articles", {"title": "Abe pub", "status": "published"}, who="abe")
+        problem(st, hd, doc, 403, "status", "author cannot publish")
+        st, hd, doc = s.req("POST", "/api/v1/articles", {"title": "Abe sch", "status": "scheduled",
+                                                         "published_at": "2031-01-01T00:00:00Z"}, who="abe")
+        problem(st, hd, doc, 403, "status", "author cannot schedule")
+        st, hd, doc = s.req("POST", "/api/v1/articles", {"title": "Ghost", "author": "Somebody"}, who="abe")
+        problem(st, hd, doc, 403, "author", "author under another byline")
+        st, hd, doc = s.req("PATCH", "/api/v1/articles/abe-draft", {"status": "published"}, who="abe")
+        problem(st, hd, doc, 403, "status", "author cannot publish by patch")
+        st, _, doc = s.req("PATCH", "/api/v1/articles/abe-draft", {"body_markdown": "more"}, who="abe")
+        eq(st, 200, "author edits own draft")
+        # Drafts are invisible to the public and to other authors.
+        st, hd, doc = s.req("GET", "/api/v1/articles/abe-draft")
+        problem(st, hd, doc, 404, None, "draft hidden from the public")
+        st, hd, doc = s.req("GET", "/api/v1/articles/abe-draft", who="amy")
+        problem(st, hd, doc, 403, None, "draft of another author")
+        st, hd, doc = s.req("PATCH", "/api/v1/articles/abe-draft", {"title": "mine"}, who="amy")
+        problem(st, hd, doc, 403, None, "other author cannot edit")
+        st, hd, doc = s.req("DELETE", "/api/v1/articles/abe-draft", who="amy")
+        problem(st, hd, doc, 403, None, "other author cannot delete")
+        st, hd, _ = s.req("GET", "/api/v1/articles/abe-draft", who="abe")
+        eq(st, 200, "own draft readable")
+        eq(hd.get("access-control-allow-origin"), None, "no CORS on a token read")
+        # Editors and admins act on everything and publish.
+        st, _, doc = s.req("PATCH", "/api/v1/articles/abe-draft", {"status": "published"}, who="eve")
+        eq(st, 200, "editor publishes an author's draft")
+        eq(doc["author"], "abe", "byline kept")
+        st, _, _ = s.req("GET", "/api/v1/articles/abe-draft")
+        eq(st, 200, "now public")
+        st, hd, doc = s.req("DELETE", "/api/v1/articles/abe-draft", who="abe")
+        problem(st, hd, doc, 403, None, "author cannot delete a published article")
+        st, _, _ = s.req("PATCH", "/api/v1/articles/abe-draft", {"title": "Edited by admin"}, who="ada")
+        eq(st, 200, "admin edits")
+        # Non-public listings need a token; authors see only their own.
+        s.req("POST", "/api/v1/articles", {"title": "Amy draft"}, who="amy")
+        s.req("POST", "/api/v1/articles", {"title": "Eve draft"}, who="eve")
+        st, hd, doc = s.req("GET", "/api/v1/articles?status=draft")
+        problem(st, hd, doc, 401, None, "draft list needs a token")
+        st, _, doc = s.req("GET", "/api/v1/articles?status=draft", who="eve")
+        eq(sorted(a["slug"] for a in doc["items"]), ["amy-draft", "eve-draft"], "editor sees all drafts")
+        st, _, doc = s.req("GET", "/api/v1/articles?status=draft", who="amy")
+        eq([a["slug"] for a in doc["items"]], ["amy-draft"], "author sees own drafts")
+        st, hd, doc = s.req("GET", "/api/v1/articles?status=draft&author=eve", who="amy")
+        problem(st, hd, doc, 403, "author", "author cannot list another's drafts")
+        # A revoked token stops at once.
+        gazette("token", "revoke", "1", db=s.db, check_rc=0)
+        st, hd, doc = s.req("POST", "/api/v1/articles", {"title": "after revoke"}, who="ada")
+        problem(st, hd, doc, 401, None, "revoked token")
+    finally:
+        s.stop()
+        d.cleanup()
+
+
+def test_list_filters():
+    d = TempDir()
+    s = Site(d)
+    try:
+        for i, (tag, who) in enumerate([("china", "eve"), ("china", "ada"), ("economy", "eve")]):
+            s.req("POST", "/api/v1/articles", {"title": "L%d" % i, "tags": [tag], "status": "published",
+                                               "published_at": "2022-01-%02dT00:00:00Z" % (i + 1)}, who=who)
+        s.req("POST", "/api/v1/articles", {"title": "Future", "status": "scheduled",
+                                           "published_at": "2099-01-01T00:00:00Z"}, who="eve")
+        st, hd, doc = s.req("GET", "/api/v1/articles")
+        eq([a["slug"] for a in doc["items"]], ["l2", "l1", "l0"], "public list newest first, no scheduled")
+        eq(doc["next_cursor"], None, "last page has a null cursor")
+        st, _, doc = s.req("GET", "/api/v1/articles?tag=china")
+        eq([a["slug"] for a in doc["items"]], ["l1", "l0"], "tag filter")
+        st, _, doc = s.req("GET", "/api/v1/articles?author=eve")
+        eq([a["slug"] for a in doc["items"]], ["l2", "l0"], "author filter")
+        st, _, doc = s.req("GET", "/api/v1/articles?status=scheduled", who="eve")
+        eq([a["slug"] for a in doc["items"]], ["future"], "scheduled list")
+        st, _, doc = s.req("GET", "/api/v1/articles?limit=2")
+        eq(len(doc["items"]), 2, "limit")
+        st, _, doc2 = s.req("GET", "/api/v1/articles?limit=2&cursor=" + doc["next_cursor"])
+        eq([a["slug"] for a in doc2["items"]], ["l0"], "second page")
+    finally:
+        s.stop()
+        d.cleanup()
+
+
+def test_pagination_while_adding():
+    """1,000 articles paged 37 at a time while another client publishes
+    new ones: every original article is seen exactly once."""
+    d = TempDir()
+    s = Site(d, "page")
+    try:
+        md = os.path.join(d.path, "md")
+        os.makedirs(md)
+        for i in range(1000):
+            # Several share a timestamp so the id breaks ties.
+            with open(os.path.join(md, "a%04d.md" % i), "w") as f:
+                f.write("---\ntitle: Article %d\ndate: 2020-01-01T%02d:%02d:00Z\n---\nBody %d.\n"
+                        % (i, (i // 3) // 60 % 24, (i // 3) % 60, i))
+        gazette("import", md, db=s.db, check_rc=0)
+        want = {r[0] for r in db_query(s.db, "SELECT slug FROM articles")}
+        eq(len(want), 1000, "1,000 imported")
+        stop = threading.Event()
+        added = []
+
+        def writer():
+            n = 0
+            while not stop.is_set() and n < 200:
+                st, _, _ = s.req("POST", "/api/v1/articles",
+                                 {"title": "New %d" % n, "status": "published"}, who="eve")
+                if st == 201:
+                    added.append(n)
+                n += 1
+
+        t = threading.Thread(target=writer)
+        t.start()
+        seen = []
+        cursor = None
+        pages = 0
+        try:
+            while True:
+                q = "/api/v1/articles?limit=37" + ("&cursor=" + cursor if cursor else "")
+                st, _, doc = s.req("GET", q)
+                if not eq(st, 200, "page %d" % pages):
+                    break
+                seen += [a["slug"] for a in doc["items"]]
+                pages += 1
+                cursor = doc["next_cursor"]
+                if cursor is None or pages > 100:
+                    break
+        finally:
+            stop.set()
+            t.join()
+        old = [x for x in seen if x in want]
+        eq(len(old), 1000, "every original article seen")
+        eq(len(set(seen)), len(seen), "no duplicates")
+        eq(set(old), want, "no gaps")
+        check(len(added) > 0, "articles were added meanwhile")
+    finally:
+        s.stop()
+        d.cleanup()
+
+
+run_tests("api", [test_crud_and_fields, test_errors, test_roles, test_list_filters,
+                  test_pagination_while_adding])
