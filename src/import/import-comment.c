@@ -283,8 +283,10 @@ json_text(json_t *o, const char *key, bool nullable, bool *ok)
 {
 	json_t *v = json_object_get(o, key);
 
-	if (v == NULL || (nullable && json_is_null(v)))
+	if (v == NULL || (nullable && json_is_null(v))) {
+		*ok = *ok && nullable;
 		return "";
+	}
 	if (!json_is_string(v) ||
 	    strlen(json_string_value(v)) != json_string_length(v)) {
 		*ok = false;
