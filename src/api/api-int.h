@@ -26,6 +26,11 @@ void	api_store_failed(struct http_req *, struct http_resp *,
  * malformed, unknown or revoked token is a 401, never anonymous). */
 bool	api_caller_get(struct http_req *, struct http_resp *,
 	    struct store *, struct api_caller *c);
+/* What every handler does first: api_method_check, this thread's store
+ * into *st, api_caller_get into c; false when it answered. */
+struct site;
+bool	api_begin(struct http_req *, struct http_resp *, const struct site *,
+	    unsigned mask, struct store **st, struct api_caller *c);
 /* 401 unless c holds a token; false when it answered. */
 bool	api_need_token(struct http_req *, struct http_resp *,
 	    const struct api_caller *c);

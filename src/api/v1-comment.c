@@ -232,13 +232,7 @@ api_article_comments(struct http_req *req, struct http_resp *resp,
 	int64_t now = (int64_t)time(NULL);
 	enum store_err e;
 
-	if (api_method_check(req, resp, ALLOW_LIST))
-		return;
-	if ((st = site_store(s)) == NULL) {
-		api_store_failed(req, resp, st);
-		return;
-	}
-	if (!api_caller_get(req, resp, st, &c))
+	if (!api_begin(req, resp, s, ALLOW_LIST, &st, &c))
 		return;
 	slug = arena_strndup(req->arena, req->params[0].p, req->params[0].n);
 	e = slug_valid(slug, strlen(slug)) ?
@@ -311,13 +305,7 @@ api_comment(struct http_req *req, struct http_resp *resp, void *ctx)
 	enum store_err e;
 	bool read = req->method == HTTP_GET || req->method == HTTP_HEAD;
 
-	if (api_method_check(req, resp, ALLOW_ITEM))
-		return;
-	if ((st = site_store(s)) == NULL) {
-		api_store_failed(req, resp, st);
-		return;
-	}
-	if (!api_caller_get(req, resp, st, &c))
+	if (!api_begin(req, resp, s, ALLOW_ITEM, &st, &c))
 		return;
 	if (!read && !need_moderator(req, resp, &c))
 		return;

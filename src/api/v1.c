@@ -124,6 +124,20 @@ api_caller_get(struct http_req *req, struct http_resp *resp, struct store *st,
 }
 
 bool
+api_begin(struct http_req *req, struct http_resp *resp,
+    const struct site *s, unsigned mask, struct store **st,
+    struct api_caller *c)
+{
+	if (api_method_check(req, resp, mask))
+		return false;
+	if ((*st = site_store(s)) == NULL) {
+		api_store_failed(req, resp, *st);
+		return false;
+	}
+	return api_caller_get(req, resp, *st, c);
+}
+
+bool
 api_need_token(struct http_req *req, struct http_resp *resp,
     const struct api_caller *c)
 {
@@ -459,13 +473,7 @@ api_articles(struct http_req *req, struct http_resp *resp, void *ctx)
 	struct store *st;
 	struct api_caller c;
 
-	if (api_method_check(req, resp, ALLOW_LIST))
-		return;
-	if ((st = site_store(s)) == NULL) {
-		api_store_failed(req, resp, st);
-		return;
-	}
-	if (!api_caller_get(req, resp, st, &c))
+	if (!api_begin(req, resp, s, ALLOW_LIST, &st, &c))
 		return;
 	if (req->method == HTTP_POST)
 		articles_create(req, resp, s, st, &c);
@@ -546,13 +554,7 @@ api_article(struct http_req *req, struct http_resp *resp, void *ctx)
 	int64_t now = (int64_t)time(NULL);
 	enum store_err e;
 
-	if (api_method_check(req, resp, ALLOW_ITEM))
-		return;
-	if ((st = site_store(s)) == NULL) {
-		api_store_failed(req, resp, st);
-		return;
-	}
-	if (!api_caller_get(req, resp, st, &c))
+	if (!api_begin(req, resp, s, ALLOW_ITEM, &st, &c))
 		return;
 	if (req->method != HTTP_GET && req->method != HTTP_HEAD &&
 	    !api_need_token(req, resp, &c))

@@ -64,7 +64,8 @@ trim(struct arena *a, const char *s, size_t *n)
 	return arena_strndup(a, v.p, v.n);
 }
 
-/* Textareas send CRLF; comments store LF. */
+/* Textareas send CRLF; comments store LF, and a lone CR (which JSON can
+ * carry) is a line end too, so stored text has one kind only. */
 static const char *
 unix_lines(struct arena *a, const char *s, size_t *n)
 {
@@ -72,8 +73,10 @@ unix_lines(struct arena *a, const char *s, size_t *n)
 	size_t i, o = 0;
 
 	for (i = 0; i < *n; i++)
-		if (!(s[i] == '\r' && i + 1 < *n && s[i + 1] == '\n'))
+		if (s[i] != '\r')
 			out[o++] = s[i];
+		else if (!(i + 1 < *n && s[i + 1] == '\n'))
+			out[o++] = '\n';
 	out[o] = '\0';
 	*n = o;
 	return out;

@@ -175,43 +175,17 @@ comments_of(struct store *st, struct arena *a, const struct article *art,
 	return true;
 }
 
+/* The sidecar is the API's moderator view of each comment (every field,
+ * email and status included), one per line. */
 static void
 md_comments(struct buf *b, const struct comment_list *l)
 {
-	const struct comment *c;
-	bool first;
 	size_t i;
 
 	buf_puts(b, "{\"comments\": [");
 	for (i = 0; i < l->n; i++) {
-		c = &l->items[i];
-		first = true;
 		buf_puts(b, i ? ",\n" : "\n");
-		buf_putc(b, '{');
-		jw_key(b, &first, "id");
-		buf_printf(b, "%lld", (long long)c->id);
-		jw_key(b, &first, "parent");
-		if (c->parent_id)
-			buf_printf(b, "%lld", (long long)c->parent_id);
-		else
-			buf_puts(b, "null");
-		jw_key(b, &first, "author");
-		jw_str(b, c->author);
-		jw_key(b, &first, "email");
-		jw_str(b, c->email);
-		jw_key(b, &first, "url");
-		jw_str(b, c->url);
-		jw_key(b, &first, "status");
-		jw_str(b, comment_status_name(c->status));
-		jw_key(b, &first, "created_at");
-		jw_time(b, c->created_at);
-		jw_key(b, &first, "updated_at");
-		jw_time(b, c->updated_at);
-		jw_key(b, &first, "body_markdown");
-		jw_str(b, c->body_md);
-		jw_key(b, &first, "body_html");
-		jw_str(b, c->body_html);
-		buf_putc(b, '}');
+		api_comment_json(b, &l->items[i], true);
 	}
 	buf_puts(b, "\n]}\n");
 }

@@ -83,10 +83,11 @@ struct export_stats {
 /* Writes OUT/SLUG.md for every article (dir is created if absent; an
  * existing file is an error, nothing is overwritten), and beside it
  * OUT/SLUG.comments.json when the article has comments: {"comments":
- * [...]} with every comment of every status, oldest first, each with
- * id, parent (an id in the same file, or null), author, email, url,
- * status, created_at, updated_at (RFC 3339), body_markdown and
- * body_html, which import_files reads back with SLUG.md. */
+ * [...]} with every comment of every status, oldest first, each as the
+ * API shows it to a moderator: id, parent (an id in the same file, or
+ * null), author, email, url, body_markdown, body_html, status,
+ * created_at and updated_at (RFC 3339); import_files reads it back with
+ * SLUG.md. */
 bool	export_markdown(struct store *, const char *dir,
 	    struct export_stats *, struct buf *err);
 /* Writes one WXR 1.2 file at path (must not exist); links are made from
