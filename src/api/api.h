@@ -118,9 +118,39 @@ void	api_article_json(struct buf *, const struct article *a,
 void	api_cursor_encode(struct buf *, int64_t t, int64_t id);
 bool	api_cursor_decode(const char *s, size_t n, int64_t *t, int64_t *id);
 
+/* comment.c: comments. Their fields follow comment_fields_check
+ * (comment/comment.h), the one checker of the form and the API. */
+struct comment_form;
+
+/* Reads a reader's post (author, email, url, body, parent; email, url and
+ * parent may be null or absent) into cf, with the byte length of author,
+ * email, url and body in len[0..3]. Only the shape is checked here
+ * (unknown members, types, a parent that is not a positive integer): 422
+ * naming the member; comment_accept checks the rest. */
+bool	api_comment_parse(struct arena *, const struct api_json *doc,
+	    struct comment_form *cf, size_t len[4], struct api_problem *p);
+/* The first fault comment_fields_check or comment_accept set in cf, as a
+ * 422 naming its member; true when there is none. */
+bool	api_comment_problem(struct arena *, const struct comment_form *cf,
+	    struct api_problem *p);
+/* Applies a moderator's merge patch (status, author, url, body or its
+ * alias body_markdown; read-only members of a GET document are accepted
+ * and ignored) to c, checking what is sent by the rules readers' comments
+ * follow and re-rendering the body when it changes; updated_at := now.
+ * 422 naming the member on failure, c then half-changed (discard it). */
+bool	api_comment_patch(struct arena *, const struct api_json *doc,
+	    int64_t now, struct comment *c, struct api_problem *p);
+/* Appends the JSON object for c; email and status only for moderators. */
+void	api_comment_json(struct buf *, const struct comment *c,
+	    bool moderator);
+
 /* v1.c: handlers (ctx is the struct site). */
 void	api_articles(struct http_req *, struct http_resp *, void *);
 void	api_article(struct http_req *, struct http_resp *, void *);
+/* v1-comment.c: /api/v1/articles/SLUG/comments (GET, POST) and
+ * /api/v1/comments/ID (GET, PATCH, DELETE). */
+void	api_article_comments(struct http_req *, struct http_resp *, void *);
+void	api_comment(struct http_req *, struct http_resp *, void *);
 /* Answers a request under /api/ that no route took with a problem
  * document and returns true; false for any other path. */
 bool	api_not_found(struct http_req *, struct http_resp *);

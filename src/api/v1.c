@@ -13,6 +13,7 @@
 
 #include "admin/auth.h"
 #include "api/api.h"
+#include "api/api-int.h"
 #include "render/page.h"
 #include "util/arena.h"
 #include "util/buf.h"
@@ -22,11 +23,6 @@
 #define ALLOW_ITEM	(HTTP_M(HTTP_GET) | HTTP_M(HTTP_PUT) | \
 			 HTTP_M(HTTP_PATCH) | HTTP_M(HTTP_DELETE))
 
-/* Who is asking: nobody, or a token's user. */
-struct caller {
-	bool		 token;
-	struct user	 user;
-};
 
 static void
 allow_header(struct http_resp *resp, struct arena *a, unsigned mask)
@@ -45,8 +41,8 @@ allow_header(struct http_resp *resp, struct arena *a, unsigned mask)
 }
 
 /* OPTIONS and wrong methods; true when answered. */
-static bool
-method_check(struct http_req *req, struct http_resp *resp, unsigned mask)
+bool
+api_method_check(struct http_req *req, struct http_resp *resp, unsigned mask)
 {
 	unsigned m = HTTP_M(req->method);
 
@@ -67,8 +63,8 @@ method_check(struct http_req *req, struct http_resp *resp, unsigned mask)
 	return true;
 }
 
-static void
-store_failed(struct http_req *req, struct http_resp *resp, struct store *st)
+void
+api_store_failed(struct http_req *req, struct http_resp *resp, struct store *st)
 {
 	fprintf(stderr, "gazette: serve: api: database: %s\n",
 	    st ? store_errmsg(st) : "cannot open");
@@ -79,9 +75,9 @@ store_failed(struct http_req *req, struct http_resp *resp, struct store *st)
 
 /* Reads the bearer token, if any. Returns false when it answered (a token
  * that is malformed, unknown or revoked is a 401, not anonymous). */
-static bool
-caller_get(struct http_req *req, struct http_resp *resp, struct store *st,
-    struct caller *c)
+bool
+api_caller_get(struct http_req *req, struct http_resp *resp, struct store *st,
+    struct api_caller *c)
 {
 	const char *h = http_req_header(req, "Authorization"), *tok;
 	char digest[AUTH_DIGEST_LEN + 1];
@@ -120,16 +116,30 @@ caller_get(struct http_req *req, struct http_resp *resp, struct store *st,
 		return false;
 	}
 	if (e != STORE_OK) {
-		store_failed(req, resp, st);
+		api_store_failed(req, resp, st);
 		return false;
 	}
 	c->token = true;
 	return true;
 }
 
-static bool
-need_token(struct http_req *req, struct http_resp *resp,
-    const struct caller *c)
+bool
+api_begin(struct http_req *req, struct http_resp *resp,
+    const struct site *s, unsigned mask, struct store **st,
+    struct api_caller *c)
+{
+	if (api_method_check(req, resp, mask))
+		return false;
+	if ((*st = site_store(s)) == NULL) {
+		api_store_failed(req, resp, *st);
+		return false;
+	}
+	return api_caller_get(req, resp, *st, c);
+}
+
+bool
+api_need_token(struct http_req *req, struct http_resp *resp,
+    const struct api_caller *c)
 {
 	if (c->token)
 		return true;
@@ -147,8 +157,8 @@ byline(const struct user *u)
 }
 
 /* Whether c may see a (any article, public or not). */
-static bool
-may_read(const struct caller *c, const struct article *a, int64_t now)
+bool
+api_may_read(const struct api_caller *c, const struct article *a, int64_t now)
 {
 	if (article_is_public(a, now))
 		return true;
@@ -158,15 +168,15 @@ may_read(const struct caller *c, const struct article *a, int64_t now)
 }
 
 static bool
-may_write(const struct caller *c, const struct article *a)
+may_write(const struct api_caller *c, const struct article *a)
 {
 	return c->user.role != ROLE_AUTHOR || a->author_id == c->user.id;
 }
 
 /* The media type of the body must be JSON (merge patch too for PATCH);
  * the only parameter taken is charset=utf-8. */
-static bool
-content_type_ok(struct http_req *req, struct http_resp *resp, bool patch)
+bool
+api_content_type_ok(struct http_req *req, struct http_resp *resp, bool patch)
 {
 	const char *h = http_req_header(req, "Content-Type"), *semi, *p;
 	struct sv mt, par;
@@ -204,8 +214,8 @@ bad:
 
 /* Query parameters: only those in allowed, each at most once. Unknown
  * ones are a 400 (SPEC §9: on the API they are). */
-static bool
-query_parse(struct http_req *req, struct http_resp *resp,
+bool
+api_query_parse(struct http_req *req, struct http_resp *resp,
     const char *const *allowed, struct form *f)
 {
 	const char *const *k;
@@ -274,7 +284,7 @@ send_article(struct http_req *req, struct http_resp *resp,
 /* GET /api/v1/articles */
 static void
 articles_list(struct http_req *req, struct http_resp *resp,
-    const struct site *s, struct store *st, const struct caller *c)
+    const struct site *s, struct store *st, const struct api_caller *c)
 {
 	static const char *const allowed[] = { "cursor", "limit", "status",
 	    "tag", "author", NULL };
@@ -288,7 +298,7 @@ articles_list(struct http_req *req, struct http_resp *resp,
 	enum article_status status = ARTICLE_PUBLISHED;
 	enum store_err e;
 
-	if (!query_parse(req, resp, allowed, &q))
+	if (!api_query_parse(req, resp, allowed, &q))
 		return;
 	if ((v = form_get(&q, "limit", &n)) != NULL &&
 	    (n > 4 || !parse_int(v, n, 1, API_LIMIT_MAX, &lim))) {
@@ -328,7 +338,7 @@ articles_list(struct http_req *req, struct http_resp *resp,
 		f.public = true;
 		f.now = now;
 	} else {
-		if (!need_token(req, resp, c))
+		if (!api_need_token(req, resp, c))
 			return;
 		f.status = article_status_name(status);
 		/* Authors see their own unpublished work only. */
@@ -344,7 +354,7 @@ articles_list(struct http_req *req, struct http_resp *resp,
 	f.limit = (size_t)lim;
 	f.with_body = true;
 	if ((e = store_article_list(st, req->arena, &f, &l)) != STORE_OK) {
-		store_failed(req, resp, st);
+		api_store_failed(req, resp, st);
 		return;
 	}
 	resp->content_type = "application/json";
@@ -382,7 +392,7 @@ write_problem(struct http_req *req, struct http_resp *resp,
  * article, NULL on create). */
 static bool
 role_check(struct http_req *req, struct http_resp *resp,
-    const struct caller *c, const struct article *old,
+    const struct api_caller *c, const struct article *old,
     const struct article *a, const struct api_article_req *r)
 {
 	if (c->user.role != ROLE_AUTHOR)
@@ -405,7 +415,7 @@ role_check(struct http_req *req, struct http_resp *resp,
 /* POST /api/v1/articles */
 static void
 articles_create(struct http_req *req, struct http_resp *resp,
-    const struct site *s, struct store *st, const struct caller *c)
+    const struct site *s, struct store *st, const struct api_caller *c)
 {
 	struct api_problem p;
 	struct api_article_req r;
@@ -414,7 +424,7 @@ articles_create(struct http_req *req, struct http_resp *resp,
 	int64_t now = (int64_t)time(NULL);
 	enum store_err e;
 
-	if (!need_token(req, resp, c) || !content_type_ok(req, resp, false))
+	if (!api_need_token(req, resp, c) || !api_content_type_ok(req, resp, false))
 		return;
 	if (*req->query) {
 		api_error(resp, req->arena, 400, NULL, "this takes no query "
@@ -445,7 +455,7 @@ articles_create(struct http_req *req, struct http_resp *resp,
 	}
 	if (e != STORE_OK ||
 	    store_article_by_id(st, req->arena, a.id, &got) != STORE_OK) {
-		store_failed(req, resp, st);
+		api_store_failed(req, resp, st);
 		goto out;
 	}
 	send_article(req, resp, s, &got, now);
@@ -461,15 +471,9 @@ api_articles(struct http_req *req, struct http_resp *resp, void *ctx)
 {
 	const struct site *s = ctx;
 	struct store *st;
-	struct caller c;
+	struct api_caller c;
 
-	if (method_check(req, resp, ALLOW_LIST))
-		return;
-	if ((st = site_store(s)) == NULL) {
-		store_failed(req, resp, st);
-		return;
-	}
-	if (!caller_get(req, resp, st, &c))
+	if (!api_begin(req, resp, s, ALLOW_LIST, &st, &c))
 		return;
 	if (req->method == HTTP_POST)
 		articles_create(req, resp, s, st, &c);
@@ -480,7 +484,7 @@ api_articles(struct http_req *req, struct http_resp *resp, void *ctx)
 /* PUT and PATCH /api/v1/articles/SLUG */
 static void
 article_write(struct http_req *req, struct http_resp *resp,
-    const struct site *s, struct store *st, const struct caller *c,
+    const struct site *s, struct store *st, const struct api_caller *c,
     struct article *old)
 {
 	struct api_problem p;
@@ -491,7 +495,7 @@ article_write(struct http_req *req, struct http_resp *resp,
 	bool patch = req->method == HTTP_PATCH;
 	enum store_err e;
 
-	if (!content_type_ok(req, resp, patch))
+	if (!api_content_type_ok(req, resp, patch))
 		return;
 	if ((doc = api_json_parse(req->arena, req->body, req->body_len, &p))
 	    == NULL) {
@@ -531,7 +535,7 @@ article_write(struct http_req *req, struct http_resp *resp,
 	}
 	if (e != STORE_OK ||
 	    store_article_by_id(st, req->arena, a.id, &got) != STORE_OK) {
-		store_failed(req, resp, st);
+		api_store_failed(req, resp, st);
 		goto out;
 	}
 	send_article(req, resp, s, &got, now);
@@ -544,22 +548,16 @@ api_article(struct http_req *req, struct http_resp *resp, void *ctx)
 {
 	const struct site *s = ctx;
 	struct store *st;
-	struct caller c;
+	struct api_caller c;
 	struct article a;
 	const char *slug;
 	int64_t now = (int64_t)time(NULL);
 	enum store_err e;
 
-	if (method_check(req, resp, ALLOW_ITEM))
-		return;
-	if ((st = site_store(s)) == NULL) {
-		store_failed(req, resp, st);
-		return;
-	}
-	if (!caller_get(req, resp, st, &c))
+	if (!api_begin(req, resp, s, ALLOW_ITEM, &st, &c))
 		return;
 	if (req->method != HTTP_GET && req->method != HTTP_HEAD &&
-	    !need_token(req, resp, &c))
+	    !api_need_token(req, resp, &c))
 		return;
 	if (*req->query) {
 		api_error(resp, req->arena, 400, NULL, "this takes no query "
@@ -569,7 +567,7 @@ api_article(struct http_req *req, struct http_resp *resp, void *ctx)
 	slug = arena_strndup(req->arena, req->params[0].p, req->params[0].n);
 	e = slug_valid(slug, strlen(slug)) ?
 	    store_article_by_slug(st, req->arena, slug, &a) : STORE_NOTFOUND;
-	if (e == STORE_OK && !may_read(&c, &a, now) && !c.token)
+	if (e == STORE_OK && !api_may_read(&c, &a, now) && !c.token)
 		e = STORE_NOTFOUND;	/* drafts do not exist for strangers */
 	if (e == STORE_NOTFOUND) {
 		api_error(resp, req->arena, 404, NULL, "no article has the "
@@ -577,10 +575,10 @@ api_article(struct http_req *req, struct http_resp *resp, void *ctx)
 		return;
 	}
 	if (e != STORE_OK) {
-		store_failed(req, resp, st);
+		api_store_failed(req, resp, st);
 		return;
 	}
-	if (!may_read(&c, &a, now) || (req->method != HTTP_GET &&
+	if (!api_may_read(&c, &a, now) || (req->method != HTTP_GET &&
 	    req->method != HTTP_HEAD && !may_write(&c, &a))) {
 		api_error(resp, req->arena, 403, NULL, "an author may only "
 		    "touch their own articles");
@@ -606,7 +604,7 @@ api_article(struct http_req *req, struct http_resp *resp, void *ctx)
 		}
 		if ((e = store_article_delete(st, a.id)) != STORE_OK &&
 		    e != STORE_NOTFOUND) {
-			store_failed(req, resp, st);
+			api_store_failed(req, resp, st);
 			return;
 		}
 		resp->status = 204;

@@ -60,9 +60,10 @@ cmd_export(int argc, char **argv)
 		cmd_err("export", "%s", buf_str(&err));
 		goto out;
 	}
-	fprintf(stderr, "gazette: export: %zu article%s to %s (%s); comments "
-	    "are not exported yet\n", stats.articles,
-	    stats.articles == 1 ? "" : "s", argv[optind], format);
+	fprintf(stderr, "gazette: export: %zu article%s and %zu comment%s to "
+	    "%s (%s)\n", stats.articles, stats.articles == 1 ? "" : "s",
+	    stats.comments, stats.comments == 1 ? "" : "s", argv[optind],
+	    format);
 	rc = 0;
 out:
 	buf_free(&err);

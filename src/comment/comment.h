@@ -73,6 +73,57 @@ bool		 comment_page_data(struct http_req *, struct http_resp *,
 		    const char *path, struct tval *root,
 		    const struct comment_form *);
 
+/* What comment_accept decided. */
+enum comment_verdict {
+	COMMENT_ACCEPTED = 0,	/* stored: the comment's id and status set */
+	COMMENT_INVALID,	/* cf's err_* fields say what is wrong */
+	COMMENT_TOO_QUICK,	/* before the minimum fill time; *retry */
+	COMMENT_TOO_MANY,	/* the address's rate is spent; *retry */
+	COMMENT_GONE,		/* the article or the parent went away */
+	COMMENT_UNAVAILABLE,	/* the database failed; try again */
+	COMMENT_UNRENDERABLE,	/* the body could not be rendered */
+	COMMENT_VERDICT__MAX
+};
+
+/* One reader's submission, from the form or the JSON API. The fields in
+ * cf are what the reader sent, with their byte lengths here (a %00 or a
+ * \u0000 makes an inner NUL, so strlen would not do). */
+struct comment_submission {
+	const struct article	*art;
+	struct comment_form	*cf;
+	size_t			 nauthor, nemail, nurl, nbody;
+	bool			 honeypot;	/* a bot filled the trap field */
+	bool			 check_fill;	/* shown_at is the form's time */
+	int64_t			 shown_at;
+	bool			 paced;		/* rate limit applies (no token) */
+	const char		*client;	/* the client's address */
+	int64_t			 now;
+};
+
+/* Checks the fields of cf (lengths as given) the way every comment is
+ * checked: text fit to store (UTF-8, no NUL or control characters),
+ * limits in characters, a name and a body that are not blank, an email
+ * that looks like one, an http(s) web address. Trims one-line fields,
+ * turns CRLF into LF, and sets cf->err_* per field (NULL: fine); a field
+ * whose text cannot be stored is replaced with "" so that it is never
+ * echoed. Strings land in the arena. Pure: no store, no server (what the
+ * fuzz driver calls). true when every field is fine. */
+bool		 comment_fields_check(struct arena *, struct comment_form *cf,
+		    size_t nauthor, size_t nemail, size_t nurl, size_t nbody);
+
+/* The one path of a reader's comment into the store, for the form and
+ * the API alike: comment_fields_check, the parent (cf->parent, which must
+ * be an approved comment on the same article; cf->err_parent set by the
+ * caller when the value was not even a number), the minimum fill time
+ * (check_fill), the address's rate (paced), the honeypot (stored as spam,
+ * answered as held), rendering (MD_COMMENT), then the writer, which
+ * decides held or published by the site's moderation policy. The article
+ * must be open (the caller answers 403 first). *out is the stored comment
+ * on COMMENT_ACCEPTED; *retry is set for TOO_QUICK and TOO_MANY. */
+enum comment_verdict comment_accept(const struct site *, struct arena *,
+		    struct comment_submission *, struct comment *out,
+		    int64_t *retry);
+
 /* Handlers (ctx is the struct site). */
 void		 comment_post(struct http_req *, struct http_resp *, void *);
 void		 comment_feed(struct http_req *, struct http_resp *, void *);

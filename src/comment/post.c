@@ -1,5 +1,7 @@
 /* post.c: POST /YYYY/MM/SLUG/comments — validation, anti-forgery, pacing,
- * honeypot, and handing the comment to the writer.
+ * honeypot, and handing the comment to the writer; and comment_accept,
+ * the one path every reader's comment takes into the store (the JSON API
+ * calls it too, src/api/v1-comment.c).
  *
  * The checks run cheapest and least revealing first: the request's shape
  * (415, 413), the article (404, 403), the anti-forgery token (403, nothing
@@ -62,7 +64,8 @@ trim(struct arena *a, const char *s, size_t *n)
 	return arena_strndup(a, v.p, v.n);
 }
 
-/* Textareas send CRLF; comments store LF. */
+/* Textareas send CRLF; comments store LF, and a lone CR (which JSON can
+ * carry) is a line end too, so stored text has one kind only. */
 static const char *
 unix_lines(struct arena *a, const char *s, size_t *n)
 {
@@ -70,8 +73,10 @@ unix_lines(struct arena *a, const char *s, size_t *n)
 	size_t i, o = 0;
 
 	for (i = 0; i < *n; i++)
-		if (!(s[i] == '\r' && i + 1 < *n && s[i + 1] == '\n'))
+		if (s[i] != '\r')
 			out[o++] = s[i];
+		else if (!(i + 1 < *n && s[i + 1] == '\n'))
+			out[o++] = '\n';
 	out[o] = '\0';
 	*n = o;
 	return out;
@@ -114,6 +119,120 @@ check_text(const char *s, size_t n, bool multiline, size_t max,
 	return NULL;
 }
 
+bool
+comment_fields_check(struct arena *a, struct comment_form *cf, size_t na,
+    size_t ne, size_t nu, size_t nb)
+{
+	if ((cf->err_author = check_text(cf->author, na, false,
+	    COMMENT_AUTHOR_MAX, "the name", a)) == NULL) {
+		cf->author = trim(a, cf->author, &na);
+		if (na == 0)
+			cf->err_author = "please give a name";
+	}
+	if ((cf->err_email = check_text(cf->email, ne, false,
+	    COMMENT_EMAIL_MAX, "the email address", a)) == NULL) {
+		cf->email = trim(a, cf->email, &ne);
+		if (ne > 0 && !email_ok(cf->email, ne))
+			cf->err_email = "this does not look like an email "
+			    "address";
+	}
+	if ((cf->err_url = check_text(cf->url, nu, false, COMMENT_URL_MAX,
+	    "the web address", a)) == NULL) {
+		cf->url = trim(a, cf->url, &nu);
+		if (nu > 0 && !url_is_http(cf->url, nu))
+			cf->err_url = "the web address must start with "
+			    "http:// or https://";
+	}
+	if ((cf->err_body = check_text(cf->body, nb, true, COMMENT_BODY_MAX,
+	    "the comment", a)) == NULL) {
+		cf->body = unix_lines(a, cf->body, &nb);
+		if (blank(cf->body, nb))
+			cf->err_body = "please write a comment";
+	}
+	/* Text that cannot be stored is not echoed back either: the form
+	 * comes back with that field empty and the message beside it. */
+	if (cf->err_author && text_check(cf->author, na, false))
+		cf->author = "";
+	if (cf->err_email && text_check(cf->email, ne, false))
+		cf->email = "";
+	if (cf->err_url && text_check(cf->url, nu, false))
+		cf->url = "";
+	if (cf->err_body && text_check(cf->body, nb, true))
+		cf->body = "";
+	return cf->err_author == NULL && cf->err_email == NULL &&
+	    cf->err_url == NULL && cf->err_body == NULL;
+}
+
+enum comment_verdict
+comment_accept(const struct site *s, struct arena *a,
+    struct comment_submission *sub, struct comment *out, int64_t *retry)
+{
+	struct comment_ctx *cc = s->comments;
+	struct comment_form *cf = sub->cf;
+	struct comment c = { 0 }, parent;
+	struct buf html = BUF_INIT;
+	const struct article *art = sub->art;
+	const char *hash;
+	enum store_err e;
+	bool ok;
+
+	*retry = 0;
+	if (cc == NULL)
+		return COMMENT_UNAVAILABLE;
+	ok = comment_fields_check(a, cf, sub->nauthor, sub->nemail,
+	    sub->nurl, sub->nbody);
+	if (cf->err_parent == NULL && cf->parent != 0) {
+		if ((e = store_comment_get(site_store(s), a, cf->parent,
+		    &parent)) == STORE_NOTFOUND || (e == STORE_OK &&
+		    (parent.article_id != art->id ||
+		    parent.status != COMMENT_APPROVED))) {
+			cf->err_parent = "the comment you are replying to is "
+			    "not on this article";
+			cf->parent = 0;
+		} else if (e != STORE_OK)
+			return COMMENT_UNAVAILABLE;
+	}
+	if (!ok || cf->err_parent)
+		return COMMENT_INVALID;
+	if (sub->check_fill && cc->min_fill > 0 &&
+	    sub->now - sub->shown_at < cc->min_fill) {
+		*retry = cc->min_fill - (sub->now - sub->shown_at);
+		return COMMENT_TOO_QUICK;
+	}
+	hash = comment_client_hash(a, cc, sub->client);
+	if (sub->paced && !comment_rate_take(cc, hash, retry))
+		return COMMENT_TOO_MANY;
+
+	buf_init(&html, 4 * COMMENT_POST_MAX);
+	if (!md_render(&html, cf->body, strlen(cf->body), MD_COMMENT) ||
+	    buf_err(&html)) {
+		buf_free(&html);
+		return COMMENT_UNRENDERABLE;
+	}
+	c.article_id = art->id;
+	if (cf->parent) {
+		c.parent_id = cf->parent;
+		c.thread_id = parent.thread_id;
+		c.depth = parent.depth + 1;
+	}
+	c.author = cf->author;
+	c.email = cf->email;
+	c.url = cf->url;
+	c.body_md = cf->body;
+	c.body_html = arena_strndup(a, buf_str(&html), html.len);
+	buf_free(&html);
+	c.client_hash = hash;
+	c.created_at = c.updated_at = sub->now;
+	e = comment_writer_submit(cc->writer, &c,
+	    (enum moderation)s->moderation_policy, sub->honeypot);
+	if (e == STORE_INVALID)
+		return COMMENT_GONE;
+	if (e != STORE_OK)
+		return COMMENT_UNAVAILABLE;
+	*out = c;
+	return COMMENT_ACCEPTED;
+}
+
 static void
 reshow(struct http_req *req, struct http_resp *resp, const struct site *s,
     const struct article *art, const char *path, struct comment_form *cf,
@@ -132,15 +251,13 @@ comment_post(struct http_req *req, struct http_resp *resp, void *ctx)
 	struct comment_ctx *cc = s->comments;
 	struct arena *a = req->arena;
 	struct comment_form cf = { 0 };
-	struct comment c = { 0 }, parent;
+	struct comment_submission sub = { 0 };
+	struct comment c;
 	struct article art;
 	struct form f;
-	struct buf html = BUF_INIT;
-	const char *path = NULL, *cookie, *token, *ts, *hp, *hash, *p;
-	size_t ntok, nts, nhp, na, ne, nu, nb, np;
+	const char *path = NULL, *cookie, *token, *ts, *hp, *p;
+	size_t ntok, nts, nhp, np;
 	int64_t now = (int64_t)time(NULL), when, retry = 0;
-	enum store_err e;
-	bool errors, spam;
 
 	if (cc == NULL) {
 		http_resp_text(resp, 503, "comments cannot be posted here");
@@ -192,82 +309,42 @@ comment_post(struct http_req *req, struct http_resp *resp, void *ctx)
 		return;
 	}
 
-	cf.author = field(&f, "author", &na);
-	cf.email = field(&f, "email", &ne);
-	cf.url = field(&f, "url", &nu);
-	cf.body = field(&f, "body", &nb);
+	cf.author = field(&f, "author", &sub.nauthor);
+	cf.email = field(&f, "email", &sub.nemail);
+	cf.url = field(&f, "url", &sub.nurl);
+	cf.body = field(&f, "body", &sub.nbody);
 	p = field(&f, "parent", &np);
 	hp = field(&f, "website2", &nhp);
-
-	if ((cf.err_author = check_text(cf.author, na, false,
-	    COMMENT_AUTHOR_MAX, "the name", a)) == NULL) {
-		cf.author = trim(a, cf.author, &na);
-		if (na == 0)
-			cf.err_author = "please give a name";
+	if (np > 0 && (np > 18 || !parse_int(p, np, 1, INT64_MAX,
+	    &cf.parent))) {
+		cf.err_parent = "the comment you are replying to is not on "
+		    "this article";
+		cf.parent = 0;
 	}
-	if ((cf.err_email = check_text(cf.email, ne, false,
-	    COMMENT_EMAIL_MAX, "the email address", a)) == NULL) {
-		cf.email = trim(a, cf.email, &ne);
-		if (ne > 0 && !email_ok(cf.email, ne))
-			cf.err_email = "this does not look like an email "
-			    "address";
-	}
-	if ((cf.err_url = check_text(cf.url, nu, false, COMMENT_URL_MAX,
-	    "the web address", a)) == NULL) {
-		cf.url = trim(a, cf.url, &nu);
-		if (nu > 0 && !url_is_http(cf.url, nu))
-			cf.err_url = "the web address must start with "
-			    "http:// or https://";
-	}
-	if ((cf.err_body = check_text(cf.body, nb, true, COMMENT_BODY_MAX,
-	    "the comment", a)) == NULL) {
-		cf.body = unix_lines(a, cf.body, &nb);
-		if (blank(cf.body, nb))
-			cf.err_body = "please write a comment";
-	}
-	/* Text that cannot be stored is not echoed back either: the form
-	 * comes back with that field empty and the message beside it. */
-	if (cf.err_author && text_check(cf.author, na, false))
-		cf.author = "";
-	if (cf.err_email && text_check(cf.email, ne, false))
-		cf.email = "";
-	if (cf.err_url && text_check(cf.url, nu, false))
-		cf.url = "";
-	if (cf.err_body && text_check(cf.body, nb, true))
-		cf.body = "";
-	if (np > 0) {
-		if (np > 18 || !parse_int(p, np, 1, INT64_MAX, &cf.parent) ||
-		    (e = store_comment_get(site_store(s), a, cf.parent,
-		    &parent)) == STORE_NOTFOUND || (e == STORE_OK &&
-		    (parent.article_id != art.id ||
-		    parent.status != COMMENT_APPROVED))) {
-			cf.err_parent = "the comment you are replying to is "
-			    "not on this article";
-			cf.parent = 0;
-		} else if (e != STORE_OK) {
-			http_resp_text(resp, 503, "the database is not "
-			    "available; try again shortly");
-			http_resp_header(resp, "Retry-After", "5");
-			return;
-		}
-	}
-	errors = cf.err_author || cf.err_email || cf.err_url ||
-	    cf.err_body || cf.err_parent;
-	if (errors) {
+	sub.art = &art;
+	sub.cf = &cf;
+	/* Any byte in the honeypot marks a bot. */
+	sub.honeypot = nhp > 0 && hp != NULL;
+	sub.check_fill = true;
+	sub.shown_at = when;
+	sub.paced = true;
+	sub.client = req->client;
+	sub.now = now;
+	switch (comment_accept(s, a, &sub, &c, &retry)) {
+	case COMMENT_ACCEPTED:
+		break;
+	case COMMENT_INVALID:
 		cf.err_form = "the comment was not posted: please see the "
 		    "notes by the fields below";
 		reshow(req, resp, s, &art, path, &cf, 400);
 		return;
-	}
-	if (cc->min_fill > 0 && now - when < cc->min_fill) {
+	case COMMENT_TOO_QUICK:
 		cf.err_form = arena_printf(a, "that was quick: please read "
 		    "your comment over and post it again in %lld seconds",
-		    (long long)(cc->min_fill - (now - when)));
+		    (long long)retry);
 		reshow(req, resp, s, &art, path, &cf, 400);
 		return;
-	}
-	hash = comment_client_hash(a, cc, req->client);
-	if (!comment_rate_take(cc, hash, &retry)) {
+	case COMMENT_TOO_MANY:
 		cf.err_form = arena_printf(a, "too many comments from your "
 		    "address: please post again in %lld seconds",
 		    (long long)retry);
@@ -275,38 +352,14 @@ comment_post(struct http_req *req, struct http_resp *resp, void *ctx)
 		http_resp_header(resp, "Retry-After", arena_printf(a, "%lld",
 		    (long long)retry));
 		return;
-	}
-	/* Any byte in the honeypot marks a bot. */
-	spam = nhp > 0 && hp != NULL;
-
-	buf_init(&html, 4 * COMMENT_POST_MAX);
-	if (!md_render(&html, cf.body, nb, MD_COMMENT) || buf_err(&html)) {
-		buf_free(&html);
-		http_resp_text(resp, 500, "the comment could not be rendered");
-		return;
-	}
-	c.article_id = art.id;
-	if (cf.parent) {
-		c.parent_id = cf.parent;
-		c.thread_id = parent.thread_id;
-		c.depth = parent.depth + 1;
-	}
-	c.author = cf.author;
-	c.email = cf.email;
-	c.url = cf.url;
-	c.body_md = cf.body;
-	c.body_html = arena_strndup(a, buf_str(&html), html.len);
-	buf_free(&html);
-	c.client_hash = hash;
-	c.created_at = c.updated_at = now;
-	e = comment_writer_submit(cc->writer, &c,
-	    (enum moderation)s->moderation_policy, spam);
-	if (e == STORE_INVALID) {
+	case COMMENT_GONE:
 		/* The article or the parent went away meanwhile. */
 		page_not_found(req, resp, ctx);
 		return;
-	}
-	if (e != STORE_OK) {
+	case COMMENT_UNRENDERABLE:
+		http_resp_text(resp, 500, "the comment could not be rendered");
+		return;
+	default:
 		http_resp_text(resp, 503, "the comment could not be saved; "
 		    "try again shortly");
 		http_resp_header(resp, "Retry-After", "5");

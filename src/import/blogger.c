@@ -6,7 +6,8 @@
  * settings and template (not content: reported as dropped). Labels are
  * categories in Blogger's own scheme. A draft says so in app:control. A
  * comment points at its post with thr:in-reply-to and, when it answers
- * another comment, at that one with a link rel="related". */
+ * another comment, at that one with a link rel="related"; a reply whose
+ * thr:in-reply-to names the comment it answers is read too. */
 #include <libxml/tree.h>
 #include <stdio.h>
 #include <string.h>
@@ -246,28 +247,45 @@ post_read(struct imp_set *s, const xmlNode *e, enum kind k)
 	buf_free(&b);
 }
 
-static void
+/* The post holding the comment whose id is cid, or NULL. */
+static struct imp_post *
+post_of_comment(struct imp_set *s, const char *cid)
+{
+	size_t i, j;
+
+	for (i = 0; i < s->n; i++)
+		for (j = 0; j < s->posts[i].ncomments; j++)
+			if (strcmp(s->posts[i].comments[j].ext_id, cid) == 0)
+				return &s->posts[i];
+	return NULL;
+}
+
+/* Files comment entry e under its post. thr:in-reply-to names the post,
+ * or, for a reply, the comment answered (the parent may then also be in
+ * a link rel="related", as Blogger writes it). false when what it
+ * answers is not known yet (a reply read before its parent). */
+static bool
 comment_read(struct imp_set *s, const xmlNode *e)
 {
 	struct arena *a = s->arena;
 	const xmlNode *r = first(e, NS_THR, "in-reply-to"), *au;
-	const char *ref, *rel, *slash;
+	const char *ref, *rel, *slash, *parent = "";
 	struct imp_post *p = NULL;
 	struct imp_comment *cm, *grown;
 	size_t i;
 
 	ref = r ? attr(a, r, "ref") : NULL;
-	if (ref)
-		for (i = 0; i < s->n; i++)
-			if (strcmp(s->posts[i].ext_id, post_id(ref)) == 0) {
-				p = &s->posts[i];
-				break;
-			}
+	if (ref == NULL)
+		return false;
+	for (i = 0; i < s->n; i++)
+		if (strcmp(s->posts[i].ext_id, post_id(ref)) == 0) {
+			p = &s->posts[i];
+			break;
+		}
 	if (p == NULL) {
-		imp_drop(s, "comment %s: the post it answers is not in the "
-		    "export", post_id(imp_one_line(a, child(a, e, NS_ATOM,
-		    "id"))));
-		return;
+		if ((p = post_of_comment(s, post_id(ref))) == NULL)
+			return false;
+		parent = arena_strdup(a, post_id(ref));
 	}
 	/* Comments are few per post: grow one at a time. */
 	grown = arena_alloc(a, (p->ncomments + 1) * sizeof(*grown));
@@ -275,9 +293,10 @@ comment_read(struct imp_set *s, const xmlNode *e)
 		memcpy(grown, p->comments, p->ncomments * sizeof(*grown));
 	p->comments = grown;
 	cm = &p->comments[p->ncomments++];
+	memset(cm, 0, sizeof(*cm));
 	cm->ext_id = post_id(imp_one_line(a, child(a, e, NS_ATOM, "id")));
-	cm->parent_ext_id = "";
-	if ((rel = link_href(a, e, "related")) != NULL &&
+	cm->parent_ext_id = parent;
+	if (*parent == '\0' && (rel = link_href(a, e, "related")) != NULL &&
 	    (slash = strrchr(rel, '/')) != NULL && slash[1])
 		cm->parent_ext_id = arena_strdup(a, slash + 1);
 	if ((au = first(e, NS_ATOM, "author")) != NULL) {
@@ -294,6 +313,10 @@ comment_read(struct imp_set *s, const xmlNode *e)
 	if (!time_parse_rfc3339(child(a, e, NS_ATOM, "published"),
 	    strlen(child(a, e, NS_ATOM, "published")), &cm->created_at))
 		cm->created_at = 0;
+	if (!time_parse_rfc3339(child(a, e, NS_ATOM, "updated"),
+	    strlen(child(a, e, NS_ATOM, "updated")), &cm->updated_at))
+		cm->updated_at = 0;
+	return true;
 }
 
 bool
@@ -328,9 +351,37 @@ blogger_read(void *vdoc, struct imp_set *s, struct buf *err)
 	if (other)
 		imp_drop(s, "%zu settings and template entries: the blog's "
 		    "settings and theme are not content", other);
-	for (e = root->children; e; e = e->next)
-		if (is(e, NS_ATOM, "entry") &&
-		    kind_of(s->arena, e, &term) == K_COMMENT)
-			comment_read(s, e);
+	/* Comments, then replies whose parent came later in the file,
+	 * pass after pass while one finds its place; what is left answers
+	 * nothing in the export. */
+	{
+		const xmlNode **wait = NULL;
+		size_t nwait = 0, i, j, before;
+
+		for (e = root->children; e; e = e->next)
+			if (is(e, NS_ATOM, "entry") &&
+			    kind_of(s->arena, e, &term) == K_COMMENT)
+				nwait++;
+		if (nwait)
+			wait = arena_alloc(s->arena, nwait * sizeof(*wait));
+		nwait = 0;
+		for (e = root->children; e; e = e->next)
+			if (is(e, NS_ATOM, "entry") &&
+			    kind_of(s->arena, e, &term) == K_COMMENT &&
+			    !comment_read(s, e))
+				wait[nwait++] = e;
+		do {
+			before = nwait;
+			for (i = j = 0; i < nwait; i++)
+				if (!comment_read(s, wait[i]))
+					wait[j++] = wait[i];
+			nwait = j;
+		} while (nwait && nwait < before);
+		for (i = 0; i < nwait; i++)
+			imp_drop(s, "comment %s: the post or comment it "
+			    "answers is not in the export",
+			    post_id(imp_one_line(s->arena, child(s->arena,
+			    wait[i], NS_ATOM, "id"))));
+	}
 	return true;
 }

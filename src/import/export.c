@@ -1,11 +1,17 @@
 /* export.c: everything out again, as Markdown files with front matter or
  * as one WordPress WXR 1.2 file, in forms `gazette import` reads back to
- * the same articles and tags.
+ * the same articles, tags and comments.
  *
  * Markdown: OUT/SLUG.md, front matter with every field (format: html for
- * bodies kept as HTML). WXR: a standard export WordPress can read, plus
- * wp:postmeta _gazette_body_format and _gazette_markdown, which carry the
- * Markdown source that WXR has no field for. */
+ * bodies kept as HTML), and OUT/SLUG.comments.json beside it for an
+ * article with comments (front matter has no good shape for a thread of
+ * texts with their own fields; JSON has, and stays readable). WXR: a
+ * standard export WordPress can read, plus wp:postmeta
+ * _gazette_body_format and _gazette_markdown, which carry the Markdown
+ * source that WXR has no field for, and likewise wp:commentmeta
+ * _gazette_markdown and _gazette_updated_at on comments. A comment's
+ * content is its body_html either way; import-comment.c says how the two
+ * bodies come back. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -13,6 +19,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "api/api.h"
 #include "import/import.h"
 #include "render/esc.h"
 #include "util/arena.h"
@@ -134,7 +141,57 @@ out:
 	return ok;
 }
 
+/* Every comment of an article, any status, oldest first, into the
+ * arena. */
+static bool
+comments_of(struct store *st, struct arena *a, const struct article *art,
+    struct comment_list *out, struct buf *err)
+{
+	struct comment_list l;
+	struct comment *all = NULL, *grown;
+	size_t n = 0;
+	int64_t after = 0;
+
+	do {
+		if (store_comment_page(st, a, art->id, -1, after, 1000, &l) !=
+		    STORE_OK) {
+			buf_printf(err, "cannot read the comments of '%s': %s",
+			    art->slug, store_errmsg(st));
+			return false;
+		}
+		if (l.n) {
+			grown = arena_alloc(a, (n + l.n) * sizeof(*grown));
+			if (n)
+				memcpy(grown, all, n * sizeof(*grown));
+			memcpy(grown + n, l.items, l.n * sizeof(*grown));
+			all = grown;
+			n += l.n;
+		}
+		after = l.next_after;
+	} while (after);
+	out->items = all;
+	out->n = n;
+	out->next_after = 0;
+	return true;
+}
+
+/* The sidecar is the API's moderator view of each comment (every field,
+ * email and status included), one per line. */
+static void
+md_comments(struct buf *b, const struct comment_list *l)
+{
+	size_t i;
+
+	buf_puts(b, "{\"comments\": [");
+	for (i = 0; i < l->n; i++) {
+		buf_puts(b, i ? ",\n" : "\n");
+		api_comment_json(b, &l->items[i], true);
+	}
+	buf_puts(b, "\n]}\n");
+}
+
 struct md_ctx {
+	struct store		*st;
 	const char		*dir;
 	struct export_stats	*stats;
 	struct buf		*err;
@@ -145,13 +202,31 @@ md_one(const struct article *a, void *vctx)
 {
 	struct md_ctx *c = vctx;
 	struct buf b = BUF_INIT, path = BUF_INIT;
+	struct comment_list l;
+	struct arena ar;
 	bool ok;
 
+	arena_init(&ar);
 	md_article(&b, a);
 	buf_printf(&path, "%s/%s.md", c->dir, a->slug);
-	ok = write_new(path.p, &b, c->err);
-	if (ok)
-		c->stats->articles++;
+	if (!(ok = write_new(path.p, &b, c->err)))
+		goto out;
+	c->stats->articles++;
+	if (!(ok = comments_of(c->st, &ar, a, &l, c->err)) || l.n == 0)
+		goto out;
+	buf_reset(&b);
+	buf_reset(&path);
+	md_comments(&b, &l);
+	buf_printf(&path, "%s/%s.comments.json", c->dir, a->slug);
+	if (buf_err(&b)) {
+		buf_printf(c->err, "%s: too large to build", path.p);
+		ok = false;
+		goto out;
+	}
+	if ((ok = write_new(path.p, &b, c->err)))
+		c->stats->comments += l.n;
+out:
+	arena_free(&ar);
 	buf_free(&b);
 	buf_free(&path);
 	return ok;
@@ -161,7 +236,7 @@ bool
 export_markdown(struct store *st, const char *dir, struct export_stats *stats,
     struct buf *err)
 {
-	struct md_ctx c = { dir, stats, err };
+	struct md_ctx c = { st, dir, stats, err };
 
 	memset(stats, 0, sizeof(*stats));
 	if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
@@ -202,6 +277,8 @@ wp_time(struct buf *b, int64_t t)
 }
 
 struct wxr_ctx {
+	struct store		*st;
+	struct buf		*err;
 	struct buf		*out;
 	const char		*base;
 	struct export_stats	*stats;
@@ -241,6 +318,77 @@ wxr_author(const struct article *a, void *vctx)
 	}
 	buf_free(&key);
 	return true;
+}
+
+static bool
+wxr_comments(struct wxr_ctx *c, const struct article *art)
+{
+	static const char *const approved[COMMENT_STATUS__MAX] = {
+		[COMMENT_PENDING] = "0",
+		[COMMENT_APPROVED] = "1",
+		[COMMENT_SPAM] = "spam",
+		[COMMENT_DELETED] = "trash",
+	};
+	struct buf *b = c->out;
+	struct comment_list l;
+	const struct comment *m;
+	struct arena a;
+	size_t i;
+	bool ok;
+
+	arena_init(&a);
+	if (!(ok = comments_of(c->st, &a, art, &l, c->err)))
+		goto out;
+	for (i = 0; i < l.n; i++) {
+		m = &l.items[i];
+		buf_printf(b, "\t\t<wp:comment>\n"
+		    "\t\t\t<wp:comment_id>%lld</wp:comment_id>\n"
+		    "\t\t\t<wp:comment_author>", (long long)m->id);
+		cdata(b, m->author);
+		buf_puts(b, "</wp:comment_author>\n"
+		    "\t\t\t<wp:comment_author_email>");
+		cdata(b, m->email);
+		buf_puts(b, "</wp:comment_author_email>\n"
+		    "\t\t\t<wp:comment_author_url>");
+		xml_text(b, m->url);
+		buf_puts(b, "</wp:comment_author_url>\n"
+		    "\t\t\t<wp:comment_author_IP></wp:comment_author_IP>\n"
+		    "\t\t\t<wp:comment_date><![CDATA[");
+		wp_time(b, m->created_at);
+		buf_puts(b, "]]></wp:comment_date>\n"
+		    "\t\t\t<wp:comment_date_gmt><![CDATA[");
+		wp_time(b, m->created_at);
+		buf_puts(b, "]]></wp:comment_date_gmt>\n"
+		    "\t\t\t<wp:comment_content>");
+		cdata(b, m->body_html);
+		buf_printf(b, "</wp:comment_content>\n"
+		    "\t\t\t<wp:comment_approved><![CDATA[%s]]>"
+		    "</wp:comment_approved>\n"
+		    "\t\t\t<wp:comment_type><![CDATA[comment]]>"
+		    "</wp:comment_type>\n"
+		    "\t\t\t<wp:comment_parent>%lld</wp:comment_parent>\n"
+		    "\t\t\t<wp:comment_user_id>0</wp:comment_user_id>\n"
+		    "\t\t\t<wp:commentmeta>\n\t\t\t\t<wp:meta_key>"
+		    "<![CDATA[_gazette_markdown]]></wp:meta_key>\n"
+		    "\t\t\t\t<wp:meta_value>",
+		    approved[m->status < COMMENT_STATUS__MAX ? m->status : 0],
+		    (long long)m->parent_id);
+		cdata(b, m->body_md);
+		buf_puts(b, "</wp:meta_value>\n\t\t\t</wp:commentmeta>\n");
+		if (m->updated_at != m->created_at) {
+			buf_puts(b, "\t\t\t<wp:commentmeta>\n\t\t\t\t"
+			    "<wp:meta_key><![CDATA[_gazette_updated_at]]>"
+			    "</wp:meta_key>\n\t\t\t\t<wp:meta_value>");
+			time_format_rfc3339(b, m->updated_at);
+			buf_puts(b, "</wp:meta_value>\n"
+			    "\t\t\t</wp:commentmeta>\n");
+		}
+		buf_puts(b, "\t\t</wp:comment>\n");
+	}
+	c->stats->comments += l.n;
+out:
+	arena_free(&a);
+	return ok;
 }
 
 static bool
@@ -314,6 +462,8 @@ wxr_item(const struct article *a, void *vctx)
 		cdata(b, a->body_md ? a->body_md : "");
 		buf_puts(b, "</wp:meta_value>\n\t\t</wp:postmeta>\n");
 	}
+	if (!wxr_comments(c, a))
+		return false;
 	buf_puts(b, "\t</item>\n");
 	c->stats->articles++;
 	return true;
@@ -324,7 +474,7 @@ export_wxr(struct store *st, const char *path, const char *base_url,
     struct export_stats *stats, struct buf *err)
 {
 	struct buf out = BUF_INIT;
-	struct wxr_ctx c = { &out, base_url, stats, BUF_INIT };
+	struct wxr_ctx c = { st, err, &out, base_url, stats, BUF_INIT };
 	bool ok = false;
 
 	memset(stats, 0, sizeof(*stats));

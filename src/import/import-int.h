@@ -32,6 +32,10 @@ struct imp_comment {
 	const char	*body;		/* HTML */
 	const char	*status;	/* approved | pending | spam | deleted */
 	int64_t		 created_at;
+	int64_t		 updated_at;	/* 0: as created */
+	/* gazette's own exports: the stored body_md (NULL from elsewhere);
+	 * body is then the stored body_html, complete as it is. */
+	const char	*markdown;
 };
 
 struct imp_post {
@@ -108,9 +112,24 @@ bool	blogger_read(void *doc, struct imp_set *, struct buf *err);
 
 /* import-comment.c: stores the comments of one imported post, now saved
  * as article_id, keeping their threading (parent_ext_id → the new id),
- * status and dates. Counts what it stored in stats. */
-bool	imp_comments_store(struct store *, const struct imp_set *,
+ * status and dates, inside the caller's transaction. With a NULL store
+ * (--dry-run) it does all of that but the writing. Reports the post's
+ * comments, and each one dropped or changed and why, in set's report;
+ * counts what it stored (or would) in stats. */
+bool	imp_comments_store(struct store *, struct imp_set *,
 	    const struct imp_post *, int64_t article_id,
 	    struct import_stats *, struct buf *err);
+/* Imports the comments of a Markdown article (stored as art, or about
+ * to be in a dry run) from the SLUG.comments.json beside md_path, when
+ * there is one (import.h). false and err on a malformed file. */
+bool	imp_comments_sidecar(struct store *, const char *md_path,
+	    const struct article *art, const struct import_opts *,
+	    struct import_stats *, struct buf *err);
+/* The stored form of an imported comment's body, from source HTML (or a
+ * gazette export's body_html with its Markdown, md, else NULL): body_md
+ * and body_html as import-comment.c's header says. drops may be NULL. */
+void	imp_comment_body(struct arena *, const char *html, const char *md,
+	    const char **body_md, const char **body_html,
+	    struct html_drops *drops);
 
 #endif

@@ -401,7 +401,7 @@ import_xml(struct store *s, const char *path, const struct buf *text,
 	struct buf xerr = BUF_INIT;
 	struct imp_post *p;
 	enum store_err e;
-	size_t i, j, before;
+	size_t i, j;
 	void *doc;
 	bool ok = false;
 
@@ -444,8 +444,11 @@ import_xml(struct store *s, const char *path, const struct buf *text,
 			stats->pages++;
 		stats->comments += p->ncomments;
 		stats->redirects += p->nold;
-		if (o->dry_run)
+		if (o->dry_run) {
+			if (!imp_comments_store(NULL, &set, p, 0, stats, err))
+				goto out;
 			continue;
+		}
 		if ((e = store_article_insert(s, &p->art)) != STORE_OK) {
 			buf_printf(err, "%s: %s '%s': cannot store: %s", path,
 			    p->kind, p->art.title, store_errmsg(s));
@@ -458,25 +461,9 @@ import_xml(struct store *s, const char *path, const struct buf *text,
 				    "%s", path, store_errmsg(s));
 				goto out;
 			}
-		before = stats->comments_stored;
 		if (!imp_comments_store(s, &set, p, p->art.id, stats, err))
 			goto out;
-		if (p->ncomments > stats->comments_stored - before)
-			imp_drop(&set, "%s '%s': %zu comment%s not imported: "
-			    "this build has no comment store yet", p->kind,
-			    p->art.title, p->ncomments -
-			    (stats->comments_stored - before),
-			    p->ncomments == 1 ? "" : "s");
 	}
-	if (o->dry_run)
-		for (i = 0; i < set.n; i++)
-			if (set.posts[i].ncomments)
-				imp_drop(&set, "%s '%s': %zu comment%s not "
-				    "imported: this build has no comment "
-				    "store yet", set.posts[i].kind,
-				    set.posts[i].art.title,
-				    set.posts[i].ncomments,
-				    set.posts[i].ncomments == 1 ? "" : "s");
 	stats->drops += set.drops;
 	ok = true;
 out:
@@ -547,6 +534,8 @@ import_files(struct store *s, char *const *paths, size_t npaths,
 			goto out;
 		}
 		stats->articles++;
+		if (!imp_comments_sidecar(s, files.v[i], &art, o, stats, err))
+			goto out;
 next:
 		/* Per-file memory is dropped as we go so 100,000 files do
 		 * not pile up in the arena. */

@@ -77,14 +77,24 @@ bool	import_memory(struct store *, const char *name, const char *text,
 struct export_stats {
 	size_t	 articles;
 	size_t	 authors;	/* wxr: distinct bylines */
+	size_t	 comments;	/* of every status */
 };
 
 /* Writes OUT/SLUG.md for every article (dir is created if absent; an
- * existing file is an error, nothing is overwritten). */
+ * existing file is an error, nothing is overwritten), and beside it
+ * OUT/SLUG.comments.json when the article has comments: {"comments":
+ * [...]} with every comment of every status, oldest first, each as the
+ * API shows it to a moderator: id, parent (an id in the same file, or
+ * null), author, email, url, body_markdown, body_html, status,
+ * created_at and updated_at (RFC 3339); import_files reads it back with
+ * SLUG.md. */
 bool	export_markdown(struct store *, const char *dir,
 	    struct export_stats *, struct buf *err);
 /* Writes one WXR 1.2 file at path (must not exist); links are made from
- * base_url. */
+ * base_url. Comments are wp:comment elements (ids, parents, status as
+ * 1, 0, spam or trash, dates, author, email, url, body_html as the
+ * content) with wp:commentmeta _gazette_markdown (body_md) and
+ * _gazette_updated_at, which WXR has no field for. */
 bool	export_wxr(struct store *, const char *path, const char *base_url,
 	    struct export_stats *, struct buf *err);
 
@@ -120,5 +130,9 @@ void	html_sanitize(struct buf *out, const char *s, size_t n,
 /* Appends the plain text of an HTML fragment, whitespace collapsed, cut
  * like md_plain at max bytes (0: no limit). Not escaped. */
 void	html_plain(struct buf *out, const char *s, size_t n, size_t max);
+/* Appends the text of an HTML fragment as plain text that keeps its
+ * shape: blocks (paragraphs, list items, quotes) apart by a blank line,
+ * <br> as a line break, other whitespace runs folded. Not escaped. */
+void	html_text(struct buf *out, const char *s, size_t n);
 
 #endif

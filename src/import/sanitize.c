@@ -306,6 +306,9 @@ html_sanitize(struct buf *out, const char *s, size_t n,
 struct plain {
 	struct buf	*out;
 	bool		 space;
+	/* html_text: breaks kept, 2 a line break, 3 a paragraph's */
+	bool		 lines;
+	int		 brk;
 };
 
 static bool
@@ -321,9 +324,13 @@ plain_open(xmlNode *n, void *ctx)
 			    *c == '\r' || *c == '\f')
 				p->space = true;
 			else {
-				if (p->space && p->out->len > 0)
+				if (p->lines && p->brk >= 2 && p->out->len > 0)
+					buf_puts(p->out, p->brk == 2 ? "\n" :
+					    "\n\n");
+				else if (p->space && p->out->len > 0)
 					buf_putc(p->out, ' ');
 				p->space = false;
+				p->brk = 0;
 				buf_putc(p->out, *c);
 			}
 		}
@@ -338,23 +345,42 @@ plain_open(xmlNode *n, void *ctx)
 	if (r && strcmp(r->name, "a") && strcmp(r->name, "em") &&
 	    strcmp(r->name, "strong") && strcmp(r->name, "b") &&
 	    strcmp(r->name, "i") && strcmp(r->name, "span") &&
-	    strcmp(r->name, "code"))
+	    strcmp(r->name, "code")) {
 		p->space = true;
+		if (p->lines) {
+			if (strcmp(r->name, "br") == 0) {
+				if (p->brk < 2)
+					p->brk = 2;
+			} else
+				p->brk = 3;
+		}
+	}
 	return true;
 }
 
 static void
 plain_close(xmlNode *n, void *ctx)
 {
-	(void)n;
-	(void)ctx;
+	struct plain *p = ctx;
+	const struct el_rule *r;
+
+	/* What follows a block starts a paragraph of its own. */
+	if (!p->lines || n->type != XML_ELEMENT_NODE ||
+	    (r = rule_of((const char *)n->name)) == NULL ||
+	    r->kind == EL_DROP || strcmp(r->name, "br") == 0)
+		return;
+	if (strcmp(r->name, "a") && strcmp(r->name, "em") &&
+	    strcmp(r->name, "strong") && strcmp(r->name, "b") &&
+	    strcmp(r->name, "i") && strcmp(r->name, "span") &&
+	    strcmp(r->name, "code"))
+		p->brk = 3;
 }
 
 void
 html_plain(struct buf *out, const char *s, size_t n, size_t max)
 {
 	struct buf all = BUF_INIT;
-	struct plain p = { &all, false };
+	struct plain p = { &all, false, false, 0 };
 	htmlDocPtr doc;
 	size_t cut, i;
 
@@ -382,4 +408,16 @@ html_plain(struct buf *out, const char *s, size_t n, size_t max)
 	buf_puts(out, "\xe2\x80\xa6");
 out:
 	buf_free(&all);
+}
+
+void
+html_text(struct buf *out, const char *s, size_t n)
+{
+	struct plain p = { out, false, true, 0 };
+	htmlDocPtr doc;
+
+	if (n == 0 || (doc = parse(s, n)) == NULL)
+		return;
+	walk((xmlNode *)doc, plain_open, plain_close, &p);
+	xmlFreeDoc(doc);
 }

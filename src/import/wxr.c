@@ -118,13 +118,26 @@ author_of(const struct author_map *m, const char *login)
 	return login;
 }
 
+/* The value of a wp:commentmeta keyed key of comment c, or NULL. */
+static const char *
+comment_meta(struct arena *a, const xmlNode *c, const char *key)
+{
+	const xmlNode *m;
+
+	for (m = c->children; m; m = m->next)
+		if (is(m, NS_WP, "commentmeta") &&
+		    strcmp(child(a, m, NS_WP, "meta_key"), key) == 0)
+			return child(a, m, NS_WP, "meta_value");
+	return NULL;
+}
+
 static void
 comments_read(struct imp_set *s, struct imp_post *p, const xmlNode *item)
 {
 	struct arena *a = s->arena;
 	const xmlNode *c;
 	struct imp_comment *cm;
-	const char *approved, *type;
+	const char *approved, *type, *upd;
 	size_t n = 0;
 
 	for (c = item->children; c; c = c->next)
@@ -138,7 +151,8 @@ comments_read(struct imp_set *s, struct imp_post *p, const xmlNode *item)
 			continue;
 		type = child(a, c, NS_WP, "comment_type");
 		if (*type && strcmp(type, "comment") != 0) {
-			imp_drop(s, "%s '%s': a %s is not a comment", p->kind,
+			imp_drop(s, "%s '%s': a %s is not a comment (pingbacks "
+			    "and trackbacks are left out on purpose)", p->kind,
 			    p->art.title, type);
 			continue;
 		}
@@ -154,7 +168,16 @@ comments_read(struct imp_set *s, struct imp_post *p, const xmlNode *item)
 		    "comment_author_email"));
 		cm->url = imp_one_line(a, child(a, c, NS_WP,
 		    "comment_author_url"));
+		/* WordPress keeps a comment's paragraphs as blank lines, as
+		 * it does a post's; gazette's own export has the HTML whole,
+		 * and the Markdown beside it. */
+		cm->markdown = comment_meta(a, c, "_gazette_markdown");
 		cm->body = child(a, c, NS_WP, "comment_content");
+		if (cm->markdown == NULL)
+			cm->body = autop(a, cm->body);
+		if ((upd = comment_meta(a, c, "_gazette_updated_at")) == NULL ||
+		    !time_parse_rfc3339(upd, strlen(upd), &cm->updated_at))
+			cm->updated_at = 0;
 		approved = imp_one_line(a, child(a, c, NS_WP,
 		    "comment_approved"));
 		cm->status = strcmp(approved, "1") == 0 ? "approved" :

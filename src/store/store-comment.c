@@ -135,6 +135,13 @@ store_comment_insert(struct store *s, struct comment *c)
 		    STORE_OK)
 			goto out;
 	}
+	if (c->updated_at > c->created_at) {
+		struct sval p[] = { P_INT(c->id), P_INT(c->updated_at) };
+
+		if ((e = exec(s, ST_COMMENT_SET_UPDATED, p, 2, NULL, NULL)) !=
+		    STORE_OK)
+			goto out;
+	}
 	if (c->status == COMMENT_APPROVED) {
 		struct sval p[] = { P_INT(c->article_id), P_INT(1) };
 
@@ -315,5 +322,81 @@ store_comment_list(struct store *s, struct arena *a, int status,
 	e = exec(s, ST_COMMENT_LIST, p, NPARAMS(p), row_comment, &r);
 	out->items = r.items;
 	out->n = r.n;
+	return e;
+}
+
+enum store_err
+store_comment_page(struct store *s, struct arena *a, int64_t article_id,
+    int status, int64_t after_id, size_t limit, struct comment_list *out)
+{
+	struct comment_rows r = { a, NULL, 0, 0 };
+	enum store_err e;
+
+	memset(out, 0, sizeof(*out));
+	if (limit == 0 || limit > 1000)
+		limit = 1000;
+	{
+		struct sval p[] = {
+			P_INT(article_id),
+			status >= 0 && status < COMMENT_STATUS__MAX ?
+			    P_TEXT(comment_status_name(
+			    (enum comment_status)status)) : P_NULL,
+			P_INT(after_id), P_INT((int64_t)limit + 1),
+		};
+
+		if ((e = exec(s, ST_COMMENT_ARTICLE_PAGE, p, NPARAMS(p),
+		    row_comment, &r)) != STORE_OK)
+			return e;
+	}
+	/* One row past the page says whether another page follows. */
+	if (r.n > limit) {
+		r.n = limit;
+		out->next_after = r.items[limit - 1].id;
+	}
+	out->items = r.items;
+	out->n = r.n;
+	return STORE_OK;
+}
+
+enum store_err
+store_comment_update(struct store *s, const struct comment *c)
+{
+	struct arena a;
+	struct comment old;
+	enum store_err e;
+
+	arena_init(&a);
+	if ((e = store_begin(s)) != STORE_OK)
+		goto done;
+	if ((e = store_comment_get(s, &a, c->id, &old)) != STORE_OK)
+		goto out;
+	{
+		struct sval p[] = { P_INT(c->id), P_TEXT(c->author),
+		    P_TEXT(c->url ? c->url : ""), P_TEXT(c->body_md),
+		    P_TEXT(c->body_html), P_INT(c->updated_at) };
+
+		if ((e = exec(s, ST_COMMENT_EDIT, p, NPARAMS(p), NULL,
+		    NULL)) != STORE_OK)
+			goto out;
+	}
+	if (c->status != old.status) {
+		struct sval p[] = { P_INT(c->id),
+		    P_TEXT(comment_status_name(c->status)),
+		    P_INT(c->updated_at) };
+		struct sval q[] = { P_INT(old.article_id) };
+
+		if ((e = exec(s, ST_COMMENT_SET_STATUS, p, NPARAMS(p), NULL,
+		    NULL)) != STORE_OK ||
+		    (e = exec(s, ST_ARTICLE_COMMENT_RECOUNT, q, 1, NULL,
+		    NULL)) != STORE_OK)
+			goto out;
+	}
+out:
+	if (e != STORE_OK)
+		store_rollback(s);
+	else
+		e = store_commit(s);
+done:
+	arena_free(&a);
 	return e;
 }

@@ -77,6 +77,9 @@ enum stmt {
 	ST_REDIRECT_GET,
 	ST_REDIRECT_LIST,
 	ST_ARTICLE_ALL,
+	ST_COMMENT_ARTICLE_PAGE,	/* one article's, by id, keyset */
+	ST_COMMENT_EDIT,
+	ST_COMMENT_SET_UPDATED,
 	ST__MAX
 };
 

@@ -265,6 +265,15 @@ static const char *const sql[] = {
 	[ST_ARTICLE_ALL] =
 	    "SELECT " ARTICLE_COLS " FROM articles a WHERE ?10 = 1 "
 	    "AND a.id > ?1 ORDER BY a.id LIMIT ?2",
+	[ST_COMMENT_ARTICLE_PAGE] =
+	    "SELECT " COMMENT_COLS " FROM comments c WHERE c.article_id = ?1 "
+	    "AND (?2 IS NULL OR c.status = ?2) AND c.id > ?3 "
+	    "ORDER BY c.id LIMIT ?4",
+	[ST_COMMENT_EDIT] =
+	    "UPDATE comments SET author = ?2, url = ?3, body_md = ?4, "
+	    "body_html = ?5, updated_at = ?6 WHERE id = ?1",
+	[ST_COMMENT_SET_UPDATED] =
+	    "UPDATE comments SET updated_at = ?2 WHERE id = ?1",
 };
 
 /* The last statement of the enum must have its SQL here, and a hole in the

@@ -341,7 +341,8 @@ bool		 comment_status_parse(const char *, enum comment_status *);
 
 /* Inserts c (inside the caller's transaction, or its own) and sets c->id,
  * and c->thread_id for a top-level comment. A missing article or parent
- * is STORE_INVALID. */
+ * is STORE_INVALID. updated_at is created_at unless c->updated_at is
+ * later (imports keep an edit time). */
 enum store_err	 store_comment_insert(struct store *, struct comment *c);
 enum store_err	 store_comment_get(struct store *, struct arena *,
 		    int64_t id, struct comment *out);
@@ -368,6 +369,19 @@ enum store_err	 store_comment_recent(struct store *, struct arena *,
 enum store_err	 store_comment_list(struct store *, struct arena *,
 		    int status, int64_t article_id, size_t limit,
 		    struct comment_list *out);
+/* One article's comments in id order (the order they were stored),
+ * status < 0 meaning any: those with ids past after_id, at most limit
+ * (1..1000). out->next_after is the id to pass for the next page, 0 when
+ * this is the last (API lists, export). */
+enum store_err	 store_comment_page(struct store *, struct arena *,
+		    int64_t article_id, int status, int64_t after_id,
+		    size_t limit, struct comment_list *out);
+/* Saves c's author, url, body_md, body_html, status and updated_at over
+ * the stored comment c->id, in one transaction, recounting its article
+ * when the status changed; STORE_NOTFOUND when there is no such
+ * comment. Thread, parent, email and created_at stay as they were. */
+enum store_err	 store_comment_update(struct store *,
+		    const struct comment *c);
 /* Operations (store-ops.c). */
 
 /* Copies the whole database, as one consistent snapshot taken while other

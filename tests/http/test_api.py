@@ -2,63 +2,14 @@
 every endpoint, every error status, token rights per role, keyset cursor
 pagination over 1,000 articles while articles are being added, hostile
 bodies, and nothing written by a refused request."""
-import json
 import os
 import sys
 import threading
 
 sys.path.insert(0, os.path.dirname(__file__))
-from lib import (Server, TempDir, check, db_query, eq, gazette, new_db,  # noqa: E402
+from lib import (TempDir, check, db_query, eq, gazette,  # noqa: E402
                  run_tests, status_of)
-
-PW = "correct horse battery\n"
-
-
-class Site:
-    """A site with an admin, an editor and two authors, each with a token."""
-
-    def __init__(self, d, name="api"):
-        self.db = new_db(d, name)
-        gazette("init", db=self.db, check_rc=0)
-        self.tok = {}
-        for user, role in (("ada", "admin"), ("eve", "editor"), ("abe", "author"), ("amy", "author")):
-            gazette("user", "add", user, "--role", role, db=self.db, stdin=PW.encode(), check_rc=0)
-            _, out, _ = gazette("token", "create", user, db=self.db, check_rc=0)
-            self.tok[user] = out.strip()
-        self.srv = Server(self.db, env={"GAZETTE_BASE_URL": "https://news.example"})
-
-    def req(self, method, path, body=None, who=None, ctype="application/json", headers=None):
-        h = dict(headers or {})
-        if who:
-            h["Authorization"] = "Bearer " + self.tok[who]
-        if body is not None:
-            if not isinstance(body, (bytes, str)):
-                body = json.dumps(body)
-            if isinstance(body, str):
-                body = body.encode()
-            if ctype:
-                h["Content-Type"] = ctype
-        st, hd, data = self.srv.request(method, path, body=body, headers=h)
-        doc = None
-        if data and hd.get("content-type", "").startswith(("application/json", "application/problem+json")):
-            doc = json.loads(data)
-        return st, hd, doc
-
-    def stop(self):
-        self.srv.stop()
-
-
-def problem(st, hd, doc, status, field=None, what=""):
-    eq(st, status, what + " status")
-    eq(hd.get("content-type"), "application/problem+json", what + " problem type")
-    if doc is not None:
-        eq(doc.get("status"), status, what + " problem status member")
-        check(isinstance(doc.get("title"), str) and isinstance(doc.get("type"), str),
-              what + " problem has type and title")
-        if field is not None:
-            eq(doc.get("field"), field, what + " field named")
-    check("set-cookie" not in hd, what + " no Set-Cookie")
-
+from api_lib import Site, problem  # noqa: E402
 
 def test_crud_and_fields():
     d = TempDir()

@@ -1,14 +1,17 @@
 """test_import_xml.py: WordPress (WXR 1.2) and Blogger imports checked
 field by field from the fixtures, the HTML allow-list, --dry-run, refusal
 of entity bombs, external entities and malformed XML (nothing imported),
-old links answering 301, and export → import round trips in both
-formats giving identical articles and tags."""
+old links answering 301, comments stored with their threading, status,
+dates and sanitised bodies, and export → import round trips in both
+formats giving identical articles, tags and comments."""
+import json
 import os
 import sys
 
 sys.path.insert(0, os.path.dirname(__file__))
 from lib import (ROOT, Server, TempDir, check, db_query, eq, gazette,  # noqa: E402
                  new_db, run_tests)
+from api_lib import PW  # noqa: E402
 
 FIX = os.path.join(ROOT, "tests", "fixtures")
 WXR = os.path.join(FIX, "wordpress.xml")
@@ -38,7 +41,26 @@ def dump(db):
                 "WHERE at.article_id = ? ORDER BY t.name", (row[-1],))]
         out.append(repr(row[:-1]) + " tags=" + repr(tags))
     out.append("tags: " + repr(db_query(db, "SELECT name, slug FROM tags ORDER BY slug")))
+    # Comments by article, in id order, each parent named by its place
+    # in that order (ids themselves differ from one database to another).
+    for (slug, count) in db_query(db, "SELECT slug, comment_count FROM articles ORDER BY slug"):
+        rows = db_query(db, "SELECT c.id, coalesce(c.parent_id, 0), c.depth, c.author, c.email, c.url, "
+                            "c.status, c.created_at, c.updated_at, c.body_md, c.body_html FROM comments c "
+                            "JOIN articles a ON a.id = c.article_id WHERE a.slug = ? ORDER BY c.id", (slug,))
+        place = {r[0]: i for i, r in enumerate(rows)}
+        out.append("comments of %s (count %d):" % (slug, count))
+        for i, r in enumerate(rows):
+            out.append("  #%d parent=%s %r" % (i, place.get(r[1]) if r[1] else None, r[2:]))
     return "\n".join(out)
+
+
+def comments(db, slug):
+    rows = db_query(db, "SELECT c.id, c.parent_id, c.thread_id, c.depth, c.author, c.email, c.url, c.status, "
+                        "c.created_at, c.updated_at, c.body_md, c.body_html FROM comments c "
+                        "JOIN articles a ON a.id = c.article_id WHERE a.slug = ? ORDER BY c.id", (slug,))
+    keys = ("id", "parent_id", "thread_id", "depth", "author", "email", "url", "status", "created_at",
+            "updated_at", "body_md", "body_html")
+    return [dict(zip(keys, r)) for r in rows]
 
 
 def no_danger(html, what):
@@ -105,7 +127,32 @@ def test_wordpress_fields():
        ["/2022/01/10/protests-in-kazakhstan/", "/2023/06/02/zurich-cafe-notes/", "/?p=42", "/?p=57",
         "/?page_id=2", "/about/"], "old links recorded for published items")
     eq(db_query(db, "SELECT count(*) FROM users")[0][0], 0, "no accounts created for bylines")
-    check("2 comments not imported" in err, "unstored comments reported: " + err)
+
+    cs = comments(db, "protests-in-kazakhstan")
+    eq(len(cs), 2, "two comments; the pingback left out")
+    c1, c2 = cs
+    eq((c1["author"], c1["email"], c1["url"], c1["status"]),
+       ("Dana", "dana@mail.example", "https://dana.example", "approved"), "comment 101 fields")
+    eq((c1["parent_id"], c1["thread_id"], c1["depth"]), (None, c1["id"], 0), "101 heads its thread")
+    eq(c1["created_at"], 1641808800, "comment_date_gmt 2022-01-10 10:00:00")
+    eq(c1["updated_at"], c1["created_at"], "updated as created")
+    eq(c1["body_html"], "<p>Thank you — <em>clear</em> and calm reporting.</p>\n",
+       "HTML kept through the allow-list, paragraphs made")
+    eq(c1["body_md"], "Thank you — clear and calm reporting.", "text form of the body")
+    eq((c2["author"], c2["email"], c2["url"], c2["status"]),
+       ("Ерлан", "erlan@mail.example", "", "pending"), "comment 102: non-ASCII name, approved 0 → pending")
+    eq((c2["parent_id"], c2["thread_id"], c2["depth"]), (c1["id"], c1["id"], 1), "102 replies to 101")
+    eq(c2["created_at"], 1641812400, "102's date")
+    eq(c2["body_html"], "<p>Согласен. <a>hover</a></p>\n", "script and handler removed: " + c2["body_html"])
+    no_danger(c2["body_html"], "wp comment")
+    check("evil.example" not in c2["body_html"] and "document.cookie" not in c2["body_md"],
+          "the script's content is gone with it")
+    eq(db_query(db, "SELECT comment_count FROM articles WHERE slug = 'protests-in-kazakhstan'")[0][0], 1,
+       "comment_count counts the approved one")
+    check("comment 102: body: script element removed" in err, "comment drop reported: " + err)
+    check("a pingback is not a comment (pingbacks and trackbacks are left out on purpose)" in err,
+          "pingback left out on purpose")
+    check("4 of 4 comments" not in err and "2 of 2 comments" in err, "summary counts comments: " + err)
     d.cleanup()
 
 
@@ -134,6 +181,57 @@ def test_blogger_fields():
     eq(p["status"], "published", "page")
     eq(sorted(r[0] for r in db_query(db, "SELECT old_path FROM redirects")),
        ["/2023/03/pierogi-zurek-and-wawel-dragon.html", "/p/about-me.html"], "Blogger old links")
+    cs = comments(db, "pierogi-zurek-and-wawel-dragon")
+    eq(len(cs), 2, "two comments")
+    c1, c2 = cs
+    eq((c1["author"], c1["email"], c1["url"], c1["status"]),
+       ("Marek", "", "https://marek.example", "approved"), "comment 1: noreply address dropped")
+    eq(c1["created_at"], 1678791600, "published 2023-03-14T12:00+01:00")
+    eq(c1["body_html"], "<p>Looks delicious! <b>Where</b> is the stall?</p>", "script removed: " + c1["body_html"])
+    eq(c1["body_md"], "Looks delicious! Where is the stall?", "text form")
+    eq((c2["author"], c2["parent_id"], c2["thread_id"], c2["depth"]), ("Zofia Nowak", c1["id"], c1["id"], 1),
+       "reply threaded by link rel=related")
+    eq(c2["body_html"], "<p>Stall 14, near the flowers. Smacznego! <a>map</a></p>",
+       "javascript: link and onclick removed: " + c2["body_html"])
+    for c in cs:
+        no_danger(c["body_html"], "blogger comment")
+    eq(db_query(db, "SELECT comment_count FROM articles WHERE slug = 'pierogi-zurek-and-wawel-dragon'")[0][0], 2,
+       "comment_count")
+    d.cleanup()
+
+
+def test_blogger_reply_by_in_reply_to():
+    """A reply whose thr:in-reply-to names the comment it answers (and
+    comes before it in the file) is threaded under it."""
+    d = TempDir()
+    src = open(BLOGGER, encoding="utf-8").read()
+    reply = ("<entry><id>tag:blogger.com,1999:blog-7001.post-5550003</id>"
+             "<published>2023-03-15T08:00:00.000Z</published><updated>2023-03-16T08:00:00.000Z</updated>"
+             "<category scheme='http://schemas.google.com/g/2005#kind' "
+             "term='http://schemas.google.com/blogger/2008/kind#comment'/>"
+             "<content type='html'>Thanks, both!</content>"
+             "<author><name>Ann</name><email>ann@example.com</email></author>"
+             "<thr:in-reply-to xmlns:thr='http://purl.org/syndication/thread/1.0' "
+             "ref='tag:blogger.com,1999:blog-7001.post-5550002' type='text/html'/></entry>"
+             "<entry><id>tag:blogger.com,1999:blog-7001.post-5550009</id>"
+             "<published>2023-03-15T08:00:00.000Z</published>"
+             "<category scheme='http://schemas.google.com/g/2005#kind' "
+             "term='http://schemas.google.com/blogger/2008/kind#comment'/>"
+             "<content type='html'>Lost</content>"
+             "<thr:in-reply-to xmlns:thr='http://purl.org/syndication/thread/1.0' "
+             "ref='tag:blogger.com,1999:blog-7001.post-424242' type='text/html'/></entry>")
+    first = src.index("<entry>", src.index("kind#post"))
+    path = d.file("b2.xml", src[:first] + reply + src[first:])
+    db = new_db(d, "b2")
+    rc, _, err = gazette("import", path, db=db)
+    eq(rc, 0, "import: " + err)
+    cs = comments(db, "pierogi-zurek-and-wawel-dragon")
+    eq([c["author"] for c in cs], ["Marek", "Zofia Nowak", "Ann"], "reply placed after its parent")
+    eq((cs[2]["parent_id"], cs[2]["depth"], cs[2]["thread_id"]), (cs[1]["id"], 2, cs[0]["id"]),
+       "threaded two deep by thr:in-reply-to")
+    eq((cs[2]["email"], cs[2]["updated_at"]), ("ann@example.com", 1678953600), "email and updated kept")
+    check("comment 5550009: the post or comment it answers is not in the export" in err,
+          "an orphan is reported: " + err)
     d.cleanup()
 
 
@@ -145,12 +243,18 @@ def test_dry_run():
     eq(rc, 0, "dry run: " + err)
     eq(db_query(db, "SELECT count(*) FROM articles")[0][0], 0, "nothing written")
     eq(db_query(db, "SELECT count(*) FROM redirects")[0][0], 0, "no redirects written")
-    for line in ("articles: 8 (pages among them: 2)", "tags: 8", "authors: 3", "comments: 4 (stored: 0)",
-                 "old links: 8"):
+    eq(db_query(db, "SELECT count(*) FROM comments")[0][0], 0, "no comments written")
+    for line in ("articles: 8 (pages among them: 2)", "tags: 8", "authors: 3", "comments: 4 (stored: 4)",
+                 "old links: 8",
+                 "comments: " + WXR + ": post 'Protests in Kazakhstan: what we know': 2 (approved 1, "
+                 "pending 1, spam 0, deleted 0)",
+                 "comments: " + BLOGGER + ": post 'Pierogi, żurek and the Wawel dragon': 2 (approved 2, "
+                 "pending 0, spam 0, deleted 0)"):
         check(line in out, "report has %r: %s" % (line, out))
-    for why in ("post type 'attachment' is not an article", "a pingback is not a comment",
+    for why in ("post type 'attachment' is not an article",
+                "a pingback is not a comment (pingbacks and trackbacks are left out on purpose)",
                 "script element removed", "settings and template entries",
-                "comments not imported"):
+                "comment 102: body: script element removed", "comment 5550002: body: href URL refused"):
         check(why in out, "drop reported: %r" % why)
     check("dropped: " + WXR + ": post 'Protests in Kazakhstan: what we know': body:" in out,
           "drops name the file and the item")
@@ -211,6 +315,49 @@ def test_redirects_served():
         d.cleanup()
 
 
+def add_comments(d, db):
+    """Comments written in gazette (Markdown), threaded three deep, in
+    every status, one edited, beside the imported HTML ones."""
+    gazette("user", "add", "eve", "--role", "editor", db=db, stdin=PW.encode(), check_rc=0)
+    _, tok, _ = gazette("token", "create", "eve", db=db, check_rc=0)
+    srv = Server(db, env={"GAZETTE_MODERATION": "none", "GAZETTE_COMMENT_RATE": "0",
+                          "GAZETTE_ACCESS_LOG": "off"})
+    h = {"Authorization": "Bearer " + tok.strip(), "Content-Type": "application/json"}
+
+    def call(method, path, doc):
+        st, _, data = srv.request(method, path, body=json.dumps(doc).encode(), headers=h)
+        check(st in (200, 201), "%s %s: %d %s" % (method, path, st, data[:200]))
+        return json.loads(data)
+
+    try:
+        slug = db_query(db, "SELECT slug FROM articles WHERE status = 'published' AND body_format = 'markdown' "
+                            "ORDER BY id LIMIT 1")[0][0]
+        base = "/api/v1/articles/%s/comments" % slug
+        a = call("POST", base, {"author": "Ann ]]> <b>", "email": "ann@example.com",
+                                "url": "https://ann.example/?q=1&r=2",
+                                "body": "Hello *there*, see [this](https://x.example/a?b=1&c=2).\n\n"
+                                        "> quoted ]]> text\n\n- one\n- two\n\n`code <b>`"})
+        b = call("POST", base, {"author": "Бо", "body": "Reply\nwith a line", "parent": a["id"]})
+        c = call("POST", base, {"author": "Cy", "body": "Deeper <script>x</script>", "parent": b["id"]})
+        e = call("POST", base, {"author": "Di", "body": "Spam me"})
+        f = call("POST", base, {"author": "Ed", "body": "Delete me", "parent": a["id"]})
+        g = call("POST", base, {"author": "Fi", "body": "Hold me"})
+        call("PATCH", "/api/v1/comments/%d" % e["id"], {"status": "spam"})
+        call("PATCH", "/api/v1/comments/%d" % g["id"], {"status": "pending"})
+        call("PATCH", "/api/v1/comments/%d" % c["id"], {"body": "Deeper, **edited**"})
+        st, _, _ = srv.request("DELETE", "/api/v1/comments/%d" % f["id"], headers=h)
+        eq(st, 204, "deleted")
+    finally:
+        srv.stop()
+    db_query(db, "SELECT 1")
+    # an edit time that differs from the creation time survives too
+    import sqlite3
+    con = sqlite3.connect(db)
+    con.execute("UPDATE comments SET updated_at = created_at + 3600 WHERE author = 'Cy'")
+    con.commit()
+    con.close()
+
+
 def test_round_trip():
     d = TempDir()
     db = new_db(d, "src")
@@ -218,7 +365,9 @@ def test_round_trip():
                                   "date: 2021-05-05T05:05:05Z\nauthor: Ann\ntags: [a, \"b, c\"]\n"
                                   "summary: \"two\\nlines\"\n---\n# Heading\n\nSome *Markdown* with ]]> inside.\n")
     gazette("import", WXR, BLOGGER, md_in, os.path.join(ROOT, "content", "demo"), db=db, check_rc=0)
+    add_comments(d, db)
     want = dump(db)
+    check(want.count("  #") >= 10, "comments in the corpus")
     check(want.count("\n") >= 10, "a real corpus to compare")
     for fmt in ("wxr", "markdown"):
         out = os.path.join(d.path, "export-" + fmt)
@@ -233,6 +382,45 @@ def test_round_trip():
             print("\n".join(difflib.unified_diff(want.split("\n"), got.split("\n"), lineterm="")))
         rc, _, err = gazette("export", "--format", fmt, out, db=db)
         check(rc != 0, fmt + " export refuses to overwrite")
+    d.cleanup()
+
+
+def test_comments_sidecar_hostile():
+    """SLUG.comments.json is gazette's own, but read as untrusted: HTML
+    that its Markdown does not render to is sanitised, and a malformed
+    file imports nothing at all."""
+    d = TempDir()
+    db = new_db(d, "side")
+    gazette("init", db=db, check_rc=0)
+    d.file("in/x.md", "---\ntitle: X\nslug: x\ndate: 2021-01-01T00:00:00Z\n---\nBody\n")
+    d.file("in/x.comments.json", json.dumps({"comments": [
+        {"id": 7, "parent": None, "author": "M", "email": "", "url": "javascript:alert(1)", "status": "approved",
+         "created_at": "2021-01-02T00:00:00Z", "updated_at": "2021-01-02T00:00:00Z",
+         "body_markdown": "hi", "body_html": "<p>hi</p><script>alert(1)</script><img src=x onerror=y>"},
+        {"id": 9, "parent": 7, "author": "N", "email": "n@example.com", "url": "", "status": "spam",
+         "created_at": "2021-01-03T00:00:00Z", "body_markdown": "*yes*", "body_html": "<p><em>yes</em></p>\n"}]}))
+    rc, _, err = gazette("import", os.path.join(d.path, "in"), db=db)
+    eq(rc, 0, "import: " + err)
+    cs = comments(db, "x")
+    eq(len(cs), 2, "two comments")
+    eq(cs[0]["body_html"], '<p>hi</p><img src="x">', "HTML not rendered from its Markdown is sanitised")
+    eq(cs[0]["body_md"], "hi", "its text kept")
+    eq(cs[0]["url"], "", "javascript: address dropped")
+    check("web address 'javascript:alert(1)' dropped" in err, "reported: " + err)
+    eq((cs[1]["parent_id"], cs[1]["status"], cs[1]["body_html"]), (cs[0]["id"], "spam", "<p><em>yes</em></p>\n"),
+       "Markdown that renders to its HTML is kept as Markdown; parent and status kept")
+    for bad in ('{"comments": [{"id": 1}]}', '{"comments": [{"id": "1", "author": "a"}]}', "[]", "{nope",
+                '{"comments": [{"id": 1, "author": "a", "status": "approved", "body_markdown": "", '
+                '"body_html": "", "created_at": "yesterday"}]}',
+                '{"comments": [{"id": 1, "author": "a", "extra": 1}]}'):
+        db2 = new_db(d, "side-bad")
+        gazette("init", db=db2, check_rc=0)
+        with open(os.path.join(d.path, "in", "x.comments.json"), "w") as f:
+            f.write(bad)
+        rc, _, err = gazette("import", os.path.join(d.path, "in"), db=db2)
+        check(rc != 0 and "x.comments.json" in err, "malformed sidecar %r refused: %s" % (bad, err))
+        eq(db_query(db2, "SELECT count(*) FROM articles")[0][0], 0, "nothing imported with it")
+        os.remove(db2)
     d.cleanup()
 
 
@@ -260,4 +448,5 @@ def test_sanitiser_fixed_point():
 
 
 run_tests("import_xml", [test_wordpress_fields, test_blogger_fields, test_dry_run, test_hostile_xml,
-                         test_redirects_served, test_round_trip, test_sanitiser_fixed_point])
+                         test_redirects_served, test_round_trip, test_sanitiser_fixed_point,
+                         test_blogger_reply_by_in_reply_to, test_comments_sidecar_hostile])

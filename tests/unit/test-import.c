@@ -1,7 +1,10 @@
-/* test-import.c: front matter tables, good and bad. */
+/* test-import.c: front matter tables, good and bad; the text form and
+ * stored bodies of imported comments. */
 #include <stdlib.h>
+#include <string.h>
 
 #include "t.h"
+#include "import/import-int.h"
 #include "import/import.h"
 #include "util/arena.h"
 #include "util/buf.h"
@@ -128,9 +131,63 @@ test_many_tags(void)
 	buf_free(&err);
 }
 
+/* html_text: the text a comment's HTML body keeps as its body_md. */
+static void
+test_html_text(void)
+{
+	static const struct {
+		const char	*in, *want;
+	} t[] = {
+		{ "<p>a <em>b</em>  c</p><p>d</p>", "a b c\n\nd" },
+		{ "one<br>two<br/>\nthree", "one\ntwo\nthree" },
+		{ "<ul><li>x</li><li>y</li></ul>after", "x\n\ny\n\nafter" },
+		{ "<blockquote><p>q</p></blockquote>t", "q\n\nt" },
+		{ "a<script>alert(1)</script>b", "ab" },
+		{ "<a href=\"https://x\">link</a> &amp; &lt;b&gt;", "link & <b>" },
+		{ "", "" },
+		{ "<p></p><p>  </p>", "" },
+	};
+	struct buf b = BUF_INIT;
+	size_t i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		buf_reset(&b);
+		html_text(&b, t[i].in, strlen(t[i].in));
+		T_EQ_STR(buf_str(&b), t[i].want);
+	}
+	buf_free(&b);
+}
+
+/* imp_comment_body: Markdown is trusted only when it renders to exactly
+ * the HTML beside it; anything else is sanitised. */
+static void
+test_comment_body(void)
+{
+	struct arena a;
+	const char *md, *html;
+
+	arena_init(&a);
+	imp_comment_body(&a, "<p><em>x</em></p>\n", "*x*", &md, &html, NULL);
+	T_EQ_STR(md, "*x*");
+	T_EQ_STR(html, "<p><em>x</em></p>\n");
+	imp_comment_body(&a, "<p>x</p><script>y</script>", "*x*", &md, &html,
+	    NULL);
+	T_EQ_STR(md, "*x*");
+	T_EQ_STR(html, "<p>x</p>");
+	imp_comment_body(&a, "Hi <b onclick=x>there</b>", NULL, &md, &html,
+	    NULL);
+	T_EQ_STR(html, "<p>Hi <b>there</b></p>");
+	T_EQ_STR(md, "Hi there");
+	imp_comment_body(&a, "<p>x</p>", "bad\x01", &md, &html, NULL);
+	T_EQ_STR(md, "x");
+	arena_free(&a);
+}
+
 int
 main(void)
 {
+	T_RUN(test_html_text);
+	T_RUN(test_comment_body);
 	T_RUN(test_good);
 	T_RUN(test_table);
 	T_RUN(test_many_tags);

@@ -431,6 +431,69 @@ test_comments(void)
 	T_EQ_STR(l.items[1].email, "ann@x.org");
 	T_EQ_INT(store_comment_list(st, &ar, -1, a.id, 100, &l), STORE_OK);
 	T_EQ_INT(l.n, 7);
+
+	/* one article's comments by id, keyset paged (API lists, export) */
+	T_EQ_INT(store_comment_page(st, &ar, a.id, COMMENT_APPROVED, 0, 2,
+	    &l), STORE_OK);
+	T_EQ_INT(l.n, 2);
+	T_EQ_INT(l.items[0].id, r1.id);
+	T_EQ_INT(l.items[1].id, r2.id);
+	T_EQ_INT(l.next_after, r2.id);
+	T_EQ_STR(l.items[0].email, "");
+	T_EQ_INT(store_comment_page(st, &ar, a.id, COMMENT_APPROVED,
+	    l.next_after, 2, &l), STORE_OK);
+	T_EQ_INT(l.n, 2);
+	T_EQ_INT(l.items[0].id, t2.id);
+	T_EQ_INT(l.items[1].id, held.id);
+	T_EQ_INT(store_comment_page(st, &ar, a.id, COMMENT_APPROVED,
+	    l.next_after, 2, &l), STORE_OK);
+	T_EQ_INT(l.n, 1);
+	T_EQ_INT(l.items[0].id, t3.id);
+	T_EQ_INT(l.next_after, 0);
+	T_EQ_INT(store_comment_page(st, &ar, a.id, -1, 0, 100, &l), STORE_OK);
+	T_EQ_INT(l.n, 7);
+	T_EQ_INT(l.items[0].id, t1.id);
+	T_EQ_INT(l.next_after, 0);
+	T_EQ_INT(store_comment_page(st, &ar, a.id, COMMENT_SPAM, t1.id, 100,
+	    &l), STORE_OK);
+	T_EQ_INT(l.n, 1);	/* Gil */
+	T_EQ_INT(store_comment_page(st, &ar, a.id + 1000, -1, 0, 10, &l),
+	    STORE_OK);
+	T_EQ_INT(l.n, 0);
+
+	/* a moderator's edit: fields, status and the count in one go */
+	T_EQ_INT(store_comment_get(st, &ar, r2.id, &c), STORE_OK);
+	c.author = "Cy B.";
+	c.url = "https://cy.example";
+	c.body_md = "**new**";
+	c.body_html = "<p><strong>new</strong></p>";
+	c.status = COMMENT_DELETED;
+	c.updated_at = 30;
+	c.email = "ignored@x.org";
+	T_EQ_INT(store_comment_update(st, &c), STORE_OK);
+	T_EQ_INT(store_comment_get(st, &ar, r2.id, &c), STORE_OK);
+	T_EQ_STR(c.author, "Cy B.");
+	T_EQ_STR(c.url, "https://cy.example");
+	T_EQ_STR(c.body_md, "**new**");
+	T_EQ_STR(c.body_html, "<p><strong>new</strong></p>");
+	T_EQ_STR(c.email, "");
+	T_EQ_INT(c.status, COMMENT_DELETED);
+	T_EQ_INT(c.updated_at, 30);
+	T_EQ_INT(c.created_at, 12);
+	T_EQ_INT(c.parent_id, r1.id);
+	T_EQ_INT(store_article_by_slug(st, &ar, "talk", &got), STORE_OK);
+	T_EQ_INT(got.comment_count, 4);
+	c.id = 999999;
+	T_EQ_INT(store_comment_update(st, &c), STORE_NOTFOUND);
+	/* an import keeps an edit time later than the creation */
+	c = mkc(a.id, NULL, "Imp", "", COMMENT_APPROVED, 40);
+	c.updated_at = 50;
+	T_EQ_INT(store_comment_insert(st, &c), STORE_OK);
+	T_EQ_INT(store_comment_get(st, &ar, c.id, &c), STORE_OK);
+	T_EQ_INT(c.created_at, 40);
+	T_EQ_INT(c.updated_at, 50);
+	T_EQ_INT(store_article_by_slug(st, &ar, "talk", &got), STORE_OK);
+	T_EQ_INT(got.comment_count, 5);
 	arena_free(&ar);
 }
 
