@@ -45,9 +45,12 @@ def test_takeover_under_load():
     url = "http://127.0.0.1:%d/" % old.port
     succ = None
     try:
-        keep = subprocess.Popen([WRK, "-t1", "-c8", "-d5s", url],
+        # --timeout 10s: a request slowed by a loaded machine is not a
+        # failed one; a reset or refused connection still counts.
+        keep = subprocess.Popen([WRK, "-t1", "-c8", "-d5s", "--timeout", "10s", url],
                                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-        fresh = subprocess.Popen([WRK, "-t1", "-c4", "-d5s", "-H", "Connection: close", url],
+        fresh = subprocess.Popen([WRK, "-t1", "-c4", "-d5s", "--timeout", "10s",
+                                  "-H", "Connection: close", url],
                                  stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
         time.sleep(1.5)
         os.kill(old.proc.pid, signal.SIGUSR2)
