@@ -147,6 +147,9 @@ out:
 		store_rollback(s);
 		return e;
 	}
+	store_changed(s, "comments:%lld", (long long)c->article_id);
+	if (c->status == COMMENT_APPROVED)
+		store_changed(s, "counts");
 	return store_commit(s);
 }
 
@@ -193,6 +196,10 @@ store_comment_set_status(struct store *s, int64_t id,
 		struct sval p[] = { P_INT(c.article_id) };
 
 		e = exec(s, ST_ARTICLE_COMMENT_RECOUNT, p, 1, NULL, NULL);
+	}
+	if (e == STORE_OK) {
+		store_changed(s, "comments:%lld", (long long)c.article_id);
+		store_changed(s, "counts");
 	}
 out:
 	if (e != STORE_OK)

@@ -265,6 +265,9 @@ static const char *const sql[] = {
 	[ST_ARTICLE_ALL] =
 	    "SELECT " ARTICLE_COLS " FROM articles a WHERE ?10 = 1 "
 	    "AND a.id > ?1 ORDER BY a.id LIMIT ?2",
+	[ST_ARTICLE_NEXT_PUBLIC] =
+	    "SELECT coalesce(min(published_at), 0) FROM articles WHERE "
+	    "status IN ('published', 'scheduled') AND published_at > ?1",
 };
 
 /* The last statement of the enum must have its SQL here, and a hole in the
