@@ -570,7 +570,10 @@ fresh(const struct prebuilt *pb, struct http_req *req, bool *gz_tag)
 
 	*gz_tag = false;
 	if ((inm = http_req_header(req, "If-None-Match")) != NULL) {
-		if (http_inm_matches(inm, pb->etag))
+		/* Weak comparison: the list's W/ prefixes are dropped, and
+		 * so is ours. */
+		if (http_inm_matches(inm, pb->etag[0] == 'W' ? pb->etag + 2 :
+		    pb->etag))
 			return true;
 		return *gz_tag = pb->r_304_gz && http_inm_matches(inm,
 		    pb->etag_gz);
