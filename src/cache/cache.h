@@ -65,6 +65,17 @@ bool		 cache_put(struct cache *, const char *key, size_t len,
 		    int64_t expires, void *payload, size_t size,
 		    void (*payload_free)(void *));
 
+/* notify.c: keys from other processes writing the same database. The
+ * server starts a listener (NULL when it cannot: then only the time limit
+ * bounds what it misses); a writing process's change hook calls
+ * cache_notify_send, which returns once the server invalidated the keys
+ * (or at once, when no server runs on that database). */
+struct cache_notify;
+struct cache_notify *cache_notify_start(const char *db_url, struct cache *);
+void		 cache_notify_stop(struct cache_notify *);
+void		 cache_notify_send(const char *db_url, const char *const *keys,
+		    size_t n);
+
 /* Bytes and items held (tests, metrics). */
 size_t		 cache_bytes(const struct cache *);
 size_t		 cache_count(const struct cache *);

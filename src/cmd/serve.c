@@ -148,9 +148,10 @@ reload(struct serve *sv)
 	fprintf(stderr, "gazette: serve: reloaded settings and theme\n");
 }
 
-/* Bounds how stale a page can get from changes the hook does not see: other
- * processes writing the database (gazette import, gazette comment on the
- * command line) and time passing on pages that show "the last two days". */
+/* Bounds how stale a page can get from changes no hook reports: the
+ * database edited by hand (sqlite3), or by a process that could not reach
+ * this one (cache_notify), and time passing on pages that show "the last
+ * two days" (the news sitemap). gazette's own commands notify at once. */
 #define CACHE_TTL	60
 
 static void
@@ -307,6 +308,7 @@ cmd_serve(int argc, char **argv)
 	struct http_server *srv = NULL;
 	struct serve sv = { 0 };
 	struct route *routes = NULL;
+	struct cache_notify *notify = NULL;
 	struct site *site = NULL;
 	struct store *st = NULL;
 	char err[512];
@@ -424,6 +426,7 @@ cmd_serve(int argc, char **argv)
 	}
 	sv.cache = cache_new((size_t)cache_mb << 20, CACHE_TTL);
 	store_on_change(on_change, sv.cache);
+	notify = cache_notify_start(sv.db, sv.cache);
 
 	/* Signals are taken by this thread alone, with sigwait: the server
 	 * threads start with them blocked and never see them. */
@@ -498,6 +501,7 @@ out:
 	comment_ctx_free(sv.comments);
 	/* Last: the writer's commits above still report to it. */
 	store_on_change(NULL, NULL);
+	cache_notify_stop(notify);
 	cache_free(sv.cache);
 	site_free(site);
 	store_close(st);

@@ -241,6 +241,14 @@ def test_comment_invalidates_precisely():
         check(hit, "the Atom feed (no comment counts) stays a hit")
         hit, st, _, _ = was_hit(srv, "/feed.rss")
         check(not hit, "the RSS feed (comment counts) is re-rendered")
+        # A command on the same database (another process) reaches the
+        # cache before it returns.
+        srv.get(ARTICLE)
+        gazette("comment", "spam", str(cid), db=db, check_rc=0)
+        hit, st, _, b = was_hit(srv, ARTICLE)
+        check(not hit and b"Cached pages see this at once." not in b, "CLI moderation shows at once")
+        hit, st, _, _ = was_hit(srv, other)
+        check(hit, "CLI moderation: another article stays a hit")
     finally:
         srv.stop()
 
