@@ -16,7 +16,11 @@
 #define GZIP_MIN	256	/* smaller bodies are sent as they are */
 #define HDRS_MAX	32
 
-static const char cc_public[] = "public, max-age=60, "
+/* Shared caches (a CDN, nginx) keep a page a minute and may serve it
+ * stale while they fetch a new one; browsers revalidate every time
+ * (max-age=0), which costs a 304 from memory, so an edit or a scheduled
+ * article shows on the next reload. */
+static const char cc_public[] = "public, max-age=0, s-maxage=60, "
     "stale-while-revalidate=600";
 static const char cc_private[] = "private, no-cache";
 
