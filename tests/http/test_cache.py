@@ -12,7 +12,7 @@ import re
 import threading
 import zlib
 
-from lib import (Server, TempDir, check, eq, gazette, new_db, run_tests)
+from lib import (BIN, Server, TempDir, check, eq, gazette, new_db, run_tests)
 from comments_lib import ARTICLE, Reader
 
 tmp = TempDir()
@@ -353,7 +353,9 @@ def test_bound():
         check(0 < by <= 1 << 20, "cache within its bound (%d bytes)" % by)
         eq(m >= 2000, True, "2,000 misses")
         rss = int(open("/proc/%d/status" % srv.proc.pid).read().split("VmRSS:")[1].split()[0])
-        check(rss < 64 * 1024, "resident memory %d KiB" % rss)
+        # AddressSanitizer keeps freed memory in quarantine and adds shadow
+        # memory: there the byte gauge above is the bound that is checked.
+        check(rss < 64 * 1024 or "asan" in os.path.basename(BIN), "resident memory %d KiB" % rss)
         hit, st, _, _ = was_hit(srv, "/2022/02/story-1999")
         check(hit, "the most recent page is still there")
         hit, st, _, _ = was_hit(srv, "/2022/02/story-0")
