@@ -9,19 +9,24 @@ A B A B. Prints requests/s medians, the ratio gazette/nginx and p99 latency.
 
   bench/http.py [--db DB] [--runs N] [--seconds S] [--connections C] PATH...
 """
-import argparse
-import gzip
 import os
-import re
-import shutil
-import signal
-import socket
-import statistics
-import subprocess
 import sys
-import tempfile
-import time
-import urllib.request
+
+# This file is called http.py: without this, "import urllib.request" would
+# find it instead of the standard library's http package.
+sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") != os.path.dirname(os.path.abspath(__file__))]
+
+import argparse  # noqa: E402
+import gzip  # noqa: E402
+import re  # noqa: E402
+import shutil  # noqa: E402
+import signal  # noqa: E402
+import socket  # noqa: E402
+import statistics  # noqa: E402
+import subprocess  # noqa: E402
+import tempfile  # noqa: E402
+import time  # noqa: E402
+import urllib.request  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -69,6 +74,7 @@ def main():
     a = ap.parse_args()
 
     tmp = tempfile.mkdtemp(prefix="gazette-bench-")
+    os.chmod(tmp, 0o755)  # nginx's workers (user nobody) read www/ below it
     db = a.db
     if not db:
         db = os.path.join(tmp, "site.db")

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cache/cache.h"
 #include "cmd/cmd.h"
 #include "store/store.h"
 
@@ -205,6 +206,15 @@ cmd_db_url(const char *flag)
 	return "gazette.db";
 }
 
+static const char *cli_db_url;
+
+static void
+cli_changed(void *ctx, const char *const *keys, size_t n)
+{
+	(void)ctx;
+	cache_notify_send(cli_db_url, keys, n);
+}
+
 struct store *
 cmd_open(const char *cmd, const char *url, bool migrate)
 {
@@ -230,5 +240,9 @@ cmd_open(const char *cmd, const char *url, bool migrate)
 		store_close(st);
 		return NULL;
 	}
+	/* What this command writes reaches a server's page cache on the
+	 * same database (serve replaces the hook with its own). */
+	cli_db_url = url;
+	store_on_change(cli_changed, NULL);
 	return st;
 }

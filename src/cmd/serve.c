@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "admin/admin.h"
+#include "cache/cache.h"
 #include "cmd/cmd.h"
 #include "comment/comment.h"
 #include "http/http.h"
@@ -68,6 +69,7 @@ struct serve {
 	unsigned		 port;		/* 0 until bound */
 	struct site_holder	*holder;
 	struct comment_ctx	*comments;	/* shared by every site loaded */
+	struct cache		*cache;		/* the page cache, or NULL */
 	char			 exe[PATH_MAX];	/* this binary, at start */
 	int			 argc;
 	char			**argv;
@@ -111,6 +113,7 @@ load(const struct serve *sv, struct store *st, char *err, size_t errlen)
 	if (site) {
 		base_url_default(sv, site);
 		site->comments = sv->comments;
+		comment_ctx_site(sv->comments, site);
 	}
 	return site;
 }
@@ -135,7 +138,26 @@ reload(struct serve *sv)
 		return;
 	}
 	site_holder_swap(sv->holder, site);
+	/* After the swap: a page rendered from the old site either started
+	 * before this (and is not stored) or is dropped now. */
+	{
+		static const char *const all[] = { "site" };
+
+		cache_invalidate(sv->cache, all, 1);
+	}
 	fprintf(stderr, "gazette: serve: reloaded settings and theme\n");
+}
+
+/* Bounds how stale a page can get from changes no hook reports: the
+ * database edited by hand (sqlite3), or by a process that could not reach
+ * this one (cache_notify), and time passing on pages that show "the last
+ * two days" (the news sitemap). gazette's own commands notify at once. */
+#define CACHE_TTL	60
+
+static void
+on_change(void *cache, const char *const *keys, size_t n)
+{
+	cache_invalidate(cache, keys, n);
 }
 
 static void *
@@ -286,11 +308,12 @@ cmd_serve(int argc, char **argv)
 	struct http_server *srv = NULL;
 	struct serve sv = { 0 };
 	struct route *routes = NULL;
+	struct cache_notify *notify = NULL;
 	struct site *site = NULL;
 	struct store *st = NULL;
 	char err[512];
 	size_t ntrusted = 0, badlen;
-	int64_t nthreads;
+	int64_t nthreads, cache_mb = 32;
 	sigset_t set;
 	ssize_t n;
 	int c, sig, rc = EXIT_USAGE;
@@ -389,8 +412,21 @@ cmd_serve(int argc, char **argv)
 		goto out;
 	}
 	site->comments = sv.comments;
+	comment_ctx_site(sv.comments, site);
 	store_close(st);
 	st = NULL;
+
+	/* The page cache, told of every write this process commits (the
+	 * comment writer's included) by the store's change hook. */
+	env = getenv("GAZETTE_CACHE_MB");
+	if (env && *env && !parse_int(env, strlen(env), 0, 1 << 20, &cache_mb)) {
+		cmd_err("serve", "GAZETTE_CACHE_MB '%s' is not a number of "
+		    "MiB (0: no cache)", env);
+		goto out;
+	}
+	sv.cache = cache_new((size_t)cache_mb << 20, CACHE_TTL);
+	store_on_change(on_change, sv.cache);
+	notify = cache_notify_start(sv.db, sv.cache);
 
 	/* Signals are taken by this thread alone, with sigwait: the server
 	 * threads start with them blocked and never see them. */
@@ -423,6 +459,7 @@ cmd_serve(int argc, char **argv)
 	so.ctx = sv.holder;
 	so.ctx_acquire = ctx_acquire;
 	so.ctx_release = ctx_release;
+	so.cache = sv.cache;
 	if ((srv = http_server_start(&so, err, sizeof(err))) == NULL) {
 		cmd_err("serve", "%s", err);
 		goto out;
@@ -462,6 +499,10 @@ out:
 	site_holder_free(sv.holder);
 	/* After the server drained: the writer answers requests in flight. */
 	comment_ctx_free(sv.comments);
+	/* Last: the writer's commits above still report to it. */
+	store_on_change(NULL, NULL);
+	cache_notify_stop(notify);
+	cache_free(sv.cache);
 	site_free(site);
 	store_close(st);
 	free(trusted);

@@ -25,6 +25,7 @@ struct comment_ctx {
 	unsigned char		 hash_key[crypto_generichash_KEYBYTES];
 	unsigned char		 form_key[crypto_auth_KEYBYTES];
 	struct comment_writer	*writer;
+	_Atomic bool		 secure;	/* cookies get Secure */
 	pthread_mutex_t		 rate_mu;
 	struct rate_slot	 slots[RATE_SLOTS];
 };
@@ -37,6 +38,8 @@ const char	*comment_csrf_cookie(const struct http_req *);
 /* A new token, into the arena, and the Set-Cookie header for it. */
 const char	*comment_csrf_new(struct http_req *, struct http_resp *,
 		    const struct site *);
+const char	*comment_csrf_new_secure(struct http_req *,
+		    struct http_resp *, bool secure);
 /* The form's ts field: "TIME.MAC" binding render time to the token. */
 const char	*comment_ts_make(struct arena *, const struct comment_ctx *,
 		    int64_t now, const char *csrf);

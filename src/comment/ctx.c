@@ -147,8 +147,8 @@ comment_csrf_cookie(const struct http_req *req)
 }
 
 const char *
-comment_csrf_new(struct http_req *req, struct http_resp *resp,
-    const struct site *s)
+comment_csrf_new_secure(struct http_req *req, struct http_resp *resp,
+    bool secure)
 {
 	unsigned char raw[CSRF_HEX / 2];
 	char *hex = arena_alloc(req->arena, CSRF_HEX + 1);
@@ -157,8 +157,24 @@ comment_csrf_new(struct http_req *req, struct http_resp *resp,
 	sodium_bin2hex(hex, CSRF_HEX + 1, raw, sizeof(raw));
 	http_resp_header(resp, "Set-Cookie", arena_printf(req->arena,
 	    "gz_csrf=%s; Path=/; HttpOnly; SameSite=Strict%s", hex,
-	    strncmp(s->base_url, "https://", 8) == 0 ? "; Secure" : ""));
+	    secure ? "; Secure" : ""));
 	return hex;
+}
+
+const char *
+comment_csrf_new(struct http_req *req, struct http_resp *resp,
+    const struct site *s)
+{
+	return comment_csrf_new_secure(req, resp,
+	    strncmp(s->base_url, "https://", 8) == 0);
+}
+
+void
+comment_ctx_site(struct comment_ctx *c, const struct site *s)
+{
+	if (c != NULL)
+		atomic_store(&c->secure,
+		    strncmp(s->base_url, "https://", 8) == 0);
 }
 
 static void

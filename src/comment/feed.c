@@ -103,4 +103,8 @@ comment_feed(struct http_req *req, struct http_resp *resp, void *ctx)
 	}
 	resp->content_type = "application/atom+xml";
 	http_resp_header(resp, "Cache-Control", "public, max-age=60");
+	http_resp_cache(resp, arena_printf(a, "comments:%lld",
+	    (long long)art.id));
+	http_resp_cache(resp, arena_printf(a, "article:%lld",
+	    (long long)art.id));
 }

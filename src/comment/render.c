@@ -7,6 +7,7 @@
  * how many lists close after it, because templates cannot recurse. A
  * comment that is no longer shown but has shown replies keeps its place
  * as a "removed" item, so replies never lose their context. */
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -179,33 +180,75 @@ set_err(struct arena *a, struct tval *errs, const char *key, const char *msg)
 		tv_set_str(a, errs, key, msg);
 }
 
+/* The form's per-visitor fields, the same in a page rendered whole and
+ * in a fragment spliced into a cached page. */
+static void
+visitor_html(struct buf *b, const char *csrf, const char *ts)
+{
+	buf_puts(b, "<input type=\"hidden\" name=\"csrf\" value=\"");
+	esc_attr(b, csrf, strlen(csrf));
+	buf_puts(b, "\">\n<input type=\"hidden\" name=\"ts\" value=\"");
+	esc_attr(b, ts, strlen(ts));
+	buf_puts(b, "\">\n");
+}
+
+void
+comment_splice(struct http_req *req, struct http_resp *resp, void *ctx)
+{
+	struct comment_ctx *cc = ctx;
+	const char *csrf;
+
+	if ((csrf = comment_csrf_cookie(req)) == NULL)
+		csrf = comment_csrf_new_secure(req, resp,
+		    atomic_load(&cc->secure));
+	visitor_html(&resp->body, csrf, comment_ts_make(req->arena, cc,
+	    (int64_t)time(NULL), csrf));
+}
+
 static bool
 form_data(struct http_req *req, struct http_resp *resp, const struct site *s,
     const struct article *art, const char *path, struct tval *cm,
-    const struct comment_form *cf)
+    const struct comment_form *cf, bool splice)
 {
 	struct comment_ctx *cc = s->comments;
 	struct arena *a = req->arena;
 	struct tval *f = tv_map(a), *errs = tv_map(a);
 	struct comment parent;
-	const char *csrf;
+	struct buf vb = BUF_INIT;
+	const char *csrf, *held, *ts;
 	int64_t pid;
 	enum store_err e;
 
-	if ((csrf = comment_csrf_cookie(req)) == NULL)
-		csrf = comment_csrf_new(req, resp, s);
-	/* The form carries a per-visitor token: no shared cache may keep
-	 * the page. */
-	http_resp_header(resp, "Cache-Control", "private, no-cache");
+	pid = cf ? cf->parent : query_id(req, "reply");
+	held = query_get(req, "held");
+	if (splice && cf == NULL && pid == 0 && held == NULL) {
+		/* The same page for everyone, the visitor's part spliced in
+		 * per request: cacheable. */
+		resp->splice_fn = comment_splice;
+		resp->splice_ctx = cc;
+		tv_set(a, f, "visitor", tv_raw(a, HTTP_SPLICE_MARK,
+		    HTTP_SPLICE_MARK_LEN));
+		csrf = "";
+		tv_set_str(a, f, "ts", "");
+	} else {
+		if ((csrf = comment_csrf_cookie(req)) == NULL)
+			csrf = comment_csrf_new(req, resp, s);
+		/* The form carries a per-visitor token: no shared cache may
+		 * keep the page. */
+		http_resp_header(resp, "Cache-Control", "private, no-cache");
+		ts = comment_ts_make(a, cc, (int64_t)time(NULL), csrf);
+		tv_set_str(a, f, "ts", ts);
+		visitor_html(&vb, csrf, ts);
+		tv_set(a, f, "visitor", tv_raw(a, arena_strndup(a,
+		    buf_str(&vb), vb.len), vb.len));
+		buf_free(&vb);
+	}
 	tv_set_str(a, f, "action", arena_printf(a, "%s/comments", path));
 	tv_set_str(a, f, "csrf", csrf);
-	tv_set_str(a, f, "ts", comment_ts_make(a, cc, (int64_t)time(NULL),
-	    csrf));
 	tv_set_str(a, f, "author", cf ? cf->author : "");
 	tv_set_str(a, f, "email", cf ? cf->email : "");
 	tv_set_str(a, f, "homepage", cf ? cf->url : "");
 	tv_set_str(a, f, "text", cf ? cf->body : "");
-	pid = cf ? cf->parent : query_id(req, "reply");
 	tv_set_str(a, f, "parent", "");
 	tv_set_str(a, f, "reply_to", NULL);
 	if (pid > 0) {
@@ -238,7 +281,7 @@ form_data(struct http_req *req, struct http_resp *resp, const struct site *s,
 bool
 comment_page_data(struct http_req *req, struct http_resp *resp,
     const struct site *s, const struct article *art, const char *path,
-    struct tval *root, const struct comment_form *cf)
+    struct tval *root, const struct comment_form *cf, bool splice)
 {
 	struct arena *a = req->arena;
 	struct tval *cm = tv_map(a);
@@ -280,7 +323,7 @@ comment_page_data(struct http_req *req, struct http_resp *resp,
 	tv_set(a, cm, "form", tv_cstr(a, NULL));
 	if (s->comments != NULL && !comment_closed(s, art,
 	    (int64_t)time(NULL)) && !form_data(req, resp, s, art, path, cm,
-	    cf))
+	    cf, splice))
 		return false;
 	return true;
 }

@@ -293,6 +293,8 @@ feed_render(struct http_req *req, struct http_resp *resp,
 	}
 	resp->content_type = fmts[fmt].type;
 	http_resp_header(resp, "Cache-Control", "public, max-age=300");
+	/* RSS items carry comment counts. */
+	page_cache_list(req, resp, s, fmt == FEED_RSS ? "counts" : NULL);
 	http_resp_conditional(req, resp, http_etag_of(a, buf_str(&resp->body),
 	    resp->body.len), newest);
 }

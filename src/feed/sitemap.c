@@ -128,10 +128,13 @@ walk_url(void *ctx, const struct article *art)
 }
 
 static void
-finish(struct http_req *req, struct http_resp *resp, int64_t newest)
+finish(struct http_req *req, struct http_resp *resp, const struct site *s,
+    int64_t newest)
 {
 	resp->content_type = "application/xml";
 	http_resp_header(resp, "Cache-Control", "public, max-age=300");
+	if (resp->status == 200)
+		page_cache_list(req, resp, s, NULL);
 	http_resp_conditional(req, resp, http_etag_of(req->arena,
 	    buf_str(&resp->body), resp->body.len), newest);
 }
@@ -159,7 +162,7 @@ urlset(const struct site *s, struct store *st, struct http_req *req,
 	    end - x->n - skip, walk_url, &w) != STORE_OK)
 		return false;
 	buf_puts(&resp->body, "</urlset>\n");
-	finish(req, resp, w.newest);
+	finish(req, resp, s, w.newest);
 	return true;
 }
 
@@ -211,7 +214,7 @@ sitemap_index(struct http_req *req, struct http_resp *resp, void *ctx)
 		buf_puts(&resp->body, "</sitemap>\n");
 	}
 	buf_puts(&resp->body, "</sitemapindex>\n");
-	finish(req, resp, w.newest);
+	finish(req, resp, s, w.newest);
 }
 
 /* /sitemaps/:n (the route captures "N.xml"). */
@@ -267,5 +270,5 @@ sitemap_news(struct http_req *req, struct http_resp *resp, void *ctx)
 		return;
 	}
 	buf_puts(&resp->body, "</urlset>\n");
-	finish(req, resp, w.newest);
+	finish(req, resp, s, w.newest);
 }

@@ -4,7 +4,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "http/http.h"
+#include "http/http-int.h"
 
 const char *
 http_etag_of(struct arena *a, const void *data, size_t len)
@@ -21,8 +21,8 @@ http_etag_of(struct arena *a, const void *data, size_t len)
 
 /* true if the If-None-Match list v holds etag (or is "*"). Comparison is
  * weak (RFC 9110 §13.1.2): W/"x" matches "x". */
-static bool
-inm_matches(const char *v, const char *etag)
+bool
+http_inm_matches(const char *v, const char *etag)
 {
 	size_t elen = strlen(etag), n;
 	const char *p = v, *q;
@@ -50,7 +50,7 @@ inm_matches(const char *v, const char *etag)
 
 /* Parses an IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT"); the obsolete
  * forms are rare enough that ignoring them only costs a full response. */
-static bool
+bool
 http_date_parse(const char *s, int64_t *out)
 {
 	static const char *const mon[] = { "Jan", "Feb", "Mar", "Apr", "May",
@@ -89,11 +89,14 @@ http_resp_conditional(const struct http_req *req, struct http_resp *resp,
 		    arena_strndup(req->arena, buf_str(&b), b.len));
 		buf_free(&b);
 	}
-	if (req->method != HTTP_GET && req->method != HTTP_HEAD)
+	/* A page the server caches gets its validators from the cache,
+	 * which answers conditional requests itself. */
+	if ((req->method != HTTP_GET && req->method != HTTP_HEAD) ||
+	    resp->cache)
 		return false;
 	/* If-None-Match, when present, decides alone (§13.2.2). */
 	if ((inm = http_req_header(req, "If-None-Match")) != NULL)
-		fresh = etag != NULL && inm_matches(inm, etag);
+		fresh = etag != NULL && http_inm_matches(inm, etag);
 	else if ((ims = http_req_header(req, "If-Modified-Since")) != NULL)
 		fresh = last_modified > 0 && http_date_parse(ims, &t) &&
 		    last_modified <= t;

@@ -49,6 +49,25 @@ void		 http_proxy_client(const struct http_cidr *, size_t n,
  * NULL when it is neither. */
 const char	*http_proxy_scheme(const char *xfp);
 
+/* cond.c */
+
+/* true if the If-None-Match value v lists etag (or is "*"); weak
+ * comparison, as RFC 9110 §13.1.2 asks of If-None-Match. */
+bool		 http_inm_matches(const char *v, const char *etag);
+/* An IMF-fixdate into Unix seconds; false for anything else. */
+bool		 http_date_parse(const char *s, int64_t *out);
+
+/* pagecache.c: the page cache's side of the server. */
+
+/* Whether an Accept-Encoding value admits gzip (q-values honoured:
+ * "gzip;q=0" refuses it; "*" admits it unless gzip is listed). */
+bool		 http_accepts_gzip(const char *accept_encoding);
+/* The cache key of a request: path, then "?" and those of the query's
+ * name=value pairs whose name is in names (NULL-terminated), in names'
+ * order; the path itself when there are none. In the arena. */
+const char	*http_cache_key(struct arena *, const char *path,
+		    const char *query, const char *const *names, size_t *len);
+
 /* resp.c */
 
 /* Appends s[0..n) for a log line: bytes < 0x20, 0x7f, '"', '\\' and ' '

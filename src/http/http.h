@@ -65,6 +65,21 @@ void		 http_shared_ref(struct http_shared *);
 void		 http_shared_unref(struct http_shared *);
 const char	*http_shared_data(const struct http_shared *, size_t *len);
 
+/* Dependency keys a cacheable response may name (cache/cache.h). */
+#define HTTP_CACHE_DEPS	8
+
+/* Where a per-visitor fragment goes in a cacheable page (see splice
+ * below): it starts with a NUL, which escaped output never holds (esc_*
+ * turn NUL into U+FFFD), so it cannot be forged by content. */
+#define HTTP_SPLICE_MARK	"\0gazette:visitor\0"
+#define HTTP_SPLICE_MARK_LEN	(sizeof(HTTP_SPLICE_MARK) - 1)
+
+struct http_resp;
+/* Writes a per-visitor fragment into resp->body and may add headers
+ * (Set-Cookie) to resp; called per request on a spliced page. */
+typedef void (*http_splice_fn)(struct http_req *, struct http_resp *,
+    void *ctx);
+
 struct http_resp {
 	int			 status;	/* default 200 */
 	const char		*content_type;	/* default text/html; charset=utf-8 */
@@ -72,6 +87,28 @@ struct http_resp {
 	struct http_shared	*shared;	/* referenced; unref'd after send */
 	struct http_header	 headers[24];
 	size_t			 nheaders;
+	/*
+	 * The page cache (set through http_resp_cache; the server decides).
+	 * A 200 to a GET or HEAD marked cache, with no Set-Cookie, is kept
+	 * by the server's page cache under its path (and the query
+	 * parameters routes declare, struct route) and served from memory
+	 * with ETag, Last-Modified, Cache-Control and a gzip variant until
+	 * one of deps is invalidated (store_on_change keys; "site" is
+	 * implied) or, when expires is set (Unix s), until then. A page must
+	 * then depend on nothing but its path, the declared parameters and
+	 * the data its deps name: no cookie, session or header.
+	 */
+	bool			 cache;
+	const char		*deps[HTTP_CACHE_DEPS];	/* outlive the request */
+	size_t			 ndeps;
+	int64_t			 expires;
+	/* A cacheable page with one per-visitor part (the comment form's
+	 * token): body holds HTTP_SPLICE_MARK at splice_at, and each request
+	 * gets the bytes before it, splice_fn's fragment, and the bytes
+	 * after it; Cache-Control private. */
+	http_splice_fn		 splice_fn;
+	void			*splice_ctx;
+	size_t			 splice_at;
 };
 
 /* Adds a response header; the strings must outlive the request (literals or
@@ -84,6 +121,12 @@ void	http_resp_text(struct http_resp *, int status, const char *msg);
 void	http_resp_redirect(struct http_resp *, int status,
 	    const char *location);
 const char *http_status_text(int status);
+/* Marks resp cacheable, depending on key (NULL: only on "site"); the key
+ * must outlive the request. Call once per key. */
+void	http_resp_cache(struct http_resp *, const char *key);
+/* Makes a cacheable resp a spliced one (see struct http_resp) if its body
+ * holds HTTP_SPLICE_MARK exactly once; false (resp unchanged) if not. */
+bool	http_resp_splice(struct http_resp *, http_splice_fn fn, void *ctx);
 
 /* cond.c: conditional requests. http_etag_of() is a strong ETag (quoted)
  * for a body, in the arena. http_resp_conditional() adds the ETag (if not
@@ -138,6 +181,11 @@ struct route {
 	unsigned	 methods;
 	const char	*pattern;
 	http_handler	 fn;
+	/* Query parameters the handler reads, space-separated (NULL: none).
+	 * The page cache keys pages by path and these parameters only, so
+	 * "/?utm_source=x" is the "/" page: a cacheable handler must name
+	 * every parameter it reads here. */
+	const char	*query;
 };
 
 enum route_result {
@@ -216,6 +264,9 @@ struct http_server_opts {
 	 * called once the request is over. Both or neither. */
 	void			*(*ctx_acquire)(void *ctx);
 	void			 (*ctx_release)(void *ctx, void *acquired);
+	/* The page cache (cache/cache.h), or NULL: none. Pages are looked
+	 * up before routing; see struct http_resp. */
+	struct cache		*cache;
 	/* > 0: listen on this socket (inherited, already bound and
 	 * listening) instead of binding addr:port; it becomes the
 	 * server's. */

@@ -99,6 +99,9 @@ http_resp_text(struct http_resp *r, int status, const char *msg)
 {
 	r->status = status;
 	r->content_type = "text/plain; charset=utf-8";
+	/* An error is never what a page marked cacheable meant to keep. */
+	r->cache = false;
+	r->splice_fn = NULL;
 	if (r->shared) {
 		http_shared_unref(r->shared);
 		r->shared = NULL;
@@ -113,6 +116,40 @@ http_resp_redirect(struct http_resp *r, int status, const char *location)
 {
 	http_resp_text(r, status ? status : 303, "see other");
 	http_resp_header(r, "Location", location);
+}
+
+void
+http_resp_cache(struct http_resp *r, const char *key)
+{
+	r->cache = true;
+	if (key == NULL)
+		return;
+	if (r->ndeps >= HTTP_CACHE_DEPS) {
+		/* More than it can track: not kept rather than kept stale. */
+		fprintf(stderr, "http: too many cache keys: \"%s\"\n", key);
+		r->cache = false;
+		return;
+	}
+	r->deps[r->ndeps++] = key;
+}
+
+bool
+http_resp_splice(struct http_resp *r, http_splice_fn fn, void *ctx)
+{
+	const char *p, *q;
+
+	if (r->shared || r->body.p == NULL ||
+	    (p = memmem(r->body.p, r->body.len, HTTP_SPLICE_MARK,
+	    HTTP_SPLICE_MARK_LEN)) == NULL)
+		return false;
+	q = p + HTTP_SPLICE_MARK_LEN;
+	if (memmem(q, r->body.len - (size_t)(q - r->body.p), HTTP_SPLICE_MARK,
+	    HTTP_SPLICE_MARK_LEN) != NULL)
+		return false;
+	r->splice_fn = fn;
+	r->splice_ctx = ctx;
+	r->splice_at = (size_t)(p - r->body.p);
+	return true;
 }
 
 const char *

@@ -26,7 +26,9 @@
 
 #include <microhttpd.h>
 
+#include "cache/cache.h"
 #include "http/http-int.h"
+#include "http/pagecache.h"
 #include "render/esc.h"
 #include "util/metrics.h"
 #include "util/xalloc.h"
@@ -55,6 +57,9 @@ struct http_server {
 	bool			 watchdog_on;
 	pthread_t		 watchdog;
 	struct conn		*conns;
+	/* Query parameters some route reads (struct route), NULL-ended:
+	 * the page cache keys requests by path and these. */
+	char			**qnames;
 };
 
 enum rq_state {
@@ -78,6 +83,9 @@ struct rq {
 	unsigned		 route;		/* metrics index */
 	void			*ctx;		/* acquired, or NULL */
 	size_t			 bytes;
+	const char		*ckey;		/* page cache key, or NULL */
+	size_t			 ckeylen;
+	uint64_t		 epoch;		/* the cache's, before routing */
 	struct http_req		 req;
 };
 
@@ -155,6 +163,9 @@ rq_ctx(struct rq *rq)
 
 /* --- responses -------------------------------------------------------- */
 
+static enum MHD_Result respond(struct rq *, struct MHD_Connection *,
+		    struct http_resp *);
+
 static bool
 header_ok(const char *s)
 {
@@ -168,6 +179,43 @@ static void
 shared_free(void *p)
 {
 	http_shared_unref(p);
+}
+
+/*
+ * A cacheable page (decorated): made into a prebuilt page, kept in the
+ * cache when there is one, and answered from it exactly as a hit would
+ * be, so a miss and later hits send the same bytes. Without a cache the
+ * page is still answered this way (validators, splice), without gzip.
+ */
+static enum MHD_Result
+respond_cached(struct rq *rq, struct MHD_Connection *c,
+    struct http_resp *resp)
+{
+	struct http_server *s = rq->s;
+	struct cache *cache = s->o.cache;
+	struct prebuilt *pb;
+	enum MHD_Result ret;
+	size_t size = 0;
+
+	if ((pb = prebuilt_new(resp, cache != NULL, rq->route, &size)) ==
+	    NULL) {
+		fprintf(stderr, "http: page not cacheable: \"%s\"\n",
+		    rq->req.path);
+		http_resp_clear(resp);
+		http_resp_text(resp, 500, "the page could not be built");
+		return respond(rq, c, resp);
+	}
+	if (cache && rq->ckey && resp->cache) {
+		prebuilt_ref(pb);
+		if (!cache_put(cache, rq->ckey, rq->ckeylen, resp->deps,
+		    resp->ndeps, rq->epoch, resp->expires, pb, size,
+		    prebuilt_unref))
+			prebuilt_unref(pb);
+	}
+	ret = prebuilt_queue(pb, c, &rq->req, &rq->status, &rq->bytes);
+	prebuilt_unref(pb);
+	http_resp_clear(resp);
+	return ret;
 }
 
 /* Decorates, builds and queues resp; consumes resp's body or shared. */
@@ -191,6 +239,15 @@ respond(struct rq *rq, struct MHD_Connection *c, struct http_resp *resp)
 	}
 	if (resp->status < 100 || resp->status > 999)
 		resp->status = 500;
+	if (resp->status == 200 && (resp->cache || resp->splice_fn) &&
+	    (rq->req.method == HTTP_GET || rq->req.method == HTTP_HEAD))
+		return respond_cached(rq, c, resp);
+	if (resp->splice_fn) {
+		/* A spliced page holds a marker, not a page: never sent. */
+		fprintf(stderr, "http: spliced page not cacheable: \"%s\"\n",
+		    rq->req.path);
+		http_resp_text(resp, 500, "the page could not be built");
+	}
 	if (resp->shared) {
 		data = http_shared_data(resp->shared, &len);
 		mr = MHD_create_response_from_buffer_with_free_callback_cls(
@@ -481,6 +538,27 @@ dispatch(struct rq *rq, struct MHD_Connection *c)
 	if (rq->body.p) {
 		req->body = rq->body.p;
 		req->body_len = rq->body.len;
+	}
+	if (s->o.cache && (req->method == HTTP_GET ||
+	    req->method == HTTP_HEAD) && !atomic_load(&s->draining)) {
+		struct cache_item *it;
+		struct prebuilt *pb;
+		enum MHD_Result ret;
+
+		rq->ckey = http_cache_key(&rq->arena, req->path, req->query,
+		    (const char *const *)s->qnames, &rq->ckeylen);
+		rq->epoch = cache_epoch(s->o.cache);
+		if ((it = cache_get(s->o.cache, rq->ckey, rq->ckeylen)) !=
+		    NULL) {
+			/* The fast path: no routing, no site, no handler. */
+			rq->state = RQ_DONE;
+			pb = cache_item_payload(it);
+			rq->route = prebuilt_route(pb);
+			ret = prebuilt_queue(pb, c, req, &rq->status,
+			    &rq->bytes);
+			cache_item_unref(it);
+			return ret;
+		}
 	}
 	switch (route_match(s->o.routes, s->o.nroutes, req->method, req->path,
 	    req, &found, &allow)) {
@@ -887,7 +965,38 @@ server_free(struct http_server *s)
 		close(s->fd);
 	pthread_cond_destroy(&s->cv);
 	pthread_mutex_destroy(&s->mu);
+	if (s->qnames)
+		for (char **q = s->qnames; *q; q++)
+			free(*q);
+	free(s->qnames);
 	free(s);
+}
+
+/* The union of the routes' query parameter names, NULL-ended. */
+static char **
+query_names(const struct route *routes, size_t n)
+{
+	char **names = xcalloc(1, sizeof(*names));
+	const char *p;
+	size_t i, k, len, nn = 0;
+
+	for (i = 0; i < n; i++) {
+		for (p = routes[i].query; p && *p; p += len) {
+			p += strspn(p, " ");
+			if ((len = strcspn(p, " ")) == 0)
+				break;
+			for (k = 0; k < nn; k++)
+				if (strlen(names[k]) == len &&
+				    strncmp(names[k], p, len) == 0)
+					break;
+			if (k < nn)
+				continue;
+			names = xrealloc(names, (nn + 2) * sizeof(*names));
+			names[nn++] = xstrndup(p, len);
+			names[nn] = NULL;
+		}
+	}
+	return names;
 }
 
 struct http_server *
@@ -916,6 +1025,7 @@ http_server_start(const struct http_server_opts *opts, char *err,
 	pthread_cond_init(&s->cv, &ca);
 	pthread_condattr_destroy(&ca);
 
+	s->qnames = query_names(s->o.routes, s->o.nroutes);
 	patterns = xcalloc(s->o.nroutes + 1, sizeof(*patterns));
 	for (i = 0; i < s->o.nroutes; i++)
 		patterns[i] = s->o.routes[i].pattern;

@@ -231,6 +231,26 @@ listing(struct http_req *req, struct http_resp *resp, const struct site *s,
 		tv_set_str(a, root, "older_url", arena_printf(a,
 		    "%s%spage/%lld", base, sep, (long long)pageno + 1));
 	page_render(resp, s, "list.html", root);
+	if (resp->status == 200)
+		page_cache_list(req, resp, s, NULL);
+}
+
+void
+page_cache_list(struct http_req *req, struct http_resp *resp,
+    const struct site *s, const char *key)
+{
+	struct store *st = site_store(s);
+	int64_t when = 0;
+
+	(void)req;
+	if (st == NULL ||
+	    store_article_next_public(st, (int64_t)time(NULL), &when) !=
+	    STORE_OK)
+		return;		/* not known: not cached */
+	http_resp_cache(resp, "list");
+	if (key)
+		http_resp_cache(resp, key);
+	resp->expires = when;
 }
 
 void
@@ -310,6 +330,8 @@ page_tags(struct http_req *req, struct http_resp *resp, void *ctx)
 	}
 	tv_set(a, root, "tags", list);
 	page_render(resp, s, "tags.html", root);
+	if (resp->status == 200)
+		page_cache_list(req, resp, s, NULL);
 }
 
 void
@@ -442,18 +464,44 @@ page_article_show(struct http_req *req, struct http_resp *resp,
 {
 	struct arena *a = req->arena;
 	struct tval *root, *m;
+	int64_t now = (int64_t)time(NULL);
+	bool splice = form == NULL, has_form;
 
+again:
 	root = root_new(req, s, path);
 	m = page_article_tval(req, s, art, true);
 	tv_set(a, root, "article", m);
 	page_meta(req, root, arena_printf(a, "%s — %s", art->title, s->title),
 	    art->summary);
 	tv_set_str(a, tv_get(root, "page"), "og_type", "article");
-	if (!comment_page_data(req, resp, s, art, path, root, form)) {
+	if (!comment_page_data(req, resp, s, art, path, root, form, splice)) {
 		page_store_failed(resp, site_store(s));
 		return;
 	}
 	page_render(resp, s, "article.html", root);
+	if (resp->status != 200 || form != NULL)
+		return;
+	if (resp->splice_fn && !http_resp_splice(resp, resp->splice_fn,
+	    resp->splice_ctx)) {
+		/* A theme without {{{form.visitor}}} (or with it twice):
+		 * rendered whole, per visitor, and not cached. */
+		buf_reset(&resp->body);
+		resp->splice_fn = NULL;
+		splice = false;
+		goto again;
+	}
+	/* Cacheable when the page holds no per-visitor part, or one to be
+	 * spliced; a form rendered with a token (?reply, ?held) is not. */
+	has_form = s->comments != NULL && !comment_closed(s, art, now);
+	if (has_form && resp->splice_fn == NULL)
+		return;
+	http_resp_cache(resp, arena_printf(a, "article:%lld",
+	    (long long)art->id));
+	http_resp_cache(resp, arena_printf(a, "comments:%lld",
+	    (long long)art->id));
+	/* The form goes away when comments close with age. */
+	if (has_form && s->close_days > 0)
+		resp->expires = art->published_at + s->close_days * 86400;
 }
 
 void
@@ -509,8 +557,7 @@ page_static(struct http_req *req, struct http_resp *resp, void *ctx)
 			resp->content_type = s->statics[i].type;
 			resp->shared = s->statics[i].body;
 			http_shared_ref(resp->shared);
-			http_resp_header(resp, "Cache-Control",
-			    "public, max-age=3600");
+			http_resp_cache(resp, NULL);
 			return;
 		}
 	page_not_found(req, resp, ctx);
@@ -538,6 +585,7 @@ page_robots(struct http_req *req, struct http_resp *resp, void *ctx)
 	buf_printf(&resp->body, "Sitemap: %s\nSitemap: %s\n",
 	    feed_abs_url(s, req->arena, "/sitemap.xml"),
 	    feed_abs_url(s, req->arena, "/sitemap-news.xml"));
+	http_resp_cache(resp, NULL);
 }
 
 void
@@ -581,7 +629,8 @@ const struct route site_routes[] = {
 	{ API_METHODS, "/api/v1/articles/:slug/comments",
 	    api_article_comments },
 	{ API_METHODS, "/api/v1/comments/:id", api_comment },
-	{ HTTP_M(HTTP_GET), "/", page_home },
+	/* WordPress's /?p=N and /?page_id=N links (page_redirect_query). */
+	{ HTTP_M(HTTP_GET), "/", page_home, "p page_id" },
 	{ HTTP_M(HTTP_GET), "/page/:n", page_home },
 	{ HTTP_M(HTTP_GET), "/healthz", page_healthz },
 	{ HTTP_M(HTTP_GET), "/robots.txt", page_robots },
@@ -611,7 +660,8 @@ const struct route site_routes[] = {
 	{ HTTP_M(HTTP_GET), "/:year/page/:n", page_archive },
 	{ HTTP_M(HTTP_GET), "/:year/:month/", page_archive },
 	{ HTTP_M(HTTP_GET), "/:year/:month/page/:n", page_archive },
-	{ HTTP_M(HTTP_GET), "/:year/:month/:slug", page_article },
+	{ HTTP_M(HTTP_GET), "/:year/:month/:slug", page_article,
+	    "comments_after reply held" },
 	{ HTTP_M(HTTP_POST), "/:year/:month/:slug/comments", comment_post },
 	{ HTTP_M(HTTP_GET), "/:year/:month/:slug/comments.atom",
 	    comment_feed },

@@ -153,6 +153,12 @@ void		 page_store_failed(struct http_resp *, struct store *);
 /* prefix + s percent-encoded as one path segment ("/authors/A%20B"). */
 const char	*page_url_seg(struct arena *, const char *prefix, const char *s);
 
+/* Marks resp a cacheable page that lists articles: it depends on "list"
+ * (and on key too, when not NULL: "counts") and expires when the next
+ * scheduled article goes public. Only on a 200 about to be sent. */
+void	page_cache_list(struct http_req *, struct http_resp *,
+	    const struct site *, const char *key);
+
 /* The route table of the reader site. */
 extern const struct route site_routes[];
 extern const size_t site_routes_n;

@@ -154,6 +154,9 @@ out:
 		store_rollback(s);
 		return e;
 	}
+	store_changed(s, "comments:%lld", (long long)c->article_id);
+	if (c->status == COMMENT_APPROVED)
+		store_changed(s, "counts");
 	return store_commit(s);
 }
 
@@ -200,6 +203,10 @@ store_comment_set_status(struct store *s, int64_t id,
 		struct sval p[] = { P_INT(c.article_id) };
 
 		e = exec(s, ST_ARTICLE_COMMENT_RECOUNT, p, 1, NULL, NULL);
+	}
+	if (e == STORE_OK) {
+		store_changed(s, "comments:%lld", (long long)c.article_id);
+		store_changed(s, "counts");
 	}
 out:
 	if (e != STORE_OK)
@@ -390,7 +397,9 @@ store_comment_update(struct store *s, const struct comment *c)
 		    (e = exec(s, ST_ARTICLE_COMMENT_RECOUNT, q, 1, NULL,
 		    NULL)) != STORE_OK)
 			goto out;
+		store_changed(s, "counts");
 	}
+	store_changed(s, "comments:%lld", (long long)old.article_id);
 out:
 	if (e != STORE_OK)
 		store_rollback(s);

@@ -80,6 +80,7 @@ enum stmt {
 	ST_COMMENT_ARTICLE_PAGE,	/* one article's, by id, keyset */
 	ST_COMMENT_EDIT,
 	ST_COMMENT_SET_UPDATED,
+	ST_ARTICLE_NEXT_PUBLIC,	/* the soonest published_at after ?1 */
 	ST__MAX
 };
 
@@ -176,11 +177,22 @@ int	store_row_article(void *ctx, const struct sval *cols, size_t ncols);
 enum store_err	store_search_set_text(struct store *, int64_t id,
 		    const char *body_md);
 
+#define STORE_PEND_MAX	16
+
 struct store {
 	const struct store_driver	*drv;
 	void				*conn;
 	int				 txdepth;
 	bool				 txfailed;
+	/* Change keys of the open transaction (store_on_change). */
+	char				 pend[STORE_PEND_MAX][48];
+	size_t				 npend;
+	bool				 pend_all;	/* overflowed: "site" */
 };
+
+/* Records that the write just made changed what key names (a printf
+ * format): reported at commit, or now outside a transaction. */
+void	store_changed(struct store *, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
 
 #endif

@@ -274,6 +274,9 @@ static const char *const sql[] = {
 	    "body_html = ?5, updated_at = ?6 WHERE id = ?1",
 	[ST_COMMENT_SET_UPDATED] =
 	    "UPDATE comments SET updated_at = ?2 WHERE id = ?1",
+	[ST_ARTICLE_NEXT_PUBLIC] =
+	    "SELECT coalesce(min(published_at), 0) FROM articles WHERE "
+	    "status IN ('published', 'scheduled') AND published_at > ?1",
 };
 
 /* The last statement of the enum must have its SQL here, and a hole in the

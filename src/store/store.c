@@ -1,4 +1,5 @@
 /* store.c: storage domain functions, written once over the driver vtable. */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -119,6 +120,68 @@ store_driver_name(const struct store *s)
 	return s->drv->name;
 }
 
+static store_change_fn	 change_fn;
+static void		*change_ctx;
+
+void
+store_on_change(store_change_fn fn, void *ctx)
+{
+	change_fn = fn;
+	change_ctx = ctx;
+}
+
+static void
+pend_clear(struct store *s)
+{
+	s->npend = 0;
+	s->pend_all = false;
+}
+
+/* Hands the queued keys to the hook (after a commit, or a write outside
+ * a transaction). */
+static void
+pend_flush(struct store *s)
+{
+	const char *keys[STORE_PEND_MAX];
+	static const char *const all[] = { "site" };
+	size_t i;
+
+	if (change_fn != NULL && s->pend_all)
+		change_fn(change_ctx, all, 1);
+	else if (change_fn != NULL && s->npend > 0) {
+		for (i = 0; i < s->npend; i++)
+			keys[i] = s->pend[i];
+		change_fn(change_ctx, keys, s->npend);
+	}
+	pend_clear(s);
+}
+
+void
+store_changed(struct store *s, const char *fmt, ...)
+{
+	char key[sizeof(s->pend[0])];
+	va_list ap;
+	size_t i;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(key, sizeof(key), fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= sizeof(key))
+		s->pend_all = true;
+	else {
+		for (i = 0; i < s->npend; i++)
+			if (strcmp(s->pend[i], key) == 0)
+				break;
+		if (i == s->npend && s->npend < STORE_PEND_MAX)
+			memcpy(s->pend[s->npend++], key, (size_t)n + 1);
+		else if (i == s->npend)
+			s->pend_all = true;	/* a big batch: everything */
+	}
+	if (s->txdepth == 0)
+		pend_flush(s);
+}
+
 enum store_err
 store_begin(struct store *s)
 {
@@ -127,6 +190,7 @@ store_begin(struct store *s)
 	if (s->txdepth++ > 0)
 		return s->txfailed ? STORE_ERROR : STORE_OK;
 	s->txfailed = false;
+	pend_clear(s);
 	if ((e = s->drv->begin(s->conn)) != STORE_OK)
 		s->txdepth = 0;
 	return e;
@@ -143,10 +207,14 @@ store_commit(struct store *s)
 		return s->txfailed ? STORE_ERROR : STORE_OK;
 	if (s->txfailed) {
 		s->drv->rollback(s->conn);
+		pend_clear(s);
 		return STORE_ERROR;
 	}
-	if ((e = s->drv->commit(s->conn)) != STORE_OK)
+	if ((e = s->drv->commit(s->conn)) != STORE_OK) {
 		s->drv->rollback(s->conn);
+		pend_clear(s);
+	} else
+		pend_flush(s);
 	return e;
 }
 
@@ -161,6 +229,7 @@ store_rollback(struct store *s)
 	}
 	s->drv->rollback(s->conn);
 	s->txfailed = false;
+	pend_clear(s);
 }
 
 static int64_t
@@ -299,8 +368,12 @@ enum store_err
 store_setting_set(struct store *s, const char *key, const char *value)
 {
 	struct sval p[] = { P_TEXT(key), P_TEXT(value) };
+	enum store_err e;
 
-	return exec(s, ST_SETTING_SET, p, NPARAMS(p), NULL, NULL);
+	if ((e = exec(s, ST_SETTING_SET, p, NPARAMS(p), NULL, NULL)) ==
+	    STORE_OK)
+		store_changed(s, "site");
+	return e;
 }
 
 /* Articles */
@@ -385,6 +458,10 @@ store_article_insert(struct store *s, struct article *a)
 		    a->body_md ? a->body_md : "");
 	if (e == STORE_OK)
 		e = add_revision(s, a, a->author, a->created_at);
+	if (e == STORE_OK) {
+		store_changed(s, "article:%lld", (long long)a->id);
+		store_changed(s, "list");
+	}
 	if (e != STORE_OK) {
 		store_rollback(s);
 		return e;
@@ -441,6 +518,10 @@ store_article_update(struct store *s, struct article *a, const char *editor,
 		    a->body_md ? a->body_md : "");
 	if (e == STORE_OK)
 		e = add_revision(s, a, editor, now);
+	if (e == STORE_OK) {
+		store_changed(s, "article:%lld", (long long)a->id);
+		store_changed(s, "list");
+	}
 	if (e != STORE_OK) {
 		store_rollback(s);
 		return e;
@@ -457,7 +538,12 @@ store_article_delete(struct store *s, int64_t id)
 
 	if ((e = exec(s, ST_ARTICLE_DELETE, p, 1, row_int, &got)) != STORE_OK)
 		return e;
-	return got ? STORE_OK : STORE_NOTFOUND;
+	if (got == 0)
+		return STORE_NOTFOUND;
+	store_changed(s, "article:%lld", (long long)id);
+	store_changed(s, "comments:%lld", (long long)id);
+	store_changed(s, "list");
+	return STORE_OK;
 }
 
 static const char *
@@ -723,6 +809,15 @@ store_article_all(struct store *s, struct arena *arena, int64_t after_id,
 		if ((e = load_tags(s, arena, &out->items[i])) != STORE_OK)
 			return e;
 	return STORE_OK;
+}
+
+enum store_err
+store_article_next_public(struct store *s, int64_t now, int64_t *when)
+{
+	struct sval p[] = { P_INT(now) };
+
+	*when = 0;
+	return exec(s, ST_ARTICLE_NEXT_PUBLIC, p, 1, row_int, when);
 }
 
 enum store_err

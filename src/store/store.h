@@ -124,6 +124,30 @@ enum store_err	 store_begin(struct store *);
 enum store_err	 store_commit(struct store *);
 void		 store_rollback(struct store *);
 
+/*
+ * Change notification, for caches of what the database holds. Every write
+ * names the keys of what it changed: "article:ID" (an article's own page),
+ * "comments:ID" (an article's comment section and comments feed), "list"
+ * (any listing: front page, tags, authors, archives, feeds, sitemaps,
+ * search), "counts" (comment counts shown outside the article page: the
+ * RSS feeds) and "site" (settings: everything). The keys of a transaction
+ * are queued on its connection and handed to fn only after the outermost
+ * COMMIT succeeded (on any connection of this process: the comment writer's
+ * too); a rollback drops them; a write outside a transaction reports at
+ * once. fn runs on the writing thread and must be quick and thread-safe.
+ * Set once, before connections are used by other threads; NULL: none.
+ *
+ * This is the one place a multi-node deployment hooks into: the
+ * PostgreSQL driver will send the same keys with NOTIFY from here (inside
+ * the transaction, so they are delivered on commit) and a listener on
+ * each node will pass them to its cache. Changes made by other processes
+ * on a SQLite file (the CLI) are not seen: caches bound their entries'
+ * lifetime instead.
+ */
+typedef void	(*store_change_fn)(void *ctx, const char *const *keys,
+		    size_t n);
+void		 store_on_change(store_change_fn fn, void *ctx);
+
 /* One saved version of an article (tags as "a, b, c"). */
 struct revision {
 	int64_t			 id;
@@ -180,6 +204,11 @@ enum store_err	 store_article_query(struct store *, struct arena *,
 /* Articles with status (author_id 0: anyone's) into *count. */
 enum store_err	 store_article_count_status(struct store *,
 		    enum article_status, int64_t author_id, int64_t *count);
+/* When the next article becomes public after now (a scheduled one, or
+ * one published with a time ahead): *when, 0 if none is waiting. Pages
+ * that list articles are cached until then. */
+enum store_err	 store_article_next_public(struct store *, int64_t now,
+		    int64_t *when);
 enum store_err	 store_article_count(struct store *, bool public,
 		    int64_t now, int64_t *count);
 /* Whether a reader may see a (published, or scheduled and due). */
