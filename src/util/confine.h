@@ -12,6 +12,9 @@
  * fails with EPERM. execve stays allowed for that same hand-off; with
  * Landlock only the gazette binary can be executed.
  *
+ * The sanitizer build alone keeps ptrace and read on /proc, which
+ * LeakSanitizer needs at exit.
+ *
  * Both last for the life of the process and pass to a successor. They
  * are turned off with `serve --no-sandbox` or GAZETTE_SANDBOX=off, for
  * debugging. */
