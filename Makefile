@@ -1,7 +1,7 @@
 # Makefile: builds ./gazette; run, test, asan, fuzz, bench, install.
 # Every library comes from a Debian package through pkg-config.
 
-PKGS	 = libmicrohttpd sqlite3 md4c libsodium zlib jansson libxml-2.0
+PKGS	 = libmicrohttpd sqlite3 md4c libsodium zlib jansson libxml-2.0 libseccomp
 CC	?= cc
 OPT	?= -O2 -g
 XCFLAGS	 = $(OPT) -std=c17 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow \

@@ -453,11 +453,14 @@ articles_create(struct http_req *req, struct http_resp *resp,
 		    "by another article", a.slug);
 		goto out;
 	}
-	if (e != STORE_OK ||
-	    store_article_by_id(st, req->arena, a.id, &got) != STORE_OK) {
+	if (e != STORE_OK) {
 		api_store_failed(req, resp, st);
 		goto out;
 	}
+	/* Saved: a failed read-back must not report the save as failed
+	 * (a retry would then conflict), so answer with what was written. */
+	if (store_article_by_id(st, req->arena, a.id, &got) != STORE_OK)
+		got = a;
 	send_article(req, resp, s, &got, now);
 	resp->status = 201;
 	http_resp_header(resp, "Location", arena_printf(req->arena,
@@ -533,11 +536,13 @@ article_write(struct http_req *req, struct http_resp *resp,
 		api_error(resp, req->arena, 404, NULL, "no such article");
 		goto out;
 	}
-	if (e != STORE_OK ||
-	    store_article_by_id(st, req->arena, a.id, &got) != STORE_OK) {
+	if (e != STORE_OK) {
 		api_store_failed(req, resp, st);
 		goto out;
 	}
+	/* Saved: answer with what was written if it cannot be read back. */
+	if (store_article_by_id(st, req->arena, a.id, &got) != STORE_OK)
+		got = a;
 	send_article(req, resp, s, &got, now);
 out:
 	api_json_free(doc);

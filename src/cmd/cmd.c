@@ -18,7 +18,7 @@ const struct cmd commands[] = {
 	{ "serve", cmd_serve,
 	    "[--db URL] [--listen ADDR:PORT] [--threads N] [--theme DIR]\n"
 	    "       [--base-url URL] [--access-log text|json|off]\n"
-	    "       [--no-access-log] [--trusted-proxy CIDR]...",
+	    "       [--no-access-log] [--trusted-proxy CIDR]... [--no-sandbox]",
 	    "serve the site over HTTP",
 	    "Serves the site (default 127.0.0.1:8080), after bringing the schema\n"
 	    "up to date. Prints 'listening on http://ADDR:PORT' once it accepts\n"
@@ -35,6 +35,11 @@ const struct cmd commands[] = {
 	    "  --trusted-proxy CIDR  a reverse proxy whose X-Forwarded-For and\n"
 	    "                        X-Forwarded-Proto are believed; repeatable\n"
 	    "                        ($GAZETTE_TRUSTED_PROXIES, comma-separated)\n"
+	    "  --no-sandbox          do not confine the server after start-up\n"
+	    "                        (GAZETTE_SANDBOX=off): by default Landlock\n"
+	    "                        limits files to the theme, the time zones\n"
+	    "                        and the database's directory, and seccomp\n"
+	    "                        denies system calls a server never needs\n"
 	    "Site settings come from the database, then GAZETTE_TITLE,\n"
 	    "GAZETTE_DESCRIPTION, GAZETTE_BASE_URL, GAZETTE_LANGUAGE,\n"
 	    "GAZETTE_TIMEZONE and GAZETTE_MODERATION, then flags.\n"

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <libgen.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -22,6 +23,7 @@
 #include "render/page.h"
 #include "store/fault.h"
 #include "store/store.h"
+#include "util/confine.h"
 #include "util/metrics.h"
 #include "util/str.h"
 #include "util/xalloc.h"
@@ -286,6 +288,37 @@ reap(void)
 		    WTERMSIG(status));
 }
 
+/* After start-up serve needs the theme, the time zones, the database's
+ * directory and (for SIGUSR2) its own binary: confine.h. */
+static bool
+sandbox(const struct serve *sv, char *what, size_t n)
+{
+	struct confine c = { 0 };
+	const char *path = sv->db;
+	char *copy = NULL;
+	bool ok;
+
+	c.read[c.nread++] = site_default_theme();
+	if (sv->theme)
+		c.read[c.nread++] = sv->theme;
+	c.read[c.nread++] = "/usr/share/zoneinfo";
+	c.read[c.nread++] = "/etc/localtime";
+	/* A SQLite database is a file: its directory holds the -wal and
+	 * -shm files too. Another backend is reached over the network and
+	 * writes nothing here. */
+	if (strncmp(path, "postgres://", 11) != 0 &&
+	    strncmp(path, "postgresql://", 13) != 0) {
+		if (strncmp(path, "sqlite://", 9) == 0)
+			path += 9;
+		copy = xstrdup(path);
+		c.write[c.nwrite++] = dirname(copy);
+	}
+	c.exe = *sv->exe ? sv->exe : NULL;
+	ok = confine_apply(&c, what, n);
+	free(copy);
+	return ok;
+}
+
 int
 cmd_serve(int argc, char **argv)
 {
@@ -298,11 +331,12 @@ cmd_serve(int argc, char **argv)
 		{ "no-access-log", no_argument, NULL, 'q' },
 		{ "access-log", required_argument, NULL, 'a' },
 		{ "trusted-proxy", required_argument, NULL, 'p' },
+		{ "no-sandbox", no_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *listen = NULL, *threads = NULL, *base = NULL;
-	const char *logfmt = NULL, *bad, *env;
+	const char *logfmt = NULL, *bad, *env, *sandboxing = NULL;
 	struct http_cidr *trusted = NULL;
 	struct http_server_opts so = { 0 };
 	struct http_server *srv = NULL;
@@ -311,7 +345,7 @@ cmd_serve(int argc, char **argv)
 	struct cache_notify *notify = NULL;
 	struct site *site = NULL;
 	struct store *st = NULL;
-	char err[512];
+	char err[512], what[2048];
 	size_t ntrusted = 0, badlen;
 	int64_t nthreads, cache_mb = 32;
 	sigset_t set;
@@ -328,6 +362,7 @@ cmd_serve(int argc, char **argv)
 		case 'T': sv.theme = optarg; break;
 		case 'b': base = optarg; break;
 		case 'q': logfmt = "off"; break;
+		case 'S': sandboxing = "off"; break;
 		case 'a': logfmt = optarg; break;
 		case 'p':
 			if (strchr(optarg, ',') == NULL &&
@@ -364,6 +399,12 @@ cmd_serve(int argc, char **argv)
 	else if (strcmp(logfmt, "text") != 0) {
 		cmd_err("serve", "--access-log '%s' is not text, json or off",
 		    logfmt);
+		goto out;
+	}
+	sandboxing = envor(sandboxing, "GAZETTE_SANDBOX", "on");
+	if (strcmp(sandboxing, "on") != 0 && strcmp(sandboxing, "off") != 0) {
+		cmd_err("serve", "GAZETTE_SANDBOX '%s' is not on or off",
+		    sandboxing);
 		goto out;
 	}
 	listen = envor(listen, "GAZETTE_LISTEN", "127.0.0.1:8080");
@@ -403,6 +444,47 @@ cmd_serve(int argc, char **argv)
 		cmd_err("serve", "%s", err);
 		goto out;
 	}
+	/* Signals are taken by this thread alone, with sigwait: every other
+	 * thread (the comment writer, started next, and the server's)
+	 * starts with them blocked and never sees them; one that did would
+	 * die of SIGTERM's default action instead of draining. */
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGUSR2);
+	sigaddset(&set, SIGCHLD);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	/* Confined before any other thread starts (Landlock holds for the
+	 * calling thread and those it creates), with the database open. */
+	if (strcmp(sandboxing, "on") == 0) {
+		if (!sandbox(&sv, what, sizeof(what))) {
+			cmd_err("serve", "cannot confine the server (%s); "
+			    "--no-sandbox or GAZETTE_SANDBOX=off runs without",
+			    what);
+			goto out;
+		}
+		fprintf(stderr, "gazette: serve: confined: %s\n", what);
+	} else
+		fprintf(stderr, "gazette: serve: not confined "
+		    "(GAZETTE_SANDBOX=off or --no-sandbox)\n");
+
+	/* The page cache, told of every write this process commits (the
+	 * comment writer's included) by the store's change hook, and of
+	 * other processes' (commands) through a local socket. Started after
+	 * confinement, like every other thread. */
+	env = getenv("GAZETTE_CACHE_MB");
+	if (env && *env && !parse_int(env, strlen(env), 0, 1 << 20, &cache_mb)) {
+		cmd_err("serve", "GAZETTE_CACHE_MB '%s' is not a number of "
+		    "MiB (0: no cache)", env);
+		goto out;
+	}
+	sv.cache = cache_new((size_t)cache_mb << 20, CACHE_TTL);
+	store_on_change(on_change, sv.cache);
+	notify = cache_notify_start(sv.db, sv.cache);
+
 	/* Comment posting: keys, pacing and the group-commit writer, which
 	 * outlives the server so requests in flight still get answers, and
 	 * outlives reloads: every site loaded borrows it. */
@@ -415,29 +497,6 @@ cmd_serve(int argc, char **argv)
 	comment_ctx_site(sv.comments, site);
 	store_close(st);
 	st = NULL;
-
-	/* The page cache, told of every write this process commits (the
-	 * comment writer's included) by the store's change hook. */
-	env = getenv("GAZETTE_CACHE_MB");
-	if (env && *env && !parse_int(env, strlen(env), 0, 1 << 20, &cache_mb)) {
-		cmd_err("serve", "GAZETTE_CACHE_MB '%s' is not a number of "
-		    "MiB (0: no cache)", env);
-		goto out;
-	}
-	sv.cache = cache_new((size_t)cache_mb << 20, CACHE_TTL);
-	store_on_change(on_change, sv.cache);
-	notify = cache_notify_start(sv.db, sv.cache);
-
-	/* Signals are taken by this thread alone, with sigwait: the server
-	 * threads start with them blocked and never see them. */
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGHUP);
-	sigaddset(&set, SIGUSR2);
-	sigaddset(&set, SIGCHLD);
-	pthread_sigmask(SIG_BLOCK, &set, NULL);
-	signal(SIGPIPE, SIG_IGN);
 
 	sv.holder = site_holder_new(site);
 	site = NULL;
@@ -474,6 +533,7 @@ cmd_serve(int argc, char **argv)
 		site = NULL;
 	}
 	fault_arm_listen();
+	fault_probe();
 	fprintf(stderr, strchr(sv.addr, ':') ? "listening on http://[%s]:%u\n" :
 	    "listening on http://%s:%u\n", sv.addr, sv.port);
 	for (;;) {

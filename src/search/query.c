@@ -149,17 +149,23 @@ search_query_format(const struct search_query *q, struct buf *b)
 {
 	const struct search_term *t;
 	size_t i;
+	bool quote;
 
 	for (i = 0; i < q->n; i++) {
 		t = &q->terms[i];
+		/* A word that was quoted to keep a leading '-' or a trailing
+		 * '*' as text stays quoted, or it would read back as an
+		 * exclusion or a prefix ("--x" needs none: one '-' is taken). */
+		quote = t->phrase || (!t->exclude && t->text[0] == '-') ||
+		    t->text[t->len - 1] == '*';
 		if (i)
 			buf_putc(b, ' ');
 		if (t->exclude)
 			buf_putc(b, '-');
-		if (t->phrase)
+		if (quote)
 			buf_putc(b, '"');
 		buf_put(b, t->text, t->len);
-		if (t->phrase)
+		if (quote)
 			buf_putc(b, '"');
 		if (t->prefix)
 			buf_putc(b, '*');

@@ -14,7 +14,18 @@ fault_arm_listen(void)
 {
 }
 
+void
+fault_probe(void)
+{
+}
+
 #else
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <sqlite3.h>
 #include <stdatomic.h>
@@ -260,6 +271,39 @@ void
 fault_arm_listen(void)
 {
 	atomic_store(&armed, 1);
+}
+
+void
+fault_probe(void)
+{
+	const char *path = getenv("GAZETTE_FAULT_PROBE");
+	char *const argv[] = { "/bin/true", NULL };
+	int fd, st, e;
+	pid_t pid;
+
+	if (path == NULL || *path == '\0')
+		return;
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	e = errno;
+	fprintf(stderr, "gazette: fault: probe write %s: %s\n", path,
+	    fd >= 0 ? "ok" : strerror(e));
+	if (fd >= 0)
+		close(fd);
+	/* In a child, so a success does not replace this process; the
+	 * child's exit status is execve's errno. */
+	if ((pid = fork()) == 0) {
+		execve(argv[0], argv, NULL);
+		_exit(errno);
+	}
+	st = 0;
+	if (pid > 0)
+		waitpid(pid, &st, 0);
+	fprintf(stderr, "gazette: fault: probe exec /bin/true: %s\n",
+	    pid < 0 ? "cannot fork" : WIFEXITED(st) && WEXITSTATUS(st) == 0 ?
+	    "ok" : strerror(WIFEXITED(st) ? WEXITSTATUS(st) : EINTR));
+	e = unshare(0) == 0 ? 0 : errno;
+	fprintf(stderr, "gazette: fault: probe unshare: %s\n",
+	    e == 0 ? "ok" : strerror(e));
 }
 
 #endif

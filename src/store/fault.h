@@ -21,5 +21,10 @@
 void	fault_init(void);
 /* Starts counting when GAZETTE_FAULT_ARM=listen. */
 void	fault_arm_listen(void);
+/* With GAZETTE_FAULT_PROBE=PATH, once serve is confined and listening:
+ * tries to create PATH, to execute /bin/true and to call unshare(0), and
+ * writes one line to stderr for each with its outcome ("ok" or the
+ * error), so a test can see what the sandbox (util/confine.h) refuses. */
+void	fault_probe(void);
 
 #endif

@@ -289,6 +289,7 @@ struct conn {
 	sqlite3		*db;
 	sqlite3_stmt	*st[ST__MAX];
 	char		 err[256];
+	bool		 in_tx;		/* between our BEGIN and its end */
 };
 
 static enum store_err
@@ -461,8 +462,21 @@ sq_exec(void *conn, enum stmt id, const struct sval *p, size_t np,
 	if (rc != SQLITE_DONE)
 		e = map_err(c, rc);
 out:
-	sqlite3_reset(st);
+	/* A statement left early (RETURNING, one row wanted) finishes in
+	 * reset, which can fail too. */
+	if ((rc = sqlite3_reset(st)) != SQLITE_OK && e == STORE_OK)
+		e = map_err(c, rc) == STORE_OK ? STORE_ERROR : map_err(c, rc);
 	sqlite3_clear_bindings(st);
+	/* After some errors (NOMEM, FULL, IOERR) SQLite rolls the whole
+	 * transaction back by itself: the statements that follow would each
+	 * commit on their own, half a save. Once that has happened, every
+	 * statement fails until the caller's rollback. */
+	if (c->in_tx && sqlite3_get_autocommit(c->db)) {
+		if (e == STORE_OK)
+			snprintf(c->err, sizeof(c->err), "the transaction was "
+			    "rolled back after an error");
+		e = e == STORE_OK ? STORE_ERROR : e;
+	}
 	return e;
 }
 
@@ -497,13 +511,32 @@ sq_simple(struct conn *c, const char *text)
 static enum store_err
 sq_begin(void *conn)
 {
-	return sq_simple(conn, "BEGIN IMMEDIATE");
+	struct conn *c = conn;
+	enum store_err e;
+
+	if ((e = sq_simple(c, "BEGIN IMMEDIATE")) == STORE_OK)
+		c->in_tx = true;
+	return e;
 }
 
 static enum store_err
 sq_commit(void *conn)
 {
-	return sq_simple(conn, "COMMIT");
+	struct conn *c = conn;
+	enum store_err e;
+
+	if (c->in_tx && sqlite3_get_autocommit(c->db)) {
+		snprintf(c->err, sizeof(c->err), "the transaction was rolled "
+		    "back after an error");
+		c->in_tx = false;
+		return STORE_ERROR;
+	}
+	e = sq_simple(c, "COMMIT");
+	/* A failed COMMIT may leave the transaction open (BUSY): the
+	 * caller's rollback ends it. */
+	if (e == STORE_OK || sqlite3_get_autocommit(c->db))
+		c->in_tx = false;
+	return e;
 }
 
 static enum store_err
@@ -511,6 +544,7 @@ sq_rollback(void *conn)
 {
 	struct conn *c = conn;
 
+	c->in_tx = false;
 	if (sqlite3_get_autocommit(c->db))
 		return STORE_OK;	/* SQLite already rolled back */
 	return sq_simple(conn, "ROLLBACK");

@@ -35,6 +35,10 @@ static const struct {
 	{ "a - b", 0, SEARCH_OK, "a b" },	/* a lone '-' is dropped */
 	{ "a--b", 0, SEARCH_OK, "a--b" },
 	{ "--x y", 0, SEARCH_OK, "--x y" },
+	/* Quoted to keep '-' and '*' as text: the canonical form keeps
+	 * the quotes (found by fuzz/fuzz-search.c). */
+	{ "\"-foo\" x", 0, SEARCH_OK, "\"-foo\" x" },
+	{ "\"bar*\" \"bar*\"*", 0, SEARCH_OK, "\"bar*\" \"bar*\"*" },
 	{ "AND OR NOT", 0, SEARCH_OK, "AND OR NOT" },
 	{ "NEAR(a b, 2)", 0, SEARCH_OK, "NEAR(a b, 2)" },
 	{ "title:x ^y {a b}", 0, SEARCH_OK, "title:x ^y {a b}" },
