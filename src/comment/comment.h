@@ -15,6 +15,7 @@
 #include "http/http.h"
 #include "store/store.h"
 
+struct arena;
 struct site;
 struct tval;
 
@@ -72,6 +73,32 @@ bool		 comment_page_data(struct http_req *, struct http_resp *,
 		    const struct site *, const struct article *,
 		    const char *path, struct tval *root,
 		    const struct comment_form *);
+
+/* Checks and normalises the fields a reader (or a moderator editing)
+ * writes (post.c): author, email and url trimmed, the body's CRLF made LF;
+ * sets cf->err_* for each field that cannot be stored, emptying a field
+ * whose text cannot even be shown back. *na … *nb are the fields' byte
+ * lengths (a form value may hold a NUL) and are updated. false when any
+ * field is wrong. */
+bool		 comment_fields_check(struct arena *, struct comment_form *cf,
+		    size_t *na, size_t *ne, size_t *nu, size_t *nb);
+/* A comment body's HTML (md_render MD_COMMENT) in the arena; NULL when
+ * it could not be rendered. */
+const char	*comment_body_html(struct arena *, const char *body, size_t n);
+
+/* Moderation (moderate.c): every verdict also trains the spam classifier
+ * (approved: ham; spam: spam; a changed verdict untrains the old one).
+ * Both run in one transaction; STORE_NOTFOUND when there is no comment
+ * id. */
+enum store_err	 comment_moderate(struct store *, int64_t id,
+		    enum comment_status to, int64_t now);
+/* Replaces author, url and body of comment id (its id, email, status and
+ * place kept) after checking them as a post is checked: STORE_INVALID and
+ * cf->err_* set when a field is wrong. The body is re-rendered, and a
+ * trained comment is recounted under its verdict with the new text. */
+enum store_err	 comment_edit(struct store *, struct arena *, int64_t id,
+		    struct comment_form *cf, size_t na, size_t nu, size_t nb,
+		    int64_t now);
 
 /* Handlers (ctx is the struct site). */
 void		 comment_post(struct http_req *, struct http_resp *, void *);
