@@ -187,7 +187,8 @@ admin_users(struct http_req *req, struct http_resp *resp, void *ctx)
  */
 
 /* The settings this page edits, in order; site_settings[] has the first
- * six, comments_close_days belongs to the comments module. */
+ * six, comments_close_days and spam_threshold belong to the comments
+ * module. */
 static const struct {
 	const char	*key;
 	const char	*label;
@@ -201,6 +202,7 @@ static const struct {
 	{ "moderation", "Comment moderation", "first" },
 	{ "comments_close_days", "Close comments after (days, 0: never)",
 	    "0" },
+	{ "spam_threshold", "Spam threshold", "0.9" },
 };
 #define NFIELDS	(sizeof(fields) / sizeof(fields[0]))
 
@@ -264,6 +266,7 @@ setting_check(size_t i, const char *v)
 	const char *k = fields[i].key;
 	size_t n = strlen(v);
 	int64_t days;
+	double thr;
 
 	if (strcmp(k, "title") == 0)
 		return n == 0 || n > 200 || text_check(v, n, false) ?
@@ -288,6 +291,9 @@ setting_check(size_t i, const char *v)
 	if (strcmp(k, "comments_close_days") == 0)
 		return parse_int(v, n, 0, 36500, &days) ? NULL :
 		    "comment closing must be a number of days, 0 for never";
+	if (strcmp(k, "spam_threshold") == 0)
+		return site_threshold_parse(v, &thr) ? NULL : "the spam "
+		    "threshold must be a number from 0 to 1, such as 0.9";
 	return "unknown setting";
 }
 

@@ -33,7 +33,7 @@
  *     f = (0.45 * 0.5 + (h + s) * p) / (0.45 + h + s).
  * Tokens never seen, or with f within 0.1 of 1/2, say nothing; of the
  * rest the SPAM_CLUES farthest from 1/2 are combined with Fisher's method:
- *     S = 1 - chi2Q(-2 Σ ln f, 2k),  N = 1 - chi2Q(-2 Σ ln(1 - f), 2k),
+ *     S = 1 - chi2Q(-2 Σ ln(1 - f), 2k),  N = 1 - chi2Q(-2 Σ ln f, 2k),
  *     score = (1 + S - N) / 2,
  * near 1 when the clues agree on spam, near 0 when they agree on ham, and
  * near 1/2 when they disagree or there are none. Until there are
@@ -548,8 +548,10 @@ spam_combine(const struct spam_count *c, size_t n, int64_t ham_total,
 		lns += log(f[i]);
 		lnh += log(1.0 - f[i]);
 	}
-	s = 1.0 - chi2q(-2.0 * lns, 2 * k);
-	h = 1.0 - chi2q(-2.0 * lnh, 2 * k);
+	/* Σ ln(1 - f) is very negative when the f are near 1: evidence of
+	 * spam, and the other way about. */
+	s = 1.0 - chi2q(-2.0 * lnh, 2 * k);
+	h = 1.0 - chi2q(-2.0 * lns, 2 * k);
 	p = (1.0 + s - h) / 2.0;
 	return p < 0 ? 0 : p > 1 ? 1 : p;
 }
