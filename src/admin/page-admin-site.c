@@ -359,6 +359,18 @@ admin_settings(struct http_req *req, struct http_resp *resp, void *ctx)
 	}
 	for (i = 0; i < NFIELDS; i++) {
 		values[i] = admin_field(&ar, fields[i].key, NULL);
+		/* A field the form did not send at all (a page from before
+		 * the field existed) keeps what is stored. */
+		if (form_get(&ar.form, fields[i].key, NULL) == NULL) {
+			e = store_setting_get(ar.st, req->arena, fields[i].key,
+			    &values[i]);
+			if (e == STORE_NOTFOUND)
+				values[i] = fields[i].def;
+			else if (e != STORE_OK) {
+				admin_store_failed(resp, ar.st);
+				return;
+			}
+		}
 		if (why == NULL)
 			why = setting_check(i, values[i]);
 	}

@@ -380,6 +380,20 @@ cmd_serve(int argc, char **argv)
 		cmd_err("serve", "%s", err);
 		goto out;
 	}
+	/* Signals are taken by this thread alone, with sigwait: every other
+	 * thread (the comment writer included, started next) begins with
+	 * them blocked and never sees them. A thread started before this
+	 * would take a SIGTERM or SIGHUP that arrives while this one is busy
+	 * (reloading), and die of it. */
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGUSR2);
+	sigaddset(&set, SIGCHLD);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
 	/* Comment posting: keys, pacing and the group-commit writer, which
 	 * outlives the server so requests in flight still get answers, and
 	 * outlives reloads: every site loaded borrows it. */
@@ -391,17 +405,6 @@ cmd_serve(int argc, char **argv)
 	site->comments = sv.comments;
 	store_close(st);
 	st = NULL;
-
-	/* Signals are taken by this thread alone, with sigwait: the server
-	 * threads start with them blocked and never see them. */
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGHUP);
-	sigaddset(&set, SIGUSR2);
-	sigaddset(&set, SIGCHLD);
-	pthread_sigmask(SIG_BLOCK, &set, NULL);
-	signal(SIGPIPE, SIG_IGN);
 
 	sv.holder = site_holder_new(site);
 	site = NULL;

@@ -1,5 +1,6 @@
 """test_admin.py: the administration pages, black box: sign-in, sessions,
 CSRF, roles, the editor, revisions, scheduling, users and settings."""
+import html
 import re
 import socket
 import time
