@@ -219,10 +219,17 @@ queue_page(struct http_req *req, struct http_resp *resp,
 static bool
 apply(const struct admin_req *ar, enum mod_action act, int64_t id)
 {
-	enum store_err e = comment_moderate(ar->st, id, actions[act].to,
-	    ar->now);
+	enum spam_verdict v;
+	enum store_err e;
 
-	return e == STORE_OK || e == STORE_NOTFOUND;
+	/* Asked first: a miss inside comment_moderate would roll back the
+	 * whole bulk transaction. */
+	if ((e = store_comment_trained(ar->st, id, &v)) == STORE_NOTFOUND)
+		return true;
+	if (e != STORE_OK)
+		return false;
+	return comment_moderate(ar->st, id, actions[act].to, ar->now) ==
+	    STORE_OK;
 }
 
 static void
@@ -243,7 +250,12 @@ queue_post(struct http_req *req, struct http_resp *resp,
 			    "ticked comments");
 			return;
 		}
-		/* Every ticked row: the form may repeat "id". */
+		/* Every ticked row (the form repeats "id"), all or none: one
+		 * transaction, so a failure leaves the list as it was. */
+		if (store_begin(ar->st) != STORE_OK) {
+			admin_store_failed(resp, ar->st);
+			return;
+		}
 		for (i = 0; i < ar->form.n; i++) {
 			const struct form_field *f = &ar->form.fields[i];
 
@@ -252,10 +264,15 @@ queue_post(struct http_req *req, struct http_resp *resp,
 			if ((id = id_of(f->value, f->value_len)) == 0)
 				continue;
 			if (!apply(ar, act, id)) {
+				store_rollback(ar->st);
 				admin_store_failed(resp, ar->st);
 				return;
 			}
 			done++;
+		}
+		if (store_commit(ar->st) != STORE_OK) {
+			admin_store_failed(resp, ar->st);
+			return;
 		}
 	} else {
 		if ((colon = memchr(dov, ':', n)) == NULL ||

@@ -138,9 +138,10 @@ def test_bulk_and_paging():
         page = r.load()[2]
         check("bulk comment 0" in page and "bulk comment 2" in page
               and "bulk comment 1" not in page, "readers see exactly those")
-        body = "csrf=%s&status=pending&action=delete&do=bulk&id=%d&id=%d" % (
+        body = "csrf=%s&status=pending&action=delete&do=bulk&id=%d&id=999999&id=x&id=%d" % (
             b.csrf, ids[1], ids[3])
         st, h, _ = b.request("POST", "/admin/comments", body.encode())
+        eq(st, 303, "bulk delete, an unknown id among them")
         eq([status(db, i) for i in ids], ["approved", "deleted", "approved", "deleted"],
            "bulk delete")
         st, h, _ = b.post("/admin/comments", {"status": "pending", "action": "spam",
