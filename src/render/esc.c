@@ -5,48 +5,16 @@
 #include <strings.h>
 
 #include "util/buf.h"
+#include "util/str.h"
 
 #define REPLACEMENT	"\xef\xbf\xbd"
-
-/* Length of a valid UTF-8 sequence at s (n > 0), or 0. Kept local so this
- * hot path stays one loop; util/str.c has the general decoder. */
-static size_t
-seqlen(const unsigned char *s, size_t n, unsigned *cp)
-{
-	unsigned c = s[0], len, i;
-
-	if (c < 0x80) {
-		*cp = c;
-		return 1;
-	}
-	if (c >= 0xc2 && c <= 0xdf)
-		len = 2, c &= 0x1f;
-	else if (c >= 0xe0 && c <= 0xef)
-		len = 3, c &= 0x0f;
-	else if (c >= 0xf0 && c <= 0xf4)
-		len = 4, c &= 0x07;
-	else
-		return 0;
-	if (n < len)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		c = (c << 6) | (s[i] & 0x3f);
-	}
-	if ((len == 3 && c < 0x800) || (len == 4 && c < 0x10000) ||
-	    c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-		return 0;
-	*cp = c;
-	return len;
-}
 
 static void
 html_common(struct buf *b, const char *s, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t i = 0, run = 0, k;
-	unsigned cp;
+	uint32_t cp;
 	const char *rep;
 
 	while (i < n) {
@@ -60,7 +28,7 @@ html_common(struct buf *b, const char *s, size_t n)
 		case '\'': rep = "&#39;"; break;
 		case '\0': rep = REPLACEMENT; break;
 		default:
-			if (p[i] >= 0x80 && (k = seqlen(p + i, n - i, &cp)) == 0) {
+			if (p[i] >= 0x80 && (k = utf8_decode(p + i, n - i, &cp)) == 0) {
 				rep = REPLACEMENT;
 				k = 1;
 			}
@@ -200,11 +168,11 @@ esc_json(struct buf *b, const char *s, size_t n)
 	static const char hex[] = "0123456789abcdef";
 	const unsigned char *p = (const unsigned char *)s;
 	size_t i = 0, k;
-	unsigned cp;
+	uint32_t cp;
 
 	while (i < n) {
 		if (p[i] >= 0x80) {
-			if ((k = seqlen(p + i, n - i, &cp)) == 0) {
+			if ((k = utf8_decode(p + i, n - i, &cp)) == 0) {
 				buf_puts(b, "\\ufffd");
 				i++;
 			} else if (cp == 0x2028 || cp == 0x2029) {
@@ -242,7 +210,7 @@ esc_xml(struct buf *b, const char *s, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t i = 0, run = 0, k;
-	unsigned cp;
+	uint32_t cp;
 	const char *rep;
 
 	while (i < n) {
@@ -259,7 +227,7 @@ esc_xml(struct buf *b, const char *s, size_t n)
 			if (p[i] < 0x20 || p[i] == 0x7f)
 				rep = REPLACEMENT;
 			else if (p[i] >= 0x80) {
-				k = seqlen(p + i, n - i, &cp);
+				k = utf8_decode(p + i, n - i, &cp);
 				if (k == 0 || cp == 0xfffe || cp == 0xffff ||
 				    (cp >= 0x80 && cp <= 0x9f)) {
 					rep = REPLACEMENT;

@@ -69,39 +69,6 @@ struct md_ctx {
 	int		 pspace;	/* a space is owed before the next byte */
 };
 
-/* UTF-8 decoder for one code point; 0 when malformed. Local because the
- * one in util/str.c is private to it. */
-static size_t
-u8dec(const unsigned char *s, size_t n, uint32_t *cp)
-{
-	uint32_t c = s[0];
-	size_t len, i;
-
-	if (c < 0x80) {
-		*cp = c;
-		return 1;
-	}
-	if (c >= 0xc2 && c <= 0xdf)
-		len = 2, c &= 0x1f;
-	else if (c >= 0xe0 && c <= 0xef)
-		len = 3, c &= 0x0f;
-	else if (c >= 0xf0 && c <= 0xf4)
-		len = 4, c &= 0x07;
-	else
-		return 0;
-	if (n < len)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		c = (c << 6) | (s[i] & 0x3f);
-	}
-	if ((len == 3 && c < 0x800) || (len == 4 && c < 0x10000) ||
-	    c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-		return 0;
-	*cp = c;
-	return len;
-}
 
 static size_t
 u8enc(uint32_t c, char *o)
@@ -330,7 +297,7 @@ plain_put(struct md_ctx *c, const char *s, size_t n)
 		if (c->pspace && c->o->len > 0)
 			buf_putc(c->o, ' ');
 		c->pspace = 0;
-		if ((k = u8dec(p + i, n - i, &cp)) == 0) {
+		if ((k = utf8_decode(p + i, n - i, &cp)) == 0) {
 			buf_puts(c->o, REPLACEMENT);
 			k = 1;
 		} else

@@ -24,6 +24,42 @@ bool		sv_eq(struct sv, const char *);
 bool		sv_starts(struct sv, const char *);
 struct sv	sv_trim(struct sv);
 
+/* Decodes the code point at s (n > 0 bytes left) into *cp and returns
+ * its length in bytes, or 0 when the sequence is malformed (strict, RFC
+ * 3629: no overlongs, no surrogates, nothing past U+10FFFF). Inline: the
+ * escaping layer calls it for every non-ASCII byte of every page. */
+static inline size_t
+utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
+{
+	uint32_t c = s[0];
+	size_t len, i;
+
+	if (c < 0x80) {
+		*cp = c;
+		return 1;
+	}
+	if (c >= 0xc2 && c <= 0xdf)
+		len = 2, c &= 0x1f;
+	else if (c >= 0xe0 && c <= 0xef)
+		len = 3, c &= 0x0f;
+	else if (c >= 0xf0 && c <= 0xf4)
+		len = 4, c &= 0x07;
+	else
+		return 0;
+	if (n < len)
+		return 0;
+	for (i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		c = (c << 6) | (s[i] & 0x3f);
+	}
+	if ((len == 3 && c < 0x800) || (len == 4 && c < 0x10000) ||
+	    c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+		return 0;
+	*cp = c;
+	return len;
+}
+
 /* true if s[0..n) is well-formed UTF-8 (no overlongs, no surrogates, no
  * code points past U+10FFFF). */
 bool	utf8_valid(const char *s, size_t n);
