@@ -325,6 +325,18 @@ settings_page(struct http_req *req, struct http_resp *resp,
 	admin_render(resp, ar, "admin/settings.html", root);
 }
 
+/* The stored value of fields[i] (its default when unset) into *v; false
+ * when the database failed. */
+static bool
+stored(const struct admin_req *ar, struct arena *a, size_t i, const char **v)
+{
+	enum store_err e = store_setting_get(ar->st, a, fields[i].key, v);
+
+	if (e == STORE_NOTFOUND)
+		*v = fields[i].def;
+	return e == STORE_OK || e == STORE_NOTFOUND;
+}
+
 void
 admin_settings(struct http_req *req, struct http_resp *resp, void *ctx)
 {
@@ -340,16 +352,11 @@ admin_settings(struct http_req *req, struct http_resp *resp, void *ctx)
 		return;
 	}
 	if (req->method != HTTP_POST) {
-		for (i = 0; i < NFIELDS; i++) {
-			e = store_setting_get(ar.st, req->arena, fields[i].key,
-			    &values[i]);
-			if (e == STORE_NOTFOUND)
-				values[i] = fields[i].def;
-			else if (e != STORE_OK) {
+		for (i = 0; i < NFIELDS; i++)
+			if (!stored(&ar, req->arena, i, &values[i])) {
 				admin_store_failed(resp, ar.st);
 				return;
 			}
-		}
 		settings_page(req, resp, &ar, values, strcmp(admin_field(&ar,
 		    "msg", NULL), "saved") == 0 ? "Settings saved. The title, "
 		    "description, language, base URL and time zone reach "
@@ -361,15 +368,10 @@ admin_settings(struct http_req *req, struct http_resp *resp, void *ctx)
 		values[i] = admin_field(&ar, fields[i].key, NULL);
 		/* A field the form did not send at all (a page from before
 		 * the field existed) keeps what is stored. */
-		if (form_get(&ar.form, fields[i].key, NULL) == NULL) {
-			e = store_setting_get(ar.st, req->arena, fields[i].key,
-			    &values[i]);
-			if (e == STORE_NOTFOUND)
-				values[i] = fields[i].def;
-			else if (e != STORE_OK) {
-				admin_store_failed(resp, ar.st);
-				return;
-			}
+		if (form_get(&ar.form, fields[i].key, NULL) == NULL &&
+		    !stored(&ar, req->arena, i, &values[i])) {
+			admin_store_failed(resp, ar.st);
+			return;
 		}
 		if (why == NULL)
 			why = setting_check(i, values[i]);

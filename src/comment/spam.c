@@ -48,6 +48,7 @@
 
 #include "comment/spam.h"
 #include "util/arena.h"
+#include "util/str.h"
 
 #define STRENGTH	0.45	/* Robinson's s */
 #define NEUTRAL		0.5	/* Robinson's x */
@@ -109,41 +110,15 @@ add_str(struct tok *t, const char *tokstr)
 static int32_t
 next_cp(const char *s, size_t n, size_t *i)
 {
-	const unsigned char *p = (const unsigned char *)s + *i;
-	size_t left = n - *i, len, k;
-	int32_t cp, min;
+	uint32_t cp;
+	size_t len = utf8_decode((const unsigned char *)s + *i, n - *i, &cp);
 
-	if (p[0] < 0x80) {
-		(*i)++;
-		return p[0];
-	}
-	if (p[0] >= 0xc2 && p[0] <= 0xdf)
-		len = 2, cp = p[0] & 0x1f, min = 0x80;
-	else if (p[0] >= 0xe0 && p[0] <= 0xef)
-		len = 3, cp = p[0] & 0x0f, min = 0x800;
-	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
-		len = 4, cp = p[0] & 0x07, min = 0x10000;
-	else {
-		(*i)++;
-		return -1;
-	}
-	if (left < len) {
-		(*i)++;
-		return -1;
-	}
-	for (k = 1; k < len; k++) {
-		if ((p[k] & 0xc0) != 0x80) {
-			(*i)++;
-			return -1;
-		}
-		cp = (cp << 6) | (p[k] & 0x3f);
-	}
-	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) {
+	if (len == 0) {
 		(*i)++;
 		return -1;
 	}
 	*i += len;
-	return cp;
+	return (int32_t)cp;
 }
 
 /* Characters that hide inside words: dropped, never separating. */
@@ -217,31 +192,6 @@ homoglyph(int32_t c)
 	return 0;
 }
 
-static size_t
-put_utf8(char *out, int32_t c)
-{
-	if (c < 0x80) {
-		out[0] = (char)c;
-		return 1;
-	}
-	if (c < 0x800) {
-		out[0] = (char)(0xc0 | (c >> 6));
-		out[1] = (char)(0x80 | (c & 0x3f));
-		return 2;
-	}
-	if (c < 0x10000) {
-		out[0] = (char)(0xe0 | (c >> 12));
-		out[1] = (char)(0x80 | ((c >> 6) & 0x3f));
-		out[2] = (char)(0x80 | (c & 0x3f));
-		return 3;
-	}
-	out[0] = (char)(0xf0 | (c >> 18));
-	out[1] = (char)(0x80 | ((c >> 12) & 0x3f));
-	out[2] = (char)(0x80 | ((c >> 6) & 0x3f));
-	out[3] = (char)(0x80 | (c & 0x3f));
-	return 4;
-}
-
 /* One word's code points, as read. */
 struct word {
 	int32_t	 cp[SPAM_WORD_MAX + 1];
@@ -270,7 +220,7 @@ word_emit(struct tok *t, const char *prefix, struct word *w)
 			c = g;
 		if (!(c >= '0' && c <= '9'))
 			allnum = false;
-		o += put_utf8(buf + o, c);
+		o += utf8_encode((uint32_t)c, buf + o);
 	}
 	if (mixed)
 		add_str(t, "meta:mixedscript");
@@ -293,7 +243,7 @@ word_emit(struct tok *t, const char *prefix, struct word *w)
 			    strchr("01345", (int)c) != NULL)
 				c = c == '0' ? 'o' : c == '1' ? 'i' :
 				    c == '3' ? 'e' : c == '4' ? 'a' : 's';
-			o += put_utf8(buf + o, c);
+			o += utf8_encode((uint32_t)c, buf + o);
 		}
 		add(t, prefix, buf, o);
 	}
