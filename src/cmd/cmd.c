@@ -103,7 +103,8 @@ const struct cmd commands[] = {
 	    "or all; first holds an email's first comment until one is\n"
 	    "approved), 'comments_close_days' (GAZETTE_COMMENTS_CLOSE_DAYS; 0\n"
 	    "never), 'spam_threshold' (GAZETTE_SPAM_THRESHOLD; default 0.9: a\n"
-	    "new comment scored above it is held as spam), GAZETTE_COMMENT_MIN_FILL (seconds from showing the form to\n"
+	    "new comment scored above it is held as spam),\n"
+	    "GAZETTE_COMMENT_MIN_FILL (seconds from showing the form to\n"
 	    "accepting it; default 3, 0 off) and GAZETTE_COMMENT_RATE (posts\n"
 	    "per address per minute; default 6, 0 off).\n" },
 	{ "backup", cmd_backup, "[--db URL] OUT",
