@@ -35,8 +35,8 @@ comments(struct arena *a, const struct api_json *doc)
 	if (!api_comment_parse(a, doc, &cf, len, &p)) {
 		if (p.status != 422 || p.detail == NULL || p.field == NULL)
 			abort();
-	} else if (!comment_fields_check(a, &cf, len[0], len[1], len[2],
-	    len[3])) {
+	} else if (!comment_fields_check(a, &cf, &len[0], &len[1], &len[2],
+	    &len[3])) {
 		/* Each refusal names its member; none is echoed unfit. */
 		if (api_comment_problem(a, &cf, &p) || p.status != 422 ||
 		    p.field == NULL)

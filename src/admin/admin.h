@@ -89,8 +89,10 @@ void	admin_revision_restore(struct http_req *, struct http_resp *,
 	    void *);
 void	admin_users(struct http_req *, struct http_resp *, void *);
 void	admin_settings(struct http_req *, struct http_resp *, void *);
-/* The moderation queue's place until the comments module fills it. */
+/* The moderation queue and a moderator's comment editor
+ * (page-admin-comments.c). */
 void	admin_comments(struct http_req *, struct http_resp *, void *);
+void	admin_comment_edit(struct http_req *, struct http_resp *, void *);
 /* Any other /admin path: the session check, then 404. */
 void	admin_unknown(struct http_req *, struct http_resp *, void *);
 

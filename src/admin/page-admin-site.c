@@ -187,7 +187,8 @@ admin_users(struct http_req *req, struct http_resp *resp, void *ctx)
  */
 
 /* The settings this page edits, in order; site_settings[] has the first
- * six, comments_close_days belongs to the comments module. */
+ * six, comments_close_days and spam_threshold belong to the comments
+ * module. */
 static const struct {
 	const char	*key;
 	const char	*label;
@@ -201,6 +202,7 @@ static const struct {
 	{ "moderation", "Comment moderation", "first" },
 	{ "comments_close_days", "Close comments after (days, 0: never)",
 	    "0" },
+	{ "spam_threshold", "Spam threshold", "0.9" },
 };
 #define NFIELDS	(sizeof(fields) / sizeof(fields[0]))
 
@@ -264,6 +266,7 @@ setting_check(size_t i, const char *v)
 	const char *k = fields[i].key;
 	size_t n = strlen(v);
 	int64_t days;
+	double thr;
 
 	if (strcmp(k, "title") == 0)
 		return n == 0 || n > 200 || text_check(v, n, false) ?
@@ -288,6 +291,9 @@ setting_check(size_t i, const char *v)
 	if (strcmp(k, "comments_close_days") == 0)
 		return parse_int(v, n, 0, 36500, &days) ? NULL :
 		    "comment closing must be a number of days, 0 for never";
+	if (strcmp(k, "spam_threshold") == 0)
+		return site_threshold_parse(v, &thr) ? NULL : "the spam "
+		    "threshold must be a number from 0 to 1, such as 0.9";
 	return "unknown setting";
 }
 
@@ -319,6 +325,18 @@ settings_page(struct http_req *req, struct http_resp *resp,
 	admin_render(resp, ar, "admin/settings.html", root);
 }
 
+/* The stored value of fields[i] (its default when unset) into *v; false
+ * when the database failed. */
+static bool
+stored(const struct admin_req *ar, struct arena *a, size_t i, const char **v)
+{
+	enum store_err e = store_setting_get(ar->st, a, fields[i].key, v);
+
+	if (e == STORE_NOTFOUND)
+		*v = fields[i].def;
+	return e == STORE_OK || e == STORE_NOTFOUND;
+}
+
 void
 admin_settings(struct http_req *req, struct http_resp *resp, void *ctx)
 {
@@ -334,16 +352,11 @@ admin_settings(struct http_req *req, struct http_resp *resp, void *ctx)
 		return;
 	}
 	if (req->method != HTTP_POST) {
-		for (i = 0; i < NFIELDS; i++) {
-			e = store_setting_get(ar.st, req->arena, fields[i].key,
-			    &values[i]);
-			if (e == STORE_NOTFOUND)
-				values[i] = fields[i].def;
-			else if (e != STORE_OK) {
+		for (i = 0; i < NFIELDS; i++)
+			if (!stored(&ar, req->arena, i, &values[i])) {
 				admin_store_failed(resp, ar.st);
 				return;
 			}
-		}
 		settings_page(req, resp, &ar, values, strcmp(admin_field(&ar,
 		    "msg", NULL), "saved") == 0 ? "Settings saved. The title, "
 		    "description, language, base URL and time zone reach "
@@ -353,6 +366,13 @@ admin_settings(struct http_req *req, struct http_resp *resp, void *ctx)
 	}
 	for (i = 0; i < NFIELDS; i++) {
 		values[i] = admin_field(&ar, fields[i].key, NULL);
+		/* A field the form did not send at all (a page from before
+		 * the field existed) keeps what is stored. */
+		if (form_get(&ar.form, fields[i].key, NULL) == NULL &&
+		    !stored(&ar, req->arena, i, &values[i])) {
+			admin_store_failed(resp, ar.st);
+			return;
+		}
 		if (why == NULL)
 			why = setting_check(i, values[i]);
 	}

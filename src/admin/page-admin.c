@@ -196,6 +196,7 @@ admin_root(struct http_req *req, const struct admin_req *ar,
 	struct arena *a = req->arena;
 	struct tval *root = tv_map(a), *site = tv_map(a), *me = tv_map(a);
 	enum user_role r = ar->sess.user.role;
+	int64_t pending;
 
 	tv_set(a, root, "site", site);
 	tv_set_str(a, site, "title", ar->site->title);
@@ -207,6 +208,12 @@ admin_root(struct http_req *req, const struct admin_req *ar,
 	tv_set_bool(a, me, "can_settings", acl_allows(r, ACL_SETTINGS, false));
 	tv_set_bool(a, me, "can_moderate", acl_allows(r, ACL_COMMENT_MODERATE,
 	    false));
+	/* The header's pending count, for those who can act on it: one
+	 * count over the index comments_status. A failure only hides it. */
+	if (acl_allows(r, ACL_COMMENT_MODERATE, false) &&
+	    store_comment_count_status(ar->st, COMMENT_PENDING, &pending) ==
+	    STORE_OK)
+		tv_set_int(a, me, "pending", pending);
 	tv_set_str(a, root, "csrf", ar->sess.csrf);
 	tv_set_str(a, root, "title", title);
 	if (msg && *msg)
@@ -453,22 +460,6 @@ admin_dashboard(struct http_req *req, struct http_resp *resp, void *ctx)
 }
 
 void
-admin_comments(struct http_req *req, struct http_resp *resp, void *ctx)
-{
-	struct admin_req ar;
-
-	if (!admin_begin(req, resp, ctx, &ar))
-		return;
-	if (!acl_allows(ar.sess.user.role, ACL_COMMENT_MODERATE, false)) {
-		admin_forbidden(req, resp, &ar,
-		    acl_action_name(ACL_COMMENT_MODERATE));
-		return;
-	}
-	admin_render(resp, &ar, "admin/comments.html",
-	    admin_root(req, &ar, "Comments", NULL));
-}
-
-void
 admin_unknown(struct http_req *req, struct http_resp *resp, void *ctx)
 {
 	struct admin_req ar;
@@ -498,9 +489,8 @@ const struct route admin_routes[] = {
 	{ P, "/admin/preview", admin_preview },
 	{ G | P, "/admin/users", admin_users },
 	{ G | P, "/admin/settings", admin_settings },
-	/* The comments module's queue goes here (and may add routes under
-	 * /admin/comments/ above the catch-all). */
 	{ G | P, "/admin/comments", admin_comments },
+	{ G | P, "/admin/comments/:id", admin_comment_edit },
 	{ G | P, "/admin/*", admin_unknown },
 };
 #undef G

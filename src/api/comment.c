@@ -167,7 +167,7 @@ api_comment_patch(struct arena *a, const struct api_json *jdoc,
 	struct comment_form cf;
 	struct buf html = BUF_INIT;
 	const char *s;
-	size_t na = 1, nu = 0, nb = 1, n;
+	size_t na = 1, ne = 0, nu = 0, nb = 1, n;
 	bool has_author, has_url, has_body, ok = false;
 
 	if (!members_known(a, doc, PATCH_MEMBERS, p))
@@ -207,7 +207,7 @@ api_comment_patch(struct arena *a, const struct api_json *jdoc,
 	    !str_member(a, v, vb ? "body" : "body_markdown", false, &cf.body,
 	    &nb, p))
 		return false;
-	if (!comment_fields_check(a, &cf, na, 0, nu, nb)) {
+	if (!comment_fields_check(a, &cf, &na, &ne, &nu, &nb)) {
 		if (cf.err_body && vb == NULL)
 			return api_fail(p, a, 422, "body_markdown", "%s",
 			    cf.err_body);

@@ -101,13 +101,16 @@ const struct cmd commands[] = {
 	    "id, status, article id, parent id (0: none), author, email and\n"
 	    "the start of the text. The actions set the status of each ID:\n"
 	    "approve publishes, spam and delete hide (nothing is erased), hold\n"
-	    "puts a comment back in the moderation queue.\n"
+	    "puts a comment back in the moderation queue. approve and spam\n"
+	    "also train the spam classifier, as the admin's queue does.\n"
 	    "  --status S    pending, approved, spam or deleted\n"
 	    "  --article ID  one article's comments\n"
 	    "Comment settings: 'moderation' (GAZETTE_MODERATION: none, first\n"
 	    "or all; first holds an email's first comment until one is\n"
 	    "approved), 'comments_close_days' (GAZETTE_COMMENTS_CLOSE_DAYS; 0\n"
-	    "never), GAZETTE_COMMENT_MIN_FILL (seconds from showing the form to\n"
+	    "never), 'spam_threshold' (GAZETTE_SPAM_THRESHOLD; default 0.9: a\n"
+	    "new comment scored above it is held as spam),\n"
+	    "GAZETTE_COMMENT_MIN_FILL (seconds from showing the form to\n"
 	    "accepting it; default 3, 0 off) and GAZETTE_COMMENT_RATE (posts\n"
 	    "per address per minute; default 6, 0 off).\n" },
 	{ "backup", cmd_backup, "[--db URL] OUT",

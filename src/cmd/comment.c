@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "cmd/cmd.h"
+#include "comment/comment.h"
 #include "store/store.h"
 #include "util/arena.h"
 #include "util/buf.h"
@@ -138,7 +139,7 @@ cmd_comment(int argc, char **argv)
 	rc = 0;
 	for (i = optind; i < argc; i++) {
 		parse_int(argv[i], strlen(argv[i]), 1, INT64_MAX, &id);
-		e = store_comment_set_status(st, id, to, (int64_t)time(NULL));
+		e = comment_moderate(st, id, to, (int64_t)time(NULL));
 		if (e == STORE_NOTFOUND) {
 			cmd_err("comment", "no comment %lld", (long long)id);
 			rc = 1;

@@ -15,6 +15,7 @@
 #include "http/http.h"
 #include "store/store.h"
 
+struct arena;
 struct site;
 struct tval;
 
@@ -112,17 +113,6 @@ struct comment_submission {
 	int64_t			 now;
 };
 
-/* Checks the fields of cf (lengths as given) the way every comment is
- * checked: text fit to store (UTF-8, no NUL or control characters),
- * limits in characters, a name and a body that are not blank, an email
- * that looks like one, an http(s) web address. Trims one-line fields,
- * turns CRLF into LF, and sets cf->err_* per field (NULL: fine); a field
- * whose text cannot be stored is replaced with "" so that it is never
- * echoed. Strings land in the arena. Pure: no store, no server (what the
- * fuzz driver calls). true when every field is fine. */
-bool		 comment_fields_check(struct arena *, struct comment_form *cf,
-		    size_t nauthor, size_t nemail, size_t nurl, size_t nbody);
-
 /* The one path of a reader's comment into the store, for the form and
  * the API alike: comment_fields_check, the parent (cf->parent, which must
  * be an approved comment on the same article; cf->err_parent set by the
@@ -135,6 +125,36 @@ bool		 comment_fields_check(struct arena *, struct comment_form *cf,
 enum comment_verdict comment_accept(const struct site *, struct arena *,
 		    struct comment_submission *, struct comment *out,
 		    int64_t *retry);
+
+/* Checks and normalises the fields a reader (or a moderator editing)
+ * writes (post.c), the way every comment is checked: text fit to store
+ * (UTF-8, no NUL or control characters), limits in characters, a name and
+ * a body that are not blank, an email that looks like one, an http(s) web
+ * address; author, email and url trimmed, the body's line ends made LF.
+ * Sets cf->err_* for each field that cannot be stored, emptying a field
+ * whose text cannot even be shown back. *na … *nb are the fields' byte
+ * lengths (a form value may hold a NUL) and are updated. Pure: no store,
+ * no server (what the fuzz driver calls). false when any field is
+ * wrong. */
+bool		 comment_fields_check(struct arena *, struct comment_form *cf,
+		    size_t *na, size_t *ne, size_t *nu, size_t *nb);
+/* A comment body's HTML (md_render MD_COMMENT) in the arena; NULL when
+ * it could not be rendered. */
+const char	*comment_body_html(struct arena *, const char *body, size_t n);
+
+/* Moderation (moderate.c): every verdict also trains the spam classifier
+ * (approved: ham; spam: spam; a changed verdict untrains the old one).
+ * Both run in one transaction; STORE_NOTFOUND when there is no comment
+ * id. */
+enum store_err	 comment_moderate(struct store *, int64_t id,
+		    enum comment_status to, int64_t now);
+/* Replaces author, url and body of comment id (its id, email, status and
+ * place kept) after checking them as a post is checked: STORE_INVALID and
+ * cf->err_* set when a field is wrong. The body is re-rendered, and a
+ * trained comment is recounted under its verdict with the new text. */
+enum store_err	 comment_edit(struct store *, struct arena *, int64_t id,
+		    struct comment_form *cf, size_t na, size_t nu, size_t nb,
+		    int64_t now);
 
 /* Handlers (ctx is the struct site). */
 void		 comment_post(struct http_req *, struct http_resp *, void *);

@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "comment/comment-int.h"
+#include "comment/spam.h"
 #include "render/esc.h"
 #include "render/markdown.h"
 #include "render/page.h"
@@ -120,47 +121,81 @@ check_text(const char *s, size_t n, bool multiline, size_t max,
 }
 
 bool
-comment_fields_check(struct arena *a, struct comment_form *cf, size_t na,
-    size_t ne, size_t nu, size_t nb)
+comment_fields_check(struct arena *a, struct comment_form *cf, size_t *na,
+    size_t *ne, size_t *nu, size_t *nb)
 {
-	if ((cf->err_author = check_text(cf->author, na, false,
+	if ((cf->err_author = check_text(cf->author, *na, false,
 	    COMMENT_AUTHOR_MAX, "the name", a)) == NULL) {
-		cf->author = trim(a, cf->author, &na);
-		if (na == 0)
+		cf->author = trim(a, cf->author, na);
+		if (*na == 0)
 			cf->err_author = "please give a name";
 	}
-	if ((cf->err_email = check_text(cf->email, ne, false,
+	if ((cf->err_email = check_text(cf->email, *ne, false,
 	    COMMENT_EMAIL_MAX, "the email address", a)) == NULL) {
-		cf->email = trim(a, cf->email, &ne);
-		if (ne > 0 && !email_ok(cf->email, ne))
+		cf->email = trim(a, cf->email, ne);
+		if (*ne > 0 && !email_ok(cf->email, *ne))
 			cf->err_email = "this does not look like an email "
 			    "address";
 	}
-	if ((cf->err_url = check_text(cf->url, nu, false, COMMENT_URL_MAX,
+	if ((cf->err_url = check_text(cf->url, *nu, false, COMMENT_URL_MAX,
 	    "the web address", a)) == NULL) {
-		cf->url = trim(a, cf->url, &nu);
-		if (nu > 0 && !url_is_http(cf->url, nu))
+		cf->url = trim(a, cf->url, nu);
+		if (*nu > 0 && !url_is_http(cf->url, *nu))
 			cf->err_url = "the web address must start with "
 			    "http:// or https://";
 	}
-	if ((cf->err_body = check_text(cf->body, nb, true, COMMENT_BODY_MAX,
+	if ((cf->err_body = check_text(cf->body, *nb, true, COMMENT_BODY_MAX,
 	    "the comment", a)) == NULL) {
-		cf->body = unix_lines(a, cf->body, &nb);
-		if (blank(cf->body, nb))
+		cf->body = unix_lines(a, cf->body, nb);
+		if (blank(cf->body, *nb))
 			cf->err_body = "please write a comment";
 	}
 	/* Text that cannot be stored is not echoed back either: the form
 	 * comes back with that field empty and the message beside it. */
-	if (cf->err_author && text_check(cf->author, na, false))
+	if (cf->err_author && text_check(cf->author, *na, false))
 		cf->author = "";
-	if (cf->err_email && text_check(cf->email, ne, false))
+	if (cf->err_email && text_check(cf->email, *ne, false))
 		cf->email = "";
-	if (cf->err_url && text_check(cf->url, nu, false))
+	if (cf->err_url && text_check(cf->url, *nu, false))
 		cf->url = "";
-	if (cf->err_body && text_check(cf->body, nb, true))
+	if (cf->err_body && text_check(cf->body, *nb, true))
 		cf->body = "";
-	return cf->err_author == NULL && cf->err_email == NULL &&
-	    cf->err_url == NULL && cf->err_body == NULL;
+	return !(cf->err_author || cf->err_email || cf->err_url ||
+	    cf->err_body);
+}
+
+const char *
+comment_body_html(struct arena *a, const char *body, size_t n)
+{
+	struct buf html = BUF_INIT;
+	const char *out = NULL;
+
+	buf_init(&html, 4 * COMMENT_POST_MAX);
+	if (md_render(&html, body, n, MD_COMMENT) && !buf_err(&html))
+		out = arena_strndup(a, buf_str(&html), html.len);
+	buf_free(&html);
+	return out;
+}
+
+/* The classifier's score for a new comment; when the database cannot
+ * answer, the classifier abstains rather than hold up the comment. */
+static double
+spam_score_of(struct arena *a, const struct site *s, const char *author,
+    const char *email, const char *url, const char *body, size_t nb)
+{
+	struct spam_tokens t;
+	struct store *st = site_store(s);
+	double score = SPAM_UNSURE;
+
+	if (st == NULL)
+		return score;
+	spam_tokenize(a, author, email, url, body, nb, &t);
+	if (spam_score(st, &t, &score) != STORE_OK) {
+		fprintf(stderr, "gazette: comments: spam score: %s\n",
+		    store_errmsg(st));
+		score = SPAM_UNSURE;
+	}
+	return score;
 }
 
 enum comment_verdict
@@ -170,17 +205,17 @@ comment_accept(const struct site *s, struct arena *a,
 	struct comment_ctx *cc = s->comments;
 	struct comment_form *cf = sub->cf;
 	struct comment c = { 0 }, parent;
-	struct buf html = BUF_INIT;
 	const struct article *art = sub->art;
-	const char *hash;
+	const char *hash, *html;
 	enum store_err e;
-	bool ok;
+	double score;
+	bool ok, spam;
 
 	*retry = 0;
 	if (cc == NULL)
 		return COMMENT_UNAVAILABLE;
-	ok = comment_fields_check(a, cf, sub->nauthor, sub->nemail,
-	    sub->nurl, sub->nbody);
+	ok = comment_fields_check(a, cf, &sub->nauthor, &sub->nemail,
+	    &sub->nurl, &sub->nbody);
 	if (cf->err_parent == NULL && cf->parent != 0) {
 		if ((e = store_comment_get(site_store(s), a, cf->parent,
 		    &parent)) == STORE_NOTFOUND || (e == STORE_OK &&
@@ -203,12 +238,13 @@ comment_accept(const struct site *s, struct arena *a,
 	if (sub->paced && !comment_rate_take(cc, hash, retry))
 		return COMMENT_TOO_MANY;
 
-	buf_init(&html, 4 * COMMENT_POST_MAX);
-	if (!md_render(&html, cf->body, strlen(cf->body), MD_COMMENT) ||
-	    buf_err(&html)) {
-		buf_free(&html);
+	if ((html = comment_body_html(a, cf->body, sub->nbody)) == NULL)
 		return COMMENT_UNRENDERABLE;
-	}
+	/* Past the threshold the comment is held as spam whatever the
+	 * moderation policy: a suspect (spam.c tells how it decides). */
+	score = spam_score_of(a, s, cf->author, cf->email, cf->url, cf->body,
+	    sub->nbody);
+	spam = sub->honeypot || score > s->spam_threshold;
 	c.article_id = art->id;
 	if (cf->parent) {
 		c.parent_id = cf->parent;
@@ -219,12 +255,12 @@ comment_accept(const struct site *s, struct arena *a,
 	c.email = cf->email;
 	c.url = cf->url;
 	c.body_md = cf->body;
-	c.body_html = arena_strndup(a, buf_str(&html), html.len);
-	buf_free(&html);
+	c.body_html = html;
+	c.spam_score = score;
 	c.client_hash = hash;
 	c.created_at = c.updated_at = sub->now;
 	e = comment_writer_submit(cc->writer, &c,
-	    (enum moderation)s->moderation_policy, sub->honeypot);
+	    (enum moderation)s->moderation_policy, spam);
 	if (e == STORE_INVALID)
 		return COMMENT_GONE;
 	if (e != STORE_OK)

@@ -70,33 +70,6 @@ struct md_ctx {
 };
 
 
-static size_t
-u8enc(uint32_t c, char *o)
-{
-	if (c == 0 || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-		c = 0xfffd;
-	if (c < 0x80) {
-		o[0] = (char)c;
-		return 1;
-	}
-	if (c < 0x800) {
-		o[0] = (char)(0xc0 | (c >> 6));
-		o[1] = (char)(0x80 | (c & 0x3f));
-		return 2;
-	}
-	if (c < 0x10000) {
-		o[0] = (char)(0xe0 | (c >> 12));
-		o[1] = (char)(0x80 | ((c >> 6) & 0x3f));
-		o[2] = (char)(0x80 | (c & 0x3f));
-		return 3;
-	}
-	o[0] = (char)(0xf0 | (c >> 18));
-	o[1] = (char)(0x80 | ((c >> 12) & 0x3f));
-	o[2] = (char)(0x80 | ((c >> 6) & 0x3f));
-	o[3] = (char)(0x80 | (c & 0x3f));
-	return 4;
-}
-
 /* Decodes the entity s[0..n) ("&name;", "&#NNN;", "&#xHH;") into o, which
  * has room for 4 bytes; returns the length, or 0 for a named entity we do
  * not know, which the caller then shows as the text it is. A short table
@@ -127,7 +100,7 @@ entity_decode(const char *s, size_t n, char *o)
 		for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 			if (strlen(names[i].name) == n &&
 			    memcmp(names[i].name, s, n) == 0)
-				return u8enc(names[i].cp, o);
+				return utf8_encode(names[i].cp, o);
 		return 0;
 	}
 	if (n >= 2 && (s[1] == 'x' || s[1] == 'X')) {
@@ -155,7 +128,7 @@ entity_decode(const char *s, size_t n, char *o)
 				cp = cp * 10 + (uint32_t)(s[i] - '0');
 		}
 	}
-	return u8enc(cp, o);	/* 0, surrogates, too large: U+FFFD */
+	return utf8_encode(cp, o);	/* 0, surrogates, too large: U+FFFD */
 }
 
 /* An md4c attribute (link href, title, code info) with its entities and

@@ -38,6 +38,8 @@ struct site {
 	const char		*comments_close_days;	/* "0": never */
 	int			 moderation_policy;	/* enum moderation */
 	int64_t			 close_days;		/* 0: never */
+	const char		*spam_threshold_s;	/* setting, as text */
+	double			 spam_threshold;	/* held above it */
 	/* Comment posting (keys, pacing, the writer); NULL outside serve,
 	 * where pages show comments without a form. Owned by serve, not by
 	 * the site: every site loaded on a reload borrows the same one. */
@@ -53,6 +55,8 @@ struct setting_def {
 };
 extern const struct setting_def site_settings[];
 extern const size_t site_settings_n;
+/* Parses a spam_threshold value: a plain decimal from 0 to 1. */
+bool		 site_threshold_parse(const char *, double *);
 
 /* Loads settings (database < environment < overrides, a NULL-terminated
  * key/value list from flags), templates and static files. On failure NULL

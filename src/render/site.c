@@ -32,6 +32,8 @@ const struct setting_def site_settings[] = {
 	    "comment moderation: none, first or all" },
 	{ "comments_close_days", "0",
 	    "days after publication when comments close (0: never)" },
+	{ "spam_threshold", "0.9",
+	    "spam score (0 to 1) above which a new comment is held as spam" },
 };
 const size_t site_settings_n = sizeof(site_settings) / sizeof(site_settings[0]);
 
@@ -145,6 +147,22 @@ load_statics(struct site *s, const char *dir, char *err, size_t errlen)
 	return true;
 }
 
+bool
+site_threshold_parse(const char *v, double *out)
+{
+	char *end;
+	double d;
+
+	if (v == NULL || *v == '\0' || strlen(v) > 20 ||
+	    strspn(v, "0123456789.") != strlen(v))
+		return false;
+	d = strtod(v, &end);
+	if (*end != '\0' || !(d >= 0.0 && d <= 1.0))
+		return false;
+	*out = d;
+	return true;
+}
+
 static const char *
 setting(struct store *st, struct arena *a, const char *const *over,
     const struct setting_def *def)
@@ -174,7 +192,7 @@ site_load(struct store *st, const char *db_url, const char *theme,
 	struct site *s = xcalloc(1, sizeof(*s));
 	const char **slot[] = { &s->title, &s->description, &s->base_url,
 	    &s->language, &s->timezone, &s->moderation,
-	    &s->comments_close_days, NULL };
+	    &s->comments_close_days, &s->spam_threshold_s, NULL };
 	struct arena a;
 	size_t i, n;
 	char *bu;
@@ -200,6 +218,11 @@ site_load(struct store *st, const char *db_url, const char *theme,
 	    strlen(s->comments_close_days), 0, 100000, &s->close_days)) {
 		snprintf(err, errlen, "comments_close_days '%s' is not a "
 		    "number of days", s->comments_close_days);
+		goto fail;
+	}
+	if (!site_threshold_parse(s->spam_threshold_s, &s->spam_threshold)) {
+		snprintf(err, errlen, "spam_threshold '%s' is not a number "
+		    "from 0 to 1", s->spam_threshold_s);
 		goto fail;
 	}
 	s->tz_utc = strcmp(s->timezone, "UTC") == 0 ||
@@ -252,6 +275,7 @@ site_free(struct site *s)
 	free((char *)s->timezone);
 	free((char *)s->moderation);
 	free((char *)s->comments_close_days);
+	free((char *)s->spam_threshold_s);
 	free((char *)s->db_url);
 	free(s);
 }

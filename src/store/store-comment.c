@@ -409,3 +409,161 @@ done:
 	arena_free(&a);
 	return e;
 }
+
+static const char *const verdict_names[SPAM_VERDICT__MAX] = {
+	[SPAM_NONE] = "", [SPAM_HAM] = "ham", [SPAM_SPAM] = "spam",
+};
+
+const char *
+spam_verdict_name(enum spam_verdict v)
+{
+	return (unsigned)v < SPAM_VERDICT__MAX ? verdict_names[v] : "";
+}
+
+static enum spam_verdict
+verdict_parse(const struct sval *c)
+{
+	if (c->t == SV_TEXT && c->n == 3 && memcmp(c->s, "ham", 3) == 0)
+		return SPAM_HAM;
+	if (c->t == SV_TEXT && c->n == 4 && memcmp(c->s, "spam", 4) == 0)
+		return SPAM_SPAM;
+	return SPAM_NONE;
+}
+
+struct queue_rows {
+	struct comment_rows	 r;
+	struct comment_queue	*q;
+	size_t			 cap;
+};
+
+static int
+row_queue(void *ctx, const struct sval *c, size_t n)
+{
+	struct queue_rows *qr = ctx;
+	struct comment_queue_item *it, *grown;
+	struct arena *a = qr->r.arena;
+	const char *status;
+
+	if (n < COMMENT_NCOLS + 5)
+		return 1;
+	/* One comment through the common reader, then its article. */
+	qr->r.n = 0;
+	if (row_comment(&qr->r, c, n) != 0)
+		return 1;
+	if (qr->q->n == qr->cap) {
+		qr->cap = qr->cap ? qr->cap * 2 : 32;
+		grown = arena_alloc(a, qr->cap * sizeof(*grown));
+		if (qr->q->n)
+			memcpy(grown, qr->q->items, qr->q->n * sizeof(*grown));
+		qr->q->items = grown;
+	}
+	it = &qr->q->items[qr->q->n++];
+	memset(it, 0, sizeof(*it));
+	it->c = qr->r.items[0];
+	it->article.id = it->c.article_id;
+	it->article.slug = col_str(a, &c[COMMENT_NCOLS]);
+	it->article.title = col_str(a, &c[COMMENT_NCOLS + 1]);
+	status = col_str(a, &c[COMMENT_NCOLS + 2]);
+	if (!article_status_parse(status, &it->article.status))
+		it->article.status = ARTICLE_DRAFT;
+	it->article.published_at = c[COMMENT_NCOLS + 3].i;
+	it->trained = verdict_parse(&c[COMMENT_NCOLS + 4]);
+	return 0;
+}
+
+enum store_err
+store_comment_queue(struct store *s, struct arena *a,
+    enum comment_status status, int64_t before_id, size_t limit,
+    struct comment_queue *out)
+{
+	struct queue_rows qr = { { a, NULL, 0, 0 }, out, 0 };
+	struct sval p[] = { P_TEXT(comment_status_name(status)),
+	    P_INT(before_id), P_INT((int64_t)limit + 1) };
+	enum store_err e;
+
+	memset(out, 0, sizeof(*out));
+	if (limit == 0 || limit > 1000)
+		return STORE_INVALID;
+	if ((e = exec(s, ST_COMMENT_QUEUE, p, NPARAMS(p), row_queue, &qr)) !=
+	    STORE_OK)
+		return e;
+	/* One row past the page says whether another page follows. */
+	if (out->n > limit) {
+		out->n = limit;
+		out->next_before = out->items[limit - 1].c.id;
+	}
+	return STORE_OK;
+}
+
+enum store_err
+store_comment_count_status(struct store *s, enum comment_status status,
+    int64_t *n)
+{
+	struct sval p[] = { P_TEXT(comment_status_name(status)) };
+
+	*n = 0;
+	return exec(s, ST_COMMENT_COUNT_STATUS, p, 1, row_int, n);
+}
+
+enum store_err
+store_comment_edit(struct store *s, int64_t id, const char *author,
+    const char *url, const char *body_md, const char *body_html, int64_t now)
+{
+	struct sval p[] = { P_INT(id), P_TEXT(author), P_TEXT(url),
+	    P_TEXT(body_md), P_TEXT(body_html), P_INT(now) };
+	struct comment c;
+	struct arena a;
+	enum store_err e;
+
+	/* The comment must exist (an UPDATE of nothing is no error), and
+	 * its article's pages are what the edit changes. */
+	arena_init(&a);
+	if ((e = store_comment_get(s, &a, id, &c)) == STORE_OK &&
+	    (e = exec(s, ST_COMMENT_EDIT, p, NPARAMS(p), NULL, NULL)) ==
+	    STORE_OK)
+		store_changed(s, "comments:%lld", (long long)c.article_id);
+	arena_free(&a);
+	return e;
+}
+
+struct trained_row {
+	bool			 found;
+	enum spam_verdict	 v;
+};
+
+static int
+row_trained(void *ctx, const struct sval *c, size_t n)
+{
+	struct trained_row *t = ctx;
+
+	if (n < 1)
+		return 1;
+	t->found = true;
+	t->v = verdict_parse(&c[0]);
+	return 1;
+}
+
+enum store_err
+store_comment_trained(struct store *s, int64_t id, enum spam_verdict *out)
+{
+	struct trained_row t = { false, SPAM_NONE };
+	struct sval p[] = { P_INT(id) };
+	enum store_err e;
+
+	*out = SPAM_NONE;
+	if ((e = exec(s, ST_COMMENT_TRAINED_GET, p, 1, row_trained, &t)) !=
+	    STORE_OK)
+		return e;
+	if (!t.found)
+		return STORE_NOTFOUND;
+	*out = t.v;
+	return STORE_OK;
+}
+
+enum store_err
+store_comment_set_trained(struct store *s, int64_t id, enum spam_verdict v)
+{
+	struct sval p[] = { P_INT(id), P_TEXT(spam_verdict_name(v)) };
+
+	return exec(s, ST_COMMENT_TRAINED_SET, p, NPARAMS(p), NULL, NULL);
+}

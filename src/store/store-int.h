@@ -81,8 +81,20 @@ enum stmt {
 	ST_COMMENT_EDIT,
 	ST_COMMENT_SET_UPDATED,
 	ST_ARTICLE_NEXT_PUBLIC,	/* the soonest published_at after ?1 */
+	ST_COMMENT_QUEUE,	/* moderation queue page, with the article */
+	ST_COMMENT_COUNT_STATUS,
+	ST_COMMENT_TRAINED_GET,
+	ST_COMMENT_TRAINED_SET,
+	ST_SPAM_TOTALS_GET,
+	ST_SPAM_TOTALS_ADD,	/* upsert of the one row, id 1 */
+	ST_SPAM_TOKENS_GET,	/* SPAM_BATCH tokens at once, NULL padded */
+	ST_SPAM_TOKEN_ADD,	/* upsert, counts floored at 0 */
 	ST__MAX
 };
+
+/* Tokens ST_SPAM_TOKENS_GET looks up in one statement (parameters ?1 ..
+ * ?SPAM_BATCH; unused ones are NULL, which matches nothing). */
+#define SPAM_BATCH	32
 
 /* Columns of an article row as every article query returns them (id …
  * body_format; see ARTICLE_COLS in the drivers): store_row_article reads

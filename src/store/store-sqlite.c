@@ -277,7 +277,47 @@ static const char *const sql[] = {
 	[ST_ARTICLE_NEXT_PUBLIC] =
 	    "SELECT coalesce(min(published_at), 0) FROM articles WHERE "
 	    "status IN ('published', 'scheduled') AND published_at > ?1",
+	/* Newest first by id, a page at a time from the index
+	 * comments_status (status, id). */
+	[ST_COMMENT_QUEUE] =
+	    "SELECT " COMMENT_COLS ", a.slug, a.title, a.status, "
+	    "a.published_at, c.spam_trained FROM comments c "
+	    "JOIN articles a ON a.id = c.article_id "
+	    "WHERE c.status = ?1 AND (?2 = 0 OR c.id < ?2) "
+	    "ORDER BY c.id DESC LIMIT ?3",
+	[ST_COMMENT_COUNT_STATUS] =
+	    "SELECT count(*) FROM comments WHERE status = ?1",
+	[ST_COMMENT_TRAINED_GET] =
+	    "SELECT spam_trained FROM comments WHERE id = ?1",
+	[ST_COMMENT_TRAINED_SET] =
+	    "UPDATE comments SET spam_trained = ?2 WHERE id = ?1",
+	[ST_SPAM_TOTALS_GET] =
+	    "SELECT ham, spam FROM spam_totals WHERE id = 1",
+	[ST_SPAM_TOTALS_ADD] =
+	    "INSERT INTO spam_totals (id, ham, spam) VALUES (1, "
+	    "CASE WHEN ?1 > 0 THEN ?1 ELSE 0 END, "
+	    "CASE WHEN ?2 > 0 THEN ?2 ELSE 0 END) "
+	    "ON CONFLICT (id) DO UPDATE SET "
+	    "ham = CASE WHEN spam_totals.ham + ?1 > 0 "
+	    "THEN spam_totals.ham + ?1 ELSE 0 END, "
+	    "spam = CASE WHEN spam_totals.spam + ?2 > 0 "
+	    "THEN spam_totals.spam + ?2 ELSE 0 END",
+	[ST_SPAM_TOKENS_GET] =
+	    "SELECT token, ham, spam FROM spam_tokens WHERE token IN ("
+	    "?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
+	    "?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, "
+	    "?27, ?28, ?29, ?30, ?31, ?32)",
+	[ST_SPAM_TOKEN_ADD] =
+	    "INSERT INTO spam_tokens (token, ham, spam) VALUES (?1, "
+	    "CASE WHEN ?2 > 0 THEN ?2 ELSE 0 END, "
+	    "CASE WHEN ?3 > 0 THEN ?3 ELSE 0 END) "
+	    "ON CONFLICT (token) DO UPDATE SET "
+	    "ham = CASE WHEN spam_tokens.ham + ?2 > 0 "
+	    "THEN spam_tokens.ham + ?2 ELSE 0 END, "
+	    "spam = CASE WHEN spam_tokens.spam + ?3 > 0 "
+	    "THEN spam_tokens.spam + ?3 ELSE 0 END",
 };
+_Static_assert(SPAM_BATCH == 32, "ST_SPAM_TOKENS_GET has 32 parameters");
 
 /* The last statement of the enum must have its SQL here, and a hole in the
  * middle is refused by sq_exec (and so fails the store conformance suite,

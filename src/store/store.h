@@ -411,6 +411,68 @@ enum store_err	 store_comment_page(struct store *, struct arena *,
  * comment. Thread, parent, email and created_at stay as they were. */
 enum store_err	 store_comment_update(struct store *,
 		    const struct comment *c);
+/* The moderation queue: comments with status, newest first, those with
+ * an id below before_id (0: from the newest), each with the article it
+ * is on (id, slug, title, status and published_at set) and the verdict
+ * its tokens are counted under in the spam classifier. out->next_before
+ * is the cursor of the next page, 0 on the last. */
+enum spam_verdict {
+	SPAM_NONE = 0,		/* not counted */
+	SPAM_HAM,		/* counted as ham (approved) */
+	SPAM_SPAM,		/* counted as spam */
+	SPAM_VERDICT__MAX
+};
+
+struct comment_queue_item {
+	struct comment		 c;
+	struct article		 article;
+	enum spam_verdict	 trained;
+};
+
+struct comment_queue {
+	struct comment_queue_item	*items;
+	size_t				 n;
+	int64_t				 next_before;
+};
+
+enum store_err	 store_comment_queue(struct store *, struct arena *,
+		    enum comment_status, int64_t before_id, size_t limit,
+		    struct comment_queue *out);
+/* Comments with status into *n (one indexed count: the admin header). */
+enum store_err	 store_comment_count_status(struct store *,
+		    enum comment_status, int64_t *n);
+/* A moderator's edit: author, url and body (with its HTML, rendered by
+ * the caller) replaced, id and everything else kept. STORE_NOTFOUND when
+ * there is no such comment. */
+enum store_err	 store_comment_edit(struct store *, int64_t id,
+		    const char *author, const char *url, const char *body_md,
+		    const char *body_html, int64_t now);
+/* The verdict comment id's tokens are counted under, and setting it. */
+enum store_err	 store_comment_trained(struct store *, int64_t id,
+		    enum spam_verdict *out);
+enum store_err	 store_comment_set_trained(struct store *, int64_t id,
+		    enum spam_verdict);
+const char	*spam_verdict_name(enum spam_verdict);	/* "", "ham", "spam" */
+
+/* The spam classifier's counts (store-spam.c); the classifier itself is
+ * comment/spam.h. */
+struct spam_count {
+	int64_t		 ham;	/* ham comments that held the token */
+	int64_t		 spam;
+};
+/* Judged comments: ham and spam (0, 0 before the first verdict). */
+enum store_err	 store_spam_totals(struct store *, int64_t *ham,
+		    int64_t *spam);
+/* Counts of tokens[0..n) into out[0..n) (0, 0 for unknown tokens), a
+ * batch of SPAM_BATCH tokens per statement. Tokens must be distinct. */
+enum store_err	 store_spam_counts(struct store *, const char *const *tokens,
+		    size_t n, struct spam_count *out);
+/* Adds delta (+1 trains, -1 untrains) to the verdict's count of every
+ * token and to the verdict's total, in one transaction; counts never go
+ * below 0. */
+enum store_err	 store_spam_add(struct store *, const char *const *tokens,
+		    size_t n, enum spam_verdict, int delta);
+
 /* Operations (store-ops.c). */
 
 /* Copies the whole database, as one consistent snapshot taken while other

@@ -62,6 +62,35 @@ utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
 
 /* true if s[0..n) is well-formed UTF-8 (no overlongs, no surrogates, no
  * code points past U+10FFFF). */
+/* Writes code point c as UTF-8 into o (room for 4 bytes) and returns its
+ * length; NUL, surrogates and anything past U+10FFFF become U+FFFD. */
+static inline size_t
+utf8_encode(uint32_t c, char *o)
+{
+	if (c == 0 || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+		c = 0xfffd;
+	if (c < 0x80) {
+		o[0] = (char)c;
+		return 1;
+	}
+	if (c < 0x800) {
+		o[0] = (char)(0xc0 | (c >> 6));
+		o[1] = (char)(0x80 | (c & 0x3f));
+		return 2;
+	}
+	if (c < 0x10000) {
+		o[0] = (char)(0xe0 | (c >> 12));
+		o[1] = (char)(0x80 | ((c >> 6) & 0x3f));
+		o[2] = (char)(0x80 | (c & 0x3f));
+		return 3;
+	}
+	o[0] = (char)(0xf0 | (c >> 18));
+	o[1] = (char)(0x80 | ((c >> 12) & 0x3f));
+	o[2] = (char)(0x80 | ((c >> 6) & 0x3f));
+	o[3] = (char)(0x80 | (c & 0x3f));
+	return 4;
+}
+
 bool	utf8_valid(const char *s, size_t n);
 /* Number of code points in valid UTF-8 (limits count characters). */
 size_t	utf8_len(const char *s, size_t n);

@@ -1,7 +1,8 @@
 // run.mjs: the admin pages in headless Chromium (Debian's /usr/bin/chromium
 // driven by playwright-core): sign in, write with Markdown, preview (the
 // button without JavaScript, and the live preview with it), publish,
-// schedule, edit, revisions and restore, sign out.
+// schedule, edit, revisions and restore, a held comment approved from the
+// moderation queue, sign out.
 // Prints "browser-admin: N passed, N failed".
 import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -45,7 +46,7 @@ function startServer(db, port) {
 	return new Promise((ok, fail) => {
 		const p = spawn(BIN, ["serve", "--db", db, "--listen",
 		    "127.0.0.1:" + port], { cwd: ROOT, env: { ...process.env,
-		    GAZETTE_TIMEZONE: "UTC" }, stdio: ["ignore", "ignore", "pipe"] });
+		    GAZETTE_TIMEZONE: "UTC", GAZETTE_COMMENT_MIN_FILL: "0" }, stdio: ["ignore", "ignore", "pipe"] });
 		let err = "";
 		const t = setTimeout(() => fail(new Error("serve did not start: " +
 		    err)), 20000);
@@ -194,6 +195,34 @@ async function main() {
 		await page.click("text=Browser story");
 		check(await page.locator("article strong").textContent() === "bold",
 		    "readers see the restored text");
+
+		// A reader's comment is held (moderation "first": a new
+		// commenter), shows in the queue and the header's count, and
+		// once approved there appears on the article.
+		await page.goto(base + "/");
+		await page.click("text=Browser story");
+		const articleUrl = page.url();
+		await page.fill("#c-author", "Reader Rita");
+		await page.fill("#c-body", "A *held* comment from the browser.");
+		await Promise.all([page.waitForURL(/held=1/),
+		    page.click("text=Post comment")]);
+		check(!(await page.isVisible("text=A held comment from the browser")),
+		    "held comment not shown yet");
+		await page.goto(base + "/admin/comments");
+		check((await page.locator(".bar .pending").textContent())
+		    .startsWith("1"), "pending count in the header");
+		check((await page.locator("table.comments .body em").textContent()) ===
+		    "held", "held comment in the queue");
+		await Promise.all([page.waitForURL(/msg=1-approve/),
+		    page.click("button[name=do][value^='approve:']")]);
+		check(await page.isVisible("text=1 comment approved."), "approved");
+		check(await page.locator(".bar .pending").count() === 0,
+		    "no pending count left");
+		await page.goto(articleUrl);
+		check(await page.isVisible("text=Reader Rita"),
+		    "approved comment's author on the article");
+		check(await page.locator("article.comment em", { hasText: "held" })
+		    .count() === 1, "approved comment on the article");
 
 		// Sign out.
 		await page.goto(base + "/admin");
