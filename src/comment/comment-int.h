@@ -22,6 +22,7 @@ struct rate_slot {
 struct comment_ctx {
 	int64_t			 min_fill;	/* seconds; 0 off */
 	int64_t			 rate;		/* per minute; 0 off */
+	int64_t			 max_links;	/* more are held; 0 off */
 	unsigned char		 hash_key[crypto_generichash_KEYBYTES];
 	unsigned char		 form_key[crypto_auth_KEYBYTES];
 	struct comment_writer	*writer;

@@ -84,7 +84,8 @@ comment_ctx_new(struct store *st, const struct site *s, char *err,
 	pthread_mutex_init(&c->rate_mu, NULL);
 	if (!env_int("GAZETTE_COMMENT_MIN_FILL", 3, 86400, &c->min_fill, err,
 	    errlen) || !env_int("GAZETTE_COMMENT_RATE", 6, 1000000, &c->rate,
-	    err, errlen))
+	    err, errlen) || !env_int("GAZETTE_COMMENT_MAX_LINKS", 3, 1000,
+	    &c->max_links, err, errlen))
 		goto fail;
 	if (!load_key(st, c->hash_key, err, errlen))
 		goto fail;

@@ -21,6 +21,7 @@
 #include "render/page.h"
 #include "util/arena.h"
 #include "util/buf.h"
+#include "util/metrics.h"
 #include "util/str.h"
 
 /* Form fields this route reads at most; a longer form is refused. */
@@ -198,11 +199,47 @@ spam_score_of(struct arena *a, const struct site *s, const char *author,
 	return score;
 }
 
+/* Links in a comment's rendered HTML: what a link drop is made of. */
+static size_t
+count_links(const char *html)
+{
+	size_t n = 0;
+
+	while ((html = strstr(html, "<a href=")) != NULL) {
+		n++;
+		html += 8;
+	}
+	return n;
+}
+
+static enum comment_verdict accept(const struct site *, struct arena *,
+    struct comment_submission *, struct comment *, int64_t *);
+
+/* Every outcome is counted for /metrics: published, held, spam (the
+ * honeypot and the classifier's suspects) or refused. */
 enum comment_verdict
 comment_accept(const struct site *s, struct arena *a,
     struct comment_submission *sub, struct comment *out, int64_t *retry)
 {
+	enum comment_verdict v = accept(s, a, sub, out, retry);
+
+	if (v != COMMENT_ACCEPTED)
+		metrics_comment_post(METRICS_COMMENT_REFUSED);
+	else if (out->status == COMMENT_APPROVED)
+		metrics_comment_post(METRICS_COMMENT_PUBLISHED);
+	else if (out->status == COMMENT_SPAM)
+		metrics_comment_post(METRICS_COMMENT_SPAM);
+	else
+		metrics_comment_post(METRICS_COMMENT_HELD);
+	return v;
+}
+
+static enum comment_verdict
+accept(const struct site *s, struct arena *a,
+    struct comment_submission *sub, struct comment *out, int64_t *retry)
+{
 	struct comment_ctx *cc = s->comments;
+	enum moderation policy = (enum moderation)s->moderation_policy;
 	struct comment_form *cf = sub->cf;
 	struct comment c = { 0 }, parent;
 	const struct article *art = sub->art;
@@ -245,6 +282,10 @@ comment_accept(const struct site *s, struct arena *a,
 	score = spam_score_of(a, s, cf->author, cf->email, cf->url, cf->body,
 	    sub->nbody);
 	spam = sub->honeypot || score > s->spam_threshold;
+	/* More links than a reader's comment needs: held for a moderator
+	 * whatever the policy, so a link drop never goes live unseen. */
+	if (cc->max_links > 0 && count_links(html) > (size_t)cc->max_links)
+		policy = MODERATION_ALL;
 	c.article_id = art->id;
 	if (cf->parent) {
 		c.parent_id = cf->parent;
@@ -259,8 +300,7 @@ comment_accept(const struct site *s, struct arena *a,
 	c.spam_score = score;
 	c.client_hash = hash;
 	c.created_at = c.updated_at = sub->now;
-	e = comment_writer_submit(cc->writer, &c,
-	    (enum moderation)s->moderation_policy, spam);
+	e = comment_writer_submit(cc->writer, &c, policy, spam);
 	if (e == STORE_INVALID)
 		return COMMENT_GONE;
 	if (e != STORE_OK)

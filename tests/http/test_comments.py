@@ -450,6 +450,45 @@ def test_secure_cookie():
         srv.stop()
 
 
+def test_link_limit_and_metrics():
+    """More than GAZETTE_COMMENT_MAX_LINKS links: held whatever the policy
+    (here none); every outcome is counted in /metrics."""
+    db, srv = site(env={"GAZETTE_COMMENT_MAX_LINKS": "3"})
+    try:
+        def outcomes():
+            _, _, body = srv.get("/metrics")
+            got = {}
+            for line in body.decode().splitlines():
+                m = re.match(r'gazette_comment_posts_total\{outcome="(\w+)"\} (\d+)', line)
+                if m:
+                    got[m.group(1)] = int(m.group(2))
+            return got
+        before = outcomes()
+        r = Reader(srv)
+        three = " ".join("https://example.com/%d" % i for i in range(3))
+        four = " ".join("[x%d](https://example.com/%d)" % (i, i) for i in range(4))
+        st, h, _ = r.post(author="Three", body="links: " + three)
+        eq(st, 303, "three links")
+        check("#c-" in h.get("location", ""), "three links published: " + h.get("location", ""))
+        st, h, _ = r.post(author="Four", body="links: " + four)
+        eq(st, 303, "four links")
+        check("held=1" in h.get("location", ""), "four links held: " + h.get("location", ""))
+        eq(db_query(db, "SELECT status FROM comments WHERE author = 'Four'"), [("pending",)], "stored pending")
+        st, _, _ = r.post(author="", body="no name")
+        eq(st, 400, "a refused post")
+        deadline = time.time() + 5
+        while time.time() < deadline:
+            after = outcomes()
+            if after.get("refused", 0) >= before.get("refused", 0) + 1:
+                break
+            time.sleep(0.05)
+        eq(after.get("published", 0) - before.get("published", 0), 1, "published counted")
+        eq(after.get("held", 0) - before.get("held", 0), 1, "held counted")
+        eq(after.get("refused", 0) - before.get("refused", 0), 1, "refused counted")
+    finally:
+        srv.stop()
+
+
 def test_after_reload():
     """A SIGHUP reload builds a new site; comment posting must survive it,
     and a moderation change made in the database takes effect."""
@@ -483,6 +522,7 @@ if __name__ == "__main__":
         run_tests("comments", [test_post_and_show, test_validation, test_csrf, test_honeypot,
                                test_min_fill, test_rate_limit, test_moderation_first,
                                test_moderation_all_and_none, test_closed, test_threading,
-                               test_paging, test_feed, test_secure_cookie, test_after_reload])
+                               test_paging, test_feed, test_secure_cookie, test_after_reload,
+                               test_link_limit_and_metrics])
     finally:
         tmp.cleanup()
