@@ -26,6 +26,26 @@ enum stmt {
 	ST_ARTICLE_TAG_ADD,
 	ST_TAG_LIST,
 	ST_TAG_BY_SLUG,
+	/* Schema bookkeeping without writing (store_schema_version). */
+	ST_MIGRATION_TABLE_EXISTS,
+	/* Whole-site copy and digest (store-copy.c): one dump (every column,
+	 * by primary key) and one load statement per table, in the same
+	 * column order on every backend. */
+	ST_SITE_ROWS,
+	ST_USERS_DUMP,
+	ST_USERS_LOAD,
+	ST_ARTICLES_DUMP,
+	ST_ARTICLES_LOAD,
+	ST_TAGS_DUMP,
+	ST_TAGS_LOAD,
+	ST_ARTICLE_TAGS_DUMP,
+	ST_ARTICLE_TAGS_LOAD,
+	ST_COMMENTS_DUMP,
+	ST_COMMENTS_LOAD,
+	ST_SETTINGS_DUMP,
+	ST_SETTINGS_LOAD,
+	ST_COPY_DEFER_FKS,
+	ST_COPY_RESET_IDS,
 	ST__MAX
 };
 
@@ -70,6 +90,14 @@ struct store_driver {
 	enum store_err	 (*begin)(void *conn);
 	enum store_err	 (*commit)(void *conn);
 	enum store_err	 (*rollback)(void *conn);
+	/* Optional hooks (NULL where a backend has no need). Room is left
+	 * here for what only a shared server has, such as LISTEN/NOTIFY for
+	 * cross-node cache invalidation: add a hook, NULL for SQLite.
+	 *
+	 * lock_migrations: inside the migration transaction, before the
+	 * schema version is read, waits until no other process migrates
+	 * (SQLite's BEGIN IMMEDIATE already does). */
+	enum store_err	 (*lock_migrations)(void *conn);
 	/* The schema migrations of this backend, oldest first. */
 	const struct migration	*migrations;
 	const size_t		*nmigrations;
@@ -84,6 +112,9 @@ struct migration {
 extern const struct store_driver store_driver_sqlite;
 extern const struct migration migrations_sqlite[];
 extern const size_t migrations_sqlite_n;
+extern const struct store_driver store_driver_pg;
+extern const struct migration migrations_pg[];
+extern const size_t migrations_pg_n;
 
 struct store {
 	const struct store_driver	*drv;
@@ -91,5 +122,14 @@ struct store {
 	int				 txdepth;
 	bool				 txfailed;
 };
+
+/* Runs a statement on s's connection (store.c); every statement domain
+ * code runs goes through here. */
+enum store_err	store_exec(struct store *s, enum stmt st,
+		    const struct sval *params, size_t nparams,
+		    store_row_fn row, void *ctx);
+/* Which statements this process has run, so the conformance suite can
+ * prove it ran every statement on the backend under test. */
+extern _Atomic unsigned char store_stmt_ran[ST__MAX];
 
 #endif

@@ -75,6 +75,52 @@ static const char *const sql[] = {
 	    "AND a.published_at <= ?1 "
 	    "GROUP BY t.id ORDER BY t.name COLLATE NOCASE",
 	[ST_TAG_BY_SLUG] = "SELECT name, slug, 0 FROM tags WHERE slug = ?1",
+	[ST_MIGRATION_TABLE_EXISTS] =
+	    "SELECT count(*) FROM sqlite_master WHERE type = 'table' "
+	    "AND name = 'schema_migrations'",
+	[ST_SITE_ROWS] =
+	    "SELECT (SELECT count(*) FROM articles) + "
+	    "(SELECT count(*) FROM tags) + (SELECT count(*) FROM users) + "
+	    "(SELECT count(*) FROM comments) + (SELECT count(*) FROM settings)",
+	[ST_USERS_DUMP] =
+	    "SELECT id, name, display_name, role, pw_hash, created_at "
+	    "FROM users ORDER BY id",
+	[ST_USERS_LOAD] =
+	    "INSERT INTO users (id, name, display_name, role, pw_hash, "
+	    "created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	[ST_ARTICLES_DUMP] =
+	    "SELECT id, slug, title, summary, body_md, body_html, author, "
+	    "author_id, status, published_at, created_at, updated_at, "
+	    "comments_closed, comment_count, version FROM articles ORDER BY id",
+	[ST_ARTICLES_LOAD] =
+	    "INSERT INTO articles (id, slug, title, summary, body_md, "
+	    "body_html, author, author_id, status, published_at, created_at, "
+	    "updated_at, comments_closed, comment_count, version) VALUES "
+	    "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+	[ST_TAGS_DUMP] = "SELECT id, name, slug FROM tags ORDER BY id",
+	[ST_TAGS_LOAD] =
+	    "INSERT INTO tags (id, name, slug) VALUES (?1, ?2, ?3)",
+	[ST_ARTICLE_TAGS_DUMP] =
+	    "SELECT article_id, tag_id FROM article_tags "
+	    "ORDER BY article_id, tag_id",
+	[ST_ARTICLE_TAGS_LOAD] =
+	    "INSERT INTO article_tags (article_id, tag_id) VALUES (?1, ?2)",
+	[ST_COMMENTS_DUMP] =
+	    "SELECT id, article_id, parent_id, author, email, url, body_md, "
+	    "body_html, status, client_hash, spam_score, created_at, "
+	    "updated_at FROM comments ORDER BY id",
+	[ST_COMMENTS_LOAD] =
+	    "INSERT INTO comments (id, article_id, parent_id, author, email, "
+	    "url, body_md, body_html, status, client_hash, spam_score, "
+	    "created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
+	    "?9, ?10, ?11, ?12, ?13)",
+	[ST_SETTINGS_DUMP] = "SELECT key, value FROM settings ORDER BY key",
+	[ST_SETTINGS_LOAD] =
+	    "INSERT INTO settings (key, value) VALUES (?1, ?2)",
+	/* Ends with the transaction. */
+	[ST_COPY_DEFER_FKS] = "PRAGMA defer_foreign_keys = ON",
+	/* INTEGER PRIMARY KEY takes max(id) + 1 by itself. */
+	[ST_COPY_RESET_IDS] = "SELECT 0",
 };
 
 /* The last statement of the enum must have its SQL here, and a hole in the
