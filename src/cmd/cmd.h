@@ -40,5 +40,6 @@ int	cmd_init(int, char **);
 int	cmd_serve(int, char **);
 int	cmd_import(int, char **);
 int	cmd_demo(int, char **);
+int	cmd_migrate(int, char **);
 
 #endif

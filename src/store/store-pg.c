@@ -336,13 +336,17 @@ pg_ready(struct conn *c)
 	if (c->in_tx)
 		return PQstatus(c->pg) == CONNECTION_OK ? STORE_OK : STORE_IO;
 	if (PQstatus(c->pg) == CONNECTION_OK) {
-		PQconsumeInput(c->pg);
+		/* The first read takes the server's FATAL goodbye, if any;
+		 * only the second meets the end of the stream. On a healthy
+		 * connection both find nothing to read and return at once. */
+		if (PQconsumeInput(c->pg))
+			PQconsumeInput(c->pg);
 		while (PQstatus(c->pg) == CONNECTION_OK) {
 			PGresult *r = PQgetResult(c->pg);
 
 			if (r == NULL)
 				break;
-			PQclear(r);	/* the server's FATAL goodbye */
+			PQclear(r);
 		}
 		if (PQstatus(c->pg) == CONNECTION_OK)
 			return STORE_OK;
@@ -463,10 +467,9 @@ col_value(const PGresult *res, int row, int i, struct sval *v)
 }
 
 static enum store_err
-pg_exec(void *conn, enum stmt id, const struct sval *p, size_t np,
-    store_row_fn row, void *ctx)
+pg_exec_once(struct conn *c, enum stmt id, const struct sval *p, size_t np,
+    store_row_fn row, void *ctx, bool *delivered)
 {
-	struct conn *c = conn;
 	struct sval cols[MAXCOLS];
 	const char *vals[MAXPARAMS];
 	Oid types[MAXPARAMS];
@@ -512,6 +515,7 @@ pg_exec(void *conn, enum stmt id, const struct sval *p, size_t np,
 				ncol = MAXCOLS;
 			for (i = 0; i < ncol; i++)
 				col_value(res, 0, i, &cols[i]);
+			*delivered = true;
 			if (row(ctx, cols, (size_t)ncol) != 0)
 				stopped = true;
 			break;
@@ -529,6 +533,28 @@ pg_exec(void *conn, enum stmt id, const struct sval *p, size_t np,
 		set_err(c, PQerrorMessage(c->pg));
 		e = STORE_IO;
 	}
+	return e;
+}
+
+/* A read that lost its connection before giving a row is run once more on
+ * a new connection, outside transactions only: the server may have dropped
+ * the connection (restart, pg_terminate_backend) between two requests
+ * without the socket showing it yet. A write is never repeated, as it may
+ * have committed before the connection went. (So a statement that starts
+ * with SELECT must be safe to repeat: setval() is.) */
+static enum store_err
+pg_exec(void *conn, enum stmt id, const struct sval *p, size_t np,
+    store_row_fn row, void *ctx)
+{
+	struct conn *c = conn;
+	bool delivered = false;
+	enum store_err e;
+
+	e = pg_exec_once(c, id, p, np, row, ctx, &delivered);
+	if (e == STORE_IO && !c->in_tx && !delivered &&
+	    PQstatus(c->pg) == CONNECTION_BAD &&
+	    strncmp(sql[id], "SELECT", 6) == 0)
+		e = pg_exec_once(c, id, p, np, row, ctx, &delivered);
 	return e;
 }
 
