@@ -205,6 +205,8 @@ struct conn {
 	char		 err[512];
 };
 
+/* Keeps the first line only: log lines and command errors are one line
+ * each, and libpq's later lines are hints ("This probably means..."). */
 static void
 set_err(struct conn *c, const char *msg)
 {
@@ -212,8 +214,9 @@ set_err(struct conn *c, const char *msg)
 
 	snprintf(c->err, sizeof(c->err), "%s", msg && *msg ? msg :
 	    "unknown PostgreSQL error");
+	c->err[strcspn(c->err, "\n")] = '\0';
 	n = strlen(c->err);
-	while (n > 0 && (c->err[n - 1] == '\n' || c->err[n - 1] == ' '))
+	while (n > 0 && c->err[n - 1] == ' ')
 		c->err[--n] = '\0';
 }
 
@@ -249,7 +252,9 @@ map_res(struct conn *c, PGresult *res)
 		return PQstatus(c->pg) == CONNECTION_BAD ? STORE_IO :
 		    STORE_ERROR;
 	}
-	set_err(c, PQresultErrorMessage(res));
+	set_err(c, PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) ?
+	    PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) :
+	    PQresultErrorMessage(res));
 	return map_state(c, PQresultErrorField(res, PG_DIAG_SQLSTATE));
 }
 
