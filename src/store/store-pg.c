@@ -338,8 +338,12 @@ pg_errmsg(void *conn)
 static enum store_err
 pg_ready(struct conn *c)
 {
-	if (c->in_tx)
-		return PQstatus(c->pg) == CONNECTION_OK ? STORE_OK : STORE_IO;
+	if (c->in_tx) {
+		if (PQstatus(c->pg) == CONNECTION_OK)
+			return STORE_OK;
+		set_err(c, "connection lost inside a transaction");
+		return STORE_IO;
+	}
 	if (PQstatus(c->pg) == CONNECTION_OK) {
 		/* The first read takes the server's FATAL goodbye, if any;
 		 * only the second meets the end of the stream. On a healthy
