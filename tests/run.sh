@@ -12,7 +12,8 @@
 # they test the pages, which the backend does not change). A PostgreSQL
 # that cannot start is a failed suite, not a skipped one. An http test
 # whose file says "# needs: pg" (it needs both backends at once) runs in
-# the pg suite only.
+# the pg suite only; one that says "# needs: sqlite" (it tests SQLite
+# itself, such as its fault-injecting VFS) runs in the http suite only.
 set -u
 cd "$(dirname "$0")/.."
 GAZETTE_BIN=${GAZETTE_BIN:-./gazette}
@@ -114,7 +115,12 @@ for s in $SUITES; do
 		GAZETTE_TEST_BACKEND=pg
 		export GAZETTE_TEST_BACKEND
 		for t in tests/http/test_*.py; do
-			[ -f "$t" ] && run "pg/http/$(basename "$t")" "$PY" "$t"
+			[ -f "$t" ] || continue
+			if grep -q '^# needs: sqlite$' "$t"; then
+				echo "== pg/http/$(basename "$t"): SQLite only, in the http suite"
+				continue
+			fi
+			run "pg/http/$(basename "$t")" "$PY" "$t"
 		done
 		unset GAZETTE_TEST_BACKEND
 		PREFIX=

@@ -380,6 +380,19 @@ cmd_serve(int argc, char **argv)
 		cmd_err("serve", "%s", err);
 		goto out;
 	}
+	/* Signals are taken by this thread alone, with sigwait: every
+	 * thread (the comment writer started just below, the server's)
+	 * starts with them blocked and never sees them: a SIGTERM taken by
+	 * a thread that had them would end the process uncleanly. */
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGUSR2);
+	sigaddset(&set, SIGCHLD);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
 	/* Comment posting: keys, pacing and the group-commit writer, which
 	 * outlives the server so requests in flight still get answers, and
 	 * outlives reloads: every site loaded borrows it. */
@@ -391,17 +404,6 @@ cmd_serve(int argc, char **argv)
 	site->comments = sv.comments;
 	store_close(st);
 	st = NULL;
-
-	/* Signals are taken by this thread alone, with sigwait: the server
-	 * threads start with them blocked and never see them. */
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGHUP);
-	sigaddset(&set, SIGUSR2);
-	sigaddset(&set, SIGCHLD);
-	pthread_sigmask(SIG_BLOCK, &set, NULL);
-	signal(SIGPIPE, SIG_IGN);
 
 	sv.holder = site_holder_new(site);
 	site = NULL;

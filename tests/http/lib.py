@@ -225,10 +225,7 @@ def db_query(db, sql, args=()):
     are filled in as literals."""
     if is_pg(db):
         import json
-        parts = sql.rstrip().rstrip(";").split("?")
-        if len(parts) - 1 != len(args):
-            raise AssertionError("db_query: %d placeholders, %d args" % (len(parts) - 1, len(args)))
-        q = parts[0] + "".join(_sql_literal(a) + p for a, p in zip(args, parts[1:]))
+        q = _fill(sql, args)
         lines = psql(db, "SELECT row_to_json(q) FROM (%s) q" % q)
         return [tuple(v for _, v in json.loads(line, object_pairs_hook=list)) for line in lines]
     import sqlite3
@@ -258,11 +255,23 @@ def text(b):
     return b.decode("utf-8", "replace")
 
 
+def _fill(sql, args):
+    """sql with its ? placeholders filled in as SQL literals (for psql)."""
+    parts = sql.rstrip().rstrip(";").split("?")
+    if len(parts) - 1 != len(args):
+        raise AssertionError("%d placeholders, %d args" % (len(parts) - 1, len(args)))
+    return parts[0] + "".join(_sql_literal(a) + p for a, p in zip(args, parts[1:]))
+
+
 def db_exec(db, sql, args=()):
     """Runs one changing SQL statement against a test site's database (for
-    states the tests need that no command makes yet)."""
+    states the tests need that no command makes yet), on either backend."""
+    if is_pg(db):
+        psql(db, _fill(sql, args))
+        return
     import sqlite3
     c = sqlite3.connect(db)
+    c.execute("PRAGMA foreign_keys = ON")  # as the server has it
     try:
         c.execute(sql, args)
         c.commit()

@@ -1,7 +1,11 @@
 """test_fault.py: injected storage faults (the gazette-fault build fails the
 Nth write, sync, read, lock or allocation). For every N over an operation,
 the command or request fails with a clear error, the database passes
-PRAGMA integrity_check, and nothing half-written is visible."""
+PRAGMA integrity_check, and nothing half-written is visible.
+
+# needs: sqlite
+(The faults are injected by a SQLite VFS: tests/run.sh runs this file in
+its http suite only, not again in the pg pass.)"""
 import os
 import subprocess
 
