@@ -200,8 +200,8 @@ extern const struct store_driver store_driver_pg;
 extern const struct migration migrations_pg[];
 extern const size_t migrations_pg_n;
 
-/* Rows of articles in ARTICLE_COLS order (13 columns), collected into
- * arena memory by store_row_article (store.c) for other store files. */
+/* Rows of articles in ARTICLE_COLS order (ARTICLE_NCOLS columns),
+ * collected by store_row_article (store.c) for the other store files. */
 struct article_rows {
 	struct arena	*arena;
 	struct article	*items;
