@@ -1,7 +1,8 @@
 # Makefile: builds ./gazette; run, test, asan, fuzz, bench, install.
 # Every library comes from a Debian package through pkg-config.
 
-PKGS	 = libmicrohttpd sqlite3 md4c libsodium zlib jansson libxml-2.0 libseccomp
+PKGS	 = libmicrohttpd sqlite3 md4c libsodium zlib jansson libxml-2.0 libseccomp \
+	   libpq
 CC	?= cc
 OPT	?= -O2 -g
 XCFLAGS	 = $(OPT) -std=c17 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow \
@@ -17,7 +18,8 @@ DATADIR	?= $(PREFIX)/share/gazette
 MANDIR	?= $(PREFIX)/share/man
 
 SRCS	:= $(shell find src -name '*.c' | sort)
-GENSRCS	:= $(BUILD)/gen/schema-sqlite.c $(BUILD)/gen/demo-article.c
+GENSRCS	:= $(BUILD)/gen/schema-sqlite.c $(BUILD)/gen/schema-pg.c \
+	   $(BUILD)/gen/demo-article.c
 OBJS	:= $(SRCS:%.c=$(BUILD)/%.o) $(GENSRCS:%.c=%.o)
 LIBOBJS	:= $(filter-out $(BUILD)/src/main.o,$(OBJS))
 TESTSRC	:= $(sort $(wildcard tests/unit/test-*.c))
@@ -54,6 +56,10 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIBOBJS)
 $(BUILD)/gen/schema-sqlite.c: scripts/embed-sql.sh $(wildcard src/store/schema/sqlite/*.sql)
 	@mkdir -p $(@D)
 	sh scripts/embed-sql.sh migrations_sqlite src/store/schema/sqlite > $@
+
+$(BUILD)/gen/schema-pg.c: scripts/embed-sql.sh $(wildcard src/store/schema/pg/*.sql)
+	@mkdir -p $(@D)
+	sh scripts/embed-sql.sh migrations_pg src/store/schema/pg > $@
 
 $(BUILD)/gen/demo-article.c: scripts/embed-file.sh content/demo/kazakhstan.md
 	@mkdir -p $(@D)

@@ -135,6 +135,18 @@ const struct cmd commands[] = {
 	    "compiles. Prints one line per finding ('ok: …' or 'PROBLEM: …');\n"
 	    "exits 1 when there is a problem.\n"
 	    "  --theme DIR  the overlay theme to check too ($GAZETTE_THEME)\n" },
+	{ "migrate", cmd_migrate, "--from URL --to URL",
+	    "copy a whole site to another database (SQLite <-> PostgreSQL)",
+	    "Copies every article, tag, user, comment and setting from one\n"
+	    "database to another, keeping ids, in one transaction on the\n"
+	    "target: a SQLite site onto PostgreSQL, or back. The source must be\n"
+	    "at the current schema ('gazette init' upgrades it); the target's\n"
+	    "schema is created, and a target that already holds anything is\n"
+	    "refused. Then both sides are read back: row counts per table and\n"
+	    "a checksum of the content are printed, and the command fails if\n"
+	    "they differ. Stop writes to the source (the servers) first.\n"
+	    "  --from URL  the site to copy (a SQLite path or postgresql://...)\n"
+	    "  --to URL    an empty database to copy it into\n" },
 };
 const unsigned commands_n = sizeof(commands) / sizeof(commands[0]);
 
@@ -196,8 +208,9 @@ cmd_help(int argc, char **argv)
 	    "Commands:\n");
 	for (i = 0; i < commands_n; i++)
 		printf("  %-8s %s\n", commands[i].name, commands[i].summary);
-	printf("\nEvery command takes --db URL (default $GAZETTE_DB, else "
-	    "./gazette.db):\na file path is SQLite. 'gazette COMMAND --help' "
+	printf("\nCommands on a site take --db URL (default $GAZETTE_DB, else "
+	    "./gazette.db):\na file path is SQLite, postgresql://user@host/db "
+	    "PostgreSQL.\n'gazette COMMAND --help' "
 	    "tells more;\n'gazette --version' prints the version.\n");
 	return 0;
 }

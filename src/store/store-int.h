@@ -89,6 +89,39 @@ enum stmt {
 	ST_SPAM_TOTALS_ADD,	/* upsert of the one row, id 1 */
 	ST_SPAM_TOKENS_GET,	/* SPAM_BATCH tokens at once, NULL padded */
 	ST_SPAM_TOKEN_ADD,	/* upsert, counts floored at 0 */
+	/* Schema bookkeeping without writing (store_schema_version). */
+	ST_MIGRATION_TABLE_EXISTS,
+	/* Whole-site copy and digest (store-copy.c): one dump (every column,
+	 * by primary key) and one load statement per table, in the same
+	 * column order on every backend. */
+	ST_SITE_ROWS,
+	ST_USERS_DUMP,
+	ST_USERS_LOAD,
+	ST_ARTICLES_DUMP,
+	ST_ARTICLES_LOAD,
+	ST_TAGS_DUMP,
+	ST_TAGS_LOAD,
+	ST_ARTICLE_TAGS_DUMP,
+	ST_ARTICLE_TAGS_LOAD,
+	ST_COMMENTS_DUMP,
+	ST_COMMENTS_LOAD,
+	ST_SETTINGS_DUMP,
+	ST_SETTINGS_LOAD,
+	ST_COPY_DEFER_FKS,
+	ST_COPY_RESET_IDS,
+	ST_SESSIONS_DUMP,
+	ST_SESSIONS_LOAD,
+	ST_API_TOKENS_DUMP,
+	ST_API_TOKENS_LOAD,
+	ST_REVISIONS_DUMP,
+	ST_REVISIONS_LOAD,
+	ST_REDIRECTS_DUMP,
+	ST_REDIRECTS_LOAD,
+	ST_COPY_TAGS_TEXT,	/* after a copy: tags_text from the tags */
+	ST_SPAM_TOKENS_DUMP,
+	ST_SPAM_TOKENS_LOAD,
+	ST_SPAM_TOTALS_DUMP,
+	ST_SPAM_TOTALS_LOAD,
 	ST__MAX
 };
 
@@ -155,6 +188,14 @@ struct store_driver {
 	 * parameter of ST_SEARCH) into out. NULL: no search. */
 	void		 (*search_expr)(const struct search_query *q,
 			    struct buf *out);
+	/* Optional hooks (NULL where a backend has no need). Room is left
+	 * here for what only a shared server has, such as LISTEN/NOTIFY for
+	 * cross-node cache invalidation: add a hook, NULL for SQLite.
+	 *
+	 * lock_migrations: inside the migration transaction, before the
+	 * schema version is read, waits until no other process migrates
+	 * (SQLite's BEGIN IMMEDIATE already does). */
+	enum store_err	 (*lock_migrations)(void *conn);
 	/* The schema migrations of this backend, oldest first. */
 	const struct migration	*migrations;
 	const size_t		*nmigrations;
@@ -175,9 +216,12 @@ void	store_report(store_check_fn fn, void *ctx, unsigned *problems,
 extern const struct store_driver store_driver_sqlite;
 extern const struct migration migrations_sqlite[];
 extern const size_t migrations_sqlite_n;
+extern const struct store_driver store_driver_pg;
+extern const struct migration migrations_pg[];
+extern const size_t migrations_pg_n;
 
-/* Rows of articles in ARTICLE_COLS order (13 columns), collected into
- * arena memory by store_row_article (store.c) for other store files. */
+/* Rows of articles in ARTICLE_COLS order (ARTICLE_NCOLS columns),
+ * collected by store_row_article (store.c) for the other store files. */
 struct article_rows {
 	struct arena	*arena;
 	struct article	*items;
@@ -206,5 +250,13 @@ struct store {
  * format): reported at commit, or now outside a transaction. */
 void	store_changed(struct store *, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
+/* Runs a statement on s's connection (store.c); every statement domain
+ * code runs goes through here. */
+enum store_err	store_exec(struct store *s, enum stmt st,
+		    const struct sval *params, size_t nparams,
+		    store_row_fn row, void *ctx);
+/* Which statements this process has run, so the conformance suite can
+ * prove it ran every statement on the backend under test. */
+extern _Atomic unsigned char store_stmt_ran[ST__MAX];
 
 #endif

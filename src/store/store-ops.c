@@ -126,7 +126,7 @@ store_check(struct store *s, unsigned what, store_check_fn fn, void *ctx,
 	if ((what & STORE_CHECK_KEYS) && version >= 1)
 		for (i = 0; i < sizeof(orphans) / sizeof(orphans[0]); i++) {
 			k.st = orphans[i];
-			if ((e = s->drv->exec(s->conn, orphans[i], p, 1,
+			if ((e = store_exec(s, orphans[i], p, 1,
 			    orphan_row, &k)) != STORE_OK)
 				return e;
 		}

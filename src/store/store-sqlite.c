@@ -316,6 +316,95 @@ static const char *const sql[] = {
 	    "THEN spam_tokens.ham + ?2 ELSE 0 END, "
 	    "spam = CASE WHEN spam_tokens.spam + ?3 > 0 "
 	    "THEN spam_tokens.spam + ?3 ELSE 0 END",
+	[ST_MIGRATION_TABLE_EXISTS] =
+	    "SELECT count(*) FROM sqlite_master WHERE type = 'table' "
+	    "AND name = 'schema_migrations'",
+	[ST_SITE_ROWS] =
+	    "SELECT (SELECT count(*) FROM articles) + "
+	    "(SELECT count(*) FROM tags) + (SELECT count(*) FROM users) + "
+	    "(SELECT count(*) FROM comments) + (SELECT count(*) FROM settings) "
+	    "+ (SELECT count(*) FROM sessions) + "
+	    "(SELECT count(*) FROM api_tokens) + "
+	    "(SELECT count(*) FROM revisions) + "
+	    "(SELECT count(*) FROM redirects) + "
+	    "(SELECT count(*) FROM spam_tokens) + "
+	    "(SELECT count(*) FROM spam_totals)",
+	[ST_USERS_DUMP] =
+	    "SELECT id, name, display_name, role, pw_hash, created_at "
+	    "FROM users ORDER BY id",
+	[ST_USERS_LOAD] =
+	    "INSERT INTO users (id, name, display_name, role, pw_hash, "
+	    "created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	[ST_ARTICLES_DUMP] =
+	    "SELECT id, slug, title, summary, body_md, body_html, author, "
+	    "author_id, status, published_at, created_at, updated_at, "
+	    "comments_closed, comment_count, version, body_format, body_text "
+	    "FROM articles ORDER BY id",
+	[ST_ARTICLES_LOAD] =
+	    "INSERT INTO articles (id, slug, title, summary, body_md, "
+	    "body_html, author, author_id, status, published_at, created_at, "
+	    "updated_at, comments_closed, comment_count, version, body_format, "
+	    "body_text) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
+	    "?12, ?13, ?14, ?15, ?16, ?17)",
+	[ST_TAGS_DUMP] = "SELECT id, name, slug FROM tags ORDER BY id",
+	[ST_TAGS_LOAD] =
+	    "INSERT INTO tags (id, name, slug) VALUES (?1, ?2, ?3)",
+	[ST_ARTICLE_TAGS_DUMP] =
+	    "SELECT article_id, tag_id FROM article_tags "
+	    "ORDER BY article_id, tag_id",
+	[ST_ARTICLE_TAGS_LOAD] =
+	    "INSERT INTO article_tags (article_id, tag_id) VALUES (?1, ?2)",
+	[ST_COMMENTS_DUMP] =
+	    "SELECT id, article_id, parent_id, author, email, url, body_md, "
+	    "body_html, status, client_hash, spam_score, created_at, "
+	    "updated_at, thread_id, depth, spam_trained FROM comments "
+	    "ORDER BY id",
+	[ST_COMMENTS_LOAD] =
+	    "INSERT INTO comments (id, article_id, parent_id, author, email, "
+	    "url, body_md, body_html, status, client_hash, spam_score, "
+	    "created_at, updated_at, thread_id, depth, spam_trained) VALUES "
+	    "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
+	    "?15, ?16)",
+	[ST_SETTINGS_DUMP] = "SELECT key, value FROM settings ORDER BY key",
+	[ST_SETTINGS_LOAD] =
+	    "INSERT INTO settings (key, value) VALUES (?1, ?2)",
+	/* Ends with the transaction. */
+	[ST_COPY_DEFER_FKS] = "PRAGMA defer_foreign_keys = ON",
+	/* INTEGER PRIMARY KEY takes max(id) + 1 by itself. */
+	[ST_COPY_RESET_IDS] = "SELECT 0",
+	[ST_SESSIONS_DUMP] =
+	    "SELECT hash, user_id, csrf, created_at, seen_at FROM sessions "
+	    "ORDER BY hash",
+	[ST_SESSIONS_LOAD] =
+	    "INSERT INTO sessions (hash, user_id, csrf, created_at, seen_at) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5)",
+	[ST_API_TOKENS_DUMP] =
+	    "SELECT id, user_id, hash, created_at, used_at, revoked_at "
+	    "FROM api_tokens ORDER BY id",
+	[ST_API_TOKENS_LOAD] =
+	    "INSERT INTO api_tokens (id, user_id, hash, created_at, used_at, "
+	    "revoked_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	[ST_REVISIONS_DUMP] =
+	    "SELECT " REV_COLS " FROM revisions ORDER BY id",
+	[ST_REVISIONS_LOAD] =
+	    "INSERT INTO revisions (" REV_COLS ") VALUES (?1, ?2, ?3, ?4, ?5, "
+	    "?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+	[ST_REDIRECTS_DUMP] =
+	    "SELECT old_path, article_id FROM redirects ORDER BY old_path",
+	[ST_REDIRECTS_LOAD] =
+	    "INSERT INTO redirects (old_path, article_id) VALUES (?1, ?2)",
+	[ST_COPY_TAGS_TEXT] =
+	    "UPDATE articles SET tags_text = (SELECT coalesce(group_concat("
+	    "t.name, ' '), '') FROM article_tags at JOIN tags t "
+	    "ON t.id = at.tag_id WHERE at.article_id = articles.id)",
+	[ST_SPAM_TOKENS_DUMP] =
+	    "SELECT token, ham, spam FROM spam_tokens ORDER BY token",
+	[ST_SPAM_TOKENS_LOAD] =
+	    "INSERT INTO spam_tokens (token, ham, spam) VALUES (?1, ?2, ?3)",
+	[ST_SPAM_TOTALS_DUMP] =
+	    "SELECT id, ham, spam FROM spam_totals ORDER BY id",
+	[ST_SPAM_TOTALS_LOAD] =
+	    "INSERT INTO spam_totals (id, ham, spam) VALUES (?1, ?2, ?3)",
 };
 _Static_assert(SPAM_BATCH == 32, "ST_SPAM_TOKENS_GET has 32 parameters");
 

@@ -35,7 +35,7 @@ static enum store_err
 exec(struct store *s, enum stmt st, const struct sval *p, size_t n,
     store_row_fn fn, void *ctx)
 {
-	return s->drv->exec(s->conn, st, p, n, fn, ctx);
+	return store_exec(s, st, p, n, fn, ctx);
 }
 
 static const char *

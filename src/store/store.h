@@ -546,5 +546,42 @@ typedef int	(*store_article_fn)(void *ctx, const struct article *);
 enum store_err	 store_article_each_public(struct store *, int64_t now,
 		    int64_t from, size_t offset, size_t limit,
 		    store_article_fn fn, void *ctx);
+/* Whole-site copy between databases, of any backends (gazette migrate).
+ * The tables are listed parents first. */
+enum store_table {
+	STORE_T_USERS = 0,
+	STORE_T_ARTICLES,
+	STORE_T_TAGS,
+	STORE_T_ARTICLE_TAGS,
+	STORE_T_COMMENTS,
+	STORE_T_SETTINGS,
+	STORE_T_SESSIONS,
+	STORE_T_API_TOKENS,
+	STORE_T_REVISIONS,
+	STORE_T_REDIRECTS,
+	STORE_T_SPAM_TOKENS,
+	STORE_T_SPAM_TOTALS,
+	STORE_TABLE__MAX
+};
+
+/* Row counts and a BLAKE2b-256 over a canonical dump: every table in the
+ * order above, its rows by primary key, each field tagged with its type
+ * and length-prefixed, so two databases holding the same site have the
+ * same digest whatever their backends. */
+struct store_digest {
+	int64_t		 rows[STORE_TABLE__MAX];
+	unsigned char	 sum[32];
+};
+
+const char	*store_table_name(enum store_table);
+/* *empty: no row at all in any table store_copy copies. */
+enum store_err	 store_site_empty(struct store *, bool *empty);
+enum store_err	 store_digest(struct store *, struct store_digest *out);
+/* Copies every row of from into to keeping ids, in one transaction on to
+ * (whose schema must be current and whose tables must be empty), then
+ * moves to's id sequences past the copied ids. rows gets the counts
+ * copied; on failure *culprit is the store whose errmsg tells why. */
+enum store_err	 store_copy(struct store *from, struct store *to,
+		    int64_t rows[STORE_TABLE__MAX], struct store **culprit);
 
 #endif

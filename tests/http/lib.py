@@ -173,16 +173,61 @@ class Server:
             s.close()
 
 
-def new_db(tmpdir, name="site"):
-    """A fresh, empty database for one test site: a SQLite file in tmpdir.
-    Every test makes its databases through here, so the whole suite can run
-    on another backend by changing this one function."""
+# Which backend the suite runs on: tests/run.sh sets "pg" (and GAZETTE_TEST_PG,
+# the URL of a throwaway server's maintenance database) for its pg pass.
+BACKEND = os.environ.get("GAZETTE_TEST_BACKEND", "sqlite")
+_dbseq = 0
+
+
+def is_pg(db):
+    return db.startswith("postgresql://") or db.startswith("postgres://")
+
+
+def psql(url, sql):
+    """Runs SQL through psql; its output lines. A failure raises."""
+    p = subprocess.run(["psql", "-X", "-q", "-At", "-v", "ON_ERROR_STOP=1", "-d", url, "-c", sql],
+                       capture_output=True, timeout=60)
+    if p.returncode != 0:
+        raise AssertionError("psql %r: %s" % (sql, p.stderr.decode("utf-8", "replace")))
+    return p.stdout.decode("utf-8").splitlines()
+
+
+def new_db(tmpdir, name="site", backend=None):
+    """A fresh, empty database for one test site: a SQLite file in tmpdir,
+    or on the pg pass a new PostgreSQL database (returned as its URL).
+    Every test makes its databases through here, so the whole suite runs on
+    either backend; backend= asks for one in particular."""
+    global _dbseq
+    backend = backend or BACKEND
+    if backend == "pg":
+        base = os.environ.get("GAZETTE_TEST_PG")
+        if not base:
+            raise AssertionError("the pg backend needs GAZETTE_TEST_PG (tests/run.sh sets it)")
+        _dbseq += 1
+        dbname = "gz_%d_%d_%s" % (os.getpid(), _dbseq, re.sub(r"[^a-z0-9_]", "_", name.lower()))
+        psql(base, 'CREATE DATABASE "%s"' % dbname[:63])
+        return base.rsplit("/", 1)[0] + "/" + dbname[:63]
     return os.path.join(tmpdir if isinstance(tmpdir, str) else tmpdir.path, name + ".db")
+
+
+def _sql_literal(v):
+    if v is None:
+        return "NULL"
+    if isinstance(v, (int, float)):
+        return repr(v)
+    return "'" + str(v).replace("'", "''") + "'"
 
 
 def db_query(db, sql, args=()):
     """Rows of one SQL query against a test site's database, as a list of
-    tuples, for checking what the server stored."""
+    tuples, for checking what the server stored. On PostgreSQL each row
+    comes back from psql as JSON, so integers stay integers; ? placeholders
+    are filled in as literals."""
+    if is_pg(db):
+        import json
+        q = _fill(sql, args)
+        lines = psql(db, "SELECT row_to_json(q) FROM (%s) q" % q)
+        return [tuple(v for _, v in json.loads(line, object_pairs_hook=list)) for line in lines]
     import sqlite3
     c = sqlite3.connect(db)
     try:
@@ -210,11 +255,23 @@ def text(b):
     return b.decode("utf-8", "replace")
 
 
+def _fill(sql, args):
+    """sql with its ? placeholders filled in as SQL literals (for psql)."""
+    parts = sql.rstrip().rstrip(";").split("?")
+    if len(parts) - 1 != len(args):
+        raise AssertionError("%d placeholders, %d args" % (len(parts) - 1, len(args)))
+    return parts[0] + "".join(_sql_literal(a) + p for a, p in zip(args, parts[1:]))
+
+
 def db_exec(db, sql, args=()):
     """Runs one changing SQL statement against a test site's database (for
-    states the tests need that no command makes yet)."""
+    states the tests need that no command makes yet), on either backend."""
+    if is_pg(db):
+        psql(db, _fill(sql, args))
+        return
     import sqlite3
     c = sqlite3.connect(db)
+    c.execute("PRAGMA foreign_keys = ON")  # as the server has it
     try:
         c.execute(sql, args)
         c.commit()

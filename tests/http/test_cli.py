@@ -1,7 +1,9 @@
 """test_cli.py: the command line: help, init, demo, import and its errors."""
 import os
 
-from lib import TempDir, check, db_query, eq, gazette, new_db, run_tests
+from lib import BIN, ROOT, TempDir, check, db_query, eq, gazette, new_db, run_tests
+
+MIGRATIONS = [f for f in os.listdir(os.path.join(ROOT, "src/store/schema/sqlite")) if f.endswith(".sql")]
 
 GOOD = """---
 title: {title}
@@ -45,7 +47,24 @@ def test_init_idempotent():
     db2 = new_db(d, "env")
     rc, _, err = gazette("init", env={"GAZETTE_DB": db2})
     eq(rc, 0, "init via GAZETTE_DB: " + err)
-    check(os.path.exists(db2), "GAZETTE_DB used")
+    check(count(db2, "SELECT count(*) FROM schema_migrations") > 0, "GAZETTE_DB used")
+    d.cleanup()
+
+
+def test_concurrent_init():
+    """Nodes starting at once on one fresh database: each migration is
+    applied once, and every process succeeds (on PostgreSQL through the
+    advisory lock, on SQLite through BEGIN IMMEDIATE)."""
+    import subprocess
+    d = TempDir()
+    db = new_db(d, "race")
+    procs = [subprocess.Popen([BIN, "init", "--db", db], stdout=subprocess.DEVNULL,
+                              stderr=subprocess.PIPE) for _ in range(6)]
+    for p in procs:
+        _, err = p.communicate(timeout=60)
+        eq(p.returncode, 0, "concurrent init: " + err.decode("utf-8", "replace"))
+    eq(db_query(db, "SELECT count(*), count(DISTINCT version) FROM schema_migrations")[0],
+       (len(MIGRATIONS), len(MIGRATIONS)), "each migration recorded once")
     d.cleanup()
 
 
@@ -148,6 +167,6 @@ def test_import_drafts_and_accents():
     d.cleanup()
 
 
-run_tests("cli", [test_help, test_init_idempotent, test_demo, test_import_ok_and_dry_run,
+run_tests("cli", [test_help, test_init_idempotent, test_concurrent_init, test_demo, test_import_ok_and_dry_run,
                   test_import_errors_write_nothing, test_import_duplicate_slug,
                   test_import_drafts_and_accents])

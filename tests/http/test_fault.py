@@ -4,7 +4,11 @@ the command or request fails with a clear error, the database passes
 PRAGMA integrity_check, and nothing half-written is visible. Sweeps over an
 import (one process per N), and over a comment post and an API article save
 (one gazette-fault serve per N, counting from when it listens: each N from 1
-to 50, then 3% strides; the server must stay up and answer /healthz)."""
+to 50, then 3% strides; the server must stay up and answer /healthz).
+
+# needs: sqlite
+(The faults are injected by a SQLite VFS: tests/run.sh runs this file in
+its http suite only, not again in the pg pass.)"""
 import json
 import os
 import shutil

@@ -110,14 +110,17 @@ test_limits(void)
 	arena_free(&a);
 }
 
-/* Every parsable row, and some raw FTS5 syntax, goes through the SQLite
- * driver: the store must answer STORE_OK (never an FTS5 syntax error). */
+/* Every parsable row, and some raw FTS5 and tsquery syntax, goes through
+ * the driver under test ($GAZETTE_TEST_DB, an empty database, else a new
+ * SQLite file): the store must answer STORE_OK (never a syntax error of
+ * FTS5 MATCH or to_tsquery). */
 static void
 test_driver_expressions(void)
 {
 	static const char *const extra[] = { "x OR", "NEAR(", "\"a\" + \"b\"",
 	    "col:x", "x AND", "*x", "x*y", "a'b", "a\\b", "💥*",
-	    "\"\"\"\"", "-\"\"x\"\"", "x:*", "a\"*\"b" };
+	    "\"\"\"\"", "-\"\"x\"\"", "x:*", "a\"*\"b", "!x", "x & y",
+	    "x | y", "<->", "x' & 'y", "\\'", "'", "(a) -(b)", "x:A" };
 	char path[] = "/tmp/gazette-test-search-XXXXXX";
 	char err[256];
 	struct store *st;
@@ -126,6 +129,7 @@ test_driver_expressions(void)
 	struct search_result r;
 	struct article art = { 0 };
 	struct tag tags[] = { { "Central Asia", NULL, 0 } };
+	const char *url;
 	size_t i, n;
 	int fd;
 
@@ -135,7 +139,8 @@ test_driver_expressions(void)
 	}
 	close(fd);
 	arena_init(&a);
-	st = store_open(path, err, sizeof(err));
+	url = getenv("GAZETTE_TEST_DB");
+	st = store_open(url && *url ? url : path, err, sizeof(err));
 	T_TRUE(st != NULL);
 	if (st == NULL)
 		goto out;

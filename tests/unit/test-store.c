@@ -7,10 +7,13 @@
 #include <unistd.h>
 
 #include "t.h"
+#include "search/query.h"
 #include "store/store.h"
+#include "store/store-int.h"
 #include "util/arena.h"
 
 static struct store *st;
+static char tmpdir[] = "/tmp/gazette-store-XXXXXX";
 
 static struct article
 mk(const char *slug, const char *title, enum article_status status,
@@ -175,6 +178,254 @@ test_listing(void)
 		T_EQ_INT(tags[1].count, 2);
 	}
 	arena_free(&ar);
+}
+
+static void
+test_tag_by_slug(void)
+{
+	struct arena ar;
+	struct tag t;
+
+	arena_init(&ar);
+	T_EQ_INT(store_tag_by_slug(st, &ar, "central-asia", &t), STORE_OK);
+	T_EQ_STR(t.name, "Central Asia");
+	T_EQ_INT(store_tag_by_slug(st, &ar, "nope", &t), STORE_NOTFOUND);
+	arena_free(&ar);
+}
+
+/* Both backends must carry the same migrations, version for version. */
+static void
+test_migration_lists(void)
+{
+	size_t i;
+
+	T_EQ_INT(migrations_pg_n, migrations_sqlite_n);
+	for (i = 0; i < migrations_pg_n && i < migrations_sqlite_n; i++) {
+		T_EQ_INT(migrations_pg[i].version, migrations_sqlite[i].version);
+		T_EQ_STR(migrations_pg[i].name, migrations_sqlite[i].name);
+	}
+}
+
+/* Text reaches the store validated, so a NUL never should; if one does,
+ * PostgreSQL (C strings) refuses it instead of cutting the text short. */
+static void
+test_nul_text(void)
+{
+	struct sval p[] = { P_TEXTN("a\0b", 3) };
+	enum store_err e = store_exec(st, ST_SETTING_GET, p, 1, NULL, NULL);
+
+	if (strcmp(store_driver_name(st), "postgresql") == 0)
+		T_EQ_INT(e, STORE_INVALID);
+	else
+		T_EQ_INT(e, STORE_OK);
+}
+
+static struct store *
+open_or_fail(const char *url)
+{
+	struct store *s;
+	char err[256];
+
+	if ((s = store_open(url, err, sizeof(err))) == NULL)
+		T_CHECK(0, "cannot open %s: %s", url, err);
+	return s;
+}
+
+static void count_problem(void *, bool, const char *);
+
+/* A row in every table a copy carries, through the domain functions:
+ * a user with a token and a session, an article by them with a tag, an
+ * edit (a second revision), an old link, and a comment with a reply
+ * (NULL parent, a real spam score). */
+static void
+add_people(struct store *s)
+{
+	struct tag tags[] = { { "Copied Tag", NULL, 0 } };
+	struct article a = mk("copied", "Copied", ARTICLE_PUBLISHED, 3000,
+	    "Ann", tags, 1);
+	struct comment c1 = { 0 }, c2 = { 0 };
+	struct user u = { 0 };
+	int64_t tok = 0;
+
+	u.name = "copy-ann";
+	u.display_name = "Ann Å.";
+	u.role = ROLE_ADMIN;
+	u.pw_hash = "$argon2id$x";
+	u.created_at = 1000;
+	T_EQ_INT(store_user_add(s, &u), STORE_OK);
+	T_EQ_INT(store_token_add(s, u.id, "copy-token-hash", 1001, &tok),
+	    STORE_OK);
+	T_EQ_INT(store_session_add(s, "copy-session-hash", u.id, "csrf",
+	    1002), STORE_OK);
+	a.author_id = u.id;
+	a.body_md = "Copied *body* text.";
+	T_EQ_INT(store_article_insert(s, &a), STORE_OK);
+	a.title = "Copied, edited";
+	T_EQ_INT(store_article_update(s, &a, "copy-ann", 1100), STORE_OK);
+	T_EQ_INT(store_redirect_add(s, "/?p=42", a.id), STORE_OK);
+	c1.article_id = a.id;
+	c1.author = "Bob";
+	c1.email = "b@example.org";
+	c1.body_md = "Hi";
+	c1.body_html = "<p>Hi</p>";
+	c1.status = COMMENT_APPROVED;
+	c1.client_hash = "h1";
+	c1.spam_score = 0.25;
+	c1.created_at = c1.updated_at = 1100;
+	T_EQ_INT(store_comment_insert(s, &c1), STORE_OK);
+	c2 = c1;
+	c2.parent_id = c1.id;
+	c2.thread_id = c1.thread_id;
+	c2.depth = 1;
+	c2.author = "Cé";
+	c2.url = "https://example.org/";
+	c2.status = COMMENT_PENDING;
+	c2.spam_score = 0.1;
+	T_EQ_INT(store_comment_insert(s, &c2), STORE_OK);
+}
+
+/* The copy behind `gazette migrate`: from the backend under test to a
+ * SQLite file and on into a second database of the backend under test
+ * ($GAZETTE_TEST_DB2, else another SQLite file), with equal digests all
+ * along, ids kept, and sequences moved past them. */
+static void
+test_copy(void)
+{
+	struct store_digest d0, d1, d2;
+	int64_t rows[STORE_TABLE__MAX];
+	unsigned problems = 99;
+	struct store *mid = NULL, *dst = NULL, *bad;
+	const char *url2 = getenv("GAZETTE_TEST_DB2");
+	char p1[128], p2[128];
+	struct arena ar;
+	struct article a, got, last;
+	struct search_query q;
+	struct search_result r;
+	bool empty = false;
+	int t;
+
+	arena_init(&ar);
+	add_people(st);
+	T_EQ_INT(store_article_by_slug(st, &ar, "copied", &last), STORE_OK);
+	snprintf(p1, sizeof(p1), "%s/copy1.db", tmpdir);
+	snprintf(p2, sizeof(p2), "%s/copy2.db", tmpdir);
+	if (url2 == NULL || *url2 == '\0')
+		url2 = p2;
+	if ((mid = open_or_fail(p1)) == NULL ||
+	    (dst = open_or_fail(url2)) == NULL)
+		goto out;
+	T_EQ_INT(store_migrate(mid, NULL), STORE_OK);
+	T_EQ_INT(store_migrate(dst, NULL), STORE_OK);
+	T_EQ_INT(store_site_empty(mid, &empty), STORE_OK);
+	T_TRUE(empty);
+	T_EQ_INT(store_site_empty(st, &empty), STORE_OK);
+	T_TRUE(!empty);
+
+	T_EQ_INT(store_digest(st, &d0), STORE_OK);
+	for (t = 0; t < STORE_TABLE__MAX; t++)
+		T_CHECK(d0.rows[t] > 0, "table %s has no row to copy",
+		    store_table_name((enum store_table)t));
+	T_EQ_INT(store_copy(st, mid, rows, &bad), STORE_OK);
+	T_EQ_INT(rows[STORE_T_ARTICLE_TAGS], d0.rows[STORE_T_ARTICLE_TAGS]);
+	T_EQ_INT(store_digest(mid, &d1), STORE_OK);
+	T_TRUE(memcmp(d0.sum, d1.sum, sizeof(d0.sum)) == 0);
+	T_EQ_INT(store_copy(mid, dst, rows, &bad), STORE_OK);
+	T_EQ_INT(store_digest(dst, &d2), STORE_OK);
+	T_TRUE(memcmp(d0.sum, d2.sum, sizeof(d0.sum)) == 0);
+	T_TRUE(memcmp(d0.rows, d2.rows, sizeof(d0.rows)) == 0);
+	/* The copies search as the original does: body text copied, tag
+	 * text and index rebuilt. */
+	T_EQ_INT(search_query_parse(&ar, "copied body \"copied tag\"", 25,
+	    &q), SEARCH_OK);
+	T_EQ_INT(store_search(mid, &ar, &q, 5000, 0, 20, &r), STORE_OK);
+	T_EQ_INT(r.n, 1);
+	T_EQ_INT(store_search(dst, &ar, &q, 5000, 0, 20, &r), STORE_OK);
+	T_EQ_INT(r.n, 1);
+	T_EQ_INT(store_check(dst, STORE_CHECK_ALL, count_problem, &t,
+	    &problems), STORE_OK);
+	T_EQ_INT(problems, 0);
+
+	/* A second copy into the same target collides and leaves it as it
+	 * was (one transaction). */
+	T_EQ_INT(store_copy(mid, dst, rows, &bad), STORE_CONFLICT);
+	T_TRUE(bad == dst);
+	T_EQ_INT(store_digest(dst, &d2), STORE_OK);
+	T_TRUE(memcmp(d0.sum, d2.sum, sizeof(d0.sum)) == 0);
+
+	/* New rows get ids past the copied ones. */
+	a = mk("after-copy", "After", ARTICLE_PUBLISHED, 10, "", NULL, 0);
+	T_EQ_INT(store_article_insert(dst, &a), STORE_OK);
+	T_EQ_INT(store_article_by_slug(dst, &ar, "after-copy", &got),
+	    STORE_OK);
+	T_TRUE(got.id > last.id);
+	T_EQ_INT(store_digest(dst, &d2), STORE_OK);
+	T_TRUE(memcmp(d0.sum, d2.sum, sizeof(d0.sum)) != 0);
+out:
+	store_close(mid);
+	store_close(dst);
+	arena_free(&ar);
+}
+
+/* The moderation queue, the classifier's counts and the scheduled-article
+ * lookup (the page cache's), on the comments test_comments left behind;
+ * runs before test_copy so the copy carries spam rows too. */
+static void
+test_spam_store(void)
+{
+	static const char *const toks[] = { "casino", "host:spam.example",
+	    "words" };
+	struct comment_queue q;
+	struct comment_list l;
+	struct spam_count cnt[3];
+	enum spam_verdict v;
+	struct arena ar;
+	int64_t n, ham = -1, spam = -1, when = -1;
+
+	arena_init(&ar);
+	T_EQ_INT(store_spam_totals(st, &ham, &spam), STORE_OK);
+	T_EQ_INT(ham + spam, 0);
+	T_EQ_INT(store_spam_add(st, toks, 3, SPAM_SPAM, 1), STORE_OK);
+	T_EQ_INT(store_spam_add(st, toks + 2, 1, SPAM_HAM, 1), STORE_OK);
+	T_EQ_INT(store_spam_counts(st, toks, 3, cnt), STORE_OK);
+	T_TRUE(cnt[0].spam == 1 && cnt[0].ham == 0);
+	T_TRUE(cnt[2].spam == 1 && cnt[2].ham == 1);
+	T_EQ_INT(store_spam_add(st, toks, 1, SPAM_SPAM, -5), STORE_OK);
+	T_EQ_INT(store_spam_counts(st, toks, 1, cnt), STORE_OK);
+	T_EQ_INT(cnt[0].spam, 0);	/* never below zero */
+	T_EQ_INT(store_spam_totals(st, &ham, &spam), STORE_OK);
+	T_TRUE(ham >= 1 && spam >= 0);
+
+	T_EQ_INT(store_comment_list(st, &ar, -1, 0, 1, &l), STORE_OK);
+	if (l.n == 1) {
+		T_EQ_INT(store_comment_set_trained(st, l.items[0].id,
+		    SPAM_HAM), STORE_OK);
+		T_EQ_INT(store_comment_trained(st, l.items[0].id, &v),
+		    STORE_OK);
+		T_EQ_INT(v, SPAM_HAM);
+		T_EQ_INT(store_comment_queue(st, &ar, l.items[0].status, 0,
+		    10, &q), STORE_OK);
+		T_TRUE(q.n >= 1);
+		T_EQ_INT(store_comment_count_status(st, l.items[0].status,
+		    &n), STORE_OK);
+		T_TRUE(n >= 1);
+	} else
+		T_CHECK(0, "test_comments left no comment");
+	T_EQ_INT(store_comment_trained(st, 99999999, &v), STORE_NOTFOUND);
+	T_EQ_INT(store_article_next_public(st, 0, &when), STORE_OK);
+	T_TRUE(when > 0);
+	arena_free(&ar);
+}
+
+/* Every statement of enum stmt ran in this suite, on this backend: what
+ * proves each driver's SQL table is whole and valid. */
+static void
+test_every_statement_ran(void)
+{
+	int i;
+
+	for (i = 0; i < ST__MAX; i++)
+		T_CHECK(store_stmt_ran[i], "statement %d never ran: test it "
+		    "in test-store.c", i);
 }
 
 static void
@@ -614,18 +865,126 @@ test_query(void)
 	arena_free(&ar);
 }
 
+static int
+count_article(void *ctx, const struct article *a)
+{
+	(void)a;
+	(*(int *)ctx)++;
+	return 0;
+}
+
+/* Search on the backend under test: the reader grammar's terms, phrases,
+ * prefixes and exclusions, title above body, tags searched, snippets
+ * marked with \x01 \x02 and free of Markdown, hostile input answered; and
+ * the crawler walk, the full scan and old links. */
+static void
+test_search_store(void)
+{
+	static const char *const hostile[] = { "x OR", "NEAR(", "a'b",
+	    "a\\b", "x:*", "\"\"\"\"", "!x", "x & y | z", "<->", "'",
+	    "x' & 'y", "\\'", "-\"\"x\"\"", "💥*", "(a) -(b)" };
+	struct tag tags[] = { { "Fauna Notes", NULL, 0 } };
+	struct article a1 = mk("s-one", "Quokka crossing", ARTICLE_PUBLISHED,
+	    100, "", NULL, 0);
+	struct article a2 = mk("s-two", "Island news", ARTICLE_PUBLISHED,
+	    200, "", tags, 1);
+	struct article a3 = mk("s-three", "Quokka draft", ARTICLE_DRAFT, 0,
+	    "", NULL, 0);
+	struct search_query q;
+	struct search_result r;
+	struct arena ar;
+	const char **paths;
+	struct article_list all;
+	size_t i, n;
+	int64_t id = 0;
+	int walked = 0;
+
+	arena_init(&ar);
+	a1.body_md = "Nothing but sand.";
+	a2.body_md = "A *quokka* & a <b>wombat</b> met on the crossing.";
+	T_EQ_INT(store_article_insert(st, &a1), STORE_OK);
+	T_EQ_INT(store_article_insert(st, &a2), STORE_OK);
+	T_EQ_INT(store_article_insert(st, &a3), STORE_OK);
+#define SEARCH(text, when) \
+	(search_query_parse(&ar, (text), strlen(text), &q) == SEARCH_OK ? \
+	    store_search(st, &ar, &q, (when), 0, 20, &r) : STORE_ERROR)
+	T_EQ_INT(SEARCH("quokka", 1000), STORE_OK);
+	T_EQ_INT(r.n, 2);
+	if (r.n == 2) {
+		T_EQ_STR(r.items[0].article.slug, "s-one");	/* title */
+		T_EQ_STR(r.items[1].article.slug, "s-two");	/* body */
+		T_CONTAINS(r.items[1].snippet, "\x01quokka\x02");
+		T_LACKS(r.items[1].snippet, "*");
+		T_CONTAINS(r.items[1].snippet, "<b>wombat</b>");
+		T_CONTAINS(r.items[0].snippet, "\x01Quokka\x02");
+	}
+	T_EQ_INT(SEARCH("QUOK*", 1000), STORE_OK);
+	T_EQ_INT(r.n, 2);
+	T_EQ_INT(SEARCH("quok", 1000), STORE_OK);
+	T_EQ_INT(r.n, 0);
+	T_EQ_INT(SEARCH("quokka -wombat", 1000), STORE_OK);
+	T_TRUE(r.n == 1 && strcmp(r.items[0].article.slug, "s-one") == 0);
+	T_EQ_INT(SEARCH("\"quokka crossing\"", 1000), STORE_OK);
+	T_TRUE(r.n == 1 && strcmp(r.items[0].article.slug, "s-one") == 0);
+	T_EQ_INT(SEARCH("\"crossing quokka\"", 1000), STORE_OK);
+	T_EQ_INT(r.n, 0);
+	T_EQ_INT(SEARCH("\"fauna notes\"", 1000), STORE_OK);
+	T_TRUE(r.n == 1 && strcmp(r.items[0].article.slug, "s-two") == 0);
+	T_EQ_INT(SEARCH("quokka", 150), STORE_OK);	/* not yet public */
+	T_EQ_INT(r.n, 1);
+	for (i = 0; i < sizeof(hostile) / sizeof(hostile[0]); i++)
+		if (search_query_parse(&ar, hostile[i], strlen(hostile[i]),
+		    &q) == SEARCH_OK)
+			T_CHECK(store_search(st, &ar, &q, 1000, 0, 20, &r) ==
+			    STORE_OK, "\"%s\": %s", hostile[i],
+			    store_errmsg(st));
+	/* A tag renamed or removed is followed by the index. */
+	T_EQ_INT(store_article_by_id(st, &ar, a2.id, &a2), STORE_OK);
+	a2.tags = NULL;
+	a2.ntags = 0;
+	T_EQ_INT(store_article_update(st, &a2, "", 300), STORE_OK);
+	T_EQ_INT(SEARCH("fauna", 1000), STORE_OK);
+	T_EQ_INT(r.n, 0);
+#undef SEARCH
+
+	T_EQ_INT(store_article_each_public(st, 1000, 150, 0, 100,
+	    count_article, &walked), STORE_OK);
+	T_EQ_INT(walked, 1);
+	n = 0;
+	for (id = 0;;) {
+		T_EQ_INT(store_article_all(st, &ar, id, 2, &all), STORE_OK);
+		n += all.n;
+		if (all.n == 0 || !all.more)
+			break;
+		id = all.items[all.n - 1].id;
+	}
+	T_TRUE(n >= 3);
+
+	T_EQ_INT(store_redirect_add(st, "/?p=7", a1.id), STORE_OK);
+	T_EQ_INT(store_redirect_add(st, "/2019/05/x.html", a1.id), STORE_OK);
+	T_EQ_INT(store_redirect_add(st, "/?p=7", a2.id), STORE_OK);
+	T_EQ_INT(store_redirect_get(st, "/?p=7", &id), STORE_OK);
+	T_EQ_INT(id, a2.id);
+	T_EQ_INT(store_redirect_get(st, "/?p=8", &id), STORE_NOTFOUND);
+	T_EQ_INT(store_redirect_list(st, &ar, a1.id, &paths, &n), STORE_OK);
+	T_TRUE(n == 1 && strcmp(paths[0], "/2019/05/x.html") == 0);
+	T_EQ_INT(store_article_delete(st, a1.id), STORE_OK);
+	T_EQ_INT(store_article_delete(st, a2.id), STORE_OK);
+	T_EQ_INT(store_article_delete(st, a3.id), STORE_OK);
+	T_EQ_INT(store_redirect_get(st, "/?p=7", &id), STORE_NOTFOUND);
+	arena_free(&ar);
+}
+
 int
 main(void)
 {
-	char path[] = "/tmp/gazette-store-XXXXXX", db[64], err[256];
+	char db[128], err[256];
 	const char *url = getenv("GAZETTE_TEST_DB");
-	int fd = -1;
 
+	if (mkdtemp(tmpdir) == NULL)
+		return 1;
 	if (url == NULL || *url == '\0') {
-		if ((fd = mkstemp(path)) < 0)
-			return 1;
-		close(fd);
-		snprintf(db, sizeof(db), "%s", path);
+		snprintf(db, sizeof(db), "%s/store.db", tmpdir);
 		url = db;
 	}
 	if ((st = store_open(url, err, sizeof(err))) == NULL) {
@@ -644,15 +1003,20 @@ main(void)
 	T_RUN(test_comments);
 	T_RUN(test_ops);
 	T_RUN(test_query);
+	T_RUN(test_search_store);
+	T_RUN(test_tag_by_slug);
+	T_RUN(test_migration_lists);
+	T_RUN(test_nul_text);
+	T_RUN(test_spam_store);
+	T_RUN(test_copy);
+	T_RUN(test_every_statement_ran);
 	store_close(st);
-	if (fd >= 0) {
-		char wal[80];
+	{
+		char cmd[128];
 
-		unlink(path);
-		snprintf(wal, sizeof(wal), "%s-wal", path);
-		unlink(wal);
-		snprintf(wal, sizeof(wal), "%s-shm", path);
-		unlink(wal);
+		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
+		if (system(cmd) != 0)
+			fprintf(stderr, "cannot remove %s\n", tmpdir);
 	}
 	T_DONE("store");
 }
