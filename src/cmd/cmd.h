@@ -47,5 +47,6 @@ int	cmd_backup(int, char **);
 int	cmd_restore(int, char **);
 int	cmd_check(int, char **);
 int	cmd_export(int, char **);
+int	cmd_build(int, char **);
 
 #endif

@@ -37,6 +37,12 @@ root_new(struct http_req *req, const struct site *s, const char *path)
 	tv_set_str(a, site, "base_url", s->base_url);
 	tv_set_str(a, site, "language", s->language);
 	tv_set_str(a, site, "locale", og_locale(a, s->language));
+	/* The header's search form; a static build has no /search. */
+	if (!s->static_build)
+		tv_set_str(a, site, "search_url", "/search");
+	else if (s->live_url != NULL)
+		tv_set_str(a, site, "search_url", arena_printf(a, "%s/search",
+		    s->live_url));
 	tv_set(a, root, "page", page);
 	tv_set_str(a, page, "path", path);
 	tv_set_str(a, page, "canonical", arena_printf(a, "%s%s", s->base_url,
