@@ -38,6 +38,16 @@
 	"(a.published_at = ?6 AND a.id < ?7))" \
 	" ORDER BY a.published_at DESC, a.id DESC LIMIT ?8 OFFSET ?9"
 
+#define PUBLIC_WHERE \
+	" WHERE a.status IN ('published', 'scheduled')" \
+	" AND a.published_at <= ?2 AND ?1 = 1" \
+	" AND (?3 IS NULL OR a.author = ?3)" \
+	" AND (?12 IS NULL OR a.status = ?12)" \
+	" AND (?5 = 0 OR (a.published_at >= ?4 AND a.published_at < ?5))" \
+	" AND (?7 = 0 OR a.published_at < ?6 OR " \
+	"(a.published_at = ?6 AND a.id < ?7))" \
+	" ORDER BY a.published_at DESC, a.id DESC LIMIT ?8 OFFSET ?9"
+
 static const char *const sql[] = {
 	[ST_MIGRATION_VERSION] =
 	    "SELECT coalesce(max(version), 0) FROM schema_migrations",
@@ -265,6 +275,19 @@ static const char *const sql[] = {
 	[ST_ARTICLE_ALL] =
 	    "SELECT " ARTICLE_COLS " FROM articles a WHERE ?10 = 1 "
 	    "AND a.id > ?1 ORDER BY a.id LIMIT ?2",
+	/* Readers' listings, the same parameters as ST_ARTICLE_LIST: the
+	 * status condition written out lets the planner walk the partial
+	 * index articles_public in order, where "?1 = 0 OR …" made it scan
+	 * and sort the whole table (bodies too) for every page. */
+	[ST_ARTICLE_LIST_PUBLIC] =
+	    "SELECT " ARTICLE_COLS " FROM articles a" PUBLIC_WHERE,
+	/* CROSS JOIN keeps articles outermost: walking the index newest
+	 * first and probing each article's tag finds page N of a tag
+	 * without fetching and sorting all its articles (bodies too). */
+	[ST_ARTICLE_LIST_TAG_PUBLIC] =
+	    "SELECT " ARTICLE_COLS " FROM articles a "
+	    "CROSS JOIN article_tags at ON at.article_id = a.id AND "
+	    "at.tag_id = (SELECT id FROM tags WHERE slug = ?11)" PUBLIC_WHERE,
 };
 
 /* The last statement of the enum must have its SQL here, and a hole in the

@@ -695,7 +695,9 @@ store_article_list(struct store *s, struct arena *arena,
 		f->tag_slug ? P_TEXT(f->tag_slug) : P_NULL,
 		f->status ? P_TEXT(f->status) : P_NULL,
 	};
-	e = exec(s, f->tag_slug ? ST_ARTICLE_LIST_TAG : ST_ARTICLE_LIST, p,
+	e = exec(s, f->public ? (f->tag_slug ? ST_ARTICLE_LIST_TAG_PUBLIC :
+	    ST_ARTICLE_LIST_PUBLIC) : f->tag_slug ? ST_ARTICLE_LIST_TAG :
+	    ST_ARTICLE_LIST, p,
 	    NPARAMS(p), row_article, &r);
 	if (e != STORE_OK)
 		return e;
