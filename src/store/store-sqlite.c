@@ -28,25 +28,20 @@
 	"c.depth, c.author, c.email, c.url, c.body_md, c.body_html, " \
 	"c.status, c.client_hash, c.spam_score, c.created_at, c.updated_at"
 
-#define LIST_WHERE \
-	" WHERE (?1 = 0 OR (a.status IN ('published', 'scheduled') " \
-	"AND a.published_at <= ?2))" \
+#define LIST_REST \
 	" AND (?3 IS NULL OR a.author = ?3)" \
 	" AND (?12 IS NULL OR a.status = ?12)" \
 	" AND (?5 = 0 OR (a.published_at >= ?4 AND a.published_at < ?5))" \
 	" AND (?7 = 0 OR a.published_at < ?6 OR " \
 	"(a.published_at = ?6 AND a.id < ?7))" \
 	" ORDER BY a.published_at DESC, a.id DESC LIMIT ?8 OFFSET ?9"
+#define LIST_WHERE \
+	" WHERE (?1 = 0 OR (a.status IN ('published', 'scheduled') " \
+	"AND a.published_at <= ?2))" LIST_REST
 
 #define PUBLIC_WHERE \
 	" WHERE a.status IN ('published', 'scheduled')" \
-	" AND a.published_at <= ?2 AND ?1 = 1" \
-	" AND (?3 IS NULL OR a.author = ?3)" \
-	" AND (?12 IS NULL OR a.status = ?12)" \
-	" AND (?5 = 0 OR (a.published_at >= ?4 AND a.published_at < ?5))" \
-	" AND (?7 = 0 OR a.published_at < ?6 OR " \
-	"(a.published_at = ?6 AND a.id < ?7))" \
-	" ORDER BY a.published_at DESC, a.id DESC LIMIT ?8 OFFSET ?9"
+	" AND a.published_at <= ?2 AND ?1 = 1" LIST_REST
 
 static const char *const sql[] = {
 	[ST_MIGRATION_VERSION] =
