@@ -42,6 +42,9 @@
 #define PUBLIC_WHERE \
 	" WHERE a.status IN ('published', 'scheduled')" \
 	" AND a.published_at <= ?2 AND ?1 = 1" LIST_REST
+#define PUBLIC_WHERE_AUTHOR \
+	" WHERE a.status IN ('published', 'scheduled')" \
+	" AND a.author = ?3 AND a.published_at <= ?2 AND ?1 = 1" LIST_REST
 
 static const char *const sql[] = {
 	[ST_MIGRATION_VERSION] =
@@ -283,6 +286,10 @@ static const char *const sql[] = {
 	    "SELECT " ARTICLE_COLS " FROM articles a "
 	    "CROSS JOIN article_tags at ON at.article_id = a.id AND "
 	    "at.tag_id = (SELECT id FROM tags WHERE slug = ?11)" PUBLIC_WHERE,
+	/* An author's: the equality (not "?3 IS NULL OR …") lets the
+	 * planner take articles_author_public. */
+	[ST_ARTICLE_LIST_AUTHOR_PUBLIC] =
+	    "SELECT " ARTICLE_COLS " FROM articles a" PUBLIC_WHERE_AUTHOR,
 };
 
 /* The last statement of the enum must have its SQL here, and a hole in the
