@@ -74,6 +74,30 @@ const struct cmd commands[] = {
 	    "  --base-url URL     for the links in WXR ($GAZETTE_BASE_URL, then\n"
 	    "                     the site setting)\n"
 	    "Existing files are never overwritten.\n" },
+	{ "build", cmd_build,
+	    "--out DIR [--db URL] [--base-url URL] [--live-url URL]\n"
+	    "       [--jobs N] [--theme DIR]",
+	    "write the public site as static files",
+	    "Writes every public page, listing (with its later pages), tag,\n"
+	    "author and archive page, feed, sitemap, robots.txt, 404.html and\n"
+	    "static file to DIR, at its URL path (/2022/01/slug is\n"
+	    "DIR/2022/01/slug/index.html), rendered by the same templates and\n"
+	    "code as serve, with a gzip copy (FILE.gz) beside each text file.\n"
+	    "The site is written beside DIR first and replaces DIR only when\n"
+	    "complete: a failed or interrupted build leaves DIR as it was. DIR\n"
+	    "must be absent, empty, or an earlier build's output.\n"
+	    "  --out DIR        where the site goes\n"
+	    "  --base-url URL   absolute URL the site will be served at, for\n"
+	    "                   feeds, sitemaps and canonical links\n"
+	    "                   ($GAZETTE_BASE_URL, then the site setting)\n"
+	    "  --live-url URL   the running gazette that search, comment\n"
+	    "                   posting and replies link to (default: the base\n"
+	    "                   URL); '' leaves those out\n"
+	    "  --jobs N         worker threads, each with its own database\n"
+	    "                   connection (default: cores)\n"
+	    "  --theme DIR      templates and static files that override the\n"
+	    "                   default theme's ($GAZETTE_THEME)\n"
+	    "A progress bar is drawn on a terminal; a count line ends the run.\n" },
 	{ "user", cmd_user,
 	    "add NAME --role admin|editor|author [--display-name TEXT]\n"
 	    "       | list | passwd NAME | remove NAME  [--db URL]",

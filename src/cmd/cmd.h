@@ -48,5 +48,6 @@ int	cmd_restore(int, char **);
 int	cmd_check(int, char **);
 int	cmd_export(int, char **);
 int	cmd_migrate(int, char **);
+int	cmd_build(int, char **);
 
 #endif

@@ -291,10 +291,20 @@ comment_page_data(struct http_req *req, struct http_resp *resp,
 	struct store *st = site_store(s);
 	ssize_t first = -1, last = -1, i;
 	int64_t after = query_id(req, "comments_after");
-	const char *held;
+	const char *held, *live_page = "";
 
 	if (st == NULL)
 		return false;
+	/* A static page links replies and further comments to the live
+	 * site's page, or leaves them out when there is none. */
+	if (s->static_build && s->live_url != NULL) {
+		live_page = arena_printf(a, "%s%s", s->live_url, path);
+		tv_set_str(a, cm, "reply_base", live_page);
+		if (!comment_closed(s, art, (int64_t)time(NULL)))
+			tv_set_str(a, cm, "live_comment_url", arena_printf(a,
+			    "%s#post-comment", live_page));
+	} else if (s->static_build)
+		tv_set_bool(a, cm, "no_reply", true);
 	tv_set(a, root, "comments", cm);
 	tv_set_int(a, cm, "count", art->comment_count);
 	tv_set_str(a, cm, "count_label", art->comment_count == 1 ?
@@ -312,8 +322,11 @@ comment_page_data(struct http_req *req, struct http_resp *resp,
 		emit(&em, &t, i, false, 1);
 	tv_set(a, cm, "items", em.items);
 	tv_set_bool(a, cm, "any", tv_len(em.items) > 0);
+	if (s->static_build && s->live_url == NULL)
+		l.next_after = 0;
 	tv_set_str(a, cm, "more_url", l.next_after ? arena_printf(a,
-	    "?comments_after=%lld#comments", (long long)l.next_after) : NULL);
+	    "%s?comments_after=%lld#comments", live_page,
+	    (long long)l.next_after) : NULL);
 	tv_set_str(a, cm, "first_url", after ? arena_printf(a, "%s#comments",
 	    path) : NULL);
 	tv_set_bool(a, cm, "closed", comment_closed(s, art,

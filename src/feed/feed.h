@@ -42,5 +42,9 @@ void	feed_author(struct http_req *, struct http_resp *, void *);
 void	sitemap_index(struct http_req *, struct http_resp *, void *);
 void	sitemap_part(struct http_req *, struct http_resp *, void *);
 void	sitemap_news(struct http_req *, struct http_resp *, void *);
+/* How many child sitemaps /sitemaps/1.xml … /sitemaps/N.xml the site has
+ * as of now (0: /sitemap.xml is the one urlset), for gazette build. */
+enum store_err	 sitemap_parts(const struct site *, struct store *,
+		    int64_t now, size_t *n);
 
 #endif

@@ -217,6 +217,29 @@ sitemap_index(struct http_req *req, struct http_resp *resp, void *ctx)
 	finish(req, resp, s, w.newest);
 }
 
+enum store_err
+sitemap_parts(const struct site *s, struct store *st, int64_t now,
+    size_t *n)
+{
+	struct arena a;
+	struct extras x;
+	int64_t total = 0;
+	size_t per = urls_max();
+	enum store_err e = STORE_ERROR;
+
+	arena_init(&a);
+	*n = 0;
+	if (!extras_load(s, st, &a, now, &x) ||
+	    (e = store_article_count(st, true, now, &total)) != STORE_OK)
+		goto out;
+	if ((size_t)total + x.n > per)
+		*n = ((size_t)total + x.n + per - 1) / per;
+	e = STORE_OK;
+out:
+	arena_free(&a);
+	return e;
+}
+
 /* /sitemaps/:n (the route captures "N.xml"). */
 void
 sitemap_part(struct http_req *req, struct http_resp *resp, void *ctx)

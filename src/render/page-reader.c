@@ -37,6 +37,12 @@ root_new(struct http_req *req, const struct site *s, const char *path)
 	tv_set_str(a, site, "base_url", s->base_url);
 	tv_set_str(a, site, "language", s->language);
 	tv_set_str(a, site, "locale", og_locale(a, s->language));
+	/* The header's search form; a static build has no /search. */
+	if (!s->static_build)
+		tv_set_str(a, site, "search_url", "/search");
+	else if (s->live_url != NULL)
+		tv_set_str(a, site, "search_url", arena_printf(a, "%s/search",
+		    s->live_url));
 	tv_set(a, root, "page", page);
 	tv_set_str(a, page, "path", path);
 	tv_set_str(a, page, "canonical", arena_printf(a, "%s%s", s->base_url,
@@ -389,19 +395,22 @@ page_archive(struct http_req *req, struct http_resp *resp, void *ctx)
 	struct arena *a = req->arena;
 	int64_t year, month = 0, n = 1;
 	const char *base, *heading;
+	bool paged;
 
 	if (req->params[0].n != 4 ||
 	    !parse_int(req->params[0].p, 4, 1970, 9999, &year)) {
 		page_not_found(req, resp, ctx);
 		return;
 	}
-	if (req->nparams > 1 && strncmp(req->params[1].p, "page", 4) != 0 &&
-	    !(req->params[1].n == 2 &&
+	/* /:year/page/:n and /:year/:month/ both have two parameters:
+	 * only the path tells them apart (a month "page" is no month). */
+	paged = strstr(req->path, "/page/") != NULL;
+	if (req->nparams > (paged ? 2u : 1u) && !(req->params[1].n == 2 &&
 	    parse_int(req->params[1].p, 2, 1, 12, &month))) {
 		page_not_found(req, resp, ctx);
 		return;
 	}
-	if (req->nparams > 1 && (month ? req->nparams > 2 : true)) {
+	if (paged) {
 		n = page_param(req, req->nparams - 1);
 		if (n == 0) {
 			page_not_found(req, resp, ctx);

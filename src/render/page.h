@@ -45,6 +45,12 @@ struct site {
 	 * the site: every site loaded on a reload borrows the same one. */
 	struct comment_ctx	*comments;
 	_Atomic unsigned	 refs;		/* see struct site_holder */
+	/* Set by `gazette build`: the pages become static files, so what
+	 * needs the server (search, posting and paging comments) points at
+	 * live_url (absolute, no trailing slash), or is left out when
+	 * live_url is NULL. Borrowed from the caller. */
+	bool			 static_build;
+	const char		*live_url;
 };
 
 /* The setting keys a site has, with their defaults. */

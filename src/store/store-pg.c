@@ -524,6 +524,18 @@ static const char *const sql[] = {
 	[ST_SPAM_TOTALS_LOAD] =
 	    "INSERT INTO spam_totals (id, ham, spam) VALUES ($1::bigint, "
 	    "$2::bigint, $3::bigint)",
+	/* Readers' listings (store_article_list with public set): on
+	 * PostgreSQL the general statements, whose planner copes with the
+	 * optional filters; SQLite has its own shapes for its planner. */
+	[ST_ARTICLE_LIST_PUBLIC] =
+	    "SELECT " ARTICLE_COLS " FROM articles a" LIST_WHERE,
+	[ST_ARTICLE_LIST_TAG_PUBLIC] =
+	    "SELECT " ARTICLE_COLS " FROM articles a "
+	    "JOIN article_tags at ON at.article_id = a.id "
+	    "JOIN tags t ON t.id = at.tag_id AND t.slug = $11::text"
+	    LIST_WHERE,
+	[ST_ARTICLE_LIST_AUTHOR_PUBLIC] =
+	    "SELECT " ARTICLE_COLS " FROM articles a" LIST_WHERE,
 };
 
 _Static_assert(sizeof(sql) / sizeof(sql[0]) == ST__MAX,

@@ -28,15 +28,23 @@
 	"c.depth, c.author, c.email, c.url, c.body_md, c.body_html, " \
 	"c.status, c.client_hash, c.spam_score, c.created_at, c.updated_at"
 
-#define LIST_WHERE \
-	" WHERE (?1 = 0 OR (a.status IN ('published', 'scheduled') " \
-	"AND a.published_at <= ?2))" \
+#define LIST_REST \
 	" AND (?3 IS NULL OR a.author = ?3)" \
 	" AND (?12 IS NULL OR a.status = ?12)" \
 	" AND (?5 = 0 OR (a.published_at >= ?4 AND a.published_at < ?5))" \
 	" AND (?7 = 0 OR a.published_at < ?6 OR " \
 	"(a.published_at = ?6 AND a.id < ?7))" \
 	" ORDER BY a.published_at DESC, a.id DESC LIMIT ?8 OFFSET ?9"
+#define LIST_WHERE \
+	" WHERE (?1 = 0 OR (a.status IN ('published', 'scheduled') " \
+	"AND a.published_at <= ?2))" LIST_REST
+
+#define PUBLIC_WHERE \
+	" WHERE a.status IN ('published', 'scheduled')" \
+	" AND a.published_at <= ?2 AND ?1 = 1" LIST_REST
+#define PUBLIC_WHERE_AUTHOR \
+	" WHERE a.status IN ('published', 'scheduled')" \
+	" AND a.author = ?3 AND a.published_at <= ?2 AND ?1 = 1" LIST_REST
 
 static const char *const sql[] = {
 	[ST_MIGRATION_VERSION] =
@@ -405,6 +413,23 @@ static const char *const sql[] = {
 	    "SELECT id, ham, spam FROM spam_totals ORDER BY id",
 	[ST_SPAM_TOTALS_LOAD] =
 	    "INSERT INTO spam_totals (id, ham, spam) VALUES (?1, ?2, ?3)",
+	/* Readers' listings, the same parameters as ST_ARTICLE_LIST: the
+	 * status condition written out lets the planner walk the partial
+	 * index articles_public in order, where "?1 = 0 OR …" made it scan
+	 * and sort the whole table (bodies too) for every page. */
+	[ST_ARTICLE_LIST_PUBLIC] =
+	    "SELECT " ARTICLE_COLS " FROM articles a" PUBLIC_WHERE,
+	/* CROSS JOIN keeps articles outermost: walking the index newest
+	 * first and probing each article's tag finds page N of a tag
+	 * without fetching and sorting all its articles (bodies too). */
+	[ST_ARTICLE_LIST_TAG_PUBLIC] =
+	    "SELECT " ARTICLE_COLS " FROM articles a "
+	    "CROSS JOIN article_tags at ON at.article_id = a.id AND "
+	    "at.tag_id = (SELECT id FROM tags WHERE slug = ?11)" PUBLIC_WHERE,
+	/* An author's: the equality (not "?3 IS NULL OR …") lets the
+	 * planner take articles_author_public. */
+	[ST_ARTICLE_LIST_AUTHOR_PUBLIC] =
+	    "SELECT " ARTICLE_COLS " FROM articles a" PUBLIC_WHERE_AUTHOR,
 };
 _Static_assert(SPAM_BATCH == 32, "ST_SPAM_TOKENS_GET has 32 parameters");
 

@@ -789,6 +789,7 @@ store_article_list(struct store *s, struct arena *arena,
 {
 	struct article_rows r = { arena, NULL, 0, 0 };
 	size_t limit = f->limit ? f->limit : 20;
+	enum stmt st;
 	enum store_err e;
 
 	if (limit > 1000)
@@ -803,8 +804,14 @@ store_article_list(struct store *s, struct arena *arena,
 		f->tag_slug ? P_TEXT(f->tag_slug) : P_NULL,
 		f->status ? P_TEXT(f->status) : P_NULL,
 	};
-	e = exec(s, f->tag_slug ? ST_ARTICLE_LIST_TAG : ST_ARTICLE_LIST, p,
-	    NPARAMS(p), row_article, &r);
+	if (!f->public)
+		st = f->tag_slug ? ST_ARTICLE_LIST_TAG : ST_ARTICLE_LIST;
+	else if (f->tag_slug)
+		st = ST_ARTICLE_LIST_TAG_PUBLIC;
+	else
+		st = f->author ? ST_ARTICLE_LIST_AUTHOR_PUBLIC :
+		    ST_ARTICLE_LIST_PUBLIC;
+	e = exec(s, st, p, NPARAMS(p), row_article, &r);
 	if (e != STORE_OK)
 		return e;
 	return list_finish(s, arena, &r, limit, out);
