@@ -497,6 +497,7 @@ import_files(struct store *s, char *const *paths, size_t npaths,
 		goto out;
 	}
 	if (!o->dry_run) {
+		store_bulk(s);
 		if ((e = store_begin(s)) != STORE_OK) {
 			buf_printf(err, "cannot start a transaction: %s",
 			    store_errmsg(s));

@@ -180,7 +180,11 @@ imp_one_line(struct arena *a, const char *s)
 	bool sp = false;
 
 	for (; *s; s++) {
-		if (is_space(*s)) {
+		/* XML 1.0 lets DEL (and C1 controls) through, but no control
+		 * character belongs in a title or a name (text_check refuses
+		 * them): they fold to a space like the line breaks (found by
+		 * fuzz-wxr). */
+		if (is_space(*s) || (unsigned char)*s < 0x20 || *s == 0x7f) {
 			sp = true;
 			continue;
 		}

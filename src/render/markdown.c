@@ -257,7 +257,7 @@ static int
 plain_put(struct md_ctx *c, const char *s, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	size_t i = 0, k;
+	size_t i = 0, k = 1, run;
 	uint32_t cp;
 
 	while (i < n) {
@@ -270,12 +270,20 @@ plain_put(struct md_ctx *c, const char *s, size_t n)
 		if (c->pspace && c->o->len > 0)
 			buf_putc(c->o, ' ');
 		c->pspace = 0;
-		if ((k = utf8_decode(p + i, n - i, &cp)) == 0) {
+		/* A whole word at a time: this runs over every article body
+		 * (summaries, the search index), so no per-byte appends. */
+		for (run = i; i < n && p[i] != ' ' && p[i] != '\t' &&
+		    p[i] != '\n' && p[i] != '\r' && p[i] != '\f' &&
+		    p[i] != '\v'; i += k)
+			if (p[i] < 0x80)
+				k = 1;
+			else if ((k = utf8_decode(p + i, n - i, &cp)) == 0)
+				break;
+		buf_put(c->o, s + run, i - run);
+		if (i < n && k == 0) {
 			buf_puts(c->o, REPLACEMENT);
-			k = 1;
-		} else
-			buf_put(c->o, s + i, k);
-		i += k;
+			i++;
+		}
 	}
 	return c->plainmax && c->o->len > c->plainmax;
 }

@@ -175,6 +175,9 @@ struct store_driver {
 			    store_row_fn row, void *ctx);
 	/* Runs a whole SQL script (migrations), no parameters. */
 	enum store_err	 (*script)(void *conn, const char *sql);
+	/* Optional: settings for a long run of writes (an import) on this
+	 * connection, such as a larger page cache. */
+	void		 (*bulk)(void *conn);
 	enum store_err	 (*begin)(void *conn);
 	enum store_err	 (*commit)(void *conn);
 	enum store_err	 (*rollback)(void *conn);

@@ -182,6 +182,13 @@ store_changed(struct store *s, const char *fmt, ...)
 		pend_flush(s);
 }
 
+void
+store_bulk(struct store *s)
+{
+	if (s->drv->bulk != NULL)
+		s->drv->bulk(s->conn);
+}
+
 enum store_err
 store_begin(struct store *s)
 {
