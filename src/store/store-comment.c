@@ -24,14 +24,12 @@ comment_status_name(enum comment_status s)
 bool
 comment_status_parse(const char *s, enum comment_status *out)
 {
-	int i;
+	int i = store_name_index(cstatus_names, COMMENT_STATUS__MAX, s);
 
-	for (i = 0; i < COMMENT_STATUS__MAX; i++)
-		if (strcmp(s, cstatus_names[i]) == 0) {
-			*out = (enum comment_status)i;
-			return true;
-		}
-	return false;
+	if (i < 0)
+		return false;
+	*out = (enum comment_status)i;
+	return true;
 }
 
 static enum store_err

@@ -219,6 +219,10 @@ void	store_report(store_check_fn fn, void *ctx, unsigned *problems,
 	    bool problem, const char *fmt, ...)
 	    __attribute__((format(printf, 5, 6)));
 
+/* Index of s in names[0..n), or -1: how the status, role and format
+ * enums are read back from their column text. */
+int	store_name_index(const char *const *names, int n, const char *s);
+
 extern const struct store_driver store_driver_sqlite;
 extern const struct migration migrations_sqlite[];
 extern const size_t migrations_sqlite_n;

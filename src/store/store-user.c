@@ -21,14 +21,12 @@ user_role_name(enum user_role r)
 bool
 user_role_parse(const char *s, enum user_role *out)
 {
-	int i;
+	int i = store_name_index(role_names, ROLE__MAX, s);
 
-	for (i = 0; i < ROLE__MAX; i++)
-		if (strcmp(s, role_names[i]) == 0) {
-			*out = (enum user_role)i;
-			return true;
-		}
-	return false;
+	if (i < 0)
+		return false;
+	*out = (enum user_role)i;
+	return true;
 }
 
 static enum store_err

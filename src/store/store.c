@@ -12,6 +12,17 @@
 #include "util/str.h"
 #include "util/xalloc.h"
 
+int
+store_name_index(const char *const *names, int n, const char *s)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(s, names[i]) == 0)
+			return i;
+	return -1;
+}
+
 static const char *const status_names[ARTICLE_STATUS__MAX] = {
 	[ARTICLE_DRAFT] = "draft",
 	[ARTICLE_PUBLISHED] = "published",
@@ -27,14 +38,12 @@ article_status_name(enum article_status s)
 bool
 article_status_parse(const char *s, enum article_status *out)
 {
-	int i;
+	int i = store_name_index(status_names, ARTICLE_STATUS__MAX, s);
 
-	for (i = 0; i < ARTICLE_STATUS__MAX; i++)
-		if (strcmp(s, status_names[i]) == 0) {
-			*out = (enum article_status)i;
-			return true;
-		}
-	return false;
+	if (i < 0)
+		return false;
+	*out = (enum article_status)i;
+	return true;
 }
 
 static const char *const format_names[BODY_FORMAT__MAX] = {
@@ -51,14 +60,12 @@ body_format_name(enum body_format f)
 bool
 body_format_parse(const char *s, enum body_format *out)
 {
-	int i;
+	int i = store_name_index(format_names, BODY_FORMAT__MAX, s);
 
-	for (i = 0; i < BODY_FORMAT__MAX; i++)
-		if (strcmp(s, format_names[i]) == 0) {
-			*out = (enum body_format)i;
-			return true;
-		}
-	return false;
+	if (i < 0)
+		return false;
+	*out = (enum body_format)i;
+	return true;
 }
 
 bool
