@@ -63,6 +63,8 @@ struct md_ctx {
 	struct buf	 tmp;	/* decoded attributes */
 	/* md_plain only */
 	int		 plain;
+	/* md_render_text: the plain text as well, into this buffer */
+	struct buf	*ptext;
 	size_t		 plainmax;	/* stop collecting past this; 0: never */
 	const char	*in_beg;	/* the text md4c parses, for clamping */
 	const char	*in_end;
@@ -254,7 +256,7 @@ heading_id(struct md_ctx *c, struct buf *b, const char *s, size_t n)
  * returns non-zero once enough is collected to know the cut, which makes
  * md4c stop parsing a long document early. */
 static int
-plain_put(struct md_ctx *c, const char *s, size_t n)
+plain_put(struct md_ctx *c, struct buf *o, const char *s, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t i = 0, k = 1, run;
@@ -267,8 +269,8 @@ plain_put(struct md_ctx *c, const char *s, size_t n)
 			i++;
 			continue;
 		}
-		if (c->pspace && c->o->len > 0)
-			buf_putc(c->o, ' ');
+		if (c->pspace && o->len > 0)
+			buf_putc(o, ' ');
 		c->pspace = 0;
 		/* A whole word at a time: this runs over every article body
 		 * (summaries, the search index), so no per-byte appends. */
@@ -279,13 +281,13 @@ plain_put(struct md_ctx *c, const char *s, size_t n)
 				k = 1;
 			else if ((k = utf8_decode(p + i, n - i, &cp)) == 0)
 				break;
-		buf_put(c->o, s + run, i - run);
+		buf_put(o, s + run, i - run);
 		if (i < n && k == 0) {
-			buf_puts(c->o, REPLACEMENT);
+			buf_puts(o, REPLACEMENT);
 			i++;
 		}
 	}
-	return c->plainmax && c->o->len > c->plainmax;
+	return c->plainmax && o->len > c->plainmax;
 }
 
 /* Text that is content (not markup): escaped into the current output,
@@ -294,7 +296,9 @@ static int
 put_text(struct md_ctx *c, const char *s, size_t n)
 {
 	if (c->plain)
-		return plain_put(c, s, n);
+		return plain_put(c, c->o, s, n);
+	if (c->ptext != NULL)
+		(void)plain_put(c, c->ptext, s, n);
 	if (c->img)
 		esc_attr(c->o, s, n);
 	else
@@ -329,10 +333,9 @@ enter_block(MD_BLOCKTYPE type, void *detail, void *arg)
 	MD_BLOCK_TD_DETAIL *td;
 	int art = c->pol == MD_ARTICLE;
 
-	if (c->plain) {
-		c->pspace = 1;	/* blocks are separated by a space */
+	c->pspace = 1;	/* plain text: blocks are separated by a space */
+	if (c->plain)
 		return 0;
-	}
 	switch (type) {
 	case MD_BLOCK_QUOTE:
 		buf_puts(o, "<blockquote>\n");
@@ -428,10 +431,9 @@ leave_block(MD_BLOCKTYPE type, void *detail, void *arg)
 	int art = c->pol == MD_ARTICLE;
 
 	(void)detail;
-	if (c->plain) {
-		c->pspace = 1;
+	c->pspace = 1;
+	if (c->plain)
 		return 0;
-	}
 	switch (type) {
 	case MD_BLOCK_QUOTE:
 		buf_puts(o, "</blockquote>\n");
@@ -668,6 +670,8 @@ text(MD_TEXTTYPE type, const MD_CHAR *s, MD_SIZE n, void *arg)
 	case MD_TEXT_BR:
 		if (c->plain || c->img)
 			return put_text(c, " ", 1);
+		if (c->ptext != NULL)
+			(void)plain_put(c, c->ptext, " ", 1);
 		buf_puts(c->o, "<br>\n");
 		if (c->inhead)
 			buf_putc(&c->htext, ' ');
@@ -755,12 +759,26 @@ md_render(struct buf *out, const char *s, size_t n, enum md_policy pol)
 	return ok;
 }
 
+bool
+md_render_text(struct buf *html, struct buf *text, const char *s, size_t n)
+{
+	struct md_ctx c;
+	bool ok;
+
+	if (n > UINT_MAX)
+		return false;
+	ctx_init(&c, html, MD_ARTICLE);
+	c.ptext = text;
+	ok = parse(&c, s, n) == 0;
+	ctx_free(&c);
+	return ok;
+}
+
 void
 md_plain(struct buf *out, const char *s, size_t n, size_t max)
 {
 	struct buf t;
 	struct md_ctx c;
-	size_t cut, i;
 
 	if (n > UINT_MAX)
 		n = UINT_MAX;	/* a summary needs only the start */
@@ -770,28 +788,36 @@ md_plain(struct buf *out, const char *s, size_t n, size_t max)
 	c.plainmax = max;
 	(void)parse(&c, s, n);	/* a stop on plainmax is not a failure */
 	ctx_free(&c);
+	/* Past max, what was collected is the start of the whole text
+	 * (output only ever grows), and the cut reads no further than max. */
+	md_plain_cut(out, t.p, t.len, max);
+	buf_free(&t);
+}
 
-	if (max == 0 || t.len <= max) {
-		buf_put(out, t.p, t.len);
-		goto out;
+void
+md_plain_cut(struct buf *out, const char *t, size_t len, size_t max)
+{
+	size_t cut, i;
+
+	if (max == 0 || len <= max) {
+		buf_put(out, t, len);
+		return;
 	}
 	/* Cut so that text and ellipsis together fit in max bytes: at a
 	 * code point boundary, and at the last space when there is one in
 	 * the second half, so the summary does not end in half a word. */
 	cut = max >= 3 ? max - 3 : 0;
-	while (cut > 0 && ((unsigned char)t.p[cut] & 0xc0) == 0x80)
+	while (cut > 0 && ((unsigned char)t[cut] & 0xc0) == 0x80)
 		cut--;
-	if (t.p[cut] != ' ') {
-		for (i = cut; i > 0 && t.p[i - 1] != ' '; i--)
+	if (t[cut] != ' ') {
+		for (i = cut; i > 0 && t[i - 1] != ' '; i--)
 			;
 		if (i > 0 && i - 1 >= cut / 2)
 			cut = i - 1;
 	}
-	while (cut > 0 && t.p[cut - 1] == ' ')
+	while (cut > 0 && t[cut - 1] == ' ')
 		cut--;
-	buf_put(out, t.p, cut);
+	buf_put(out, t, cut);
 	if (max >= 3)
 		buf_puts(out, ELLIPSIS);
-out:
-	buf_free(&t);
 }

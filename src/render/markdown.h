@@ -52,5 +52,14 @@ bool	md_render(struct buf *out, const char *s, size_t n, enum md_policy);
  * one lies in the second half); max 0 means no limit, max < 3 yields ""
  * for text that does not fit. Parsing stops early once the cut is known. */
 void	md_plain(struct buf *out, const char *s, size_t n, size_t max);
+/* What an article needs of its body in one parse instead of two: appends
+ * md_render(html, s, n, MD_ARTICLE) to html and md_plain(text, s, n, 0) to
+ * text, byte for byte; false as md_render. */
+bool	md_render_text(struct buf *html, struct buf *text, const char *s,
+	    size_t n);
+/* Appends t[0..len), plain text as md_plain makes it, cut to max bytes as
+ * md_plain cuts it: md_plain(out, s, n, max) is md_plain_cut of
+ * md_plain(s, n, 0), so a summary can come from text already at hand. */
+void	md_plain_cut(struct buf *out, const char *t, size_t len, size_t max);
 
 #endif

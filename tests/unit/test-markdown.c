@@ -365,6 +365,71 @@ test_plain(void)
 	buf_free(&b);
 }
 
+/* md_render_text is md_render and md_plain in one parse: the same bytes,
+ * for documents made of every construct in every order (a fixed-seed
+ * generator, so a failure repeats), and md_plain_cut of the whole text is
+ * md_plain's cut at any length. */
+static void
+test_render_text(void)
+{
+	static const char *const piece[] = { "# ", "## Head", "word", " ",
+	    "\n", "\n\n", "*", "**", "_", "`", "```\n", "[", "](", ")",
+	    "![", "<a>", "&amp;", "&copy;", "&bogus;", "\\\n", "  \n",
+	    "> ", "- ", "1. ", "| a | b |\n|---|---|\n| 1 | 2 |\n", "~~",
+	    "http://x.org/", "\xff", "\xc3\xbc", "\t", "---\n", "\x00" };
+	static const size_t maxes[] = { 0, 1, 3, 8, 40, 280 };
+	struct buf in = BUF_INIT, h1 = BUF_INIT, h2 = BUF_INIT,
+	    t1 = BUF_INIT, t2 = BUF_INIT, c = BUF_INIT;
+	unsigned long long seed = 42;
+	size_t i, k, m, np = sizeof(piece) / sizeof(piece[0]), len;
+	bool ok1, ok2;
+
+	for (i = 0; i < 3000; i++) {
+		buf_reset(&in);
+		len = i % 60 + 1;
+		for (k = 0; k < len; k++) {
+			seed = seed * 6364136223846793005ULL +
+			    1442695040888963407ULL;
+			m = (size_t)(seed >> 33) % np;
+			/* "\x00" is one NUL byte, which strlen cannot see */
+			if (piece[m][0] == '\0')
+				buf_put(&in, "", 1);
+			else
+				buf_puts(&in, piece[m]);
+		}
+		buf_reset(&h1);
+		buf_reset(&h2);
+		buf_reset(&t1);
+		buf_reset(&t2);
+		ok1 = md_render(&h1, in.p, in.len, MD_ARTICLE);
+		md_plain(&t1, in.p, in.len, 0);
+		ok2 = md_render_text(&h2, &t2, in.p, in.len);
+		T_CHECK(ok1 == ok2, "doc %zu", i);
+		T_CHECK(h1.len == h2.len && memcmp(h1.p, h2.p, h1.len) == 0,
+		    "doc %zu html\n  md_render:      \"%s\"\n"
+		    "  md_render_text: \"%s\"", i, buf_str(&h1), buf_str(&h2));
+		T_CHECK(t1.len == t2.len && memcmp(t1.p, t2.p, t1.len) == 0,
+		    "doc %zu text\n  md_plain:       \"%s\"\n"
+		    "  md_render_text: \"%s\"", i, buf_str(&t1), buf_str(&t2));
+		for (m = 0; m < sizeof(maxes) / sizeof(maxes[0]); m++) {
+			buf_reset(&t1);
+			buf_reset(&c);
+			md_plain(&t1, in.p, in.len, maxes[m]);
+			md_plain_cut(&c, t2.p, t2.len, maxes[m]);
+			T_CHECK(strcmp(buf_str(&t1), buf_str(&c)) == 0,
+			    "doc %zu max %zu\n  md_plain:     \"%s\"\n"
+			    "  md_plain_cut: \"%s\"", i, maxes[m],
+			    buf_str(&t1), buf_str(&c));
+		}
+	}
+	buf_free(&in);
+	buf_free(&h1);
+	buf_free(&h2);
+	buf_free(&t1);
+	buf_free(&t2);
+	buf_free(&c);
+}
+
 int
 main(void)
 {
@@ -373,5 +438,6 @@ main(void)
 	T_RUN(test_comment_hostile);
 	T_RUN(test_robust);
 	T_RUN(test_plain);
+	T_RUN(test_render_text);
 	T_DONE("markdown");
 }
