@@ -232,7 +232,7 @@ load_text(struct arena *a, const char *path, const struct buf *text,
     const struct import_opts *o, struct article *art, struct buf *err)
 {
 	struct fm_doc d;
-	struct buf tmp = BUF_INIT, ferr = BUF_INIT;
+	struct buf tmp = BUF_INIT, ferr = BUF_INIT, plain = BUF_INIT;
 	const char *why;
 	size_t line;
 	bool ok = false;
@@ -292,10 +292,14 @@ load_text(struct arena *a, const char *path, const struct buf *text,
 		 * through the allow-list again, which leaves it as it was. */
 		html_sanitize(&tmp, d.body, d.body_len, NULL);
 		art->body_md = arena_strndup(a, buf_str(&tmp), tmp.len);
-	} else if (!md_render(&tmp, d.body, d.body_len, MD_ARTICLE) ||
-	    buf_err(&tmp)) {
+	} else if (!md_render_text(&tmp, &plain, d.body, d.body_len) ||
+	    buf_err(&tmp) || buf_err(&plain)) {
 		buf_printf(err, "%s: the Markdown could not be rendered", path);
 		goto out;
+	} else {
+		/* One parse gives the HTML, the search text the store would
+		 * otherwise make with a parse of its own, and the summary. */
+		art->body_text = arena_strndup(a, buf_str(&plain), plain.len);
 	}
 	art->body_html = arena_strndup(a, tmp.p ? tmp.p : "", tmp.len);
 	if (d.summary)
@@ -306,7 +310,7 @@ load_text(struct arena *a, const char *path, const struct buf *text,
 		art->summary = arena_strndup(a, buf_str(&tmp), tmp.len);
 	} else {
 		buf_reset(&tmp);
-		md_plain(&tmp, d.body, d.body_len, 280);
+		md_plain_cut(&tmp, buf_str(&plain), plain.len, 280);
 		art->summary = arena_strndup(a, buf_str(&tmp), tmp.len);
 	}
 	if (d.ntags) {
@@ -320,6 +324,7 @@ load_text(struct arena *a, const char *path, const struct buf *text,
 	ok = true;
 out:
 	buf_free(&tmp);
+	buf_free(&plain);
 	buf_free(&ferr);
 	return ok;
 }

@@ -125,6 +125,7 @@ enum stmt {
 	ST_ARTICLE_LIST_PUBLIC,
 	ST_ARTICLE_LIST_TAG_PUBLIC,
 	ST_ARTICLE_LIST_AUTHOR_PUBLIC,
+	ST_TAG_ORDER,		/* tags ?1 ("3,7,12"): id, name in tags_text order */
 	ST__MAX
 };
 
@@ -242,6 +243,9 @@ int	store_row_article(void *ctx, const struct sval *cols, size_t ncols);
  * searchable body (which reindexes the article). */
 enum store_err	store_search_set_text(struct store *, int64_t id,
 		    const char *body_md);
+/* The same with the plain text already made: text is md_plain(body_md). */
+enum store_err	store_search_set_plain(struct store *, int64_t id,
+		    const char *text, size_t len);
 
 #define STORE_PEND_MAX	16
 

@@ -130,10 +130,11 @@ static const char *const sql[] = {
 	[ST_ARTICLE_INSERT] =
 	    "INSERT INTO articles (slug, title, summary, body_md, body_html, "
 	    "author, status, published_at, created_at, updated_at, "
-	    "comments_closed, author_id, body_format) VALUES ($1::text, "
-	    "$2::text, $3::text, $4::text, $5::text, $6::text, $7::text, "
-	    "$8::bigint, $9::bigint, $10::bigint, $11::int, "
-	    "nullif($12::bigint, 0), $13::text) RETURNING id",
+	    "comments_closed, author_id, body_format, body_text, tags_text) "
+	    "VALUES ($1::text, $2::text, $3::text, $4::text, $5::text, "
+	    "$6::text, $7::text, $8::bigint, $9::bigint, $10::bigint, "
+	    "$11::int, nullif($12::bigint, 0), $13::text, $14::text, "
+	    "$15::text) RETURNING id",
 	[ST_ARTICLE_BY_SLUG] =
 	    "SELECT " ARTICLE_COLS " FROM articles a WHERE a.slug = $1::text "
 	    "AND $10::int = 1",
@@ -536,6 +537,11 @@ static const char *const sql[] = {
 	    LIST_WHERE,
 	[ST_ARTICLE_LIST_AUTHOR_PUBLIC] =
 	    "SELECT " ARTICLE_COLS " FROM articles a" LIST_WHERE,
+	/* The order of gazette_tags_text (schema/pg/0003-search.sql). */
+	[ST_TAG_ORDER] =
+	    "SELECT id, name FROM tags WHERE id = ANY "
+	    "(string_to_array($1::text, ',')::bigint[]) "
+	    "ORDER BY name COLLATE \"C\"",
 };
 
 _Static_assert(sizeof(sql) / sizeof(sql[0]) == ST__MAX,

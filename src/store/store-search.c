@@ -20,14 +20,22 @@ exec(struct store *s, enum stmt st, const struct sval *p, size_t n,
 }
 
 enum store_err
+store_search_set_plain(struct store *s, int64_t id, const char *text,
+    size_t len)
+{
+	struct sval p[] = { P_INT(id), P_TEXTN(text, len) };
+
+	return exec(s, ST_SEARCH_SET_TEXT, p, NPARAMS(p), NULL, NULL);
+}
+
+enum store_err
 store_search_set_text(struct store *s, int64_t id, const char *body_md)
 {
 	struct buf text = BUF_INIT;
 	enum store_err e;
 
 	md_plain(&text, body_md, strlen(body_md), 0);
-	struct sval p[] = { P_INT(id), P_TEXTN(buf_str(&text), text.len) };
-	e = exec(s, ST_SEARCH_SET_TEXT, p, NPARAMS(p), NULL, NULL);
+	e = store_search_set_plain(s, id, buf_str(&text), text.len);
 	buf_free(&text);
 	return e;
 }

@@ -75,6 +75,10 @@ struct article {
 	struct tag		*tags;
 	size_t			 ntags;
 	enum body_format	 format;	/* what body_md is written in */
+	/* What search indexes of the body: md_plain(body_md, 0), when the
+	 * caller made it already (an import renders the body anyway);
+	 * NULL, as every read leaves it: the store makes it. */
+	const char		*body_text;
 };
 
 /* Which articles a listing shows. Readers' listings set public: published
