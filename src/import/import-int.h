@@ -68,6 +68,8 @@ struct imp_set {
  * is an xmlDoc (libxml2), freed with imp_xml_free. */
 void		*imp_xml_read(const char *data, size_t n, struct buf *err);
 void		 imp_xml_free(void *doc);
+/* Sets libxml2 up; before a second thread may parse. */
+void		 imp_xml_init(void);
 /* Which reader an XML document is for: its root element and namespace. */
 enum imp_kind {
 	IMP_UNKNOWN = 0,

@@ -1,6 +1,7 @@
 /* import.c: turns Markdown files into stored articles, all or nothing. */
 #include <dirent.h>
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -477,21 +478,177 @@ out:
 	return ok;
 }
 
+/*
+ * Reading, checking and rendering the files (read_file, load_text) runs on
+ * a second thread while this one stores them: the two halves of an import
+ * take about the same time, and a machine has two cores or more. The
+ * reader runs at most QUEUE_LEN files ahead; the store takes them in file
+ * order, so the first bad file in name order is still the one reported,
+ * the store's own errors come where they did, and one transaction still
+ * stores all or nothing. Only this thread touches the store, the report
+ * and stderr.
+ */
+#define QUEUE_LEN	64
+
+enum job_kind {
+	JOB_ARTICLE,	/* art, from a Markdown file */
+	JOB_XML,	/* text, an export for import_xml */
+	JOB_ERROR,	/* err */
+	JOB_KIND__MAX
+};
+
+struct job {
+	enum job_kind	 kind;
+	struct arena	 arena;		/* art's strings */
+	struct article	 art;
+	struct buf	 text;		/* the file */
+	struct buf	 err;
+};
+
+struct reader {
+	pthread_mutex_t			 mu;
+	pthread_cond_t			 ready;	/* produced grew */
+	pthread_cond_t			 room;	/* consumed grew, or stop */
+	size_t				 produced, consumed;
+	bool				 stop;
+	struct job			 q[QUEUE_LEN];	/* file i in q[i % QUEUE_LEN] */
+	const struct pathlist		*files;
+	const struct import_opts	*o;
+};
+
+static void
+job_load(struct job *j, const char *path, const struct import_opts *o)
+{
+	buf_reset(&j->err);
+	j->kind = JOB_ERROR;
+	if (!read_file(path, &j->text, &j->err))
+		return;
+	if (is_xml(&j->text))
+		j->kind = JOB_XML;
+	else if (load_text(&j->arena, path, &j->text, o, &j->art, &j->err))
+		j->kind = JOB_ARTICLE;
+}
+
+static void *
+reader_run(void *arg)
+{
+	struct reader *r = arg;
+	struct job *j;
+	size_t i;
+
+	for (i = 0; i < r->files->n; i++) {
+		pthread_mutex_lock(&r->mu);
+		while (!r->stop && i - r->consumed >= QUEUE_LEN)
+			pthread_cond_wait(&r->room, &r->mu);
+		if (r->stop) {
+			pthread_mutex_unlock(&r->mu);
+			break;
+		}
+		pthread_mutex_unlock(&r->mu);
+		/* Slot i % QUEUE_LEN is ours until produced passes i: the
+		 * store is done with file i - QUEUE_LEN. */
+		j = &r->q[i % QUEUE_LEN];
+		job_load(j, r->files->v[i], r->o);
+		pthread_mutex_lock(&r->mu);
+		r->produced = i + 1;
+		pthread_cond_signal(&r->ready);
+		pthread_mutex_unlock(&r->mu);
+		if (j->kind == JOB_ERROR)
+			break;	/* the import ends there */
+	}
+	return NULL;
+}
+
+/* File i, read and rendered: from the reader thread, or made here when
+ * there is none. */
+static struct job *
+reader_take(struct reader *r, bool threaded, size_t i)
+{
+	struct job *j = &r->q[i % QUEUE_LEN];
+
+	if (!threaded) {
+		job_load(j, r->files->v[i], r->o);
+		return j;
+	}
+	pthread_mutex_lock(&r->mu);
+	while (r->produced <= i)
+		pthread_cond_wait(&r->ready, &r->mu);
+	pthread_mutex_unlock(&r->mu);
+	return j;
+}
+
+static void
+reader_done(struct reader *r, bool threaded, size_t i)
+{
+	/* Per-file memory is dropped as we go so 100,000 files do not pile
+	 * up. */
+	arena_free(&r->q[i % QUEUE_LEN].arena);
+	if (!threaded)
+		return;
+	pthread_mutex_lock(&r->mu);
+	r->consumed = i + 1;
+	pthread_cond_signal(&r->room);
+	pthread_mutex_unlock(&r->mu);
+}
+
+static void
+reader_init(struct reader *r, const struct pathlist *files,
+    const struct import_opts *o)
+{
+	size_t i;
+
+	memset(r, 0, sizeof(*r));
+	pthread_mutex_init(&r->mu, NULL);
+	pthread_cond_init(&r->ready, NULL);
+	pthread_cond_init(&r->room, NULL);
+	for (i = 0; i < QUEUE_LEN; i++) {
+		arena_init(&r->q[i].arena);
+		buf_init(&r->q[i].text, 0);
+		buf_init(&r->q[i].err, 0);
+	}
+	r->files = files;
+	r->o = o;
+}
+
+/* Stops the reader thread (when there is one) and frees everything. */
+static void
+reader_free(struct reader *r, pthread_t *th)
+{
+	size_t i;
+
+	if (th != NULL) {
+		pthread_mutex_lock(&r->mu);
+		r->stop = true;
+		pthread_cond_signal(&r->room);
+		pthread_mutex_unlock(&r->mu);
+		pthread_join(*th, NULL);
+	}
+	for (i = 0; i < QUEUE_LEN; i++) {
+		arena_free(&r->q[i].arena);
+		buf_free(&r->q[i].text);
+		buf_free(&r->q[i].err);
+	}
+	pthread_cond_destroy(&r->room);
+	pthread_cond_destroy(&r->ready);
+	pthread_mutex_destroy(&r->mu);
+}
+
 bool
 import_files(struct store *s, char *const *paths, size_t npaths,
     const struct import_opts *o, struct import_stats *stats,
     struct buf *err)
 {
 	struct pathlist files = { NULL, 0, 0 };
-	struct buf text = BUF_INIT;
-	struct arena a;
-	struct article art;
+	struct reader *r;
 	struct tally t;
+	struct job *j;
+	pthread_t th;
 	enum store_err e;
-	bool ok = false, intx = false;
+	bool ok = false, intx = false, threaded = false;
 	size_t i, step;
 
-	arena_init(&a);
+	r = xmalloc(sizeof(*r));
+	reader_init(r, &files, o);
 	memset(&t, 0, sizeof(t));
 	memset(stats, 0, sizeof(*stats));
 	for (i = 0; i < npaths; i++)
@@ -510,42 +667,47 @@ import_files(struct store *s, char *const *paths, size_t npaths,
 		}
 		intx = true;
 	}
+	/* libxml2 sets itself up on first use, which two threads must not
+	 * race to do (format: html bodies there, exports here). */
+	imp_xml_init();
+	/* Without a thread (none to be had) the files load here in turn. */
+	threaded = files.n > 1 && pthread_create(&th, NULL, reader_run, r) == 0;
 	step = files.n / 100 ? files.n / 100 : 1;
 	for (i = 0; i < files.n; i++) {
-		if (!read_file(files.v[i], &text, err))
+		j = reader_take(r, threaded, i);
+		if (j->kind == JOB_ERROR) {
+			buf_put(err, j->err.p, j->err.len);
 			goto out;
-		if (is_xml(&text)) {
-			if (!import_xml(s, files.v[i], &text, o, stats, &t,
+		}
+		if (j->kind == JOB_XML) {
+			if (!import_xml(s, files.v[i], &j->text, o, stats, &t,
 			    err))
 				goto out;
 			goto next;
 		}
-		if (!load_text(&a, files.v[i], &text, o, &art, err))
-			goto out;
-		if (o->dry_run && nameset_has(&t.slugs, art.slug)) {
+		if (o->dry_run && nameset_has(&t.slugs, j->art.slug)) {
 			buf_printf(err, "%s: slug '%s' is already taken by "
-			    "another article", files.v[i], art.slug);
+			    "another article", files.v[i], j->art.slug);
 			goto out;
 		}
-		tally_article(&t, &art);
+		tally_article(&t, &j->art);
 		if (!o->dry_run &&
-		    (e = store_article_insert(s, &art)) != STORE_OK) {
+		    (e = store_article_insert(s, &j->art)) != STORE_OK) {
 			if (e == STORE_CONFLICT)
 				buf_printf(err, "%s: slug '%s' is already "
 				    "taken by another article", files.v[i],
-				    art.slug);
+				    j->art.slug);
 			else
 				buf_printf(err, "%s: cannot store: %s",
 				    files.v[i], store_errmsg(s));
 			goto out;
 		}
 		stats->articles++;
-		if (!imp_comments_sidecar(s, files.v[i], &art, o, stats, err))
+		if (!imp_comments_sidecar(s, files.v[i], &j->art, o, stats,
+		    err))
 			goto out;
 next:
-		/* Per-file memory is dropped as we go so 100,000 files do
-		 * not pile up in the arena. */
-		arena_free(&a);
+		reader_done(r, threaded, i);
 		if (o->progress && (i % step == 0 || i + 1 == files.n))
 			progress(i + 1, files.n);
 	}
@@ -569,8 +731,8 @@ out:
 		memset(stats, 0, sizeof(*stats));
 	if (!ok && o->progress)
 		fputc('\n', stderr);
-	arena_free(&a);
-	buf_free(&text);
+	reader_free(r, threaded ? &th : NULL);
+	free(r);
 	pl_free(&files);
 	return ok;
 }

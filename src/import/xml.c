@@ -140,6 +140,12 @@ fail:
 }
 
 void
+imp_xml_init(void)
+{
+	xmlInitParser();
+}
+
+void
 imp_xml_free(void *doc)
 {
 	if (doc)
