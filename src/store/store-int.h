@@ -125,7 +125,8 @@ enum stmt {
 	ST_ARTICLE_LIST_PUBLIC,
 	ST_ARTICLE_LIST_TAG_PUBLIC,
 	ST_ARTICLE_LIST_AUTHOR_PUBLIC,
-	ST_TAG_ORDER,		/* tags ?1 ("3,7,12"): id, name in tags_text order */
+	ST_ARTICLE_NEXT_ID,	/* the id the next article gets */
+	ST_TAG_ID,		/* id of the tag with slug ?1 */
 	ST__MAX
 };
 
@@ -254,6 +255,10 @@ struct store {
 	void				*conn;
 	int				 txdepth;
 	bool				 txfailed;
+	/* Foreign keys are checked at the commit in the open transaction
+	 * (ST_COPY_DEFER_FKS ran): once is enough, and on SQLite each run
+	 * makes every prepared statement compile again. */
+	bool				 txdeferred;
 	/* Change keys of the open transaction (store_on_change). */
 	char				 pend[STORE_PEND_MAX][48];
 	size_t				 npend;

@@ -128,13 +128,13 @@ static const char *const sql[] = {
 	    "INSERT INTO settings (key, value) VALUES ($1::text, $2::text) "
 	    "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
 	[ST_ARTICLE_INSERT] =
-	    "INSERT INTO articles (slug, title, summary, body_md, body_html, "
-	    "author, status, published_at, created_at, updated_at, "
-	    "comments_closed, author_id, body_format, body_text, tags_text) "
-	    "VALUES ($1::text, $2::text, $3::text, $4::text, $5::text, "
-	    "$6::text, $7::text, $8::bigint, $9::bigint, $10::bigint, "
-	    "$11::int, nullif($12::bigint, 0), $13::text, $14::text, "
-	    "$15::text) RETURNING id",
+	    "INSERT INTO articles (id, slug, title, summary, body_md, "
+	    "body_html, author, status, published_at, created_at, "
+	    "updated_at, comments_closed, author_id, body_format, body_text, "
+	    "tags_text) VALUES ($15::bigint, $1::text, $2::text, $3::text, "
+	    "$4::text, $5::text, $6::text, $7::text, $8::bigint, $9::bigint, "
+	    "$10::bigint, $11::int, nullif($12::bigint, 0), $13::text, "
+	    "$14::text, gazette_tags_text($15::bigint)) RETURNING id",
 	[ST_ARTICLE_BY_SLUG] =
 	    "SELECT " ARTICLE_COLS " FROM articles a WHERE a.slug = $1::text "
 	    "AND $10::int = 1",
@@ -537,11 +537,9 @@ static const char *const sql[] = {
 	    LIST_WHERE,
 	[ST_ARTICLE_LIST_AUTHOR_PUBLIC] =
 	    "SELECT " ARTICLE_COLS " FROM articles a" LIST_WHERE,
-	/* The order of gazette_tags_text (schema/pg/0003-search.sql). */
-	[ST_TAG_ORDER] =
-	    "SELECT id, name FROM tags WHERE id = ANY "
-	    "(string_to_array($1::text, ',')::bigint[]) "
-	    "ORDER BY name COLLATE \"C\"",
+	[ST_ARTICLE_NEXT_ID] =
+	    "SELECT nextval(pg_get_serial_sequence('articles', 'id'))",
+	[ST_TAG_ID] = "SELECT id FROM tags WHERE slug = $1::text",
 };
 
 _Static_assert(sizeof(sql) / sizeof(sql[0]) == ST__MAX,

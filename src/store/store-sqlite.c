@@ -56,12 +56,17 @@ static const char *const sql[] = {
 	[ST_SETTING_SET] =
 	    "INSERT INTO settings (key, value) VALUES (?1, ?2) "
 	    "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+	/* Id ?15 from ST_ARTICLE_NEXT_ID, its tags already linked: the
+	 * text of its tags as ST_SEARCH_SET_TEXT makes it. */
 	[ST_ARTICLE_INSERT] =
-	    "INSERT INTO articles (slug, title, summary, body_md, body_html, "
-	    "author, status, published_at, created_at, updated_at, "
-	    "comments_closed, author_id, body_format, body_text, tags_text) "
-	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
-	    "nullif(?12, 0), ?13, ?14, ?15) RETURNING id",
+	    "INSERT INTO articles (id, slug, title, summary, body_md, "
+	    "body_html, author, status, published_at, created_at, "
+	    "updated_at, comments_closed, author_id, body_format, body_text, "
+	    "tags_text) VALUES (?15, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
+	    "?10, ?11, nullif(?12, 0), ?13, ?14, "
+	    "(SELECT coalesce(group_concat(t.name, ' '), '') "
+	    "FROM article_tags at JOIN tags t ON t.id = at.tag_id "
+	    "WHERE at.article_id = ?15)) RETURNING id",
 	[ST_ARTICLE_BY_SLUG] =
 	    "SELECT " ARTICLE_COLS " FROM articles a WHERE a.slug = ?1 "
 	    "AND ?10 = 1",
@@ -431,11 +436,9 @@ static const char *const sql[] = {
 	 * planner take articles_author_public. */
 	[ST_ARTICLE_LIST_AUTHOR_PUBLIC] =
 	    "SELECT " ARTICLE_COLS " FROM articles a" PUBLIC_WHERE_AUTHOR,
-	/* tags_text's group_concat walks article_tags by its primary key,
-	 * (article_id, tag_id): the names come in tag id order. */
-	[ST_TAG_ORDER] =
-	    "SELECT id, name FROM tags WHERE id IN (SELECT value FROM "
-	    "json_each('[' || ?1 || ']')) ORDER BY id",
+	/* What INTEGER PRIMARY KEY would take by itself. */
+	[ST_ARTICLE_NEXT_ID] = "SELECT coalesce(max(id), 0) + 1 FROM articles",
+	[ST_TAG_ID] = "SELECT id FROM tags WHERE slug = ?1",
 };
 _Static_assert(SPAM_BATCH == 32, "ST_SPAM_TOKENS_GET has 32 parameters");
 

@@ -205,6 +205,7 @@ store_begin(struct store *s)
 	if (s->txdepth++ > 0)
 		return s->txfailed ? STORE_ERROR : STORE_OK;
 	s->txfailed = false;
+	s->txdeferred = false;
 	pend_clear(s);
 	if ((e = s->drv->begin(s->conn)) != STORE_OK)
 		s->txdepth = 0;
@@ -415,124 +416,38 @@ store_setting_set(struct store *s, const char *key, const char *value)
 
 /* Articles */
 
-/* An article's tags as stored: their ids, and the text search reads of
- * them (tags_text, the names as the driver's schema lists them). */
-struct tag_ids {
-	int64_t		*v;
-	size_t		 n;
-	struct buf	 text;
-};
-
-static void
-tag_ids_free(struct tag_ids *t)
-{
-	free(t->v);
-	buf_free(&t->text);
-}
-
-/* The ids of a's tags (by slug, creating tags as needed), in a's order. */
+/* Links article id to a's tags (by slug, creating tags as needed). */
 static enum store_err
-tags_upsert(struct store *s, const struct article *a, struct tag_ids *out)
+add_tags(struct store *s, int64_t id, const struct article *a)
 {
 	struct buf slug = BUF_INIT;
 	enum store_err e = STORE_OK;
 	int64_t tag_id;
 	size_t i;
 
-	out->v = xcalloc(a->ntags ? a->ntags : 1, sizeof(*out->v));
-	out->n = 0;
-	buf_init(&out->text, 0);
 	for (i = 0; i < a->ntags && e == STORE_OK; i++) {
 		buf_reset(&slug);
 		slugify(&slug, a->tags[i].name, strlen(a->tags[i].name));
 		if (slug.len == 0)
 			continue;
-		struct sval tp[] = { P_TEXT(a->tags[i].name),
-		    P_TEXTN(slug.p, slug.len) };
+		/* Most tags exist: looking first spares the upsert's write
+		 * of the tag row. */
+		struct sval sp[] = { P_TEXTN(slug.p, slug.len) };
 		tag_id = 0;
-		if ((e = exec(s, ST_TAG_UPSERT, tp, 2, row_int, &tag_id)) ==
+		if ((e = exec(s, ST_TAG_ID, sp, 1, row_int, &tag_id)) !=
 		    STORE_OK)
-			out->v[out->n++] = tag_id;
-	}
-	buf_free(&slug);
-	return e;
-}
-
-struct tag_order {
-	int64_t		*v;	/* room for as many as were asked about */
-	size_t		 n, cap;
-	struct buf	*text;
-};
-
-static int
-row_tag_order(void *ctx, const struct sval *c, size_t n)
-{
-	struct tag_order *o = ctx;
-
-	if (n < 2 || o->n == o->cap)
-		return 1;
-	o->v[o->n++] = c[0].i;
-	if (o->n > 1)
-		buf_putc(o->text, ' ');
-	buf_put(o->text, c[1].s ? c[1].s : "", c[1].n);
-	return 0;
-}
-
-/* Puts t in the order the schema's tags_text lists the names (each tag
- * once) and makes that text, so that an article inserted with it and then
- * linked in that order is indexed once (schema 0009). */
-static enum store_err
-tags_order(struct store *s, struct tag_ids *t)
-{
-	struct tag_order o;
-	struct buf ids = BUF_INIT;
-	enum store_err e;
-	size_t i;
-
-	buf_reset(&t->text);
-	if (t->n == 0)
-		return STORE_OK;
-	for (i = 0; i < t->n; i++)
-		buf_printf(&ids, "%s%lld", i ? "," : "", (long long)t->v[i]);
-	o.v = xcalloc(t->n, sizeof(*o.v));
-	o.n = 0;
-	o.cap = t->n;
-	o.text = &t->text;
-	struct sval p[] = { P_TEXTN(buf_str(&ids), ids.len) };
-	if ((e = exec(s, ST_TAG_ORDER, p, 1, row_tag_order, &o)) == STORE_OK) {
-		free(t->v);
-		t->v = o.v;
-		t->n = o.n;
-	} else
-		free(o.v);
-	buf_free(&ids);
-	return e;
-}
-
-/* Links article id to the tags t, in t's order. */
-static enum store_err
-tags_link(struct store *s, int64_t id, const struct tag_ids *t)
-{
-	enum store_err e = STORE_OK;
-	size_t i;
-
-	for (i = 0; i < t->n && e == STORE_OK; i++) {
-		struct sval ap[] = { P_INT(id), P_INT(t->v[i]) };
+			break;
+		if (tag_id == 0) {
+			struct sval tp[] = { P_TEXT(a->tags[i].name),
+			    P_TEXTN(slug.p, slug.len) };
+			if ((e = exec(s, ST_TAG_UPSERT, tp, 2, row_int,
+			    &tag_id)) != STORE_OK)
+				break;
+		}
+		struct sval ap[] = { P_INT(id), P_INT(tag_id) };
 		e = exec(s, ST_ARTICLE_TAG_ADD, ap, 2, NULL, NULL);
 	}
-	return e;
-}
-
-/* Links a to its tags (by slug, creating tags as needed). */
-static enum store_err
-add_tags(struct store *s, const struct article *a)
-{
-	struct tag_ids t;
-	enum store_err e;
-
-	if ((e = tags_upsert(s, a, &t)) == STORE_OK)
-		e = tags_link(s, a->id, &t);
-	tag_ids_free(&t);
+	buf_free(&slug);
 	return e;
 }
 
@@ -561,18 +476,20 @@ add_revision(struct store *s, const struct article *a, const char *editor,
 
 /*
  * The row goes in with its search text (body_text, tags_text) already
- * made, so the insert trigger indexes the article once; the tags are
- * looked up first for that and linked after it (schema 0009 explains why
- * those links then leave the index alone). Setting the text after the
- * insert, as an edit does, would index the article twice and write its
- * row twice: most of an import's time.
+ * there, so the insert trigger indexes the article once. Setting the text
+ * after the insert, as an edit does, made FTS5 index the article twice and
+ * wrote its row twice: most of an import's time. So the article's id is
+ * taken first and its tags are linked before the row exists (foreign keys
+ * deferred to the commit for that): the tags' triggers find no article and
+ * leave the index alone, and the insert reads the tags' text as
+ * ST_SEARCH_SET_TEXT would.
  */
 enum store_err
 store_article_insert(struct store *s, struct article *a)
 {
-	struct tag_ids t;
 	struct buf plain = BUF_INIT;
 	const char *md = a->body_md ? a->body_md : "", *text = a->body_text;
+	int64_t id = 0;
 	enum store_err e;
 
 	if ((e = store_begin(s)) != STORE_OK)
@@ -581,8 +498,12 @@ store_article_insert(struct store *s, struct article *a)
 		md_plain(&plain, md, strlen(md), 0);
 		text = buf_str(&plain);
 	}
-	if ((e = tags_upsert(s, a, &t)) == STORE_OK)
-		e = tags_order(s, &t);
+	e = exec(s, ST_ARTICLE_NEXT_ID, NULL, 0, row_int, &id);
+	if (e == STORE_OK && a->ntags > 0 && !s->txdeferred &&
+	    (e = exec(s, ST_COPY_DEFER_FKS, NULL, 0, NULL, NULL)) == STORE_OK)
+		s->txdeferred = true;
+	if (e == STORE_OK && a->ntags > 0)
+		e = add_tags(s, id, a);
 	if (e == STORE_OK) {
 		struct sval p[] = {
 			P_TEXT(a->slug), P_TEXT(a->title),
@@ -593,16 +514,13 @@ store_article_insert(struct store *s, struct article *a)
 			P_INT(a->published_at), P_INT(a->created_at),
 			P_INT(a->updated_at), P_INT(a->comments_closed),
 			P_INT(a->author_id), P_TEXT(body_format_name(a->format)),
-			P_TEXT(text), P_TEXTN(buf_str(&t.text), t.text.len),
+			P_TEXT(text), P_INT(id),
 		};
 		a->id = 0;
 		e = exec(s, ST_ARTICLE_INSERT, p, NPARAMS(p), row_int, &a->id);
 	}
-	a->version = 1;
-	if (e == STORE_OK)
-		e = tags_link(s, a->id, &t);
-	tag_ids_free(&t);
 	buf_free(&plain);
+	a->version = 1;
 	if (e == STORE_OK)
 		e = add_revision(s, a, a->author, a->created_at);
 	if (e == STORE_OK) {
@@ -659,7 +577,7 @@ store_article_update(struct store *s, struct article *a, const char *editor,
 		e = exec(s, ST_ARTICLE_TAGS_CLEAR, p, 1, NULL, NULL);
 	}
 	if (e == STORE_OK)
-		e = add_tags(s, a);
+		e = add_tags(s, a->id, a);
 	if (e == STORE_OK && a->body_text != NULL)
 		e = store_search_set_plain(s, a->id, a->body_text,
 		    strlen(a->body_text));
