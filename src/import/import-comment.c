@@ -398,24 +398,35 @@ out:
 	return ok;
 }
 
-bool
-imp_comments_sidecar(struct store *st, const char *md_path,
-    const struct article *art, const struct import_opts *o,
-    struct import_stats *stats, struct buf *err)
+/* The sidecar's name: md_path with ".comments.json" for ".md"; false for
+ * a file not named .md, which has none. */
+static bool
+sidecar_path(struct buf *path, const char *md_path)
 {
-	struct arena a;
-	struct imp_set set;
-	struct imp_post p;
-	struct buf path = BUF_INIT, text = BUF_INIT;
+	size_t len = strlen(md_path);
+
+	if (len < 3 || strcmp(md_path + len - 3, ".md") != 0)
+		return false;
+	buf_printf(path, "%.*s.comments.json", (int)(len - 3), md_path);
+	return true;
+}
+
+bool
+imp_sidecar_read(const char *md_path, struct buf *text, bool *found,
+    struct buf *err)
+{
+	struct buf path = BUF_INIT;
 	char chunk[65536];
-	size_t n, len = strlen(md_path);
+	size_t n;
 	FILE *f;
 	bool ok = false;
 
-	if (len < 3 || strcmp(md_path + len - 3, ".md") != 0)
-		return true;
-	arena_init(&a);
-	buf_printf(&path, "%.*s.comments.json", (int)(len - 3), md_path);
+	*found = false;
+	buf_reset(text);
+	if (!sidecar_path(&path, md_path)) {
+		ok = true;
+		goto out;
+	}
 	if ((f = fopen(path.p, "rb")) == NULL) {
 		ok = errno == ENOENT;
 		if (!ok)
@@ -423,13 +434,13 @@ imp_comments_sidecar(struct store *st, const char *md_path,
 		goto out;
 	}
 	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
-		if (text.len + n > IMP_MAX_XML) {
+		if (text->len + n > IMP_MAX_XML) {
 			buf_printf(err, "%s: larger than %u MiB", path.p,
 			    IMP_MAX_XML >> 20);
 			fclose(f);
 			goto out;
 		}
-		buf_put(&text, chunk, n);
+		buf_put(text, chunk, n);
 	}
 	if (ferror(f)) {
 		buf_printf(err, "%s: %s", path.p, strerror(errno));
@@ -437,6 +448,28 @@ imp_comments_sidecar(struct store *st, const char *md_path,
 		goto out;
 	}
 	fclose(f);
+	*found = true;
+	ok = true;
+out:
+	buf_free(&path);
+	return ok;
+}
+
+bool
+imp_comments_sidecar(struct store *st, const char *md_path,
+    const char *text, size_t len, const struct article *art,
+    const struct import_opts *o, struct import_stats *stats,
+    struct buf *err)
+{
+	struct arena a;
+	struct imp_set set;
+	struct imp_post p;
+	struct buf path = BUF_INIT;
+	bool ok = false;
+
+	if (text == NULL || !sidecar_path(&path, md_path))
+		return true;
+	arena_init(&a);
 	memset(&set, 0, sizeof(set));
 	memset(&p, 0, sizeof(p));
 	set.arena = &a;
@@ -447,7 +480,7 @@ imp_comments_sidecar(struct store *st, const char *md_path,
 	p.art = *art;
 	p.kind = "article";
 	p.ext_id = "";
-	if (!sidecar_read(&a, path.p, buf_str(&text), text.len, &p, err))
+	if (!sidecar_read(&a, path.p, text, len, &p, err))
 		goto out;
 	stats->comments += p.ncomments;
 	if (!imp_comments_store(o->dry_run ? NULL : st, &set, &p, art->id,
@@ -458,6 +491,5 @@ imp_comments_sidecar(struct store *st, const char *md_path,
 out:
 	arena_free(&a);
 	buf_free(&path);
-	buf_free(&text);
 	return ok;
 }

@@ -121,12 +121,18 @@ bool	blogger_read(void *doc, struct imp_set *, struct buf *err);
 bool	imp_comments_store(struct store *, struct imp_set *,
 	    const struct imp_post *, int64_t article_id,
 	    struct import_stats *, struct buf *err);
+/* Reads the SLUG.comments.json beside md_path into text when there is
+ * one (import.h): *found says whether there was. Touches no store, so the
+ * import's reader thread runs it. false and err when it cannot be read. */
+bool	imp_sidecar_read(const char *md_path, struct buf *text, bool *found,
+	    struct buf *err);
 /* Imports the comments of a Markdown article (stored as art, or about
- * to be in a dry run) from the SLUG.comments.json beside md_path, when
- * there is one (import.h). false and err on a malformed file. */
+ * to be in a dry run) from its sidecar's text (imp_sidecar_read; NULL:
+ * it has none). false and err on a malformed file. */
 bool	imp_comments_sidecar(struct store *, const char *md_path,
-	    const struct article *art, const struct import_opts *,
-	    struct import_stats *, struct buf *err);
+	    const char *text, size_t len, const struct article *art,
+	    const struct import_opts *, struct import_stats *,
+	    struct buf *err);
 /* The stored form of an imported comment's body, from source HTML (or a
  * gazette export's body_html with its Markdown, md, else NULL): body_md
  * and body_html as import-comment.c's header says. drops may be NULL. */

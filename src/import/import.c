@@ -503,14 +503,22 @@ struct job {
 	struct article	 art;
 	struct buf	 text;		/* the file */
 	struct buf	 err;
+	/* JOB_ARTICLE: its comments file, read here; an error in reading
+	 * it is reported after the article's own, as it always was. */
+	bool		 side_ok, side_found;
+	struct buf	 side, side_err;
 };
 
 struct reader {
 	pthread_mutex_t			 mu;
 	pthread_cond_t			 ready;	/* produced grew */
-	pthread_cond_t			 room;	/* consumed grew, or stop */
+	pthread_cond_t			 room;	/* room for half the queue, or stop */
 	size_t				 produced, consumed;
 	bool				 stop;
+	/* Who sleeps: a wake-up is a system call, so each side is woken
+	 * only when it waits (the reader, usually ahead, only once half
+	 * the queue is free, so not once per file). */
+	bool				 want_ready, want_room;
 	struct job			 q[QUEUE_LEN];	/* file i in q[i % QUEUE_LEN] */
 	const struct pathlist		*files;
 	const struct import_opts	*o;
@@ -525,8 +533,12 @@ job_load(struct job *j, const char *path, const struct import_opts *o)
 		return;
 	if (is_xml(&j->text))
 		j->kind = JOB_XML;
-	else if (load_text(&j->arena, path, &j->text, o, &j->art, &j->err))
+	else if (load_text(&j->arena, path, &j->text, o, &j->art, &j->err)) {
 		j->kind = JOB_ARTICLE;
+		buf_reset(&j->side_err);
+		j->side_ok = imp_sidecar_read(path, &j->side, &j->side_found,
+		    &j->side_err);
+	}
 }
 
 static void *
@@ -538,8 +550,10 @@ reader_run(void *arg)
 
 	for (i = 0; i < r->files->n; i++) {
 		pthread_mutex_lock(&r->mu);
-		while (!r->stop && i - r->consumed >= QUEUE_LEN)
+		while (!r->stop && i - r->consumed >= QUEUE_LEN) {
+			r->want_room = true;
 			pthread_cond_wait(&r->room, &r->mu);
+		}
 		if (r->stop) {
 			pthread_mutex_unlock(&r->mu);
 			break;
@@ -551,7 +565,10 @@ reader_run(void *arg)
 		job_load(j, r->files->v[i], r->o);
 		pthread_mutex_lock(&r->mu);
 		r->produced = i + 1;
-		pthread_cond_signal(&r->ready);
+		if (r->want_ready) {
+			r->want_ready = false;
+			pthread_cond_signal(&r->ready);
+		}
 		pthread_mutex_unlock(&r->mu);
 		if (j->kind == JOB_ERROR)
 			break;	/* the import ends there */
@@ -571,8 +588,10 @@ reader_take(struct reader *r, bool threaded, size_t i)
 		return j;
 	}
 	pthread_mutex_lock(&r->mu);
-	while (r->produced <= i)
+	while (r->produced <= i) {
+		r->want_ready = true;
 		pthread_cond_wait(&r->ready, &r->mu);
+	}
 	pthread_mutex_unlock(&r->mu);
 	return j;
 }
@@ -587,7 +606,10 @@ reader_done(struct reader *r, bool threaded, size_t i)
 		return;
 	pthread_mutex_lock(&r->mu);
 	r->consumed = i + 1;
-	pthread_cond_signal(&r->room);
+	if (r->want_room && r->produced - r->consumed <= QUEUE_LEN / 2) {
+		r->want_room = false;
+		pthread_cond_signal(&r->room);
+	}
 	pthread_mutex_unlock(&r->mu);
 }
 
@@ -605,6 +627,8 @@ reader_init(struct reader *r, const struct pathlist *files,
 		arena_init(&r->q[i].arena);
 		buf_init(&r->q[i].text, 0);
 		buf_init(&r->q[i].err, 0);
+		buf_init(&r->q[i].side, 0);
+		buf_init(&r->q[i].side_err, 0);
 	}
 	r->files = files;
 	r->o = o;
@@ -627,6 +651,8 @@ reader_free(struct reader *r, pthread_t *th)
 		arena_free(&r->q[i].arena);
 		buf_free(&r->q[i].text);
 		buf_free(&r->q[i].err);
+		buf_free(&r->q[i].side);
+		buf_free(&r->q[i].side_err);
 	}
 	pthread_cond_destroy(&r->room);
 	pthread_cond_destroy(&r->ready);
@@ -703,7 +729,12 @@ import_files(struct store *s, char *const *paths, size_t npaths,
 			goto out;
 		}
 		stats->articles++;
-		if (!imp_comments_sidecar(s, files.v[i], &j->art, o, stats,
+		if (!j->side_ok) {
+			buf_put(err, j->side_err.p, j->side_err.len);
+			goto out;
+		}
+		if (!imp_comments_sidecar(s, files.v[i], j->side_found ?
+		    buf_str(&j->side) : NULL, j->side.len, &j->art, o, stats,
 		    err))
 			goto out;
 next:
