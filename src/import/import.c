@@ -670,7 +670,7 @@ import_files(struct store *s, char *const *paths, size_t npaths,
 	struct job *j;
 	pthread_t th;
 	enum store_err e;
-	bool ok = false, intx = false, threaded = false;
+	bool ok = false, intx = false, threaded = false, bulk = false;
 	size_t i, step;
 
 	r = xmalloc(sizeof(*r));
@@ -686,6 +686,7 @@ import_files(struct store *s, char *const *paths, size_t npaths,
 	}
 	if (!o->dry_run) {
 		store_bulk(s);
+		bulk = true;
 		if ((e = store_begin(s)) != STORE_OK) {
 			buf_printf(err, "cannot start a transaction: %s",
 			    store_errmsg(s));
@@ -753,6 +754,8 @@ next:
 out:
 	if (intx)
 		store_rollback(s);
+	if (bulk)
+		store_bulk_end(s);
 	stats->tags = t.tags.n;
 	stats->authors = t.authors.n;
 	nameset_free(&t.tags);

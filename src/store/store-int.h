@@ -178,8 +178,10 @@ struct store_driver {
 	/* Runs a whole SQL script (migrations), no parameters. */
 	enum store_err	 (*script)(void *conn, const char *sql);
 	/* Optional: settings for a long run of writes (an import) on this
-	 * connection, such as a larger page cache. */
+	 * connection, such as a larger page cache, outside a transaction;
+	 * bulk_end undoes them after it. */
 	void		 (*bulk)(void *conn);
+	void		 (*bulk_end)(void *conn);
 	enum store_err	 (*begin)(void *conn);
 	enum store_err	 (*commit)(void *conn);
 	enum store_err	 (*rollback)(void *conn);

@@ -453,6 +453,7 @@ struct conn {
 	sqlite3_stmt	*st[ST__MAX];
 	char		 err[256];
 	bool		 in_tx;		/* between our BEGIN and its end */
+	bool		 bulk_journal;	/* sq_bulk left WAL for the journal */
 };
 
 static enum store_err
@@ -661,17 +662,77 @@ sq_script(void *conn, const char *text)
 	return STORE_OK;
 }
 
-/* A page cache of 64 MiB rather than 2: an import's transaction then
- * spills far fewer pages to the WAL before its commit. Only for bulk
- * work: every serving connection keeps the small default, which is
- * what keeps a server's memory small. */
+/* The journal mode in force (lowercase, as SQLite names it) after
+ * asking for mode, into out. */
+static void
+journal_mode(struct conn *c, const char *mode, char *out, size_t n)
+{
+	char q[64];
+	sqlite3_stmt *st = NULL;
+
+	snprintf(out, n, "?");
+	snprintf(q, sizeof(q), "PRAGMA journal_mode = %s", mode);
+	if (sqlite3_prepare_v2(c->db, q, -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+		snprintf(out, n, "%s", (const char *)sqlite3_column_text(st,
+		    0));
+	sqlite3_finalize(st);
+}
+
+/*
+ * For one long transaction of writes (an import) on this connection:
+ *
+ * A page cache of 64 MiB rather than 2, so the transaction spills far
+ * fewer pages before its commit. Only for bulk work: every serving
+ * connection keeps the small default, which keeps a server's memory
+ * small.
+ *
+ * And the rollback journal instead of the WAL, when no other connection
+ * has the database open (SQLite refuses to leave WAL mode otherwise, and
+ * the import stays in WAL mode). In WAL mode every page the import writes
+ * goes to the WAL, is read back at the commit (the transaction's frames
+ * are checksummed again once a spilled page was written twice) and is
+ * copied into the database by the checkpoint: three passes over the whole
+ * import. With the journal, new pages are written to the database once
+ * and only the few pages that existed before are journaled; measured on
+ * 20,000 articles (300 MB): half the system time of the import. It is as
+ * safe on a crash: synchronous stays FULL, and a journal left by a crash
+ * rolls the import back on the next open, which also puts the database
+ * back in WAL mode (sq_open). What it costs: a reader that opens the
+ * database during the import waits for its end (busy timeout), where in
+ * WAL mode it would read; a running server keeps the database open, so
+ * an import beside one stays in WAL mode.
+ */
 static void
 sq_bulk(void *conn)
 {
 	struct conn *c = conn;
+	char mode[16];
 
 	(void)sqlite3_exec(c->db, "PRAGMA cache_size = -65536", NULL, NULL,
 	    NULL);
+	/* No waiting: another connection is a reason to stay, not to wait
+	 * for it to go away. */
+	sqlite3_busy_timeout(c->db, 0);
+	journal_mode(c, "DELETE", mode, sizeof(mode));
+	sqlite3_busy_timeout(c->db, 5000);
+	c->bulk_journal = strcmp(mode, "delete") == 0;
+}
+
+/* After the transaction: back to the WAL and the small cache. Should
+ * another connection be reading just then, the next open of the database
+ * puts it back in WAL mode. */
+static void
+sq_bulk_end(void *conn)
+{
+	struct conn *c = conn;
+	char mode[16];
+
+	(void)sqlite3_exec(c->db, "PRAGMA cache_size = -2000", NULL, NULL,
+	    NULL);
+	if (c->bulk_journal)
+		journal_mode(c, "WAL", mode, sizeof(mode));
+	c->bulk_journal = false;
 }
 
 static enum store_err
@@ -1112,6 +1173,7 @@ const struct store_driver store_driver_sqlite = {
 	.exec = sq_exec,
 	.script = sq_script,
 	.bulk = sq_bulk,
+	.bulk_end = sq_bulk_end,
 	.begin = sq_begin,
 	.commit = sq_commit,
 	.rollback = sq_rollback,

@@ -193,8 +193,15 @@ store_changed(struct store *s, const char *fmt, ...)
 void
 store_bulk(struct store *s)
 {
-	if (s->drv->bulk != NULL)
+	if (s->drv->bulk != NULL && s->txdepth == 0)
 		s->drv->bulk(s->conn);
+}
+
+void
+store_bulk_end(struct store *s)
+{
+	if (s->drv->bulk_end != NULL && s->txdepth == 0)
+		s->drv->bulk_end(s->conn);
 }
 
 enum store_err

@@ -125,8 +125,10 @@ int		 store_schema_latest(void);
  * database, and a rollback at any depth rolls back the whole transaction
  * (later commits at inner depths then fail with STORE_ERROR). */
 enum store_err	 store_begin(struct store *);
-/* Tunes this connection for a long run of writes (imports, copies). */
+/* Tunes this connection for a long run of writes (imports, copies), and
+ * back; both outside a transaction. */
 void		 store_bulk(struct store *);
+void		 store_bulk_end(struct store *);
 enum store_err	 store_commit(struct store *);
 void		 store_rollback(struct store *);
 
