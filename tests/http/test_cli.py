@@ -1,7 +1,7 @@
 """test_cli.py: the command line: help, init, demo, import and its errors."""
 import os
 
-from lib import BIN, ROOT, TempDir, check, db_query, eq, gazette, new_db, run_tests
+from lib import BIN, ROOT, TempDir, check, db_query, eq, gazette, is_pg, new_db, run_tests
 
 MIGRATIONS = [f for f in os.listdir(os.path.join(ROOT, "src/store/schema/sqlite")) if f.endswith(".sql")]
 
@@ -167,6 +167,60 @@ def test_import_drafts_and_accents():
     d.cleanup()
 
 
+def test_import_many_files():
+    """More files than the import's reader thread runs ahead (64): the
+    first bad file in name order is the one reported, whichever thread
+    finds it, and nothing is stored; a good batch is searchable as if its
+    articles had been saved one by one."""
+    d = TempDir()
+    db = new_db(d, "s")
+    tags = ["Alpha", "beta", "Central Asia", "alpha", "Zeta", "Asia"]
+    files = []
+    for i in range(150):
+        t = ", ".join('"%s"' % x for x in tags[i % 4:i % 4 + i % 3 + 1])
+        files.append(d.file("in/f%03d.md" % i, "---\ntitle: Story %d\ntags: [%s]\n---\n\nWord%d *text* [link](http://x)\n" % (i, t, i)))
+    path = os.path.join(d.path, "in")
+    with open(files[40], "w") as f:
+        f.write("---\ntitle: Story 3\n---\nsame slug as f003\n")
+    with open(files[120], "ab") as f:
+        f.write(b"bad \xff\n")
+    rc, _, err = gazette("import", path, db=db)
+    check(rc != 0 and "f040.md: slug 'story-3' is already taken" in err, "the first bad file: " + err)
+    eq(count(db), 0, "nothing stored")
+    os.unlink(files[40])
+    rc, _, err = gazette("import", path, db=db)
+    check(rc != 0 and "f120.md:7: text is not valid UTF-8" in err, "the later bad file: " + err)
+    eq(count(db), 0, "nothing stored either")
+    with open(files[120], "w") as f:
+        f.write("---\ntitle: Story 120\n---\nfine now\n")
+    # A comments file that cannot be read is named after its article.
+    os.makedirs(os.path.join(path, "f090.comments.json"))
+    rc, _, err = gazette("import", path, db=db)
+    check(rc != 0 and "f090.comments.json: Is a directory" in err, "an unreadable comments file: " + err)
+    eq(count(db), 0, "nothing stored for it")
+    os.rmdir(os.path.join(path, "f090.comments.json"))
+    rc, _, err = gazette("import", path, db=db)
+    eq(rc, 0, "import: " + err)
+    eq(count(db), 149, "all stored")
+    # The search text went in with each row: as the tags and the body
+    # say, what an edit would have made of them.
+    tags_now = ("gazette_tags_text(a.id)" if is_pg(db) else
+                "(SELECT coalesce(group_concat(t.name, ' '), '') FROM article_tags at "
+                "JOIN tags t ON t.id = at.tag_id WHERE at.article_id = a.id)")
+    eq(count(db, "SELECT count(*) FROM articles a WHERE a.tags_text <> %s" % tags_now), 0, "tags_text in step")
+    eq(count(db, "SELECT count(*) FROM articles WHERE tags_text = ''"), 1, "the one article without tags")
+    eq(count(db, "SELECT body_text FROM articles WHERE slug = 'story-7'"), "Word7 text link", "body_text")
+    if not is_pg(db):
+        central = sum(1 for i in range(150) if i not in (40, 120) and "Central Asia" in tags[i % 4:i % 4 + i % 3 + 1])
+        eq(count(db, "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH 'central'"), central, "tags indexed")
+        eq(count(db, "SELECT rowid FROM articles_fts WHERE articles_fts MATCH 'word7'"),
+           count(db, "SELECT id FROM articles WHERE slug = 'story-7'"), "body indexed")
+        eq(count(db, "PRAGMA journal_mode"), "wal", "back in WAL mode after the import")
+    rc, _, err = gazette("check", "--db", db, "--theme", os.path.join(ROOT, "themes/default"))
+    check("search index" in err + _ and "PROBLEM" not in err + _, "check: " + err + _)
+    d.cleanup()
+
+
 run_tests("cli", [test_help, test_init_idempotent, test_concurrent_init, test_demo, test_import_ok_and_dry_run,
                   test_import_errors_write_nothing, test_import_duplicate_slug,
-                  test_import_drafts_and_accents])
+                  test_import_drafts_and_accents, test_import_many_files])
