@@ -194,14 +194,25 @@ struct store_driver {
 	 * parameter of ST_SEARCH) into out. NULL: no search. */
 	void		 (*search_expr)(const struct search_query *q,
 			    struct buf *out);
-	/* Optional hooks (NULL where a backend has no need). Room is left
-	 * here for what only a shared server has, such as LISTEN/NOTIFY for
-	 * cross-node cache invalidation: add a hook, NULL for SQLite.
+	/* Optional hooks (NULL where a backend has no need): what only a
+	 * shared server has, such as LISTEN/NOTIFY for cross-node cache
+	 * invalidation.
 	 *
 	 * lock_migrations: inside the migration transaction, before the
 	 * schema version is read, waits until no other process migrates
 	 * (SQLite's BEGIN IMMEDIATE already does). */
 	enum store_err	 (*lock_migrations)(void *conn);
+	/* notify: inside the transaction about to commit (or at once, after
+	 * a write outside one), tells every listener on the database that
+	 * keys changed, delivered when the transaction commits; a failure
+	 * fails the transaction. listen_start and listen_stop: as
+	 * store_listen_start and store_listen_stop say. NULL for SQLite,
+	 * whose other processes reach the server by cache/notify.c. */
+	enum store_err	 (*notify)(void *conn, const char *const *keys,
+			    size_t n);
+	void		*(*listen_start)(const char *url, store_change_fn fn,
+			    void *ctx);
+	void		 (*listen_stop)(void *listener);
 	/* The schema migrations of this backend, oldest first. */
 	const struct migration	*migrations;
 	const size_t		*nmigrations;
@@ -227,6 +238,14 @@ extern const struct store_driver store_driver_sqlite;
 extern const struct migration migrations_sqlite[];
 extern const size_t migrations_sqlite_n;
 extern const struct store_driver store_driver_pg;
+/* store-pg-listen.c: the PostgreSQL listener (the driver's listen_start
+ * and listen_stop). Every commit's keys go to this channel, separated by
+ * spaces; more than fit one payload (NOTIFY takes under 8000 bytes) go
+ * as "site". */
+#define PG_CHANGE_CHANNEL	"gazette_cache"
+#define PG_PAYLOAD_MAX		7999
+void	*pg_listen_start(const char *url, store_change_fn fn, void *ctx);
+void	 pg_listen_stop(void *listener);
 extern const struct migration migrations_pg[];
 extern const size_t migrations_pg_n;
 
