@@ -18,6 +18,7 @@ step() {
 }
 step python3 bench/http.py / /2022/01/china-offers-kazakhstan-security-cooperation /feed.atom
 step sh bench/comments.sh 10 16
+step sh bench/pg-nodes.sh 10 25
 step sh bench/import.sh 20000
 step sh bench/search.sh "${BENCH_SEARCH_N:-20000}"
 step sh bench/memory.sh 20000
