@@ -28,6 +28,7 @@ article=/2022/01/china-offers-kazakhstan-security-cooperation
 dir=$(mktemp -d "$PWD/bench/tmp-pg-nodes-XXXXXX")
 pids=""
 . tests/pg.sh
+. bench/post-lua.sh
 cleanup() {
 	for p in $pids; do
 		kill "$p" 2>/dev/null && wait "$p" 2>/dev/null
@@ -62,20 +63,6 @@ node() {
 	done
 }
 
-# post_lua PORT FILE: a wrk script posting comments with that node's
-# anti-forgery cookie and form fields.
-post_lua() {
-	curl -s -c "$dir/jar" "http://127.0.0.1:$1$article" >"$dir/page.html"
-	csrf=$(sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p' "$dir/page.html")
-	ts=$(sed -n 's/.*name="ts" value="\([0-9a-f.]*\)".*/\1/p' "$dir/page.html")
-	cat >"$2" <<LUA
-wrk.method = "POST"
-wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
-wrk.headers["Cookie"] = "gz_csrf=$csrf"
-wrk.body = "csrf=$csrf&ts=$ts&author=Bench&website2=&body=A+benchmark+comment+with+*emphasis*+and+a+%5Blink%5D%28https%3A%2F%2Fexample.com%2F%29."
-LUA
-}
-
 # rps FILE: Requests/sec from a wrk output, refusing one with errors.
 rps() {
 	if grep -qE "Non-2xx|Socket errors" "$1"; then
@@ -104,8 +91,8 @@ wait "$wa" "$wb"
 pa=$(rps "$dir/page-a.out")
 pb=$(rps "$dir/page-b.out")
 
-post_lua "$a" "$dir/post-a.lua"
-post_lua "$b" "$dir/post-b.lua"
+post_lua "http://127.0.0.1:$a$article" "$dir" "$dir/post-a.lua"
+post_lua "http://127.0.0.1:$b$article" "$dir" "$dir/post-b.lua"
 before=$(comments)
 start=$(date +%s.%N)
 wrk -t1 -c"$clients" -d"${secs}s" -s "$dir/post-a.lua" "http://127.0.0.1:$a$article/comments" >"$dir/post-a.out" &

@@ -37,6 +37,10 @@
  * - a table: its dump and load statements (store-copy.c), so that
  *   `gazette migrate` copies it and the digest covers it.
  *
+ * Change keys (store_changed) go to every node with pg_notify on the
+ * channel PG_CHANGE_CHANNEL inside the transaction, just before COMMIT;
+ * store-pg-listen.c is the other end, on each node.
+ *
  * Search (schema/pg/0003-search.sql): a generated, weighted tsvector
  * column with a GIN index; pg_search_expr writes the reader's parsed query
  * as tsquery text with every term quoted, so no input is tsquery syntax,
