@@ -474,36 +474,24 @@ page_article_show(struct http_req *req, struct http_resp *resp,
 	struct arena *a = req->arena;
 	struct tval *root, *m;
 	int64_t now = (int64_t)time(NULL);
-	bool splice = form == NULL, has_form;
+	bool has_form;
 
-again:
 	root = root_new(req, s, path);
 	m = page_article_tval(req, s, art, true);
 	tv_set(a, root, "article", m);
 	page_meta(req, root, arena_printf(a, "%s — %s", art->title, s->title),
 	    art->summary);
 	tv_set_str(a, tv_get(root, "page"), "og_type", "article");
-	if (!comment_page_data(req, resp, s, art, path, root, form, splice)) {
+	if (!comment_page_data(req, resp, s, art, path, root, form)) {
 		page_store_failed(resp, site_store(s));
 		return;
 	}
 	page_render(resp, s, "article.html", root);
 	if (resp->status != 200 || form != NULL)
 		return;
-	if (resp->splice_fn && !http_resp_splice(resp, resp->splice_fn,
-	    resp->splice_ctx)) {
-		/* A theme without {{{form.visitor}}} (or with it twice):
-		 * rendered whole, per visitor, and not cached. */
-		buf_reset(&resp->body);
-		resp->splice_fn = NULL;
-		splice = false;
-		goto again;
-	}
-	/* Cacheable when the page holds no per-visitor part, or one to be
-	 * spliced; a form rendered with a token (?reply, ?held) is not. */
+	/* The same bytes for every visitor (the form's token is in the
+	 * cookie): cacheable, ?reply and ?held included (route parameters). */
 	has_form = s->comments != NULL && !comment_closed(s, art, now);
-	if (has_form && resp->splice_fn == NULL)
-		return;
 	http_resp_cache(resp, arena_printf(a, "article:%lld",
 	    (long long)art->id));
 	http_resp_cache(resp, arena_printf(a, "comments:%lld",
