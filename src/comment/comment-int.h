@@ -46,7 +46,13 @@ struct comment_ctx {
 #define CSRF_HEX	(2 * CSRF_RAW)
 #define CSRF_MAX_AGE	(30 * 86400)
 
-/* Whether req carries a genuine, current token; *issued its time. */
+/* Whether v (NULL: none) is a genuine token, current at now; *issued
+ * its time. comment_csrf_valid reads it from req's cookie. */
+bool		 comment_csrf_check(const struct comment_ctx *, const char *v,
+		    int64_t now, int64_t *issued);
+/* A new token issued at now. */
+void		 comment_csrf_make(const struct comment_ctx *, int64_t now,
+		    char hex[CSRF_HEX + 1]);
 bool		 comment_csrf_valid(const struct comment_ctx *,
 		    const struct http_req *, int64_t now, int64_t *issued);
 /* The form token of an article's page, 32 hex digits, into the arena. */

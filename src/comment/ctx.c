@@ -135,10 +135,9 @@ csrf_mac(const struct comment_ctx *c, const unsigned char *raw,
 }
 
 bool
-comment_csrf_valid(const struct comment_ctx *c, const struct http_req *req,
-    int64_t now, int64_t *issued)
+comment_csrf_check(const struct comment_ctx *c, const char *v, int64_t now,
+    int64_t *issued)
 {
-	const char *v = http_req_cookie(req, "gz_csrf");
 	unsigned char raw[CSRF_RAW], mac[CSRF_MAC];
 	uint64_t t = 0;
 	size_t got = 0, i;
@@ -158,6 +157,14 @@ comment_csrf_valid(const struct comment_ctx *c, const struct http_req *req,
 	if (issued)
 		*issued = (int64_t)t;
 	return true;
+}
+
+bool
+comment_csrf_valid(const struct comment_ctx *c, const struct http_req *req,
+    int64_t now, int64_t *issued)
+{
+	return comment_csrf_check(c, http_req_cookie(req, "gz_csrf"), now,
+	    issued);
 }
 
 /*
@@ -180,18 +187,26 @@ random_take(unsigned char *out, size_t n)
 }
 
 void
-comment_csrf_issue(const struct comment_ctx *c, struct http_req *req,
-    struct http_resp *resp, int64_t now)
+comment_csrf_make(const struct comment_ctx *c, int64_t now,
+    char hex[CSRF_HEX + 1])
 {
 	unsigned char raw[CSRF_RAW];
-	char hex[CSRF_HEX + 1];
 	size_t i;
 
 	for (i = 0; i < 8; i++)
 		raw[i] = (unsigned char)((uint64_t)now >> (56 - 8 * i));
 	random_take(raw + 8, CSRF_RAW - CSRF_MAC - 8);
 	csrf_mac(c, raw, raw + CSRF_RAW - CSRF_MAC);
-	sodium_bin2hex(hex, sizeof(hex), raw, sizeof(raw));
+	sodium_bin2hex(hex, CSRF_HEX + 1, raw, sizeof(raw));
+}
+
+void
+comment_csrf_issue(const struct comment_ctx *c, struct http_req *req,
+    struct http_resp *resp, int64_t now)
+{
+	char hex[CSRF_HEX + 1];
+
+	comment_csrf_make(c, now, hex);
 	http_resp_header(resp, "Set-Cookie", arena_printf(req->arena,
 	    "gz_csrf=%s; Path=/; HttpOnly; SameSite=Strict%s", hex,
 	    atomic_load(&c->secure) ? "; Secure" : ""));
