@@ -84,15 +84,18 @@ gzip_to(struct buf *out, const char *s, size_t n)
 	return ok;
 }
 
-/* Strong validators of a body: its hash, and the same marked for gzip. */
+/* Strong validators of a body: its hash, and the same marked for gzip.
+ * Not a secret, only a fingerprint: 128-bit SipHash under a fixed key
+ * (three times BLAKE2b's speed; this runs on every page render). */
 static void
 etags_set(struct prebuilt *pb, const char *data, size_t len)
 {
-	unsigned char h[16];
+	static const unsigned char key[crypto_shorthash_siphashx24_KEYBYTES] =
+	    "gazette etag key";
+	unsigned char h[crypto_shorthash_siphashx24_BYTES];
 	char hex[sizeof(h) * 2 + 1];
 
-	crypto_generichash(h, sizeof(h), (const unsigned char *)data, len,
-	    NULL, 0);
+	crypto_shorthash_siphashx24(h, (const unsigned char *)data, len, key);
 	sodium_bin2hex(hex, sizeof(hex), h, sizeof(h));
 	snprintf(pb->etag, sizeof(pb->etag), "\"%s\"", hex);
 	snprintf(pb->etag_gz, sizeof(pb->etag_gz), "\"%s-gz\"", hex);

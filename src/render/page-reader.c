@@ -88,26 +88,21 @@ page_store_failed(struct http_resp *resp, struct store *st)
 const char *
 page_date_iso(struct arena *a, int64_t t)
 {
-	struct buf b = BUF_INIT;
-	const char *s;
+	char *s = arena_alloc(a, TIME_RFC3339_MAX);
 
-	time_format_rfc3339(&b, t);
-	s = arena_strndup(a, buf_str(&b), b.len);
-	buf_free(&b);
+	time_rfc3339(s, t);
 	return s;
 }
 
 const char *
 page_date_human(const struct site *s, struct arena *a, int64_t t)
 {
-	static const char *const months[] = { "January", "February", "March",
-	    "April", "May", "June", "July", "August", "September", "October",
-	    "November", "December" };
+	char *out = arena_alloc(a, TIME_HUMAN_MAX);
 	struct tm tm;
 
 	site_time(s, t, &tm);
-	return arena_printf(a, "%d %s %04d", tm.tm_mday, months[tm.tm_mon],
-	    tm.tm_year + 1900);
+	time_human_tm(out, &tm);
+	return out;
 }
 
 const char *
