@@ -503,6 +503,8 @@ page_article(struct http_req *req, struct http_resp *resp, void *ctx)
 	struct article art;
 	const char *path = NULL;
 
+	/* The article, its tags and its comments from one snapshot. */
+	store_read_begin(site_store(s));
 	switch (page_article_lookup(req, s, &art, &path)) {
 	case 0:
 		page_article_show(req, resp, s, &art, path, NULL);
@@ -517,6 +519,7 @@ page_article(struct http_req *req, struct http_resp *resp, void *ctx)
 		page_store_failed(resp, site_store(s));
 		break;
 	}
+	store_read_end(site_store(s));
 }
 
 void

@@ -13,6 +13,7 @@
 #include "util/arena.h"
 
 static struct store *st;
+static const char *st_url;
 static char tmpdir[] = "/tmp/gazette-store-XXXXXX";
 
 static struct article
@@ -450,6 +451,56 @@ test_transactions(void)
 	T_EQ_INT(store_article_insert(st, &a), STORE_OK);
 	T_EQ_INT(store_commit(st), STORE_OK);
 	T_EQ_INT(store_article_by_slug(st, &ar, "tx", &got), STORE_OK);
+	arena_free(&ar);
+}
+
+/* A run of reads sees one snapshot (where the backend keeps one); a
+ * write inside it ends it first; read_end outside one is harmless. */
+static void
+test_read_snapshot(void)
+{
+	struct article a = mk("snap", "Snap", ARTICLE_PUBLISHED, 100, "", NULL,
+	    0);
+	struct article b = mk("snap-w", "Snap W", ARTICLE_PUBLISHED, 100, "",
+	    NULL, 0);
+	struct store *other;
+	struct arena ar;
+	struct article got;
+	char err[256];
+	bool snapshots = strcmp(store_driver_name(st), "sqlite") == 0;
+
+	arena_init(&ar);
+	store_read_end(st);
+	store_read_begin(NULL);
+	store_read_end(NULL);
+	if ((other = store_open(st_url, err, sizeof(err))) == NULL) {
+		T_CHECK(0, "second connection: %s", err);
+		return;
+	}
+	store_read_begin(st);
+	T_EQ_INT(store_article_by_slug(st, &ar, "tx", &got), STORE_OK);
+	T_EQ_INT(store_article_insert(other, &a), STORE_OK);
+	T_EQ_INT(store_article_by_slug(st, &ar, "snap", &got),
+	    snapshots ? STORE_NOTFOUND : STORE_OK);
+	store_read_end(st);
+	T_EQ_INT(store_article_by_slug(st, &ar, "snap", &got), STORE_OK);
+	/* A write in the middle of reads. */
+	store_read_begin(st);
+	T_EQ_INT(store_article_by_slug(st, &ar, "tx", &got), STORE_OK);
+	T_EQ_INT(store_begin(st), STORE_OK);
+	T_EQ_INT(store_article_insert(st, &b), STORE_OK);
+	T_EQ_INT(store_commit(st), STORE_OK);
+	store_read_end(st);
+	T_EQ_INT(store_article_by_slug(other, &ar, "snap-w", &got), STORE_OK);
+	/* Not inside a transaction: no snapshot to take. */
+	T_EQ_INT(store_begin(st), STORE_OK);
+	store_read_begin(st);
+	store_read_end(st);
+	T_EQ_INT(store_commit(st), STORE_OK);
+	T_EQ_INT(store_article_delete(st, got.id), STORE_OK);
+	T_EQ_INT(store_article_by_slug(st, &ar, "snap", &got), STORE_OK);
+	T_EQ_INT(store_article_delete(st, got.id), STORE_OK);
+	store_close(other);
 	arena_free(&ar);
 }
 
@@ -996,12 +1047,14 @@ main(void)
 		printf("store: 0 passed, 1 failed\n");
 		return 1;
 	}
+	st_url = url;
 	printf("store: backend %s\n", store_driver_name(st));
 	T_RUN(test_migrate);
 	T_RUN(test_settings);
 	T_RUN(test_articles);
 	T_RUN(test_listing);
 	T_RUN(test_transactions);
+	T_RUN(test_read_snapshot);
 	T_RUN(test_users);
 	T_RUN(test_update);
 	T_RUN(test_comments);
