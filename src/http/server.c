@@ -7,12 +7,19 @@
  * error at once; later calls collect the body; the last call routes and
  * queues the response (on the second-or-later call, never the first, so
  * 0.9.75 keeps the connection alive: NOTES-http.md); the completion
- * callback writes the access log line and frees everything. */
+ * callback writes the access log line and frees everything.
+ *
+ * We accept connections ourselves (acceptor()) and hand them to
+ * libmicrohttpd, rather than letting its workers listen: stopping then
+ * means stopping our own thread. MHD_quiesce_daemon() races with the epoll
+ * workers in 0.9.75 (both remove the listen socket from the epoll set and
+ * the loser aborts the process), which a stop under load hit. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdatomic.h>
@@ -20,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -51,6 +59,10 @@ struct http_server {
 	unsigned		 port;
 	atomic_uint		 active;
 	atomic_bool		 draining;	/* stopping: close after answering */
+	atomic_uint		 nconns;	/* open connections */
+	int			 stopfd;	/* eventfd: the acceptor stops */
+	bool			 acceptor_on;
+	pthread_t		 acceptor;
 	pthread_mutex_t		 mu;	/* conns, stopping */
 	pthread_cond_t		 cv;
 	bool			 stopping;
@@ -185,7 +197,8 @@ shared_free(void *p)
  * A cacheable page (decorated): made into a prebuilt page, kept in the
  * cache when there is one, and answered from it exactly as a hit would
  * be, so a miss and later hits send the same bytes. Without a cache the
- * page is still answered this way (validators, splice), without gzip.
+ * page is still answered this way (validators, visitor headers), without
+ * gzip.
  */
 static enum MHD_Result
 respond_cached(struct rq *rq, struct MHD_Connection *c,
@@ -218,6 +231,22 @@ respond_cached(struct rq *rq, struct MHD_Connection *c,
 	return ret;
 }
 
+/* The visitor's own headers on a page not cached; a response with any is
+ * private (unless the page said how it may be kept). */
+static void
+visitor_headers(struct rq *rq, struct http_resp *resp)
+{
+	size_t i, n = resp->nheaders;
+
+	resp->visitor_fn(&rq->req, resp, resp->visitor_ctx);
+	if (resp->nheaders == n)
+		return;
+	for (i = 0; i < n; i++)
+		if (strcasecmp(resp->headers[i].name, "Cache-Control") == 0)
+			return;
+	http_resp_header(resp, "Cache-Control", "private, no-cache");
+}
+
 /* Decorates, builds and queues resp; consumes resp's body or shared. */
 static enum MHD_Result
 respond(struct rq *rq, struct MHD_Connection *c, struct http_resp *resp)
@@ -239,15 +268,11 @@ respond(struct rq *rq, struct MHD_Connection *c, struct http_resp *resp)
 	}
 	if (resp->status < 100 || resp->status > 999)
 		resp->status = 500;
-	if (resp->status == 200 && (resp->cache || resp->splice_fn) &&
+	if (resp->status == 200 && resp->cache &&
 	    (rq->req.method == HTTP_GET || rq->req.method == HTTP_HEAD))
 		return respond_cached(rq, c, resp);
-	if (resp->splice_fn) {
-		/* A spliced page holds a marker, not a page: never sent. */
-		fprintf(stderr, "http: spliced page not cacheable: \"%s\"\n",
-		    rq->req.path);
-		http_resp_text(resp, 500, "the page could not be built");
-	}
+	if (resp->visitor_fn)
+		visitor_headers(rq, resp);
 	if (resp->shared) {
 		data = http_shared_data(resp->shared, &len);
 		mr = MHD_create_response_from_buffer_with_free_callback_cls(
@@ -758,6 +783,7 @@ on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
 	struct conn *cn;
 
 	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+		atomic_fetch_add(&s->nconns, 1);
 		ci = MHD_get_connection_info(c,
 		    MHD_CONNECTION_INFO_CONNECTION_FD);
 		if (ci == NULL)
@@ -777,6 +803,7 @@ on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
 		metrics_gauge_add(METRICS_CONNECTIONS, 1);
 		return;
 	}
+	atomic_fetch_sub(&s->nconns, 1);
 	if ((cn = *socket_context) == NULL)
 		return;
 	*socket_context = NULL;
@@ -957,10 +984,75 @@ watchdog_stop(struct http_server *s)
 	s->watchdog_on = false;
 }
 
+/*
+ * Accepts connections and hands them to libmicrohttpd's workers until
+ * stopfd fires. At the connection cap it stops accepting, so clients wait
+ * in the listen queue (as nginx's do) instead of being closed; so does it
+ * when out of descriptors. The listen socket is non-blocking: a successor
+ * sharing it (SIGUSR2) may take a connection between poll and accept.
+ */
+static void *
+acceptor(void *arg)
+{
+	struct http_server *s = arg;
+	struct pollfd pfd[2] = {
+		{ .fd = s->fd, .events = POLLIN },
+		{ .fd = s->stopfd, .events = POLLIN },
+	};
+	struct sockaddr_storage ss;
+	socklen_t sl;
+	int c;
+
+	for (;;) {
+		if (atomic_load(&s->nconns) >= s->o.limits.max_conns) {
+			if (poll(&pfd[1], 1, 5) != 0)
+				break;
+			continue;
+		}
+		if (poll(pfd, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		if (pfd[1].revents)
+			break;
+		if (!(pfd[0].revents & POLLIN))
+			continue;
+		sl = sizeof(ss);
+		c = accept4(s->fd, (struct sockaddr *)&ss, &sl,
+		    SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (c < 0) {
+			if (errno == EMFILE || errno == ENFILE ||
+			    errno == ENOBUFS || errno == ENOMEM)
+				(void)poll(&pfd[1], 1, 10);
+			continue;
+		}
+		/* On failure (per-address limit, memory) libmicrohttpd has
+		 * closed the socket. */
+		(void)MHD_add_connection(s->d, c, (struct sockaddr *)&ss, sl);
+	}
+	return NULL;
+}
+
+static void
+acceptor_stop(struct http_server *s)
+{
+	uint64_t one = 1;
+
+	if (!s->acceptor_on)
+		return;
+	(void)!write(s->stopfd, &one, sizeof(one));
+	pthread_join(s->acceptor, NULL);
+	s->acceptor_on = false;
+}
+
 static void
 server_free(struct http_server *s)
 {
+	acceptor_stop(s);
 	watchdog_stop(s);
+	if (s->stopfd >= 0)
+		close(s->stopfd);
 	if (s->fd >= 0)
 		close(s->fd);
 	pthread_cond_destroy(&s->cv);
@@ -1013,12 +1105,14 @@ http_server_start(const struct http_server_opts *opts, char *err,
 
 	s->o = *opts;
 	s->fd = -1;
+	s->stopfd = -1;
 	limits_default(&s->o.limits);
 	if (s->o.threads == 0)
 		s->o.threads = 2;
 	if (s->o.addr == NULL)
 		s->o.addr = "127.0.0.1";
 	atomic_init(&s->active, 0);
+	atomic_init(&s->nconns, 0);
 	pthread_mutex_init(&s->mu, NULL);
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
@@ -1049,9 +1143,9 @@ http_server_start(const struct http_server_opts *opts, char *err,
 		pool[0].value = (intptr_t)s->o.threads;
 	}
 	s->d = MHD_start_daemon(MHD_USE_EPOLL_INTERNAL_THREAD |
-	    MHD_USE_ERROR_LOG | MHD_USE_ITC, 0, NULL, NULL, on_access, s,
+	    MHD_USE_ERROR_LOG | MHD_USE_ITC | MHD_USE_NO_LISTEN_SOCKET, 0,
+	    NULL, NULL, on_access, s,
 	    MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, s,
-	    MHD_OPTION_LISTEN_SOCKET, (MHD_socket)s->fd,
 	    MHD_OPTION_ARRAY, pool,
 	    MHD_OPTION_CONNECTION_TIMEOUT, s->o.limits.idle_timeout,
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, s->o.limits.header_mem,
@@ -1068,6 +1162,15 @@ http_server_start(const struct http_server_opts *opts, char *err,
 		    s->o.addr, s->port);
 		goto fail;
 	}
+	if ((s->stopfd = eventfd(0, EFD_CLOEXEC)) < 0 ||
+	    fcntl(s->fd, F_SETFL, fcntl(s->fd, F_GETFL) | O_NONBLOCK) != 0 ||
+	    pthread_create(&s->acceptor, NULL, acceptor, s) != 0) {
+		snprintf(err, errlen, "cannot start accepting connections: %s",
+		    strerror(errno));
+		MHD_stop_daemon(s->d);
+		goto fail;
+	}
+	s->acceptor_on = true;
 	return s;
 fail:
 	server_free(s);
@@ -1108,7 +1211,7 @@ http_server_stop(struct http_server *s)
 	 * the watchdog), all bounded; what is left is closed at the end.
 	 */
 	atomic_store(&s->draining, true);
-	MHD_quiesce_daemon(s->d);
+	acceptor_stop(s);
 	until = now_us() + STOP_WAIT_US;
 	for (;;) {
 		pthread_mutex_lock(&s->mu);

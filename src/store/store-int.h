@@ -202,6 +202,11 @@ struct store_driver {
 	 * schema version is read, waits until no other process migrates
 	 * (SQLite's BEGIN IMMEDIATE already does). */
 	enum store_err	 (*lock_migrations)(void *conn);
+	/* read_begin/read_end: one snapshot for a run of reads (a page),
+	 * where a backend's per-statement transactions cost (SQLite: a
+	 * file lock and unlock each). NULL: statements stand alone. */
+	enum store_err	 (*read_begin)(void *conn);
+	void		 (*read_end)(void *conn);
 	/* notify: inside the transaction about to commit (or at once, after
 	 * a write outside one), tells every listener on the database that
 	 * keys changed, delivered when the transaction commits; a failure
@@ -269,6 +274,7 @@ struct store {
 	void				*conn;
 	int				 txdepth;
 	bool				 txfailed;
+	bool				 reading;	/* store_read_begin */
 	/* Change keys of the open transaction (store_on_change). */
 	char				 pend[STORE_PEND_MAX][48];
 	size_t				 npend;

@@ -252,11 +252,30 @@ store_bulk(struct store *s)
 		s->drv->bulk(s->conn);
 }
 
+void
+store_read_begin(struct store *s)
+{
+	if (s == NULL || s->txdepth > 0 || s->reading ||
+	    s->drv->read_begin == NULL)
+		return;
+	s->reading = s->drv->read_begin(s->conn) == STORE_OK;
+}
+
+void
+store_read_end(struct store *s)
+{
+	if (s == NULL || !s->reading)
+		return;
+	s->reading = false;
+	s->drv->read_end(s->conn);
+}
+
 enum store_err
 store_begin(struct store *s)
 {
 	enum store_err e;
 
+	store_read_end(s);
 	if (s->txdepth++ > 0)
 		return s->txfailed ? STORE_ERROR : STORE_OK;
 	s->txfailed = false;

@@ -121,6 +121,11 @@ int		 store_schema_latest(void);
  * database, and a rollback at any depth rolls back the whole transaction
  * (later commits at inner depths then fail with STORE_ERROR). */
 enum store_err	 store_begin(struct store *);
+/* A run of reads (rendering a page) in one snapshot, cheaper than each
+ * statement alone on SQLite; a no-op inside a transaction and where the
+ * backend has no use for it. store_begin ends it first. */
+void		 store_read_begin(struct store *);
+void		 store_read_end(struct store *);
 /* Tunes this connection for a long run of writes (imports, copies). */
 void		 store_bulk(struct store *);
 enum store_err	 store_commit(struct store *);

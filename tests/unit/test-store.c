@@ -17,7 +17,7 @@
 #include "util/arena.h"
 
 static struct store *st;
-static const char *db_url;
+static const char *st_url;
 static char tmpdir[] = "/tmp/gazette-store-XXXXXX";
 
 static struct article
@@ -455,6 +455,56 @@ test_transactions(void)
 	T_EQ_INT(store_article_insert(st, &a), STORE_OK);
 	T_EQ_INT(store_commit(st), STORE_OK);
 	T_EQ_INT(store_article_by_slug(st, &ar, "tx", &got), STORE_OK);
+	arena_free(&ar);
+}
+
+/* A run of reads sees one snapshot (where the backend keeps one); a
+ * write inside it ends it first; read_end outside one is harmless. */
+static void
+test_read_snapshot(void)
+{
+	struct article a = mk("snap", "Snap", ARTICLE_PUBLISHED, 100, "", NULL,
+	    0);
+	struct article b = mk("snap-w", "Snap W", ARTICLE_PUBLISHED, 100, "",
+	    NULL, 0);
+	struct store *other;
+	struct arena ar;
+	struct article got;
+	char err[256];
+	bool snapshots = strcmp(store_driver_name(st), "sqlite") == 0;
+
+	arena_init(&ar);
+	store_read_end(st);
+	store_read_begin(NULL);
+	store_read_end(NULL);
+	if ((other = store_open(st_url, err, sizeof(err))) == NULL) {
+		T_CHECK(0, "second connection: %s", err);
+		return;
+	}
+	store_read_begin(st);
+	T_EQ_INT(store_article_by_slug(st, &ar, "tx", &got), STORE_OK);
+	T_EQ_INT(store_article_insert(other, &a), STORE_OK);
+	T_EQ_INT(store_article_by_slug(st, &ar, "snap", &got),
+	    snapshots ? STORE_NOTFOUND : STORE_OK);
+	store_read_end(st);
+	T_EQ_INT(store_article_by_slug(st, &ar, "snap", &got), STORE_OK);
+	/* A write in the middle of reads. */
+	store_read_begin(st);
+	T_EQ_INT(store_article_by_slug(st, &ar, "tx", &got), STORE_OK);
+	T_EQ_INT(store_begin(st), STORE_OK);
+	T_EQ_INT(store_article_insert(st, &b), STORE_OK);
+	T_EQ_INT(store_commit(st), STORE_OK);
+	store_read_end(st);
+	T_EQ_INT(store_article_by_slug(other, &ar, "snap-w", &got), STORE_OK);
+	/* Not inside a transaction: no snapshot to take. */
+	T_EQ_INT(store_begin(st), STORE_OK);
+	store_read_begin(st);
+	store_read_end(st);
+	T_EQ_INT(store_commit(st), STORE_OK);
+	T_EQ_INT(store_article_delete(st, got.id), STORE_OK);
+	T_EQ_INT(store_article_by_slug(st, &ar, "snap", &got), STORE_OK);
+	T_EQ_INT(store_article_delete(st, got.id), STORE_OK);
+	store_close(other);
 	arena_free(&ar);
 }
 
@@ -1066,7 +1116,7 @@ test_listen(void)
 	PGresult *r;
 	size_t i;
 
-	l = store_listen_start(db_url, heard_fn, &h);
+	l = store_listen_start(st_url, heard_fn, &h);
 	if (strcmp(store_driver_name(st), "postgresql") != 0) {
 		T_TRUE(l == NULL);
 		return;
@@ -1098,7 +1148,7 @@ test_listen(void)
 	T_LACKS(h.text, "article:1");
 	heard_clear(&h);
 	/* The listening connection killed: it comes back, drops all. */
-	pg = PQconnectdb(db_url);
+	pg = PQconnectdb(st_url);
 	T_EQ_INT(PQstatus(pg), CONNECTION_OK);
 	r = PQexec(pg, "SELECT count(pg_terminate_backend(pid, 10000)) "
 	    "FROM pg_stat_activity WHERE datname = current_database() AND "
@@ -1118,7 +1168,6 @@ int
 main(void)
 {
 	char db[128], err[256];
-
 	const char *url = getenv("GAZETTE_TEST_DB");
 
 	if (mkdtemp(tmpdir) == NULL)
@@ -1127,18 +1176,19 @@ main(void)
 		snprintf(db, sizeof(db), "%s/store.db", tmpdir);
 		url = db;
 	}
-	db_url = url;
 	if ((st = store_open(url, err, sizeof(err))) == NULL) {
 		fprintf(stderr, "cannot open %s: %s\n", url, err);
 		printf("store: 0 passed, 1 failed\n");
 		return 1;
 	}
+	st_url = url;
 	printf("store: backend %s\n", store_driver_name(st));
 	T_RUN(test_migrate);
 	T_RUN(test_settings);
 	T_RUN(test_articles);
 	T_RUN(test_listing);
 	T_RUN(test_transactions);
+	T_RUN(test_read_snapshot);
 	T_RUN(test_users);
 	T_RUN(test_update);
 	T_RUN(test_comments);
