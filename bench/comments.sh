@@ -34,15 +34,8 @@ until grep -q "listening on" "$dir/serve.log"; do
 	sleep 0.02
 done
 article=/2022/01/china-offers-kazakhstan-security-cooperation
-curl -s -c "$dir/jar" "http://127.0.0.1:$port$article" >"$dir/page.html"
-csrf=$(sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p' "$dir/page.html")
-ts=$(sed -n 's/.*name="ts" value="\([0-9a-f.]*\)".*/\1/p' "$dir/page.html")
-cat >"$dir/post.lua" <<LUA
-wrk.method = "POST"
-wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
-wrk.headers["Cookie"] = "gz_csrf=$csrf"
-wrk.body = "csrf=$csrf&ts=$ts&author=Bench&website2=&body=A+benchmark+comment+with+*emphasis*+and+a+%5Blink%5D%28https%3A%2F%2Fexample.com%2F%29."
-LUA
+. bench/post-lua.sh
+post_lua "http://127.0.0.1:$port$article" "$dir" "$dir/post.lua"
 count() {
 	python3 -c "import sqlite3,sys;print(sqlite3.connect(sys.argv[1]).execute('select count(*) from comments').fetchone()[0])" "$db"
 }

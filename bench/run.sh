@@ -17,7 +17,9 @@ step() {
 	printf '```\n\n' >>"$out"
 }
 step python3 bench/http.py / /2022/01/china-offers-kazakhstan-security-cooperation /feed.atom
+step python3 bench/render-cpu.py --comments 50
 step sh bench/comments.sh 10 16
+step sh bench/pg-nodes.sh 10 25
 step sh bench/import.sh 20000
 step sh bench/search.sh "${BENCH_SEARCH_N:-20000}"
 step sh bench/memory.sh 20000

@@ -12,6 +12,9 @@
 # for speed: a crash of this server loses test data only, which is fine;
 # production settings are the server's own business.
 #
+# PG_EXTRA_OPTS, when set, is appended to the server's options (later -c
+# settings win): bench/pg-nodes.sh turns fsync back on with it.
+#
 # pg_start sets GAZETTE_TEST_PG=postgresql://postgres@127.0.0.1:PORT/postgres
 # (the maintenance database, for CREATE DATABASE) and returns non-zero with
 # the server's log on stderr when PostgreSQL cannot start: the caller must
@@ -56,7 +59,8 @@ pg_start() {
 		    -l "$PG_DIR/server.log" -o "-c listen_addresses=127.0.0.1 \
 		    -c port=$PG_PORT -c unix_socket_directories=$PG_DIR \
 		    -c fsync=off -c synchronous_commit=off \
-		    -c full_page_writes=off -c max_connections=200" \
+		    -c full_page_writes=off -c max_connections=200 \
+		    ${PG_EXTRA_OPTS:-}" \
 		    start >"$PG_DIR/pg_ctl.log" 2>&1; then
 			GAZETTE_TEST_PG="postgresql://postgres@127.0.0.1:$PG_PORT/postgres"
 			export GAZETTE_TEST_PG

@@ -13,8 +13,9 @@
  * Slots are a fixed table: two keys sharing a slot only cost a spurious
  * miss, never a stale page, and a flood of keys costs no memory.
  *
- * Knows nothing of HTTP or of the store: serve wires the store's change
- * hook to cache_invalidate(), and the server stores and finds payloads. */
+ * Knows nothing of HTTP or of the store (but for notify.c, which listens
+ * through it): serve wires the store's change hook to cache_invalidate(),
+ * and the server stores and finds payloads. */
 #ifndef GAZETTE_CACHE_H
 #define GAZETTE_CACHE_H
 
@@ -67,9 +68,11 @@ bool		 cache_put(struct cache *, const char *key, size_t len,
 
 /* notify.c: keys from other processes writing the same database. The
  * server starts a listener (NULL when it cannot: then only the time limit
- * bounds what it misses); a writing process's change hook calls
- * cache_notify_send, which returns once the server invalidated the keys
- * (or at once, when no server runs on that database). */
+ * bounds what it misses): a local socket, and on PostgreSQL also LISTEN,
+ * which hears every node's commits and drops the whole cache after its
+ * connection was lost and made again. A writing process's change hook
+ * calls cache_notify_send, which returns once a server on this host
+ * invalidated the keys (or at once, when none runs on that database). */
 struct cache_notify;
 struct cache_notify *cache_notify_start(const char *db_url, struct cache *);
 void		 cache_notify_stop(struct cache_notify *);

@@ -1,12 +1,21 @@
-/* notify.c: change keys from other processes on the same host (the CLI:
- * gazette comment, import, user…) to the server's page cache.
+/* notify.c: change keys from other processes (the CLI: gazette comment,
+ * import, user…; on PostgreSQL, the other nodes too) to the server's page
+ * cache.
  *
  * The server listens on a Linux abstract datagram socket named after the
  * database (so no file to clean up, and one name per site). A writing
  * process sends each commit's keys there, one per line, and waits (a
  * second at most) for the server's "ok", sent after it invalidated them:
- * so when `gazette comment spam 7` returns, no reader is served the comment
- * any more. No server: the send fails at once and nothing waits. */
+ * so when `gazette comment spam 7` returns, no reader of a server on this
+ * host is served the comment any more. No server: the send fails at once
+ * and nothing waits.
+ *
+ * On PostgreSQL every commit also sends its keys with NOTIFY (the store
+ * does it, whoever writes), and the server listens for them too
+ * (store_listen_start): that is what reaches the nodes on other hosts, and
+ * a second node on this host, which cannot bind the same socket name. The
+ * socket stays, for the command's wait above: NOTIFY is delivered to the
+ * nodes after COMMIT returns, without telling the writer when. */
 #include <errno.h>
 #include <poll.h>
 #include <pthread.h>
@@ -18,15 +27,17 @@
 #include <unistd.h>
 
 #include "cache/cache.h"
+#include "store/store.h"
 #include "util/xalloc.h"
 
 #define MSG_MAX		4096
 #define ACK_WAIT_MS	1000
 
 struct cache_notify {
-	struct cache	*cache;
-	int		 fd;
-	pthread_t	 thread;
+	struct cache		*cache;
+	int			 fd;		/* -1: no socket */
+	pthread_t		 thread;
+	struct store_listener	*listener;	/* NOTIFY, or NULL */
 };
 
 /* "\0gazette-cache-" + a hash of the database's absolute path. */
@@ -87,6 +98,12 @@ notify_loop(void *arg)
 	return NULL;
 }
 
+static void
+notify_listened(void *cache, const char *const *keys, size_t n)
+{
+	cache_invalidate(cache, keys, n);
+}
+
 struct cache_notify *
 cache_notify_start(const char *db_url, struct cache *c)
 {
@@ -98,21 +115,25 @@ cache_notify_start(const char *db_url, struct cache *c)
 		return NULL;
 	cn = xcalloc(1, sizeof(*cn));
 	cn->cache = c;
+	cn->listener = store_listen_start(db_url, notify_listened, c);
 	len = notify_addr(db_url, &sa);
 	if ((cn->fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0)) < 0 ||
 	    bind(cn->fd, (struct sockaddr *)&sa, len) != 0) {
-		/* Another server on this database (a successor starting):
-		 * this one then relies on the cache's time limit. */
-		fprintf(stderr, "gazette: serve: changes made by other "
-		    "processes will reach the page cache only after its "
-		    "time limit: %s\n", strerror(errno));
+		/* Another server on this database (a successor starting,
+		 * another node on this host): this one then relies on
+		 * NOTIFY, or else on the cache's time limit. */
+		if (cn->listener == NULL)
+			fprintf(stderr, "gazette: serve: changes made by "
+			    "other processes will reach the page cache only "
+			    "after its time limit: %s\n", strerror(errno));
 		if (cn->fd >= 0)
 			close(cn->fd);
-		free(cn);
-		return NULL;
-	}
-	if (pthread_create(&cn->thread, NULL, notify_loop, cn) != 0) {
+		cn->fd = -1;
+	} else if (pthread_create(&cn->thread, NULL, notify_loop, cn) != 0) {
 		close(cn->fd);
+		cn->fd = -1;
+	}
+	if (cn->fd < 0 && cn->listener == NULL) {
 		free(cn);
 		return NULL;
 	}
@@ -124,10 +145,13 @@ cache_notify_stop(struct cache_notify *cn)
 {
 	if (cn == NULL)
 		return;
-	/* Wakes the thread: a read error (or EOF) ends its loop. */
-	shutdown(cn->fd, SHUT_RDWR);
-	pthread_join(cn->thread, NULL);
-	close(cn->fd);
+	store_listen_stop(cn->listener);
+	if (cn->fd >= 0) {
+		/* Wakes the thread: a read error (or EOF) ends its loop. */
+		shutdown(cn->fd, SHUT_RDWR);
+		pthread_join(cn->thread, NULL);
+		close(cn->fd);
+	}
 	free(cn);
 }
 

@@ -151,9 +151,11 @@ reload(struct serve *sv)
 }
 
 /* Bounds how stale a page can get from changes no hook reports: the
- * database edited by hand (sqlite3), or by a process that could not reach
- * this one (cache_notify), and time passing on pages that show "the last
- * two days" (the news sitemap). gazette's own commands notify at once. */
+ * database edited by hand (sqlite3, psql), or by a process that could not
+ * reach this one (cache_notify; on PostgreSQL, a notification sent while
+ * this node was not listening is made up for by dropping everything),
+ * and time passing on pages that show "the last two days" (the news
+ * sitemap). gazette's own commands and other nodes notify at once. */
 #define CACHE_TTL	60
 
 static void
@@ -473,8 +475,9 @@ cmd_serve(int argc, char **argv)
 
 	/* The page cache, told of every write this process commits (the
 	 * comment writer's included) by the store's change hook, and of
-	 * other processes' (commands) through a local socket. Started after
-	 * confinement, like every other thread. */
+	 * other processes' (commands; on PostgreSQL, every node's) by
+	 * cache_notify. Started after confinement, like every other
+	 * thread. */
 	env = getenv("GAZETTE_CACHE_MB");
 	if (env && *env && !parse_int(env, strlen(env), 0, 1 << 20, &cache_mb)) {
 		cmd_err("serve", "GAZETTE_CACHE_MB '%s' is not a number of "

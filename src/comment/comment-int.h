@@ -31,22 +31,36 @@ struct comment_ctx {
 	struct rate_slot	 slots[RATE_SLOTS];
 };
 
-/* The anti-forgery token is 32 random bytes as 64 hex digits. */
-#define CSRF_HEX	64
+/*
+ * Anti-forgery, with article pages the same bytes for everyone (so the
+ * page cache keeps them): the form's csrf field names the page (a MAC of
+ * the article id under the site's form key), and what is the visitor's
+ * own is bound through the gz_csrf cookie (HttpOnly, SameSite=Strict): its
+ * issue time (8 bytes), 16 random bytes and a MAC over both (16 bytes),
+ * as 80 hex digits. A post needs the article's form token, a genuine
+ * cookie not older than CSRF_MAX_AGE, and a same-origin page (post.c);
+ * the cookie's issue time starts the minimum fill time.
+ */
+#define CSRF_RAW	40
+#define CSRF_MAC	16
+#define CSRF_HEX	(2 * CSRF_RAW)
+#define CSRF_MAX_AGE	(30 * 86400)
 
-/* The visitor's token from the gz_csrf cookie if well-formed, else NULL. */
-const char	*comment_csrf_cookie(const struct http_req *);
-/* A new token, into the arena, and the Set-Cookie header for it. */
-const char	*comment_csrf_new(struct http_req *, struct http_resp *,
-		    const struct site *);
-const char	*comment_csrf_new_secure(struct http_req *,
-		    struct http_resp *, bool secure);
-/* The form's ts field: "TIME.MAC" binding render time to the token. */
-const char	*comment_ts_make(struct arena *, const struct comment_ctx *,
-		    int64_t now, const char *csrf);
-/* Render time from a ts field that is genuine for csrf; false if not. */
-bool		 comment_ts_check(const struct comment_ctx *, const char *ts,
-		    size_t n, const char *csrf, int64_t *when);
+/* Whether v (NULL: none) is a genuine token, current at now; *issued
+ * its time. comment_csrf_valid reads it from req's cookie. */
+bool		 comment_csrf_check(const struct comment_ctx *, const char *v,
+		    int64_t now, int64_t *issued);
+/* A new token issued at now. */
+void		 comment_csrf_make(const struct comment_ctx *, int64_t now,
+		    char hex[CSRF_HEX + 1]);
+bool		 comment_csrf_valid(const struct comment_ctx *,
+		    const struct http_req *, int64_t now, int64_t *issued);
+/* The form token of an article's page, 32 hex digits, into the arena. */
+const char	*comment_form_token(struct arena *, const struct comment_ctx *,
+		    int64_t article_id);
+/* A new token, issued now, as a Set-Cookie header on resp. */
+void		 comment_csrf_issue(const struct comment_ctx *,
+		    struct http_req *, struct http_resp *, int64_t now);
 /* Keyed hash of the client address, 32 hex digits, into the arena. */
 const char	*comment_client_hash(struct arena *,
 		    const struct comment_ctx *, const char *addr);

@@ -67,20 +67,17 @@ bool		 comment_closed(const struct site *, const struct article *,
 
 /* Fills root.comments for an article page: the count, one page of
  * threads (?comments_after=THREAD), the held notice (?held=1), and the
- * form (?reply=ID pre-sets parent), setting the anti-forgery cookie on
- * resp when the visitor has none. The form's per-visitor fields (token
- * and timestamp) are the raw value form.visitor. With splice, a fresh
- * form (no cf, no ?reply or ?held) gets HTTP_SPLICE_MARK there instead
- * and resp->splice_fn is set to comment_splice: the page is then the
- * same for every visitor, and cacheable (the caller locates the mark with
- * http_resp_splice). false when the database failed. */
+ * form (?reply=ID pre-sets parent, cf re-shows a rejected post). The page
+ * holds nothing per visitor: when it has a form, resp gets comment_visitor
+ * as its visitor hook, which sets the anti-forgery cookie for a visitor
+ * without one. false when the database failed. */
 bool		 comment_page_data(struct http_req *, struct http_resp *,
 		    const struct site *, const struct article *,
 		    const char *path, struct tval *root,
-		    const struct comment_form *, bool splice);
-/* An http_splice_fn (ctx: the struct comment_ctx): the visitor's form
- * fields, and the anti-forgery cookie when the visitor has none. */
-void		 comment_splice(struct http_req *, struct http_resp *,
+		    const struct comment_form *);
+/* An http_visitor_fn (ctx: the struct comment_ctx): the anti-forgery
+ * cookie (Set-Cookie) when the visitor has no current one. */
+void		 comment_visitor(struct http_req *, struct http_resp *,
 		    void *ctx);
 /* Tells the comment context the site being served (on start and each
  * reload): cookies get Secure when its base URL is https. */

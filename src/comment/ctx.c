@@ -125,49 +125,116 @@ comment_closed(const struct site *s, const struct article *art, int64_t now)
 	return days > 0 && now >= art->published_at + days * 86400;
 }
 
-static bool
-is_hex(const char *s, size_t n)
+/* The token's MAC: keyed BLAKE2b of its issue time and random part. */
+static void
+csrf_mac(const struct comment_ctx *c, const unsigned char *raw,
+    unsigned char *mac)
 {
-	size_t i;
+	crypto_generichash(mac, CSRF_MAC, raw, CSRF_RAW - CSRF_MAC,
+	    c->form_key, sizeof(c->form_key));
+}
 
-	for (i = 0; i < n; i++)
-		if (!((s[i] >= '0' && s[i] <= '9') ||
-		    (s[i] >= 'a' && s[i] <= 'f')))
-			return false;
+bool
+comment_csrf_check(const struct comment_ctx *c, const char *v, int64_t now,
+    int64_t *issued)
+{
+	unsigned char raw[CSRF_RAW], mac[CSRF_MAC];
+	uint64_t t = 0;
+	size_t got = 0, i;
+
+	if (v == NULL || strlen(v) != CSRF_HEX ||
+	    sodium_hex2bin(raw, sizeof(raw), v, CSRF_HEX, NULL, &got,
+	    NULL) != 0 || got != sizeof(raw))
+		return false;
+	csrf_mac(c, raw, mac);
+	if (sodium_memcmp(mac, raw + CSRF_RAW - CSRF_MAC, CSRF_MAC) != 0)
+		return false;
+	for (i = 0; i < 8; i++)
+		t = t << 8 | raw[i];
+	/* A minute of clock skew between nodes sharing the key. */
+	if ((int64_t)t > now + 60 || (int64_t)t < now - CSRF_MAX_AGE)
+		return false;
+	if (issued)
+		*issued = (int64_t)t;
 	return true;
 }
 
-const char *
-comment_csrf_cookie(const struct http_req *req)
+bool
+comment_csrf_valid(const struct comment_ctx *c, const struct http_req *req,
+    int64_t now, int64_t *issued)
 {
-	const char *v = http_req_cookie(req, "gz_csrf");
+	return comment_csrf_check(c, http_req_cookie(req, "gz_csrf"), now,
+	    issued);
+}
 
-	if (v == NULL || strlen(v) != CSRF_HEX || !is_hex(v, CSRF_HEX))
-		return NULL;
-	return v;
+/*
+ * Random bytes from a per-thread pool: a cookie for every new reader of
+ * a cached page must not cost a getrandom() system call each.
+ */
+static void
+random_take(unsigned char *out, size_t n)
+{
+	static _Thread_local unsigned char pool[4096];
+	static _Thread_local size_t left;
+
+	if (left < n) {
+		randombytes_buf(pool, sizeof(pool));
+		left = sizeof(pool);
+	}
+	memcpy(out, pool + sizeof(pool) - left, n);
+	sodium_memzero(pool + sizeof(pool) - left, n);
+	left -= n;
+}
+
+void
+comment_csrf_make(const struct comment_ctx *c, int64_t now,
+    char hex[CSRF_HEX + 1])
+{
+	unsigned char raw[CSRF_RAW];
+	size_t i;
+
+	for (i = 0; i < 8; i++)
+		raw[i] = (unsigned char)((uint64_t)now >> (56 - 8 * i));
+	random_take(raw + 8, CSRF_RAW - CSRF_MAC - 8);
+	csrf_mac(c, raw, raw + CSRF_RAW - CSRF_MAC);
+	sodium_bin2hex(hex, CSRF_HEX + 1, raw, sizeof(raw));
+}
+
+void
+comment_csrf_issue(const struct comment_ctx *c, struct http_req *req,
+    struct http_resp *resp, int64_t now)
+{
+	char hex[CSRF_HEX + 1];
+
+	comment_csrf_make(c, now, hex);
+	http_resp_header(resp, "Set-Cookie", arena_printf(req->arena,
+	    "gz_csrf=%s; Path=/; HttpOnly; SameSite=Strict%s", hex,
+	    atomic_load(&c->secure) ? "; Secure" : ""));
 }
 
 const char *
-comment_csrf_new_secure(struct http_req *req, struct http_resp *resp,
-    bool secure)
+comment_form_token(struct arena *a, const struct comment_ctx *c,
+    int64_t article_id)
 {
-	unsigned char raw[CSRF_HEX / 2];
-	char *hex = arena_alloc(req->arena, CSRF_HEX + 1);
+	unsigned char mac[16];
+	char msg[32], *hex = arena_alloc(a, 2 * sizeof(mac) + 1);
+	int n;
 
-	randombytes_buf(raw, sizeof(raw));
-	sodium_bin2hex(hex, CSRF_HEX + 1, raw, sizeof(raw));
-	http_resp_header(resp, "Set-Cookie", arena_printf(req->arena,
-	    "gz_csrf=%s; Path=/; HttpOnly; SameSite=Strict%s", hex,
-	    secure ? "; Secure" : ""));
+	n = snprintf(msg, sizeof(msg), "form:%lld", (long long)article_id);
+	crypto_generichash(mac, sizeof(mac), (const unsigned char *)msg,
+	    (size_t)n, c->form_key, sizeof(c->form_key));
+	sodium_bin2hex(hex, 2 * sizeof(mac) + 1, mac, sizeof(mac));
 	return hex;
 }
 
-const char *
-comment_csrf_new(struct http_req *req, struct http_resp *resp,
-    const struct site *s)
+void
+comment_visitor(struct http_req *req, struct http_resp *hdrs, void *ctx)
 {
-	return comment_csrf_new_secure(req, resp,
-	    strncmp(s->base_url, "https://", 8) == 0);
+	const struct comment_ctx *c = ctx;
+	int64_t now = (int64_t)time(NULL);
+
+	if (!comment_csrf_valid(c, req, now, NULL))
+		comment_csrf_issue(c, req, hdrs, now);
 }
 
 void
@@ -176,48 +243,6 @@ comment_ctx_site(struct comment_ctx *c, const struct site *s)
 	if (c != NULL)
 		atomic_store(&c->secure,
 		    strncmp(s->base_url, "https://", 8) == 0);
-}
-
-static void
-ts_mac(const struct comment_ctx *c, int64_t when, const char *csrf,
-    unsigned char *mac)
-{
-	char msg[32 + CSRF_HEX];
-	int n;
-
-	n = snprintf(msg, sizeof(msg), "%lld:%s", (long long)when, csrf);
-	crypto_auth(mac, (const unsigned char *)msg, (size_t)n, c->form_key);
-}
-
-const char *
-comment_ts_make(struct arena *a, const struct comment_ctx *c, int64_t now,
-    const char *csrf)
-{
-	unsigned char mac[crypto_auth_BYTES];
-	char hex[2 * crypto_auth_BYTES + 1];
-
-	ts_mac(c, now, csrf, mac);
-	sodium_bin2hex(hex, sizeof(hex), mac, sizeof(mac));
-	return arena_printf(a, "%lld.%s", (long long)now, hex);
-}
-
-bool
-comment_ts_check(const struct comment_ctx *c, const char *ts, size_t n,
-    const char *csrf, int64_t *when)
-{
-	unsigned char mac[crypto_auth_BYTES], want[crypto_auth_BYTES];
-	const char *dot = memchr(ts, '.', n);
-	size_t got = 0;
-
-	if (dot == NULL || !parse_int(ts, (size_t)(dot - ts), 0,
-	    INT64_C(1) << 40, when))
-		return false;
-	if (sodium_hex2bin(mac, sizeof(mac), dot + 1,
-	    n - (size_t)(dot + 1 - ts), NULL, &got, NULL) != 0 ||
-	    got != sizeof(mac))
-		return false;
-	ts_mac(c, *when, csrf, want);
-	return sodium_memcmp(mac, want, sizeof(mac)) == 0;
 }
 
 const char *

@@ -309,6 +309,34 @@ accept(const struct site *s, struct arena *a,
 	return COMMENT_ACCEPTED;
 }
 
+/* Whether the browser says the post comes from a page of this site
+ * (Fetch Metadata, else Origin). A page elsewhere, even on a sibling
+ * subdomain able to plant cookies, is refused; a client that says
+ * nothing (not a current browser) is left to the SameSite cookie. */
+static bool
+same_origin(const struct http_req *req, const struct site *s)
+{
+	const char *sfs = http_req_header(req, "Sec-Fetch-Site");
+	const char *o = http_req_header(req, "Origin");
+	const char *host = http_req_header(req, "Host"), *p, *b;
+	size_t n;
+
+	if (sfs != NULL)
+		return strcmp(sfs, "same-origin") == 0 ||
+		    strcmp(sfs, "none") == 0;
+	if (o == NULL)
+		return true;
+	if ((p = strstr(o, "://")) == NULL)
+		return false;	/* "null" and anything else unreadable */
+	if (host != NULL && strcasecmp(p + 3, host) == 0)
+		return true;
+	/* Behind a proxy that rewrites Host: the site's own base URL. */
+	if ((b = strstr(s->base_url, "://")) == NULL)
+		return false;
+	n = (size_t)(b + 3 - s->base_url) + strcspn(b + 3, "/");
+	return strlen(o) == n && strncasecmp(o, s->base_url, n) == 0;
+}
+
 static void
 reshow(struct http_req *req, struct http_resp *resp, const struct site *s,
     const struct article *art, const char *path, struct comment_form *cf,
@@ -331,8 +359,8 @@ comment_post(struct http_req *req, struct http_resp *resp, void *ctx)
 	struct comment c;
 	struct article art;
 	struct form f;
-	const char *path = NULL, *cookie, *token, *ts, *hp, *p;
-	size_t ntok, nts, nhp, np;
+	const char *path = NULL, *token, *want, *hp, *p;
+	size_t ntok, nhp, np;
 	int64_t now = (int64_t)time(NULL), when, retry = 0;
 
 	if (cc == NULL) {
@@ -371,17 +399,22 @@ comment_post(struct http_req *req, struct http_resp *resp, void *ctx)
 		return;
 	}
 
-	/* Anti-forgery: the form's token must be this browser's cookie,
-	 * and ts must be a render time we signed for that token. */
-	cookie = comment_csrf_cookie(req);
+	/* Anti-forgery (comment-int.h): this article's form token, a
+	 * genuine token in this browser's SameSite cookie, and a browser
+	 * that says the form was on one of our pages. */
 	token = field(&f, "csrf", &ntok);
-	ts = field(&f, "ts", &nts);
-	if (cookie == NULL || ntok != CSRF_HEX ||
-	    sodium_memcmp(cookie, token, CSRF_HEX) != 0 ||
-	    !comment_ts_check(cc, ts, nts, cookie, &when)) {
+	want = comment_form_token(a, cc, art.id);
+	if (token == NULL || ntok != strlen(want) ||
+	    sodium_memcmp(token, want, ntok) != 0 ||
+	    !comment_csrf_valid(cc, req, now, &when)) {
 		http_resp_text(resp, 403, "the form's security token does not "
 		    "match this browser; reload the article and post again "
 		    "(cookies must be on)");
+		return;
+	}
+	if (!same_origin(req, s)) {
+		http_resp_text(resp, 403, "comments are posted from this "
+		    "site's own pages only");
 		return;
 	}
 

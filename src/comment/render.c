@@ -180,71 +180,21 @@ set_err(struct arena *a, struct tval *errs, const char *key, const char *msg)
 		tv_set_str(a, errs, key, msg);
 }
 
-/* The form's per-visitor fields, the same in a page rendered whole and
- * in a fragment spliced into a cached page. */
-static void
-visitor_html(struct buf *b, const char *csrf, const char *ts)
-{
-	buf_puts(b, "<input type=\"hidden\" name=\"csrf\" value=\"");
-	esc_attr(b, csrf, strlen(csrf));
-	buf_puts(b, "\">\n<input type=\"hidden\" name=\"ts\" value=\"");
-	esc_attr(b, ts, strlen(ts));
-	buf_puts(b, "\">\n");
-}
-
-void
-comment_splice(struct http_req *req, struct http_resp *resp, void *ctx)
-{
-	struct comment_ctx *cc = ctx;
-	const char *csrf;
-
-	if ((csrf = comment_csrf_cookie(req)) == NULL)
-		csrf = comment_csrf_new_secure(req, resp,
-		    atomic_load(&cc->secure));
-	visitor_html(&resp->body, csrf, comment_ts_make(req->arena, cc,
-	    (int64_t)time(NULL), csrf));
-}
-
 static bool
 form_data(struct http_req *req, struct http_resp *resp, const struct site *s,
     const struct article *art, const char *path, struct tval *cm,
-    const struct comment_form *cf, bool splice)
+    const struct comment_form *cf)
 {
-	struct comment_ctx *cc = s->comments;
 	struct arena *a = req->arena;
 	struct tval *f = tv_map(a), *errs = tv_map(a);
 	struct comment parent;
-	struct buf vb = BUF_INIT;
-	const char *csrf, *held, *ts;
 	int64_t pid;
 	enum store_err e;
 
 	pid = cf ? cf->parent : query_id(req, "reply");
-	held = query_get(req, "held");
-	if (splice && cf == NULL && pid == 0 && held == NULL) {
-		/* The same page for everyone, the visitor's part spliced in
-		 * per request: cacheable. */
-		resp->splice_fn = comment_splice;
-		resp->splice_ctx = cc;
-		tv_set(a, f, "visitor", tv_raw(a, HTTP_SPLICE_MARK,
-		    HTTP_SPLICE_MARK_LEN));
-		csrf = "";
-		tv_set_str(a, f, "ts", "");
-	} else {
-		if ((csrf = comment_csrf_cookie(req)) == NULL)
-			csrf = comment_csrf_new(req, resp, s);
-		/* The form carries a per-visitor token: no shared cache may
-		 * keep the page. */
-		http_resp_header(resp, "Cache-Control", "private, no-cache");
-		ts = comment_ts_make(a, cc, (int64_t)time(NULL), csrf);
-		tv_set_str(a, f, "ts", ts);
-		visitor_html(&vb, csrf, ts);
-		tv_set(a, f, "visitor", tv_raw(a, arena_strndup(a,
-		    buf_str(&vb), vb.len), vb.len));
-		buf_free(&vb);
-	}
+	http_resp_visitor(resp, comment_visitor, s->comments);
 	tv_set_str(a, f, "action", arena_printf(a, "%s/comments", path));
-	tv_set_str(a, f, "csrf", csrf);
+	tv_set_str(a, f, "csrf", comment_form_token(a, s->comments, art->id));
 	tv_set_str(a, f, "author", cf ? cf->author : "");
 	tv_set_str(a, f, "email", cf ? cf->email : "");
 	tv_set_str(a, f, "homepage", cf ? cf->url : "");
@@ -281,7 +231,7 @@ form_data(struct http_req *req, struct http_resp *resp, const struct site *s,
 bool
 comment_page_data(struct http_req *req, struct http_resp *resp,
     const struct site *s, const struct article *art, const char *path,
-    struct tval *root, const struct comment_form *cf, bool splice)
+    struct tval *root, const struct comment_form *cf)
 {
 	struct arena *a = req->arena;
 	struct tval *cm = tv_map(a);
@@ -336,7 +286,7 @@ comment_page_data(struct http_req *req, struct http_resp *resp,
 	tv_set(a, cm, "form", tv_cstr(a, NULL));
 	if (s->comments != NULL && !comment_closed(s, art,
 	    (int64_t)time(NULL)) && !form_data(req, resp, s, art, path, cm,
-	    cf, splice))
+	    cf))
 		return false;
 	return true;
 }

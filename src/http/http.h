@@ -68,16 +68,10 @@ const char	*http_shared_data(const struct http_shared *, size_t *len);
 /* Dependency keys a cacheable response may name (cache/cache.h). */
 #define HTTP_CACHE_DEPS	8
 
-/* Where a per-visitor fragment goes in a cacheable page (see splice
- * below): it starts with a NUL, which escaped output never holds (esc_*
- * turn NUL into U+FFFD), so it cannot be forged by content. */
-#define HTTP_SPLICE_MARK	"\0gazette:visitor\0"
-#define HTTP_SPLICE_MARK_LEN	(sizeof(HTTP_SPLICE_MARK) - 1)
-
 struct http_resp;
-/* Writes a per-visitor fragment into resp->body and may add headers
- * (Set-Cookie) to resp; called per request on a spliced page. */
-typedef void (*http_splice_fn)(struct http_req *, struct http_resp *,
+/* Adds a visitor's own headers (Set-Cookie) to hdrs for a page whose body
+ * is the same for everyone; called per request, cache hits included. */
+typedef void (*http_visitor_fn)(struct http_req *, struct http_resp *hdrs,
     void *ctx);
 
 struct http_resp {
@@ -102,13 +96,11 @@ struct http_resp {
 	const char		*deps[HTTP_CACHE_DEPS];	/* outlive the request */
 	size_t			 ndeps;
 	int64_t			 expires;
-	/* A cacheable page with one per-visitor part (the comment form's
-	 * token): body holds HTTP_SPLICE_MARK at splice_at, and each request
-	 * gets the bytes before it, splice_fn's fragment, and the bytes
-	 * after it; Cache-Control private. */
-	http_splice_fn		 splice_fn;
-	void			*splice_ctx;
-	size_t			 splice_at;
+	/* Per-visitor headers for this page (http_visitor_fn), cached or
+	 * not. A response that gets any is Cache-Control private, so no
+	 * shared cache hands one visitor's cookie to another. */
+	http_visitor_fn		 visitor_fn;
+	void			*visitor_ctx;
 };
 
 /* Adds a response header; the strings must outlive the request (literals or
@@ -124,9 +116,8 @@ const char *http_status_text(int status);
 /* Marks resp cacheable, depending on key (NULL: only on "site"); the key
  * must outlive the request. Call once per key. */
 void	http_resp_cache(struct http_resp *, const char *key);
-/* Makes a cacheable resp a spliced one (see struct http_resp) if its body
- * holds HTTP_SPLICE_MARK exactly once; false (resp unchanged) if not. */
-bool	http_resp_splice(struct http_resp *, http_splice_fn fn, void *ctx);
+/* Sets resp's per-visitor headers hook (see struct http_resp). */
+void	http_resp_visitor(struct http_resp *, http_visitor_fn fn, void *ctx);
 
 /* cond.c: conditional requests. http_etag_of() is a strong ETag (quoted)
  * for a body, in the arena. http_resp_conditional() adds the ETag (if not

@@ -1,6 +1,6 @@
 /* pagecache.c: prebuilt responses for the page cache: gzip compressed
- * once, validators, persistent libmicrohttpd responses, and the splice of
- * a per-visitor fragment into a cached page (identity and gzip). */
+ * once, validators, persistent libmicrohttpd responses, and per-visitor
+ * headers (the comment form's cookie) around the same shared bytes. */
 #include <sodium.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -24,32 +24,22 @@ static const char cc_public[] = "public, max-age=0, s-maxage=60, "
     "stale-while-revalidate=600";
 static const char cc_private[] = "private, no-cache";
 
-/* The 10-byte gzip member header (RFC 1952): deflate, no name, no time,
- * OS unix. */
-static const unsigned char gz_head[10] = { 0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0,
-    3 };
-
 struct prebuilt {
 	atomic_uint		 refs;
 	unsigned		 route;
 	int64_t			 last_modified;
 	char			 etag[48], etag_gz[52];
-	/* Every header but Content-Encoding, for responses built per
-	 * request (spliced pages). */
 	struct http_header	 hdrs[HDRS_MAX];
 	size_t			 nhdrs;
 	char			*hstore;
-	/* Whole pages: persistent responses. r_gz NULL: no gzip. */
+	/* Persistent responses. r_gz NULL: no gzip. */
 	struct MHD_Response	*r_id, *r_gz, *r_304, *r_304_gz;
 	size_t			 id_len, gz_len;
-	/* Spliced pages: the identity body with the marker at at, and the
-	 * raw deflate of the prefix (sync-flushed, so byte-aligned and not
-	 * final: zp bytes) followed by that of the suffix (final). */
-	http_splice_fn		 fn;
-	void			*fctx;
-	struct http_shared	*body, *z;	/* z NULL: no gzip */
-	size_t			 at, len, zp, zlen;
-	uLong			 crc_pre, crc_suf;
+	/* Pages with per-visitor headers: the bytes, for a response built
+	 * per request when the hook adds any. */
+	http_visitor_fn		 vfn;
+	void			*vctx;
+	struct http_shared	*body, *gz;
 };
 
 static void
@@ -66,10 +56,9 @@ compressible(const char *type)
 	    strstr(type, "javascript") != NULL || strstr(type, "svg") != NULL;
 }
 
-/* Appends the deflate of s[0..n) to out: wbits 31 a whole gzip member,
- * -15 raw deflate ending as flush says (Z_SYNC_FLUSH or Z_FINISH). */
+/* Appends the gzip member of s[0..n) to out. */
 static bool
-deflate_to(struct buf *out, const char *s, size_t n, int wbits, int flush)
+gzip_to(struct buf *out, const char *s, size_t n)
 {
 	z_stream z;
 	size_t cap;
@@ -77,7 +66,7 @@ deflate_to(struct buf *out, const char *s, size_t n, int wbits, int flush)
 	bool ok;
 
 	memset(&z, 0, sizeof(z));
-	if (deflateInit2(&z, 6, Z_DEFLATED, wbits, 8, Z_DEFAULT_STRATEGY) !=
+	if (deflateInit2(&z, 6, Z_DEFLATED, 31, 8, Z_DEFAULT_STRATEGY) !=
 	    Z_OK)
 		return false;
 	cap = deflateBound(&z, (uLong)n) + 16;
@@ -86,8 +75,7 @@ deflate_to(struct buf *out, const char *s, size_t n, int wbits, int flush)
 	z.avail_in = (uInt)n;
 	z.next_out = (Bytef *)tmp;
 	z.avail_out = (uInt)cap;
-	ok = deflate(&z, flush) == (flush == Z_FINISH ? Z_STREAM_END : Z_OK) &&
-	    z.avail_in == 0;
+	ok = deflate(&z, Z_FINISH) == Z_STREAM_END && z.avail_in == 0;
 	if (ok)
 		buf_put(out, tmp, cap - z.avail_out);
 	ok = ok && !buf_err(out);
@@ -96,21 +84,21 @@ deflate_to(struct buf *out, const char *s, size_t n, int wbits, int flush)
 	return ok;
 }
 
+/* Strong validators of a body: its hash, and the same marked for gzip.
+ * Not a secret, only a fingerprint: 128-bit SipHash under a fixed key
+ * (three times BLAKE2b's speed; this runs on every page render). */
 static void
-etag_hex(char *out, size_t outlen, const char *fmt, const char *a,
-    size_t an, const char *b, size_t bn)
+etags_set(struct prebuilt *pb, const char *data, size_t len)
 {
-	crypto_generichash_state st;
-	unsigned char h[16];
+	static const unsigned char key[crypto_shorthash_siphashx24_KEYBYTES] =
+	    "gazette etag key";
+	unsigned char h[crypto_shorthash_siphashx24_BYTES];
 	char hex[sizeof(h) * 2 + 1];
 
-	crypto_generichash_init(&st, NULL, 0, sizeof(h));
-	crypto_generichash_update(&st, (const unsigned char *)a, an);
-	if (bn)
-		crypto_generichash_update(&st, (const unsigned char *)b, bn);
-	crypto_generichash_final(&st, h, sizeof(h));
+	crypto_shorthash_siphashx24(h, (const unsigned char *)data, len, key);
 	sodium_bin2hex(hex, sizeof(hex), h, sizeof(h));
-	snprintf(out, outlen, fmt, hex);
+	snprintf(pb->etag, sizeof(pb->etag), "\"%s\"", hex);
+	snprintf(pb->etag_gz, sizeof(pb->etag_gz), "\"%s-gz\"", hex);
 }
 
 static bool
@@ -159,7 +147,7 @@ headers_copy(struct prebuilt *pb, const struct http_resp *resp)
 	lm_etc[1][0] = "Last-Modified";
 	lm_etc[1][1] = buf_str(&lm);
 	lm_etc[2][0] = "Cache-Control";
-	lm_etc[2][1] = pb->fn ? cc_private : cc_public;
+	lm_etc[2][1] = cc_public;
 	lm_etc[3][0] = "Vary";
 	lm_etc[3][1] = "Accept-Encoding";
 	for (k = 0; k < 4; k++) {
@@ -190,15 +178,17 @@ fail:
 	return false;
 }
 
+/* pb's headers; private ones (a visitor's own) say so in Cache-Control. */
 static void
 headers_add(struct MHD_Response *r, const struct prebuilt *pb,
-    const char *etag)
+    const char *etag, bool private)
 {
 	size_t i;
 
 	for (i = 0; i < pb->nhdrs; i++)
-		MHD_add_response_header(r, pb->hdrs[i].name,
-		    pb->hdrs[i].value);
+		MHD_add_response_header(r, pb->hdrs[i].name, private &&
+		    strcasecmp(pb->hdrs[i].name, "Cache-Control") == 0 ?
+		    cc_private : pb->hdrs[i].value);
 	MHD_add_response_header(r, "ETag", etag);
 }
 
@@ -219,7 +209,7 @@ resp_shared(struct http_shared *sh)
 }
 
 static struct MHD_Response *
-resp_304(const struct prebuilt *pb, const char *etag)
+resp_304(const struct prebuilt *pb, const char *etag, bool private)
 {
 	struct MHD_Response *r;
 	size_t i;
@@ -230,8 +220,10 @@ resp_304(const struct prebuilt *pb, const char *etag)
 		return NULL;
 	/* RFC 9110 §15.4.5: the validators and caching headers only. */
 	for (i = 0; i < pb->nhdrs; i++)
-		if (strcasecmp(pb->hdrs[i].name, "Last-Modified") == 0 ||
-		    strcasecmp(pb->hdrs[i].name, "Cache-Control") == 0 ||
+		if (strcasecmp(pb->hdrs[i].name, "Cache-Control") == 0)
+			MHD_add_response_header(r, pb->hdrs[i].name,
+			    private ? cc_private : pb->hdrs[i].value);
+		else if (strcasecmp(pb->hdrs[i].name, "Last-Modified") == 0 ||
 		    strcasecmp(pb->hdrs[i].name, "Vary") == 0)
 			MHD_add_response_header(r, pb->hdrs[i].name,
 			    pb->hdrs[i].value);
@@ -251,11 +243,9 @@ build_whole(struct prebuilt *pb, struct http_shared *body, bool with_gzip,
 	char *own;
 
 	data = http_shared_data(body, &len);
-	etag_hex(pb->etag, sizeof(pb->etag), "\"%s\"", data, len, NULL, 0);
-	etag_hex(pb->etag_gz, sizeof(pb->etag_gz), "\"%s-gz\"", data, len,
-	    NULL, 0);
+	etags_set(pb, data, len);
 	if (with_gzip && len >= GZIP_MIN && compressible(type) &&
-	    deflate_to(&z, data, len, 31, Z_FINISH) && z.len < len) {
+	    gzip_to(&z, data, len) && z.len < len) {
 		own = buf_detach(&z, &pb->gz_len);
 		gz = http_shared_adopt(own, pb->gz_len);
 		*size += pb->gz_len;
@@ -263,53 +253,26 @@ build_whole(struct prebuilt *pb, struct http_shared *body, bool with_gzip,
 	pb->id_len = len;
 	buf_free(&z);
 	if ((pb->r_id = resp_shared(body)) == NULL ||
-	    (pb->r_304 = resp_304(pb, pb->etag)) == NULL)
+	    (pb->r_304 = resp_304(pb, pb->etag, false)) == NULL)
 		goto fail;
-	headers_add(pb->r_id, pb, pb->etag);
+	headers_add(pb->r_id, pb, pb->etag, false);
 	if (gz) {
 		if ((pb->r_gz = resp_shared(gz)) == NULL ||
-		    (pb->r_304_gz = resp_304(pb, pb->etag_gz)) == NULL)
+		    (pb->r_304_gz = resp_304(pb, pb->etag_gz, false)) == NULL)
 			goto fail;
-		headers_add(pb->r_gz, pb, pb->etag_gz);
+		headers_add(pb->r_gz, pb, pb->etag_gz, false);
 		MHD_add_response_header(pb->r_gz, "Content-Encoding", "gzip");
-		http_shared_unref(gz);
 	}
+	if (pb->vfn) {
+		http_shared_ref(body);
+		pb->body = body;
+		pb->gz = gz;
+	} else
+		http_shared_unref(gz);
 	return true;
 fail:
 	http_shared_unref(gz);
 	return false;
-}
-
-/* A spliced page: prefix and suffix, and their deflate streams. */
-static bool
-build_splice(struct prebuilt *pb, bool with_gzip, size_t *size)
-{
-	struct buf z = BUF_INIT;
-	const char *data, *suf;
-	size_t sl;
-	char *own;
-
-	data = http_shared_data(pb->body, &pb->len);
-	suf = data + pb->at + HTTP_SPLICE_MARK_LEN;
-	sl = pb->len - pb->at - HTTP_SPLICE_MARK_LEN;
-	/* Weak: the visitor's part is not in it, and differs per copy. */
-	etag_hex(pb->etag, sizeof(pb->etag), "W/\"%s\"", data, pb->at, suf,
-	    sl);
-	memcpy(pb->etag_gz, pb->etag, sizeof(pb->etag));
-	pb->crc_pre = crc32(0, (const Bytef *)data, (uInt)pb->at);
-	pb->crc_suf = crc32(0, (const Bytef *)suf, (uInt)sl);
-	if (with_gzip && pb->len >= GZIP_MIN) {
-		if (deflate_to(&z, data, pb->at, -15, Z_SYNC_FLUSH)) {
-			pb->zp = z.len;
-			if (deflate_to(&z, suf, sl, -15, Z_FINISH)) {
-				own = buf_detach(&z, &pb->zlen);
-				pb->z = http_shared_adopt(own, pb->zlen);
-				*size += pb->zlen;
-			}
-		}
-		buf_free(&z);
-	}
-	return (pb->r_304 = resp_304(pb, pb->etag)) != NULL;
 }
 
 struct prebuilt *
@@ -318,18 +281,14 @@ prebuilt_new(struct http_resp *resp, bool with_gzip, unsigned route,
 {
 	struct prebuilt *pb = xcalloc(1, sizeof(*pb));
 	struct http_shared *body = NULL;
-	const char *data;
 	char *own;
 	size_t len;
 
 	atomic_init(&pb->refs, 1);
 	pb->route = route;
 	pb->last_modified = (int64_t)time(NULL);
-	pb->fn = resp->splice_fn;
-	pb->fctx = resp->splice_ctx;
-	if (pb->fn && (resp->shared || resp->splice_at +
-	    HTTP_SPLICE_MARK_LEN > resp->body.len))
-		goto fail;
+	pb->vfn = resp->visitor_fn;
+	pb->vctx = resp->visitor_ctx;
 	if (!headers_copy(pb, resp))
 		goto fail;
 	if (resp->shared) {
@@ -341,24 +300,14 @@ prebuilt_new(struct http_resp *resp, bool with_gzip, unsigned route,
 			own = xcalloc(1, 1);
 		body = http_shared_adopt(own, len);
 	}
-	data = http_shared_data(body, &len);
-	(void)data;
+	(void)http_shared_data(body, &len);
 	*size = sizeof(*pb) + len + 1024;
-	if (pb->fn) {
-		pb->body = body;
-		pb->at = resp->splice_at;
-		if (!build_splice(pb, with_gzip, size))
-			goto fail;
-	} else {
-		if (!build_whole(pb, body, with_gzip, resp->content_type,
-		    size))
-			goto fail;
-		http_shared_unref(body);
-	}
+	if (!build_whole(pb, body, with_gzip, resp->content_type, size))
+		goto fail;
+	http_shared_unref(body);
 	return pb;
 fail:
-	if (body && !pb->body)
-		http_shared_unref(body);
+	http_shared_unref(body);
 	prebuilt_unref(pb);
 	return NULL;
 }
@@ -387,7 +336,7 @@ prebuilt_unref(void *p)
 	if (pb->r_304_gz)
 		MHD_destroy_response(pb->r_304_gz);
 	http_shared_unref(pb->body);
-	http_shared_unref(pb->z);
+	http_shared_unref(pb->gz);
 	free(pb->hstore);
 	free(pb);
 }
@@ -466,115 +415,32 @@ http_cache_key(struct arena *a, const char *path, const char *query,
 	return out;
 }
 
-/* A spliced page's response for this visitor. */
-struct splice_rq {
-	struct prebuilt	*pb;
-	unsigned char	 stored[5];
-	unsigned char	 trailer[8];
-	size_t		 n;
-	char		 frag[];
-};
-
-static void
-splice_free(void *p)
-{
-	struct splice_rq *sr = p;
-
-	prebuilt_unref(sr->pb);
-	free(sr);
-}
-
+/* A response for this visitor: the shared bytes (none for a 304), pb's
+ * headers made private, and the visitor's own. */
 static struct MHD_Response *
-splice_response(struct prebuilt *pb, struct http_req *req, bool gz,
-    size_t *bytes)
+visitor_response(struct prebuilt *pb, const struct http_resp *v, int status,
+    bool gz, size_t *bytes)
 {
-	struct http_resp frag;
-	struct MHD_IoVec iov[6];
 	struct MHD_Response *r;
-	struct splice_rq *sr;
-	const char *data, *z;
-	unsigned niov = 0;
-	uLong crc;
-	size_t i, k, total;
-	char *out;
+	const char *etag = gz ? pb->etag_gz : pb->etag;
+	size_t i;
 
-	http_resp_init(&frag);
-	pb->fn(req, &frag, pb->fctx);
-	/* A stored block holds at most 65535 bytes; a fragment is tiny. */
-	if (buf_err(&frag.body) || frag.body.len > 65535) {
-		http_resp_clear(&frag);
-		return NULL;
-	}
-	sr = xmalloc(sizeof(*sr) + frag.body.len + 1);
-	sr->n = frag.body.len;
-	if (sr->n)
-		memcpy(sr->frag, frag.body.p, sr->n);
-	prebuilt_ref(pb);
-	sr->pb = pb;
-	data = http_shared_data(pb->body, NULL);
-	if (gz) {
-		z = http_shared_data(pb->z, NULL);
-		/* The fragment as one stored, non-final deflate block after
-		 * the prefix's byte-aligned sync flush; the suffix's stream
-		 * ends the member. The CRC is combined, not recomputed. */
-		sr->stored[0] = 0;
-		sr->stored[1] = (unsigned char)(sr->n & 0xff);
-		sr->stored[2] = (unsigned char)(sr->n >> 8);
-		sr->stored[3] = (unsigned char)(~sr->n & 0xff);
-		sr->stored[4] = (unsigned char)((~sr->n >> 8) & 0xff);
-		crc = crc32_combine(pb->crc_pre, crc32(0,
-		    (const Bytef *)sr->frag, (uInt)sr->n), (z_off_t)sr->n);
-		crc = crc32_combine(crc, pb->crc_suf, (z_off_t)(pb->len -
-		    pb->at - HTTP_SPLICE_MARK_LEN));
-		total = pb->len - HTTP_SPLICE_MARK_LEN + sr->n;
-		for (i = 0; i < 4; i++) {
-			sr->trailer[i] = (unsigned char)(crc >> (8 * i));
-			sr->trailer[4 + i] = (unsigned char)(total >> (8 * i));
-		}
-		iov[niov++] = (struct MHD_IoVec){ gz_head, sizeof(gz_head) };
-		iov[niov++] = (struct MHD_IoVec){ z, pb->zp };
-		iov[niov++] = (struct MHD_IoVec){ sr->stored, 5 };
-		iov[niov++] = (struct MHD_IoVec){ sr->frag, sr->n };
-		iov[niov++] = (struct MHD_IoVec){ z + pb->zp,
-		    pb->zlen - pb->zp };
-		iov[niov++] = (struct MHD_IoVec){ sr->trailer, 8 };
+	if (status == 304) {
+		if ((r = resp_304(pb, etag, true)) == NULL)
+			return NULL;
 	} else {
-		iov[niov++] = (struct MHD_IoVec){ data, pb->at };
-		iov[niov++] = (struct MHD_IoVec){ sr->frag, sr->n };
-		iov[niov++] = (struct MHD_IoVec){ data + pb->at +
-		    HTTP_SPLICE_MARK_LEN, pb->len - pb->at -
-		    HTTP_SPLICE_MARK_LEN };
+		if ((r = resp_shared(gz ? pb->gz : pb->body)) == NULL)
+			return NULL;
+		*bytes = gz ? pb->gz_len : pb->id_len;
+		headers_add(r, pb, etag, true);
+		if (gz)
+			MHD_add_response_header(r, "Content-Encoding",
+			    "gzip");
 	}
-	/*
-	 * One contiguous copy (a few KB) rather than the iovec: libmicrohttpd
-	 * 0.9.75 sends a buffer response's headers and body in one sendmsg,
-	 * but an iovec response's in two, and the second syscall and TCP
-	 * segment cost more than the copy (measured: bench/http.py).
-	 */
-	for (i = 0, *bytes = 0; i < niov; i++)
-		*bytes += iov[i].iov_len;
-	out = xmalloc(*bytes + 1);
-	for (i = 0, k = 0; i < niov; i++) {
-		if (iov[i].iov_len)
-			memcpy(out + k, iov[i].iov_base, iov[i].iov_len);
-		k += iov[i].iov_len;
-	}
-	splice_free(sr);
-	if ((r = MHD_create_response_from_buffer(*bytes, out,
-	    MHD_RESPMEM_MUST_FREE)) == NULL) {
-		free(out);
-		http_resp_clear(&frag);
-		return NULL;
-	}
-	headers_add(r, pb, pb->etag);
-	if (gz)
-		MHD_add_response_header(r, "Content-Encoding", "gzip");
-	for (i = 0; i < frag.nheaders; i++)
-		if (hdr_ok(frag.headers[i].name) &&
-		    hdr_ok(frag.headers[i].value))
-			MHD_add_response_header(r, frag.headers[i].name,
-			    frag.headers[i].value);
-	http_resp_clear(&frag);
+	for (i = 0; i < v->nheaders; i++)
+		if (hdr_ok(v->headers[i].name) && hdr_ok(v->headers[i].value))
+			MHD_add_response_header(r, v->headers[i].name,
+			    v->headers[i].value);
 	return r;
 }
 
@@ -588,10 +454,7 @@ fresh(const struct prebuilt *pb, struct http_req *req, bool *gz_tag)
 
 	*gz_tag = false;
 	if ((inm = http_req_header(req, "If-None-Match")) != NULL) {
-		/* Weak comparison: the list's W/ prefixes are dropped, and
-		 * so is ours. */
-		if (http_inm_matches(inm, pb->etag[0] == 'W' ? pb->etag + 2 :
-		    pb->etag))
+		if (http_inm_matches(inm, pb->etag))
 			return true;
 		return *gz_tag = pb->r_304_gz && http_inm_matches(inm,
 		    pb->etag_gz);
@@ -606,26 +469,37 @@ prebuilt_queue(struct prebuilt *pb, struct MHD_Connection *c,
     struct http_req *req, int *status, size_t *bytes)
 {
 	struct MHD_Response *r;
-	enum MHD_Result ret;
+	struct http_resp v;
+	enum MHD_Result ret = MHD_NO;
 	bool gz_tag, gz;
 
 	*bytes = 0;
 	if (fresh(pb, req, &gz_tag)) {
 		*status = 304;
-		return MHD_queue_response(c, 304, gz_tag ? pb->r_304_gz :
+		gz = gz_tag;
+	} else {
+		*status = 200;
+		gz = pb->r_gz &&
+		    http_accepts_gzip(http_req_header(req, "Accept-Encoding"));
+	}
+	if (pb->vfn != NULL) {
+		http_resp_init(&v);
+		pb->vfn(req, &v, pb->vctx);
+		if (v.nheaders > 0) {
+			if ((r = visitor_response(pb, &v, *status, gz,
+			    bytes)) != NULL) {
+				ret = MHD_queue_response(c, (unsigned)*status,
+				    r);
+				MHD_destroy_response(r);
+			}
+			http_resp_clear(&v);
+			return ret;
+		}
+		http_resp_clear(&v);
+	}
+	if (*status == 304)
+		return MHD_queue_response(c, 304, gz ? pb->r_304_gz :
 		    pb->r_304);
-	}
-	*status = 200;
-	gz = (pb->r_gz || pb->z) &&
-	    http_accepts_gzip(http_req_header(req, "Accept-Encoding"));
-	if (pb->fn == NULL) {
-		r = gz ? pb->r_gz : pb->r_id;
-		*bytes = gz ? pb->gz_len : pb->id_len;
-		return MHD_queue_response(c, 200, r);
-	}
-	if ((r = splice_response(pb, req, gz, bytes)) == NULL)
-		return MHD_NO;
-	ret = MHD_queue_response(c, 200, r);
-	MHD_destroy_response(r);
-	return ret;
+	*bytes = gz ? pb->gz_len : pb->id_len;
+	return MHD_queue_response(c, 200, gz ? pb->r_gz : pb->r_id);
 }

@@ -4,9 +4,9 @@
  * A struct prebuilt is one cacheable page made ready to send: its
  * libmicrohttpd responses (identity, gzip, 304s) built once, with every
  * header, and kept persistent, so answering a hit allocates nothing and
- * builds no header: it only queues one of them. A spliced page keeps its
- * prefix and suffix (and their raw deflate streams) instead and builds a
- * small response per request around the visitor's fragment. Refcounted:
+ * builds no header: it only queues one of them. A page with a visitor
+ * hook (http_resp_visitor) whose hook adds headers for this request gets
+ * a response built around the same shared bytes instead. Refcounted:
  * the cache holds one reference, each request in flight may hold one, and
  * libmicrohttpd holds its own on the responses it is sending. */
 #ifndef GAZETTE_HTTP_PAGECACHE_H
@@ -32,7 +32,7 @@ void		 prebuilt_ref(struct prebuilt *);
 void		 prebuilt_unref(void *);
 unsigned	 prebuilt_route(const struct prebuilt *);
 /* Queues the answer to req from pb: 304 when a validator matches, gzip
- * when accepted, the visitor's fragment spliced in. *status and *bytes
+ * when accepted, with the visitor's own headers. *status and *bytes
  * get what was answered. */
 enum MHD_Result	 prebuilt_queue(struct prebuilt *, struct MHD_Connection *,
 		    struct http_req *, int *status, size_t *bytes);

@@ -101,7 +101,6 @@ http_resp_text(struct http_resp *r, int status, const char *msg)
 	r->content_type = "text/plain; charset=utf-8";
 	/* An error is never what a page marked cacheable meant to keep. */
 	r->cache = false;
-	r->splice_fn = NULL;
 	if (r->shared) {
 		http_shared_unref(r->shared);
 		r->shared = NULL;
@@ -133,23 +132,11 @@ http_resp_cache(struct http_resp *r, const char *key)
 	r->deps[r->ndeps++] = key;
 }
 
-bool
-http_resp_splice(struct http_resp *r, http_splice_fn fn, void *ctx)
+void
+http_resp_visitor(struct http_resp *r, http_visitor_fn fn, void *ctx)
 {
-	const char *p, *q;
-
-	if (r->shared || r->body.p == NULL ||
-	    (p = memmem(r->body.p, r->body.len, HTTP_SPLICE_MARK,
-	    HTTP_SPLICE_MARK_LEN)) == NULL)
-		return false;
-	q = p + HTTP_SPLICE_MARK_LEN;
-	if (memmem(q, r->body.len - (size_t)(q - r->body.p), HTTP_SPLICE_MARK,
-	    HTTP_SPLICE_MARK_LEN) != NULL)
-		return false;
-	r->splice_fn = fn;
-	r->splice_ctx = ctx;
-	r->splice_at = (size_t)(p - r->body.p);
-	return true;
+	r->visitor_fn = fn;
+	r->visitor_ctx = ctx;
 }
 
 const char *

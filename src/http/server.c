@@ -197,7 +197,8 @@ shared_free(void *p)
  * A cacheable page (decorated): made into a prebuilt page, kept in the
  * cache when there is one, and answered from it exactly as a hit would
  * be, so a miss and later hits send the same bytes. Without a cache the
- * page is still answered this way (validators, splice), without gzip.
+ * page is still answered this way (validators, visitor headers), without
+ * gzip.
  */
 static enum MHD_Result
 respond_cached(struct rq *rq, struct MHD_Connection *c,
@@ -230,6 +231,22 @@ respond_cached(struct rq *rq, struct MHD_Connection *c,
 	return ret;
 }
 
+/* The visitor's own headers on a page not cached; a response with any is
+ * private (unless the page said how it may be kept). */
+static void
+visitor_headers(struct rq *rq, struct http_resp *resp)
+{
+	size_t i, n = resp->nheaders;
+
+	resp->visitor_fn(&rq->req, resp, resp->visitor_ctx);
+	if (resp->nheaders == n)
+		return;
+	for (i = 0; i < n; i++)
+		if (strcasecmp(resp->headers[i].name, "Cache-Control") == 0)
+			return;
+	http_resp_header(resp, "Cache-Control", "private, no-cache");
+}
+
 /* Decorates, builds and queues resp; consumes resp's body or shared. */
 static enum MHD_Result
 respond(struct rq *rq, struct MHD_Connection *c, struct http_resp *resp)
@@ -251,15 +268,11 @@ respond(struct rq *rq, struct MHD_Connection *c, struct http_resp *resp)
 	}
 	if (resp->status < 100 || resp->status > 999)
 		resp->status = 500;
-	if (resp->status == 200 && (resp->cache || resp->splice_fn) &&
+	if (resp->status == 200 && resp->cache &&
 	    (rq->req.method == HTTP_GET || rq->req.method == HTTP_HEAD))
 		return respond_cached(rq, c, resp);
-	if (resp->splice_fn) {
-		/* A spliced page holds a marker, not a page: never sent. */
-		fprintf(stderr, "http: spliced page not cacheable: \"%s\"\n",
-		    rq->req.path);
-		http_resp_text(resp, 500, "the page could not be built");
-	}
+	if (resp->visitor_fn)
+		visitor_headers(rq, resp);
 	if (resp->shared) {
 		data = http_shared_data(resp->shared, &len);
 		mr = MHD_create_response_from_buffer_with_free_callback_cls(

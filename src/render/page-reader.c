@@ -88,26 +88,21 @@ page_store_failed(struct http_resp *resp, struct store *st)
 const char *
 page_date_iso(struct arena *a, int64_t t)
 {
-	struct buf b = BUF_INIT;
-	const char *s;
+	char *s = arena_alloc(a, TIME_RFC3339_MAX);
 
-	time_format_rfc3339(&b, t);
-	s = arena_strndup(a, buf_str(&b), b.len);
-	buf_free(&b);
+	time_rfc3339(s, t);
 	return s;
 }
 
 const char *
 page_date_human(const struct site *s, struct arena *a, int64_t t)
 {
-	static const char *const months[] = { "January", "February", "March",
-	    "April", "May", "June", "July", "August", "September", "October",
-	    "November", "December" };
+	char *out = arena_alloc(a, TIME_HUMAN_MAX);
 	struct tm tm;
 
 	site_time(s, t, &tm);
-	return arena_printf(a, "%d %s %04d", tm.tm_mday, months[tm.tm_mon],
-	    tm.tm_year + 1900);
+	time_human_tm(out, &tm);
+	return out;
 }
 
 const char *
@@ -474,36 +469,24 @@ page_article_show(struct http_req *req, struct http_resp *resp,
 	struct arena *a = req->arena;
 	struct tval *root, *m;
 	int64_t now = (int64_t)time(NULL);
-	bool splice = form == NULL, has_form;
+	bool has_form;
 
-again:
 	root = root_new(req, s, path);
 	m = page_article_tval(req, s, art, true);
 	tv_set(a, root, "article", m);
 	page_meta(req, root, arena_printf(a, "%s — %s", art->title, s->title),
 	    art->summary);
 	tv_set_str(a, tv_get(root, "page"), "og_type", "article");
-	if (!comment_page_data(req, resp, s, art, path, root, form, splice)) {
+	if (!comment_page_data(req, resp, s, art, path, root, form)) {
 		page_store_failed(resp, site_store(s));
 		return;
 	}
 	page_render(resp, s, "article.html", root);
 	if (resp->status != 200 || form != NULL)
 		return;
-	if (resp->splice_fn && !http_resp_splice(resp, resp->splice_fn,
-	    resp->splice_ctx)) {
-		/* A theme without {{{form.visitor}}} (or with it twice):
-		 * rendered whole, per visitor, and not cached. */
-		buf_reset(&resp->body);
-		resp->splice_fn = NULL;
-		splice = false;
-		goto again;
-	}
-	/* Cacheable when the page holds no per-visitor part, or one to be
-	 * spliced; a form rendered with a token (?reply, ?held) is not. */
+	/* The same bytes for every visitor (the form's token is in the
+	 * cookie): cacheable, ?reply and ?held included (route parameters). */
 	has_form = s->comments != NULL && !comment_closed(s, art, now);
-	if (has_form && resp->splice_fn == NULL)
-		return;
 	http_resp_cache(resp, arena_printf(a, "article:%lld",
 	    (long long)art->id));
 	http_resp_cache(resp, arena_printf(a, "comments:%lld",
@@ -520,6 +503,8 @@ page_article(struct http_req *req, struct http_resp *resp, void *ctx)
 	struct article art;
 	const char *path = NULL;
 
+	/* The article, its tags and its comments from one snapshot. */
+	store_read_begin(site_store(s));
 	switch (page_article_lookup(req, s, &art, &path)) {
 	case 0:
 		page_article_show(req, resp, s, &art, path, NULL);
@@ -534,6 +519,7 @@ page_article(struct http_req *req, struct http_resp *resp, void *ctx)
 		page_store_failed(resp, site_store(s));
 		break;
 	}
+	store_read_end(site_store(s));
 }
 
 void

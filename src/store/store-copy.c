@@ -197,6 +197,10 @@ store_copy(struct store *from, struct store *to,
 	    STORE_OK)
 		goto out;
 	e = store_exec(to, ST_COPY_RESET_IDS, NULL, 0, NULL, NULL);
+	/* A whole site arrived: a server already on the target (an empty
+	 * site) drops every page it cached. */
+	if (e == STORE_OK)
+		store_changed(to, "site");
 out:
 	if (e != STORE_OK) {
 		store_rollback(to);

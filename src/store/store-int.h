@@ -198,14 +198,30 @@ struct store_driver {
 	 * parameter of ST_SEARCH) into out. NULL: no search. */
 	void		 (*search_expr)(const struct search_query *q,
 			    struct buf *out);
-	/* Optional hooks (NULL where a backend has no need). Room is left
-	 * here for what only a shared server has, such as LISTEN/NOTIFY for
-	 * cross-node cache invalidation: add a hook, NULL for SQLite.
+	/* Optional hooks (NULL where a backend has no need): what only a
+	 * shared server has, such as LISTEN/NOTIFY for cross-node cache
+	 * invalidation.
 	 *
 	 * lock_migrations: inside the migration transaction, before the
 	 * schema version is read, waits until no other process migrates
 	 * (SQLite's BEGIN IMMEDIATE already does). */
 	enum store_err	 (*lock_migrations)(void *conn);
+	/* read_begin/read_end: one snapshot for a run of reads (a page),
+	 * where a backend's per-statement transactions cost (SQLite: a
+	 * file lock and unlock each). NULL: statements stand alone. */
+	enum store_err	 (*read_begin)(void *conn);
+	void		 (*read_end)(void *conn);
+	/* notify: inside the transaction about to commit (or at once, after
+	 * a write outside one), tells every listener on the database that
+	 * keys changed, delivered when the transaction commits; a failure
+	 * fails the transaction. listen_start and listen_stop: as
+	 * store_listen_start and store_listen_stop say. NULL for SQLite,
+	 * whose other processes reach the server by cache/notify.c. */
+	enum store_err	 (*notify)(void *conn, const char *const *keys,
+			    size_t n);
+	void		*(*listen_start)(const char *url, store_change_fn fn,
+			    void *ctx);
+	void		 (*listen_stop)(void *listener);
 	/* The schema migrations of this backend, oldest first. */
 	const struct migration	*migrations;
 	const size_t		*nmigrations;
@@ -231,6 +247,14 @@ extern const struct store_driver store_driver_sqlite;
 extern const struct migration migrations_sqlite[];
 extern const size_t migrations_sqlite_n;
 extern const struct store_driver store_driver_pg;
+/* store-pg-listen.c: the PostgreSQL listener (the driver's listen_start
+ * and listen_stop). Every commit's keys go to this channel, separated by
+ * spaces; more than fit one payload (NOTIFY takes under 8000 bytes) go
+ * as "site". */
+#define PG_CHANGE_CHANNEL	"gazette_cache"
+#define PG_PAYLOAD_MAX		7999
+void	*pg_listen_start(const char *url, store_change_fn fn, void *ctx);
+void	 pg_listen_stop(void *listener);
 extern const struct migration migrations_pg[];
 extern const size_t migrations_pg_n;
 
@@ -257,6 +281,7 @@ struct store {
 	void				*conn;
 	int				 txdepth;
 	bool				 txfailed;
+	bool				 reading;	/* store_read_begin */
 	/* Foreign keys are checked at the commit in the open transaction
 	 * (ST_COPY_DEFER_FKS ran): once is enough, and on SQLite each run
 	 * makes every prepared statement compile again. */

@@ -37,6 +37,10 @@
  * - a table: its dump and load statements (store-copy.c), so that
  *   `gazette migrate` copies it and the digest covers it.
  *
+ * Change keys (store_changed) go to every node with pg_notify on the
+ * channel PG_CHANGE_CHANNEL inside the transaction, just before COMMIT;
+ * store-pg-listen.c is the other end, on each node.
+ *
  * Search (schema/pg/0003-search.sql): a generated, weighted tsvector
  * column with a GIN index; pg_search_expr writes the reader's parsed query
  * as tsquery text with every term quoted, so no input is tsquery syntax,
@@ -981,6 +985,46 @@ pg_lock_migrations(void *conn)
 	    "SELECT pg_advisory_xact_lock(" MIGRATION_LOCK ")");
 }
 
+/* The keys to every node's listener (store-pg-listen.c), on this
+ * connection: inside a transaction PostgreSQL queues them and delivers
+ * them at COMMIT, the moment the change is visible, or drops them with a
+ * rollback. */
+static enum store_err
+pg_notify(void *conn, const char *const *keys, size_t n)
+{
+	struct conn *c = conn;
+	static const char *const all[] = { "site" };
+	char payload[PG_PAYLOAD_MAX + 1];
+	const char *vals[2] = { PG_CHANGE_CHANNEL, payload };
+	PGresult *res;
+	enum store_err e;
+	size_t used = 0, i, k;
+
+	for (i = 0; i < n; i++)
+		used += strlen(keys[i]) + 1;
+	if (used > sizeof(payload)) {
+		keys = all;	/* too many to name: everything */
+		n = 1;
+	}
+	for (i = 0, used = 0; i < n; i++) {
+		k = strlen(keys[i]);
+		if (i > 0)
+			payload[used++] = ' ';
+		memcpy(payload + used, keys[i], k);
+		used += k;
+	}
+	payload[used] = '\0';
+	if ((e = pg_ready(c)) != STORE_OK)
+		return e;
+	res = PQexecParams(c->pg, "SELECT pg_notify($1, $2)", 2, NULL, vals,
+	    NULL, NULL, 0);
+	e = STORE_OK;
+	if (res == NULL || PQresultStatus(res) != PGRES_TUPLES_OK)
+		e = map_res(c, res);
+	PQclear(res);
+	return e;
+}
+
 /* --- operations: check ------------------------------------------------ */
 
 /* One number from a query of our own (the check's, not the statement
@@ -1108,6 +1152,9 @@ const struct store_driver store_driver_pg = {
 	.check = pg_check,
 	.search_expr = pg_search_expr,
 	.lock_migrations = pg_lock_migrations,
+	.notify = pg_notify,
+	.listen_start = pg_listen_start,
+	.listen_stop = pg_listen_stop,
 	.migrations = migrations_pg,
 	.nmigrations = &migrations_pg_n,
 };

@@ -756,6 +756,24 @@ sq_begin(void *conn)
 	return e;
 }
 
+/* Deferred: the first read takes the snapshot, the COMMIT lets it go. */
+static enum store_err
+sq_read_begin(void *conn)
+{
+	return sq_simple(conn, "BEGIN");
+}
+
+static void
+sq_read_end(void *conn)
+{
+	struct conn *c = conn;
+
+	if (sqlite3_get_autocommit(c->db))
+		return;
+	if (sq_simple(c, "COMMIT") != STORE_OK)
+		(void)sq_simple(c, "ROLLBACK");
+}
+
 static enum store_err
 sq_commit(void *conn)
 {
@@ -1175,6 +1193,8 @@ const struct store_driver store_driver_sqlite = {
 	.bulk = sq_bulk,
 	.bulk_end = sq_bulk_end,
 	.begin = sq_begin,
+	.read_begin = sq_read_begin,
+	.read_end = sq_read_end,
 	.commit = sq_commit,
 	.rollback = sq_rollback,
 	.backup = sq_backup,

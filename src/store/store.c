@@ -138,11 +138,69 @@ store_on_change(store_change_fn fn, void *ctx)
 	change_ctx = ctx;
 }
 
+struct store_listener {
+	const struct store_driver	*drv;
+	void				*l;
+};
+
+struct store_listener *
+store_listen_start(const char *url, store_change_fn fn, void *ctx)
+{
+	const struct store_driver *drv = driver_for(url);
+	struct store_listener *sl;
+	void *l;
+
+	if (drv->listen_start == NULL ||
+	    (l = drv->listen_start(url, fn, ctx)) == NULL)
+		return NULL;
+	sl = xcalloc(1, sizeof(*sl));
+	sl->drv = drv;
+	sl->l = l;
+	return sl;
+}
+
+void
+store_listen_stop(struct store_listener *sl)
+{
+	if (sl == NULL)
+		return;
+	sl->drv->listen_stop(sl->l);
+	free(sl);
+}
+
 static void
 pend_clear(struct store *s)
 {
 	s->npend = 0;
 	s->pend_all = false;
+}
+
+/* The queued keys in keys[]; their number (0: none). */
+static size_t
+pend_keys(const struct store *s, const char **keys)
+{
+	size_t i;
+
+	if (s->pend_all) {
+		keys[0] = "site";
+		return 1;
+	}
+	for (i = 0; i < s->npend; i++)
+		keys[i] = s->pend[i];
+	return s->npend;
+}
+
+/* The queued keys to every listener on the database, with the open
+ * transaction (a failure fails it), or at once outside one. */
+static enum store_err
+pend_notify(struct store *s)
+{
+	const char *keys[STORE_PEND_MAX];
+	size_t n;
+
+	if (s->drv->notify == NULL || (n = pend_keys(s, keys)) == 0)
+		return STORE_OK;
+	return s->drv->notify(s->conn, keys, n);
 }
 
 /* Hands the queued keys to the hook (after a commit, or a write outside
@@ -151,16 +209,10 @@ static void
 pend_flush(struct store *s)
 {
 	const char *keys[STORE_PEND_MAX];
-	static const char *const all[] = { "site" };
-	size_t i;
+	size_t n;
 
-	if (change_fn != NULL && s->pend_all)
-		change_fn(change_ctx, all, 1);
-	else if (change_fn != NULL && s->npend > 0) {
-		for (i = 0; i < s->npend; i++)
-			keys[i] = s->pend[i];
-		change_fn(change_ctx, keys, s->npend);
-	}
+	if (change_fn != NULL && (n = pend_keys(s, keys)) > 0)
+		change_fn(change_ctx, keys, n);
 	pend_clear(s);
 }
 
@@ -186,8 +238,12 @@ store_changed(struct store *s, const char *fmt, ...)
 		else if (i == s->npend)
 			s->pend_all = true;	/* a big batch: everything */
 	}
-	if (s->txdepth == 0)
+	if (s->txdepth == 0) {
+		/* The write is in: a notification that fails now is made
+		 * up for by the cache's time limit. */
+		(void)pend_notify(s);
 		pend_flush(s);
+	}
 }
 
 void
@@ -204,11 +260,30 @@ store_bulk_end(struct store *s)
 		s->drv->bulk_end(s->conn);
 }
 
+void
+store_read_begin(struct store *s)
+{
+	if (s == NULL || s->txdepth > 0 || s->reading ||
+	    s->drv->read_begin == NULL)
+		return;
+	s->reading = s->drv->read_begin(s->conn) == STORE_OK;
+}
+
+void
+store_read_end(struct store *s)
+{
+	if (s == NULL || !s->reading)
+		return;
+	s->reading = false;
+	s->drv->read_end(s->conn);
+}
+
 enum store_err
 store_begin(struct store *s)
 {
 	enum store_err e;
 
+	store_read_end(s);
 	if (s->txdepth++ > 0)
 		return s->txfailed ? STORE_ERROR : STORE_OK;
 	s->txfailed = false;
@@ -233,7 +308,8 @@ store_commit(struct store *s)
 		pend_clear(s);
 		return STORE_ERROR;
 	}
-	if ((e = s->drv->commit(s->conn)) != STORE_OK) {
+	if ((e = pend_notify(s)) != STORE_OK ||
+	    (e = s->drv->commit(s->conn)) != STORE_OK) {
 		s->drv->rollback(s->conn);
 		pend_clear(s);
 	} else

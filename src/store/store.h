@@ -125,6 +125,11 @@ int		 store_schema_latest(void);
  * database, and a rollback at any depth rolls back the whole transaction
  * (later commits at inner depths then fail with STORE_ERROR). */
 enum store_err	 store_begin(struct store *);
+/* A run of reads (rendering a page) in one snapshot, cheaper than each
+ * statement alone on SQLite; a no-op inside a transaction and where the
+ * backend has no use for it. store_begin ends it first. */
+void		 store_read_begin(struct store *);
+void		 store_read_end(struct store *);
 /* Tunes this connection for a long run of writes (imports, copies), and
  * back; both outside a transaction. */
 void		 store_bulk(struct store *);
@@ -145,16 +150,34 @@ void		 store_rollback(struct store *);
  * once. fn runs on the writing thread and must be quick and thread-safe.
  * Set once, before connections are used by other threads; NULL: none.
  *
- * This is the one place a multi-node deployment hooks into: the
- * PostgreSQL driver will send the same keys with NOTIFY from here (inside
- * the transaction, so they are delivered on commit) and a listener on
- * each node will pass them to its cache. Changes made by other processes
- * on a SQLite file (the CLI) are not seen: caches bound their entries'
- * lifetime instead.
+ * This is also where a multi-node deployment hooks in: on PostgreSQL the
+ * same keys go out with NOTIFY inside the transaction, just before COMMIT
+ * (so every node gets them exactly when the data becomes visible; a write
+ * outside a transaction notifies right after it), and store_listen_start
+ * below hands them to each node's cache. Changes other processes make to
+ * a SQLite file reach a server on the same host by cache/notify.c.
  */
 typedef void	(*store_change_fn)(void *ctx, const char *const *keys,
 		    size_t n);
 void		 store_on_change(store_change_fn fn, void *ctx);
+
+/*
+ * The keys every process writing to url commits (its own included), from
+ * a connection and a thread of the listener's own: fn gets them on that
+ * thread. When that connection is lost, the listener makes a new one
+ * (retrying with backoff, for as long as it runs) and, once it listens
+ * again, calls fn with "site": it may have missed changes meanwhile. It
+ * also does so when it first listens. NULL when the backend has no such
+ * thing (SQLite) or out of threads; the first connection is made on the
+ * listener's thread, so a database down now only delays it. The listener
+ * counts in the metrics (util/metrics.h) what it received and each
+ * reconnection. Stop frees it (NULL is fine) and returns once fn is no
+ * longer called.
+ */
+struct store_listener;
+struct store_listener *store_listen_start(const char *url, store_change_fn fn,
+		    void *ctx);
+void		 store_listen_stop(struct store_listener *);
 
 /* One saved version of an article (tags as "a, b, c"). */
 struct revision {

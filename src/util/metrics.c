@@ -42,6 +42,7 @@ static struct {
 	counter			 db_sum_us;
 	counter			 db_count;
 	counter			 cache_hits, cache_misses;
+	counter			 cache_notifications, cache_relistens;
 	counter			 comments[METRICS_COMMENT__MAX];
 	counter			 reloads[2];
 	atomic_int_fast64_t	 gauges[METRICS_GAUGE__MAX];
@@ -137,6 +138,19 @@ void
 metrics_cache_miss(void)
 {
 	atomic_fetch_add_explicit(&m.cache_misses, 1, memory_order_relaxed);
+}
+
+void
+metrics_cache_notification(void)
+{
+	atomic_fetch_add_explicit(&m.cache_notifications, 1,
+	    memory_order_relaxed);
+}
+
+void
+metrics_cache_relisten(void)
+{
+	atomic_fetch_add_explicit(&m.cache_relistens, 1, memory_order_relaxed);
 }
 
 void
@@ -314,6 +328,22 @@ metrics_write(struct buf *b)
 	    (unsigned long long)get(&m.cache_hits),
 	    (unsigned long long)get(&m.cache_misses),
 	    (long long)atomic_load(&m.gauges[METRICS_CACHE_BYTES]));
+	buf_printf(b, "# HELP gazette_cache_listening 1 while this node "
+	    "listens for the changes other nodes make (PostgreSQL LISTEN), "
+	    "else 0.\n# TYPE gazette_cache_listening gauge\n"
+	    "gazette_cache_listening %lld\n"
+	    "# HELP gazette_cache_notifications_total Change notifications "
+	    "received from the database (PostgreSQL NOTIFY).\n"
+	    "# TYPE gazette_cache_notifications_total counter\n"
+	    "gazette_cache_notifications_total %llu\n"
+	    "# HELP gazette_cache_relistens_total Times the listening "
+	    "connection was made again after it was lost (each drops the "
+	    "whole page cache).\n"
+	    "# TYPE gazette_cache_relistens_total counter\n"
+	    "gazette_cache_relistens_total %llu\n",
+	    (long long)atomic_load(&m.gauges[METRICS_CACHE_LISTENING]),
+	    (unsigned long long)get(&m.cache_notifications),
+	    (unsigned long long)get(&m.cache_relistens));
 	buf_puts(b, "# HELP gazette_comment_posts_total Comments posted, by "
 	    "outcome.\n# TYPE gazette_comment_posts_total counter\n");
 	for (i = 0; i < METRICS_COMMENT__MAX; i++)

@@ -30,6 +30,7 @@ enum metrics_gauge {
 	METRICS_CONNECTIONS = 0,	/* TCP connections open */
 	METRICS_IN_FLIGHT,		/* requests being handled */
 	METRICS_CACHE_BYTES,		/* bytes the page cache holds */
+	METRICS_CACHE_LISTENING,	/* 1: hears other nodes' changes */
 	METRICS_GAUGE__MAX
 };
 
@@ -44,6 +45,10 @@ void	metrics_db(int64_t us);
 void	metrics_cache_hit(void);
 void	metrics_cache_miss(void);
 void	metrics_comment_post(enum metrics_comment);
+/* The listener for other nodes' changes (PostgreSQL NOTIFY): one
+ * notification received; its connection made again after a loss. */
+void	metrics_cache_notification(void);
+void	metrics_cache_relisten(void);
 /* A configuration reload, succeeded or not. */
 void	metrics_reload(int ok);
 void	metrics_gauge_add(enum metrics_gauge, int64_t delta);

@@ -114,10 +114,16 @@ bool	slug_valid(const char *s, size_t n);
 bool	time_parse_rfc3339(const char *s, size_t n, int64_t *out);
 /* Appends t as "YYYY-MM-DDTHH:MM:SSZ". */
 void	time_format_rfc3339(struct buf *, int64_t t);
+/* The same into out, NUL-terminated; its length. */
+#define TIME_RFC3339_MAX	32
+size_t	time_rfc3339(char out[TIME_RFC3339_MAX], int64_t t);
 /* Appends t as an RFC 1123 HTTP date / RFC 822 date ("Mon, 10 Jan 2022 …"). */
 void	time_format_http(struct buf *, int64_t t);
 /* Human date for pages: "10 January 2022". */
 void	time_format_human(struct buf *, int64_t t);
+/* "10 January 2022" from a broken-down time, into out; its length. */
+#define TIME_HUMAN_MAX	48
+size_t	time_human_tm(char out[TIME_HUMAN_MAX], const struct tm *);
 /* Broken-down UTC time without touching the process time zone. */
 void	time_utc(int64_t t, struct tm *);
 

@@ -87,15 +87,14 @@ async function launch(options) {
   };
 }
 // Posts a comment the way the form does, outside the browser: loads the
-// article for the cookie and hidden fields, then posts. Returns
-// { status, location, text }.
+// article for the anti-forgery cookie and the form's token, then posts.
+// Returns { status, location, text }.
 async function post(site, fields) {
   const r = await fetch(site.base + ARTICLE);
   const page = await r.text();
   const cookie = (r.headers.get('set-cookie') || '').split(';')[0];
   const csrf = /name="csrf" value="([^"]*)"/.exec(page)[1];
-  const ts = /name="ts" value="([^"]*)"/.exec(page)[1];
-  const body = new URLSearchParams(Object.assign({ csrf, ts, website2: '' }, fields));
+  const body = new URLSearchParams(Object.assign({ csrf, website2: '' }, fields));
   const p = await fetch(site.base + ARTICLE + '/comments', {
     method: 'POST', redirect: 'manual', body: body.toString(),
     headers: { 'Content-Type': 'application/x-www-form-urlencoded', Cookie: cookie },

@@ -1,6 +1,7 @@
 """comments_lib.py: a reader's browser in a few lines, for the comment
-tests: keeps the anti-forgery cookie, reads the form's hidden fields, and
-posts comments the way the form does."""
+tests: keeps the anti-forgery cookie, reads the form's token (the same
+for every visitor: what is the visitor's own is the cookie), and posts
+comments the way the form does."""
 import html.parser
 import re
 import urllib.parse
@@ -26,7 +27,6 @@ class Reader:
         self.article = article
         self.cookie = None
         self.csrf = None
-        self.ts = None
 
     def load(self, query=""):
         h = {"Cookie": "gz_csrf=" + self.cookie} if self.cookie else {}
@@ -36,39 +36,32 @@ class Reader:
             m = re.match(r"gz_csrf=([0-9a-f]+)", sc)
             self.cookie = m.group(1)
         page = body.decode("utf-8", "replace")
-        self.take_form(page)
+        m = re.search(r'name="csrf" value="([^"]*)"', page)
+        if m:
+            self.csrf = m.group(1)
         return st, hdrs, page
 
-    def take_form(self, page):
-        m = re.search(r'name="csrf" value="([^"]*)"', page)
-        self.csrf = m.group(1) if m else None
-        m = re.search(r'name="ts" value="([^"]*)"', page)
-        self.ts = m.group(1) if m else None
-
     def post(self, author="Reader", body="A comment.", email="", url="",
-             parent="", extra=(), csrf=None, ts=None, cookie=None,
+             parent="", extra=(), csrf=None, cookie=None, headers=None,
              content_type="application/x-www-form-urlencoded", raw=None):
-        if self.csrf is None:
+        if self.cookie is None or self.csrf is None:
             self.load()
         fields = [("csrf", self.csrf if csrf is None else csrf),
-                  ("ts", self.ts if ts is None else ts),
                   ("author", author), ("email", email), ("url", url),
                   ("body", body), ("parent", str(parent)), ("website2", "")]
-        fields = [f for f in fields if f[1] is not False]
         d = dict(extra)
         fields = [(k, d.pop(k)) if k in d else (k, v) for k, v in fields]
         fields += list(d.items())
+        fields = [f for f in fields if f[1] is not False]
         data = raw if raw is not None else enc(fields)
         h = {"Content-Type": content_type}
         ck = self.cookie if cookie is None else cookie
         if ck:
             h["Cookie"] = "gz_csrf=" + ck
+        h.update(headers or {})
         st, hdrs, b = self.srv.request("POST", self.article + "/comments",
                                        body=data, headers=h)
-        page = b.decode("utf-8", "replace")
-        if st in (400, 429):
-            self.take_form(page)
-        return st, hdrs, page
+        return st, hdrs, b.decode("utf-8", "replace")
 
     def post_ok(self, **kw):
         """Posts and returns the new comment's id (published ones)."""

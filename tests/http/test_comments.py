@@ -150,30 +150,54 @@ def test_validation():
 
 
 def test_csrf():
-    db, srv = site()
+    db, srv = site(extra_article=True)
     try:
         r = Reader(srv)
         r.load()
         other = Reader(srv)
         other.load()
+        check(r.cookie and other.cookie and r.cookie != other.cookie,
+              "each visitor gets their own token")
+        eq(r.csrf, other.csrf, "the page's form token is the same for everyone")
+        elsewhere = Reader(srv, "/2022/01/other-story")
+        elsewhere.load()
+        check(elsewhere.csrf and elsewhere.csrf != r.csrf, "each article's form has its own")
         before = count(db)
+        flip = lambda t, i: t[:i] + ("0" if t[i] != "0" else "1") + t[i + 1:]
         for what, kw in (
+                ("no form token", dict(csrf=False)),
+                ("empty form token", dict(csrf="")),
+                ("another article's form token", dict(csrf=elsewhere.csrf)),
+                ("form token one digit off", dict(csrf=flip(r.csrf, 31))),
                 ("no cookie", dict(cookie="")),
-                ("no token", dict(csrf=False)),
-                ("empty token", dict(csrf="")),
-                ("token of another visitor", dict(csrf=other.csrf)),
-                ("cookie of another visitor", dict(cookie=other.cookie)),
-                ("token one digit off", dict(csrf=r.csrf[:-1] + ("0" if r.csrf[-1] != "0" else "1"))),
-                ("no ts", dict(ts=False)),
-                ("forged ts time", dict(ts=str(int(r.ts.split(".")[0]) - 100) + "." + r.ts.split(".")[1])),
-                ("ts of another visitor", dict(ts=other.ts)),
-                ("garbage ts", dict(ts="123")),
+                ("garbage cookie", dict(cookie="abc")),
+                ("random token of the right length", dict(cookie="ab" * 40)),
+                ("MAC one digit off", dict(cookie=flip(r.cookie, 79))),
+                ("issue time one digit off", dict(cookie=flip(r.cookie, 15))),
+                ("random part one digit off", dict(cookie=flip(r.cookie, 30))),
+                ("token too long", dict(cookie=r.cookie + "00")),
+                ("old-style 64-digit token", dict(cookie=r.cookie[:64])),
         ):
             st, h, page = r.post(**kw)
             eq(st, 403, what)
             check("security token" in page, what + ": says why")
+        # A genuine cookie, but the form was on another site's page (a
+        # sibling subdomain can plant our cookie): the browser says so.
+        for what, hd in (
+                ("cross-site", {"Sec-Fetch-Site": "cross-site"}),
+                ("same-site sibling", {"Sec-Fetch-Site": "same-site"}),
+                ("foreign Origin", {"Origin": "http://evil.example"}),
+                ("sibling Origin", {"Origin": "http://news.127.0.0.1:%d" % srv.port}),
+                ("opaque Origin", {"Origin": "null"}),
+        ):
+            st, h, page = r.post(headers=hd)
+            eq(st, 403, what)
+            check("own pages" in page, what + ": says why")
         eq(count(db), before, "a refused forgery stores nothing")
-        r.post_ok()
+        r.post_ok(headers={"Origin": "http://127.0.0.1:%d" % srv.port,
+                           "Sec-Fetch-Site": "same-origin"})
+        other.post_ok(headers={"Origin": "http://127.0.0.1:%d" % srv.port})
+        r.post_ok()  # a client that says nothing: the SameSite cookie decides
     finally:
         srv.stop()
 
@@ -297,9 +321,10 @@ def test_closed():
         check("Comments are closed." in page and "Post a Comment" not in page, "closed: no form")
         r2 = Reader(srv)
         r2.load()
-        r.csrf, r.ts, r.cookie = r2.csrf, r2.ts, r2.cookie
-        st, _, _ = r.post()
+        r.cookie, r.csrf = r2.cookie, r2.csrf
+        st, _, page = r.post()
         eq(st, 403, "closed article")
+        check("closed" in page, "says it is closed")
         eq(count(db, "body_md = 'A comment.'"), 0, "nothing stored")
     finally:
         srv.stop()
@@ -506,7 +531,7 @@ def test_after_reload():
         check("reloaded settings" in srv.stderr(), "reloaded")
         r2 = Reader(srv)
         st, h, page = r2.load()
-        check('name="csrf"' in page, "the form is still there after a reload")
+        check('class="comment-form"' in page, "the form is still there after a reload")
         st, h, _ = r2.post(author="After", body="after the reload")
         eq(st, 303, "posting works after a reload")
         # GAZETTE_MODERATION=none from the environment still wins over the

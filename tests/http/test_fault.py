@@ -206,7 +206,7 @@ BODY = "A comment under injected faults."
 def post_comment(srv):
     r = site().reader
     h = {"Content-Type": "application/x-www-form-urlencoded", "Cookie": "gz_csrf=" + r.cookie}
-    data = enc([("csrf", r.csrf), ("ts", r.ts), ("author", "Faulty"), ("email", ""), ("url", ""),
+    data = enc([("csrf", r.csrf), ("author", "Faulty"), ("email", ""), ("url", ""),
                 ("body", BODY), ("parent", ""), ("website2", "")])
     st, hd, b = srv.request("POST", ARTICLE + "/comments", body=data, headers=h)
     if st == 303:

@@ -3,8 +3,12 @@
  * Runs against $GAZETTE_TEST_DB when set (so the same suite runs on every
  * backend: the test runner points it at a throwaway PostgreSQL too), else
  * against a fresh SQLite file. The database must start empty. */
+#include <pthread.h>
 #include <stdlib.h>
+#include <time.h>
 #include <unistd.h>
+
+#include <libpq-fe.h>
 
 #include "t.h"
 #include "search/query.h"
@@ -13,6 +17,7 @@
 #include "util/arena.h"
 
 static struct store *st;
+static const char *st_url;
 static char tmpdir[] = "/tmp/gazette-store-XXXXXX";
 
 static struct article
@@ -450,6 +455,56 @@ test_transactions(void)
 	T_EQ_INT(store_article_insert(st, &a), STORE_OK);
 	T_EQ_INT(store_commit(st), STORE_OK);
 	T_EQ_INT(store_article_by_slug(st, &ar, "tx", &got), STORE_OK);
+	arena_free(&ar);
+}
+
+/* A run of reads sees one snapshot (where the backend keeps one); a
+ * write inside it ends it first; read_end outside one is harmless. */
+static void
+test_read_snapshot(void)
+{
+	struct article a = mk("snap", "Snap", ARTICLE_PUBLISHED, 100, "", NULL,
+	    0);
+	struct article b = mk("snap-w", "Snap W", ARTICLE_PUBLISHED, 100, "",
+	    NULL, 0);
+	struct store *other;
+	struct arena ar;
+	struct article got;
+	char err[256];
+	bool snapshots = strcmp(store_driver_name(st), "sqlite") == 0;
+
+	arena_init(&ar);
+	store_read_end(st);
+	store_read_begin(NULL);
+	store_read_end(NULL);
+	if ((other = store_open(st_url, err, sizeof(err))) == NULL) {
+		T_CHECK(0, "second connection: %s", err);
+		return;
+	}
+	store_read_begin(st);
+	T_EQ_INT(store_article_by_slug(st, &ar, "tx", &got), STORE_OK);
+	T_EQ_INT(store_article_insert(other, &a), STORE_OK);
+	T_EQ_INT(store_article_by_slug(st, &ar, "snap", &got),
+	    snapshots ? STORE_NOTFOUND : STORE_OK);
+	store_read_end(st);
+	T_EQ_INT(store_article_by_slug(st, &ar, "snap", &got), STORE_OK);
+	/* A write in the middle of reads. */
+	store_read_begin(st);
+	T_EQ_INT(store_article_by_slug(st, &ar, "tx", &got), STORE_OK);
+	T_EQ_INT(store_begin(st), STORE_OK);
+	T_EQ_INT(store_article_insert(st, &b), STORE_OK);
+	T_EQ_INT(store_commit(st), STORE_OK);
+	store_read_end(st);
+	T_EQ_INT(store_article_by_slug(other, &ar, "snap-w", &got), STORE_OK);
+	/* Not inside a transaction: no snapshot to take. */
+	T_EQ_INT(store_begin(st), STORE_OK);
+	store_read_begin(st);
+	store_read_end(st);
+	T_EQ_INT(store_commit(st), STORE_OK);
+	T_EQ_INT(store_article_delete(st, got.id), STORE_OK);
+	T_EQ_INT(store_article_by_slug(st, &ar, "snap", &got), STORE_OK);
+	T_EQ_INT(store_article_delete(st, got.id), STORE_OK);
+	store_close(other);
 	arena_free(&ar);
 }
 
@@ -979,6 +1034,136 @@ test_search_store(void)
 	arena_free(&ar);
 }
 
+/* What a listener heard: each call's keys, space-separated, then "|". */
+struct heard {
+	pthread_mutex_t	 mu;
+	pthread_cond_t	 cv;
+	char		 text[8192];
+};
+
+static void
+heard_fn(void *ctx, const char *const *keys, size_t n)
+{
+	struct heard *h = ctx;
+	size_t i, len;
+
+	pthread_mutex_lock(&h->mu);
+	for (i = 0; i < n; i++) {
+		len = strlen(h->text);
+		snprintf(h->text + len, sizeof(h->text) - len, "%s%s",
+		    i ? " " : "", keys[i]);
+	}
+	len = strlen(h->text);
+	snprintf(h->text + len, sizeof(h->text) - len, "|");
+	pthread_cond_broadcast(&h->cv);
+	pthread_mutex_unlock(&h->mu);
+}
+
+/* Waits (20 s at most: a limit for a broken run, not a timing check)
+ * until what was heard holds needle; true if it does. */
+static bool
+heard_wait(struct heard *h, const char *needle)
+{
+	struct timespec until;
+	bool found;
+
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += 20;
+	pthread_mutex_lock(&h->mu);
+	while (!(found = strstr(h->text, needle) != NULL))
+		if (pthread_cond_timedwait(&h->cv, &h->mu, &until) != 0)
+			break;
+	found = strstr(h->text, needle) != NULL;
+	pthread_mutex_unlock(&h->mu);
+	if (!found)
+		fprintf(stderr, "heard \"%s\", not \"%s\"\n", h->text,
+		    needle);
+	return found;
+}
+
+static void
+heard_clear(struct heard *h)
+{
+	pthread_mutex_lock(&h->mu);
+	h->text[0] = '\0';
+	pthread_mutex_unlock(&h->mu);
+}
+
+/*
+ * Change keys from one connection to every listener (PostgreSQL's
+ * LISTEN/NOTIFY): sent with a committed transaction, not with a rolled
+ * back one, at once outside a transaction, as "site" when too many to
+ * name; and a listener whose connection was killed listens again and
+ * says "site". SQLite has no listener. Keys of one connection arrive in
+ * commit order, so once a later commit's keys are heard an earlier one's
+ * would have been.
+ */
+static void
+test_listen(void)
+{
+	static struct heard h = { PTHREAD_MUTEX_INITIALIZER,
+	    PTHREAD_COND_INITIALIZER, "" };
+	struct article a1 = mk("listen-1", "L", ARTICLE_PUBLISHED, 100, "",
+	    NULL, 0);
+	struct article a2 = mk("listen-2", "L", ARTICLE_PUBLISHED, 100, "",
+	    NULL, 0);
+	struct article a3 = mk("listen-3", "L", ARTICLE_PUBLISHED, 100, "",
+	    NULL, 0);
+	struct store_listener *l;
+	const char *many[300];
+	char want[64], no[64], key[300][32];
+	PGconn *pg;
+	PGresult *r;
+	size_t i;
+
+	l = store_listen_start(st_url, heard_fn, &h);
+	if (strcmp(store_driver_name(st), "postgresql") != 0) {
+		T_TRUE(l == NULL);
+		return;
+	}
+	T_TRUE(l != NULL);
+	T_TRUE(heard_wait(&h, "site|"));	/* listening: all is new */
+	heard_clear(&h);
+	T_EQ_INT(store_begin(st), STORE_OK);
+	T_EQ_INT(store_article_insert(st, &a1), STORE_OK);
+	store_rollback(st);
+	T_EQ_INT(store_begin(st), STORE_OK);
+	T_EQ_INT(store_article_insert(st, &a2), STORE_OK);
+	T_EQ_INT(store_commit(st), STORE_OK);
+	snprintf(want, sizeof(want), "article:%lld list|", (long long)a2.id);
+	snprintf(no, sizeof(no), "article:%lld ", (long long)a1.id);
+	T_TRUE(heard_wait(&h, want));
+	T_LACKS(h.text, no);
+	heard_clear(&h);
+	T_EQ_INT(store_setting_set(st, "listen_test", "1"), STORE_OK);
+	T_TRUE(heard_wait(&h, "site|"));	/* outside a transaction */
+	heard_clear(&h);
+	/* Past NOTIFY's 8000-byte payload: everything, not an error. */
+	for (i = 0; i < 300; i++) {
+		snprintf(key[i], sizeof(key[i]), "article:%zu0000000000000", i);
+		many[i] = key[i];
+	}
+	T_EQ_INT(st->drv->notify(st->conn, many, 300), STORE_OK);
+	T_TRUE(heard_wait(&h, "site|"));
+	T_LACKS(h.text, "article:1");
+	heard_clear(&h);
+	/* The listening connection killed: it comes back, drops all. */
+	pg = PQconnectdb(st_url);
+	T_EQ_INT(PQstatus(pg), CONNECTION_OK);
+	r = PQexec(pg, "SELECT count(pg_terminate_backend(pid, 10000)) "
+	    "FROM pg_stat_activity WHERE datname = current_database() AND "
+	    "application_name = 'gazette-listen'");
+	T_EQ_INT(PQresultStatus(r), PGRES_TUPLES_OK);
+	T_EQ_STR(PQntuples(r) == 1 ? PQgetvalue(r, 0, 0) : "", "1");
+	PQclear(r);
+	PQfinish(pg);
+	T_TRUE(heard_wait(&h, "site|"));
+	T_EQ_INT(store_article_insert(st, &a3), STORE_OK);
+	snprintf(want, sizeof(want), "article:%lld list|", (long long)a3.id);
+	T_TRUE(heard_wait(&h, want));
+	store_listen_stop(l);
+}
+
 int
 main(void)
 {
@@ -996,12 +1181,14 @@ main(void)
 		printf("store: 0 passed, 1 failed\n");
 		return 1;
 	}
+	st_url = url;
 	printf("store: backend %s\n", store_driver_name(st));
 	T_RUN(test_migrate);
 	T_RUN(test_settings);
 	T_RUN(test_articles);
 	T_RUN(test_listing);
 	T_RUN(test_transactions);
+	T_RUN(test_read_snapshot);
 	T_RUN(test_users);
 	T_RUN(test_update);
 	T_RUN(test_comments);
@@ -1013,6 +1200,7 @@ main(void)
 	T_RUN(test_nul_text);
 	T_RUN(test_spam_store);
 	T_RUN(test_copy);
+	T_RUN(test_listen);
 	T_RUN(test_every_statement_ran);
 	store_close(st);
 	{

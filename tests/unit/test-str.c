@@ -118,6 +118,34 @@ test_time(void)
 	buf_reset(&b);
 	time_format_rfc3339(&b, -1);
 	T_EQ_STR(buf_str(&b), "1969-12-31T23:59:59Z");
+	{
+		static const struct {
+			int64_t		 t;
+			const char	*iso, *human;
+		} fmt[] = {
+			{ 0, "1970-01-01T00:00:00Z", "1 January 1970" },
+			{ 951782400, "2000-02-29T00:00:00Z", "29 February 2000" },
+			{ 1643673599, "2022-01-31T23:59:59Z", "31 January 2022" },
+			{ 253402300799, "9999-12-31T23:59:59Z",
+			    "31 December 9999" },
+			/* Past four digits: printf's widths, not cut off. */
+			{ 253402300800, "10000-01-01T00:00:00Z",
+			    "1 January 10000" },
+			{ -62167219200, "0000-01-01T00:00:00Z",
+			    "1 January 0000" },
+		};
+		char out[TIME_RFC3339_MAX];
+		size_t k;
+
+		for (k = 0; k < sizeof(fmt) / sizeof(fmt[0]); k++) {
+			T_EQ_INT(time_rfc3339(out, fmt[k].t),
+			    strlen(fmt[k].iso));
+			T_EQ_STR(out, fmt[k].iso);
+			buf_reset(&b);
+			time_format_human(&b, fmt[k].t);
+			T_EQ_STR(buf_str(&b), fmt[k].human);
+		}
+	}
 	buf_free(&b);
 }
 
