@@ -131,9 +131,12 @@ map_get(const struct tval *map, const char *key, size_t n)
 
 	if (map == NULL || map->type != TV_MAP)
 		return NULL;
+	/* The first byte before memcmp: most keys differ there, and this
+	 * runs for every name of every template, a row at a time. */
 	for (i = 0; i < map->len; i++)
-		if (map->u.kv[i].keylen == n &&
-		    memcmp(map->u.kv[i].key, key, n) == 0)
+		if (map->u.kv[i].keylen == n && (n == 0 ||
+		    (map->u.kv[i].key[0] == key[0] &&
+		    memcmp(map->u.kv[i].key, key, n) == 0)))
 			return map->u.kv[i].val;
 	return NULL;
 }
@@ -147,8 +150,9 @@ tv_set(struct arena *a, struct tval *map, const char *key, struct tval *val)
 		return val;
 	n = strlen(key);
 	for (i = 0; i < map->len; i++)
-		if (map->u.kv[i].keylen == n &&
-		    memcmp(map->u.kv[i].key, key, n) == 0) {
+		if (map->u.kv[i].keylen == n && (n == 0 ||
+		    (map->u.kv[i].key[0] == key[0] &&
+		    memcmp(map->u.kv[i].key, key, n) == 0))) {
 			map->u.kv[i].val = val;
 			return val;
 		}
