@@ -280,19 +280,25 @@ void
 imp_post_markdown(struct imp_set *s, struct imp_post *p, const char *md,
     const char *summary)
 {
-	struct buf b = BUF_INIT;
+	struct buf b = BUF_INIT, text = BUF_INIT;
 
 	p->art.format = BODY_MARKDOWN;
 	p->art.body_md = md;
-	if (!md_render(&b, md, strlen(md), MD_ARTICLE))
+	/* One parse for the HTML, the search text and the summary. */
+	if (!md_render_text(&b, &text, md, strlen(md)) || buf_err(&text)) {
 		buf_reset(&b);
+		buf_reset(&text);
+	} else
+		p->art.body_text = arena_strndup(s->arena, buf_str(&text),
+		    text.len);
 	p->art.body_html = arena_strndup(s->arena, buf_str(&b), b.len);
 	if (*summary == '\0') {
 		buf_reset(&b);
-		md_plain(&b, md, strlen(md), SUMMARY_AUTO);
+		md_plain_cut(&b, buf_str(&text), text.len, SUMMARY_AUTO);
 		summary = arena_strndup(s->arena, buf_str(&b), b.len);
 	}
 	p->art.summary = summary;
+	buf_free(&text);
 	buf_free(&b);
 }
 

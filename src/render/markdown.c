@@ -745,8 +745,10 @@ parse(struct md_ctx *c, const char *s, size_t n)
 	return rc;
 }
 
-bool
-md_render(struct buf *out, const char *s, size_t n, enum md_policy pol)
+/* HTML into out under pol, and the plain text into text when not NULL. */
+static bool
+render(struct buf *out, struct buf *text, const char *s, size_t n,
+    enum md_policy pol)
 {
 	struct md_ctx c;
 	bool ok;
@@ -754,24 +756,22 @@ md_render(struct buf *out, const char *s, size_t n, enum md_policy pol)
 	if ((unsigned)pol >= MD_POLICY__MAX || n > UINT_MAX)
 		return false;
 	ctx_init(&c, out, pol);
+	c.ptext = text;
 	ok = parse(&c, s, n) == 0;
 	ctx_free(&c);
 	return ok;
 }
 
 bool
+md_render(struct buf *out, const char *s, size_t n, enum md_policy pol)
+{
+	return render(out, NULL, s, n, pol);
+}
+
+bool
 md_render_text(struct buf *html, struct buf *text, const char *s, size_t n)
 {
-	struct md_ctx c;
-	bool ok;
-
-	if (n > UINT_MAX)
-		return false;
-	ctx_init(&c, html, MD_ARTICLE);
-	c.ptext = text;
-	ok = parse(&c, s, n) == 0;
-	ctx_free(&c);
-	return ok;
+	return render(html, text, s, n, MD_ARTICLE);
 }
 
 void
