@@ -15,7 +15,7 @@
 #include <stdint.h>
 
 #include "http/http.h"
-#include "render/page.h"
+#include "site/page.h"
 #include "store/store.h"
 
 /* Things a signed-in user may try. An "owned" article is one whose

@@ -21,7 +21,7 @@
 #include "api/api.h"
 #include "api/api-int.h"
 #include "comment/comment.h"
-#include "render/page.h"
+#include "site/page.h"
 #include "util/arena.h"
 #include "util/buf.h"
 #include "util/str.h"

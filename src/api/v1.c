@@ -14,7 +14,7 @@
 #include "admin/auth.h"
 #include "api/api.h"
 #include "api/api-int.h"
-#include "render/page.h"
+#include "site/page.h"
 #include "util/arena.h"
 #include "util/buf.h"
 #include "util/str.h"

@@ -26,10 +26,10 @@
 #include <zlib.h>
 
 #include "cmd/cmd.h"
-#include "feed/feed.h"
+#include "site/feed.h"
 #include "http/http-int.h"
 #include "http/http.h"
-#include "render/page.h"
+#include "site/page.h"
 #include "store/store.h"
 #include "util/arena.h"
 #include "util/buf.h"

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "cmd/cmd.h"
-#include "render/page.h"
+#include "site/page.h"
 #include "render/tmpl.h"
 #include "store/store.h"
 

@@ -20,7 +20,7 @@
 #include "cmd/cmd.h"
 #include "comment/comment.h"
 #include "http/http.h"
-#include "render/page.h"
+#include "site/page.h"
 #include "store/fault.h"
 #include "store/store.h"
 #include "util/confine.h"

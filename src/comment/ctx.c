@@ -5,7 +5,7 @@
 #include <time.h>
 
 #include "comment/comment-int.h"
-#include "render/page.h"
+#include "site/page.h"
 #include "util/arena.h"
 #include "util/str.h"
 #include "util/xalloc.h"

@@ -18,7 +18,7 @@
 #include "comment/spam.h"
 #include "render/esc.h"
 #include "render/markdown.h"
-#include "render/page.h"
+#include "site/page.h"
 #include "util/arena.h"
 #include "util/buf.h"
 #include "util/metrics.h"

@@ -14,7 +14,7 @@
 
 #include "comment/comment-int.h"
 #include "render/esc.h"
-#include "render/page.h"
+#include "site/page.h"
 #include "render/tmpl.h"
 #include "util/arena.h"
 #include "util/str.h"

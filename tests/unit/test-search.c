@@ -5,7 +5,7 @@
 #include <unistd.h>
 
 #include "t.h"
-#include "render/page.h"
+#include "site/page.h"
 #include "search/query.h"
 #include "store/store.h"
 #include "util/arena.h"

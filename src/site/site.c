@@ -9,7 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "render/page.h"
+#include "site/page.h"
 #include "util/arena.h"
 #include "util/buf.h"
 #include "util/str.h"

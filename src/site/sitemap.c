@@ -8,9 +8,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "feed/feed.h"
+#include "site/feed.h"
 #include "render/esc.h"
-#include "render/page.h"
+#include "site/page.h"
 #include "util/str.h"
 
 #define SITEMAP_URLS_MAX	50000	/* per sitemap, by the protocol */

@@ -3,11 +3,11 @@
 #include <string.h>
 #include <time.h>
 
-#include "feed/feed.h"
+#include "site/feed.h"
 #include "api/api.h"
 #include "render/esc.h"
 #include "comment/comment.h"
-#include "render/page.h"
+#include "site/page.h"
 #include "util/str.h"
 
 #define PER_PAGE	20

@@ -11,9 +11,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "feed/feed.h"
+#include "site/feed.h"
 #include "render/esc.h"
-#include "render/page.h"
+#include "site/page.h"
 #include "util/str.h"
 
 #define FEED_ENTRIES	20

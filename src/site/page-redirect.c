@@ -4,7 +4,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "render/page.h"
+#include "site/page.h"
 #include "util/arena.h"
 #include "util/str.h"
 

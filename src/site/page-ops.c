@@ -1,5 +1,5 @@
 /* page-ops.c: pages for operators rather than readers: /metrics. */
-#include "render/page.h"
+#include "site/page.h"
 #include "util/metrics.h"
 
 /*

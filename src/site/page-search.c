@@ -5,9 +5,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "feed/feed.h"
+#include "site/feed.h"
 #include "render/esc.h"
-#include "render/page.h"
+#include "site/page.h"
 #include "search/query.h"
 #include "util/str.h"
 
