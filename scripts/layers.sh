@@ -12,6 +12,7 @@
 # same floor, is a back-edge: each is printed with where it is, and the
 # script exits 1. On success it prints the order it checked.
 set -eu
+# A unit is a folder of src/, or a top-level file's name (main, routes).
 SRC=${1:-src}
 BUILD=${2:-}
 
@@ -47,16 +48,22 @@ function unit(p) { sub(/\/.*/, "", p); sub(/\.[ch]$/, "", p); return p }
 	else if (file ~ /\// && (getline junk < (src "/" substr(file, 1, match(file, /\/[^\/]*$/)) t)) >= 0) to = from
 	else to = unit(t)
 	if (from != to) print from, to, file ":" lno, "#include \"" t "\""
+	# A folder's -int.h is its own business (STYLE.md, Headers).
+	if (from != to && t ~ /-int\.h$/) print from, "PRIVATE:" to, file ":" lno, "#include \"" t "\""
 }' >"$edges"
 
 # Symbol edges from the objects.
 if [ -n "$BUILD" ] && [ -d "$BUILD/src" ]; then
-	for o in $(cd "$BUILD/src" && find . -name '*.o' | sed 's#^\./##' | sort); do
+	# Only objects whose source is in the tree: a moved file leaves its
+	# old object behind.
+	objs=$(find "$BUILD/src" -name '*.o' | sed "s#^$BUILD/src/##" | sort |
+	    while read -r o; do if [ -f "$SRC/${o%.o}.c" ]; then echo "$o"; fi; done)
+	for o in $objs; do
 		u=${o%%/*}; u=${u%.o}
 		nm --defined-only -g "$BUILD/src/$o" |
 		    awk -v u="$u" 'NF == 3 && $2 ~ /[TDBRVW]/ {print $3, u}'
 	done | sort -u >"$edges.defs"
-	for o in $(cd "$BUILD/src" && find . -name '*.o' | sed 's#^\./##' | sort); do
+	for o in $objs; do
 		u=${o%%/*}; u=${u%.o}
 		nm -u "$BUILD/src/$o" | awk -v u="$u" -v f="${o%.o}.c" '{print $NF, u, f}'
 	done | sort | join - "$edges.defs" |
@@ -71,6 +78,7 @@ BEGIN { while ((getline l < floorsf) > 0) { split(l, a, " "); fl[a[1]] = a[2] } 
 	where = $3; what = ""
 	for (i = 4; i <= NF; i++) what = what " " $i
 	n++
+	if (to ~ /^PRIVATE:/) { sub(/^PRIVATE:/, "", to); printf "layers: %s: %s uses the inside of %s:%s\n", where, from, to, what; bad++; next }
 	if (!(from in fl)) { printf "layers: %s: folder %s has no floor (add it to scripts/layers.sh)\n", where, from; bad++; next }
 	if (!(to in fl)) { printf "layers: %s: folder %s has no floor (add it to scripts/layers.sh)\n", where, to; bad++; next }
 	if (fl[to] > fl[from]) { printf "layers: %s: %s (floor %d) uses %s (floor %d):%s\n", where, from, fl[from], to, fl[to], what; bad++ }
