@@ -48,7 +48,7 @@ function unit(p) { sub(/\/.*/, "", p); sub(/\.[ch]$/, "", p); return p }
 	else if (file ~ /\// && (getline junk < (src "/" substr(file, 1, match(file, /\/[^\/]*$/)) t)) >= 0) to = from
 	else to = unit(t)
 	if (from != to) print from, to, file ":" lno, "#include \"" t "\""
-	# A folder's -int.h is its own business (STYLE.md, Headers).
+	# The -int.h of a folder is for that folder only (STYLE.md).
 	if (from != to && t ~ /-int\.h$/) print from, "PRIVATE:" to, file ":" lno, "#include \"" t "\""
 }' >"$edges"
 
