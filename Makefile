@@ -101,11 +101,21 @@ run: deps
 	@echo "gazette: serving the demo site at http://127.0.0.1:8080/"
 	./$(BIN) serve --listen 127.0.0.1:8080
 
-test: all unit fault
+# Like run, installs what is missing first (scripts/deps.sh test: the
+# browser, PostgreSQL, parsers and load tools the suites drive; the npm
+# modules install on first use), so a fresh machine's `make test` passes
+# on its own; then builds in order: the packages must be there first.
+test:
+	@sh scripts/deps.sh test
+	@$(MAKE) --no-print-directory all unit fault
 	@sh tests/run.sh
+
+# Every unit test binary counts its cases through t.h.
+$(TESTS): tests/unit/t.h
 
 ASAN_OPT = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 asan:
+	@sh scripts/deps.sh test
 	@$(MAKE) --no-print-directory BUILD=build-asan BIN=gazette-asan CC=gcc \
 	    OPT="$(ASAN_OPT)" LDFLAGS="-fsanitize=address,undefined" all unit
 	@$(MAKE) --no-print-directory BUILD=build-asan-fault BIN=gazette-fault-asan CC=gcc \
