@@ -139,12 +139,18 @@ run: deps
 	@echo "gazette: serving the demo site at http://127.0.0.1:8080/"
 	./$(BIN) serve --listen 127.0.0.1:8080
 
-# Installs what the tests drive, builds with warnings as errors, runs
-# every suite (tests/run.sh, the layers check among them).
+# Like run, installs what is missing first (scripts/deps.sh test: the
+# browser, PostgreSQL, parsers and load tools the suites drive; the npm
+# modules install on first use), so a fresh machine's `make test` passes
+# on its own; then builds with warnings as errors and runs every suite
+# (tests/run.sh; the floors check, tests/layers.sh, among them).
 test:
 	@sh scripts/deps.sh test
 	@$(MAKE) --no-print-directory WERROR=-Werror all unit $(FAULTBIN)
 	@sh tests/run.sh
+
+# Every unit test binary counts its cases through t.h.
+$(TESTS): tests/unit/t.h
 
 # The floors of src/ (scripts/layers.sh): includes and linked symbols.
 layers: all

@@ -1,8 +1,17 @@
 #!/bin/sh
 # Installs the Debian packages gazette needs to build, run and test, and only
-# those that are missing, so `make run` and CI can call it every time.
+# those that are missing, so `make run`, `make test`, `make asan` and CI
+# call it every time.
 #   scripts/deps.sh          build + run packages
-#   scripts/deps.sh test     also what the test suite drives (browser, parsers)
+#   scripts/deps.sh test     also what the suites drive: feedparser
+#                            (test_build, test_comments), PostgreSQL's server
+#                            and psql/pg_dump (tests/pg.sh), wrk
+#                            (test_restart), Chromium and node (tests/browser,
+#                            tests/browser-admin), java and npm (the HTML
+#                            checker of test_validate), clang (make fuzz);
+#                            the npm modules themselves install on first use
+#                            (npm ci, pinned by each package-lock.json)
+#   scripts/deps.sh bench    also the benchmarks' peers
 set -eu
 
 pkgs="build-essential pkgconf libmicrohttpd-dev libsqlite3-dev libmd4c-dev
@@ -16,7 +25,7 @@ if [ "${1:-}" = test ] || [ "${1:-}" = bench ]; then
 	command -v npm >/dev/null 2>&1 || pkgs="$pkgs npm"
 fi
 if [ "${1:-}" = bench ]; then
-	pkgs="$pkgs wrk nginx-light hugo"
+	pkgs="$pkgs nginx-light hugo"
 fi
 
 missing=""

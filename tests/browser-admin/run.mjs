@@ -2,8 +2,10 @@
 // driven by playwright-core): sign in, write with Markdown, preview (the
 // button without JavaScript, and the live preview with it), publish,
 // schedule, edit, revisions and restore, a held comment approved from the
-// moderation queue, sign out.
-// Prints "browser-admin: N passed, N failed".
+// moderation queue, sign out. Each of those steps is one case (counted by
+// tests/browser/lib.js, as the reader pages' suite is); they share one
+// site and one browser, in order. Prints
+// "browser-admin: N cases, N checks: N passed, N failed".
 import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import net from "node:net";
@@ -11,21 +13,13 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
+import lib from "../browser/lib.js";
+
+const { check, testCase, summary } = lib;
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const BIN = path.resolve(ROOT, process.env.GAZETTE_BIN || "./gazette");
 const PW = "correct horse battery staple";
-let passed = 0, failed = 0;
-
-function check(cond, what) {
-	if (cond)
-		passed++;
-	else {
-		failed++;
-		console.log("FAIL " + what);
-	}
-}
-
 function gazette(args, input) {
 	const r = spawnSync(BIN, args, { cwd: ROOT, input, encoding: "utf8" });
 	if (r.status !== 0)
@@ -69,15 +63,19 @@ function localTime(ms) {
 async function main() {
 	const dir = mkdtempSync(path.join(os.tmpdir(), "gazette-browser-admin-"));
 	const db = path.join(dir, "site.db");
-	let server = null, ctx = null;
+	let server = null, ctx = null, started = false;
+	let base, page, editUrl, articleUrl, revLinks;
+	const errors = [];
+	const md = "## A heading\n\nSome **bold** text and a " +
+	    "[link](https://example.org).\n\n- one\n- two\n";
 
-	try {
+	await testCase("start: site, server, Chromium", async () => {
 		gazette(["init", "--db", db]);
 		gazette(["user", "add", "ann", "--role", "admin", "--db", db],
 		    PW + "\n");
 		const port = await freePort();
 		server = await startServer(db, port);
-		const base = "http://127.0.0.1:" + port;
+		base = "http://127.0.0.1:" + port;
 		ctx = await chromium.launchPersistentContext(path.join(dir, "profile"), {
 			executablePath: "/usr/bin/chromium",
 			headless: true,
@@ -87,10 +85,9 @@ async function main() {
 			    "--disable-component-update", "--disable-sync"],
 		});
 		ctx.setDefaultTimeout(15000);
-		const page = ctx.pages()[0] || await ctx.newPage();
+		page = ctx.pages()[0] || await ctx.newPage();
 		// Errors that matter: CSP refusals, script errors, and failed
 		// responses other than the favicon (the theme has none).
-		const errors = [];
 		page.on("console", (m) => {
 			if (m.type() === "error" &&
 			    !m.text().startsWith("Failed to load resource"))
@@ -101,8 +98,13 @@ async function main() {
 			if (r.status() >= 400 && !r.url().endsWith("/favicon.ico"))
 				errors.push(r.status() + " " + r.url());
 		});
+		started = true;
+	});
+	// Each step below needs the ones before it: with no site or browser
+	// there is nothing to step through.
+	const step = (name, fn) => started ? testCase(name, fn) : undefined;
 
-		// Sign in, from a deep link.
+	await step("sign in from a deep link", async () => {
 		await page.goto(base + "/admin/articles");
 		check(page.url().startsWith(base + "/admin/login?next="),
 		    "sent to sign in: " + page.url());
@@ -111,24 +113,29 @@ async function main() {
 		await Promise.all([page.waitForURL(base + "/admin/articles"),
 		    page.click("button[type=submit]")]);
 		check(await page.isVisible("text=Sign out"), "signed in");
+	});
 
-		// The Preview button, with admin.js blocked: works without JS.
+	await step("the Preview button without JavaScript", async () => {
 		await page.route("**/static/admin.js", (r) => r.abort());
-		await page.goto(base + "/admin/articles/new");
-		await page.fill("#title", "Browser story");
-		const md = "## A heading\n\nSome **bold** text and a " +
-		    "[link](https://example.org).\n\n- one\n- two\n";
-		await page.fill("#body", md);
-		await Promise.all([page.waitForNavigation(),
-		    page.click("button[name=preview]")]);
-		check(await page.locator("#live-preview strong").textContent() ===
-		    "bold", "preview button renders the Markdown");
-		check(await page.locator("#live-preview h2").count() === 1,
-		    "heading in the preview");
-		check(await page.inputValue("#body") === md, "text kept after preview");
-		await page.unroute("**/static/admin.js");
+		try {
+			await page.goto(base + "/admin/articles/new");
+			await page.fill("#title", "Browser story");
+			await page.fill("#body", md);
+			await Promise.all([page.waitForNavigation(),
+			    page.click("button[name=preview]")]);
+			check(await page.locator("#live-preview strong")
+			    .textContent() === "bold",
+			    "preview button renders the Markdown");
+			check(await page.locator("#live-preview h2").count() === 1,
+			    "heading in the preview");
+			check(await page.inputValue("#body") === md,
+			    "text kept after preview");
+		} finally {
+			await page.unroute("**/static/admin.js");
+		}
+	});
 
-		// The live preview, with admin.js.
+	await step("the live preview", async () => {
 		await page.goto(base + "/admin/articles/new");
 		await page.fill("#title", "Browser story");
 		await page.locator("#body").pressSequentially("Live *emphasis* here",
@@ -140,20 +147,22 @@ async function main() {
 		await page.waitForSelector("#live-preview li");
 		check(await page.locator("#live-preview li").count() === 2,
 		    "live preview after a paste");
+	});
 
-		// Publish, and see it on the front page.
+	await step("publish, and see it on the front page", async () => {
 		await page.selectOption("#status", "published");
 		await Promise.all([page.waitForURL(/\/admin\/articles\/\d+\?msg=created/),
 		    page.click("button[name=save]")]);
-		const editUrl = page.url().replace(/\?.*/, "");
+		editUrl = page.url().replace(/\?.*/, "");
 		check(await page.isVisible("text=Article created."), "created");
 		await page.goto(base + "/");
 		check(await page.isVisible("text=Browser story"), "on the front page");
 		await page.click("text=Browser story");
 		check(await page.locator("article strong").textContent() === "bold",
 		    "article page rendered");
+	});
 
-		// Schedule one two seconds ahead; it appears by itself.
+	await step("a scheduled article appears by itself", async () => {
 		await page.goto(base + "/admin/articles/new");
 		await page.fill("#title", "Scheduled story");
 		await page.fill("#body", "Comes *later*.");
@@ -172,15 +181,16 @@ async function main() {
 			seen = await page.isVisible("text=Scheduled story");
 		}
 		check(seen, "scheduled article appeared without a restart");
+	});
 
-		// Edit, see the revision, restore it.
+	await step("edit, revisions and restore", async () => {
 		await page.goto(editUrl);
 		await page.fill("#body", "Rewritten completely.\n");
 		await Promise.all([page.waitForURL(/msg=saved/),
 		    page.click("button[name=save]")]);
 		check(await page.inputValue("#body") === "Rewritten completely.\n",
 		    "saved the edit");
-		const revLinks = page.locator(".revisions tbody a");
+		revLinks = page.locator(".revisions tbody a");
 		check(await revLinks.count() === 2, "two revisions listed");
 		await page.click(".revisions tbody tr:last-child a");
 		check(await page.locator("pre.diff .del").count() >= 3,
@@ -195,13 +205,15 @@ async function main() {
 		await page.click("text=Browser story");
 		check(await page.locator("article strong").textContent() === "bold",
 		    "readers see the restored text");
+	});
 
-		// A reader's comment is held (moderation "first": a new
-		// commenter), shows in the queue and the header's count, and
-		// once approved there appears on the article.
+	// A reader's comment is held (moderation "first": a new
+	// commenter), shows in the queue and the header's count, and once
+	// approved there appears on the article.
+	await step("a held comment approved from the queue", async () => {
 		await page.goto(base + "/");
 		await page.click("text=Browser story");
-		const articleUrl = page.url();
+		articleUrl = page.url();
 		await page.fill("#c-author", "Reader Rita");
 		await page.fill("#c-body", "A *held* comment from the browser.");
 		await Promise.all([page.waitForURL(/held=1/),
@@ -223,8 +235,9 @@ async function main() {
 		    "approved comment's author on the article");
 		check(await page.locator("article.comment em", { hasText: "held" })
 		    .count() === 1, "approved comment on the article");
+	});
 
-		// Sign out.
+	await step("sign out", async () => {
 		await page.goto(base + "/admin");
 		await Promise.all([page.waitForURL(/\/admin\/login/),
 		    page.click("text=Sign out")]);
@@ -233,22 +246,23 @@ async function main() {
 		await page.goto(base + "/admin/articles");
 		check(page.url().startsWith(base + "/admin/login"),
 		    "admin needs signing in again");
+	});
+
+	await step("no script, CSP or HTTP errors on the way", async () => {
 		check(errors.length === 0, "no script, CSP or HTTP errors: " +
 		    errors.join(" | "));
-	} catch (e) {
-		failed++;
-		console.log("FAIL raised: " + (e && e.stack ? e.stack : e));
-	} finally {
-		if (ctx)
-			await ctx.close().catch(() => {});
-		if (server) {
-			server.removeAllListeners("exit");
-			server.kill("SIGTERM");
-		}
-		rmSync(dir, { recursive: true, force: true });
+	});
+
+	if (ctx)
+		await ctx.close().catch(() => {});
+	if (server) {
+		server.removeAllListeners("exit");
+		server.kill("SIGTERM");
 	}
-	console.log("browser-admin: " + passed + " passed, " + failed + " failed");
-	process.exit(failed ? 1 : 0);
+	rmSync(dir, { recursive: true, force: true });
+	const { line, status } = summary("browser-admin");
+	console.log(line);
+	process.exit(status);
 }
 
 main();

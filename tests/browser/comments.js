@@ -1,7 +1,7 @@
 // comments.js: a reader posts, replies and fixes a bad submission in real
 // Chromium, with JavaScript off and on; no step may need JavaScript.
 'use strict';
-const { ARTICLE, check, eq, launch, startSite } = require('./lib');
+const { ARTICLE, check, eq, launch, startSite, testCase } = require('./lib');
 
 async function scenario(jsOn) {
   const tag = jsOn ? 'js on' : 'js off';
@@ -73,6 +73,6 @@ async function scenario(jsOn) {
 }
 
 module.exports = async function () {
-  await scenario(false);
-  await scenario(true);
+  await testCase('comments: js off', () => scenario(false));
+  await testCase('comments: js on', () => scenario(true));
 };

@@ -1,18 +1,21 @@
 // lib.js: what the browser tests share: a throwaway gazette site, a
-// headless Debian Chromium through playwright-core, and pass/fail counts.
+// headless Debian Chromium through playwright-core, and the counts: each
+// testCase is one named case, failed when one of its checks fails or it
+// throws; checks made outside any case form one more case, "main".
 'use strict';
 const { spawn, execFileSync } = require('child_process');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const net = require('net');
-const { chromium } = require('playwright-core');
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const BIN = path.resolve(ROOT, process.env.GAZETTE_BIN || './gazette');
 const ARTICLE = '/2022/01/china-offers-kazakhstan-security-cooperation';
 
-let passed = 0, failed = 0;
+let passed = 0, failed = 0;          // checks
+let cases = 0, casesFailed = 0;
+let caseChecks = 0, caseFails = 0;   // checks made inside some testCase
 function check(cond, what) {
   if (cond) passed++;
   else { failed++; console.log('FAIL ' + what); }
@@ -22,8 +25,54 @@ function eq(got, want, what) {
   return check(JSON.stringify(got) === JSON.stringify(want),
     `${what}: got ${JSON.stringify(got)}, want ${JSON.stringify(want)}`);
 }
-function counts() { return { passed, failed }; }
 function fail(what) { failed++; console.log('FAIL ' + what); }
+
+// Runs fn as the case name: a failed check or a throw fails it, and the
+// next case still runs.
+async function testCase(name, fn) {
+  const p0 = passed, f0 = failed;
+  let raised = false;
+  try {
+    await fn();
+  } catch (e) {
+    raised = true;
+    console.log(`FAIL ${name} raised: ${(e && e.stack) || e}`);
+  }
+  const checks = passed + failed - p0 - f0, fails = failed - f0;
+  cases++;
+  caseChecks += checks;
+  caseFails += fails;
+  if (raised || fails) {
+    casesFailed++;
+    console.log(`FAIL case ${name}: ${fails} of ${checks} checks failed` +
+      (raised ? ', and it raised' : ''));
+  }
+}
+
+// passed and failed count checks (as before); the case counts beside them.
+function counts() {
+  const loose = passed + failed - caseChecks, looseFails = failed - caseFails;
+  return {
+    passed, failed,
+    cases: cases + (loose > 0 ? 1 : 0),
+    casesFailed: casesFailed + (looseFails > 0 ? 1 : 0),
+  };
+}
+
+const num = (n) => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+
+// The suite's closing line, "NAME: N cases, N checks: N passed, N failed"
+// (passed and failed count cases), and the exit status to go with it.
+function summary(name) {
+  const c = counts();
+  if (failed - caseFails > 0)
+    console.log(`FAIL case main: ${failed - caseFails} of ${passed + failed - caseChecks} checks failed`);
+  return {
+    line: `${name}: ${num(c.cases)} cases, ${num(passed + failed)} checks: ` +
+      `${num(c.cases - c.casesFailed)} passed, ${num(c.casesFailed)} failed`,
+    status: c.casesFailed ? 1 : 0,
+  };
+}
 
 function freePort() {
   return new Promise((resolve, reject) => {
@@ -70,6 +119,8 @@ async function startSite(env) {
 // launchPersistentContext); options go to the context (javaScriptEnabled,
 // bypassCSP). close() ends it and removes the profile.
 async function launch(options) {
+  // Loaded here, not above, so the counting can be tested without it.
+  const { chromium } = require('playwright-core');
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'gazette-chromium-'));
   const ctx = await chromium.launchPersistentContext(profile, Object.assign({
     executablePath: '/usr/bin/chromium',
@@ -102,4 +153,4 @@ async function post(site, fields) {
   return { status: p.status, location: p.headers.get('location'), text: await p.text() };
 }
 
-module.exports = { ARTICLE, check, eq, fail, counts, startSite, launch, post };
+module.exports = { ARTICLE, check, eq, fail, counts, testCase, summary, startSite, launch, post };

@@ -1,7 +1,8 @@
-// run.js: the browser suite: every scenario in one Chromium, one summary
-// line "browser: N passed, N failed".
+// run.js: the browser suite: every scenario in turn, each made of named
+// cases (lib.testCase), and one summary line
+// "browser: N cases, N checks: N passed, N failed".
 'use strict';
-const { counts, fail } = require('./lib');
+const { fail, summary } = require('./lib');
 
 const scenarios = [['comments', require('./comments')], ['xss', require('./xss')]];
 
@@ -10,10 +11,11 @@ const scenarios = [['comments', require('./comments')], ['xss', require('./xss')
     try {
       await fn();
     } catch (e) {
+      // Outside its cases (starting its site, say): fails the case "main".
       fail(`${name} raised: ${e.stack || e}`);
     }
   }
-  const { passed, failed } = counts();
-  console.log(`browser: ${passed} passed, ${failed} failed`);
-  process.exit(failed ? 1 : 0);
+  const { line, status } = summary('browser');
+  console.log(line);
+  process.exit(status);
 })();

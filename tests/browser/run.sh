@@ -2,12 +2,12 @@
 # tests/browser/run.sh: the browser suite. Installs playwright-core from
 # the lock file when it is missing (Chromium itself is Debian's, from
 # scripts/deps.sh test), then runs every scenario; prints
-# "browser: N passed, N failed".
+# "browser: N cases, N checks: N passed, N failed".
 set -u
 cd "$(dirname "$0")"
 fail() {
 	echo "browser: $1"
-	echo "browser: 0 passed, 1 failed"
+	echo "browser: 1 cases, 0 checks: 0 passed, 1 failed"
 	exit 1
 }
 [ -x /usr/bin/chromium ] || sh ../../scripts/deps.sh test >/dev/null 2>&1

@@ -4,7 +4,7 @@
 // loaded with the Content-Security-Policy bypassed, so the escaping alone
 // is on trial, and once more with it in force.
 'use strict';
-const { ARTICLE, check, eq, fail, launch, post, startSite } = require('./lib');
+const { ARTICLE, check, eq, fail, launch, post, startSite, testCase } = require('./lib');
 
 // {X} is an expression that sets the markers when run.
 const RAW = [
@@ -172,39 +172,43 @@ const MD_VISIBLE = {
 module.exports = async function () {
   const site = await startSite({ GAZETTE_COMMENT_MIN_FILL: '0', GAZETTE_COMMENT_RATE: '0',
     GAZETTE_MODERATION: 'none' });
+  const ids = [];
   try {
-    check(RAW.length >= 60, `at least 60 payloads (${RAW.length})`);
-    const ids = [];
-    let asAuthor = 0;
-    for (let i = 0; i < RAW.length; i++) {
-      const body = RAW[i].split('{X}').join(marker(i));
-      const short = RAW[i].split('{X}').join(`window.__xss=${i}`).replace(/\n/g, ' ');
-      const author = short.length <= 80 ? short : `payload ${i}`;
-      if (short.length <= 80) asAuthor++;
-      const r = await post(site, { author, body });
-      const m = /#c-(\d+)$/.exec(r.location || '');
-      if (!check(r.status === 303 && m, `payload ${i} posted: ${r.status} ${r.text.slice(0, 200)}`)) continue;
-      let md = MD_VISIBLE[RAW[i]];
-      if (md) md = md.split('{X}').join(marker(i));
-      ids.push([i, { author: author.trim(), body, md }, m[1]]);
-    }
-    check(asAuthor >= 55, `most payloads posted as the author too (${asAuthor})`);
-    let accepted = 0;
-    for (let i = 0; i < URLS.length; i++) {
-      const url = URLS[i].split('{X}').join(marker(100 + i));
-      const r = await post(site, { author: `url ${i}`, body: 'url test', url });
-      if (r.status === 303) {
-        accepted++;
-        check(/^https?:\/\/[^\s"<>]+$/.test(url.trim()), `url ${i} accepted only when http(s): ${url}`);
-      } else {
-        eq(r.status, 400, `url ${i} refused: ${url}`);
-        check(r.text.includes('http:// or https://') || r.text.includes('control character'),
-          `url ${i}: says why`);
+    await testCase('xss: payloads posted', async () => {
+      check(RAW.length >= 60, `at least 60 payloads (${RAW.length})`);
+      let asAuthor = 0;
+      for (let i = 0; i < RAW.length; i++) {
+        const body = RAW[i].split('{X}').join(marker(i));
+        const short = RAW[i].split('{X}').join(`window.__xss=${i}`).replace(/\n/g, ' ');
+        const author = short.length <= 80 ? short : `payload ${i}`;
+        if (short.length <= 80) asAuthor++;
+        const r = await post(site, { author, body });
+        const m = /#c-(\d+)$/.exec(r.location || '');
+        if (!check(r.status === 303 && m, `payload ${i} posted: ${r.status} ${r.text.slice(0, 200)}`)) continue;
+        let md = MD_VISIBLE[RAW[i]];
+        if (md) md = md.split('{X}').join(marker(i));
+        ids.push([i, { author: author.trim(), body, md }, m[1]]);
       }
-    }
-    check(accepted >= 2 && accepted < URLS.length, `some urls accepted as links (${accepted})`);
-    await render(site, true, ids);
-    await render(site, false, ids);
+      check(asAuthor >= 55, `most payloads posted as the author too (${asAuthor})`);
+    });
+    await testCase('xss: url field', async () => {
+      let accepted = 0;
+      for (let i = 0; i < URLS.length; i++) {
+        const url = URLS[i].split('{X}').join(marker(100 + i));
+        const r = await post(site, { author: `url ${i}`, body: 'url test', url });
+        if (r.status === 303) {
+          accepted++;
+          check(/^https?:\/\/[^\s"<>]+$/.test(url.trim()), `url ${i} accepted only when http(s): ${url}`);
+        } else {
+          eq(r.status, 400, `url ${i} refused: ${url}`);
+          check(r.text.includes('http:// or https://') || r.text.includes('control character'),
+            `url ${i}: says why`);
+        }
+      }
+      check(accepted >= 2 && accepted < URLS.length, `some urls accepted as links (${accepted})`);
+    });
+    await testCase('xss: rendered, CSP bypassed', () => render(site, true, ids));
+    await testCase('xss: rendered under CSP', () => render(site, false, ids));
   } finally {
     await site.stop();
   }

@@ -2,8 +2,12 @@
 
 Each test file builds a throwaway site with the real ./gazette binary,
 starts `gazette serve` on a free loopback port, talks raw HTTP to it, and
-stops it by its PID. A file ends by printing "NAME: N passed, N failed".
+stops it by its PID. A file ends with run_tests, which runs each test
+function as one case and prints "NAME: N cases, N checks: N passed,
+N failed": passed and failed count cases; a case fails when one of its
+check()/eq() calls fails or it raises.
 """
+import atexit
 import http.client
 import os
 import re
@@ -19,7 +23,7 @@ import traceback
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BIN = os.path.join(ROOT, os.environ.get("GAZETTE_BIN", "./gazette"))
 
-_passed = 0
+_passed = 0  # checks, over the whole file
 _failed = 0
 
 
@@ -38,18 +42,58 @@ def eq(got, want, what=""):
     return check(got == want, "%s: got %r, want %r" % (what, got, want))
 
 
+def _case_name(t):
+    """A test's name; for a lambda, the test function it calls."""
+    name = getattr(t, "__name__", None) or repr(t)
+    if name == "<lambda>":
+        code = getattr(t, "__code__", None)
+        called = [n for n in (code.co_names if code else ()) if n.startswith("test")]
+        if called:
+            name = called[0]
+    return name
+
+
 def run_tests(name, tests):
-    """Runs test functions; an exception is one failure, not the end."""
-    global _failed
+    """Runs test functions, each one case; a failed check or an exception
+    fails its case and the next case still runs. Checks made before (in the
+    file's setup) form one more case, "setup". Exits 1 if a case failed."""
+    cases = failed = 0
+    if _passed + _failed > 0:
+        cases += 1
+        if _failed:
+            failed += 1
+            print("FAIL case setup: %d of %d checks failed" % (_failed, _passed + _failed))
     for t in tests:
+        f0, n0 = _failed, _passed + _failed
+        raised = False
         try:
             t()
         except Exception:
-            _failed += 1
-            print("FAIL %s raised:" % t.__name__)
+            raised = True
+            print("FAIL %s raised:" % _case_name(t))
             traceback.print_exc(file=sys.stdout)
-    print("%s: %d passed, %d failed" % (name, _passed, _failed))
-    sys.exit(1 if _failed else 0)
+        cases += 1
+        if raised or _failed > f0:
+            failed += 1
+            print("FAIL case %s: %d of %d checks failed%s" % (
+                _case_name(t), _failed - f0, _passed + _failed - n0,
+                ", and it raised" if raised else ""))
+    print("%s: %s cases, %s checks: %s passed, %s failed" % (
+        name, "{:,}".format(cases), "{:,}".format(_passed + _failed),
+        "{:,}".format(cases - failed), "{:,}".format(failed)))
+    sys.stdout.flush()
+    # A check failing after this line (a server stopped in a finally:
+    # after run_tests) is past the count: make the exit status say so,
+    # which tests/run.sh counts as one more failed case.
+    f_end = _failed
+
+    def late_failures():
+        if _failed > f_end:
+            print("FAIL %d checks failed after the summary" % (_failed - f_end))
+            sys.stdout.flush()
+            os._exit(1)
+    atexit.register(late_failures)
+    sys.exit(1 if failed else 0)
 
 
 def free_port():
