@@ -147,9 +147,11 @@ cmd_backup(int argc, char **argv)
 	}
 	/* The copy is made beside OUT and renamed over it only once it has
 	 * passed its check, so OUT is always either the old backup or a
-	 * whole, verified new one. */
-	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp-%ld", out,
-	    (long)getpid()) >= sizeof(tmp)) {
+	 * whole, verified new one. A relative OUT gets "./", so the copy is
+	 * reopened as the file it is whatever its name looks like
+	 * (store_url_kind: "dbname=x" would be a libpq string). */
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s%s.tmp-%ld",
+	    out[0] == '/' ? "" : "./", out, (long)getpid()) >= sizeof(tmp)) {
 		cmd_err("backup", "'%s': path too long", out);
 		goto out;
 	}

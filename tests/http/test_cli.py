@@ -303,6 +303,10 @@ def test_db_strings_refused_and_masked():
     rc, _, err = gazette("init", "--db", "./dbname=x.db", cwd=work)
     eq(rc, 0, "./dbname=x.db: " + err)
     eq(os.listdir(work), ["dbname=x.db"], "the file named so")
+    rc, _, err = gazette("backup", "--db", "./dbname=x.db", "dbname=y.db", cwd=work)
+    eq(rc, 0, "a backup named so: " + err)
+    eq(sorted(os.listdir(work)), ["dbname=x.db", "dbname=y.db"], "the backup named so")
+    os.unlink(os.path.join(work, "dbname=y.db"))
 
     # Nothing listens on port 1: every open fails, and says why.
     urls = ["postgresql://u:%s@127.0.0.1:1/db" % SECRET,
