@@ -13,21 +13,23 @@
 #include "cmd/cmd.h"
 #include "store/store.h"
 
-static bool
-is_pg(const char *url)
-{
-	return strncmp(url, "postgresql://", 13) == 0 ||
-	    strncmp(url, "postgres://", 11) == 0;
-}
-
 static long long
 file_size(const char *path)
 {
 	struct stat st;
 
-	if (strncmp(path, "sqlite://", 9) == 0)
-		path += 9;
 	return stat(path, &st) == 0 ? (long long)st.st_size : -1;
+}
+
+/* The URL of a PostgreSQL site for a pg_dump or pg_restore command line,
+ * in shown: without its password, which those tools take from PGPASSWORD
+ * or ~/.pgpass (say so when one was left out). */
+static const char *
+pg_shown(const char *url, char *shown, size_t n)
+{
+	store_url_printable(url, shown, n);
+	return strcmp(shown, url) == 0 ? "" : "\n(the password is shown as "
+	    "***: give it in PGPASSWORD or ~/.pgpass)";
 }
 
 /* Makes a rename in path's directory durable. */
@@ -101,8 +103,9 @@ cmd_backup(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *db = NULL, *out;
+	const char *db = NULL, *out, *path, *note;
 	char tmp[PATH_MAX], err[512], rdb[PATH_MAX], rout[PATH_MAX];
+	char shown[256];
 	struct store *st = NULL;
 	enum store_err e;
 	bool made = false;
@@ -119,17 +122,21 @@ cmd_backup(int argc, char **argv)
 		return cmd_usage("backup", false);
 	out = argv[optind];
 	db = cmd_db_url(db);
-	if (is_pg(db)) {
+	if (store_url_kind(db) == STORE_URL_PG) {
+		note = pg_shown(db, shown, sizeof(shown));
 		cmd_err("backup", "a PostgreSQL site is backed up with "
 		    "PostgreSQL's own tools, which take a consistent snapshot "
 		    "while it serves:\n"
 		    "  pg_dump --format=custom --file=%s '%s'\n"
 		    "and restored with:\n"
-		    "  pg_restore --clean --if-exists --dbname='%s' %s",
-		    out, db, db, out);
+		    "  pg_restore --clean --if-exists --dbname='%s' %s%s",
+		    out, shown, shown, out, note);
 		return 1;
 	}
-	if (realpath(db, rdb) != NULL && realpath(out, rout) != NULL &&
+	/* NULL (not a SQLite site): store_open below says why. */
+	path = store_url_path(db);
+	if (path && realpath(path, rdb) != NULL &&
+	    realpath(out, rout) != NULL &&
 	    strcmp(rdb, rout) == 0) {
 		cmd_err("backup", "'%s' is the site's own database", out);
 		return EXIT_USAGE;
@@ -140,9 +147,11 @@ cmd_backup(int argc, char **argv)
 	}
 	/* The copy is made beside OUT and renamed over it only once it has
 	 * passed its check, so OUT is always either the old backup or a
-	 * whole, verified new one. */
-	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp-%ld", out,
-	    (long)getpid()) >= sizeof(tmp)) {
+	 * whole, verified new one. A relative OUT gets "./", so the copy is
+	 * reopened as the file it is whatever its name looks like
+	 * (store_url_kind: "dbname=x" would be a libpq string). */
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s%s.tmp-%ld",
+	    out[0] == '/' ? "" : "./", out, (long)getpid()) >= sizeof(tmp)) {
 		cmd_err("backup", "'%s': path too long", out);
 		goto out;
 	}
@@ -169,7 +178,7 @@ cmd_backup(int argc, char **argv)
 	made = false;
 	sync_dir_of(out);
 	printf("backed up %s (%lld bytes) to %s (%lld bytes, schema version "
-	    "%d, integrity ok)\n", db, file_size(db), out, file_size(out),
+	    "%d, integrity ok)\n", path, file_size(path), out, file_size(out),
 	    version);
 	rc = 0;
 out:
@@ -188,10 +197,10 @@ cmd_restore(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *db = NULL, *in;
+	const char *db = NULL, *in, *note;
 	struct store *st = NULL;
 	enum store_err e;
-	char err[512];
+	char err[512], shown[256];
 	bool force = false;
 	int c, rc = 1, version = 0;
 
@@ -207,10 +216,12 @@ cmd_restore(int argc, char **argv)
 		return cmd_usage("restore", false);
 	in = argv[optind];
 	db = cmd_db_url(db);
-	if (is_pg(db)) {
+	note = pg_shown(db, shown, sizeof(shown));
+	if (store_url_kind(db) == STORE_URL_PG) {
 		cmd_err("restore", "a PostgreSQL site is restored with "
 		    "PostgreSQL's own tools from a pg_dump archive:\n"
-		    "  pg_restore --clean --if-exists --dbname='%s' %s", db, in);
+		    "  pg_restore --clean --if-exists --dbname='%s' %s%s", shown,
+		    in, note);
 		return 1;
 	}
 	if (access(in, R_OK) != 0) {
@@ -225,7 +236,7 @@ cmd_restore(int argc, char **argv)
 	case STORE_OK:
 		break;
 	case STORE_CONFLICT:
-		cmd_err("restore", "%s: %s; add --force to replace it", db,
+		cmd_err("restore", "%s: %s; add --force to replace it", shown,
 		    store_errmsg(st));
 		goto out;
 	case STORE_UNSUPPORTED:
@@ -241,7 +252,8 @@ cmd_restore(int argc, char **argv)
 		    "%s", store_errmsg(st));
 		goto out;
 	}
-	printf("restored %s from %s (schema version %d)\n", db, in, version);
+	printf("restored %s from %s (schema version %d)\n", shown, in,
+	    version);
 	rc = 0;
 out:
 	store_close(st);

@@ -27,7 +27,10 @@ const struct cmd commands[] = {
 	    "  --threads N           server threads, each with its own database\n"
 	    "                        connection ($GAZETTE_THREADS; default: cores)\n"
 	    "  --theme DIR           templates and static files that override the\n"
-	    "                        default theme's ($GAZETTE_THEME)\n"
+	    "                        default theme's ($GAZETTE_THEME); the default\n"
+	    "                        theme is the one beside the binary in a build\n"
+	    "                        tree, else the installed one, never one in\n"
+	    "                        the working directory\n"
 	    "  --base-url URL        absolute URL of the site ($GAZETTE_BASE_URL)\n"
 	    "  --access-log FORMAT   request log on stderr: text (default), json\n"
 	    "                        or off ($GAZETTE_ACCESS_LOG)\n"
@@ -73,7 +76,8 @@ const struct cmd commands[] = {
 	    "                     matter\n"
 	    "  --base-url URL     for the links in WXR ($GAZETTE_BASE_URL, then\n"
 	    "                     the site setting)\n"
-	    "Existing files are never overwritten.\n" },
+	    "Existing files are never overwritten. They hold commenters' emails:\n"
+	    "they are made readable by their owner alone (0600, less the umask).\n" },
 	{ "build", cmd_build,
 	    "--out DIR [--db URL] [--base-url URL] [--live-url URL]\n"
 	    "       [--jobs N] [--theme DIR]",
@@ -142,8 +146,9 @@ const struct cmd commands[] = {
 	    "Copies a SQLite site while it serves (readers and writers go on),\n"
 	    "as one consistent snapshot, to a file beside OUT; checks the copy\n"
 	    "(integrity_check) and only then renames it to OUT, replacing an\n"
-	    "older backup there. Prints the sizes. For a PostgreSQL site it\n"
-	    "explains how to use pg_dump instead, and exits 1.\n" },
+	    "older backup there; the copy is readable by its owner alone (0600).\n"
+	    "Prints the sizes. For a PostgreSQL site it explains how to use\n"
+	    "pg_dump instead (the password shown as ***), and exits 1.\n" },
 	{ "restore", cmd_restore, "[--db URL] [--force] IN",
 	    "replace the database with the backup IN",
 	    "Checks IN (integrity, a gazette schema no newer than this\n"
@@ -155,8 +160,9 @@ const struct cmd commands[] = {
 	    "check the database and the theme, in plain words",
 	    "Checks the database file (integrity_check), foreign keys and\n"
 	    "orphaned rows, counters, the schema version, the full-text search\n"
-	    "index (when there is one) and that every template of the theme\n"
-	    "compiles. Prints one line per finding ('ok: …' or 'PROBLEM: …');\n"
+	    "index (when there is one), that other users cannot read the database\n"
+	    "files, and that every template of the theme compiles. Prints one\n"
+	    "line per finding ('ok: …' or 'PROBLEM: …');\n"
 	    "exits 1 when there is a problem.\n"
 	    "  --theme DIR  the overlay theme to check too ($GAZETTE_THEME)\n" },
 	{ "migrate", cmd_migrate, "--from URL --to URL",
@@ -234,8 +240,11 @@ cmd_help(int argc, char **argv)
 		printf("  %-8s %s\n", commands[i].name, commands[i].summary);
 	printf("\nCommands on a site take --db URL (default $GAZETTE_DB, else "
 	    "./gazette.db):\na file path is SQLite, postgresql://user@host/db "
-	    "PostgreSQL.\n'gazette COMMAND --help' "
-	    "tells more;\n'gazette --version' prints the version.\n");
+	    "PostgreSQL; nothing else\nis taken (no libpq host=... strings), "
+	    "and no message shows its password.\nA SQLite database gazette "
+	    "creates is readable by its owner alone (0600).\n"
+	    "'gazette COMMAND --help' tells more;\n'gazette --version' prints "
+	    "the version.\n");
 	return 0;
 }
 

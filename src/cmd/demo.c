@@ -95,6 +95,7 @@ cmd_demo(int argc, char **argv)
 	struct buf err = BUF_INIT;
 	const char *db = NULL;
 	struct store *st;
+	char shown[256];
 	int64_t count;
 	int c, rc = 1;
 
@@ -108,6 +109,7 @@ cmd_demo(int argc, char **argv)
 	if (optind != argc)
 		return cmd_usage("demo", false);
 	db = cmd_db_url(db);
+	store_url_printable(db, shown, sizeof(shown));
 	{
 		/* init first: it also makes the site's secrets. */
 		char *iargv[] = { "init", "--db", (char *)db, NULL };
@@ -125,7 +127,7 @@ cmd_demo(int argc, char **argv)
 	}
 	if (count > 0) {
 		cmd_err("demo", "%s already holds articles; give a new --db",
-		    db);
+		    shown);
 		goto out;
 	}
 	/* The seed goes through the importer like any author's file, so the
@@ -141,7 +143,7 @@ cmd_demo(int argc, char **argv)
 		    store_errmsg(st));
 		goto out;
 	}
-	fprintf(stderr, "gazette: demo: %s holds the demo site\n", db);
+	fprintf(stderr, "gazette: demo: %s holds the demo site\n", shown);
 	rc = 0;
 out:
 	buf_free(&err);

@@ -45,6 +45,7 @@ cmd_init(int argc, char **argv)
 	};
 	const char *db = NULL;
 	struct store *st;
+	char shown[256];
 	int c, version;
 
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -65,8 +66,8 @@ cmd_init(int argc, char **argv)
 		return 1;
 	}
 	store_schema_version(st, &version);
-	fprintf(stderr, "gazette: init: %s is at schema version %d\n", db,
-	    version);
+	fprintf(stderr, "gazette: init: %s is at schema version %d\n",
+	    store_url_printable(db, shown, sizeof(shown)), version);
 	store_close(st);
 	return 0;
 }

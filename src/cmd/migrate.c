@@ -9,13 +9,6 @@
 #include "cmd/cmd.h"
 #include "store/store.h"
 
-static bool
-is_pg(const char *url)
-{
-	return strncmp(url, "postgresql://", 13) == 0 ||
-	    strncmp(url, "postgres://", 11) == 0;
-}
-
 static void
 report(const struct store_digest *from, const struct store_digest *to)
 {
@@ -44,7 +37,7 @@ cmd_migrate(int argc, char **argv)
 	};
 	struct store_digest dfrom, dto;
 	int64_t rows[STORE_TABLE__MAX], total = 0;
-	const char *from = NULL, *to = NULL;
+	const char *from = NULL, *to = NULL, *path;
 	struct store *src = NULL, *dst = NULL, *bad;
 	bool empty = false;
 	int c, t, rc = 1;
@@ -64,8 +57,8 @@ cmd_migrate(int argc, char **argv)
 		return 1;
 	}
 	/* Opening a SQLite path that does not exist would create it. */
-	if (!is_pg(from) && access(from, F_OK) != 0) {
-		cmd_err("migrate", "%s: no such database file", from);
+	if ((path = store_url_path(from)) != NULL && access(path, F_OK) != 0) {
+		cmd_err("migrate", "%s: no such database file", path);
 		return 1;
 	}
 	if ((src = cmd_open("migrate", from, false)) == NULL)

@@ -296,7 +296,7 @@ static bool
 sandbox(const struct serve *sv, char *what, size_t n)
 {
 	struct confine c = { 0 };
-	const char *path = sv->db;
+	const char *path = store_url_path(sv->db);
 	char *copy = NULL;
 	bool ok;
 
@@ -308,10 +308,7 @@ sandbox(const struct serve *sv, char *what, size_t n)
 	/* A SQLite database is a file: its directory holds the -wal and
 	 * -shm files too. Another backend is reached over the network and
 	 * writes nothing here. */
-	if (strncmp(path, "postgres://", 11) != 0 &&
-	    strncmp(path, "postgresql://", 13) != 0) {
-		if (strncmp(path, "sqlite://", 9) == 0)
-			path += 9;
+	if (path != NULL) {
 		copy = xstrdup(path);
 		c.write[c.nwrite++] = dirname(copy);
 	}

@@ -24,6 +24,7 @@
 #include "render/esc.h"
 #include "util/arena.h"
 #include "util/buf.h"
+#include "util/file.h"
 #include "util/str.h"
 
 #define BATCH	200
@@ -84,7 +85,9 @@ md_article(struct buf *b, const struct article *a)
 static bool
 write_new(const char *path, const struct buf *b, struct buf *err)
 {
-	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0644);
+	/* Private: an export holds drafts and commenters' emails. */
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+	    FILE_MODE_PRIVATE);
 	size_t off = 0;
 	ssize_t w;
 
@@ -239,7 +242,7 @@ export_markdown(struct store *st, const char *dir, struct export_stats *stats,
 	struct md_ctx c = { st, dir, stats, err };
 
 	memset(stats, 0, sizeof(*stats));
-	if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
+	if (mkdir(dir, DIR_MODE_PRIVATE) != 0 && errno != EEXIST) {
 		buf_printf(err, "%s: %s", dir, strerror(errno));
 		return false;
 	}

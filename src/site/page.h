@@ -88,7 +88,9 @@ void		 site_release(struct site *);
 /* Makes s (a new site, reference taken over) the one new requests get. */
 void		 site_holder_swap(struct site_holder *, struct site *s);
 
-/* Where the default theme lives (source tree or installed). */
+/* Where the built-in theme lives: beside the binary in a source or build
+ * tree, else the installed one; never found through the working
+ * directory (site.c says the order). */
 const char	*site_default_theme(void);
 
 /* This thread's store, opened on first use; NULL (and a log line) when

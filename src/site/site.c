@@ -1,6 +1,7 @@
 /* site.c: site settings, theme loading and the per-thread store. */
 #include <ctype.h>
 #include <dirent.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,35 +38,65 @@ const struct setting_def site_settings[] = {
 };
 const size_t site_settings_n = sizeof(site_settings) / sizeof(site_settings[0]);
 
-const char *
-site_default_theme(void)
+/* Whether dir holds a theme (its article template). */
+static bool
+is_theme(const char *dir)
 {
+	char probe[PATH_MAX + 128];
 	struct stat st;
 
-	static char rel[4096];
-	char exe[2048], probe[4200], *slash;
+	snprintf(probe, sizeof(probe), "%s/article.html", dir);
+	return stat(probe, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+static char	default_theme[PATH_MAX + 64];
+
+/*
+ * Where the built-in theme is, looked up from the binary and never from
+ * the working directory: a directory gazette happens to be started in
+ * (a home directory, an upload area, another site's tree) does not get to
+ * supply the templates. In order:
+ *   BINDIR/themes/default          a source checkout or build tree
+ *                                  (./gazette at the repository root)
+ *   GAZETTE_DATADIR/themes/default the installed theme (compiled in)
+ *   BINDIR/../share/gazette/...    a tree staged under DESTDIR, or moved
+ *                                  whole to another prefix
+ * GAZETTE_THEME and --theme overlay it file by file (site_load).
+ */
+static void
+default_theme_find(void)
+{
+	char exe[PATH_MAX], *slash;
 	ssize_t n;
 
-	/* A source checkout runs its own theme; an installed binary the
-	 * installed one; a tree copied elsewhere whole (or staged under
-	 * DESTDIR) the one beside it, in BIN/../share/gazette. */
-	if (stat("themes/default/article.html", &st) == 0)
-		return "themes/default";
-	if (stat(GAZETTE_DATADIR "/themes/default/article.html", &st) == 0)
-		return GAZETTE_DATADIR "/themes/default";
 	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	if (n > 0) {
 		exe[n] = '\0';
 		if ((slash = strrchr(exe, '/')) != NULL) {
 			*slash = '\0';
-			snprintf(rel, sizeof(rel),
-			    "%s/../share/gazette/themes/default", exe);
-			snprintf(probe, sizeof(probe), "%s/article.html", rel);
-			if (stat(probe, &st) == 0)
-				return rel;
+			snprintf(default_theme, sizeof(default_theme),
+			    "%s/themes/default", exe);
+			if (is_theme(default_theme))
+				return;
+			if (!is_theme(GAZETTE_DATADIR "/themes/default")) {
+				snprintf(default_theme, sizeof(default_theme),
+				    "%s/../share/gazette/themes/default", exe);
+				if (is_theme(default_theme))
+					return;
+			}
 		}
 	}
-	return GAZETTE_DATADIR "/themes/default";
+	snprintf(default_theme, sizeof(default_theme), "%s",
+	    GAZETTE_DATADIR "/themes/default");
+}
+
+const char *
+site_default_theme(void)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+	pthread_once(&once, default_theme_find);
+	return default_theme;
 }
 
 static const char *

@@ -83,12 +83,14 @@ notice_quiet(void *arg, const char *msg)
 	(void)msg;	/* the server's goodbye when it ends the connection */
 }
 
-/* Copies libpq's message, first line only, into err. */
+/* Copies libpq's message, first line only and without the URL's
+ * passwords, into err. */
 static void
-listener_err(PGconn *pg, const char *why, char *err, size_t errlen)
+listener_err(const struct pg_listener *pl, PGconn *pg, const char *why,
+    char *err, size_t errlen)
 {
-	snprintf(err, errlen, "%s", why ? why :
-	    pg ? PQerrorMessage(pg) : "out of memory");
+	store_url_scrub(pl->url, why ? why : pg ? PQerrorMessage(pg) :
+	    "out of memory", err, errlen);
 	err[strcspn(err, "\n")] = '\0';
 }
 
@@ -117,17 +119,17 @@ listener_connect(struct pg_listener *pl, bool *stop, char *err, size_t errlen)
 	*stop = false;
 	pg = PQconnectStartParams(keys, vals, 1);
 	if (pg == NULL || PQstatus(pg) == CONNECTION_BAD) {
-		listener_err(pg, NULL, err, errlen);
+		listener_err(pl, pg, NULL, err, errlen);
 		goto fail;
 	}
 	PQsetNoticeProcessor(pg, notice_quiet, NULL);
 	while (st != PGRES_POLLING_OK) {
 		if (st == PGRES_POLLING_FAILED) {
-			listener_err(pg, NULL, err, errlen);
+			listener_err(pl, pg, NULL, err, errlen);
 			goto fail;
 		}
 		if ((left = deadline - mono_ms()) <= 0) {
-			listener_err(pg, "timed out connecting", err, errlen);
+			listener_err(pl, pg, "timed out connecting", err, errlen);
 			goto fail;
 		}
 		r = listener_wait(pl, PQsocket(pg), st == PGRES_POLLING_READING ?
@@ -139,12 +141,12 @@ listener_connect(struct pg_listener *pl, bool *stop, char *err, size_t errlen)
 		st = PQconnectPoll(pg);
 	}
 	if (!PQsendQuery(pg, "LISTEN " PG_CHANGE_CHANNEL)) {
-		listener_err(pg, NULL, err, errlen);
+		listener_err(pl, pg, NULL, err, errlen);
 		goto fail;
 	}
 	while (PQisBusy(pg)) {
 		if ((left = deadline - mono_ms()) <= 0) {
-			listener_err(pg, "timed out starting to listen", err,
+			listener_err(pl, pg, "timed out starting to listen", err,
 			    errlen);
 			goto fail;
 		}
@@ -154,13 +156,13 @@ listener_connect(struct pg_listener *pl, bool *stop, char *err, size_t errlen)
 			goto fail;
 		}
 		if (r > 0 && !PQconsumeInput(pg)) {
-			listener_err(pg, NULL, err, errlen);
+			listener_err(pl, pg, NULL, err, errlen);
 			goto fail;
 		}
 	}
 	while ((res = PQgetResult(pg)) != NULL) {
 		if (PQresultStatus(res) != PGRES_COMMAND_OK && ok) {
-			listener_err(pg, PQresultErrorMessage(res), err, errlen);
+			listener_err(pl, pg, PQresultErrorMessage(res), err, errlen);
 			ok = false;
 		}
 		PQclear(res);
@@ -213,13 +215,13 @@ listener_read(struct pg_listener *pl, PGconn *pg, char *err, size_t errlen)
 			PQfreemem(n);
 		}
 		if (PQsocket(pg) < 0) {
-			listener_err(pg, NULL, err, errlen);
+			listener_err(pl, pg, NULL, err, errlen);
 			return 0;
 		}
 		if ((r = listener_wait(pl, PQsocket(pg), POLLIN, -1)) < 0)
 			return -1;
 		if (!PQconsumeInput(pg) || PQstatus(pg) != CONNECTION_OK) {
-			listener_err(pg, NULL, err, errlen);
+			listener_err(pl, pg, NULL, err, errlen);
 			return 0;
 		}
 	}

@@ -618,20 +618,6 @@ notice_quiet(void *arg, const char *msg)
 	(void)msg;	/* "relation ... already exists, skipping" and such */
 }
 
-/* The URL for messages, without its password. */
-static void
-url_redact(char *out, size_t len, const char *url)
-{
-	const char *p = strstr(url, "://"), *at, *colon;
-
-	if (p == NULL || (at = strchr(p + 3, '@')) == NULL ||
-	    (colon = memchr(p + 3, ':', (size_t)(at - (p + 3)))) == NULL) {
-		snprintf(out, len, "%s", url);
-		return;
-	}
-	snprintf(out, len, "%.*s:***%s", (int)(colon - url), url, at);
-}
-
 static void *
 pg_open(const char *url, char *err, size_t errlen)
 {
@@ -642,11 +628,11 @@ pg_open(const char *url, char *err, size_t errlen)
 	const char *const vals[] = { "UTF8",
 	    "-c lock_timeout=5s -c client_min_messages=warning", "gazette",
 	    "10", url, NULL };
-	char shown[256];
+	char shown[256], said[512];
 	struct conn *c;
 	size_t i;
 
-	url_redact(shown, sizeof(shown), url);
+	store_url_printable(url, shown, sizeof(shown));
 	for (i = 0; i < ST__MAX; i++)
 		if (sql[i] == NULL) {
 			snprintf(err, errlen, "cannot open '%s': statement %zu "
@@ -656,8 +642,10 @@ pg_open(const char *url, char *err, size_t errlen)
 	c = xcalloc(1, sizeof(*c));
 	c->pg = PQconnectdbParams(keys, vals, 1);
 	if (c->pg == NULL || PQstatus(c->pg) != CONNECTION_OK) {
+		/* libpq quotes a URL it cannot parse, password and all. */
 		snprintf(err, errlen, "cannot open '%s': %s", shown,
-		    c->pg ? PQerrorMessage(c->pg) : "out of memory");
+		    c->pg ? store_url_scrub(url, PQerrorMessage(c->pg), said,
+		    sizeof(said)) : "out of memory");
 		err[strcspn(err, "\n")] = '\0';
 		PQfinish(c->pg);
 		free(c);

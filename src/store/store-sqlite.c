@@ -13,6 +13,7 @@
 #include "search/query.h"
 #include "store/store-int.h"
 #include "util/buf.h"
+#include "util/file.h"
 #include "util/xalloc.h"
 
 #define ARTICLE_COLS \
@@ -486,6 +487,32 @@ map_err(struct conn *c, int rc)
 	}
 }
 
+/*
+ * Every database file gazette opens is opened here. One it creates is
+ * made first, FILE_MODE_PRIVATE (util/file.h), because SQLite would make
+ * it 0644 less the umask, and makes the -wal and -shm with the mode of
+ * the database file. The path is always a file name: this SQLite takes
+ * "file:..." as a URI (SQLITE_USE_URI), which "./" turns back into a
+ * name; that also keeps ":memory:" a file of that name.
+ */
+static int
+sq_open_file(const char *path, sqlite3 **db, int flags)
+{
+	char *name = NULL;
+	int rc;
+
+	/* Should this fail, so does the open, and SQLite says why. */
+	if (flags & SQLITE_OPEN_CREATE)
+		(void)file_create_private(path);
+	if (path[0] != '/' && (strncmp(path, "file:", 5) == 0 ||
+	    path[0] == ':'))
+		if (asprintf(&name, "./%s", path) < 0)
+			name = NULL;
+	rc = sqlite3_open_v2(name ? name : path, db, flags, NULL);
+	free(name);
+	return rc;
+}
+
 static void *
 sq_open(const char *url, char *err, size_t errlen)
 {
@@ -498,10 +525,12 @@ sq_open(const char *url, char *err, size_t errlen)
 	char *msg = NULL;
 	int rc;
 
-	if (strncmp(url, "sqlite://", 9) == 0)
-		url += 9;
-	rc = sqlite3_open_v2(url, &c->db, SQLITE_OPEN_READWRITE |
-	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+	if ((url = store_url_path(url)) == NULL) {
+		snprintf(err, errlen, "not a database file path");
+		goto fail;
+	}
+	rc = sq_open_file(url, &c->db, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX);
 	if (rc != SQLITE_OK) {
 		snprintf(err, errlen, "cannot open '%s': %s", url,
 		    c->db ? sqlite3_errmsg(c->db) : sqlite3_errstr(rc));
@@ -859,8 +888,8 @@ sq_backup(void *conn, const char *path)
 		e = sq_fail(c, STORE_CONFLICT, "'%s' exists%s", path, "");
 		goto out;
 	}
-	rc = sqlite3_open_v2(path, &dst, SQLITE_OPEN_READWRITE |
-	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+	rc = sq_open_file(path, &dst, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX);
 	if (rc != SQLITE_OK) {
 		e = sq_fail(c, STORE_IO, "cannot create '%s': %s", path,
 		    dst ? sqlite3_errmsg(dst) : sqlite3_errstr(rc));
@@ -947,8 +976,8 @@ sq_restore(void *conn, const char *path, int latest, bool force)
 	bool holds;
 	int rc, version = -1, tries;
 
-	rc = sqlite3_open_v2(path, &src, SQLITE_OPEN_READONLY |
-	    SQLITE_OPEN_NOMUTEX, NULL);
+	rc = sq_open_file(path, &src, SQLITE_OPEN_READONLY |
+	    SQLITE_OPEN_NOMUTEX);
 	if (rc != SQLITE_OK) {
 		e = sq_fail(c, STORE_IO, "cannot open '%s': %s", path,
 		    src ? sqlite3_errmsg(src) : sqlite3_errstr(rc));

@@ -76,13 +76,18 @@ article_is_public(const struct article *a, int64_t now)
 	    a->status == ARTICLE_SCHEDULED) && a->published_at <= now;
 }
 
+/* NULL for a string that is no database (STORE_URL_BAD). */
 static const struct store_driver *
 driver_for(const char *url)
 {
-	if (strncmp(url, "postgresql://", 13) == 0 ||
-	    strncmp(url, "postgres://", 11) == 0)
+	switch (store_url_kind(url)) {
+	case STORE_URL_PG:
 		return &store_driver_pg;
-	return &store_driver_sqlite;
+	case STORE_URL_SQLITE:
+		return &store_driver_sqlite;
+	default:
+		return NULL;
+	}
 }
 
 struct store *
@@ -90,11 +95,16 @@ store_open(const char *url, char *err, size_t errlen)
 {
 	const struct store_driver *drv = driver_for(url);
 	struct store *s;
+	char shown[256];
 	void *conn;
 
 	if (drv == NULL) {
-		snprintf(err, errlen, "'%s': no driver for this database URL",
-		    url);
+		snprintf(err, errlen, "'%s' is neither a database file path "
+		    "nor a postgresql:// URL (for PostgreSQL write "
+		    "postgresql://USER@HOST/DB, other settings as ?KEY=VALUE; "
+		    "a file whose name has the form KEY=... is written "
+		    "./KEY=...)", store_url_printable(url, shown,
+		    sizeof(shown)));
 		return NULL;
 	}
 	if ((conn = drv->open(url, err, errlen)) == NULL)
@@ -150,7 +160,7 @@ store_listen_start(const char *url, store_change_fn fn, void *ctx)
 	struct store_listener *sl;
 	void *l;
 
-	if (drv->listen_start == NULL ||
+	if (drv == NULL || drv->listen_start == NULL ||
 	    (l = drv->listen_start(url, fn, ctx)) == NULL)
 		return NULL;
 	sl = xcalloc(1, sizeof(*sl));

@@ -2,9 +2,10 @@
  *
  * A struct store is one connection to one database, used by one thread at
  * a time (the server opens one per thread). store_open() picks the driver
- * from the URL: "postgresql://…" or "postgres://…" is PostgreSQL, anything
- * else a SQLite file path. Domain functions below are written once in
- * store.c over the driver vtable in store-int.h.
+ * from the URL (store_url_kind): "postgresql://…" or "postgres://…" is
+ * PostgreSQL, a file path (or sqlite://PATH) SQLite, anything else is
+ * refused. Domain functions below are written once in store.c over the
+ * driver vtable in store-int.h.
  *
  * Memory: everything a read returns is allocated in the arena passed to it
  * and dies with that arena. Nothing here keeps pointers into the caller's
@@ -107,7 +108,37 @@ struct article_list {
 
 struct store;
 
-/* Opens url; on failure NULL and a message in err ("cannot open …"). */
+/* Database strings (store-url.c). */
+
+enum store_url_kind {
+	STORE_URL_SQLITE,	/* a file path, or sqlite://PATH */
+	STORE_URL_PG,		/* postgresql://… or postgres://… */
+	STORE_URL_BAD,		/* neither: empty, another scheme://, or
+				 * libpq's keyword=value form ("host=… …";
+				 * a file so named is given as ./host=…) */
+};
+
+/* What url names. store_open refuses STORE_URL_BAD before anything is
+ * created; every caller that treats a path and a URL differently asks
+ * here. */
+enum store_url_kind store_url_kind(const char *url);
+/* The file path of a SQLite url (past sqlite://); NULL for other kinds. */
+const char	*store_url_path(const char *url);
+/* url as it may be shown in a message or a log: every password (after
+ * user: in a URL, password= or sslpassword= in its query or in keyword
+ * form) replaced by ***, and the rest of a keyword string it cannot read
+ * too. Written to out (truncated to len); returns out. */
+const char	*store_url_printable(const char *url, char *out, size_t len);
+/* msg, a message from a database library that may quote url or parts of
+ * it (libpq quotes a bad URL whole), with every password of url in it,
+ * as written or decoded, replaced by ***. Written to out; returns out. */
+const char	*store_url_scrub(const char *url, const char *msg, char *out,
+		    size_t len);
+
+/* Opens url; on failure NULL and a message in err ("cannot open …"), in
+ * which no password of url appears. A SQLite file that does not exist is
+ * created readable by its owner alone (util/file.h), so its -wal and -shm,
+ * which SQLite gives the database's mode, are too. */
 struct store	*store_open(const char *url, char *err, size_t errlen);
 void		 store_close(struct store *);	/* NULL is fine */
 const char	*store_errmsg(const struct store *);

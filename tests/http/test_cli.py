@@ -1,7 +1,8 @@
 """test_cli.py: the command line: help, init, demo, import and its errors."""
 import os
+import stat
 
-from lib import BIN, ROOT, TempDir, check, db_query, eq, gazette, is_pg, new_db, run_tests
+from lib import BACKEND, BIN, ROOT, TempDir, check, db_query, eq, gazette, is_pg, new_db, run_tests
 
 MIGRATIONS = [f for f in os.listdir(os.path.join(ROOT, "src/store/schema/sqlite")) if f.endswith(".sql")]
 
@@ -221,6 +222,118 @@ def test_import_many_files():
     d.cleanup()
 
 
+def mode_of(path):
+    return stat.S_IMODE(os.stat(path).st_mode)
+
+
+def test_files_private():
+    """A SQLite database and an export hold password hashes, keys and
+    commenters' emails: init, demo, import and export create them for
+    their owner alone (0600, a directory 0700), whatever the umask lets
+    through. An existing database keeps its mode; check reports one that
+    other users can read."""
+    if BACKEND == "pg":
+        return
+    old = os.umask(0o022)
+    d = TempDir()
+    try:
+        md = d.file("in/a.md", "---\ntitle: A\n---\nx\n")
+        for cmd in (["init"], ["demo"], ["import", md]):
+            db = os.path.join(d.path, "%s.db" % cmd[0])
+            rc, _, err = gazette(*cmd, db=db)
+            eq(rc, 0, "%s: %s" % (cmd[0], err))
+            eq(oct(mode_of(db)), oct(0o600), "%s creates the database 0600" % cmd[0])
+        db = os.path.join(d.path, "demo.db")
+        wxr = os.path.join(d.path, "site.wxr")
+        rc, _, err = gazette("export", wxr, db=db)
+        eq(rc, 0, "export: " + err)
+        eq(oct(mode_of(wxr)), oct(0o600), "WXR export (comment emails) 0600")
+        out = os.path.join(d.path, "md")
+        rc, _, err = gazette("export", "--format", "markdown", out, db=db)
+        eq(rc, 0, "markdown export: " + err)
+        eq(oct(mode_of(out)), oct(0o700), "Markdown export directory 0700")
+        names = sorted(os.listdir(out))
+        check(any(n.endswith(".comments.json") for n in names), "comments exported: %r" % names)
+        for n in names:
+            eq(oct(mode_of(os.path.join(out, n))), oct(0o600), "exported %s 0600" % n)
+
+        # Made by an older gazette: left as it is, and reported.
+        os.chmod(db, 0o644)
+        rc, _, err = gazette("init", db=db)
+        eq(rc, 0, "init on an existing database: " + err)
+        eq(oct(mode_of(db)), oct(0o644), "an existing database keeps its mode")
+        rc, out_, _ = gazette("check", db=db)
+        check(rc == 1 and "PROBLEM: %s can be read by other users (mode 0644)" % db in out_,
+              "check reports it: " + out_)
+        os.chmod(db, 0o640)
+        rc, out_, _ = gazette("check", db=db)
+        check(rc == 0 and "closed to other users" in out_, "group-readable is a choice: " + out_)
+    finally:
+        os.umask(old)
+        d.cleanup()
+
+
+SECRET = "S3cr3tPw"
+
+
+def test_db_strings_refused_and_masked():
+    """--db is a file path or a postgresql:// URL. A libpq keyword string
+    (or another scheme) is refused with a pointer to the URL form, and no
+    file is made, named after its password or anything else. No message
+    shows a password: not the URL's user:PASSWORD@, not its ?password=,
+    not libpq's own quote of a URL it cannot parse."""
+    d = TempDir()
+    work = os.path.join(d.path, "cwd")
+    os.makedirs(work)
+    src = os.path.join(d.path, "src.db")
+    gazette("init", db=src, check_rc=0)
+    bad = ["host=127.0.0.1 password=%s dbname=x" % SECRET,
+           "dbname = x password = '%s'" % SECRET,
+           "mysql://u:%s@127.0.0.1/db" % SECRET]
+    for s in bad:
+        for args in (["init", "--db", s], ["serve", "--db", s], ["user", "list", "--db", s],
+                     ["backup", "--db", s, "b.db"], ["migrate", "--from", s, "--to", "t.db"],
+                     ["migrate", "--from", src, "--to", s], ["check", "--db", s]):
+            rc, out, err = gazette(*args, cwd=work, env={"GAZETTE_SANDBOX": "off"})
+            check(rc != 0, "%r refused" % args)
+            check(SECRET not in out + err, "%r shows no password: %s" % (args, out + err))
+            check("postgresql://" in out + err, "%r says to write a URL: %s" % (args, out + err))
+        eq(os.listdir(work), [], "nothing made for %r" % s)
+    # A file that is named like a keyword is a path written ./NAME.
+    rc, _, err = gazette("init", "--db", "./dbname=x.db", cwd=work)
+    eq(rc, 0, "./dbname=x.db: " + err)
+    eq(os.listdir(work), ["dbname=x.db"], "the file named so")
+    rc, _, err = gazette("backup", "--db", "./dbname=x.db", "dbname=y.db", cwd=work)
+    eq(rc, 0, "a backup named so: " + err)
+    eq(sorted(os.listdir(work)), ["dbname=x.db", "dbname=y.db"], "the backup named so")
+    os.unlink(os.path.join(work, "dbname=y.db"))
+
+    # Nothing listens on port 1: every open fails, and says why.
+    urls = ["postgresql://u:%s@127.0.0.1:1/db" % SECRET,
+            "postgresql://u@127.0.0.1:1/db?password=%s" % SECRET,
+            "postgres://u@127.0.0.1:1/db?sslmode=disable&pass%%77ord=%s&connect_timeout=5" % SECRET,
+            # libpq quotes the bad token, and the whole URL
+            "postgresql://u:%s%%zz@127.0.0.1:1/db" % SECRET,
+            "postgresql://u:%s@[::1/db" % SECRET,
+            "postgresql://u:%s@127.0.0.1:1/db?bogus=1" % SECRET]
+    for url in urls:
+        for args in (["init"], ["demo"], ["check"], ["migrate", "--from", url, "--to", "t.db"]):
+            if args[0] != "migrate":
+                args = args + ["--db", url]
+            rc, out, err = gazette(*args, cwd=work)
+            check(rc != 0 and "cannot open" in out + err, "%r fails: %s" % (args, out + err))
+            check(SECRET not in out + err, "%r shows no password: %s" % (args, out + err))
+        rc, _, err = gazette("backup", "site.dump", db=url, cwd=work)
+        check(rc == 1 and "pg_dump" in err and "PGPASSWORD" in err, "backup explains: " + err)
+        check(SECRET not in err, "backup's pg_dump line shows no password: " + err)
+        rc, _, err = gazette("restore", "site.dump", db=url, cwd=work)
+        check(rc == 1 and "pg_restore" in err, "restore explains: " + err)
+        check(SECRET not in err, "restore's pg_restore line shows no password: " + err)
+    eq(sorted(os.listdir(work)), ["dbname=x.db"], "no file made for a URL")
+    d.cleanup()
+
+
 run_tests("cli", [test_help, test_init_idempotent, test_concurrent_init, test_demo, test_import_ok_and_dry_run,
                   test_import_errors_write_nothing, test_import_duplicate_slug,
-                  test_import_drafts_and_accents, test_import_many_files])
+                  test_import_drafts_and_accents, test_import_many_files, test_files_private,
+                  test_db_strings_refused_and_masked])

@@ -128,7 +128,9 @@ class Site:
 
     def copy(self, name):
         db = os.path.join(self.dir.path, name + ".db")
-        shutil.copyfile(self.db, db)
+        # With the template's mode (0600): `gazette check` reports a
+        # database other users can read.
+        shutil.copy(self.db, db)
         return db
 
 

@@ -2,9 +2,10 @@
 `make install` lays out a tree whose binary finds its theme."""
 import os
 import re
+import shutil
 import subprocess
 
-from lib import ROOT, TempDir, Server, check, eq, gazette, run_tests
+from lib import ROOT, TempDir, Server, check, eq, gazette, new_db, run_tests
 
 MAN = os.path.join(ROOT, "man", "gazette.1")
 
@@ -81,11 +82,35 @@ def make_install(build, prefix, destdir=""):
     eq(p.returncode, 0, "make install: %s" % p.stderr.decode()[-2000:])
 
 
+HOSTILE = "HOSTILE-THEME-FROM-THE-WORKING-DIRECTORY"
+
+
+def plant_hostile_theme(cwd):
+    """A whole themes/default/ in cwd whose every page and stylesheet
+    says HOSTILE: what a server started there must not serve."""
+    theme = os.path.join(cwd, "themes", "default")
+    shutil.copytree(os.path.join(ROOT, "themes", "default"), theme)
+    for dirpath, _, files in os.walk(theme):
+        for fn in files:
+            if fn.endswith(".html") or fn.endswith(".css"):
+                with open(os.path.join(dirpath, fn), "a") as f:
+                    f.write("\n<!-- %s -->\n" % HOSTILE)
+
+
+def serves_own_theme(srv, what):
+    for path in ("/", "/2022/01/china-offers-kazakhstan-security-cooperation",
+                 "/static/style.css"):
+        status, _, body = srv.get(path)
+        eq(status, 200, "%s serves %s" % (what, path))
+        check(HOSTILE.encode() not in body, "%s: %s is not from the working directory's theme" % (what, path))
+
+
 def serves_front_page(binary, cwd):
     db = os.path.join(cwd, "site.db")
     env = {"GAZETTE_BIN": binary}
     rc = subprocess.run([binary, "demo", "--db", db], cwd=cwd, capture_output=True).returncode
     eq(rc, 0, "installed demo")
+    plant_hostile_theme(cwd)
     srv = Server(db, binary=binary, cwd=cwd, env=env)
     try:
         status, _, body = srv.get("/")
@@ -93,8 +118,46 @@ def serves_front_page(binary, cwd):
         check(b"Kazakhstan" in body, "the front page lists the demo article")
         status, _, _ = srv.get("/static/style.css")
         eq(status, 200, "the installed theme's static file")
+        serves_own_theme(srv, "the installed binary")
     finally:
         srv.stop()
+
+
+def test_theme_not_from_cwd():
+    """The built-in theme is found from the binary (beside it in a build
+    tree, else the installed one), never from the working directory: the
+    checkout's ./gazette started in a directory holding someone else's
+    themes/default/ serves its own; GAZETTE_THEME still overlays it."""
+    t = TempDir()
+    try:
+        work = os.path.join(t.path, "work")
+        os.makedirs(work)
+        plant_hostile_theme(work)
+        db = new_db(t, "site")
+        gazette("demo", db=db, cwd=work, check_rc=0)
+        srv = Server(db, args=["--no-access-log"], cwd=work)
+        try:
+            serves_own_theme(srv, "./gazette")
+        finally:
+            srv.stop()
+        rc, out, err = gazette("check", db=db, cwd=work)
+        check("ok: theme %s/themes/default:" % ROOT in out, "check names the checkout's theme: " + out + err)
+        # An overlay named on purpose is used, from anywhere.
+        overlay = os.path.join(t.path, "overlay")
+        os.makedirs(overlay)
+        with open(os.path.join(ROOT, "themes", "default", "article.html")) as f:
+            page = f.read()
+        with open(os.path.join(overlay, "article.html"), "w") as f:
+            f.write(page + "\n<!-- OVERLAY-ON-PURPOSE -->\n")
+        srv = Server(db, args=["--no-access-log"], cwd=work, env={"GAZETTE_THEME": overlay})
+        try:
+            status, _, body = srv.get("/2022/01/china-offers-kazakhstan-security-cooperation")
+            check(status == 200 and b"OVERLAY-ON-PURPOSE" in body, "GAZETTE_THEME overlays the theme")
+            check(HOSTILE.encode() not in body, "and the working directory still does not")
+        finally:
+            srv.stop()
+    finally:
+        t.cleanup()
 
 
 def test_install_prefix():
@@ -136,4 +199,4 @@ def test_install_prefix():
 
 
 run_tests("install", [test_commands_agree, test_options_documented,
-                      test_environment_documented, test_install_prefix])
+                      test_environment_documented, test_theme_not_from_cwd, test_install_prefix])

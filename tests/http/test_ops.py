@@ -8,6 +8,7 @@ import re
 import shutil
 import signal
 import sqlite3
+import stat
 import threading
 import time
 
@@ -656,5 +657,34 @@ def test_postgres_explains():
     check(rc == 1 and "pg_restore" in err, "restore explains pg_restore: " + err)
 
 
+def test_files_private():
+    """serve and backup: a database's -wal and -shm (SQLite gives them the
+    database file's mode) and a backup are readable by their owner alone,
+    whatever the umask lets through."""
+    old = os.umask(0o022)
+    d = TempDir()
+    try:
+        db = new_db(d)
+        if is_pg(db):
+            return
+        # serve creates the database itself here: no init before it.
+        srv = Server(db, args=["--no-access-log"])
+        try:
+            eq(srv.get("/")[0], 200, "served")
+            for f in (db, db + "-wal", db + "-shm"):
+                check(os.path.exists(f), "%s exists while serving" % f)
+                if os.path.exists(f):
+                    eq(oct(stat.S_IMODE(os.stat(f).st_mode)), oct(0o600), "%s 0600" % f)
+            out = os.path.join(d.path, "site-backup.db")
+            rc, _, err = gazette("backup", out, db=db)
+            eq(rc, 0, "backup: " + err)
+            eq(oct(stat.S_IMODE(os.stat(out).st_mode)), oct(0o600), "backup 0600")
+        finally:
+            srv.stop()
+    finally:
+        os.umask(old)
+        d.cleanup()
+
+
 run_tests("ops", [test_parser_refuses, test_metrics, test_json_log_and_proxy, test_reload,
-                  test_check, test_backup_under_load, test_postgres_explains])
+                  test_check, test_backup_under_load, test_postgres_explains, test_files_private])

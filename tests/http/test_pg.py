@@ -5,7 +5,9 @@ database connections recovers by itself.
 (runs in the pg suite of tests/run.sh only, and fails there without
 PostgreSQL)
 """
-from lib import Server, TempDir, eq, gazette, new_db, psql, run_tests
+import os
+
+from lib import Server, TempDir, check, eq, gazette, new_db, psql, run_tests
 
 ARTICLE = "/2022/01/china-offers-kazakhstan-security-cooperation"
 
@@ -42,4 +44,39 @@ def test_reconnect_after_terminate():
     d.cleanup()
 
 
-run_tests("pg", [test_reconnect_after_terminate])
+SECRET = "S3cr3tPw"
+
+
+def test_password_not_shown():
+    """A password in the URL, in user:PASSWORD@ or ?password=, is not
+    printed when the server refuses the connection (a database that does
+    not exist), nor by a node that starts, reloads and stops."""
+    base = os.environ["GAZETTE_TEST_PG"].rsplit("/", 1)[0]
+    user, rest = base.split("://", 1)[1].split("@", 1)
+    for url in ["postgresql://%s:%s@%s/gz_no_such_db" % (user, SECRET, rest),
+                base + "/gz_no_such_db?password=" + SECRET,
+                base + "/gz_no_such_db?sslmode=disable&password=" + SECRET]:
+        for args in (["init"], ["demo"], ["serve"], ["check"]):
+            rc, out, err = gazette(*args, db=url)
+            check(rc != 0 and "gz_no_such_db" in out + err and "does not exist" in out + err,
+                  "%s fails and says why: %s" % (args[0], out + err))
+            check(SECRET not in out + err, "%s shows no password: %s" % (args[0], out + err))
+    # This server trusts local connections: the password is ignored, and
+    # a node runs with it in its URL.
+    d = TempDir()
+    db = new_db(d, "secret") + "?password=" + SECRET
+    rc, out, err = gazette("demo", db=db)
+    eq(rc, 0, "demo: " + err)
+    check(SECRET not in out + err, "demo shows no password: " + err)
+    srv = Server(db)
+    try:
+        eq(srv.get("/")[0], 200, "served")
+        srv.proc.send_signal(1)  # SIGHUP: reload
+        eq(srv.get("/")[0], 200, "served after a reload")
+    finally:
+        srv.stop()
+    check(SECRET not in srv.stderr(), "serve's log shows no password: " + srv.stderr())
+    d.cleanup()
+
+
+run_tests("pg", [test_reconnect_after_terminate, test_password_not_shown])

@@ -1164,6 +1164,88 @@ test_listen(void)
 	store_listen_stop(l);
 }
 
+/* What a --db string is, and what of it may be printed: bad input
+ * included (keyword strings, other schemes, malformed URLs). */
+static void
+test_url_strings(void)
+{
+	static const struct {
+		const char		*url;
+		enum store_url_kind	 kind;
+		const char		*shown;
+	} rows[] = {
+		{ "site.db", STORE_URL_SQLITE, "site.db" },
+		{ "/srv/a=b/site.db", STORE_URL_SQLITE, "/srv/a=b/site.db" },
+		{ "./dbname=x", STORE_URL_SQLITE, "./dbname=x" },
+		{ "my site.db", STORE_URL_SQLITE, "my site.db" },
+		{ "file:site.db", STORE_URL_SQLITE, "file:site.db" },
+		{ "sqlite://site.db", STORE_URL_SQLITE, "sqlite://site.db" },
+		{ "sqlite://", STORE_URL_BAD, "sqlite://" },
+		{ "", STORE_URL_BAD, "" },
+		{ "postgresql://u@h/db", STORE_URL_PG, "postgresql://u@h/db" },
+		{ "postgres://u:pw@h/db", STORE_URL_PG, "postgres://u:***@h/db" },
+		{ "postgresql://u:@h/db", STORE_URL_PG, "postgresql://u:***@h/db" },
+		{ "postgresql://u:p?w:x@h:5/db?password=q&x=1",
+		    STORE_URL_PG, "postgresql://u:***@h:5/db?password=***&x=1" },
+		{ "postgresql://h/db?sslmode=require&password=q",
+		    STORE_URL_PG, "postgresql://h/db?sslmode=require&password=***" },
+		{ "postgresql://h/db?pass%77ord=q&sslpassword=k",
+		    STORE_URL_PG, "postgresql://h/db?pass%77ord=***&sslpassword=***" },
+		{ "postgresql://h/db?password", STORE_URL_PG,
+		    "postgresql://h/db?password" },
+		{ "postgresql://h:5/a@b?password=q", STORE_URL_PG,
+		    "postgresql://h:5/a@b?password=***" },
+		{ "postgresql://h/d?password=1&password=2&password=3&"
+		    "password=4&password=5&password=6&password=7&password=8&"
+		    "password=9&x=10", STORE_URL_PG,
+		    "postgresql://h/d?password=***&password=***&password=***&"
+		    "password=***&password=***&password=***&password=***&"
+		    "password=***&***" },
+		{ "mysql://u:pw@h/db", STORE_URL_BAD, "mysql://u:***@h/db" },
+		{ "host=h password=pw dbname=d", STORE_URL_BAD,
+		    "host=h password=*** dbname=d" },
+		{ " dbname = d password = 'p w\\' x' sslpassword=k",
+		    STORE_URL_BAD,
+		    " dbname = d password = '***' sslpassword=***" },
+		{ "dbname=d password='unterminated", STORE_URL_BAD,
+		    "dbname=d ***" },
+		{ "dbname=d garbage password=pw", STORE_URL_BAD,
+		    "dbname=d ***" },
+	};
+	char out[256];
+	size_t i;
+
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		T_CHECK(store_url_kind(rows[i].url) == rows[i].kind,
+		    "kind of '%s': %d, want %d", rows[i].url,
+		    (int)store_url_kind(rows[i].url), (int)rows[i].kind);
+		T_EQ_STR(store_url_printable(rows[i].url, out, sizeof(out)),
+		    rows[i].shown);
+	}
+	T_EQ_STR(store_url_path("sqlite://a.db"), "a.db");
+	T_EQ_STR(store_url_path("a.db"), "a.db");
+	T_TRUE(store_url_path("postgresql://h/d") == NULL);
+	T_TRUE(store_url_path("host=h") == NULL);
+
+	/* libpq's messages quote the URL, or the password as written. */
+	T_EQ_STR(store_url_scrub("postgresql://u:s%zz@h/d",
+	    "invalid percent-encoded token: \"s%zz\"", out, sizeof(out)),
+	    "invalid percent-encoded token: \"***\"");
+	T_EQ_STR(store_url_scrub("postgresql://u:se%41@[::1/d",
+	    "in URI: \"postgresql://u:se%41@[::1/d\" (seA)", out,
+	    sizeof(out)), "in URI: \"postgresql://u:***@[::1/d\" (***)");
+	T_EQ_STR(store_url_scrub("postgresql://h/d?password=p%00q",
+	    "forbidden value %00 in percent-encoded value: \"p%00q\"", out,
+	    sizeof(out)),
+	    "forbidden value %00 in percent-encoded value: \"***\"");
+	T_EQ_STR(store_url_scrub("host=h password='a\\'b'", "x a'b a\\'b",
+	    out, sizeof(out)), "x *** ***");
+	T_EQ_STR(store_url_scrub("site.db", "cannot open site.db", out,
+	    sizeof(out)), "cannot open site.db");
+	T_EQ_STR(store_url_scrub("postgresql://u:@h/d", "no password", out,
+	    sizeof(out)), "no password");
+}
+
 int
 main(void)
 {
@@ -1183,6 +1265,7 @@ main(void)
 	}
 	st_url = url;
 	printf("store: backend %s\n", store_driver_name(st));
+	T_RUN(test_url_strings);
 	T_RUN(test_migrate);
 	T_RUN(test_settings);
 	T_RUN(test_articles);
