@@ -266,8 +266,7 @@ http_query_problem(struct arena *a, enum http_query_err e, const char *bad)
 {
 	static const char *const what[HTTP_QUERY__MAX] = {
 		[HTTP_QUERY_OK] = "is well-formed",
-		[HTTP_QUERY_BAD_ESCAPE] = "has a broken percent-escape ('%' "
-		    "must be followed by two hex digits)",
+		[HTTP_QUERY_BAD_ESCAPE] = "has a broken percent-escape",
 		[HTTP_QUERY_NUL] = "contains a NUL byte",
 		[HTTP_QUERY_CONTROL] = "contains a control character",
 		[HTTP_QUERY_BAD_UTF8] = "is not valid UTF-8",
