@@ -170,9 +170,7 @@ admin_begin(struct http_req *req, struct http_resp *resp,
 		return false;
 	}
 	if (req->method != HTTP_POST) {
-		if (form_parse(req->arena, req->query, strlen(req->query),
-		    MAX_FIELDS, &ar->form) != FORM_OK)
-			memset(&ar->form, 0, sizeof(ar->form));
+		ar->form = req->args;	/* the route's (admin_routes) */
 		return true;
 	}
 	/* Every change comes as a POST carrying the session's token, which
@@ -307,9 +305,7 @@ admin_login(struct http_req *req, struct http_resp *resp, void *ctx)
 		return;
 	}
 	if (req->method != HTTP_POST) {
-		if (form_parse(req->arena, req->query, strlen(req->query),
-		    MAX_FIELDS, &f) != FORM_OK)
-			memset(&f, 0, sizeof(f));
+		f = req->args;
 		next = form_get(&f, "next", NULL);
 		if (next == NULL || !next_ok(next))
 			next = "/admin";
@@ -474,22 +470,25 @@ admin_unknown(struct http_req *req, struct http_resp *resp, void *ctx)
  * change only on POST (admin_begin checks its token). */
 #define G	HTTP_M(HTTP_GET)
 #define P	HTTP_M(HTTP_POST)
+/* The query parameters each page reads on a GET are all it sees
+ * (struct route); a POST reads its body. */
 const struct route admin_routes[] = {
-	{ G | P, "/admin/login", admin_login },
+	{ G | P, "/admin/login", admin_login, "next why" },
 	{ P, "/admin/logout", admin_logout },
 	{ G, "/admin", admin_dashboard },
 	{ G, "/admin/", admin_dashboard },
-	{ G, "/admin/articles", admin_articles },
+	{ G, "/admin/articles", admin_articles,
+	    "status tag author q page msg" },
 	{ G | P, "/admin/articles/new", admin_article_new },
-	{ G | P, "/admin/articles/:id", admin_article_edit },
+	{ G | P, "/admin/articles/:id", admin_article_edit, "msg" },
 	{ G | P, "/admin/articles/:id/delete", admin_article_delete },
 	{ G, "/admin/articles/:id/revisions/:rev", admin_revision },
 	{ P, "/admin/articles/:id/revisions/:rev/restore",
 	    admin_revision_restore },
 	{ P, "/admin/preview", admin_preview },
-	{ G | P, "/admin/users", admin_users },
-	{ G | P, "/admin/settings", admin_settings },
-	{ G | P, "/admin/comments", admin_comments },
+	{ G | P, "/admin/users", admin_users, "msg" },
+	{ G | P, "/admin/settings", admin_settings, "msg" },
+	{ G | P, "/admin/comments", admin_comments, "status before msg" },
 	{ G | P, "/admin/comments/:id", admin_comment_edit },
 	{ G | P, "/admin/*", admin_unknown },
 };

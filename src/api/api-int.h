@@ -41,9 +41,5 @@ bool	api_may_read(const struct api_caller *c, const struct article *a,
  * when it answered. */
 bool	api_content_type_ok(struct http_req *, struct http_resp *,
 	    bool patch);
-/* Parses the query into f allowing only the NULL-terminated names in
- * allowed, each once; 400 naming the parameter otherwise. */
-bool	api_query_parse(struct http_req *, struct http_resp *,
-	    const char *const *allowed, struct form *f);
 
 #endif

@@ -64,10 +64,9 @@ static void
 comments_list(struct http_req *req, struct http_resp *resp,
     struct store *st, const struct api_caller *c, const struct article *art)
 {
-	static const char *const allowed[] = { "cursor", "limit", "status",
-	    NULL };
+	/* The route's cursor, limit and status (strict). */
+	const struct form *q = &req->args;
 	struct comment_list l;
-	struct form q;
 	struct buf *b = &resp->body;
 	const char *v;
 	size_t n, i;
@@ -75,21 +74,19 @@ comments_list(struct http_req *req, struct http_resp *resp,
 	int status = COMMENT_APPROVED;
 	enum comment_status cs;
 
-	if (!api_query_parse(req, resp, allowed, &q))
-		return;
-	if ((v = form_get(&q, "limit", &n)) != NULL &&
+	if ((v = form_get(q, "limit", &n)) != NULL &&
 	    (n > 4 || !parse_int(v, n, 1, API_LIMIT_MAX, &lim))) {
 		api_error(resp, req->arena, 400, "limit", "limit must be a "
 		    "number from 1 to %d", API_LIMIT_MAX);
 		return;
 	}
-	if ((v = form_get(&q, "cursor", &n)) != NULL &&
+	if ((v = form_get(q, "cursor", &n)) != NULL &&
 	    (!api_cursor_decode(v, n, &t, &after) || t != 0)) {
 		api_error(resp, req->arena, 400, "cursor", "the cursor is not "
 		    "one this server gave out");
 		return;
 	}
-	if ((v = form_get(&q, "status", &n)) != NULL) {
+	if ((v = form_get(q, "status", &n)) != NULL) {
 		if (strcmp(v, "all") == 0)
 			status = -1;
 		else if (comment_status_parse(v, &cs))
@@ -147,7 +144,7 @@ comments_post(struct http_req *req, struct http_resp *resp,
 		    "at most %d bytes", COMMENT_POST_MAX);
 		return;
 	}
-	if (*req->query) {
+	if (req->args.n > 0) {
 		api_error(resp, req->arena, 400, NULL, "this takes no query "
 		    "parameters");
 		return;
@@ -311,7 +308,7 @@ api_comment(struct http_req *req, struct http_resp *resp, void *ctx)
 		return;
 	if (req->method == HTTP_PATCH && !api_content_type_ok(req, resp, true))
 		return;
-	if (*req->query) {
+	if (req->args.n > 0) {
 		api_error(resp, req->arena, 400, NULL, "this takes no query "
 		    "parameters");
 		return;

@@ -212,55 +212,6 @@ bad:
 	return false;
 }
 
-/* Query parameters: only those in allowed, each at most once. Unknown
- * ones are a 400 (SPEC §9: on the API they are). */
-bool
-api_query_parse(struct http_req *req, struct http_resp *resp,
-    const char *const *allowed, struct form *f)
-{
-	const char *const *k;
-	size_t i, j;
-
-	if (form_parse(req->arena, req->query, strlen(req->query), 32, f) !=
-	    FORM_OK) {
-		api_error(resp, req->arena, 400, NULL, "the query string is "
-		    "malformed");
-		return false;
-	}
-	for (i = 0; i < f->n; i++) {
-		const char *name = f->fields[i].name;
-
-		for (k = allowed; *k; k++)
-			if (strlen(*k) == f->fields[i].name_len &&
-			    strcmp(*k, name) == 0)
-				break;
-		if (*k == NULL || text_check(name, f->fields[i].name_len,
-		    false) != NULL) {
-			api_error(resp, req->arena, 400,
-			    text_check(name, f->fields[i].name_len, false) ?
-			    "?" : name, "unknown query parameter '%s'",
-			    text_check(name, f->fields[i].name_len, false) ?
-			    "?" : name);
-			return false;
-		}
-		for (j = 0; j < i; j++)
-			if (strcmp(f->fields[j].name, name) == 0) {
-				api_error(resp, req->arena, 400, name,
-				    "query parameter '%s' given twice", name);
-				return false;
-			}
-		if (text_check(f->fields[i].value, f->fields[i].value_len,
-		    false) != NULL) {
-			api_error(resp, req->arena, 400, name, "query "
-			    "parameter '%s' %s", name,
-			    text_check(f->fields[i].value,
-			    f->fields[i].value_len, false));
-			return false;
-		}
-	}
-	return true;
-}
-
 static const char *
 abs_url(const struct site *s, struct arena *a, const struct article *art,
     int64_t now)
@@ -286,11 +237,10 @@ static void
 articles_list(struct http_req *req, struct http_resp *resp,
     const struct site *s, struct store *st, const struct api_caller *c)
 {
-	static const char *const allowed[] = { "cursor", "limit", "status",
-	    "tag", "author", NULL };
+	/* The route's cursor, limit, status, tag and author (strict). */
+	const struct form *q = &req->args;
 	struct article_filter f = { 0 };
 	struct article_list l;
-	struct form q;
 	struct buf *b = &resp->body;
 	const char *v;
 	size_t n, i;
@@ -298,27 +248,25 @@ articles_list(struct http_req *req, struct http_resp *resp,
 	enum article_status status = ARTICLE_PUBLISHED;
 	enum store_err e;
 
-	if (!api_query_parse(req, resp, allowed, &q))
-		return;
-	if ((v = form_get(&q, "limit", &n)) != NULL &&
+	if ((v = form_get(q, "limit", &n)) != NULL &&
 	    (n > 4 || !parse_int(v, n, 1, API_LIMIT_MAX, &lim))) {
 		api_error(resp, req->arena, 400, "limit", "limit must be a "
 		    "number from 1 to %d", API_LIMIT_MAX);
 		return;
 	}
-	if ((v = form_get(&q, "cursor", &n)) != NULL &&
+	if ((v = form_get(q, "cursor", &n)) != NULL &&
 	    !api_cursor_decode(v, n, &f.before_time, &f.before_id)) {
 		api_error(resp, req->arena, 400, "cursor", "the cursor is not "
 		    "one this server gave out");
 		return;
 	}
-	if ((v = form_get(&q, "status", &n)) != NULL &&
+	if ((v = form_get(q, "status", &n)) != NULL &&
 	    !article_status_parse(v, &status)) {
 		api_error(resp, req->arena, 400, "status", "status must be "
 		    "'published', 'draft' or 'scheduled'");
 		return;
 	}
-	if ((v = form_get(&q, "tag", &n)) != NULL) {
+	if ((v = form_get(q, "tag", &n)) != NULL) {
 		if (!slug_valid(v, n)) {
 			api_error(resp, req->arena, 400, "tag", "tag must be a "
 			    "tag's slug, as in /tags/SLUG");
@@ -326,7 +274,7 @@ articles_list(struct http_req *req, struct http_resp *resp,
 		}
 		f.tag_slug = v;
 	}
-	if ((v = form_get(&q, "author", &n)) != NULL) {
+	if ((v = form_get(q, "author", &n)) != NULL) {
 		if (n == 0 || n > 200) {
 			api_error(resp, req->arena, 400, "author", "author "
 			    "must be a byline of 1 to 200 bytes");
@@ -426,7 +374,7 @@ articles_create(struct http_req *req, struct http_resp *resp,
 
 	if (!api_need_token(req, resp, c) || !api_content_type_ok(req, resp, false))
 		return;
-	if (*req->query) {
+	if (req->args.n > 0) {
 		api_error(resp, req->arena, 400, NULL, "this takes no query "
 		    "parameters");
 		return;
@@ -564,7 +512,7 @@ api_article(struct http_req *req, struct http_resp *resp, void *ctx)
 	if (req->method != HTTP_GET && req->method != HTTP_HEAD &&
 	    !api_need_token(req, resp, &c))
 		return;
-	if (*req->query) {
+	if (req->args.n > 0) {
 		api_error(resp, req->arena, 400, NULL, "this takes no query "
 		    "parameters");
 		return;
@@ -618,6 +566,16 @@ api_article(struct http_req *req, struct http_resp *resp, void *ctx)
 		article_write(req, resp, s, st, &c, &a);
 		return;
 	}
+}
+
+bool
+api_bad_query(struct http_req *req, struct http_resp *resp,
+    const char *param, const char *msg)
+{
+	if (strncmp(req->path, "/api/", 5) != 0)
+		return false;
+	api_error(resp, req->arena, 400, param, "%s", msg);
+	return true;
 }
 
 bool

@@ -514,6 +514,7 @@ cmd_serve(int argc, char **argv)
 	so.routes = routes;
 	so.nroutes = admin_routes_n + site_routes_n;
 	so.not_found = page_not_found;
+	so.bad_query = page_bad_query;
 	so.decorate = page_decorate;
 	so.ctx = sv.holder;
 	so.ctx_acquire = ctx_acquire;

@@ -62,11 +62,14 @@ bool		 http_date_parse(const char *s, int64_t *out);
 /* Whether an Accept-Encoding value admits gzip (q-values honoured:
  * "gzip;q=0" refuses it; "*" admits it unless gzip is listed). */
 bool		 http_accepts_gzip(const char *accept_encoding);
-/* The cache key of a request: path, then "?" and those of the query's
- * name=value pairs whose name is in names (NULL-terminated), in names'
- * order; the path itself when there are none. In the arena. */
+/* The cache key of a request: path, then "?" and args (what
+ * http_query_parse kept of its query: the route's parameters, decoded,
+ * in the route's order) as name=value pairs joined by '&', each value
+ * percent-encoded one way (every byte but A-Z a-z 0-9 - . _ ~ as %XX),
+ * so that every spelling of one query is one key and no two queries
+ * share one; the path itself when args is empty. In the arena. */
 const char	*http_cache_key(struct arena *, const char *path,
-		    const char *query, const char *const *names, size_t *len);
+		    const struct form *args, size_t *len);
 
 /* resp.c */
 

@@ -16,6 +16,79 @@
 #include "util/buf.h"
 #include "util/str.h"
 
+/* Decoded application/x-www-form-urlencoded data or query string. */
+struct form_field {
+	const char	*name;	/* NUL-terminated, may hold NULs: see len */
+	size_t		 name_len;
+	const char	*value;
+	size_t		 value_len;
+};
+
+struct form {
+	struct form_field	*fields;
+	size_t			 n;
+};
+
+enum form_err {
+	FORM_OK = 0,
+	FORM_TOO_MANY,		/* more than max_fields pairs */
+	FORM_BAD_ESCAPE,	/* '%' not followed by two hex digits */
+	FORM__MAX
+};
+
+/* Decodes s[0..n) ('+' is space, %XX bytes) into arena memory. Pairs are
+ * separated by '&' alone (';' is an ordinary byte, as in the WHATWG URL
+ * standard), the one rule http_query_parse also follows. Empty pairs
+ * ("a&&b") are skipped; a name without '=' has an empty value. For
+ * request bodies: a query string is read with http_query_parse. */
+enum form_err	form_parse(struct arena *, const char *s, size_t n,
+		    size_t max_fields, struct form *out);
+/* First value of name, or NULL; *len gets its length when len is non-NULL. */
+const char	*form_get(const struct form *, const char *name, size_t *len);
+/* Percent-decodes one path segment into the arena ('+' stays '+').
+ * NULL if an escape is malformed. */
+char		*url_decode_segment(struct arena *, const char *s, size_t n,
+		    size_t *outlen);
+
+/*
+ * The query string, parsed once (form.c) by the server for the route the
+ * request matched, before the page cache is asked: the cache key and the
+ * page are made from the same parsed parameters, so no spelling of a
+ * query ("%68eld=1", "held=%31", "x=1;held=1") can give the page one
+ * parameter and the key another. Only the parameters the route declares
+ * (struct route) are kept; any other is ignored, or, on a strict route
+ * (the API), refused. A declared parameter must come at most once, with
+ * well-formed escapes, and decode to UTF-8 without a NUL or another
+ * control character (a tab passes); otherwise the request is a 400
+ * naming it.
+ */
+enum http_query_err {
+	HTTP_QUERY_OK = 0,
+	HTTP_QUERY_BAD_ESCAPE,	/* '%' not followed by two hex digits */
+	HTTP_QUERY_NUL,		/* decodes to a NUL byte */
+	HTTP_QUERY_CONTROL,	/* decodes to another control character */
+	HTTP_QUERY_BAD_UTF8,	/* decodes to bytes that are not UTF-8 */
+	HTTP_QUERY_TWICE,	/* a declared parameter given more than once */
+	HTTP_QUERY_UNKNOWN,	/* not declared, on a strict route */
+	HTTP_QUERY__MAX
+};
+
+/* Parses the query s[0..n) against names (the route's declared
+ * parameters, space-separated; NULL: none) into out, in arena memory:
+ * out's fields are the declared parameters that came, in names' order,
+ * each name as declared and its value decoded ('+' is a space),
+ * NUL-terminated. On an error out is empty and *bad is the parameter at
+ * fault: a declared name, or for HTTP_QUERY_UNKNOWN the name as sent if
+ * it is printable ASCII of at most 64 bytes, else NULL (also NULL for a
+ * broken escape in an unknown name). Work and memory are linear in n. */
+enum http_query_err http_query_parse(struct arena *, const char *s, size_t n,
+		    const char *names, bool strict, struct form *out,
+		    const char **bad);
+/* "query parameter 'q' is not valid UTF-8": the 400's message for an
+ * error of http_query_parse and its *bad, in the arena. */
+const char	*http_query_problem(struct arena *, enum http_query_err,
+		    const char *bad);
+
 enum http_method {
 	HTTP_GET = 0,
 	HTTP_HEAD,
@@ -32,7 +105,11 @@ enum http_method {
 struct http_req {
 	enum http_method method;
 	const char	*path;		/* as sent, not percent-decoded */
-	const char	*query;		/* after '?', "" when none */
+	const char	*query;		/* after '?', "" when none, as sent:
+					 * read parameters from args */
+	/* The query's parameters the route declares (http_query_parse):
+	 * form_get(&req->args, "q", &len). Empty outside a route. */
+	struct form	 args;
 	const char	*body;		/* NUL-terminated, may hold NULs */
 	size_t		 body_len;
 	char		 client[64];	/* peer address, text */
@@ -129,37 +206,6 @@ const char *http_etag_of(struct arena *, const void *data, size_t len);
 bool	http_resp_conditional(const struct http_req *, struct http_resp *,
 	    const char *etag, int64_t last_modified);
 
-/* Decoded application/x-www-form-urlencoded data or query string. */
-struct form_field {
-	const char	*name;	/* NUL-terminated, may hold NULs: see len */
-	size_t		 name_len;
-	const char	*value;
-	size_t		 value_len;
-};
-
-struct form {
-	struct form_field	*fields;
-	size_t			 n;
-};
-
-enum form_err {
-	FORM_OK = 0,
-	FORM_TOO_MANY,		/* more than max_fields pairs */
-	FORM_BAD_ESCAPE,	/* '%' not followed by two hex digits */
-	FORM__MAX
-};
-
-/* Decodes s[0..n) ('+' is space, %XX bytes) into arena memory. Empty pairs
- * ("a&&b") are skipped; a name without '=' has an empty value. */
-enum form_err	form_parse(struct arena *, const char *s, size_t n,
-		    size_t max_fields, struct form *out);
-/* First value of name, or NULL; *len gets its length when len is non-NULL. */
-const char	*form_get(const struct form *, const char *name, size_t *len);
-/* Percent-decodes one path segment into the arena ('+' stays '+').
- * NULL if an escape is malformed. */
-char		*url_decode_segment(struct arena *, const char *s, size_t n,
-		    size_t *outlen);
-
 typedef void (*http_handler)(struct http_req *, struct http_resp *,
     void *ctx);
 
@@ -173,10 +219,14 @@ struct route {
 	const char	*pattern;
 	http_handler	 fn;
 	/* Query parameters the handler reads, space-separated (NULL: none).
-	 * The page cache keys pages by path and these parameters only, so
-	 * "/?utm_source=x" is the "/" page: a cacheable handler must name
-	 * every parameter it reads here. */
+	 * They are all it sees (http_req.args), and the page cache keys
+	 * pages by path and these parameters only, decoded, so
+	 * "/?utm_source=x" is the "/" page. */
 	const char	*query;
+	/* Parameters not in query are a 400 (the API's rule, SPEC §9)
+	 * instead of being ignored (reader pages: campaign tags must not
+	 * break links). */
+	bool		 query_strict;
 };
 
 enum route_result {
@@ -245,6 +295,12 @@ struct http_server_opts {
 	 * (must outlive the server); none: the headers are ignored. */
 	const struct http_cidr	*trusted;
 	size_t			 ntrusted;
+	/* Answers a request whose query http_query_parse refused (resp's
+	 * status is 400; param is its *bad, msg its http_query_problem):
+	 * a themed page or a problem document. NULL: plain text. */
+	void			(*bad_query)(struct http_req *,
+				    struct http_resp *, void *,
+				    const char *param, const char *msg);
 	/* Sets headers every response carries (security headers). */
 	void			(*decorate)(struct http_req *,
 				    struct http_resp *, void *);

@@ -387,29 +387,39 @@ http_accepts_gzip(const char *v)
 }
 
 const char *
-http_cache_key(struct arena *a, const char *path, const char *query,
-    const char *const *names, size_t *len)
+http_cache_key(struct arena *a, const char *path, const struct form *args,
+    size_t *len)
 {
+	static const char hex[] = "0123456789ABCDEF";
 	struct buf b = BUF_INIT;
-	const char *p, *amp, *out;
-	size_t i, nl;
+	const struct form_field *f;
+	const char *out;
+	unsigned char c;
+	size_t i, j;
 
 	*len = strlen(path);
-	if (*query == '\0' || names == NULL || names[0] == NULL)
+	if (args->n == 0)
 		return path;
 	buf_puts(&b, path);
-	for (i = 0; names[i]; i++) {
-		nl = strlen(names[i]);
-		for (p = query; *p; p = *amp ? amp + 1 : amp) {
-			amp = p + strcspn(p, "&;");
-			if ((size_t)(amp - p) > nl && p[nl] == '=' &&
-			    strncmp(p, names[i], nl) == 0) {
-				buf_putc(&b, b.len == *len ? '?' : '&');
-				buf_put(&b, p, (size_t)(amp - p));
+	for (i = 0; i < args->n; i++) {
+		f = &args->fields[i];
+		buf_putc(&b, i == 0 ? '?' : '&');
+		buf_put(&b, f->name, f->name_len);
+		buf_putc(&b, '=');
+		for (j = 0; j < f->value_len; j++) {
+			c = (unsigned char)f->value[j];
+			if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+			    (c >= '0' && c <= '9') || c == '-' || c == '.' ||
+			    c == '_' || c == '~')
+				buf_putc(&b, (char)c);
+			else {
+				buf_putc(&b, '%');
+				buf_putc(&b, hex[c >> 4]);
+				buf_putc(&b, hex[c & 15]);
 			}
 		}
 	}
-	out = b.len == *len ? path : arena_strndup(a, buf_str(&b), b.len);
+	out = arena_strndup(a, buf_str(&b), b.len);
 	*len = b.len;
 	buf_free(&b);
 	return out;

@@ -69,9 +69,6 @@ struct http_server {
 	bool			 watchdog_on;
 	pthread_t		 watchdog;
 	struct conn		*conns;
-	/* Query parameters some route reads (struct route), NULL-ended:
-	 * the page cache keys requests by path and these. */
-	char			**qnames;
 };
 
 enum rq_state {
@@ -97,7 +94,7 @@ struct rq {
 	size_t			 bytes;
 	const char		*ckey;		/* page cache key, or NULL */
 	size_t			 ckeylen;
-	uint64_t		 epoch;		/* the cache's, before routing */
+	uint64_t		 epoch;		/* the cache's, before the handler */
 	struct http_req		 req;
 };
 
@@ -551,6 +548,24 @@ check_request(struct rq *rq, struct MHD_Connection *c, const char *method,
 	return 0;
 }
 
+/* Answers a request whose query the route refuses (http_query_parse). */
+static enum MHD_Result
+bad_query(struct rq *rq, struct MHD_Connection *c, enum http_query_err e,
+    const char *param)
+{
+	struct http_resp resp;
+	const char *msg = http_query_problem(&rq->arena, e, param);
+
+	http_resp_init(&resp);
+	if (rq->s->o.bad_query == NULL)
+		http_resp_text(&resp, 400, msg);
+	else {
+		resp.status = 400;
+		rq->s->o.bad_query(&rq->req, &resp, rq_ctx(rq), param, msg);
+	}
+	return respond(rq, c, &resp);
+}
+
 static enum MHD_Result
 dispatch(struct rq *rq, struct MHD_Connection *c)
 {
@@ -558,41 +573,18 @@ dispatch(struct rq *rq, struct MHD_Connection *c)
 	struct http_req *req = &rq->req;
 	struct http_resp resp;
 	const struct route *found;
+	enum http_query_err qe;
+	const char *bad;
 	unsigned allow = 0;
 
 	if (rq->body.p) {
 		req->body = rq->body.p;
 		req->body_len = rq->body.len;
 	}
-	if (s->o.cache && (req->method == HTTP_GET ||
-	    req->method == HTTP_HEAD) && !atomic_load(&s->draining)) {
-		struct cache_item *it;
-		struct prebuilt *pb;
-		enum MHD_Result ret;
-
-		rq->ckey = http_cache_key(&rq->arena, req->path, req->query,
-		    (const char *const *)s->qnames, &rq->ckeylen);
-		rq->epoch = cache_epoch(s->o.cache);
-		if ((it = cache_get(s->o.cache, rq->ckey, rq->ckeylen)) !=
-		    NULL) {
-			/* The fast path: no routing, no site, no handler. */
-			rq->state = RQ_DONE;
-			pb = cache_item_payload(it);
-			rq->route = prebuilt_route(pb);
-			ret = prebuilt_queue(pb, c, req, &rq->status,
-			    &rq->bytes);
-			cache_item_unref(it);
-			return ret;
-		}
-	}
 	switch (route_match(s->o.routes, s->o.nroutes, req->method, req->path,
 	    req, &found, &allow)) {
 	case ROUTE_FOUND:
-		rq->route = (unsigned)(found - s->o.routes);
-		req->route = found->pattern;
-		http_resp_init(&resp);
-		found->fn(req, &resp, rq_ctx(rq));
-		return respond(rq, c, &resp);
+		break;
 	case ROUTE_BAD_METHOD:
 		if (req->method == HTTP_OPTIONS)
 			return respond_text(rq, c, 204, "", allow);
@@ -605,6 +597,38 @@ dispatch(struct rq *rq, struct MHD_Connection *c)
 		s->o.not_found(req, &resp, rq_ctx(rq));
 		return respond(rq, c, &resp);
 	}
+	rq->route = (unsigned)(found - s->o.routes);
+	req->route = found->pattern;
+	/* The query is parsed here, once, for the page and for its cache
+	 * key alike: the key is made of exactly what the page can read. */
+	qe = http_query_parse(&rq->arena, req->query, strlen(req->query),
+	    found->query, found->query_strict, &req->args, &bad);
+	if (qe != HTTP_QUERY_OK)
+		return bad_query(rq, c, qe, bad);
+	if (s->o.cache && (req->method == HTTP_GET ||
+	    req->method == HTTP_HEAD) && !atomic_load(&s->draining)) {
+		struct cache_item *it;
+		struct prebuilt *pb;
+		enum MHD_Result ret;
+
+		rq->ckey = http_cache_key(&rq->arena, req->path, &req->args,
+		    &rq->ckeylen);
+		rq->epoch = cache_epoch(s->o.cache);
+		if ((it = cache_get(s->o.cache, rq->ckey, rq->ckeylen)) !=
+		    NULL) {
+			/* The fast path: no site, no handler. */
+			rq->state = RQ_DONE;
+			pb = cache_item_payload(it);
+			rq->route = prebuilt_route(pb);
+			ret = prebuilt_queue(pb, c, req, &rq->status,
+			    &rq->bytes);
+			cache_item_unref(it);
+			return ret;
+		}
+	}
+	http_resp_init(&resp);
+	found->fn(req, &resp, rq_ctx(rq));
+	return respond(rq, c, &resp);
 }
 
 static enum MHD_Result
@@ -1057,38 +1081,7 @@ server_free(struct http_server *s)
 		close(s->fd);
 	pthread_cond_destroy(&s->cv);
 	pthread_mutex_destroy(&s->mu);
-	if (s->qnames)
-		for (char **q = s->qnames; *q; q++)
-			free(*q);
-	free(s->qnames);
 	free(s);
-}
-
-/* The union of the routes' query parameter names, NULL-ended. */
-static char **
-query_names(const struct route *routes, size_t n)
-{
-	char **names = xcalloc(1, sizeof(*names));
-	const char *p;
-	size_t i, k, len, nn = 0;
-
-	for (i = 0; i < n; i++) {
-		for (p = routes[i].query; p && *p; p += len) {
-			p += strspn(p, " ");
-			if ((len = strcspn(p, " ")) == 0)
-				break;
-			for (k = 0; k < nn; k++)
-				if (strlen(names[k]) == len &&
-				    strncmp(names[k], p, len) == 0)
-					break;
-			if (k < nn)
-				continue;
-			names = xrealloc(names, (nn + 2) * sizeof(*names));
-			names[nn++] = xstrndup(p, len);
-			names[nn] = NULL;
-		}
-	}
-	return names;
 }
 
 struct http_server *
@@ -1119,7 +1112,6 @@ http_server_start(const struct http_server_opts *opts, char *err,
 	pthread_cond_init(&s->cv, &ca);
 	pthread_condattr_destroy(&ca);
 
-	s->qnames = query_names(s->o.routes, s->o.nroutes);
 	patterns = xcalloc(s->o.nroutes + 1, sizeof(*patterns));
 	for (i = 0; i < s->o.nroutes; i++)
 		patterns[i] = s->o.routes[i].pattern;

@@ -146,29 +146,17 @@ emit(struct emit *em, const struct tree *t, ssize_t i, bool first_reply,
 	emit_close(em);
 }
 
-static const char *
-query_get(struct http_req *req, const char *name)
-{
-	struct form q;
-	const char *v;
-	size_t n;
-
-	if (*req->query == '\0' || form_parse(req->arena, req->query,
-	    strlen(req->query), 64, &q) != FORM_OK)
-		return NULL;
-	if ((v = form_get(&q, name, &n)) == NULL || strlen(v) != n)
-		return NULL;
-	return v;
-}
-
+/* The article route's parameters (page-reader.c declares them); a route
+ * that does not (the comment POST re-showing its form) has none. */
 static int64_t
 query_id(struct http_req *req, const char *name)
 {
-	const char *v = query_get(req, name);
+	const char *v;
+	size_t n;
 	int64_t id;
 
-	if (v == NULL || strlen(v) > 18 ||
-	    !parse_int(v, strlen(v), 1, INT64_MAX, &id))
+	if ((v = form_get(&req->args, name, &n)) == NULL || n > 18 ||
+	    !parse_int(v, n, 1, INT64_MAX, &id))
 		return 0;
 	return id;
 }
@@ -260,7 +248,7 @@ comment_page_data(struct http_req *req, struct http_resp *resp,
 	tv_set_str(a, cm, "count_label", art->comment_count == 1 ?
 	    "1 comment" : arena_printf(a, "%lld comments",
 	    (long long)art->comment_count));
-	held = query_get(req, "held");
+	held = form_get(&req->args, "held", NULL);
 	tv_set_bool(a, cm, "held", held && strcmp(held, "1") == 0);
 	if (store_comment_threads(st, a, art->id, after, COMMENT_THREADS_PAGE,
 	    &l) != STORE_OK)

@@ -542,6 +542,26 @@ page_not_found(struct http_req *req, struct http_resp *resp, void *ctx)
 }
 
 void
+page_bad_query(struct http_req *req, struct http_resp *resp, void *ctx,
+    const char *param, const char *msg)
+{
+	const struct site *s = ctx;
+	struct tval *root;
+
+	if (api_bad_query(req, resp, param, msg))
+		return;
+	root = root_new(req, s, "/400");
+	page_meta(req, root, arena_printf(req->arena, "Bad request — %s",
+	    s->title), msg);
+	tv_set_bool(req->arena, tv_get(root, "page"), "noindex", true);
+	tv_set_str(req->arena, root, "error", msg);
+	buf_reset(&resp->body);
+	page_render(resp, s, "400.html", root);
+	if (resp->status == 200)
+		resp->status = 400;
+}
+
+void
 page_static(struct http_req *req, struct http_resp *resp, void *ctx)
 {
 	const struct site *s = ctx;
@@ -619,11 +639,13 @@ page_root(struct http_req *req, const struct site *s, const char *path,
 	HTTP_M(HTTP_OPTIONS))
 
 const struct route site_routes[] = {
-	{ API_METHODS, "/api/v1/articles", api_articles },
-	{ API_METHODS, "/api/v1/articles/:slug", api_article },
+	/* The API refuses parameters it does not take (SPEC §9). */
+	{ API_METHODS, "/api/v1/articles", api_articles,
+	    "cursor limit status tag author", true },
+	{ API_METHODS, "/api/v1/articles/:slug", api_article, NULL, true },
 	{ API_METHODS, "/api/v1/articles/:slug/comments",
-	    api_article_comments },
-	{ API_METHODS, "/api/v1/comments/:id", api_comment },
+	    api_article_comments, "cursor limit status", true },
+	{ API_METHODS, "/api/v1/comments/:id", api_comment, NULL, true },
 	/* WordPress's /?p=N and /?page_id=N links (page_redirect_query). */
 	{ HTTP_M(HTTP_GET), "/", page_home, "p page_id" },
 	{ HTTP_M(HTTP_GET), "/page/:n", page_home },
@@ -649,8 +671,9 @@ const struct route site_routes[] = {
 	{ HTTP_M(HTTP_GET), "/sitemap.xml", sitemap_index },
 	{ HTTP_M(HTTP_GET), "/sitemaps/:n", sitemap_part },
 	{ HTTP_M(HTTP_GET), "/sitemap-news.xml", sitemap_news },
-	{ HTTP_M(HTTP_GET), "/search", page_search },
-	{ HTTP_M(HTTP_GET), "/api/v1/search", api_search },
+	{ HTTP_M(HTTP_GET), "/search", page_search, "q page" },
+	{ HTTP_M(HTTP_GET), "/api/v1/search", api_search, "q cursor limit",
+	    true },
 	{ HTTP_M(HTTP_GET), "/:year/", page_archive },
 	{ HTTP_M(HTTP_GET), "/:year/page/:n", page_archive },
 	{ HTTP_M(HTTP_GET), "/:year/:month/", page_archive },

@@ -41,16 +41,12 @@ page_redirect_query(struct http_req *req, struct http_resp *resp,
     const struct site *s)
 {
 	static const char *const keys[] = { "p", "page_id", NULL };
-	struct form f;
 	const char *v;
 	size_t n, i;
 	int64_t id;
 
-	if (*req->query == '\0' || form_parse(req->arena, req->query,
-	    strlen(req->query), 64, &f) != FORM_OK)
-		return false;
 	for (i = 0; keys[i]; i++)
-		if ((v = form_get(&f, keys[i], &n)) != NULL && n > 0 &&
+		if ((v = form_get(&req->args, keys[i], &n)) != NULL && n > 0 &&
 		    n < 19 && parse_int(v, n, 1, INT64_MAX, &id))
 			return page_redirect_old(req, resp, s, arena_printf(
 			    req->arena, "/?%s=%lld", keys[i], (long long)id));

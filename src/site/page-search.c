@@ -89,28 +89,19 @@ page_search(struct http_req *req, struct http_resp *resp, void *ctx)
 	struct search_query q;
 	struct search_result r;
 	struct tval *root, *items, *m;
-	struct form form;
-	const char *qs = NULL, *ps;
+	const char *qs, *ps;
 	size_t qlen = 0, plen, i;
 	int64_t pageno = 1;
 	enum search_err se = SEARCH_EMPTY;
-	bool bad = false;
 
-	/* Reader pages ignore parameters they do not know (and a broken
-	 * escape elsewhere in the query only costs the search itself). */
-	if (form_parse(a, req->query, strlen(req->query), 64, &form) ==
-	    FORM_OK) {
-		qs = form_get(&form, "q", &qlen);
-		if ((ps = form_get(&form, "page", &plen)) != NULL &&
-		    !parse_int(ps, plen, 1, SEARCH_MAX_OFFSET / SEARCH_PER_PAGE,
-		    &pageno))
-			pageno = 1;
-	} else
-		bad = true;
+	/* The route's q and page (a malformed one was the server's 400). */
+	qs = form_get(&req->args, "q", &qlen);
+	if ((ps = form_get(&req->args, "page", &plen)) != NULL &&
+	    !parse_int(ps, plen, 1, SEARCH_MAX_OFFSET / SEARCH_PER_PAGE,
+	    &pageno))
+		pageno = 1;
 	if (qs)
 		se = search_query_parse(a, qs, qlen, &q);
-	if (bad)
-		se = SEARCH_BAD_UTF8;
 	root = page_root(req, s, "/search", qs && qlen && utf8_valid(qs, qlen) ?
 	    arena_printf(a, "Search: %.*s — %s", (int)qlen, qs, s->title) :
 	    arena_printf(a, "Search — %s", s->title),
@@ -121,7 +112,7 @@ page_search(struct http_req *req, struct http_resp *resp, void *ctx)
 	if (se != SEARCH_OK) {
 		/* No query is the empty search form; a query we cannot
 		 * search is the reader's mistake, said plainly. */
-		if (qs != NULL && (qlen > 0 || bad) && se != SEARCH_EMPTY) {
+		if (qs != NULL && qlen > 0 && se != SEARCH_EMPTY) {
 			resp->status = 400;
 			tv_set_str(a, root, "error", search_err_text(se));
 		} else if (qs != NULL && qlen > 0)
@@ -179,19 +170,6 @@ problem(struct http_resp *resp, int status, const char *detail)
 	resp->content_type = "application/problem+json";
 }
 
-static bool
-param_known(const struct form_field *f)
-{
-	static const char *const names[] = { "q", "cursor", "limit" };
-	size_t i;
-
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (f->name_len == strlen(names[i]) &&
-		    memcmp(f->name, names[i], f->name_len) == 0)
-			return true;
-	return false;
-}
-
 void
 api_search(struct http_req *req, struct http_resp *resp, void *ctx)
 {
@@ -200,7 +178,6 @@ api_search(struct http_req *req, struct http_resp *resp, void *ctx)
 	struct store *st;
 	struct search_query q;
 	struct search_result r;
-	struct form form;
 	const char *qs, *v;
 	size_t qlen = 0, vlen, i;
 	int64_t offset = 0, limit = SEARCH_PER_PAGE;
@@ -210,28 +187,18 @@ api_search(struct http_req *req, struct http_resp *resp, void *ctx)
 
 	http_resp_header(resp, "Access-Control-Allow-Origin", "*");
 	http_resp_header(resp, "Cache-Control", "no-store");
-	if (form_parse(a, req->query, strlen(req->query), 16, &form) !=
-	    FORM_OK) {
-		problem(resp, 400, "the query string is malformed");
-		return;
-	}
-	for (i = 0; i < form.n; i++)
-		if (!param_known(&form.fields[i])) {
-			problem(resp, 400, "unknown query parameter (the "
-			    "parameters are q, cursor and limit)");
-			return;
-		}
-	if ((v = form_get(&form, "limit", &vlen)) != NULL &&
+	/* The route takes q, cursor and limit, and nothing else (strict). */
+	if ((v = form_get(&req->args, "limit", &vlen)) != NULL &&
 	    !parse_int(v, vlen, 1, 100, &limit)) {
 		problem(resp, 400, "limit must be a number from 1 to 100");
 		return;
 	}
-	if ((v = form_get(&form, "cursor", &vlen)) != NULL &&
+	if ((v = form_get(&req->args, "cursor", &vlen)) != NULL &&
 	    !parse_int(v, vlen, 0, SEARCH_MAX_OFFSET, &offset)) {
 		problem(resp, 400, "cursor is not one this server gave out");
 		return;
 	}
-	if ((qs = form_get(&form, "q", &qlen)) == NULL) {
+	if ((qs = form_get(&req->args, "q", &qlen)) == NULL) {
 		problem(resp, 400, "the q parameter is required");
 		return;
 	}

@@ -131,6 +131,10 @@ void	page_static(struct http_req *, struct http_resp *, void *);
 void	page_healthz(struct http_req *, struct http_resp *, void *);
 void	page_robots(struct http_req *, struct http_resp *, void *);
 void	page_not_found(struct http_req *, struct http_resp *, void *);
+/* The 400 for a query the server refused (struct http_server_opts
+ * .bad_query): the themed 400.html, or a problem document under /api/. */
+void	page_bad_query(struct http_req *, struct http_resp *, void *,
+	    const char *param, const char *msg);
 /* Prometheus text metrics (page-ops.c). */
 void	page_metrics(struct http_req *, struct http_resp *, void *);
 /* page-search.c: the results page and the JSON search API. */

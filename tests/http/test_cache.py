@@ -187,6 +187,47 @@ def test_unknown_query_hits():
         srv.stop()
 
 
+def test_query_poisoning():
+    """The cache key and the page read the query the same way: a
+    parameter's name or value spelled with escapes is that parameter, so
+    it can neither slip past the key into the page (poisoning the plain
+    URL) nor into the key past the page."""
+    _, srv = site()
+    try:
+        notice, empty = b"your comment awaits moderation", b"No comments yet"
+        # Sent first, before anyone fetches the plain page.
+        st, h, b0 = srv.get(ARTICLE + "?comments_%61fter=999999999&%68eld=1")
+        eq(st, 200, "escaped names: status")
+        check(notice in b0 and empty in b0, "escaped names are comments_after and held")
+        for path in (ARTICLE, ARTICLE + "?utm_source=x"):
+            st, h, b = srv.get(path)
+            eq(st, 200, path + ": status")
+            check(notice not in b, path + ": no held notice")
+            check(empty not in b and b'class="comment"' in b, path + ": the comments")
+        hit, st, h, b2 = was_hit(srv, ARTICLE + "?%63omments_after=99999%39999&held=%31")
+        check(hit and b2 == b0, "the same parameters spelled otherwise: the same entry")
+        # ';' separates nothing: "held=1" after one is part of x's value,
+        # for the page and the key alike.
+        st, h, b = srv.get(ARTICLE + "?x=1;held=1")
+        check(st == 200 and notice not in b, "x=1;held=1 is not held")
+        st, h, b = srv.get(ARTICLE + "?held=1")
+        check(notice in b, "?held=1 after ?x=1;held=1: the notice")
+        # '+' is a space, as %20 is.
+        st, h, b = srv.get(ARTICLE + "?held=+1")
+        check(notice not in b, "'+1' is not '1'")
+    finally:
+        srv.stop()
+    # re%70ly= is reply, sent first on a fresh cache too.
+    _, srv = site()
+    try:
+        st, h, b = srv.get(ARTICLE + "?re%70ly=1")
+        check(st == 200 and b"Replying to" in b, "escaped reply: the reply form")
+        st, h, b = srv.get(ARTICLE)
+        check(st == 200 and b"Replying to" not in b, "the plain page has no reply form")
+    finally:
+        srv.stop()
+
+
 class ApiSite:
     def __init__(self):
         _n[0] += 1
@@ -437,6 +478,6 @@ def test_invalidation_under_load():
 
 
 run_tests("cache", [test_hits_equal_misses_and_gzip, test_conditional_and_encodings,
-                    test_unknown_query_hits, test_edit_invalidates_precisely,
+                    test_unknown_query_hits, test_query_poisoning, test_edit_invalidates_precisely,
                     test_comment_invalidates_precisely, test_tokens_never_leak, test_never_stored,
                     test_disabled, test_bound, test_invalidation_under_load])

@@ -3,7 +3,7 @@
 The checker is the vnu-jar npm package (installed into tests/validate/ on
 first use, from its package-lock.json) run with the machine's java. Pages
 checked: front page, an article (with a hostile title), a tag page, search
-results and the 404 page. Any error the checker reports fails the test,
+results, the 404 page and the 400 page. Any error the checker reports fails the test,
 with the checker's message."""
 import json
 import os
@@ -53,11 +53,12 @@ def test_pages_validate():
             "tag": "/tags/kazakhstan",
             "search": "/search?q=almaty",
             "notfound": "/no/such/page/here",
+            "badquery": "/search?q=a%00b",
         }
         files = {}
         for name, path in pages.items():
             st, h, body = srv.get(path)
-            want = 404 if name == "notfound" else 200
+            want = {"notfound": 404, "badquery": 400}.get(name, 200)
             eq(st, want, "status of " + path)
             if name == "search":
                 check('<li class="result">' in text(body), "search page has results")

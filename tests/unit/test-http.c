@@ -221,6 +221,131 @@ test_form(void)
 	arena_free(&a);
 }
 
+/* The query parser and the cache key made from what it keeps: every
+ * spelling of one query is one key, and the key holds exactly what the
+ * page can read. */
+static void
+test_query(void)
+{
+	static const struct {
+		const char *in;
+		size_t inlen;		/* 0: strlen(in) */
+		const char *names;
+		bool strict;
+		enum http_query_err want;
+		const char *bad;	/* *bad on an error */
+		const char *key;	/* http_cache_key("/p", ...) when OK */
+	} rows[] = {
+		{ "", 0, "a b", false, HTTP_QUERY_OK, NULL, "/p" },
+		{ "a=1&b=2", 0, "a b", false, HTTP_QUERY_OK, NULL,
+		    "/p?a=1&b=2" },
+		/* the route's order, not the request's */
+		{ "b=2&a=1", 0, "a b", false, HTTP_QUERY_OK, NULL,
+		    "/p?a=1&b=2" },
+		/* escaped names and values are the names and values */
+		{ "%61=1", 0, "a", false, HTTP_QUERY_OK, NULL, "/p?a=1" },
+		{ "a=%31", 0, "a", false, HTTP_QUERY_OK, NULL, "/p?a=1" },
+		{ "comments_%61fter=9&%68eld=1", 0, "comments_after reply held",
+		    false, HTTP_QUERY_OK, NULL, "/p?comments_after=9&held=1" },
+		{ "a=x+y", 0, "a", false, HTTP_QUERY_OK, NULL, "/p?a=x%20y" },
+		{ "a=x%20y", 0, "a", false, HTTP_QUERY_OK, NULL, "/p?a=x%20y" },
+		{ "a=x%2By", 0, "a", false, HTTP_QUERY_OK, NULL, "/p?a=x%2By" },
+		{ "a=%26b%3Dc", 0, "a", false, HTTP_QUERY_OK, NULL,
+		    "/p?a=%26b%3Dc" },
+		{ "a=caf%C3%A9", 0, "a", false, HTTP_QUERY_OK, NULL,
+		    "/p?a=caf%C3%A9" },
+		{ "a=caf\xc3\xa9", 0, "a", false, HTTP_QUERY_OK, NULL,
+		    "/p?a=caf%C3%A9" },
+		{ "a=%09", 0, "a", false, HTTP_QUERY_OK, NULL, "/p?a=%09" },
+		/* ';' separates nothing */
+		{ "a=1;b=2", 0, "a b", false, HTTP_QUERY_OK, NULL,
+		    "/p?a=1%3Bb%3D2" },
+		{ "x=1;a=2", 0, "a", false, HTTP_QUERY_OK, NULL, "/p" },
+		/* present and empty is not absent */
+		{ "a", 0, "a", false, HTTP_QUERY_OK, NULL, "/p?a=" },
+		{ "a=", 0, "a", false, HTTP_QUERY_OK, NULL, "/p?a=" },
+		{ "&&a=1&&", 0, "a", false, HTTP_QUERY_OK, NULL, "/p?a=1" },
+		/* not the route's: dropped, however spelled */
+		{ "x=1&a=2", 0, "a", false, HTTP_QUERY_OK, NULL, "/p?a=2" },
+		{ "x=%zz&y=%00&y=%ff&a=2", 0, "a", false, HTTP_QUERY_OK, NULL,
+		    "/p?a=2" },
+		{ "a+=1&A=2&a%=3", 0, "a", false, HTTP_QUERY_OK, NULL, "/p" },
+		{ "a=1", 0, NULL, false, HTTP_QUERY_OK, NULL, "/p" },
+		{ "b=1", 0, "  a   b ", false, HTTP_QUERY_OK, NULL, "/p?b=1" },
+		/* the view ends before "%41": no reading past n */
+		{ "a=1%41", 3, "a", false, HTTP_QUERY_OK, NULL, "/p?a=1" },
+		{ "a=1%41", 4, "a", false, HTTP_QUERY_BAD_ESCAPE, "a", NULL },
+		/* a used parameter must be well-formed, and come once */
+		{ "a=%zz", 0, "a", false, HTTP_QUERY_BAD_ESCAPE, "a", NULL },
+		{ "a=%4", 0, "a", false, HTTP_QUERY_BAD_ESCAPE, "a", NULL },
+		{ "a=%", 0, "a", false, HTTP_QUERY_BAD_ESCAPE, "a", NULL },
+		{ "a=x%00y", 0, "a", false, HTTP_QUERY_NUL, "a", NULL },
+		{ "a=%01", 0, "a", false, HTTP_QUERY_CONTROL, "a", NULL },
+		{ "a=%7f", 0, "a", false, HTTP_QUERY_CONTROL, "a", NULL },
+		{ "a=%ff", 0, "a", false, HTTP_QUERY_BAD_UTF8, "a", NULL },
+		{ "a=%ed%a0%80", 0, "a", false, HTTP_QUERY_BAD_UTF8, "a",
+		    NULL },
+		{ "a=1&a=1", 0, "a", false, HTTP_QUERY_TWICE, "a", NULL },
+		{ "a=1&%61=2", 0, "a b", false, HTTP_QUERY_TWICE, "a", NULL },
+		{ "a&a", 0, "a", false, HTTP_QUERY_TWICE, "a", NULL },
+		/* strict: anything else is refused */
+		{ "a=1&x=1", 0, "a", true, HTTP_QUERY_UNKNOWN, "x", NULL },
+		{ "%78=1", 0, "a", true, HTTP_QUERY_UNKNOWN, "x", NULL },
+		{ "x%01=1", 0, "a", true, HTTP_QUERY_UNKNOWN, NULL, NULL },
+		{ "=1", 0, "a", true, HTTP_QUERY_UNKNOWN, NULL, NULL },
+		{ "x=1", 0, NULL, true, HTTP_QUERY_UNKNOWN, "x", NULL },
+		{ "%zz=1", 0, "a", true, HTTP_QUERY_BAD_ESCAPE, NULL, NULL },
+		{ "a=1", 0, "a", true, HTTP_QUERY_OK, NULL, "/p?a=1" },
+		{ "", 0, NULL, true, HTTP_QUERY_OK, NULL, "/p" },
+	};
+	struct arena a;
+	struct form f;
+	enum http_query_err e;
+	const char *bad, *key;
+	size_t i, len, klen;
+
+	arena_init(&a);
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		len = rows[i].inlen ? rows[i].inlen : strlen(rows[i].in);
+		bad = "unset";
+		e = http_query_parse(&a, rows[i].in, len, rows[i].names,
+		    rows[i].strict, &f, &bad);
+		T_CHECK(e == rows[i].want, "query \"%s\": err %d, want %d",
+		    rows[i].in, e, rows[i].want);
+		if (e != HTTP_QUERY_OK) {
+			T_CHECK(f.n == 0, "query \"%s\": empty on error",
+			    rows[i].in);
+			T_CHECK(rows[i].bad ? bad && strcmp(bad, rows[i].bad)
+			    == 0 : bad == NULL, "query \"%s\": bad \"%s\"",
+			    rows[i].in, bad ? bad : "(null)");
+			continue;
+		}
+		T_CHECK(bad == NULL, "query \"%s\": bad set", rows[i].in);
+		key = http_cache_key(&a, "/p", &f, &klen);
+		T_CHECK(strcmp(key, rows[i].key) == 0 && klen == strlen(key),
+		    "query \"%s\": key \"%s\", want \"%s\"", rows[i].in, key,
+		    rows[i].key);
+	}
+	T_EQ_INT(http_query_parse(&a, "held=1&x=2&reply=%33", 20,
+	    "comments_after reply held", false, &f, &bad), HTTP_QUERY_OK);
+	T_EQ_INT(f.n, 2);
+	T_EQ_STR(form_get(&f, "reply", &len), "3");
+	T_EQ_STR(form_get(&f, "held", NULL), "1");
+	T_TRUE(form_get(&f, "x", NULL) == NULL);
+	T_TRUE(form_get(&f, "comments_after", NULL) == NULL);
+	T_EQ_STR(http_query_problem(&a, HTTP_QUERY_NUL, "q"),
+	    "query parameter 'q' contains a NUL byte");
+	T_EQ_STR(http_query_problem(&a, HTTP_QUERY_TWICE, "q"),
+	    "query parameter 'q' is given more than once");
+	T_EQ_STR(http_query_problem(&a, HTTP_QUERY_UNKNOWN, "utm"),
+	    "unknown query parameter 'utm'");
+	T_EQ_STR(http_query_problem(&a, HTTP_QUERY_UNKNOWN, NULL),
+	    "unknown query parameter");
+	T_CONTAINS(http_query_problem(&a, HTTP_QUERY_BAD_ESCAPE, NULL),
+	    "the query string has a broken percent-escape");
+	arena_free(&a);
+}
+
 static void
 test_url_decode(void)
 {
@@ -799,6 +924,7 @@ main(void)
 	T_RUN(test_route);
 	T_RUN(test_allow);
 	T_RUN(test_form);
+	T_RUN(test_query);
 	T_RUN(test_url_decode);
 	T_RUN(test_cookie);
 	T_RUN(test_status_and_resp);
