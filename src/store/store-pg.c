@@ -103,6 +103,7 @@
 	"AND a.published_at <= $2::bigint))" \
 	" AND ($3::text IS NULL OR a.author = $3::text)" \
 	" AND ($12::text IS NULL OR a.status = $12::text)" \
+	" AND ($13::bigint = 0 OR a.author_id = $13::bigint)" \
 	" AND ($5::bigint = 0 OR (a.published_at >= $4::bigint " \
 	"AND a.published_at < $5::bigint))" \
 	" AND ($7::bigint = 0 OR a.published_at < $6::bigint OR " \

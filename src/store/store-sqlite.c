@@ -31,6 +31,7 @@
 #define LIST_REST \
 	" AND (?3 IS NULL OR a.author = ?3)" \
 	" AND (?12 IS NULL OR a.status = ?12)" \
+	" AND (?13 = 0 OR a.author_id = ?13)" \
 	" AND (?5 = 0 OR (a.published_at >= ?4 AND a.published_at < ?5))" \
 	" AND (?7 = 0 OR a.published_at < ?6 OR " \
 	"(a.published_at = ?6 AND a.id < ?7))" \

@@ -932,6 +932,7 @@ store_article_list(struct store *s, struct arena *arena,
 		P_INT(f->with_body),
 		f->tag_slug ? P_TEXT(f->tag_slug) : P_NULL,
 		f->status ? P_TEXT(f->status) : P_NULL,
+		P_INT(f->author_id),
 	};
 	if (!f->public)
 		st = f->tag_slug ? ST_ARTICLE_LIST_TAG : ST_ARTICLE_LIST;

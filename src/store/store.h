@@ -87,7 +87,8 @@ struct article_filter {
 	bool		 public;
 	int64_t		 now;		/* for public */
 	const char	*tag_slug;	/* NULL: any */
-	const char	*author;	/* NULL: any */
+	const char	*author;	/* byline; NULL: any */
+	int64_t		 author_id;	/* owner (users.id); 0: any */
 	int64_t		 from, to;	/* published_at in [from, to); 0,0: any */
 	/* Keyset paging, newest first: articles strictly older than
 	 * (before_time, before_id); before_id 0 means from the newest. */
