@@ -178,6 +178,32 @@ test_listing(void)
 	T_EQ_INT(store_article_list(st, &ar, &f, &l), STORE_OK);
 	T_EQ_INT(l.n, 4);
 	f.tag_slug = NULL;
+	/* Owned by user id, whatever the byline says (an author's drafts
+	 * in the API). */
+	{
+		struct user u = { 0 };
+		struct article o = mk("owned", "Owned", ARTICLE_DRAFT, 0,
+		    "Somebody else", NULL, 0);
+
+		u.name = "owner";
+		u.role = ROLE_AUTHOR;
+		T_EQ_INT(store_user_add(st, &u), STORE_OK);
+		o.author_id = u.id;
+		T_EQ_INT(store_article_insert(st, &o), STORE_OK);
+		f.author_id = u.id;
+		T_EQ_INT(store_article_list(st, &ar, &f, &l), STORE_OK);
+		T_TRUE(l.n == 1 && strcmp(l.items[0].slug, "owned") == 0);
+		f.status = "draft";
+		T_EQ_INT(store_article_list(st, &ar, &f, &l), STORE_OK);
+		T_EQ_INT(l.n, 1);
+		f.status = NULL;
+		f.author_id = u.id + 1;
+		T_EQ_INT(store_article_list(st, &ar, &f, &l), STORE_OK);
+		T_EQ_INT(l.n, 0);
+		f.author_id = 0;
+		T_EQ_INT(store_article_delete(st, o.id), STORE_OK);
+		T_EQ_INT(store_user_remove(st, u.id), STORE_OK);
+	}
 
 	T_EQ_INT(store_tag_list(st, &ar, 5000, &tags, &n), STORE_OK);
 	T_EQ_INT(n, 2);
