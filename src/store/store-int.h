@@ -127,6 +127,7 @@ enum stmt {
 	ST_ARTICLE_LIST_AUTHOR_PUBLIC,
 	ST_ARTICLE_NEXT_ID,	/* the id the next article gets */
 	ST_TAG_ID,		/* id of the tag with slug ?1 */
+	ST_TAG_PRUNE,		/* tag ?1 deleted if no article links it */
 	ST__MAX
 };
 

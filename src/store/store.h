@@ -210,7 +210,8 @@ enum store_err	 store_article_by_id(struct store *, struct arena *,
  * new version, and a revision records who (editor) saved what, when. */
 enum store_err	 store_article_update(struct store *, struct article *a,
 		    const char *editor, int64_t now);
-/* Deletes the article with its tags links, comments and revisions. */
+/* Deletes the article with its tags links, comments and revisions (and
+ * the tags no other article links), in one transaction. */
 enum store_err	 store_article_delete(struct store *, int64_t id);
 /* Revisions of an article, newest first; and one by id. */
 enum store_err	 store_revision_list(struct store *, struct arena *,
@@ -271,11 +272,17 @@ enum store_err	 store_redirect_get(struct store *, const char *old_path,
 enum store_err	 store_redirect_list(struct store *, struct arena *,
 		    int64_t article_id, const char ***out, size_t *n);
 
-/* Tags with their public article counts, by name. */
+/* Tags with their public article counts, by name: only tags that a
+ * public article (as of now) carries, as everything readers see of tags.
+ * A tag is removed from the store with its last link to an article
+ * (an update taking it off, a delete). */
 enum store_err	 store_tag_list(struct store *, struct arena *, int64_t now,
 		    struct tag **out, size_t *n);
+/* The tag with slug, with its count of public articles, if one is
+ * public as of now; else STORE_NOTFOUND, as for a slug nobody used (so
+ * drafts' tags do not show). */
 enum store_err	 store_tag_by_slug(struct store *, struct arena *,
-		    const char *slug, struct tag *out);
+		    const char *slug, int64_t now, struct tag *out);
 
 enum user_role {
 	ROLE_ADMIN = 0,		/* everything */

@@ -222,9 +222,90 @@ test_tag_by_slug(void)
 	struct tag t;
 
 	arena_init(&ar);
-	T_EQ_INT(store_tag_by_slug(st, &ar, "central-asia", &t), STORE_OK);
+	T_EQ_INT(store_tag_by_slug(st, &ar, "central-asia", 5000, &t),
+	    STORE_OK);
 	T_EQ_STR(t.name, "Central Asia");
-	T_EQ_INT(store_tag_by_slug(st, &ar, "nope", &t), STORE_NOTFOUND);
+	T_EQ_INT(t.count, 1);
+	T_EQ_INT(store_tag_by_slug(st, &ar, "nope", 5000, &t), STORE_NOTFOUND);
+	/* Before its article's time, a tag is nobody's business. */
+	T_EQ_INT(store_tag_by_slug(st, &ar, "central-asia", 1, &t),
+	    STORE_NOTFOUND);
+	arena_free(&ar);
+}
+
+static int
+row_first_int(void *ctx, const struct sval *c, size_t n)
+{
+	if (n > 0)
+		*(int64_t *)ctx = c[0].i;
+	return 1;
+}
+
+/* The id of the tag with slug, 0 when the store has no such tag. */
+static int64_t
+tag_id(const char *slug)
+{
+	struct sval p[] = { P_TEXT(slug) };
+	int64_t id = 0;
+
+	T_EQ_INT(store_exec(st, ST_TAG_ID, p, 1, row_first_int, &id),
+	    STORE_OK);
+	return id;
+}
+
+/* A tag is public while a public article carries it, and in the store
+ * while any article does. */
+static void
+test_tag_cleanup(void)
+{
+	struct tag only[] = { { "Only Draft", NULL, 0 } };
+	struct tag shared[] = { { "Shared Tag", NULL, 0 } };
+	struct article a = mk("tc-one", "One", ARTICLE_DRAFT, 0, "Ann", only,
+	    1), b = mk("tc-two", "Two", ARTICLE_PUBLISHED, 100, "Ann", shared,
+	    1), c = mk("tc-three", "Three", ARTICLE_DRAFT, 0, "Ann", shared, 1);
+	struct arena ar;
+	struct tag t;
+	int64_t id;
+
+	arena_init(&ar);
+	T_EQ_INT(store_article_insert(st, &a), STORE_OK);
+	T_TRUE(tag_id("only-draft") > 0);
+	T_EQ_INT(store_tag_by_slug(st, &ar, "only-draft", 5000, &t),
+	    STORE_NOTFOUND);	/* only a draft has it */
+	a.status = ARTICLE_SCHEDULED;
+	a.published_at = 9000;
+	T_EQ_INT(store_article_update(st, &a, "ed", 1100), STORE_OK);
+	T_EQ_INT(store_tag_by_slug(st, &ar, "only-draft", 5000, &t),
+	    STORE_NOTFOUND);	/* not yet */
+	T_EQ_INT(store_tag_by_slug(st, &ar, "only-draft", 9000, &t),
+	    STORE_OK);
+	T_EQ_STR(t.name, "Only Draft");
+	/* Saved with the same tags: the tag is kept, the same row. */
+	id = tag_id("only-draft");
+	T_EQ_INT(store_article_update(st, &a, "ed", 1200), STORE_OK);
+	T_EQ_INT(tag_id("only-draft"), id);
+	/* Taken off its last article: gone from the store. */
+	a.tags = NULL;
+	a.ntags = 0;
+	T_EQ_INT(store_article_update(st, &a, "ed", 1300), STORE_OK);
+	T_EQ_INT(tag_id("only-draft"), 0);
+	T_EQ_INT(store_tag_by_slug(st, &ar, "only-draft", 9000, &t),
+	    STORE_NOTFOUND);
+
+	/* Shared: stays while one article links it, whatever its status. */
+	T_EQ_INT(store_article_insert(st, &b), STORE_OK);
+	T_EQ_INT(store_article_insert(st, &c), STORE_OK);
+	T_EQ_INT(store_tag_by_slug(st, &ar, "shared-tag", 5000, &t),
+	    STORE_OK);
+	T_EQ_INT(t.count, 1);	/* the draft does not count */
+	T_EQ_INT(store_article_delete(st, b.id), STORE_OK);
+	T_TRUE(tag_id("shared-tag") > 0);	/* the draft still has it */
+	T_EQ_INT(store_tag_by_slug(st, &ar, "shared-tag", 5000, &t),
+	    STORE_NOTFOUND);
+	T_EQ_INT(store_article_delete(st, c.id), STORE_OK);
+	T_EQ_INT(tag_id("shared-tag"), 0);
+	T_EQ_INT(store_article_delete(st, c.id), STORE_NOTFOUND);
+	T_EQ_INT(store_article_delete(st, a.id), STORE_OK);
 	arena_free(&ar);
 }
 
@@ -1222,6 +1303,7 @@ main(void)
 	T_RUN(test_query);
 	T_RUN(test_search_store);
 	T_RUN(test_tag_by_slug);
+	T_RUN(test_tag_cleanup);
 	T_RUN(test_migration_lists);
 	T_RUN(test_nul_text);
 	T_RUN(test_spam_store);
