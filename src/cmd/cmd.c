@@ -104,8 +104,10 @@ const struct cmd commands[] = {
 	    "manage the people who sign in",
 	    "add and passwd read the password as one line from standard input\n"
 	    "(at least 10 characters); it is stored as an argon2id hash.\n"
-	    "remove keeps the user's articles and refuses to remove the last\n"
-	    "admin. list prints name, role and display name, one per line.\n" },
+	    "passwd also signs the user out everywhere and revokes their API\n"
+	    "tokens. remove keeps the user's articles and refuses to remove\n"
+	    "the last admin. list prints name, role and display name, one per\n"
+	    "line.\n" },
 	{ "token", cmd_token, "create NAME | list | revoke ID  [--db URL]",
 	    "manage API tokens",
 	    "create prints a new API token for user NAME alone on standard\n"

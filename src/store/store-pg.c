@@ -564,6 +564,11 @@ static const char *const sql[] = {
 	    "WHERE t.id = $1::bigint AND NOT EXISTS "
 	    "(SELECT 1 FROM article_tags at WHERE at.tag_id = t.id) "
 	    "FOR UPDATE SKIP LOCKED)",
+	[ST_SESSION_DELETE_USER] =
+	    "DELETE FROM sessions WHERE user_id = $1::bigint",
+	[ST_TOKEN_REVOKE_USER] =
+	    "UPDATE api_tokens SET revoked_at = $2::bigint "
+	    "WHERE user_id = $1::bigint AND revoked_at = 0",
 };
 
 _Static_assert(sizeof(sql) / sizeof(sql[0]) == ST__MAX,

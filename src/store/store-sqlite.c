@@ -453,6 +453,10 @@ static const char *const sql[] = {
 	[ST_TAG_PRUNE] =
 	    "DELETE FROM tags WHERE id = ?1 AND NOT EXISTS "
 	    "(SELECT 1 FROM article_tags WHERE tag_id = ?1)",
+	[ST_SESSION_DELETE_USER] = "DELETE FROM sessions WHERE user_id = ?1",
+	[ST_TOKEN_REVOKE_USER] =
+	    "UPDATE api_tokens SET revoked_at = ?2 "
+	    "WHERE user_id = ?1 AND revoked_at = 0",
 };
 _Static_assert(SPAM_BATCH == 32, "ST_SPAM_TOKENS_GET has 32 parameters");
 

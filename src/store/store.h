@@ -325,8 +325,11 @@ enum store_err	 store_user_by_id(struct store *, struct arena *, int64_t id,
 		    struct user *out);
 enum store_err	 store_user_list(struct store *, struct arena *,
 		    struct user **out, size_t *n);
+/* Sets the password hash of user id and, in the same transaction, ends
+ * every session of theirs and revokes every token (revoked_at := now):
+ * what the old password let anyone in with stops working with it. */
 enum store_err	 store_user_set_password(struct store *, int64_t id,
-		    const char *hash);
+		    const char *hash, int64_t now);
 /* Removes the user, their sessions and tokens; their articles stay, with
  * the byline they had. */
 enum store_err	 store_user_remove(struct store *, int64_t id);

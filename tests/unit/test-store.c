@@ -648,15 +648,45 @@ test_users(void)
 	T_EQ_INT(k, 2);
 	T_EQ_INT(store_user_count_role(st, ROLE_ADMIN, &n), STORE_OK);
 	T_EQ_INT(n, 1);
-	T_EQ_INT(store_user_set_password(st, got.id, "new"), STORE_OK);
-	T_EQ_INT(store_user_set_password(st, 99999, "new"), STORE_NOTFOUND);
+	/* A new password ends the user's sessions and revokes their tokens,
+	 * and no one else's. */
+	{
+		struct user bob;
+
+		T_EQ_INT(store_user_by_name(st, &ar, "Bob", &bob), STORE_OK);
+		T_EQ_INT(store_session_add(st, "pw-s1", got.id, "c", 50),
+		    STORE_OK);
+		T_EQ_INT(store_session_add(st, "pw-s2", bob.id, "c", 50),
+		    STORE_OK);
+		T_EQ_INT(store_token_add(st, got.id, "pw-t1", 50, &id),
+		    STORE_OK);
+		T_EQ_INT(store_token_add(st, bob.id, "pw-t2", 50, &id),
+		    STORE_OK);
+		T_EQ_INT(store_user_set_password(st, got.id, "new", 60),
+		    STORE_OK);
+		T_EQ_INT(store_user_by_id(st, &ar, got.id, &u), STORE_OK);
+		T_EQ_STR(u.pw_hash, "new");
+		T_EQ_INT(store_session_get(st, &ar, "pw-s1", &se),
+		    STORE_NOTFOUND);
+		T_EQ_INT(store_token_user(st, &ar, "pw-t1", &u),
+		    STORE_NOTFOUND);
+		T_EQ_INT(store_session_get(st, &ar, "pw-s2", &se), STORE_OK);
+		T_EQ_INT(store_token_user(st, &ar, "pw-t2", &u), STORE_OK);
+		T_EQ_INT(store_token_list(st, &ar, &toks, &k), STORE_OK);
+		T_TRUE(k == 2 && toks[0].revoked_at == 60 &&
+		    toks[1].revoked_at == 0);
+		T_EQ_INT(store_session_delete(st, "pw-s2"), STORE_OK);
+		T_EQ_INT(store_token_revoke(st, id, 61), STORE_OK);
+		T_EQ_INT(store_user_set_password(st, 99999, "new", 60),
+		    STORE_NOTFOUND);
+	}
 
 	T_EQ_INT(store_token_add(st, got.id, "digest1", 10, &id), STORE_OK);
 	T_EQ_INT(store_token_user(st, &ar, "digest1", &u), STORE_OK);
 	T_EQ_STR(u.name, "Ann");
 	T_EQ_INT(store_token_user(st, &ar, "other", &u), STORE_NOTFOUND);
 	T_EQ_INT(store_token_list(st, &ar, &toks, &k), STORE_OK);
-	T_TRUE(k == 1 && toks[0].revoked_at == 0);
+	T_TRUE(k == 3 && toks[2].revoked_at == 0);
 	T_EQ_INT(store_token_revoke(st, id, 11), STORE_OK);
 	T_EQ_INT(store_token_revoke(st, id, 12), STORE_NOTFOUND);
 	T_EQ_INT(store_token_user(st, &ar, "digest1", &u), STORE_NOTFOUND);
