@@ -22,7 +22,10 @@ const struct cmd commands[] = {
 	    "serve the site over HTTP",
 	    "Serves the site (default 127.0.0.1:8080), after bringing the schema\n"
 	    "up to date. Prints 'listening on http://ADDR:PORT' once it accepts\n"
-	    "connections. /metrics answers in the Prometheus text format.\n"
+	    "connections. /metrics answers in the Prometheus text format, to\n"
+	    "the clients in GAZETTE_METRICS_ALLOW only (addresses and networks,\n"
+	    "comma-separated; default 127.0.0.0/8,::1; 'none': nobody); others\n"
+	    "get 404. Behind a proxy that is the client it names, if trusted.\n"
 	    "  --listen ADDR:PORT    address to listen on ($GAZETTE_LISTEN)\n"
 	    "  --threads N           server threads, each with its own database\n"
 	    "                        connection ($GAZETTE_THREADS; default: cores)\n"
