@@ -1,5 +1,6 @@
-/* acl.c: who may do what in the administration: the one table. */
-#include "admin/admin.h"
+/* acl.c: who may do what, in the admin pages and the API: the one table,
+ * and the one rule for articles on top of it. */
+#include "admin/acl.h"
 
 enum grant {
 	NO = 0,		/* never */
@@ -62,4 +63,41 @@ const char *
 acl_action_name(enum acl_action a)
 {
 	return (unsigned)a < ACL__MAX ? names[a] : "do that";
+}
+
+bool
+acl_owns(const struct user *u, const struct article *a)
+{
+	return u != NULL && a != NULL && a->author_id != 0 &&
+	    a->author_id == u->id;
+}
+
+/* Live: what readers see now or will at its time without anyone saving
+ * it again. */
+static bool
+live(const struct article *a)
+{
+	return a->status != ARTICLE_DRAFT;
+}
+
+enum acl_action
+acl_article_refused(const struct user *u, enum acl_action action,
+    const struct article *cur, enum article_status want)
+{
+	bool own;
+
+	if (u == NULL || (cur == NULL && action != ACL_ARTICLE_CREATE))
+		return action;
+	/* A new article is its creator's. */
+	own = cur == NULL || acl_owns(u, cur);
+	if (!acl_allows(u->role, action, own))
+		return action;
+	if ((action == ACL_ARTICLE_EDIT || action == ACL_ARTICLE_DELETE) &&
+	    live(cur) && !acl_allows(u->role, ACL_ARTICLE_EDIT_LIVE, own))
+		return ACL_ARTICLE_EDIT_LIVE;
+	if ((action == ACL_ARTICLE_EDIT || action == ACL_ARTICLE_CREATE) &&
+	    want != ARTICLE_DRAFT &&
+	    !acl_allows(u->role, ACL_ARTICLE_PUBLISH, own))
+		return ACL_ARTICLE_PUBLISH;
+	return ACL__MAX;
 }

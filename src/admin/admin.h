@@ -4,8 +4,9 @@
  * Every handler here starts with admin_begin(), which refuses a request
  * without a live session (303 to the sign-in page), and, for a POST,
  * without the session's CSRF token (403, nothing changed). Then each action
- * asks acl_allows() before touching anything: the rules live in one table
- * in acl.c and nowhere else. Pages are the templates in
+ * asks acl_allows(), or for an article acl_article_refused(), before
+ * touching anything: the rules live in acl.c and nowhere else (acl.h; the
+ * API asks the same functions). Pages are the templates in
  * themes/default/admin/. */
 #ifndef GAZETTE_ADMIN_H
 #define GAZETTE_ADMIN_H
@@ -14,30 +15,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "admin/acl.h"
 #include "http/http.h"
 #include "site/page.h"
 #include "store/store.h"
-
-/* Things a signed-in user may try. An "owned" article is one whose
- * author_id is the user's id. */
-enum acl_action {
-	ACL_ARTICLE_LIST_ALL = 0,	/* see everyone's articles listed */
-	ACL_ARTICLE_VIEW,		/* open an article in the editor */
-	ACL_ARTICLE_CREATE,		/* start a new (draft) article */
-	ACL_ARTICLE_EDIT,		/* save a draft */
-	ACL_ARTICLE_EDIT_LIVE,		/* save a published or scheduled one */
-	ACL_ARTICLE_PUBLISH,		/* set status published or scheduled */
-	ACL_ARTICLE_DELETE,		/* delete a draft (live: also EDIT_LIVE) */
-	ACL_COMMENT_MODERATE,		/* the comment queue */
-	ACL_USER_MANAGE,		/* the users page */
-	ACL_SETTINGS,			/* the site settings page */
-	ACL__MAX
-};
-
-/* true when role may do action; is_owner says whether the object is the
- * user's own (ignored by actions that have no owner). */
-bool		 acl_allows(enum user_role, enum acl_action, bool is_owner);
-const char	*acl_action_name(enum acl_action);
 
 /* A line diff of two texts (diff.c): LCS over lines after trimming the
  * common head and tail. The middle is at most DIFF_MAX_CELLS lines × lines;

@@ -58,16 +58,12 @@ id_param(const struct http_req *req, size_t i)
 	return id;
 }
 
-static bool
-is_live(const struct article *a)
+/* What acl_article_refused says about the signed-in user. */
+static enum acl_action
+refused(const struct admin_req *ar, enum acl_action action,
+    const struct article *cur, enum article_status want)
 {
-	return a->status != ARTICLE_DRAFT;
-}
-
-static bool
-owns(const struct admin_req *ar, const struct article *a)
-{
-	return a->author_id != 0 && a->author_id == ar->sess.user.id;
+	return acl_article_refused(&ar->sess.user, action, cur, want);
 }
 
 /* true when a lookup found its row; else answers 404 or 503. */
@@ -364,9 +360,8 @@ editor_page(struct http_req *req, struct http_resp *resp,
 		if (article_is_public(art, ar->now))
 			tv_set_str(a, o, "url", article_path(ar->site, a,
 			    art));
-		tv_set_bool(a, o, "can_delete", acl_allows(role,
-		    ACL_ARTICLE_DELETE, owns(ar, art)) && (!is_live(art) ||
-		    acl_allows(role, ACL_ARTICLE_EDIT_LIVE, owns(ar, art))));
+		tv_set_bool(a, o, "can_delete", refused(ar,
+		    ACL_ARTICLE_DELETE, art, art->status) == ACL__MAX);
 		if (store_revision_list(ar->st, a, art->id, &rv, &n) !=
 		    STORE_OK) {
 			admin_store_failed(resp, ar->st);
@@ -399,12 +394,14 @@ admin_article_new(struct http_req *req, struct http_resp *resp, void *ctx)
 	struct admin_req ar;
 	struct article a;
 	struct edit e;
+	enum acl_action no;
 	const char *why;
 	enum store_err err;
 
 	if (!admin_begin(req, resp, ctx, &ar))
 		return;
-	if (!acl_allows(ar.sess.user.role, ACL_ARTICLE_CREATE, true)) {
+	if (refused(&ar, ACL_ARTICLE_CREATE, NULL, ARTICLE_DRAFT) !=
+	    ACL__MAX) {
 		admin_forbidden(req, resp, &ar,
 		    acl_action_name(ACL_ARTICLE_CREATE));
 		return;
@@ -419,10 +416,9 @@ admin_article_new(struct http_req *req, struct http_resp *resp, void *ctx)
 	}
 	edit_from_form(&ar, &e);
 	e.version = 0;
-	if (e.status != ARTICLE_DRAFT &&
-	    !acl_allows(ar.sess.user.role, ACL_ARTICLE_PUBLISH, true)) {
-		admin_forbidden(req, resp, &ar,
-		    acl_action_name(ACL_ARTICLE_PUBLISH));
+	if ((no = refused(&ar, ACL_ARTICLE_CREATE, NULL, e.status)) !=
+	    ACL__MAX) {
+		admin_forbidden(req, resp, &ar, acl_action_name(no));
 		return;
 	}
 	if (e.preview) {
@@ -455,24 +451,6 @@ admin_article_new(struct http_req *req, struct http_resp *resp, void *ctx)
 	    "/admin/articles/%lld?msg=created", (long long)a.id));
 }
 
-/* May the user save over cur, with status want? The action refused, or
- * ACL__MAX when allowed. */
-static enum acl_action
-save_refused(const struct admin_req *ar, const struct article *cur,
-    enum article_status want)
-{
-	enum user_role r = ar->sess.user.role;
-	bool own = owns(ar, cur);
-
-	if (!acl_allows(r, ACL_ARTICLE_EDIT, own))
-		return ACL_ARTICLE_EDIT;
-	if (is_live(cur) && !acl_allows(r, ACL_ARTICLE_EDIT_LIVE, own))
-		return ACL_ARTICLE_EDIT_LIVE;
-	if (want != ARTICLE_DRAFT && !acl_allows(r, ACL_ARTICLE_PUBLISH, own))
-		return ACL_ARTICLE_PUBLISH;
-	return ACL__MAX;
-}
-
 void
 admin_article_edit(struct http_req *req, struct http_resp *resp, void *ctx)
 {
@@ -486,7 +464,7 @@ admin_article_edit(struct http_req *req, struct http_resp *resp, void *ctx)
 	if (!admin_begin(req, resp, ctx, &ar) ||
 	    !load_article(req, resp, &ar, id_param(req, 0), &cur))
 		return;
-	if (!acl_allows(ar.sess.user.role, ACL_ARTICLE_VIEW, owns(&ar, &cur))) {
+	if (refused(&ar, ACL_ARTICLE_VIEW, &cur, cur.status) != ACL__MAX) {
 		admin_forbidden(req, resp, &ar,
 		    acl_action_name(ACL_ARTICLE_VIEW));
 		return;
@@ -498,7 +476,8 @@ admin_article_edit(struct http_req *req, struct http_resp *resp, void *ctx)
 		return;
 	}
 	edit_from_form(&ar, &e);
-	if ((no = save_refused(&ar, &cur, e.status)) != ACL__MAX) {
+	if ((no = refused(&ar, ACL_ARTICLE_EDIT, &cur, e.status)) !=
+	    ACL__MAX) {
 		admin_forbidden(req, resp, &ar, acl_action_name(no));
 		return;
 	}
@@ -558,16 +537,11 @@ admin_article_delete(struct http_req *req, struct http_resp *resp, void *ctx)
 	struct admin_req ar;
 	struct article cur;
 	struct tval *root, *m;
-	enum user_role r;
-	bool own;
 
 	if (!admin_begin(req, resp, ctx, &ar) ||
 	    !load_article(req, resp, &ar, id_param(req, 0), &cur))
 		return;
-	r = ar.sess.user.role;
-	own = owns(&ar, &cur);
-	if (!acl_allows(r, ACL_ARTICLE_DELETE, own) || (is_live(&cur) &&
-	    !acl_allows(r, ACL_ARTICLE_EDIT_LIVE, own))) {
+	if (refused(&ar, ACL_ARTICLE_DELETE, &cur, cur.status) != ACL__MAX) {
 		admin_forbidden(req, resp, &ar,
 		    acl_action_name(ACL_ARTICLE_DELETE));
 		return;
@@ -747,7 +721,7 @@ load_revision(struct http_req *req, struct http_resp *resp,
 
 	if (!load_article(req, resp, ar, id_param(req, 0), cur))
 		return false;
-	if (!acl_allows(ar->sess.user.role, ACL_ARTICLE_VIEW, owns(ar, cur))) {
+	if (refused(ar, ACL_ARTICLE_VIEW, cur, cur->status) != ACL__MAX) {
 		admin_forbidden(req, resp, ar,
 		    acl_action_name(ACL_ARTICLE_VIEW));
 		return false;
@@ -825,8 +799,8 @@ admin_revision(struct http_req *req, struct http_resp *resp, void *ctx)
 		tv_push(a, lines, l);
 	}
 	tv_set(a, root, "lines", lines);
-	tv_set_bool(a, root, "can_restore", save_refused(&ar, &cur,
-	    cur.status) == ACL__MAX);
+	tv_set_bool(a, root, "can_restore", refused(&ar, ACL_ARTICLE_EDIT,
+	    &cur, cur.status) == ACL__MAX);
 	admin_render(resp, &ar, "admin/revision.html", root);
 }
 
@@ -846,7 +820,8 @@ admin_revision_restore(struct http_req *req, struct http_resp *resp,
 		return;
 	/* Restoring brings back the words, not the status or the time:
 	 * what readers see changes only by a save that says so. */
-	if ((no = save_refused(&ar, &cur, cur.status)) != ACL__MAX) {
+	if ((no = refused(&ar, ACL_ARTICLE_EDIT, &cur, cur.status)) !=
+	    ACL__MAX) {
 		admin_forbidden(req, resp, &ar, acl_action_name(no));
 		return;
 	}

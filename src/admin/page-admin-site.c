@@ -121,6 +121,30 @@ user_add(const struct admin_req *ar, struct http_req *req)
 	return NULL;
 }
 
+/* A new password for user id: store_user_set_password also signs them
+ * out everywhere and revokes their API tokens. */
+static const char *
+user_password(const struct admin_req *ar, struct http_req *req, int64_t id)
+{
+	char hash[AUTH_HASH_MAX];
+	const char *pw, *why;
+	size_t pwlen;
+	enum store_err e;
+
+	pw = admin_field(ar, "password", &pwlen);
+	if ((why = auth_password_check(pw, pwlen)) != NULL)
+		return arena_printf(req->arena, "the password %s", why);
+	if (!auth_password_hash(pw, pwlen, hash))
+		return "the password could not be hashed (out of memory)";
+	e = store_user_set_password(ar->st, id, hash, ar->now);
+	sodium_memzero(hash, sizeof(hash));
+	if (e == STORE_NOTFOUND)
+		return "no such user";
+	if (e != STORE_OK)
+		return "the database refused the new password";
+	return NULL;
+}
+
 void
 admin_users(struct http_req *req, struct http_resp *resp, void *ctx)
 {
@@ -141,7 +165,9 @@ admin_users(struct http_req *req, struct http_resp *resp, void *ctx)
 		v = admin_field(&ar, "msg", NULL);
 		users_page(req, resp, &ar, strcmp(v, "added") == 0 ?
 		    "User added." : strcmp(v, "role") == 0 ? "Role changed." :
-		    strcmp(v, "removed") == 0 ? "User removed." : NULL, NULL);
+		    strcmp(v, "removed") == 0 ? "User removed." :
+		    strcmp(v, "password") == 0 ? "Password changed; that "
+		    "user's sessions and API tokens are revoked." : NULL, NULL);
 		return;
 	}
 	op = admin_field(&ar, "op", NULL);
@@ -162,6 +188,16 @@ admin_users(struct http_req *req, struct http_resp *resp, void *ctx)
 			why = "no such user";
 		else
 			msg = "role";
+	} else if (strcmp(op, "password") == 0 && id) {
+		if ((why = user_password(&ar, req, id)) == NULL) {
+			/* Their own: this session ended with the others. */
+			if (id == ar.sess.user.id) {
+				http_resp_redirect(resp, 303,
+				    "/admin/login?why=password");
+				return;
+			}
+			msg = "password";
+		}
 	} else if (strcmp(op, "remove") == 0 && id) {
 		if (!last_admin(&ar, req->arena, id, &last))
 			why = "the database is not available";

@@ -281,6 +281,9 @@ why_text(const char *why)
 		return "Your session has expired. Please sign in again.";
 	if (strcmp(why, "out") == 0)
 		return "You have signed out.";
+	if (strcmp(why, "password") == 0)
+		return "Your password was changed, which signed you out "
+		    "everywhere. Please sign in with the new one.";
 	return NULL;
 }
 

@@ -18,6 +18,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "admin/acl.h"
 #include "api/api.h"
 #include "api/api-int.h"
 #include "comment/comment.h"
@@ -30,11 +31,13 @@
 #define ALLOW_ITEM	(HTTP_M(HTTP_GET) | HTTP_M(HTTP_PATCH) | \
 			 HTTP_M(HTTP_DELETE))
 
-/* Editors and admins moderate; authors only write articles. */
+/* Who moderates is the ACL table's to say (editors and admins), as on
+ * the admin pages. */
 static bool
 moderator(const struct api_caller *c)
 {
-	return c->token && c->user.role != ROLE_AUTHOR;
+	return c->token && acl_allows(c->user.role, ACL_COMMENT_MODERATE,
+	    false);
 }
 
 static bool

@@ -5,12 +5,16 @@
  * a problem document with Allow like every other API error. Writes need
  * "Authorization: Bearer TOKEN" and act with that user's role; cookies are
  * never looked at, so there is nothing for a cross-site form to ride on.
+ * What a role may do to an article is acl_article_refused()'s to say, the
+ * same function the admin pages ask (admin/acl.h). An article the caller
+ * may not see is a 404, never a 403, so drafts' slugs cannot be probed.
  * Every write is one store call, which is one transaction. */
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
 
+#include "admin/acl.h"
 #include "admin/auth.h"
 #include "api/api.h"
 #include "api/api-int.h"
@@ -162,15 +166,25 @@ api_may_read(const struct api_caller *c, const struct article *a, int64_t now)
 {
 	if (article_is_public(a, now))
 		return true;
-	if (!c->token)
-		return false;
-	return c->user.role != ROLE_AUTHOR || a->author_id == c->user.id;
+	return c->token && acl_article_refused(&c->user, ACL_ARTICLE_VIEW, a,
+	    a->status) == ACL__MAX;
 }
 
+/* Answers 403 when c may not do action to cur (NULL: a new article) with
+ * status want; false then. A refused status names the field "status". */
 static bool
-may_write(const struct api_caller *c, const struct article *a)
+acl_check(struct http_req *req, struct http_resp *resp,
+    const struct api_caller *c, enum acl_action action,
+    const struct article *cur, enum article_status want)
 {
-	return c->user.role != ROLE_AUTHOR || a->author_id == c->user.id;
+	enum acl_action no = acl_article_refused(&c->user, action, cur, want);
+
+	if (no == ACL__MAX)
+		return true;
+	api_error(resp, req->arena, 403, no == ACL_ARTICLE_PUBLISH ? "status" :
+	    NULL, "role %s may not %s; an editor may",
+	    user_role_name(c->user.role), acl_action_name(no));
+	return false;
 }
 
 /* The media type of the body must be JSON (merge patch too for PATCH);
@@ -289,15 +303,10 @@ articles_list(struct http_req *req, struct http_resp *resp,
 		if (!api_need_token(req, resp, c))
 			return;
 		f.status = article_status_name(status);
-		/* Authors see their own unpublished work only. */
-		if (c->user.role == ROLE_AUTHOR) {
-			if (f.author && strcmp(f.author, byline(&c->user))) {
-				api_error(resp, req->arena, 403, "author",
-				    "an author sees only their own drafts");
-				return;
-			}
-			f.author = byline(&c->user);
-		}
+		/* Those who may not list everyone's see their own: owned
+		 * by id, as the item is, never matched by byline text. */
+		if (!acl_allows(c->user.role, ACL_ARTICLE_LIST_ALL, false))
+			f.author_id = c->user.id;
 	}
 	f.limit = (size_t)lim;
 	f.with_body = true;
@@ -336,22 +345,19 @@ write_problem(struct http_req *req, struct http_resp *resp,
 	api_problem_send(resp, p);
 }
 
-/* The rules of roles on a document about to be saved (old: the stored
- * article, NULL on create). */
+/* May c save a over old (NULL on create)? acl_article_refused decides
+ * the article; the byline is the API's own: only those who may edit
+ * others' articles (editors) write under another name. */
 static bool
-role_check(struct http_req *req, struct http_resp *resp,
+save_check(struct http_req *req, struct http_resp *resp,
     const struct api_caller *c, const struct article *old,
     const struct article *a, const struct api_article_req *r)
 {
-	if (c->user.role != ROLE_AUTHOR)
-		return true;
-	if (a->status != ARTICLE_DRAFT && (old == NULL ||
-	    old->status != a->status || old->published_at != a->published_at)) {
-		api_error(resp, req->arena, 403, "status", "an author cannot "
-		    "publish or schedule; an editor does");
+	if (!acl_check(req, resp, c, old ? ACL_ARTICLE_EDIT :
+	    ACL_ARTICLE_CREATE, old, a->status))
 		return false;
-	}
-	if (r->has_author && strcmp(a->author, byline(&c->user)) != 0 &&
+	if (!acl_allows(c->user.role, ACL_ARTICLE_EDIT, false) &&
+	    r->has_author && strcmp(a->author, byline(&c->user)) != 0 &&
 	    (old == NULL || strcmp(a->author, old->author) != 0)) {
 		api_error(resp, req->arena, 403, "author", "an author writes "
 		    "under their own byline");
@@ -392,7 +398,7 @@ articles_create(struct http_req *req, struct http_resp *resp,
 	}
 	if (a.author == NULL)
 		a.author = byline(&c->user);
-	if (!role_check(req, resp, c, NULL, &a, &r))
+	if (!save_check(req, resp, c, NULL, &a, &r))
 		goto out;
 	a.author_id = c->user.id;
 	a.created_at = a.updated_at = now;
@@ -459,7 +465,7 @@ article_write(struct http_req *req, struct http_resp *resp,
 		write_problem(req, resp, &p);
 		goto out;
 	}
-	if (!role_check(req, resp, c, old, &a, &r))
+	if (!save_check(req, resp, c, old, &a, &r))
 		goto out;
 	if (r.has_version && r.version != old->version) {
 		api_error(resp, req->arena, 409, "version", "the article was "
@@ -520,8 +526,10 @@ api_article(struct http_req *req, struct http_resp *resp, void *ctx)
 	slug = arena_strndup(req->arena, req->params[0].p, req->params[0].n);
 	e = slug_valid(slug, strlen(slug)) ?
 	    store_article_by_slug(st, req->arena, slug, &a) : STORE_NOTFOUND;
-	if (e == STORE_OK && !api_may_read(&c, &a, now) && !c.token)
-		e = STORE_NOTFOUND;	/* drafts do not exist for strangers */
+	/* What the caller may not see does not exist for them: a 403
+	 * would tell that the slug is taken by someone's draft. */
+	if (e == STORE_OK && !api_may_read(&c, &a, now))
+		e = STORE_NOTFOUND;
 	if (e == STORE_NOTFOUND) {
 		api_error(resp, req->arena, 404, NULL, "no article has the "
 		    "slug '%s'", slug_valid(slug, strlen(slug)) ? slug : "?");
@@ -529,12 +537,6 @@ api_article(struct http_req *req, struct http_resp *resp, void *ctx)
 	}
 	if (e != STORE_OK) {
 		api_store_failed(req, resp, st);
-		return;
-	}
-	if (!api_may_read(&c, &a, now) || (req->method != HTTP_GET &&
-	    req->method != HTTP_HEAD && !may_write(&c, &a))) {
-		api_error(resp, req->arena, 403, NULL, "an author may only "
-		    "touch their own articles");
 		return;
 	}
 	switch (req->method) {
@@ -549,12 +551,9 @@ api_article(struct http_req *req, struct http_resp *resp, void *ctx)
 			    "private, no-store");
 		return;
 	case HTTP_DELETE:
-		if (c.user.role == ROLE_AUTHOR &&
-		    a.status != ARTICLE_DRAFT) {
-			api_error(resp, req->arena, 403, NULL, "an author may "
-			    "delete only drafts; ask an editor");
+		if (!acl_check(req, resp, &c, ACL_ARTICLE_DELETE, &a,
+		    a.status))
 			return;
-		}
 		if ((e = store_article_delete(st, a.id)) != STORE_OK &&
 		    e != STORE_NOTFOUND) {
 			api_store_failed(req, resp, st);

@@ -22,7 +22,11 @@ const struct cmd commands[] = {
 	    "serve the site over HTTP",
 	    "Serves the site (default 127.0.0.1:8080), after bringing the schema\n"
 	    "up to date. Prints 'listening on http://ADDR:PORT' once it accepts\n"
-	    "connections. /metrics answers in the Prometheus text format.\n"
+	    "connections. /metrics answers in the Prometheus text format, to\n"
+	    "the clients in GAZETTE_METRICS_ALLOW only (addresses and\n"
+	    "networks, comma-separated; default 127.0.0.0/8,::1; 'none':\n"
+	    "nobody); others get 404. Behind a proxy that is the client it\n"
+	    "names, if the proxy is trusted.\n"
 	    "  --listen ADDR:PORT    address to listen on ($GAZETTE_LISTEN)\n"
 	    "  --threads N           server threads, each with its own database\n"
 	    "                        connection ($GAZETTE_THREADS; default: cores)\n"
@@ -113,8 +117,10 @@ const struct cmd commands[] = {
 	    "manage the people who sign in",
 	    "add and passwd read the password as one line from standard input\n"
 	    "(at least 10 characters); it is stored as an argon2id hash.\n"
-	    "remove keeps the user's articles and refuses to remove the last\n"
-	    "admin. list prints name, role and display name, one per line.\n" },
+	    "passwd also signs the user out everywhere and revokes their API\n"
+	    "tokens. remove keeps the user's articles and refuses to remove\n"
+	    "the last admin. list prints name, role and display name, one per\n"
+	    "line.\n" },
 	{ "token", cmd_token, "create NAME | list | revoke ID  [--db URL]",
 	    "manage API tokens",
 	    "create prints a new API token for user NAME alone on standard\n"

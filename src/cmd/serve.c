@@ -28,6 +28,9 @@
 #include "util/str.h"
 #include "util/xalloc.h"
 
+/* Who may read /metrics when GAZETTE_METRICS_ALLOW is not set. */
+#define METRICS_ALLOW_DEFAULT	"127.0.0.0/8, ::1"
+
 /* "127.0.0.1:8080", "[::1]:8080", ":8080" or "8080" into addr and port. */
 static bool
 parse_listen(const char *s, char *addr, size_t addrlen, unsigned *port)
@@ -72,6 +75,8 @@ struct serve {
 	struct site_holder	*holder;
 	struct comment_ctx	*comments;	/* shared by every site loaded */
 	struct cache		*cache;		/* the page cache, or NULL */
+	struct http_cidr	*metrics_allow;	/* GAZETTE_METRICS_ALLOW */
+	size_t			 nmetrics_allow;
 	char			 exe[PATH_MAX];	/* this binary, at start */
 	int			 argc;
 	char			**argv;
@@ -114,6 +119,8 @@ load(const struct serve *sv, struct store *st, char *err, size_t errlen)
 	    sv->over, err, errlen);
 	if (site) {
 		base_url_default(sv, site);
+		site->metrics_allow = sv->metrics_allow;
+		site->nmetrics_allow = sv->nmetrics_allow;
 		site->comments = sv->comments;
 		comment_ctx_site(sv->comments, site);
 	}
@@ -389,6 +396,16 @@ cmd_serve(int argc, char **argv)
 		    "address or a network (10.0.0.0/8)", (int)badlen, bad);
 		goto out;
 	}
+	/* Who may read /metrics: loopback unless told otherwise; "none" for
+	 * nobody. */
+	env = envor(NULL, "GAZETTE_METRICS_ALLOW", METRICS_ALLOW_DEFAULT);
+	if (strcmp(env, "none") != 0 && !http_cidr_list_parse(env,
+	    &sv.metrics_allow, &sv.nmetrics_allow, &bad, &badlen)) {
+		cmd_err("serve", "GAZETTE_METRICS_ALLOW: '%.*s' is not an "
+		    "address or a network (10.0.0.0/8), nor 'none'",
+		    (int)badlen, bad);
+		goto out;
+	}
 	so.access_log = true;
 	logfmt = envor(logfmt, "GAZETTE_ACCESS_LOG", "text");
 	if (strcmp(logfmt, "off") == 0 || strcmp(logfmt, "0") == 0)
@@ -567,6 +584,7 @@ out:
 	site_free(site);
 	store_close(st);
 	free(trusted);
+	free(sv.metrics_allow);
 	free(routes);
 	return rc;
 }

@@ -113,12 +113,13 @@ user_passwd(struct store *st, const char *name)
 		cmd_err("user passwd", "cannot hash the password");
 		goto out;
 	}
-	if (store_user_set_password(st, u.id, hash) != STORE_OK) {
+	if (store_user_set_password(st, u.id, hash, (int64_t)time(NULL)) !=
+	    STORE_OK) {
 		cmd_err("user passwd", "%s", store_errmsg(st));
 		goto out;
 	}
-	fprintf(stderr, "gazette: user passwd: password of '%s' changed\n",
-	    name);
+	fprintf(stderr, "gazette: user passwd: password of '%s' changed; "
+	    "their sessions and API tokens are revoked\n", name);
 	rc = 0;
 out:
 	sodium_memzero(pw, sizeof(pw));

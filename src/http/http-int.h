@@ -28,8 +28,7 @@ void		 http_allow_format(struct buf *, unsigned mask);
 
 /* proxy.c */
 
-/* Whether the address in text form (IPv4 or IPv6) is inside one of the
- * list's networks. */
+/* http_cidr_list_match over the trusted proxies. */
 bool		 http_proxy_trusted(const struct http_cidr *, size_t n,
 		    const char *addr);
 /*

@@ -112,7 +112,10 @@ struct http_req {
 	struct form	 args;
 	const char	*body;		/* NUL-terminated, may hold NULs */
 	size_t		 body_len;
-	char		 client[64];	/* peer address, text */
+	char		 client[64];	/* client address, text: the peer,
+					 * or behind a trusted proxy the
+					 * client it names (proxy.c); the
+					 * one every check by address uses */
 	int64_t		 start_us;	/* monotonic, at arrival */
 	struct arena	*arena;
 	struct sv	 params[4];	/* route parameters, in pattern order */
@@ -272,6 +275,11 @@ bool		 http_cidr_parse(const char *s, size_t n, struct http_cidr *);
  * *badlen). */
 bool		 http_cidr_list_parse(const char *csv, struct http_cidr **list,
 		    size_t *n, const char **bad, size_t *badlen);
+/* Whether addr (text, IPv4 or IPv6; an IPv4-mapped IPv6 address counts
+ * as its IPv4 one) is inside one of the list's networks; false for
+ * anything that is not an address. */
+bool		 http_cidr_list_match(const struct http_cidr *, size_t n,
+		    const char *addr);
 
 enum http_log_format {
 	HTTP_LOG_TEXT = 0,	/* METHOD PATH STATUS BYTES µs CLIENT [aborted] */

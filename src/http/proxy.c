@@ -126,13 +126,19 @@ in_list(const struct http_cidr *l, size_t n, int family,
 }
 
 bool
-http_proxy_trusted(const struct http_cidr *l, size_t n, const char *addr)
+http_cidr_list_match(const struct http_cidr *l, size_t n, const char *addr)
 {
 	uint8_t a[16];
 	int family;
 
 	return addr_parse(addr, strlen(addr), &family, a) &&
 	    in_list(l, n, family, a);
+}
+
+bool
+http_proxy_trusted(const struct http_cidr *l, size_t n, const char *addr)
+{
+	return http_cidr_list_match(l, n, addr);
 }
 
 /* One X-Forwarded-For item, trimmed: a bare address, "[v6]" or

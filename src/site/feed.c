@@ -327,7 +327,8 @@ feed_tag(struct http_req *req, struct http_resp *resp, void *ctx)
 	}
 	slug = arena_strndup(a, req->params[0].p, req->params[0].n);
 	if (!slug_valid(slug, strlen(slug)) ||
-	    (e = store_tag_by_slug(st, a, slug, &t)) == STORE_NOTFOUND) {
+	    (e = store_tag_by_slug(st, a, slug, (int64_t)time(NULL), &t)) ==
+	    STORE_NOTFOUND) {
 		page_not_found(req, resp, ctx);
 		return;
 	}

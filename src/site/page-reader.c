@@ -288,7 +288,8 @@ page_tag(struct http_req *req, struct http_resp *resp, void *ctx)
 	}
 	slug = arena_strndup(req->arena, req->params[0].p, req->params[0].n);
 	if (n == 0 || !slug_valid(slug, strlen(slug)) ||
-	    (e = store_tag_by_slug(st, req->arena, slug, &t)) == STORE_NOTFOUND) {
+	    (e = store_tag_by_slug(st, req->arena, slug, (int64_t)time(NULL),
+	    &t)) == STORE_NOTFOUND) {
 		page_not_found(req, resp, ctx);
 		return;
 	}

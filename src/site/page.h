@@ -51,6 +51,12 @@ struct site {
 	 * live_url is NULL. Borrowed from the caller. */
 	bool			 static_build;
 	const char		*live_url;
+	/* Clients /metrics answers (GAZETTE_METRICS_ALLOW), judged by
+	 * req->client, the address a trusted proxy names; anyone else
+	 * gets 404. Owned by serve and borrowed by every site it loads;
+	 * none (any other command): nobody. */
+	const struct http_cidr	*metrics_allow;
+	size_t			 nmetrics_allow;
 };
 
 /* The setting keys a site has, with their defaults. */

@@ -127,6 +127,9 @@ enum stmt {
 	ST_ARTICLE_LIST_AUTHOR_PUBLIC,
 	ST_ARTICLE_NEXT_ID,	/* the id the next article gets */
 	ST_TAG_ID,		/* id of the tag with slug ?1 */
+	ST_TAG_PRUNE,		/* tag ?1 deleted if no article links it */
+	ST_SESSION_DELETE_USER,	/* every session of user ?1 */
+	ST_TOKEN_REVOKE_USER,	/* every live token of user ?1, at ?2 */
 	ST__MAX
 };
 

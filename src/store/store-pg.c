@@ -103,6 +103,7 @@
 	"AND a.published_at <= $2::bigint))" \
 	" AND ($3::text IS NULL OR a.author = $3::text)" \
 	" AND ($12::text IS NULL OR a.status = $12::text)" \
+	" AND ($13::bigint = 0 OR a.author_id = $13::bigint)" \
 	" AND ($5::bigint = 0 OR (a.published_at >= $4::bigint " \
 	"AND a.published_at < $5::bigint))" \
 	" AND ($7::bigint = 0 OR a.published_at < $6::bigint OR " \
@@ -172,7 +173,12 @@ static const char *const sql[] = {
 	    "AND a.published_at <= $1::bigint "
 	    "GROUP BY t.id ORDER BY lower(t.name) COLLATE \"C\"",
 	[ST_TAG_BY_SLUG] =
-	    "SELECT name, slug, 0 FROM tags WHERE slug = $1::text",
+	    "SELECT t.name, t.slug, count(*) FROM tags t "
+	    "JOIN article_tags at ON at.tag_id = t.id "
+	    "JOIN articles a ON a.id = at.article_id "
+	    "WHERE t.slug = $1::text "
+	    "AND a.status IN ('published', 'scheduled') "
+	    "AND a.published_at <= $2::bigint GROUP BY t.id",
 	/* SQLite's users.name is COLLATE NOCASE (ASCII case folding), as
 	 * lower() is in the C collation the index uses. */
 	[ST_USER_ADD] =
@@ -232,7 +238,8 @@ static const char *const sql[] = {
 	    "WHERE id = $1::bigint AND version = $12::bigint "
 	    "RETURNING version",
 	[ST_ARTICLE_TAGS_CLEAR] =
-	    "DELETE FROM article_tags WHERE article_id = $1::bigint",
+	    "DELETE FROM article_tags WHERE article_id = $1::bigint "
+	    "RETURNING tag_id",
 	[ST_ARTICLE_DELETE] =
 	    "DELETE FROM articles WHERE id = $1::bigint RETURNING id",
 	[ST_REVISION_ADD] =
@@ -543,7 +550,25 @@ static const char *const sql[] = {
 	    "SELECT " ARTICLE_COLS " FROM articles a" LIST_WHERE,
 	[ST_ARTICLE_NEXT_ID] =
 	    "SELECT nextval(pg_get_serial_sequence('articles', 'id'))",
-	[ST_TAG_ID] = "SELECT id FROM tags WHERE slug = $1::text",
+	/* The tag row stays locked until the writer's link to it commits,
+	 * so ST_TAG_PRUNE in another transaction leaves it alone. */
+	[ST_TAG_ID] = "SELECT id FROM tags WHERE slug = $1::text "
+	    "FOR KEY SHARE",
+	/* Writers run side by side here: a tag another transaction is
+	 * linking (its ST_TAG_ID or the link's foreign key check holds the
+	 * row) is skipped, not deleted under it with the link cascading
+	 * away at its commit. The NOT EXISTS sees committed links only;
+	 * the lock covers the uncommitted ones. */
+	[ST_TAG_PRUNE] =
+	    "DELETE FROM tags WHERE id = (SELECT t.id FROM tags t "
+	    "WHERE t.id = $1::bigint AND NOT EXISTS "
+	    "(SELECT 1 FROM article_tags at WHERE at.tag_id = t.id) "
+	    "FOR UPDATE SKIP LOCKED)",
+	[ST_SESSION_DELETE_USER] =
+	    "DELETE FROM sessions WHERE user_id = $1::bigint",
+	[ST_TOKEN_REVOKE_USER] =
+	    "UPDATE api_tokens SET revoked_at = $2::bigint "
+	    "WHERE user_id = $1::bigint AND revoked_at = 0",
 };
 
 _Static_assert(sizeof(sql) / sizeof(sql[0]) == ST__MAX,

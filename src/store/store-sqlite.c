@@ -32,6 +32,7 @@
 #define LIST_REST \
 	" AND (?3 IS NULL OR a.author = ?3)" \
 	" AND (?12 IS NULL OR a.status = ?12)" \
+	" AND (?13 = 0 OR a.author_id = ?13)" \
 	" AND (?5 = 0 OR (a.published_at >= ?4 AND a.published_at < ?5))" \
 	" AND (?7 = 0 OR a.published_at < ?6 OR " \
 	"(a.published_at = ?6 AND a.id < ?7))" \
@@ -99,7 +100,14 @@ static const char *const sql[] = {
 	    "WHERE a.status IN ('published', 'scheduled') "
 	    "AND a.published_at <= ?1 "
 	    "GROUP BY t.id ORDER BY t.name COLLATE NOCASE",
-	[ST_TAG_BY_SLUG] = "SELECT name, slug, 0 FROM tags WHERE slug = ?1",
+	/* What ST_TAG_LIST would list of it: a tag only a draft, a future
+	 * article or nobody carries is no tag to readers. */
+	[ST_TAG_BY_SLUG] =
+	    "SELECT t.name, t.slug, count(*) FROM tags t "
+	    "JOIN article_tags at ON at.tag_id = t.id "
+	    "JOIN articles a ON a.id = at.article_id "
+	    "WHERE t.slug = ?1 AND a.status IN ('published', 'scheduled') "
+	    "AND a.published_at <= ?2 GROUP BY t.id",
 #define USER_COLS "u.id, u.name, u.display_name, u.role, u.pw_hash, u.created_at"
 	[ST_USER_ADD] =
 	    "INSERT INTO users (name, display_name, role, pw_hash, created_at) "
@@ -147,7 +155,8 @@ static const char *const sql[] = {
 	    "body_format = ?13, "
 	    "version = version + 1 WHERE id = ?1 AND version = ?12 "
 	    "RETURNING version",
-	[ST_ARTICLE_TAGS_CLEAR] = "DELETE FROM article_tags WHERE article_id = ?1",
+	[ST_ARTICLE_TAGS_CLEAR] =
+	    "DELETE FROM article_tags WHERE article_id = ?1 RETURNING tag_id",
 	[ST_ARTICLE_DELETE] = "DELETE FROM articles WHERE id = ?1 RETURNING id",
 	[ST_REVISION_ADD] =
 	    "INSERT INTO revisions (article_id, version, editor, title, slug, "
@@ -440,6 +449,15 @@ static const char *const sql[] = {
 	/* What INTEGER PRIMARY KEY would take by itself. */
 	[ST_ARTICLE_NEXT_ID] = "SELECT coalesce(max(id), 0) + 1 FROM articles",
 	[ST_TAG_ID] = "SELECT id FROM tags WHERE slug = ?1",
+	/* One writer at a time: nothing links the tag between the check
+	 * and the delete. */
+	[ST_TAG_PRUNE] =
+	    "DELETE FROM tags WHERE id = ?1 AND NOT EXISTS "
+	    "(SELECT 1 FROM article_tags WHERE tag_id = ?1)",
+	[ST_SESSION_DELETE_USER] = "DELETE FROM sessions WHERE user_id = ?1",
+	[ST_TOKEN_REVOKE_USER] =
+	    "UPDATE api_tokens SET revoked_at = ?2 "
+	    "WHERE user_id = ?1 AND revoked_at = 0",
 };
 _Static_assert(SPAM_BATCH == 32, "ST_SPAM_TOKENS_GET has 32 parameters");
 

@@ -170,12 +170,32 @@ by_id(struct store *s, enum stmt st, const struct sval *p, size_t n)
 	return r.found ? STORE_OK : STORE_NOTFOUND;
 }
 
+/*
+ * Whoever changes a password wants whoever else knows the old one out: a
+ * cookie or a token got with it must stop working with the change. So
+ * this is the one place a password changes, and it ends the user's
+ * sessions and revokes their tokens in the same transaction; every path
+ * (the command, the users page) calls it.
+ */
 enum store_err
-store_user_set_password(struct store *s, int64_t id, const char *hash)
+store_user_set_password(struct store *s, int64_t id, const char *hash,
+    int64_t now)
 {
 	struct sval p[] = { P_INT(id), P_TEXT(hash) };
+	struct sval q[] = { P_INT(id), P_INT(now) };
+	enum store_err e;
 
-	return by_id(s, ST_USER_SET_PASSWORD, p, NPARAMS(p));
+	if ((e = store_begin(s)) != STORE_OK)
+		return e;
+	if ((e = by_id(s, ST_USER_SET_PASSWORD, p, NPARAMS(p))) == STORE_OK &&
+	    (e = exec(s, ST_SESSION_DELETE_USER, q, 1, NULL, NULL)) ==
+	    STORE_OK)
+		e = exec(s, ST_TOKEN_REVOKE_USER, q, NPARAMS(q), NULL, NULL);
+	if (e != STORE_OK) {
+		store_rollback(s);
+		return e;
+	}
+	return store_commit(s);
 }
 
 enum store_err

@@ -544,6 +544,60 @@ add_tags(struct store *s, int64_t id, const struct article *a)
 	return e;
 }
 
+/* The tag ids an ST_ARTICLE_TAGS_CLEAR unlinked. */
+struct tag_ids {
+	int64_t	*v;
+	size_t	 n, cap;
+};
+
+static int
+row_tag_id(void *ctx, const struct sval *c, size_t n)
+{
+	struct tag_ids *t = ctx;
+
+	if (n == 0)
+		return 0;
+	if (t->n == t->cap) {
+		t->cap = t->cap ? t->cap * 2 : 16;
+		t->v = xrealloc(t->v, t->cap * sizeof(*t->v));
+	}
+	t->v[t->n++] = c[0].i;
+	return 0;
+}
+
+/*
+ * Unlinks article id from its tags, their ids into *t (the caller frees
+ * t->v), for tags_prune once the article has its new links, or none.
+ */
+static enum store_err
+tags_unlink(struct store *s, int64_t id, struct tag_ids *t)
+{
+	struct sval p[] = { P_INT(id) };
+
+	return exec(s, ST_ARTICLE_TAGS_CLEAR, p, 1, row_tag_id, t);
+}
+
+/*
+ * A tag lives as long as an article links it: the tags in t that lost
+ * their last link go, so no name an editor typed once and took back (or
+ * that only a deleted article had) stays in the store. Inside the
+ * caller's transaction; each driver's ST_TAG_PRUNE says how it keeps a
+ * tag another transaction is linking right now.
+ */
+static enum store_err
+tags_prune(struct store *s, const struct tag_ids *t)
+{
+	enum store_err e = STORE_OK;
+	size_t i;
+
+	for (i = 0; i < t->n && e == STORE_OK; i++) {
+		struct sval p[] = { P_INT(t->v[i]) };
+
+		e = exec(s, ST_TAG_PRUNE, p, 1, NULL, NULL);
+	}
+	return e;
+}
+
 /* Records a's current state as revision a->version. */
 static enum store_err
 add_revision(struct store *s, const struct article *a, const char *editor,
@@ -631,6 +685,7 @@ enum store_err
 store_article_update(struct store *s, struct article *a, const char *editor,
     int64_t now)
 {
+	struct tag_ids old = { 0 };
 	int64_t version = 0;
 	enum store_err e;
 
@@ -663,14 +718,15 @@ store_article_update(struct store *s, struct article *a, const char *editor,
 		arena_free(&ar);
 	}
 	if (e == STORE_OK) {
-		struct sval p[] = { P_INT(a->id) };
-
 		a->version = version;
 		a->updated_at = now;
-		e = exec(s, ST_ARTICLE_TAGS_CLEAR, p, 1, NULL, NULL);
+		e = tags_unlink(s, a->id, &old);
 	}
 	if (e == STORE_OK)
 		e = add_tags(s, a->id, a);
+	if (e == STORE_OK)
+		e = tags_prune(s, &old);
+	free(old.v);
 	if (e == STORE_OK && a->body_text != NULL)
 		e = store_search_set_plain(s, a->id, a->body_text,
 		    strlen(a->body_text));
@@ -694,17 +750,27 @@ enum store_err
 store_article_delete(struct store *s, int64_t id)
 {
 	struct sval p[] = { P_INT(id) };
+	struct tag_ids old = { 0 };
 	int64_t got = 0;
 	enum store_err e;
 
-	if ((e = exec(s, ST_ARTICLE_DELETE, p, 1, row_int, &got)) != STORE_OK)
+	if ((e = store_begin(s)) != STORE_OK)
 		return e;
-	if (got == 0)
-		return STORE_NOTFOUND;
+	if ((e = tags_unlink(s, id, &old)) == STORE_OK &&
+	    (e = exec(s, ST_ARTICLE_DELETE, p, 1, row_int, &got)) ==
+	    STORE_OK && got == 0)
+		e = STORE_NOTFOUND;
+	if (e == STORE_OK)
+		e = tags_prune(s, &old);
+	free(old.v);
+	if (e != STORE_OK) {
+		store_rollback(s);
+		return e;
+	}
 	store_changed(s, "article:%lld", (long long)id);
 	store_changed(s, "comments:%lld", (long long)id);
 	store_changed(s, "list");
-	return STORE_OK;
+	return store_commit(s);
 }
 
 static const char *
@@ -942,6 +1008,7 @@ store_article_list(struct store *s, struct arena *arena,
 		P_INT(f->with_body),
 		f->tag_slug ? P_TEXT(f->tag_slug) : P_NULL,
 		f->status ? P_TEXT(f->status) : P_NULL,
+		P_INT(f->author_id),
 	};
 	if (!f->public)
 		st = f->tag_slug ? ST_ARTICLE_LIST_TAG : ST_ARTICLE_LIST;
@@ -1016,13 +1083,14 @@ store_tag_list(struct store *s, struct arena *arena, int64_t now,
 
 enum store_err
 store_tag_by_slug(struct store *s, struct arena *arena, const char *slug,
-    struct tag *out)
+    int64_t now, struct tag *out)
 {
 	struct tag_rows r = { arena, NULL, 0, 0 };
-	struct sval p[] = { P_TEXT(slug) };
+	struct sval p[] = { P_TEXT(slug), P_INT(now) };
 	enum store_err e;
 
-	if ((e = exec(s, ST_TAG_BY_SLUG, p, 1, row_tag, &r)) != STORE_OK)
+	if ((e = exec(s, ST_TAG_BY_SLUG, p, NPARAMS(p), row_tag, &r)) !=
+	    STORE_OK)
 		return e;
 	if (r.n == 0)
 		return STORE_NOTFOUND;

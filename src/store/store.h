@@ -88,7 +88,8 @@ struct article_filter {
 	bool		 public;
 	int64_t		 now;		/* for public */
 	const char	*tag_slug;	/* NULL: any */
-	const char	*author;	/* NULL: any */
+	const char	*author;	/* byline; NULL: any */
+	int64_t		 author_id;	/* owner (users.id); 0: any */
 	int64_t		 from, to;	/* published_at in [from, to); 0,0: any */
 	/* Keyset paging, newest first: articles strictly older than
 	 * (before_time, before_id); before_id 0 means from the newest. */
@@ -240,7 +241,8 @@ enum store_err	 store_article_by_id(struct store *, struct arena *,
  * new version, and a revision records who (editor) saved what, when. */
 enum store_err	 store_article_update(struct store *, struct article *a,
 		    const char *editor, int64_t now);
-/* Deletes the article with its tags links, comments and revisions. */
+/* Deletes the article with its tags links, comments and revisions (and
+ * the tags no other article links), in one transaction. */
 enum store_err	 store_article_delete(struct store *, int64_t id);
 /* Revisions of an article, newest first; and one by id. */
 enum store_err	 store_revision_list(struct store *, struct arena *,
@@ -301,11 +303,17 @@ enum store_err	 store_redirect_get(struct store *, const char *old_path,
 enum store_err	 store_redirect_list(struct store *, struct arena *,
 		    int64_t article_id, const char ***out, size_t *n);
 
-/* Tags with their public article counts, by name. */
+/* Tags with their public article counts, by name: only tags that a
+ * public article (as of now) carries, as everything readers see of tags.
+ * A tag is removed from the store with its last link to an article
+ * (an update taking it off, a delete). */
 enum store_err	 store_tag_list(struct store *, struct arena *, int64_t now,
 		    struct tag **out, size_t *n);
+/* The tag with slug, with its count of public articles, if one is
+ * public as of now; else STORE_NOTFOUND, as for a slug nobody used (so
+ * drafts' tags do not show). */
 enum store_err	 store_tag_by_slug(struct store *, struct arena *,
-		    const char *slug, struct tag *out);
+		    const char *slug, int64_t now, struct tag *out);
 
 enum user_role {
 	ROLE_ADMIN = 0,		/* everything */
@@ -348,8 +356,11 @@ enum store_err	 store_user_by_id(struct store *, struct arena *, int64_t id,
 		    struct user *out);
 enum store_err	 store_user_list(struct store *, struct arena *,
 		    struct user **out, size_t *n);
+/* Sets the password hash of user id and, in the same transaction, ends
+ * every session of theirs and revokes every token (revoked_at := now):
+ * what the old password let anyone in with stops working with it. */
 enum store_err	 store_user_set_password(struct store *, int64_t id,
-		    const char *hash);
+		    const char *hash, int64_t now);
 /* Removes the user, their sessions and tokens; their articles stay, with
  * the byline they had. */
 enum store_err	 store_user_remove(struct store *, int64_t id);

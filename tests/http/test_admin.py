@@ -613,7 +613,50 @@ def test_users_and_settings():
         d.cleanup()
 
 
+def test_password_change():
+    """An admin sets a user's password on the users page: that user's
+    sessions and API tokens end with it; their own ends theirs too."""
+    d = TempDir()
+    db = make_site(d, users=(("ann", "admin"), ("ed", "editor"), ("al", "author")))
+    srv = Server(db)
+    try:
+        ed_tok = gazette("token", "create", "ed", db=db, check_rc=0)[1].strip()
+
+        def ed_api():
+            return srv.request("GET", "/api/v1/articles?status=draft",
+                               headers={"Authorization": "Bearer " + ed_tok})[0]
+
+        a, e, al = Browser(srv), Browser(srv), Browser(srv)
+        for b, n in ((a, "ann"), (e, "ed"), (al, "al")):
+            eq(b.login(n)[0], 303, "login " + n)
+        ann_id, ed_id = (db_query(db, "SELECT id FROM users WHERE name = ?", (n,))[0][0] for n in ("ann", "ed"))
+        _, _, body = a.get("/admin/users")
+        check('name="op" value="password"' in body, "the users page has a password form")
+        eq(ed_api(), 200, "ed's token works")
+        st, _, body = a.post("/admin/users", {"op": "password", "id": ed_id, "password": "short"})
+        check(st == 400 and "shorter than" in html.unescape(body), "short password refused")
+        eq(e.get("/admin")[0], 200, "a refused change revokes nothing")
+        eq(al.post("/admin/users", {"op": "password", "id": ed_id, "password": "al's choice pw"})[0], 403,
+           "an author may not set passwords")
+        st, h, _ = a.post("/admin/users", {"op": "password", "id": ed_id, "password": "ed's new password"})
+        eq((st, h.get("location")), (303, "/admin/users?msg=password"), "password set")
+        eq(e.get("/admin")[0], 303, "ed's old session is refused")
+        eq(ed_api(), 401, "ed's old token is refused")
+        eq(a.get("/admin")[0], 200, "the admin's own session lives on")
+        eq(Browser(srv).login("ed", PW)[0], 401, "ed's old password is refused")
+        eq(Browser(srv).login("ed", "ed's new password")[0], 303, "ed signs in with the new one")
+        st, h, _ = a.post("/admin/users", {"op": "password", "id": ann_id, "password": "ann's new password"})
+        eq((st, h.get("location")), (303, "/admin/login?why=password"), "own password: sign in again")
+        eq(a.get("/admin")[0], 303, "own session ended")
+        st, _, body = a.get("/admin/login?why=password")
+        check("signed you out" in body, "the sign-in page says why")
+        eq(a.login("ann", "ann's new password")[0], 303, "ann signs in with the new one")
+    finally:
+        srv.stop()
+        d.cleanup()
+
+
 run_tests("admin", [test_redirects_without_session, test_login, test_rate_limits,
                     test_csrf, test_roles, test_expired_and_forged, test_no_clear_passwords,
                     test_editor_preview_stale_restore, test_publish_and_schedule,
-                    test_users_and_settings])
+                    test_users_and_settings, test_password_change])

@@ -240,15 +240,16 @@ def test_roles():
         problem(st, hd, doc, 403, "status", "author cannot publish by patch")
         st, _, doc = s.req("PATCH", "/api/v1/articles/abe-draft", {"body_markdown": "more"}, who="abe")
         eq(st, 200, "author edits own draft")
-        # Drafts are invisible to the public and to other authors.
+        # Drafts are invisible to the public and to other authors: 404,
+        # as for a slug nobody has, so drafts' slugs cannot be probed.
         st, hd, doc = s.req("GET", "/api/v1/articles/abe-draft")
         problem(st, hd, doc, 404, None, "draft hidden from the public")
         st, hd, doc = s.req("GET", "/api/v1/articles/abe-draft", who="amy")
-        problem(st, hd, doc, 403, None, "draft of another author")
+        problem(st, hd, doc, 404, None, "draft of another author")
         st, hd, doc = s.req("PATCH", "/api/v1/articles/abe-draft", {"title": "mine"}, who="amy")
-        problem(st, hd, doc, 403, None, "other author cannot edit")
+        problem(st, hd, doc, 404, None, "other author cannot edit")
         st, hd, doc = s.req("DELETE", "/api/v1/articles/abe-draft", who="amy")
-        problem(st, hd, doc, 403, None, "other author cannot delete")
+        problem(st, hd, doc, 404, None, "other author cannot delete")
         st, hd, _ = s.req("GET", "/api/v1/articles/abe-draft", who="abe")
         eq(st, 200, "own draft readable")
         eq(hd.get("access-control-allow-origin"), None, "no CORS on a token read")
@@ -272,11 +273,95 @@ def test_roles():
         st, _, doc = s.req("GET", "/api/v1/articles?status=draft", who="amy")
         eq([a["slug"] for a in doc["items"]], ["amy-draft"], "author sees own drafts")
         st, hd, doc = s.req("GET", "/api/v1/articles?status=draft&author=eve", who="amy")
-        problem(st, hd, doc, 403, "author", "author cannot list another's drafts")
+        eq((st, doc["items"]), (200, []), "author cannot list another's drafts")
         # A revoked token stops at once.
         gazette("token", "revoke", "1", db=s.db, check_rc=0)
         st, hd, doc = s.req("POST", "/api/v1/articles", {"title": "after revoke"}, who="ada")
         problem(st, hd, doc, 401, None, "revoked token")
+    finally:
+        s.stop()
+        d.cleanup()
+
+
+def test_author_and_live_articles():
+    """An author's token may not rewrite, unpublish or delete an article
+    once an editor published it: the API asks the same ACL rule as the
+    admin pages, which refuse it too."""
+    d = TempDir()
+    s = Site(d)
+    try:
+        st, _, doc = s.req("POST", "/api/v1/articles", {"title": "Abe story", "body_markdown": "draft"},
+                           who="abe")
+        eq(st, 201, "author creates a draft")
+        st, _, doc = s.req("PATCH", "/api/v1/articles/abe-story", {"status": "published"}, who="eve")
+        eq(st, 200, "editor publishes it")
+        live = db_query(s.db, "SELECT title, body_md, status, version FROM articles WHERE slug = 'abe-story'")
+        st, hd, doc = s.req("PATCH", "/api/v1/articles/abe-story", {"title": "Rewritten", "body_markdown": "x"},
+                            who="abe")
+        problem(st, hd, doc, 403, None, "author rewrites a live article")
+        st, hd, doc = s.req("PUT", "/api/v1/articles/abe-story",
+                            {"title": "Rewritten", "status": "published"}, who="abe")
+        problem(st, hd, doc, 403, None, "author replaces a live article")
+        st, hd, doc = s.req("PATCH", "/api/v1/articles/abe-story", {"status": "draft"}, who="abe")
+        problem(st, hd, doc, 403, None, "author unpublishes a live article")
+        st, hd, doc = s.req("DELETE", "/api/v1/articles/abe-story", who="abe")
+        problem(st, hd, doc, 403, None, "author deletes a live article")
+        eq(db_query(s.db, "SELECT title, body_md, status, version FROM articles WHERE slug = 'abe-story'"),
+           live, "the live article is untouched")
+        st, _, doc = s.req("GET", "/api/v1/articles/abe-story", who="abe")
+        eq((st, doc and doc["title"]), (200, "Abe story"), "the author still reads it")
+        # Scheduled is live too.
+        s.req("POST", "/api/v1/articles", {"title": "Abe later"}, who="abe")
+        st, _, _ = s.req("PATCH", "/api/v1/articles/abe-later",
+                         {"status": "scheduled", "published_at": "2099-01-01T00:00:00Z"}, who="eve")
+        eq(st, 200, "editor schedules it")
+        st, hd, doc = s.req("PATCH", "/api/v1/articles/abe-later", {"title": "Sooner"}, who="abe")
+        problem(st, hd, doc, 403, None, "author edits a scheduled article")
+        st, hd, doc = s.req("DELETE", "/api/v1/articles/abe-later", who="abe")
+        problem(st, hd, doc, 403, None, "author deletes a scheduled article")
+        # Once an editor turns it back into a draft, it is the author's again.
+        st, _, _ = s.req("PATCH", "/api/v1/articles/abe-later", {"status": "draft"}, who="eve")
+        eq(st, 200, "editor unschedules")
+        st, _, _ = s.req("PATCH", "/api/v1/articles/abe-later", {"title": "Sooner"}, who="abe")
+        eq(st, 200, "author edits own draft again")
+        st, _, _ = s.req("DELETE", "/api/v1/articles/abe-later", who="abe")
+        eq(st, 204, "author deletes own draft")
+        # Editors and admins keep every right on live articles.
+        st, _, _ = s.req("PATCH", "/api/v1/articles/abe-story", {"title": "Edited"}, who="eve")
+        eq(st, 200, "editor edits live")
+        st, _, _ = s.req("DELETE", "/api/v1/articles/abe-story", who="ada")
+        eq(st, 204, "admin deletes live")
+    finally:
+        s.stop()
+        d.cleanup()
+
+
+def test_drafts_by_owner():
+    """Whose draft it is is its author_id, not its byline text: an editor's
+    draft under an author's byline is not that author's to list or read,
+    and an author's own draft stays theirs under any byline."""
+    d = TempDir()
+    s = Site(d)
+    try:
+        st, _, _ = s.req("POST", "/api/v1/articles", {"title": "Eve as abe", "author": "abe"}, who="eve")
+        eq(st, 201, "editor writes a draft under abe's byline")
+        st, _, _ = s.req("POST", "/api/v1/articles", {"title": "Abe own"}, who="abe")
+        eq(st, 201, "abe's own draft")
+        st, _, _ = s.req("PATCH", "/api/v1/articles/abe-own", {"author": "Guest writer"}, who="eve")
+        eq(st, 200, "editor gives abe's draft another byline")
+        st, _, doc = s.req("GET", "/api/v1/articles?status=draft", who="abe")
+        eq(st, 200, "author lists drafts")
+        eq(sorted(a["slug"] for a in doc["items"]), ["abe-own"], "only drafts abe owns, whatever the byline")
+        st, _, doc = s.req("GET", "/api/v1/articles?status=draft&author=abe", who="abe")
+        eq([a["slug"] for a in doc["items"]], [], "a byline filter does not widen an author's list")
+        st, hd, doc = s.req("GET", "/api/v1/articles/eve-as-abe", who="abe")
+        problem(st, hd, doc, 404, None, "another's draft under my byline is not found")
+        st, hd, doc = s.req("GET", "/api/v1/articles/eve-as-abe/comments", who="abe")
+        problem(st, hd, doc, 404, None, "nor its comments")
+        st, _, doc = s.req("GET", "/api/v1/articles/abe-own", who="abe")
+        eq(st, 200, "own draft under another byline")
+        st, _, doc = s.req("GET", "/api/v1/articles?status=draft", who="eve")
+        eq(sorted(a["slug"] for a in doc["items"]), ["abe-own", "eve-as-abe"], "an editor lists every draft")
     finally:
         s.stop()
         d.cleanup()
@@ -366,5 +451,6 @@ def test_pagination_while_adding():
         d.cleanup()
 
 
-run_tests("api", [test_crud_and_fields, test_errors, test_roles, test_list_filters,
+run_tests("api", [test_crud_and_fields, test_errors, test_roles, test_author_and_live_articles,
+                  test_drafts_by_owner, test_list_filters,
                   test_pagination_while_adding])

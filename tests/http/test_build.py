@@ -106,7 +106,7 @@ def test_private_absent():
             continue
         data = read(f)
         for word in [b"Secret draft", b"secret-draft", b"Future piece", b"future-piece",
-                     b"Time Traveller"]:
+                     b"Time Traveller", b"/tags/hidden"]:
             check(word not in data, "%s does not mention %r" % (f, word))
     check(not os.path.exists(rel("tags", "hidden")), "a tag only drafts carry is not built")
     check(not os.path.exists(rel("2099")), "no archive of the future")

@@ -343,6 +343,58 @@ def test_json_log_and_proxy():
     d.cleanup()
 
 
+def test_metrics_allow():
+    """/metrics answers only the clients in GAZETTE_METRICS_ALLOW (loopback
+    by default), judged by the client address the rest of the server uses:
+    behind a trusted proxy, the one it names. Anyone else gets the 404."""
+    import http.client
+    d = TempDir()
+    db = demo_site(d)
+
+    def get(srv, source="127.0.0.1", headers=None, method="GET"):
+        c = http.client.HTTPConnection("127.0.0.1", srv.port, timeout=10, source_address=(source, 0))
+        try:
+            c.request(method, "/metrics", headers=headers or {})
+            r = c.getresponse()
+            return r.status, text(r.read())
+        finally:
+            c.close()
+
+    srv = Server(db, args=["--no-access-log"], env={"GAZETTE_METRICS_ALLOW": "127.0.0.2, 10.0.0.0/8"})
+    try:
+        st, body = get(srv)
+        eq(st, 404, "a loopback address not in the list")
+        check("gazette_" not in body, "the 404 page, no numbers")
+        eq(get(srv, method="HEAD")[0], 404, "HEAD too")
+        st, body = get(srv, source="127.0.0.2")
+        eq(st, 200, "an address in the list")
+        check("gazette_http_requests_total" in body, "the numbers")
+        eq(get(srv, headers={"X-Forwarded-For": "127.0.0.2"})[0], 404,
+           "X-Forwarded-For from an untrusted peer changes nothing")
+    finally:
+        srv.stop()
+    # Behind a trusted proxy on the same host, the proxy's loopback address
+    # is not the client: the address it names is.
+    srv = Server(db, args=["--no-access-log", "--trusted-proxy", "127.0.0.1"])
+    try:
+        eq(get(srv)[0], 200, "the proxy itself (no X-Forwarded-For), loopback by default")
+        eq(get(srv, headers={"X-Forwarded-For": "203.0.113.9"})[0], 404, "a remote client through the proxy")
+        eq(get(srv, headers={"X-Forwarded-For": "127.0.0.1, 203.0.113.9"})[0], 404,
+           "a remote client that wrote loopback into the header")
+        eq(get(srv, headers={"X-Forwarded-For": "::1"})[0], 200, "a local client through the proxy")
+        eq(srv.get("/")[0], 200, "the site itself is anyone's")
+    finally:
+        srv.stop()
+    srv = Server(db, args=["--no-access-log"], env={"GAZETTE_METRICS_ALLOW": "none"})
+    try:
+        eq(get(srv)[0], 404, "none: nobody")
+    finally:
+        srv.stop()
+    rc, _, err = gazette("serve", env={"GAZETTE_METRICS_ALLOW": "127.0.0.1,localhost"}, db=db)
+    check(rc == 2 and "'localhost'" in err, "a bad GAZETTE_METRICS_ALLOW is named: " + err)
+    d.cleanup()
+
+
 # --- SIGHUP -----------------------------------------------------------------
 
 def test_reload():
@@ -688,3 +740,5 @@ def test_files_private():
 
 run_tests("ops", [test_parser_refuses, test_metrics, test_json_log_and_proxy, test_reload,
                   test_check, test_backup_under_load, test_postgres_explains, test_files_private])
+run_tests("ops", [test_parser_refuses, test_metrics, test_metrics_allow, test_json_log_and_proxy, test_reload,
+                  test_check, test_backup_under_load, test_postgres_explains])

@@ -5,7 +5,7 @@ import re
 import socket
 import time
 
-from lib import Server, TempDir, check, eq, gazette, new_db, run_tests, status_of, text
+from lib import Server, TempDir, check, db_exec, db_query, eq, gazette, new_db, run_tests, status_of, text
 
 tmp = TempDir()
 DB = new_db(tmp)
@@ -223,6 +223,61 @@ def test_visibility_and_paging():
         d.cleanup()
 
 
+def test_tag_visibility():
+    """A tag is a page (and feeds) only while a public article carries it:
+    one that only a draft, a future article or a deleted article had is a
+    404 like any unknown tag, and is not listed; the store drops a tag
+    with its last link."""
+    from api_lib import Site
+    d = TempDir()
+    s = Site(d, "tags")
+    now = time.gmtime()
+    try:
+        arts = [("Public one", "published", "2021-05-01T00:00:00Z", ["Open Tag", "Shared Tag"]),
+                ("Draft one", "draft", None, ["Draft Only", "Shared Tag"]),
+                ("Future one", "scheduled", "%d-01-01T00:00:00Z" % (now.tm_year + 2), ["Future Only"]),
+                ("Doomed one", "published", "2021-05-02T00:00:00Z", ["Doomed Tag"])]
+        for title, status, when, tags in arts:
+            doc = {"title": title, "status": status, "tags": tags}
+            if when:
+                doc["published_at"] = when
+            st, _, _ = s.req("POST", "/api/v1/articles", doc, who="eve")
+            eq(st, 201, "create " + title)
+        feeds = ("", "/feed.atom", "/feed.rss", "/feed.json")
+        for slug in ("open-tag", "shared-tag", "doomed-tag"):
+            for f in feeds:
+                eq(s.srv.get("/tags/" + slug + f)[0], 200, "/tags/%s%s of a public article" % (slug, f))
+        st, _, body = s.srv.get("/tags/shared-tag")
+        check("Public one" in text(body) and "Draft one" not in text(body), "only the public article listed")
+        st, _, body = s.req("DELETE", "/api/v1/articles/doomed-one", who="eve")
+        eq(st, 204, "delete the doomed article")
+        for slug in ("draft-only", "future-only", "doomed-tag"):
+            for f in feeds:
+                eq(s.srv.get("/tags/" + slug + f)[0], 404, "/tags/%s%s without a public article" % (slug, f))
+        tags_page = text(s.srv.get("/tags")[2])
+        sitemap = text(s.srv.get("/sitemap.xml")[2])
+        for slug in ("draft-only", "future-only", "doomed-tag"):
+            check("/tags/" + slug not in tags_page, slug + " not on /tags")
+            check("/tags/" + slug not in sitemap, slug + " not in the sitemap")
+        check("/tags/open-tag" in tags_page and "/tags/open-tag" in sitemap, "a public tag is listed")
+        eq(db_query(s.db, "SELECT count(*) FROM tags WHERE slug = 'doomed-tag'")[0][0], 0,
+           "the deleted article's only tag left the store")
+        # Taken off its only article by an edit: gone too; a tag still on
+        # a draft stays (the draft is published some day).
+        st, _, _ = s.req("PATCH", "/api/v1/articles/public-one", {"tags": ["Shared Tag"]}, who="eve")
+        eq(st, 200, "edit the tags")
+        eq(s.srv.get("/tags/open-tag")[0], 404, "a tag taken off its article")
+        eq(db_query(s.db, "SELECT slug FROM tags ORDER BY slug"),
+           [("draft-only",), ("future-only",), ("shared-tag",)], "tags in the store")
+        # A tag an older version left behind (no article links it at all).
+        db_exec(s.db, "INSERT INTO tags (name, slug) VALUES ('Orphan', 'orphan')")
+        for f in feeds:
+            eq(s.srv.get("/tags/orphan" + f)[0], 404, "/tags/orphan%s" % f)
+    finally:
+        s.stop()
+        d.cleanup()
+
+
 def test_graceful_stop():
     srv = Server(DB, args=["--no-access-log"])
     eq(srv.get("/")[0], 200, "serving")
@@ -263,4 +318,4 @@ def with_server(fn):
 run_tests("pages", [with_server(test_front_page), with_server(test_article), with_server(test_listings),
                     with_server(test_404_and_405), with_server(test_static_and_health),
                     with_server(test_limits), with_server(test_keepalive),
-                    test_visibility_and_paging, test_graceful_stop, test_access_log, test_bad_theme])
+                    test_visibility_and_paging, test_tag_visibility, test_graceful_stop, test_access_log, test_bad_theme])

@@ -1,5 +1,10 @@
 """test_users.py: gazette user and gazette token from the command line."""
-from lib import TempDir, check, db_query, eq, gazette, new_db, run_tests
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(__file__))
+from lib import Server, TempDir, check, db_query, eq, gazette, new_db, run_tests  # noqa: E402
+from admin_lib import Browser  # noqa: E402
 
 PW = b"correct horse battery staple\n"
 
@@ -66,4 +71,45 @@ def test_tokens():
     d.cleanup()
 
 
-run_tests("users", [test_user_lifecycle, test_tokens])
+def test_passwd_revokes():
+    """A new password ends what the old one opened: the user's sessions
+    (the old cookie) and API tokens stop working at once, someone else's
+    do not, and the new password signs in."""
+    d = TempDir()
+    db = new_db(d)
+    for name, role in (("ann", "admin"), ("bob", "editor")):
+        gazette("user", "add", name, "--role", role, db=db, stdin=PW, check_rc=0)
+    tok = {n: gazette("token", "create", n, db=db, check_rc=0)[1].strip() for n in ("ann", "bob")}
+    srv = Server(db)
+    try:
+        def api(who):
+            return srv.request("GET", "/api/v1/articles?status=draft",
+                               headers={"Authorization": "Bearer " + tok[who]})[0]
+
+        br = {}
+        for n in ("ann", "bob"):
+            br[n] = Browser(srv)
+            eq(br[n].login(n, PW.decode().strip())[0], 303, n + " signs in")
+            eq(br[n].get("/admin")[0], 200, n + " session works")
+            eq(api(n), 200, n + " token works")
+        old_cookie = dict(br["bob"].cookies)
+        rc, _, err = gazette("user", "passwd", "bob", db=db, stdin=b"a brand new password\n")
+        eq(rc, 0, "passwd: " + err)
+        check("revoked" in err, "says what it revoked: " + err)
+        eq(br["bob"].get("/admin")[0], 303, "old cookie refused after passwd")
+        late = Browser(srv)
+        late.cookies = old_cookie
+        eq(late.get("/admin/articles")[0], 303, "a copy of the old cookie is refused too")
+        eq(api("bob"), 401, "old token refused after passwd")
+        eq(br["ann"].get("/admin")[0], 200, "another user's session lives on")
+        eq(api("ann"), 200, "another user's token lives on")
+        eq(Browser(srv).login("bob", PW.decode().strip())[0], 401, "old password refused")
+        eq(Browser(srv).login("bob", "a brand new password")[0], 303, "new password signs in")
+        rc, out, _ = gazette("token", "list", db=db, check_rc=0)
+        check(any("bob" in l and "revoked" in l for l in out.splitlines()), "token list shows it revoked: " + out)
+    finally:
+        srv.stop()
+        d.cleanup()
+
+
+run_tests("users", [test_user_lifecycle, test_tokens, test_passwd_revokes])

@@ -1,5 +1,6 @@
-/* test-admin.c: the ACL table for every role × action × ownership, the line
- * diff, and the sign-in rate limiter. */
+/* test-admin.c: the ACL table for every role × action × ownership, the
+ * article rule on top of it, the line diff, and the sign-in rate
+ * limiter. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,6 +47,85 @@ test_acl(void)
 	T_TRUE(!acl_allows((enum user_role)ROLE__MAX, ACL_ARTICLE_VIEW, true));
 	T_TRUE(!acl_allows(ROLE_ADMIN, (enum acl_action)ACL__MAX, true));
 	T_TRUE(!acl_allows((enum user_role)-1, ACL_ARTICLE_VIEW, true));
+}
+
+/* The one rule for articles, which the admin pages and the API both ask:
+ * live articles (published, scheduled) are the editors'. */
+static void
+test_acl_article(void)
+{
+	enum { D = ARTICLE_DRAFT, P = ARTICLE_PUBLISHED, S = ARTICLE_SCHEDULED,
+	    OK = ACL__MAX };
+	static const struct {
+		enum user_role		 role;
+		bool			 own;
+		int			 status;	/* of the stored one */
+		enum acl_action		 action;
+		int			 want;		/* status to save */
+		int			 refused;	/* OK: allowed */
+	} rows[] = {
+		{ ROLE_AUTHOR, true, D, ACL_ARTICLE_VIEW, D, OK },
+		{ ROLE_AUTHOR, true, P, ACL_ARTICLE_VIEW, P, OK },
+		{ ROLE_AUTHOR, false, D, ACL_ARTICLE_VIEW, D, ACL_ARTICLE_VIEW },
+		{ ROLE_AUTHOR, true, D, ACL_ARTICLE_EDIT, D, OK },
+		{ ROLE_AUTHOR, true, D, ACL_ARTICLE_EDIT, P,
+		    ACL_ARTICLE_PUBLISH },
+		{ ROLE_AUTHOR, true, D, ACL_ARTICLE_EDIT, S,
+		    ACL_ARTICLE_PUBLISH },
+		{ ROLE_AUTHOR, true, P, ACL_ARTICLE_EDIT, P,
+		    ACL_ARTICLE_EDIT_LIVE },
+		{ ROLE_AUTHOR, true, P, ACL_ARTICLE_EDIT, D,
+		    ACL_ARTICLE_EDIT_LIVE },	/* unpublishing */
+		{ ROLE_AUTHOR, true, S, ACL_ARTICLE_EDIT, S,
+		    ACL_ARTICLE_EDIT_LIVE },
+		{ ROLE_AUTHOR, false, D, ACL_ARTICLE_EDIT, D, ACL_ARTICLE_EDIT },
+		{ ROLE_AUTHOR, true, D, ACL_ARTICLE_DELETE, D, OK },
+		{ ROLE_AUTHOR, true, P, ACL_ARTICLE_DELETE, P,
+		    ACL_ARTICLE_EDIT_LIVE },
+		{ ROLE_AUTHOR, true, S, ACL_ARTICLE_DELETE, S,
+		    ACL_ARTICLE_EDIT_LIVE },
+		{ ROLE_AUTHOR, false, D, ACL_ARTICLE_DELETE, D,
+		    ACL_ARTICLE_DELETE },
+		{ ROLE_EDITOR, false, P, ACL_ARTICLE_EDIT, D, OK },
+		{ ROLE_EDITOR, false, D, ACL_ARTICLE_EDIT, P, OK },
+		{ ROLE_EDITOR, false, S, ACL_ARTICLE_DELETE, S, OK },
+		{ ROLE_ADMIN, false, P, ACL_ARTICLE_EDIT, P, OK },
+	};
+	struct user u = { 0 };
+	struct article a = { 0 };
+	size_t i;
+
+	u.id = 7;
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		u.role = rows[i].role;
+		a.author_id = rows[i].own ? 7 : 8;
+		a.status = (enum article_status)rows[i].status;
+		T_CHECK((int)acl_article_refused(&u, rows[i].action, &a,
+		    (enum article_status)rows[i].want) == rows[i].refused,
+		    "row %zu: %s %s: want %d", i, user_role_name(u.role),
+		    acl_action_name(rows[i].action), rows[i].refused);
+	}
+	/* New articles: anyone may start a draft, only editors publish. */
+	u.role = ROLE_AUTHOR;
+	T_EQ_INT(acl_article_refused(&u, ACL_ARTICLE_CREATE, NULL,
+	    ARTICLE_DRAFT), ACL__MAX);
+	T_EQ_INT(acl_article_refused(&u, ACL_ARTICLE_CREATE, NULL,
+	    ARTICLE_SCHEDULED), ACL_ARTICLE_PUBLISH);
+	u.role = ROLE_EDITOR;
+	T_EQ_INT(acl_article_refused(&u, ACL_ARTICLE_CREATE, NULL,
+	    ARTICLE_PUBLISHED), ACL__MAX);
+	/* An imported article (no owner) is nobody's, not user 0's. */
+	u.role = ROLE_AUTHOR;
+	u.id = 0;
+	a.author_id = 0;
+	a.status = ARTICLE_DRAFT;
+	T_EQ_INT(acl_article_refused(&u, ACL_ARTICLE_EDIT, &a, ARTICLE_DRAFT),
+	    ACL_ARTICLE_EDIT);
+	/* Nothing to act on is a refusal, never a crash. */
+	T_EQ_INT(acl_article_refused(&u, ACL_ARTICLE_EDIT, NULL,
+	    ARTICLE_DRAFT), ACL_ARTICLE_EDIT);
+	T_EQ_INT(acl_article_refused(NULL, ACL_ARTICLE_VIEW, &a,
+	    ARTICLE_DRAFT), ACL_ARTICLE_VIEW);
 }
 
 /* The diff as "-a +b  c" text. */
@@ -168,6 +248,7 @@ int
 main(void)
 {
 	T_RUN(test_acl);
+	T_RUN(test_acl_article);
 	T_RUN(test_diff);
 	T_RUN(test_diff_bound);
 	T_RUN(test_ratelimit);

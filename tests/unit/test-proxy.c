@@ -77,6 +77,12 @@ test_cidr_list(void)
 	T_TRUE(!http_proxy_trusted(l, n, "11.0.0.1"));
 	T_TRUE(!http_proxy_trusted(l, n, "::2"));
 	T_TRUE(!http_proxy_trusted(l, n, "garbage"));
+	/* The same test in public (GAZETTE_METRICS_ALLOW), empty lists
+	 * included: nobody is in none. */
+	T_TRUE(http_cidr_list_match(l, n, "::1"));
+	T_TRUE(!http_cidr_list_match(l, n, "127.0.0.2"));
+	T_TRUE(!http_cidr_list_match(l, n, ""));
+	T_TRUE(!http_cidr_list_match(NULL, 0, "127.0.0.1"));
 	T_TRUE(!http_cidr_list_parse("1.2.3.4, nope ,5.6.7.8", &l, &n, &bad,
 	    &badlen));
 	T_CHECK(badlen == 4 && strncmp(bad, "nope", 4) == 0, "bad item");

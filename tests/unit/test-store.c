@@ -178,6 +178,32 @@ test_listing(void)
 	T_EQ_INT(store_article_list(st, &ar, &f, &l), STORE_OK);
 	T_EQ_INT(l.n, 4);
 	f.tag_slug = NULL;
+	/* Owned by user id, whatever the byline says (an author's drafts
+	 * in the API). */
+	{
+		struct user u = { 0 };
+		struct article o = mk("owned", "Owned", ARTICLE_DRAFT, 0,
+		    "Somebody else", NULL, 0);
+
+		u.name = "owner";
+		u.role = ROLE_AUTHOR;
+		T_EQ_INT(store_user_add(st, &u), STORE_OK);
+		o.author_id = u.id;
+		T_EQ_INT(store_article_insert(st, &o), STORE_OK);
+		f.author_id = u.id;
+		T_EQ_INT(store_article_list(st, &ar, &f, &l), STORE_OK);
+		T_TRUE(l.n == 1 && strcmp(l.items[0].slug, "owned") == 0);
+		f.status = "draft";
+		T_EQ_INT(store_article_list(st, &ar, &f, &l), STORE_OK);
+		T_EQ_INT(l.n, 1);
+		f.status = NULL;
+		f.author_id = u.id + 1;
+		T_EQ_INT(store_article_list(st, &ar, &f, &l), STORE_OK);
+		T_EQ_INT(l.n, 0);
+		f.author_id = 0;
+		T_EQ_INT(store_article_delete(st, o.id), STORE_OK);
+		T_EQ_INT(store_user_remove(st, u.id), STORE_OK);
+	}
 
 	T_EQ_INT(store_tag_list(st, &ar, 5000, &tags, &n), STORE_OK);
 	T_EQ_INT(n, 2);
@@ -196,9 +222,90 @@ test_tag_by_slug(void)
 	struct tag t;
 
 	arena_init(&ar);
-	T_EQ_INT(store_tag_by_slug(st, &ar, "central-asia", &t), STORE_OK);
+	T_EQ_INT(store_tag_by_slug(st, &ar, "central-asia", 5000, &t),
+	    STORE_OK);
 	T_EQ_STR(t.name, "Central Asia");
-	T_EQ_INT(store_tag_by_slug(st, &ar, "nope", &t), STORE_NOTFOUND);
+	T_EQ_INT(t.count, 1);
+	T_EQ_INT(store_tag_by_slug(st, &ar, "nope", 5000, &t), STORE_NOTFOUND);
+	/* Before its article's time, a tag is nobody's business. */
+	T_EQ_INT(store_tag_by_slug(st, &ar, "central-asia", 1, &t),
+	    STORE_NOTFOUND);
+	arena_free(&ar);
+}
+
+static int
+row_first_int(void *ctx, const struct sval *c, size_t n)
+{
+	if (n > 0)
+		*(int64_t *)ctx = c[0].i;
+	return 1;
+}
+
+/* The id of the tag with slug, 0 when the store has no such tag. */
+static int64_t
+tag_id(const char *slug)
+{
+	struct sval p[] = { P_TEXT(slug) };
+	int64_t id = 0;
+
+	T_EQ_INT(store_exec(st, ST_TAG_ID, p, 1, row_first_int, &id),
+	    STORE_OK);
+	return id;
+}
+
+/* A tag is public while a public article carries it, and in the store
+ * while any article does. */
+static void
+test_tag_cleanup(void)
+{
+	struct tag only[] = { { "Only Draft", NULL, 0 } };
+	struct tag shared[] = { { "Shared Tag", NULL, 0 } };
+	struct article a = mk("tc-one", "One", ARTICLE_DRAFT, 0, "Ann", only,
+	    1), b = mk("tc-two", "Two", ARTICLE_PUBLISHED, 100, "Ann", shared,
+	    1), c = mk("tc-three", "Three", ARTICLE_DRAFT, 0, "Ann", shared, 1);
+	struct arena ar;
+	struct tag t;
+	int64_t id;
+
+	arena_init(&ar);
+	T_EQ_INT(store_article_insert(st, &a), STORE_OK);
+	T_TRUE(tag_id("only-draft") > 0);
+	T_EQ_INT(store_tag_by_slug(st, &ar, "only-draft", 5000, &t),
+	    STORE_NOTFOUND);	/* only a draft has it */
+	a.status = ARTICLE_SCHEDULED;
+	a.published_at = 9000;
+	T_EQ_INT(store_article_update(st, &a, "ed", 1100), STORE_OK);
+	T_EQ_INT(store_tag_by_slug(st, &ar, "only-draft", 5000, &t),
+	    STORE_NOTFOUND);	/* not yet */
+	T_EQ_INT(store_tag_by_slug(st, &ar, "only-draft", 9000, &t),
+	    STORE_OK);
+	T_EQ_STR(t.name, "Only Draft");
+	/* Saved with the same tags: the tag is kept, the same row. */
+	id = tag_id("only-draft");
+	T_EQ_INT(store_article_update(st, &a, "ed", 1200), STORE_OK);
+	T_EQ_INT(tag_id("only-draft"), id);
+	/* Taken off its last article: gone from the store. */
+	a.tags = NULL;
+	a.ntags = 0;
+	T_EQ_INT(store_article_update(st, &a, "ed", 1300), STORE_OK);
+	T_EQ_INT(tag_id("only-draft"), 0);
+	T_EQ_INT(store_tag_by_slug(st, &ar, "only-draft", 9000, &t),
+	    STORE_NOTFOUND);
+
+	/* Shared: stays while one article links it, whatever its status. */
+	T_EQ_INT(store_article_insert(st, &b), STORE_OK);
+	T_EQ_INT(store_article_insert(st, &c), STORE_OK);
+	T_EQ_INT(store_tag_by_slug(st, &ar, "shared-tag", 5000, &t),
+	    STORE_OK);
+	T_EQ_INT(t.count, 1);	/* the draft does not count */
+	T_EQ_INT(store_article_delete(st, b.id), STORE_OK);
+	T_TRUE(tag_id("shared-tag") > 0);	/* the draft still has it */
+	T_EQ_INT(store_tag_by_slug(st, &ar, "shared-tag", 5000, &t),
+	    STORE_NOTFOUND);
+	T_EQ_INT(store_article_delete(st, c.id), STORE_OK);
+	T_EQ_INT(tag_id("shared-tag"), 0);
+	T_EQ_INT(store_article_delete(st, c.id), STORE_NOTFOUND);
+	T_EQ_INT(store_article_delete(st, a.id), STORE_OK);
 	arena_free(&ar);
 }
 
@@ -541,15 +648,45 @@ test_users(void)
 	T_EQ_INT(k, 2);
 	T_EQ_INT(store_user_count_role(st, ROLE_ADMIN, &n), STORE_OK);
 	T_EQ_INT(n, 1);
-	T_EQ_INT(store_user_set_password(st, got.id, "new"), STORE_OK);
-	T_EQ_INT(store_user_set_password(st, 99999, "new"), STORE_NOTFOUND);
+	/* A new password ends the user's sessions and revokes their tokens,
+	 * and no one else's. */
+	{
+		struct user bob;
+
+		T_EQ_INT(store_user_by_name(st, &ar, "Bob", &bob), STORE_OK);
+		T_EQ_INT(store_session_add(st, "pw-s1", got.id, "c", 50),
+		    STORE_OK);
+		T_EQ_INT(store_session_add(st, "pw-s2", bob.id, "c", 50),
+		    STORE_OK);
+		T_EQ_INT(store_token_add(st, got.id, "pw-t1", 50, &id),
+		    STORE_OK);
+		T_EQ_INT(store_token_add(st, bob.id, "pw-t2", 50, &id),
+		    STORE_OK);
+		T_EQ_INT(store_user_set_password(st, got.id, "new", 60),
+		    STORE_OK);
+		T_EQ_INT(store_user_by_id(st, &ar, got.id, &u), STORE_OK);
+		T_EQ_STR(u.pw_hash, "new");
+		T_EQ_INT(store_session_get(st, &ar, "pw-s1", &se),
+		    STORE_NOTFOUND);
+		T_EQ_INT(store_token_user(st, &ar, "pw-t1", &u),
+		    STORE_NOTFOUND);
+		T_EQ_INT(store_session_get(st, &ar, "pw-s2", &se), STORE_OK);
+		T_EQ_INT(store_token_user(st, &ar, "pw-t2", &u), STORE_OK);
+		T_EQ_INT(store_token_list(st, &ar, &toks, &k), STORE_OK);
+		T_TRUE(k == 2 && toks[0].revoked_at == 60 &&
+		    toks[1].revoked_at == 0);
+		T_EQ_INT(store_session_delete(st, "pw-s2"), STORE_OK);
+		T_EQ_INT(store_token_revoke(st, id, 61), STORE_OK);
+		T_EQ_INT(store_user_set_password(st, 99999, "new", 60),
+		    STORE_NOTFOUND);
+	}
 
 	T_EQ_INT(store_token_add(st, got.id, "digest1", 10, &id), STORE_OK);
 	T_EQ_INT(store_token_user(st, &ar, "digest1", &u), STORE_OK);
 	T_EQ_STR(u.name, "Ann");
 	T_EQ_INT(store_token_user(st, &ar, "other", &u), STORE_NOTFOUND);
 	T_EQ_INT(store_token_list(st, &ar, &toks, &k), STORE_OK);
-	T_TRUE(k == 1 && toks[0].revoked_at == 0);
+	T_TRUE(k == 3 && toks[2].revoked_at == 0);
 	T_EQ_INT(store_token_revoke(st, id, 11), STORE_OK);
 	T_EQ_INT(store_token_revoke(st, id, 12), STORE_NOTFOUND);
 	T_EQ_INT(store_token_user(st, &ar, "digest1", &u), STORE_NOTFOUND);
@@ -1279,6 +1416,7 @@ main(void)
 	T_RUN(test_query);
 	T_RUN(test_search_store);
 	T_RUN(test_tag_by_slug);
+	T_RUN(test_tag_cleanup);
 	T_RUN(test_migration_lists);
 	T_RUN(test_nul_text);
 	T_RUN(test_spam_store);
