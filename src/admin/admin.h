@@ -15,7 +15,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "admin/acl.h"
+#include "auth/acl.h"
+#include "auth/auth.h"
 #include "http/http.h"
 #include "site/page.h"
 #include "store/store.h"
@@ -43,18 +44,6 @@ struct diff_line {
 bool	diff_lines(struct arena *, const char *a, const char *b,
 	    struct diff_line **out, size_t *n);
 
-/* Sign-in rate limits (ratelimit.c), in memory: after LOGIN_MAX_FAILS
- * failures in a row for one account name, or from one client address,
- * sign-in is refused for LOGIN_LOCK_S seconds without checking the
- * password. A success clears the account's count (not the address's:
- * one good account must not buy an address more guesses at others). */
-#define LOGIN_MAX_FAILS	10
-#define LOGIN_LOCK_S	900
-
-/* Seconds until client or name may try again; 0 when they may now. */
-int64_t	login_limit_wait(const char *client, const char *name, int64_t now);
-void	login_limit_fail(const char *client, const char *name, int64_t now);
-void	login_limit_success(const char *name);
 
 /* Route handlers (ctx is the struct site). */
 void	admin_login(struct http_req *, struct http_resp *, void *);

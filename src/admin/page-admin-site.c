@@ -8,7 +8,7 @@
 #include <sodium.h>
 
 #include "admin/admin.h"
-#include "admin/auth.h"
+#include "auth/auth.h"
 #include "util/str.h"
 
 /*

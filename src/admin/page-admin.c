@@ -11,7 +11,7 @@
 #include <time.h>
 
 #include "admin/admin.h"
-#include "admin/auth.h"
+#include "auth/auth.h"
 #include "render/esc.h"
 #include "util/str.h"
 

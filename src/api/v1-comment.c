@@ -18,7 +18,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "admin/acl.h"
+#include "auth/acl.h"
 #include "api/api.h"
 #include "api/api-int.h"
 #include "comment/comment.h"

@@ -14,8 +14,8 @@
 #include <strings.h>
 #include <time.h>
 
-#include "admin/acl.h"
-#include "admin/auth.h"
+#include "auth/acl.h"
+#include "auth/auth.h"
 #include "api/api.h"
 #include "api/api-int.h"
 #include "site/page.h"

@@ -6,7 +6,7 @@
 
 #include <sodium.h>
 
-#include "admin/auth.h"
+#include "auth/auth.h"
 #include "cmd/cmd.h"
 #include "store/store.h"
 #include "util/arena.h"

@@ -1,4 +1,5 @@
-/* auth.h: secrets: password hashes, session and API tokens.
+/* auth.h: secrets: password hashes, session and API tokens, and the
+ * sign-in rate limits.
  *
  * Passwords are hashed with argon2id (libsodium crypto_pwhash_str). Session
  * and API tokens are 256 random bits handed to the client once; the
@@ -10,6 +11,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #define AUTH_PASSWORD_MIN	10	/* characters */
 #define AUTH_PASSWORD_MAX	1024	/* bytes */
@@ -37,5 +39,18 @@ void		 auth_token_digest(const char *token, size_t len,
 bool		 auth_name_valid(const char *name, size_t len);
 /* Constant-time equality of two NUL-terminated secrets. */
 bool		 auth_equal(const char *a, const char *b);
+
+/* Sign-in rate limits (ratelimit.c), in memory: after LOGIN_MAX_FAILS
+ * failures in a row for one account name, or from one client address,
+ * sign-in is refused for LOGIN_LOCK_S seconds without checking the
+ * password. A success clears the account's count (not the address's:
+ * one good account must not buy an address more guesses at others). */
+#define LOGIN_MAX_FAILS	10
+#define LOGIN_LOCK_S	900
+
+/* Seconds until client or name may try again; 0 when they may now. */
+int64_t	login_limit_wait(const char *client, const char *name, int64_t now);
+void	login_limit_fail(const char *client, const char *name, int64_t now);
+void	login_limit_success(const char *name);
 
 #endif

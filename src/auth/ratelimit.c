@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "admin/admin.h"
+#include "auth/auth.h"
 
 /* A fixed table, so a flood of made-up names costs memory of its own
  * size and no more. When full, the entry idle longest goes; an attacker

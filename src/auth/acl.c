@@ -1,6 +1,6 @@
 /* acl.c: who may do what, in the admin pages and the API: the one table,
  * and the one rule for articles on top of it. */
-#include "admin/acl.h"
+#include "auth/acl.h"
 
 enum grant {
 	NO = 0,		/* never */

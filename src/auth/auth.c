@@ -1,5 +1,5 @@
 /* auth.c: password hashing and tokens over libsodium. */
-#include "admin/auth.h"
+#include "auth/auth.h"
 
 #include <pthread.h>
 #include <string.h>
