@@ -68,8 +68,6 @@ void	admin_unknown(struct http_req *, struct http_resp *, void *);
 
 /* The /admin routes. They go before the reader routes, whose
  * "/:year/:month/:slug" would otherwise take /admin/articles/7. */
-extern const struct route admin_routes[];
-extern const size_t admin_routes_n;
 
 /*
  * Shared by the page files (admin-int.h would hold only this).

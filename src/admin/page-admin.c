@@ -468,33 +468,3 @@ admin_unknown(struct http_req *req, struct http_resp *resp, void *ctx)
 	page_not_found(req, resp, ctx);
 	http_resp_header(resp, "Cache-Control", "no-store");
 }
-
-/* Methods: pages are GET, changes POST; a route answering both does the
- * change only on POST (admin_begin checks its token). */
-#define G	HTTP_M(HTTP_GET)
-#define P	HTTP_M(HTTP_POST)
-/* The query parameters each page reads on a GET are all it sees
- * (struct route); a POST reads its body. */
-const struct route admin_routes[] = {
-	{ G | P, "/admin/login", admin_login, "next why" },
-	{ P, "/admin/logout", admin_logout },
-	{ G, "/admin", admin_dashboard },
-	{ G, "/admin/", admin_dashboard },
-	{ G, "/admin/articles", admin_articles,
-	    "status tag author q page msg" },
-	{ G | P, "/admin/articles/new", admin_article_new },
-	{ G | P, "/admin/articles/:id", admin_article_edit, "msg" },
-	{ G | P, "/admin/articles/:id/delete", admin_article_delete },
-	{ G, "/admin/articles/:id/revisions/:rev", admin_revision },
-	{ P, "/admin/articles/:id/revisions/:rev/restore",
-	    admin_revision_restore },
-	{ P, "/admin/preview", admin_preview },
-	{ G | P, "/admin/users", admin_users, "msg" },
-	{ G | P, "/admin/settings", admin_settings, "msg" },
-	{ G | P, "/admin/comments", admin_comments, "status before msg" },
-	{ G | P, "/admin/comments/:id", admin_comment_edit },
-	{ G | P, "/admin/*", admin_unknown },
-};
-#undef G
-#undef P
-const size_t admin_routes_n = sizeof(admin_routes) / sizeof(admin_routes[0]);

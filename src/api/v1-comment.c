@@ -18,9 +18,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "auth/acl.h"
-#include "api/api.h"
 #include "api/api-int.h"
+#include "api/api.h"
+#include "auth/acl.h"
 #include "comment/comment.h"
 #include "site/page.h"
 #include "util/arena.h"

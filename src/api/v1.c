@@ -14,10 +14,10 @@
 #include <strings.h>
 #include <time.h>
 
+#include "api/api-int.h"
+#include "api/api.h"
 #include "auth/acl.h"
 #include "auth/auth.h"
-#include "api/api.h"
-#include "api/api-int.h"
 #include "site/page.h"
 #include "util/arena.h"
 #include "util/buf.h"

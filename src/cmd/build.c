@@ -26,9 +26,10 @@
 #include <zlib.h>
 
 #include "cmd/cmd.h"
-#include "site/feed.h"
 #include "http/http-int.h"
 #include "http/http.h"
+#include "routes.h"
+#include "site/feed.h"
 #include "site/page.h"
 #include "store/store.h"
 #include "util/arena.h"
@@ -409,16 +410,16 @@ render(const struct site *s, struct http_req *req, struct http_resp *resp)
 
 	if (strcmp(req->path, "/404.html") == 0) {
 		resp->status = 404;
-		page_not_found(req, resp, (void *)s);
+		routes_not_found(req, resp, (void *)s);
 		return;
 	}
-	if (route_match(site_routes, site_routes_n, HTTP_GET, req->path, req,
+	if (route_match(routes, routes_n, HTTP_GET, req->path, req,
 	    &found, &allow) == ROUTE_FOUND) {
 		req->route = found->pattern;
 		found->fn(req, resp, (void *)s);
 	} else {
 		resp->status = 404;
-		page_not_found(req, resp, (void *)s);
+		routes_not_found(req, resp, (void *)s);
 	}
 }
 

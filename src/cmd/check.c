@@ -6,8 +6,8 @@
 #include <sys/stat.h>
 
 #include "cmd/cmd.h"
-#include "site/page.h"
 #include "render/tmpl.h"
+#include "site/page.h"
 #include "store/store.h"
 
 static void

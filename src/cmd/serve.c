@@ -20,6 +20,7 @@
 #include "cmd/cmd.h"
 #include "comment/comment.h"
 #include "http/http.h"
+#include "routes.h"
 #include "site/page.h"
 #include "store/fault.h"
 #include "store/store.h"
@@ -347,7 +348,6 @@ cmd_serve(int argc, char **argv)
 	struct http_server_opts so = { 0 };
 	struct http_server *srv = NULL;
 	struct serve sv = { 0 };
-	struct route *routes = NULL;
 	struct cache_notify *notify = NULL;
 	struct site *site = NULL;
 	struct store *st = NULL;
@@ -522,16 +522,10 @@ cmd_serve(int argc, char **argv)
 	so.threads = (unsigned)nthreads;
 	so.trusted = trusted;
 	so.ntrusted = ntrusted;
-	/* The admin's routes first: the readers' "/:year/:month/:slug"
-	 * would take /admin/articles/7. */
-	routes = xcalloc(admin_routes_n + site_routes_n, sizeof(*routes));
-	memcpy(routes, admin_routes, admin_routes_n * sizeof(*routes));
-	memcpy(routes + admin_routes_n, site_routes,
-	    site_routes_n * sizeof(*routes));
 	so.routes = routes;
-	so.nroutes = admin_routes_n + site_routes_n;
-	so.not_found = page_not_found;
-	so.bad_query = page_bad_query;
+	so.nroutes = routes_n;
+	so.not_found = routes_not_found;
+	so.bad_query = routes_bad_query;
 	so.decorate = page_decorate;
 	so.ctx = sv.holder;
 	so.ctx_acquire = ctx_acquire;
@@ -585,6 +579,5 @@ out:
 	store_close(st);
 	free(trusted);
 	free(sv.metrics_allow);
-	free(routes);
 	return rc;
 }

@@ -14,8 +14,8 @@
 
 #include "comment/comment-int.h"
 #include "render/esc.h"
-#include "site/page.h"
 #include "render/tmpl.h"
+#include "site/page.h"
 #include "util/arena.h"
 #include "util/str.h"
 

@@ -3,10 +3,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "site/feed.h"
-#include "api/api.h"
-#include "render/esc.h"
 #include "comment/comment.h"
+#include "render/esc.h"
+#include "site/feed.h"
 #include "site/page.h"
 #include "util/str.h"
 
@@ -529,8 +528,7 @@ page_not_found(struct http_req *req, struct http_resp *resp, void *ctx)
 	const struct site *s = ctx;
 	struct tval *root;
 
-	if (api_not_found(req, resp) ||
-	    page_redirect_old(req, resp, s, req->path))
+	if (page_redirect_old(req, resp, s, req->path))
 		return;
 	root = root_new(req, s, "/404");
 
@@ -549,8 +547,7 @@ page_bad_query(struct http_req *req, struct http_resp *resp, void *ctx,
 	const struct site *s = ctx;
 	struct tval *root;
 
-	if (api_bad_query(req, resp, param, msg))
-		return;
+	(void)param;	/* the page names the problem; the API names the field */
 	root = root_new(req, s, "/400");
 	page_meta(req, root, arena_printf(req->arena, "Bad request — %s",
 	    s->title), msg);
@@ -632,58 +629,3 @@ page_root(struct http_req *req, const struct site *s, const char *path,
 	page_meta(req, root, title, description);
 	return root;
 }
-/* Every method goes to the API handlers, which answer 405 themselves with
- * a problem document; they sit first so "/:year/:month/:slug" does not
- * take /api/v1/articles. */
-#define API_METHODS	(HTTP_M(HTTP_GET) | HTTP_M(HTTP_POST) | \
-	HTTP_M(HTTP_PUT) | HTTP_M(HTTP_PATCH) | HTTP_M(HTTP_DELETE) | \
-	HTTP_M(HTTP_OPTIONS))
-
-const struct route site_routes[] = {
-	/* The API refuses parameters it does not take (SPEC §9). */
-	{ API_METHODS, "/api/v1/articles", api_articles,
-	    "cursor limit status tag author", true },
-	{ API_METHODS, "/api/v1/articles/:slug", api_article, NULL, true },
-	{ API_METHODS, "/api/v1/articles/:slug/comments",
-	    api_article_comments, "cursor limit status", true },
-	{ API_METHODS, "/api/v1/comments/:id", api_comment, NULL, true },
-	/* WordPress's /?p=N and /?page_id=N links (page_redirect_query). */
-	{ HTTP_M(HTTP_GET), "/", page_home, "p page_id" },
-	{ HTTP_M(HTTP_GET), "/page/:n", page_home },
-	{ HTTP_M(HTTP_GET), "/healthz", page_healthz },
-	{ HTTP_M(HTTP_GET), "/robots.txt", page_robots },
-	{ HTTP_M(HTTP_GET), "/static/:file", page_static },
-	{ HTTP_M(HTTP_GET), "/tags", page_tags },
-	{ HTTP_M(HTTP_GET), "/tags/:tag", page_tag },
-	{ HTTP_M(HTTP_GET), "/tags/:tag/page/:n", page_tag },
-	{ HTTP_M(HTTP_GET), "/authors/:name", page_author },
-	{ HTTP_M(HTTP_GET), "/authors/:name/page/:n", page_author },
-	/* Discovery (feeds, sitemaps, search): before the /:year/… patterns,
-	 * which would take any path of the same shape. */
-	{ HTTP_M(HTTP_GET), "/feed.atom", feed_site },
-	{ HTTP_M(HTTP_GET), "/feed.rss", feed_site },
-	{ HTTP_M(HTTP_GET), "/feed.json", feed_site },
-	{ HTTP_M(HTTP_GET), "/tags/:tag/feed.atom", feed_tag },
-	{ HTTP_M(HTTP_GET), "/tags/:tag/feed.rss", feed_tag },
-	{ HTTP_M(HTTP_GET), "/tags/:tag/feed.json", feed_tag },
-	{ HTTP_M(HTTP_GET), "/authors/:name/feed.atom", feed_author },
-	{ HTTP_M(HTTP_GET), "/authors/:name/feed.rss", feed_author },
-	{ HTTP_M(HTTP_GET), "/authors/:name/feed.json", feed_author },
-	{ HTTP_M(HTTP_GET), "/sitemap.xml", sitemap_index },
-	{ HTTP_M(HTTP_GET), "/sitemaps/:n", sitemap_part },
-	{ HTTP_M(HTTP_GET), "/sitemap-news.xml", sitemap_news },
-	{ HTTP_M(HTTP_GET), "/search", page_search, "q page" },
-	{ HTTP_M(HTTP_GET), "/api/v1/search", api_search, "q cursor limit",
-	    true },
-	{ HTTP_M(HTTP_GET), "/:year/", page_archive },
-	{ HTTP_M(HTTP_GET), "/:year/page/:n", page_archive },
-	{ HTTP_M(HTTP_GET), "/:year/:month/", page_archive },
-	{ HTTP_M(HTTP_GET), "/:year/:month/page/:n", page_archive },
-	{ HTTP_M(HTTP_GET), "/:year/:month/:slug", page_article,
-	    "comments_after reply held" },
-	{ HTTP_M(HTTP_POST), "/:year/:month/:slug/comments", comment_post },
-	{ HTTP_M(HTTP_GET), "/:year/:month/:slug/comments.atom",
-	    comment_feed },
-	{ HTTP_M(HTTP_GET), "/metrics", page_metrics },
-};
-const size_t site_routes_n = sizeof(site_routes) / sizeof(site_routes[0]);

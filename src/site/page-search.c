@@ -5,10 +5,10 @@
 #include <string.h>
 #include <time.h>
 
-#include "site/feed.h"
 #include "render/esc.h"
-#include "site/page.h"
 #include "search/query.h"
+#include "site/feed.h"
+#include "site/page.h"
 #include "util/str.h"
 
 #define SEARCH_PER_PAGE		20

@@ -181,8 +181,5 @@ const char	*page_url_seg(struct arena *, const char *prefix, const char *s);
 void	page_cache_list(struct http_req *, struct http_resp *,
 	    const struct site *, const char *key);
 
-/* The route table of the reader site. */
-extern const struct route site_routes[];
-extern const size_t site_routes_n;
 
 #endif

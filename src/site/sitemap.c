@@ -8,8 +8,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "site/feed.h"
 #include "render/esc.h"
+#include "site/feed.h"
 #include "site/page.h"
 #include "util/str.h"
 

@@ -4,10 +4,10 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "t.h"
-#include "site/page.h"
 #include "search/query.h"
+#include "site/page.h"
 #include "store/store.h"
+#include "t.h"
 #include "util/arena.h"
 #include "util/buf.h"
 
