@@ -680,6 +680,15 @@ store_article_update(struct store *s, struct article *a, const char *editor,
 	return store_commit(s);
 }
 
+/*
+ * Comments go with their article by ON DELETE CASCADE, and so do replies
+ * with their parent: left to itself, a chain of replies is deleted one
+ * level of cascade per reply, which SQLite stops at 1,000 levels
+ * ("too many levels of trigger recursion") however few comments there
+ * are. Unthreading the article's comments first leaves the cascade one
+ * level deep whatever the data: threads written before the depth cap,
+ * or by hand.
+ */
 enum store_err
 store_article_delete(struct store *s, int64_t id)
 {
@@ -687,14 +696,25 @@ store_article_delete(struct store *s, int64_t id)
 	int64_t got = 0;
 	enum store_err e;
 
-	if ((e = exec(s, ST_ARTICLE_DELETE, p, 1, row_int, &got)) != STORE_OK)
+	if ((e = store_begin(s)) != STORE_OK)
 		return e;
+	if ((e = exec(s, ST_ARTICLE_COMMENTS_UNTHREAD, p, 1, NULL, NULL)) !=
+	    STORE_OK ||
+	    (e = exec(s, ST_ARTICLE_DELETE, p, 1, row_int, &got)) != STORE_OK)
+		goto out;
+	/* Nothing was there to change: no failure of an enclosing
+	 * transaction either. */
 	if (got == 0)
-		return STORE_NOTFOUND;
+		return (e = store_commit(s)) == STORE_OK ? STORE_NOTFOUND : e;
 	store_changed(s, "article:%lld", (long long)id);
 	store_changed(s, "comments:%lld", (long long)id);
 	store_changed(s, "list");
-	return STORE_OK;
+out:
+	if (e != STORE_OK) {
+		store_rollback(s);
+		return e;
+	}
+	return store_commit(s);
 }
 
 static const char *
