@@ -31,7 +31,7 @@ struct tval;
 
 enum moderation {
 	MODERATION_NONE = 0,
-	MODERATION_FIRST,	/* held until a browser's comment is approved */
+	MODERATION_FIRST,	/* waits until a browser is trusted */
 	MODERATION_ALL,
 	MODERATION__MAX
 };

@@ -63,7 +63,7 @@ enum stmt {
 	ST_COMMENTER_TRUSTED,	/* whether commenter ?1 is trusted */
 	ST_COMMENTER_TRUST,	/* comment ?1's commenter, at time ?2 */
 	ST_COMMENTER_DISTRUST,	/* comment ?1's commenter no longer */
-	ST_ARTICLE_COMMENTS_UNTHREAD,	/* article ?1's parent_ids := NULL */
+	ST_ARTICLE_COMMENTS_UNTHREAD,	/* article ?1's parent_id := NULL */
 	ST_ARTICLE_COMMENT_RECOUNT,
 	ST_ARTICLE_COMMENT_ADD,
 	ST_CHECK_ARTICLE_TAGS,	/* article_tags rows without article or tag */

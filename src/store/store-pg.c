@@ -248,10 +248,10 @@ static const char *const sql[] = {
 	[ST_COMMENT_INSERT] =
 	    "INSERT INTO comments (article_id, parent_id, thread_id, depth, "
 	    "author, email, url, body_md, body_html, status, client_hash, "
-	    "spam_score, created_at, updated_at, commenter) VALUES ($1::bigint, "
-	    "$2::bigint, $3::bigint, $4::bigint, $5::text, $6::text, $7::text, "
-	    "$8::text, $9::text, $10::text, $11::text, $12::float8, "
-	    "$13::bigint, $13::bigint, $14::text) RETURNING id",
+	    "spam_score, created_at, updated_at, commenter) VALUES "
+	    "($1::bigint, $2::bigint, $3::bigint, $4::bigint, $5::text, "
+	    "$6::text, $7::text, $8::text, $9::text, $10::text, $11::text, "
+	    "$12::float8, $13::bigint, $13::bigint, $14::text) RETURNING id",
 	[ST_COMMENT_SET_THREAD] =
 	    "UPDATE comments SET thread_id = id WHERE id = $1::bigint",
 	[ST_COMMENT_GET] =
@@ -291,10 +291,11 @@ static const char *const sql[] = {
 	[ST_COMMENTER_DISTRUST] =
 	    "DELETE FROM trusted_commenters WHERE commenter = "
 	    "(SELECT commenter FROM comments WHERE id = $1::bigint)",
-	/* As on SQLite, where a cascade recursed once per reply. */
+	/* As on SQLite (where the cascade recursed once per reply), so an
+	 * article's delete does not hang on how a backend runs cascades. */
 	[ST_ARTICLE_COMMENTS_UNTHREAD] =
-	    "UPDATE comments SET parent_id = NULL WHERE article_id = $1::bigint "
-	    "AND parent_id IS NOT NULL",
+	    "UPDATE comments SET parent_id = NULL "
+	    "WHERE article_id = $1::bigint AND parent_id IS NOT NULL",
 	[ST_ARTICLE_COMMENT_RECOUNT] =
 	    "UPDATE articles SET comment_count = (SELECT count(*) FROM "
 	    "comments WHERE article_id = $1::bigint AND status = 'approved') "
