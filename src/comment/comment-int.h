@@ -25,6 +25,8 @@ struct comment_ctx {
 	int64_t			 max_links;	/* more are held; 0 off */
 	unsigned char		 hash_key[crypto_generichash_KEYBYTES];
 	unsigned char		 form_key[crypto_auth_KEYBYTES];
+	unsigned char		 commenter_mac_key[crypto_auth_KEYBYTES];
+	unsigned char		 commenter_id_key[crypto_auth_KEYBYTES];
 	struct comment_writer	*writer;
 	_Atomic bool		 secure;	/* cookies get Secure */
 	pthread_mutex_t		 rate_mu;
@@ -61,6 +63,30 @@ const char	*comment_form_token(struct arena *, const struct comment_ctx *,
 /* A new token, issued now, as a Set-Cookie header on resp. */
 void		 comment_csrf_issue(const struct comment_ctx *,
 		    struct http_req *, struct http_resp *, int64_t now);
+/*
+ * Who posts, for moderation policy "first": the gz_commenter cookie
+ * (HttpOnly, SameSite=Strict, COMMENTER_MAX_AGE, renewed by each accepted
+ * post) holds a random commenter id and a MAC of it under the site's
+ * commenter key, as 64 hex digits. A browser gets one with its first
+ * accepted post. The store sees only a keyed hash of the id, which is
+ * what a moderator's approval trusts (store_commenter_trusted); a cookie
+ * whose MAC does not check is no commenter, and its post is a stranger's.
+ */
+#define COMMENTER_ID		16
+#define COMMENTER_MAC		16
+#define COMMENTER_HEX		(2 * (COMMENTER_ID + COMMENTER_MAC))
+#define COMMENTER_MAX_AGE	(365 * 86400)
+
+/* The commenter of cookie value v as the store keeps it (32 hex digits,
+ * into the arena), or NULL when v (NULL: no cookie) is not genuine. */
+const char	*comment_commenter_hash(struct arena *,
+		    const struct comment_ctx *, const char *v);
+/* A new commenter's cookie value. */
+void		 comment_commenter_make(const struct comment_ctx *,
+		    char hex[COMMENTER_HEX + 1]);
+/* The gz_commenter cookie holding hex, as a Set-Cookie header on resp. */
+void		 comment_commenter_issue(const struct comment_ctx *,
+		    struct http_req *, struct http_resp *, const char *hex);
 /* Keyed hash of the client address, 32 hex digits, into the arena. */
 const char	*comment_client_hash(struct arena *,
 		    const struct comment_ctx *, const char *addr);

@@ -28,13 +28,10 @@ struct tval;
 #define COMMENT_POST_MAX	(64 * 1024)
 /* Threads (top-level comments and their replies) on a page. */
 #define COMMENT_THREADS_PAGE	100
-/* Nesting levels shown; deeper replies list flat under the level's
- * comment. */
-#define COMMENT_DEPTH_SHOWN	6
 
 enum moderation {
 	MODERATION_NONE = 0,
-	MODERATION_FIRST,	/* an email's first comment waits */
+	MODERATION_FIRST,	/* waits until a browser is trusted */
 	MODERATION_ALL,
 	MODERATION__MAX
 };
@@ -107,6 +104,10 @@ struct comment_submission {
 	int64_t			 shown_at;
 	bool			 paced;		/* rate limit applies (no token) */
 	const char		*client;	/* the client's address */
+	/* The browser's commenter (comment_commenter_hash), whose trust
+	 * lets a post go live under MODERATION_FIRST; NULL: none (the
+	 * API, which reads no cookies, so its posts wait). */
+	const char		*commenter;
 	int64_t			 now;
 };
 
@@ -166,8 +167,9 @@ struct comment_writer *comment_writer_start(const char *db_url, char *err,
 void		 comment_writer_stop(struct comment_writer *);
 /* Queues c and waits until its group has committed (synchronous=FULL).
  * The writer decides c->status from policy (MODERATION_FIRST asks the
- * database whether the email has an approved comment) unless spam is
- * set; on STORE_OK c->id and c->status are final. */
+ * database whether c->commenter is trusted) unless spam is set; on
+ * STORE_OK c->id, c->status and c's place in its thread (parent_id,
+ * thread_id, depth: the store's) are final. */
 enum store_err	 comment_writer_submit(struct comment_writer *,
 		    struct comment *c, enum moderation policy, bool spam);
 

@@ -74,6 +74,8 @@ comment_ctx_new(struct store *st, const struct site *s, char *err,
     size_t errlen)
 {
 	static const char ctxt[] = "gazette comment form v1";
+	static const char mtxt[] = "gazette commenter mac v1";
+	static const char itxt[] = "gazette commenter id v1";
 	struct comment_ctx *c;
 
 	if (sodium_init() < 0) {
@@ -94,6 +96,12 @@ comment_ctx_new(struct store *st, const struct site *s, char *err,
 	crypto_generichash(c->form_key, sizeof(c->form_key),
 	    (const unsigned char *)ctxt, sizeof(ctxt) - 1, c->hash_key,
 	    sizeof(c->hash_key));
+	crypto_generichash(c->commenter_mac_key, sizeof(c->commenter_mac_key),
+	    (const unsigned char *)mtxt, sizeof(mtxt) - 1, c->hash_key,
+	    sizeof(c->hash_key));
+	crypto_generichash(c->commenter_id_key, sizeof(c->commenter_id_key),
+	    (const unsigned char *)itxt, sizeof(itxt) - 1, c->hash_key,
+	    sizeof(c->hash_key));
 	if ((c->writer = comment_writer_start(s->db_url, err, errlen)) ==
 	    NULL)
 		goto fail;
@@ -112,6 +120,8 @@ comment_ctx_free(struct comment_ctx *c)
 	pthread_mutex_destroy(&c->rate_mu);
 	sodium_memzero(c->hash_key, sizeof(c->hash_key));
 	sodium_memzero(c->form_key, sizeof(c->form_key));
+	sodium_memzero(c->commenter_mac_key, sizeof(c->commenter_mac_key));
+	sodium_memzero(c->commenter_id_key, sizeof(c->commenter_id_key));
 	free(c);
 }
 
@@ -243,6 +253,61 @@ comment_ctx_site(struct comment_ctx *c, const struct site *s)
 	if (c != NULL)
 		atomic_store(&c->secure,
 		    strncmp(s->base_url, "https://", 8) == 0);
+}
+
+/* The commenter cookie's MAC: keyed BLAKE2b of its id. */
+static void
+commenter_mac(const struct comment_ctx *c, const unsigned char *id,
+    unsigned char *mac)
+{
+	crypto_generichash(mac, COMMENTER_MAC, id, COMMENTER_ID,
+	    c->commenter_mac_key, sizeof(c->commenter_mac_key));
+}
+
+const char *
+comment_commenter_hash(struct arena *a, const struct comment_ctx *c,
+    const char *v)
+{
+	unsigned char raw[COMMENTER_ID + COMMENTER_MAC], mac[COMMENTER_MAC];
+	unsigned char h[16];
+	char *hex;
+	size_t got = 0;
+
+	if (v == NULL || strlen(v) != COMMENTER_HEX ||
+	    sodium_hex2bin(raw, sizeof(raw), v, COMMENTER_HEX, NULL, &got,
+	    NULL) != 0 || got != sizeof(raw))
+		return NULL;
+	commenter_mac(c, raw, mac);
+	if (sodium_memcmp(mac, raw + COMMENTER_ID, COMMENTER_MAC) != 0)
+		return NULL;
+	/* Under a key of its own, so what the database holds is neither
+	 * the cookie nor enough to make one. */
+	crypto_generichash(h, sizeof(h), raw, COMMENTER_ID,
+	    c->commenter_id_key, sizeof(c->commenter_id_key));
+	hex = arena_alloc(a, 2 * sizeof(h) + 1);
+	sodium_bin2hex(hex, 2 * sizeof(h) + 1, h, sizeof(h));
+	return hex;
+}
+
+void
+comment_commenter_make(const struct comment_ctx *c,
+    char hex[COMMENTER_HEX + 1])
+{
+	unsigned char raw[COMMENTER_ID + COMMENTER_MAC];
+
+	randombytes_buf(raw, COMMENTER_ID);
+	commenter_mac(c, raw, raw + COMMENTER_ID);
+	sodium_bin2hex(hex, COMMENTER_HEX + 1, raw, sizeof(raw));
+}
+
+void
+comment_commenter_issue(const struct comment_ctx *c, struct http_req *req,
+    struct http_resp *resp, const char *hex)
+{
+	http_resp_header(resp, "Set-Cookie", arena_printf(req->arena,
+	    "gz_commenter=%s; Path=/; Max-Age=%d; HttpOnly; "
+	    "SameSite=Strict%s", hex, COMMENTER_MAX_AGE,
+	    atomic_load(&c->secure) ? "; Secure" : ""));
 }
 
 const char *

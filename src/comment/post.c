@@ -287,11 +287,9 @@ accept(const struct site *s, struct arena *a,
 	if (cc->max_links > 0 && count_links(html) > (size_t)cc->max_links)
 		policy = MODERATION_ALL;
 	c.article_id = art->id;
-	if (cf->parent) {
-		c.parent_id = cf->parent;
-		c.thread_id = parent.thread_id;
-		c.depth = parent.depth + 1;
-	}
+	/* The store places the reply (a parent at the depth cap passes it
+	 * up to its own parent). */
+	c.parent_id = cf->parent;
 	c.author = cf->author;
 	c.email = cf->email;
 	c.url = cf->url;
@@ -299,6 +297,7 @@ accept(const struct site *s, struct arena *a,
 	c.body_html = html;
 	c.spam_score = score;
 	c.client_hash = hash;
+	c.commenter = sub->commenter;
 	c.created_at = c.updated_at = sub->now;
 	e = comment_writer_submit(cc->writer, &c, policy, spam);
 	if (e == STORE_INVALID)
@@ -359,7 +358,8 @@ comment_post(struct http_req *req, struct http_resp *resp, void *ctx)
 	struct comment c;
 	struct article art;
 	struct form f;
-	const char *path = NULL, *token, *want, *hp, *p;
+	const char *path = NULL, *token, *want, *hp, *p, *who;
+	char fresh[COMMENTER_HEX + 1];
 	size_t ntok, nhp, np;
 	int64_t now = (int64_t)time(NULL), when, retry = 0;
 
@@ -438,9 +438,20 @@ comment_post(struct http_req *req, struct http_resp *resp, void *ctx)
 	sub.shown_at = when;
 	sub.paced = true;
 	sub.client = req->client;
+	/* The browser's commenter, or a new one: what an approval of this
+	 * comment will trust (comment-int.h). A cookie that does not check
+	 * is answered as no cookie. */
+	who = http_req_cookie(req, "gz_commenter");
+	if ((sub.commenter = comment_commenter_hash(a, cc, who)) == NULL) {
+		comment_commenter_make(cc, fresh);
+		who = fresh;
+		sub.commenter = comment_commenter_hash(a, cc, who);
+	}
 	sub.now = now;
 	switch (comment_accept(s, a, &sub, &c, &retry)) {
 	case COMMENT_ACCEPTED:
+		/* Renewed with each post, so a regular stays known. */
+		comment_commenter_issue(cc, req, resp, who);
 		break;
 	case COMMENT_INVALID:
 		cf.err_form = "the comment was not posted: please see the "

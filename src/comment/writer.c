@@ -58,7 +58,10 @@ decide(struct store *st, struct wjob *j)
 		j->c->status = COMMENT_PENDING;
 		break;
 	default:
-		if ((e = store_comment_email_trusted(st, j->c->email,
+		/* Trusted is what the poster holds (the signed commenter
+		 * cookie of a browser with an approved comment), never an
+		 * email address, which anyone can type. */
+		if ((e = store_commenter_trusted(st, j->c->commenter,
 		    &trusted)) != STORE_OK)
 			return e;
 		j->c->status = trusted ? COMMENT_APPROVED : COMMENT_PENDING;

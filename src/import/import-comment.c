@@ -20,8 +20,10 @@
  *   - parents are found by the source's id within the same post; replies
  *     may come before their parents (they are placed pass after pass), and
  *     one whose parent is not in the post becomes top-level, reported;
- *   - thread_id and depth come from the parent, as store-comment.c wants,
- *     and store_comment_insert keeps the article's comment_count;
+ *   - store_comment_insert places each reply (thread, depth, and the
+ *     depth cap: a thread deeper than COMMENT_DEPTH_MAX comes in with its
+ *     deeper replies beside the deepest allowed comment, as a post's
+ *     would) and keeps the article's comment_count;
  *   - an http(s) web address is kept, anything else dropped, reported;
  *     an empty name becomes "Anonymous", as WordPress shows it.
  * It runs inside the import's one transaction, so a failure here rolls
@@ -87,11 +89,9 @@ out:
 	buf_free(&b);
 }
 
-/* A comment of the post once placed: its new id and place in a thread. */
+/* A comment of the post once placed: its new id. */
 struct placed {
 	int64_t	 id;
-	int64_t	 thread_id;
-	int64_t	 depth;
 	bool	 done;
 };
 
@@ -181,11 +181,8 @@ place(struct store *st, struct imp_set *set, const struct imp_post *p,
 	}
 	c.updated_at = ic->updated_at > c.created_at ? ic->updated_at :
 	    c.created_at;
-	if (parent >= 0) {
+	if (parent >= 0)
 		c.parent_id = pl[parent].id;
-		c.thread_id = pl[parent].thread_id;
-		c.depth = pl[parent].depth + 1;
-	}
 	if (st != NULL) {
 		if ((e = store_comment_insert(st, &c)) != STORE_OK) {
 			buf_printf(err, "%s: %s '%s': comment %s: cannot "
@@ -196,12 +193,8 @@ place(struct store *st, struct imp_set *set, const struct imp_post *p,
 	} else {
 		/* Dry: ids only have to be distinct within the post. */
 		c.id = (int64_t)i + 1;
-		if (parent < 0)
-			c.thread_id = c.id;
 	}
 	pl[i].id = c.id;
-	pl[i].thread_id = c.thread_id;
-	pl[i].depth = c.depth;
 	pl[i].done = true;
 	per[c.status]++;
 	stats->comments_stored++;

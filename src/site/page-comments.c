@@ -74,8 +74,10 @@ tree_build(struct arena *a, struct tree *t, ssize_t *roots_first,
 			t->shown[parent[i]] = true;
 	for (i = 0; i < n; i++) {
 		p = parent[i];
-		if (p >= 0 && t->c[i].depth > COMMENT_DEPTH_SHOWN &&
-		    t->c[p].depth >= COMMENT_DEPTH_SHOWN)
+		/* Threads deeper than the cap (written before it) are
+		 * drawn as the store would now place them. */
+		if (p >= 0 && t->c[i].depth > COMMENT_DEPTH_MAX &&
+		    t->c[p].depth >= COMMENT_DEPTH_MAX)
 			p = t->dparent[p];
 		t->dparent[i] = p;
 		if (!t->shown[i])

@@ -98,6 +98,49 @@ row_comment(void *ctx, const struct sval *c, size_t n)
 	return 0;
 }
 
+/*
+ * Where a reply goes, the one place that decides it for posts and imports
+ * alike: under its parent, one level deeper, unless the parent is at
+ * COMMENT_DEPTH_MAX; then beside it, under the nearest ancestor above the
+ * cap. Rows written before the cap (or by hand) may be deeper still, so
+ * this climbs as far as it must, one level a step, at most as many steps
+ * as the parent's depth says (a loop of parents written by hand cannot
+ * hold it). Past that the depth is clamped: nothing written is deeper
+ * than the cap.
+ */
+static enum store_err
+comment_place(struct store *s, struct comment *c)
+{
+	struct comment p;
+	struct arena a;
+	enum store_err e;
+	int64_t id = c->parent_id, steps = -1;
+
+	arena_init(&a);
+	for (;;) {
+		if ((e = store_comment_get(s, &a, id, &p)) == STORE_NOTFOUND ||
+		    (e == STORE_OK && p.article_id != c->article_id)) {
+			e = STORE_INVALID;
+			goto out;
+		}
+		if (e != STORE_OK)
+			goto out;
+		if (steps < 0)
+			steps = p.depth;
+		if (p.depth < COMMENT_DEPTH_MAX || p.parent_id == 0 ||
+		    steps-- <= 0)
+			break;
+		id = p.parent_id;
+	}
+	c->parent_id = p.id;
+	c->thread_id = p.thread_id;
+	c->depth = p.depth < COMMENT_DEPTH_MAX ? p.depth + 1 :
+	    COMMENT_DEPTH_MAX;
+out:
+	arena_free(&a);
+	return e;
+}
+
 enum store_err
 store_comment_insert(struct store *s, struct comment *c)
 {
@@ -105,12 +148,15 @@ store_comment_insert(struct store *s, struct comment *c)
 
 	if ((e = store_begin(s)) != STORE_OK)
 		return e;
+	c->thread_id = c->depth = 0;
+	if (c->parent_id != 0 && (e = comment_place(s, c)) != STORE_OK)
+		goto out;
 	{
 		struct sval p[] = {
 			P_INT(c->article_id),
 			c->parent_id ? P_INT(c->parent_id) : P_NULL,
-			P_INT(c->parent_id ? c->thread_id : 0),
-			P_INT(c->parent_id ? c->depth : 0),
+			P_INT(c->thread_id),
+			P_INT(c->depth),
 			P_TEXT(c->author), P_TEXT(c->email ? c->email : ""),
 			P_TEXT(c->url ? c->url : ""), P_TEXT(c->body_md),
 			P_TEXT(c->body_html),
@@ -118,6 +164,7 @@ store_comment_insert(struct store *s, struct comment *c)
 			P_TEXT(c->client_hash ? c->client_hash : ""),
 			((struct sval){ .t = SV_REAL, .d = c->spam_score }),
 			P_INT(c->created_at),
+			P_TEXT(c->commenter ? c->commenter : ""),
 		};
 		c->id = 0;
 		if ((e = exec(s, ST_COMMENT_INSERT, p, NPARAMS(p), row_int,
@@ -128,7 +175,6 @@ store_comment_insert(struct store *s, struct comment *c)
 		struct sval p[] = { P_INT(c->id) };
 
 		c->thread_id = c->id;
-		c->depth = 0;
 		if ((e = exec(s, ST_COMMENT_SET_THREAD, p, 1, NULL, NULL)) !=
 		    STORE_OK)
 			goto out;
@@ -174,6 +220,44 @@ store_comment_get(struct store *s, struct arena *a, int64_t id,
 	return STORE_OK;
 }
 
+/*
+ * Every change of a comment's status, whoever asks (the admin's queue,
+ * the API's PATCH and DELETE, the command line): the status, the
+ * article's count, and what the verdict says of the commenter. Approval
+ * is what makes a commenter trusted under moderation policy "first" (an
+ * email address, which anyone can type, never is); a spam verdict takes
+ * that back. Holding or deleting judges no one. Inside the caller's
+ * transaction.
+ */
+static enum store_err
+status_write(struct store *s, const struct comment *old,
+    enum comment_status status, int64_t now)
+{
+	struct sval p[] = { P_INT(old->id),
+	    P_TEXT(comment_status_name(status)), P_INT(now) };
+	struct sval q[] = { P_INT(old->article_id) };
+	struct sval t[] = { P_INT(old->id), P_INT(now) };
+	enum store_err e;
+
+	if ((e = exec(s, ST_COMMENT_SET_STATUS, p, NPARAMS(p), NULL,
+	    NULL)) != STORE_OK)
+		return e;
+	if (status == COMMENT_APPROVED)
+		e = exec(s, ST_COMMENTER_TRUST, t, NPARAMS(t), NULL, NULL);
+	else if (status == COMMENT_SPAM)
+		e = exec(s, ST_COMMENTER_DISTRUST, t, 1, NULL, NULL);
+	if (e != STORE_OK)
+		return e;
+	/* A recount rather than +1/-1: moderation is rare, and this way a
+	 * count that ever drifted heals itself. */
+	if ((e = exec(s, ST_ARTICLE_COMMENT_RECOUNT, q, 1, NULL, NULL)) !=
+	    STORE_OK)
+		return e;
+	store_changed(s, "comments:%lld", (long long)old->article_id);
+	store_changed(s, "counts");
+	return STORE_OK;
+}
+
 enum store_err
 store_comment_set_status(struct store *s, int64_t id,
     enum comment_status status, int64_t now)
@@ -187,25 +271,7 @@ store_comment_set_status(struct store *s, int64_t id,
 		goto done;
 	if ((e = store_comment_get(s, &a, id, &c)) != STORE_OK)
 		goto out;
-	{
-		struct sval p[] = { P_INT(id),
-		    P_TEXT(comment_status_name(status)), P_INT(now) };
-
-		if ((e = exec(s, ST_COMMENT_SET_STATUS, p, NPARAMS(p), NULL,
-		    NULL)) != STORE_OK)
-			goto out;
-	}
-	/* A recount rather than +1/-1: moderation is rare, and this way a
-	 * count that ever drifted heals itself. */
-	{
-		struct sval p[] = { P_INT(c.article_id) };
-
-		e = exec(s, ST_ARTICLE_COMMENT_RECOUNT, p, 1, NULL, NULL);
-	}
-	if (e == STORE_OK) {
-		store_changed(s, "comments:%lld", (long long)c.article_id);
-		store_changed(s, "counts");
-	}
+	e = status_write(s, &c, status, now);
 out:
 	if (e != STORE_OK)
 		store_rollback(s);
@@ -217,18 +283,21 @@ done:
 }
 
 enum store_err
-store_comment_email_trusted(struct store *s, const char *email,
+store_commenter_trusted(struct store *s, const char *commenter,
     bool *trusted)
 {
-	struct sval p[] = { P_TEXT(email) };
 	int64_t one = 0;
 	enum store_err e;
 
 	*trusted = false;
-	if (*email == '\0')
+	if (commenter == NULL || *commenter == '\0')
 		return STORE_OK;
-	e = exec(s, ST_COMMENT_EMAIL_APPROVED, p, 1, row_int, &one);
-	*trusted = one != 0;
+	{
+		struct sval p[] = { P_TEXT(commenter) };
+
+		e = exec(s, ST_COMMENTER_TRUSTED, p, 1, row_int, &one);
+	}
+	*trusted = e == STORE_OK && one != 0;
 	return e;
 }
 
@@ -384,19 +453,9 @@ store_comment_update(struct store *s, const struct comment *c)
 		    NULL)) != STORE_OK)
 			goto out;
 	}
-	if (c->status != old.status) {
-		struct sval p[] = { P_INT(c->id),
-		    P_TEXT(comment_status_name(c->status)),
-		    P_INT(c->updated_at) };
-		struct sval q[] = { P_INT(old.article_id) };
-
-		if ((e = exec(s, ST_COMMENT_SET_STATUS, p, NPARAMS(p), NULL,
-		    NULL)) != STORE_OK ||
-		    (e = exec(s, ST_ARTICLE_COMMENT_RECOUNT, q, 1, NULL,
-		    NULL)) != STORE_OK)
-			goto out;
-		store_changed(s, "counts");
-	}
+	if (c->status != old.status &&
+	    (e = status_write(s, &old, c->status, c->updated_at)) != STORE_OK)
+		goto out;
 	store_changed(s, "comments:%lld", (long long)old.article_id);
 out:
 	if (e != STORE_OK)

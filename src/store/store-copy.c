@@ -41,6 +41,8 @@ static const struct table tables[STORE_TABLE__MAX] = {
 	    ST_SPAM_TOTALS_LOAD },
 	[STORE_T_REDIRECTS] = { "redirects", ST_REDIRECTS_DUMP,
 	    ST_REDIRECTS_LOAD },
+	[STORE_T_TRUSTED_COMMENTERS] = { "trusted_commenters",
+	    ST_TRUSTED_COMMENTERS_DUMP, ST_TRUSTED_COMMENTERS_LOAD },
 };
 
 const char *

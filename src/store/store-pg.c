@@ -255,10 +255,10 @@ static const char *const sql[] = {
 	[ST_COMMENT_INSERT] =
 	    "INSERT INTO comments (article_id, parent_id, thread_id, depth, "
 	    "author, email, url, body_md, body_html, status, client_hash, "
-	    "spam_score, created_at, updated_at) VALUES ($1::bigint, "
-	    "$2::bigint, $3::bigint, $4::bigint, $5::text, $6::text, $7::text, "
-	    "$8::text, $9::text, $10::text, $11::text, $12::float8, "
-	    "$13::bigint, $13::bigint) RETURNING id",
+	    "spam_score, created_at, updated_at, commenter) VALUES "
+	    "($1::bigint, $2::bigint, $3::bigint, $4::bigint, $5::text, "
+	    "$6::text, $7::text, $8::text, $9::text, $10::text, $11::text, "
+	    "$12::float8, $13::bigint, $13::bigint, $14::text) RETURNING id",
 	[ST_COMMENT_SET_THREAD] =
 	    "UPDATE comments SET thread_id = id WHERE id = $1::bigint",
 	[ST_COMMENT_GET] =
@@ -289,9 +289,20 @@ static const char *const sql[] = {
 	[ST_COMMENT_SET_STATUS] =
 	    "UPDATE comments SET status = $2::text, updated_at = $3::bigint "
 	    "WHERE id = $1::bigint",
-	[ST_COMMENT_EMAIL_APPROVED] =
-	    "SELECT 1 FROM comments WHERE email = $1::text "
-	    "AND status = 'approved' LIMIT 1",
+	[ST_COMMENTER_TRUSTED] =
+	    "SELECT 1 FROM trusted_commenters WHERE commenter = $1::text",
+	[ST_COMMENTER_TRUST] =
+	    "INSERT INTO trusted_commenters (commenter, trusted_at) "
+	    "SELECT commenter, $2::bigint FROM comments WHERE id = $1::bigint "
+	    "AND commenter <> '' ON CONFLICT (commenter) DO NOTHING",
+	[ST_COMMENTER_DISTRUST] =
+	    "DELETE FROM trusted_commenters WHERE commenter = "
+	    "(SELECT commenter FROM comments WHERE id = $1::bigint)",
+	/* As on SQLite (where the cascade recursed once per reply), so an
+	 * article's delete does not hang on how a backend runs cascades. */
+	[ST_ARTICLE_COMMENTS_UNTHREAD] =
+	    "UPDATE comments SET parent_id = NULL "
+	    "WHERE article_id = $1::bigint AND parent_id IS NOT NULL",
 	[ST_ARTICLE_COMMENT_RECOUNT] =
 	    "UPDATE articles SET comment_count = (SELECT count(*) FROM "
 	    "comments WHERE article_id = $1::bigint AND status = 'approved') "
@@ -394,7 +405,8 @@ static const char *const sql[] = {
 	    "(SELECT count(*) FROM revisions) + "
 	    "(SELECT count(*) FROM redirects) + "
 	    "(SELECT count(*) FROM spam_tokens) + "
-	    "(SELECT count(*) FROM spam_totals)",
+	    "(SELECT count(*) FROM spam_totals) + "
+	    "(SELECT count(*) FROM trusted_commenters)",
 	[ST_USERS_DUMP] =
 	    "SELECT id, name, display_name, role, pw_hash, created_at "
 	    "FROM users ORDER BY id",
@@ -429,15 +441,17 @@ static const char *const sql[] = {
 	[ST_COMMENTS_DUMP] =
 	    "SELECT id, article_id, parent_id, author, email, url, body_md, "
 	    "body_html, status, client_hash, spam_score, created_at, "
-	    "updated_at, thread_id, depth, spam_trained FROM comments "
-	    "ORDER BY id",
+	    "updated_at, thread_id, depth, spam_trained, commenter "
+	    "FROM comments ORDER BY id",
 	[ST_COMMENTS_LOAD] =
 	    "INSERT INTO comments (id, article_id, parent_id, author, email, "
 	    "url, body_md, body_html, status, client_hash, spam_score, "
-	    "created_at, updated_at, thread_id, depth, spam_trained) VALUES "
+	    "created_at, updated_at, thread_id, depth, spam_trained, "
+	    "commenter) VALUES "
 	    "($1::bigint, $2::bigint, $3::bigint, $4::text, $5::text, "
 	    "$6::text, $7::text, $8::text, $9::text, $10::text, $11::float8, "
-	    "$12::bigint, $13::bigint, $14::bigint, $15::bigint, $16::text)",
+	    "$12::bigint, $13::bigint, $14::bigint, $15::bigint, $16::text, "
+	    "$17::text)",
 	[ST_SETTINGS_DUMP] =
 	    "SELECT key, value FROM settings ORDER BY key COLLATE \"C\"",
 	[ST_SETTINGS_LOAD] =
@@ -536,6 +550,12 @@ static const char *const sql[] = {
 	[ST_SPAM_TOTALS_LOAD] =
 	    "INSERT INTO spam_totals (id, ham, spam) VALUES ($1::bigint, "
 	    "$2::bigint, $3::bigint)",
+	[ST_TRUSTED_COMMENTERS_DUMP] =
+	    "SELECT commenter, trusted_at FROM trusted_commenters "
+	    "ORDER BY commenter COLLATE \"C\"",
+	[ST_TRUSTED_COMMENTERS_LOAD] =
+	    "INSERT INTO trusted_commenters (commenter, trusted_at) "
+	    "VALUES ($1::text, $2::bigint)",
 	/* Readers' listings (store_article_list with public set): on
 	 * PostgreSQL the general statements, whose planner copes with the
 	 * optional filters; SQLite has its own shapes for its planner. */

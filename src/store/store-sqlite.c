@@ -171,8 +171,9 @@ static const char *const sql[] = {
 	[ST_COMMENT_INSERT] =
 	    "INSERT INTO comments (article_id, parent_id, thread_id, depth, "
 	    "author, email, url, body_md, body_html, status, client_hash, "
-	    "spam_score, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, "
-	    "?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13) RETURNING id",
+	    "spam_score, created_at, updated_at, commenter) VALUES (?1, ?2, "
+	    "?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13, ?14) "
+	    "RETURNING id",
 	[ST_COMMENT_SET_THREAD] =
 	    "UPDATE comments SET thread_id = id WHERE id = ?1",
 	[ST_COMMENT_GET] =
@@ -202,9 +203,21 @@ static const char *const sql[] = {
 	    "AND (?2 = 0 OR c.article_id = ?2) ORDER BY c.id DESC LIMIT ?3",
 	[ST_COMMENT_SET_STATUS] =
 	    "UPDATE comments SET status = ?2, updated_at = ?3 WHERE id = ?1",
-	[ST_COMMENT_EMAIL_APPROVED] =
-	    "SELECT 1 FROM comments WHERE email = ?1 "
-	    "AND status = 'approved' LIMIT 1",
+	[ST_COMMENTER_TRUSTED] =
+	    "SELECT 1 FROM trusted_commenters WHERE commenter = ?1",
+	[ST_COMMENTER_TRUST] =
+	    "INSERT INTO trusted_commenters (commenter, trusted_at) "
+	    "SELECT commenter, ?2 FROM comments WHERE id = ?1 "
+	    "AND commenter <> '' ON CONFLICT (commenter) DO NOTHING",
+	[ST_COMMENTER_DISTRUST] =
+	    "DELETE FROM trusted_commenters WHERE commenter = "
+	    "(SELECT commenter FROM comments WHERE id = ?1)",
+	/* Before the article goes: its comments then cascade one level,
+	 * where a chain of replies cascaded once per reply (SQLite stops
+	 * at 1,000 levels of triggers). */
+	[ST_ARTICLE_COMMENTS_UNTHREAD] =
+	    "UPDATE comments SET parent_id = NULL WHERE article_id = ?1 "
+	    "AND parent_id IS NOT NULL",
 	[ST_ARTICLE_COMMENT_RECOUNT] =
 	    "UPDATE articles SET comment_count = (SELECT count(*) FROM "
 	    "comments WHERE article_id = ?1 AND status = 'approved') "
@@ -352,7 +365,8 @@ static const char *const sql[] = {
 	    "(SELECT count(*) FROM revisions) + "
 	    "(SELECT count(*) FROM redirects) + "
 	    "(SELECT count(*) FROM spam_tokens) + "
-	    "(SELECT count(*) FROM spam_totals)",
+	    "(SELECT count(*) FROM spam_totals) + "
+	    "(SELECT count(*) FROM trusted_commenters)",
 	[ST_USERS_DUMP] =
 	    "SELECT id, name, display_name, role, pw_hash, created_at "
 	    "FROM users ORDER BY id",
@@ -381,14 +395,14 @@ static const char *const sql[] = {
 	[ST_COMMENTS_DUMP] =
 	    "SELECT id, article_id, parent_id, author, email, url, body_md, "
 	    "body_html, status, client_hash, spam_score, created_at, "
-	    "updated_at, thread_id, depth, spam_trained FROM comments "
-	    "ORDER BY id",
+	    "updated_at, thread_id, depth, spam_trained, commenter "
+	    "FROM comments ORDER BY id",
 	[ST_COMMENTS_LOAD] =
 	    "INSERT INTO comments (id, article_id, parent_id, author, email, "
 	    "url, body_md, body_html, status, client_hash, spam_score, "
-	    "created_at, updated_at, thread_id, depth, spam_trained) VALUES "
-	    "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
-	    "?15, ?16)",
+	    "created_at, updated_at, thread_id, depth, spam_trained, "
+	    "commenter) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
+	    "?12, ?13, ?14, ?15, ?16, ?17)",
 	[ST_SETTINGS_DUMP] = "SELECT key, value FROM settings ORDER BY key",
 	[ST_SETTINGS_LOAD] =
 	    "INSERT INTO settings (key, value) VALUES (?1, ?2)",
@@ -429,6 +443,12 @@ static const char *const sql[] = {
 	    "SELECT id, ham, spam FROM spam_totals ORDER BY id",
 	[ST_SPAM_TOTALS_LOAD] =
 	    "INSERT INTO spam_totals (id, ham, spam) VALUES (?1, ?2, ?3)",
+	[ST_TRUSTED_COMMENTERS_DUMP] =
+	    "SELECT commenter, trusted_at FROM trusted_commenters "
+	    "ORDER BY commenter",
+	[ST_TRUSTED_COMMENTERS_LOAD] =
+	    "INSERT INTO trusted_commenters (commenter, trusted_at) "
+	    "VALUES (?1, ?2)",
 	/* Readers' listings, the same parameters as ST_ARTICLE_LIST: the
 	 * status condition written out lets the planner walk the partial
 	 * index articles_public in order, where "?1 = 0 OR …" made it scan

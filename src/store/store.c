@@ -746,6 +746,15 @@ store_article_update(struct store *s, struct article *a, const char *editor,
 	return store_commit(s);
 }
 
+/*
+ * Comments go with their article by ON DELETE CASCADE, and so do replies
+ * with their parent: left to itself, a chain of replies is deleted one
+ * level of cascade per reply, which SQLite stops at 1,000 levels
+ * ("too many levels of trigger recursion") however few comments there
+ * are. Unthreading the article's comments first leaves the cascade one
+ * level deep whatever the data: threads written before the depth cap,
+ * or by hand.
+ */
 enum store_err
 store_article_delete(struct store *s, int64_t id)
 {
@@ -757,12 +766,18 @@ store_article_delete(struct store *s, int64_t id)
 	if ((e = store_begin(s)) != STORE_OK)
 		return e;
 	if ((e = tags_unlink(s, id, &old)) == STORE_OK &&
+	    (e = exec(s, ST_ARTICLE_COMMENTS_UNTHREAD, p, 1, NULL, NULL)) ==
+	    STORE_OK &&
 	    (e = exec(s, ST_ARTICLE_DELETE, p, 1, row_int, &got)) ==
 	    STORE_OK && got == 0)
 		e = STORE_NOTFOUND;
 	if (e == STORE_OK)
 		e = tags_prune(s, &old);
 	free(old.v);
+	/* Nothing was there to change: no failure of an enclosing
+	 * transaction either. */
+	if (e == STORE_NOTFOUND)
+		return (e = store_commit(s)) == STORE_OK ? STORE_NOTFOUND : e;
 	if (e != STORE_OK) {
 		store_rollback(s);
 		return e;

@@ -242,7 +242,8 @@ enum store_err	 store_article_by_id(struct store *, struct arena *,
 enum store_err	 store_article_update(struct store *, struct article *a,
 		    const char *editor, int64_t now);
 /* Deletes the article with its tags links, comments and revisions (and
- * the tags no other article links), in one transaction. */
+ * the tags no other article links), in one transaction, however deep its
+ * threads of replies go. */
 enum store_err	 store_article_delete(struct store *, int64_t id);
 /* Revisions of an article, newest first; and one by id. */
 enum store_err	 store_revision_list(struct store *, struct arena *,
@@ -400,10 +401,17 @@ enum store_err	 store_setting_set(struct store *, const char *key,
 		    const char *value);
 
 /* Comments (store-comment.c). A comment belongs to one article; a reply
- * names its parent, and carries the thread (the top-level comment's id)
- * and depth (ancestors: 0 for top-level) that the caller works out from
- * the parent. comment_count on the article counts approved comments and is
- * kept in step by insert and set_status. */
+ * names its parent, and the store works out its thread (the top-level
+ * comment's id) and depth (ancestors: 0 for top-level) from the parent.
+ * comment_count on the article counts approved comments and is kept in
+ * step by insert and set_status. */
+/* The deepest a reply nests: depth counts ancestors, so a thread shows at
+ * most COMMENT_DEPTH_MAX + 1 levels. A reply to a comment at this depth is
+ * stored beside it, under that comment's parent. The one cap: the store
+ * applies it to every comment written (posts, imports) and article pages
+ * draw deeper replies of older data at it. */
+#define COMMENT_DEPTH_MAX	6
+
 enum comment_status {
 	COMMENT_PENDING = 0,	/* held for moderation */
 	COMMENT_APPROVED,
@@ -428,6 +436,9 @@ struct comment {
 	double			 spam_score;
 	int64_t			 created_at;
 	int64_t			 updated_at;
+	/* Keyed hash of the posting browser's commenter id (comment/),
+	 * NULL or "" for none: written by insert, never read back. */
+	const char		*commenter;
 };
 
 struct comment_list {
@@ -442,19 +453,26 @@ const char	*comment_status_name(enum comment_status);
 bool		 comment_status_parse(const char *, enum comment_status *);
 
 /* Inserts c (inside the caller's transaction, or its own) and sets c->id,
- * and c->thread_id for a top-level comment. A missing article or parent
+ * c->thread_id and c->depth (what the caller put there is not read). A
+ * reply to a comment at COMMENT_DEPTH_MAX goes beside it: c->parent_id
+ * becomes the nearest ancestor above that depth, so no thread is deeper.
+ * A missing article, or a parent that is missing or on another article,
  * is STORE_INVALID. updated_at is created_at unless c->updated_at is
  * later (imports keep an edit time). */
 enum store_err	 store_comment_insert(struct store *, struct comment *c);
 enum store_err	 store_comment_get(struct store *, struct arena *,
 		    int64_t id, struct comment *out);
 /* Changes a comment's status and recounts its article's comments;
- * STORE_NOTFOUND when there is no such comment. */
+ * STORE_NOTFOUND when there is no such comment. Approving a comment
+ * trusts its commenter; spam distrusts them (so does store_comment_update
+ * when it changes the status: every status change takes this path). */
 enum store_err	 store_comment_set_status(struct store *, int64_t id,
 		    enum comment_status, int64_t now);
-/* Whether email has an approved comment (moderation policy "first"). */
-enum store_err	 store_comment_email_trusted(struct store *,
-		    const char *email, bool *trusted);
+/* Whether commenter (a struct comment's commenter hash; NULL or "" is
+ * never) had a comment approved and none judged spam since: moderation
+ * policy "first" publishes their comments at once. */
+enum store_err	 store_commenter_trusted(struct store *,
+		    const char *commenter, bool *trusted);
 /* One page of an article's threads, oldest first: the threads holding an
  * approved comment whose id is past after_thread, at most nthreads of
  * them, with every comment in them in (thread, id) order. Comments not
@@ -480,7 +498,8 @@ enum store_err	 store_comment_page(struct store *, struct arena *,
 		    size_t limit, struct comment_list *out);
 /* Saves c's author, url, body_md, body_html, status and updated_at over
  * the stored comment c->id, in one transaction, recounting its article
- * when the status changed; STORE_NOTFOUND when there is no such
+ * (and trusting or distrusting its commenter, as store_comment_set_status
+ * does) when the status changed; STORE_NOTFOUND when there is no such
  * comment. Thread, parent, email and created_at stay as they were. */
 enum store_err	 store_comment_update(struct store *,
 		    const struct comment *c);
@@ -634,6 +653,7 @@ enum store_table {
 	STORE_T_REDIRECTS,
 	STORE_T_SPAM_TOKENS,
 	STORE_T_SPAM_TOTALS,
+	STORE_T_TRUSTED_COMMENTERS,
 	STORE_TABLE__MAX
 };
 

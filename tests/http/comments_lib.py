@@ -1,7 +1,8 @@
 """comments_lib.py: a reader's browser in a few lines, for the comment
-tests: keeps the anti-forgery cookie, reads the form's token (the same
-for every visitor: what is the visitor's own is the cookie), and posts
-comments the way the form does."""
+tests: keeps the anti-forgery cookie and the commenter cookie a post
+gets back, reads the form's token (the same for every visitor: what is
+the visitor's own is the cookie), and posts comments the way the form
+does."""
 import html.parser
 import re
 import urllib.parse
@@ -27,6 +28,7 @@ class Reader:
         self.article = article
         self.cookie = None
         self.csrf = None
+        self.commenter = None   # gz_commenter, from an accepted post
 
     def load(self, query=""):
         h = {"Cookie": "gz_csrf=" + self.cookie} if self.cookie else {}
@@ -56,11 +58,19 @@ class Reader:
         data = raw if raw is not None else enc(fields)
         h = {"Content-Type": content_type}
         ck = self.cookie if cookie is None else cookie
+        jar = []
         if ck:
-            h["Cookie"] = "gz_csrf=" + ck
+            jar.append("gz_csrf=" + ck)
+        if self.commenter:
+            jar.append("gz_commenter=" + self.commenter)
+        if jar:
+            h["Cookie"] = "; ".join(jar)
         h.update(headers or {})
         st, hdrs, b = self.srv.request("POST", self.article + "/comments",
                                        body=data, headers=h)
+        m = re.match(r"gz_commenter=([0-9a-f]+)", hdrs.get("set-cookie", ""))
+        if m:
+            self.commenter = m.group(1)
         return st, hdrs, b.decode("utf-8", "replace")
 
     def post_ok(self, **kw):

@@ -1,5 +1,6 @@
 """test_comments.py: posting, validation, anti-forgery, pacing, moderation,
 threading, paging and the comments feed, through the real server."""
+import json
 import os
 import re
 import time
@@ -273,13 +274,81 @@ def test_moderation_first():
         gazette("comment", "approve", str(cid[0]), db=db, check_rc=0)
         check("first words" in r.load()[2], "approved comment shown")
         cid2 = r.post_ok(author="New", email="new@example.com", body="third words")
-        check("c-%d" % cid2 in comments_of(r.load()[2]).level, "trusted email published at once")
-        st, h, _ = r.post(author="Anon", body="no email")
+        check("c-%d" % cid2 in comments_of(r.load()[2]).level, "trusted browser published at once")
+        r2 = Reader(srv)
+        st, h, _ = r2.post(author="Anon", body="no email")
         check(h.get("location", "").endswith("?held=1#comments"), "no email: held")
-        st, h, _ = r.post(author="Other", email="other@example.com", body="x")
+        st, h, _ = r2.post(author="Other", email="other@example.com", body="x")
         check(h.get("location", "").endswith("?held=1#comments"), "another email: held")
         gazette("comment", "delete", "999999", db=db, check_rc=1)
         gazette("comment", "approve", "x", db=db, check_rc=2)
+    finally:
+        srv.stop()
+
+
+def test_moderation_first_trust():
+    """Under 'first', trust is what a browser holds (the signed commenter
+    cookie of a browser whose comment a moderator approved), never an
+    email address: anyone can type a regular's. The answer to a stranger
+    says nothing about whether an address was seen before."""
+    db, srv = site({"GAZETTE_MODERATION": "first"})
+    try:
+        regular = Reader(srv)
+        st, h, _ = regular.post(author="Reg", email="reg@example.com", body="regular one")
+        check(h.get("location", "").endswith("?held=1#comments"), "a new browser: held")
+        sc = h.get("set-cookie", "")
+        check(re.match(r"gz_commenter=[0-9a-f]{64}; Path=/; Max-Age=\d+; HttpOnly; SameSite=Strict$", sc)
+              is not None, "commenter cookie with its first post: " + sc)
+        cid = db_query(db, "SELECT id FROM comments WHERE body_md = 'regular one'")[0][0]
+        gazette("comment", "approve", str(cid), db=db, check_rc=0)
+        live = regular.post_ok(author="Reg", email="reg@example.com", body="regular two")
+        check("c-%d" % live in comments_of(regular.load()[2]).level, "approved browser: live")
+
+        # The old attack: a regular's email from a fresh browser, under any
+        # name. Held, and answered exactly as a never-seen email is.
+        answers = []
+        for email in ("reg@example.com", "never-seen@example.com"):
+            st, h, page = Reader(srv).post(author="Mallory", email=email, body="impostor words")
+            answers.append((st, h.get("location"), page, sorted(h),
+                            re.sub(r"=[0-9a-f]{64};", "=X;", h.get("set-cookie", ""))))
+        eq(answers[0][0], 303, "impostor: 303")
+        check(answers[0][1].endswith("?held=1#comments"), "a regular's email from a fresh browser is held")
+        eq(answers[0], answers[1], "same answer whether or not the email was seen before")
+        eq(db_query(db, "SELECT DISTINCT status FROM comments WHERE author = 'Mallory'"), [("pending",)],
+           "both impostors held")
+
+        # A tampered or forged cookie is no commenter: held, and replaced.
+        for i in (0, 40, 63):
+            forger = Reader(srv)
+            c = regular.commenter
+            forger.commenter = c[:i] + ("0" if c[i] != "0" else "1") + c[i + 1:]
+            st, h, _ = forger.post(author="Forger", body="forged %d" % i)
+            check(h.get("location", "").endswith("?held=1#comments"), "digit %d flipped: held" % i)
+            check(forger.commenter != regular.commenter, "a new commenter cookie instead")
+        forger = Reader(srv)
+        forger.commenter = "ab" * 32
+        st, h, _ = forger.post(author="Forger", body="made up")
+        check(h.get("location", "").endswith("?held=1#comments"), "made-up cookie: held")
+        live = regular.post_ok(author="Reg", body="no email, same browser")
+        check("c-%d" % live in comments_of(regular.load()[2]).level, "trust needs no email")
+        # The cookie itself is the credential: the regular's, copied.
+        other = Reader(srv)
+        other.commenter = regular.commenter
+        other.post_ok(author="Reg", body="from the regular's other tab")
+
+        # The JSON API reads no cookies: even the regular's browser waits.
+        st, _, _ = srv.request("POST", "/api/v1/articles/%s/comments" % ARTICLE.rsplit("/", 1)[1],
+                               body=json.dumps({"author": "Reg", "body": "through the API"}).encode(),
+                               headers={"Content-Type": "application/json",
+                                        "Cookie": "gz_commenter=" + regular.commenter})
+        eq(st, 202, "API post held under 'first', cookie or not")
+        # A spam verdict takes the trust back.
+        gazette("comment", "spam", str(live), db=db, check_rc=0)
+        st, h, _ = regular.post(author="Reg", body="after a spam verdict")
+        check(h.get("location", "").endswith("?held=1#comments"), "distrusted after spam")
+        kept = db_query(db, "SELECT commenter FROM comments WHERE id = ?", (cid,))[0][0]
+        check(re.match(r"^[0-9a-f]{32}$", kept) and kept not in regular.commenter,
+              "the database keeps a hash of the commenter, not the cookie: " + kept)
     finally:
         srv.stop()
 
@@ -387,6 +456,15 @@ def test_threading():
         sixth = "c-%d" % chain[4]
         eq([c.parent.get("c-%d" % x) for x in chain[5:]], [sixth] * 4, "under the sixth level")
         eq(max(c.level.values()), 7, "never deeper")
+        # ... and stored so: a reply to a reply at the cap (depth 6) is
+        # attached to the deepest allowed ancestor, beside the reply.
+        cap = chain[5]
+        eq(db_query(db, "SELECT depth FROM comments WHERE id = ?", (cap,)), [(6,)], "the cap")
+        eq(db_query(db, "SELECT parent_id, depth, thread_id FROM comments WHERE id IN (?, ?, ?) ORDER BY id",
+                    tuple(chain[6:])), [(chain[4], 6, a)] * 3, "past the cap: under the sixth level")
+        eq(db_query(db, "SELECT max(depth) FROM comments"), [(6,)], "no deeper comment stored")
+        st, _, body = srv.get("/api/v1/comments/%d" % chain[6])
+        eq(json.loads(body)["parent"], chain[4], "the API says where it went")
     finally:
         srv.stop()
 
@@ -428,7 +506,8 @@ def test_feed():
     try:
         r = Reader(srv)
         r.post(author="Held", email="held@example.com", body="held text")
-        db_exec(db, "UPDATE comments SET status = 'approved' WHERE author = 'Held'")
+        held = db_query(db, "SELECT id FROM comments WHERE author = 'Held'")[0][0]
+        gazette("comment", "approve", str(held), db=db, check_rc=0)  # r is trusted now
         db_exec(db, "UPDATE comments SET status = 'pending' WHERE id = 4")
         gazette("comment", "approve", "1", db=db, check_rc=0)
         st, h, _ = r.post(author="Evil\"<x>", email="held@example.com",
@@ -469,8 +548,12 @@ def test_feed():
 def test_secure_cookie():
     db, srv = site(args=("--base-url", "https://news.example"))
     try:
-        st, h, _ = Reader(srv).load()
+        r = Reader(srv)
+        st, h, _ = r.load()
         check("; Secure" in h.get("set-cookie", ""), "Secure with an https base URL")
+        st, h, _ = r.post()
+        sc = h.get("set-cookie", "")
+        check(sc.startswith("gz_commenter=") and "; Secure" in sc, "commenter cookie Secure too: " + sc)
     finally:
         srv.stop()
 
@@ -546,6 +629,7 @@ if __name__ == "__main__":
     try:
         run_tests("comments", [test_post_and_show, test_validation, test_csrf, test_honeypot,
                                test_min_fill, test_rate_limit, test_moderation_first,
+                               test_moderation_first_trust,
                                test_moderation_all_and_none, test_closed, test_threading,
                                test_paging, test_feed, test_secure_cookie, test_after_reload,
                                test_link_limit_and_metrics])

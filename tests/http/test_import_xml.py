@@ -235,6 +235,36 @@ def test_blogger_reply_by_in_reply_to():
     d.cleanup()
 
 
+def test_wxr_deep_thread():
+    """An import files replies as a reader's post would be: a thread ten
+    deep comes in at most 6 deep (the store's one cap), the replies past
+    it beside the sixth level's, under the comment above it."""
+    d = TempDir()
+    src = open(WXR, encoding="utf-8").read()
+    chain = ""
+    for i in range(10):
+        chain += ("<wp:comment><wp:comment_id>%d</wp:comment_id>"
+                  "<wp:comment_author><![CDATA[Deep %d]]></wp:comment_author>"
+                  "<wp:comment_date_gmt><![CDATA[2022-01-11 10:%02d:00]]></wp:comment_date_gmt>"
+                  "<wp:comment_content><![CDATA[deep %d]]></wp:comment_content>"
+                  "<wp:comment_approved><![CDATA[1]]></wp:comment_approved>"
+                  "<wp:comment_type><![CDATA[comment]]></wp:comment_type>"
+                  "<wp:comment_parent>%d</wp:comment_parent></wp:comment>"
+                  % (901 + i, i, i, i, 900 + i if i else 101))
+    at = src.index("</wp:comment>") + len("</wp:comment>")
+    path = d.file("deep.xml", src[:at] + chain + src[at:])
+    db = new_db(d, "deep")
+    rc, _, err = gazette("import", path, db=db)
+    eq(rc, 0, "import: " + err)
+    cs = {c["author"]: c for c in comments(db, "protests-in-kazakhstan")}
+    eq([cs["Deep %d" % i]["depth"] for i in range(10)], [1, 2, 3, 4, 5, 6, 6, 6, 6, 6],
+       "no deeper than the cap")
+    eq([cs["Deep %d" % i]["parent_id"] for i in range(5, 10)], [cs["Deep 4"]["id"]] * 5,
+       "past the cap: under the deepest allowed ancestor")
+    eq({cs["Deep %d" % i]["thread_id"] for i in range(10)}, {cs["Dana"]["id"]}, "one thread")
+    d.cleanup()
+
+
 def test_dry_run():
     d = TempDir()
     db = new_db(d, "dry")
@@ -446,4 +476,5 @@ def test_sanitiser_fixed_point():
 
 run_tests("import_xml", [test_wordpress_fields, test_blogger_fields, test_dry_run, test_hostile_xml,
                          test_redirects_served, test_round_trip, test_sanitiser_fixed_point,
-                         test_blogger_reply_by_in_reply_to, test_comments_sidecar_hostile])
+                         test_blogger_reply_by_in_reply_to, test_comments_sidecar_hostile,
+                         test_wxr_deep_thread])

@@ -1,5 +1,6 @@
 /* test-comment.c: the comment form's anti-forgery tokens: the cookie's
- * validity window and tampering, and the per-article form token. */
+ * validity window and tampering, and the per-article form token; the
+ * commenter cookie that trust under moderation policy "first" rides on. */
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
@@ -105,6 +106,65 @@ test_form_token(void)
 	arena_free(&a);
 }
 
+/* The commenter cookie: its own value maps to one stored hash, and any
+ * other value (tampered, forged, another site's, cut short) to none, so a
+ * post with it is a stranger's. */
+static void
+test_commenter(void)
+{
+	char ck[COMMENTER_HEX + 1], ck2[COMMENTER_HEX + 1];
+	char bad[COMMENTER_HEX + 3];
+	const char *h, *h2;
+	struct arena a;
+	size_t i;
+
+	arena_init(&a);
+	comment_commenter_make(&ctx, ck);
+	T_EQ_INT(strlen(ck), COMMENTER_HEX);
+	h = comment_commenter_hash(&a, &ctx, ck);
+	T_TRUE(h != NULL);
+	if (h == NULL)
+		goto out;
+	T_EQ_INT(strlen(h), 32);
+	T_EQ_STR(comment_commenter_hash(&a, &ctx, ck), h);
+	/* The store's hash is not the cookie, nor any part of it. */
+	T_TRUE(strstr(ck, h) == NULL);
+	comment_commenter_make(&ctx, ck2);
+	T_TRUE(strcmp(ck, ck2) != 0);
+	h2 = comment_commenter_hash(&a, &ctx, ck2);
+	T_TRUE(h2 != NULL && strcmp(h, h2) != 0);
+	for (i = 0; i < COMMENTER_HEX; i++) {
+		memcpy(bad, ck, sizeof(ck));
+		flip(bad, i);
+		T_CHECK(comment_commenter_hash(&a, &ctx, bad) == NULL,
+		    "digit %zu flipped accepted", i);
+	}
+	T_TRUE(comment_commenter_hash(&a, &ctx, NULL) == NULL);
+	T_TRUE(comment_commenter_hash(&a, &ctx, "") == NULL);
+	snprintf(bad, sizeof(bad), "%s00", ck);
+	T_TRUE(comment_commenter_hash(&a, &ctx, bad) == NULL);
+	memcpy(bad, ck, COMMENTER_HEX - 2);
+	bad[COMMENTER_HEX - 2] = '\0';
+	T_TRUE(comment_commenter_hash(&a, &ctx, bad) == NULL);
+	memcpy(bad, ck, sizeof(ck));
+	bad[3] = 'z';
+	T_TRUE(comment_commenter_hash(&a, &ctx, bad) == NULL);
+	/* A forger's own id with a made-up MAC. */
+	memset(bad, 'a', COMMENTER_HEX);
+	bad[COMMENTER_HEX] = '\0';
+	T_TRUE(comment_commenter_hash(&a, &ctx, bad) == NULL);
+	/* The id of a genuine cookie under another MAC: not the same
+	 * commenter, and not genuine either. */
+	memcpy(bad, ck, sizeof(ck));
+	memcpy(bad + 2 * COMMENTER_ID, ck2 + 2 * COMMENTER_ID,
+	    2 * COMMENTER_MAC);
+	T_TRUE(comment_commenter_hash(&a, &ctx, bad) == NULL);
+	/* Another site's key does not vouch for it. */
+	T_TRUE(comment_commenter_hash(&a, &other, ck) == NULL);
+out:
+	arena_free(&a);
+}
+
 int
 main(void)
 {
@@ -112,8 +172,15 @@ main(void)
 		return 1;
 	randombytes_buf(ctx.form_key, sizeof(ctx.form_key));
 	randombytes_buf(other.form_key, sizeof(other.form_key));
+	randombytes_buf(ctx.commenter_mac_key, sizeof(ctx.commenter_mac_key));
+	randombytes_buf(ctx.commenter_id_key, sizeof(ctx.commenter_id_key));
+	randombytes_buf(other.commenter_mac_key,
+	    sizeof(other.commenter_mac_key));
+	randombytes_buf(other.commenter_id_key,
+	    sizeof(other.commenter_id_key));
 	T_RUN(test_cookie_window);
 	T_RUN(test_cookie_tampered);
 	T_RUN(test_form_token);
+	T_RUN(test_commenter);
 	T_DONE("comment");
 }

@@ -351,8 +351,9 @@ static void count_problem(void *, bool, const char *);
 
 /* A row in every table a copy carries, through the domain functions:
  * a user with a token and a session, an article by them with a tag, an
- * edit (a second revision), an old link, and a comment with a reply
- * (NULL parent, a real spam score). */
+ * edit (a second revision), an old link, a comment with a reply (NULL
+ * parent, a real spam score), and an approved one whose commenter is
+ * trusted. */
 static void
 add_people(struct store *s)
 {
@@ -398,6 +399,11 @@ add_people(struct store *s)
 	c2.status = COMMENT_PENDING;
 	c2.spam_score = 0.1;
 	T_EQ_INT(store_comment_insert(s, &c2), STORE_OK);
+	c2.parent_id = 0;
+	c2.commenter = "copy-commenter";
+	T_EQ_INT(store_comment_insert(s, &c2), STORE_OK);
+	T_EQ_INT(store_comment_set_status(s, c2.id, COMMENT_APPROVED, 1200),
+	    STORE_OK);
 }
 
 /* The copy behind `gazette migrate`: from the backend under test to a
@@ -851,17 +857,20 @@ test_comments(void)
 	T_EQ_STR(l.items[1].author, "");
 	T_EQ_STR(l.items[1].body_html, "");
 
-	T_EQ_INT(store_comment_email_trusted(st, "ann@x.org", &trusted),
-	    STORE_OK);
-	T_TRUE(trusted);
-	T_EQ_INT(store_comment_email_trusted(st, "eve@x.org", &trusted),
-	    STORE_OK);
+	/* Trust (moderation policy "first") is a commenter's, earned by an
+	 * approval, whatever their comments say their email is. */
+	T_EQ_INT(store_commenter_trusted(st, "k-eve", &trusted), STORE_OK);
 	T_TRUE(!trusted);
-	T_EQ_INT(store_comment_email_trusted(st, "", &trusted), STORE_OK);
+	T_EQ_INT(store_commenter_trusted(st, "", &trusted), STORE_OK);
 	T_TRUE(!trusted);
-
+	T_EQ_INT(store_commenter_trusted(st, NULL, &trusted), STORE_OK);
+	T_TRUE(!trusted);
 	T_EQ_INT(store_comment_set_status(st, held.id, COMMENT_APPROVED, 20),
 	    STORE_OK);
+	/* held was written without a commenter: approving it trusts no
+	 * one, not even the empty one. */
+	T_EQ_INT(store_commenter_trusted(st, "", &trusted), STORE_OK);
+	T_TRUE(!trusted);
 	T_EQ_INT(store_comment_set_status(st, t1.id, COMMENT_SPAM, 21),
 	    STORE_OK);
 	T_EQ_INT(store_comment_set_status(st, 999999, COMMENT_SPAM, 21),
@@ -941,6 +950,144 @@ test_comments(void)
 	T_EQ_INT(c.updated_at, 50);
 	T_EQ_INT(store_article_by_slug(st, &ar, "talk", &got), STORE_OK);
 	T_EQ_INT(got.comment_count, 5);
+
+	/* A commenter is trusted once a comment of theirs is approved, by
+	 * set_status or by update, and no longer after a spam verdict;
+	 * another commenter with the same email is not. */
+	c = mkc(a.id, NULL, "Kay", "kay@x.org", COMMENT_PENDING, 60);
+	c.commenter = "k-kay";
+	T_EQ_INT(store_comment_insert(st, &c), STORE_OK);
+	held = mkc(a.id, NULL, "Kay", "kay@x.org", COMMENT_APPROVED, 61);
+	held.commenter = "k-mallory";
+	T_EQ_INT(store_comment_insert(st, &held), STORE_OK);
+	T_EQ_INT(store_commenter_trusted(st, "k-kay", &trusted), STORE_OK);
+	T_TRUE(!trusted);
+	T_EQ_INT(store_commenter_trusted(st, "k-mallory", &trusted),
+	    STORE_OK);
+	T_TRUE(!trusted);	/* stored approved is no moderator's word */
+	T_EQ_INT(store_comment_set_status(st, c.id, COMMENT_APPROVED, 62),
+	    STORE_OK);
+	T_EQ_INT(store_commenter_trusted(st, "k-kay", &trusted), STORE_OK);
+	T_TRUE(trusted);
+	T_EQ_INT(store_commenter_trusted(st, "k-mallory", &trusted),
+	    STORE_OK);
+	T_TRUE(!trusted);
+	T_EQ_INT(store_comment_set_status(st, c.id, COMMENT_APPROVED, 63),
+	    STORE_OK);	/* twice is once */
+	T_EQ_INT(store_comment_set_status(st, c.id, COMMENT_DELETED, 64),
+	    STORE_OK);
+	T_EQ_INT(store_commenter_trusted(st, "k-kay", &trusted), STORE_OK);
+	T_TRUE(trusted);	/* deleting judges no one */
+	T_EQ_INT(store_comment_set_status(st, c.id, COMMENT_SPAM, 65),
+	    STORE_OK);
+	T_EQ_INT(store_commenter_trusted(st, "k-kay", &trusted), STORE_OK);
+	T_TRUE(!trusted);
+	T_EQ_INT(store_comment_get(st, &ar, c.id, &c), STORE_OK);
+	c.status = COMMENT_APPROVED;
+	c.updated_at = 66;
+	T_EQ_INT(store_comment_update(st, &c), STORE_OK);
+	T_EQ_INT(store_commenter_trusted(st, "k-kay", &trusted), STORE_OK);
+	T_TRUE(trusted);
+	arena_free(&ar);
+}
+
+/* Reply chains 2,000 deep: through the store, a reply nests at most
+ * COMMENT_DEPTH_MAX deep (deeper ones attach to the deepest allowed
+ * ancestor); written by raw SQL, as data from before the cap is, the
+ * chain is as deep as it was. Either way its article deletes (a
+ * cascade that recursed once per level stopped SQLite at 1,000). */
+#define DEEP_CHAIN	2000
+
+static void
+test_comment_depth(void)
+{
+	struct article a = mk("deep", "Deep", ARTICLE_PUBLISHED, 100, "",
+	    NULL, 0), b = mk("legacy-deep", "Legacy", ARTICLE_PUBLISHED, 100,
+	    "", NULL, 0), o = mk("elsewhere", "Elsewhere", ARTICLE_PUBLISHED,
+	    100, "", NULL, 0);
+	struct comment *chain, c, got;
+	struct comment_list l;
+	struct arena ar;
+	char sql[1024];
+	int64_t top = 0, maxdepth = 0, base = 5000000;
+	size_t i;
+
+	arena_init(&ar);
+	chain = arena_alloc(&ar, DEEP_CHAIN * sizeof(*chain));
+	T_EQ_INT(store_article_insert(st, &a), STORE_OK);
+	T_EQ_INT(store_article_insert(st, &b), STORE_OK);
+	T_EQ_INT(store_article_insert(st, &o), STORE_OK);
+	T_EQ_INT(store_begin(st), STORE_OK);
+	for (i = 0; i < DEEP_CHAIN; i++) {
+		chain[i] = mkc(a.id, i ? &chain[i - 1] : NULL, "Deep", "",
+		    COMMENT_APPROVED, 100 + (int64_t)i);
+		/* What a caller says of thread and depth is not believed:
+		 * the store works them out from the parent. */
+		chain[i].depth = 0;
+		chain[i].thread_id = 0;
+		if (store_comment_insert(st, &chain[i]) != STORE_OK) {
+			T_CHECK(0, "reply %zu: %s", i, store_errmsg(st));
+			break;
+		}
+		if (chain[i].depth > maxdepth)
+			maxdepth = chain[i].depth;
+	}
+	T_EQ_INT(store_commit(st), STORE_OK);
+	T_EQ_INT(maxdepth, COMMENT_DEPTH_MAX);
+	T_EQ_INT(store_comment_get(st, &ar, chain[DEEP_CHAIN - 1].id, &got),
+	    STORE_OK);
+	T_EQ_INT(got.depth, COMMENT_DEPTH_MAX);
+	T_EQ_INT(got.thread_id, chain[0].id);
+	/* At the cap a reply goes beside the comment it answers, under the
+	 * deepest comment that may have replies. */
+	T_EQ_INT(got.parent_id, chain[COMMENT_DEPTH_MAX - 1].id);
+	T_EQ_INT(store_comment_get(st, &ar, chain[COMMENT_DEPTH_MAX].id,
+	    &got), STORE_OK);
+	T_EQ_INT(got.parent_id, chain[COMMENT_DEPTH_MAX - 1].id);
+	T_EQ_INT(got.depth, COMMENT_DEPTH_MAX);
+	T_EQ_INT(store_comment_get(st, &ar, chain[2].id, &got), STORE_OK);
+	T_EQ_INT(got.parent_id, chain[1].id);
+	T_EQ_INT(got.depth, 2);
+	/* A parent on another article is refused, as a missing one is. */
+	c = mkc(o.id, &chain[3], "Astray", "", COMMENT_APPROVED, 5000);
+	T_EQ_INT(store_comment_insert(st, &c), STORE_INVALID);
+	c = mkc(a.id, &chain[3], "Gone", "", COMMENT_APPROVED, 5000);
+	c.parent_id = 99999999;
+	T_EQ_INT(store_comment_insert(st, &c), STORE_INVALID);
+
+	/* Data from before the cap, 2,000 deep, as raw SQL writes it. */
+	snprintf(sql, sizeof(sql), "WITH RECURSIVE n(i) AS (SELECT 1 UNION "
+	    "ALL SELECT i + 1 FROM n WHERE i < %d) INSERT INTO comments "
+	    "(id, article_id, parent_id, thread_id, depth, author, body_md, "
+	    "body_html, status, created_at, updated_at) SELECT %lld + i, "
+	    "%lld, CASE WHEN i = 1 THEN NULL ELSE %lld + i - 1 END, %lld, "
+	    "i - 1, 'Old', 'old', '<p>old</p>', 'approved', 1, 1 FROM n",
+	    DEEP_CHAIN, (long long)base, (long long)b.id, (long long)base,
+	    (long long)base + 1);
+	T_EQ_INT(st->drv->script(st->conn, sql), STORE_OK);
+	T_EQ_INT(store_comment_get(st, &ar, base + DEEP_CHAIN, &got),
+	    STORE_OK);
+	T_EQ_INT(got.depth, DEEP_CHAIN - 1);
+	/* A reply to its deepest comment climbs to the cap. */
+	c = mkc(b.id, &got, "New", "", COMMENT_APPROVED, 5000);
+	T_EQ_INT(store_comment_insert(st, &c), STORE_OK);
+	T_EQ_INT(c.depth, COMMENT_DEPTH_MAX);
+	T_EQ_INT(c.parent_id, base + COMMENT_DEPTH_MAX);
+	T_EQ_INT(c.thread_id, base + 1);
+	top = chain[0].id;
+
+	T_CHECK(store_article_delete(st, a.id) == STORE_OK, "deleting the "
+	    "article of a capped chain: %s", store_errmsg(st));
+	T_EQ_INT(store_comment_get(st, &ar, top, &got), STORE_NOTFOUND);
+	T_EQ_INT(store_comment_get(st, &ar, chain[DEEP_CHAIN - 1].id, &got),
+	    STORE_NOTFOUND);
+	T_CHECK(store_article_delete(st, b.id) == STORE_OK, "deleting the "
+	    "article of a 2,000-deep legacy chain: %s", store_errmsg(st));
+	T_EQ_INT(store_comment_get(st, &ar, base + DEEP_CHAIN, &got),
+	    STORE_NOTFOUND);
+	T_EQ_INT(store_comment_list(st, &ar, -1, b.id, 10, &l), STORE_OK);
+	T_EQ_INT(l.n, 0);
+	T_EQ_INT(store_article_delete(st, o.id), STORE_OK);
 	arena_free(&ar);
 }
 
@@ -1412,6 +1559,7 @@ main(void)
 	T_RUN(test_users);
 	T_RUN(test_update);
 	T_RUN(test_comments);
+	T_RUN(test_comment_depth);
 	T_RUN(test_ops);
 	T_RUN(test_query);
 	T_RUN(test_search_store);
