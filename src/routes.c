@@ -9,7 +9,7 @@
  * patterns, which would take any path of the same shape. */
 #include "admin/admin.h"
 #include "api/api.h"
-#include "comment/comment.h"
+#include "site/comments.h"
 #include "routes.h"
 #include "site/feed.h"
 #include "site/page.h"

@@ -21,7 +21,7 @@
 #include "api/api-int.h"
 #include "api/api.h"
 #include "auth/acl.h"
-#include "comment/comment.h"
+#include "site/comments.h"
 #include "site/page.h"
 #include "util/arena.h"
 #include "util/buf.h"
@@ -157,7 +157,7 @@ comments_post(struct http_req *req, struct http_resp *resp,
 		    "posted here");
 		return;
 	}
-	if (comment_closed(s, art, now)) {
+	if (comment_closed(s->close_days, art, now)) {
 		api_error(resp, req->arena, 403, NULL, "comments are closed on "
 		    "this article");
 		return;
@@ -180,7 +180,7 @@ comments_post(struct http_req *req, struct http_resp *resp,
 	sub.paced = !c->token;
 	sub.client = req->client;
 	sub.now = now;
-	switch (comment_accept(s, req->arena, &sub, &got, &retry)) {
+	switch (site_comment_accept(s, req->arena, &sub, &got, &retry)) {
 	case COMMENT_ACCEPTED:
 		break;
 	case COMMENT_INVALID:

@@ -18,7 +18,7 @@
 #include "admin/admin.h"
 #include "cache/cache.h"
 #include "cmd/cmd.h"
-#include "comment/comment.h"
+#include "site/comments.h"
 #include "http/http.h"
 #include "routes.h"
 #include "site/page.h"
@@ -505,7 +505,7 @@ cmd_serve(int argc, char **argv)
 	/* Comment posting: keys, pacing and the group-commit writer, which
 	 * outlives the server so requests in flight still get answers, and
 	 * outlives reloads: every site loaded borrows it. */
-	if ((sv.comments = comment_ctx_new(st, site, err, sizeof(err))) ==
+	if ((sv.comments = comment_ctx_new(st, site->db_url, err, sizeof(err))) ==
 	    NULL) {
 		cmd_err("serve", "%s", err);
 		goto out;

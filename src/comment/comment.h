@@ -1,5 +1,7 @@
-/* comment.h: reader comments: posting, pacing, the group-commit writer,
- * and what article pages and feeds show of them.
+/* comment.h: the comment domain: accepting a reader's comment, pacing,
+ * anti-forgery tokens, moderation and the group-commit writer. No HTTP
+ * and no pages: what article pages, the form and feeds make of comments
+ * is src/site/ (comments.h).
  *
  * A struct comment_ctx is made once by serve, before the server starts,
  * and freed after the server has drained: it holds the keys (derived from
@@ -12,12 +14,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "http/http.h"
 #include "store/store.h"
 
 struct arena;
-struct site;
-struct tval;
 
 /* Limits, in Unicode characters (bytes for email). */
 #define COMMENT_AUTHOR_MAX	80
@@ -48,38 +47,72 @@ struct comment_form {
 
 struct comment_ctx;
 
-/* Reads the settings (moderation, comments_close_days from the site;
- * GAZETTE_COMMENT_MIN_FILL, GAZETTE_COMMENT_RATE from the environment),
- * loads or creates client_hash_key, and starts the writer on its own
- * connection to the site's database. NULL and a message on failure. */
-struct comment_ctx *comment_ctx_new(struct store *, const struct site *,
+/* Reads the settings (GAZETTE_COMMENT_MIN_FILL, GAZETTE_COMMENT_RATE,
+ * GAZETTE_COMMENT_MAX_LINKS from the environment), loads or creates
+ * client_hash_key, and starts the writer on its own connection to the
+ * database at db_url. NULL and a message on failure. */
+struct comment_ctx *comment_ctx_new(struct store *, const char *db_url,
 		    char *err, size_t errlen);
 /* Stops the writer (after the server drained) and frees; NULL is fine. */
 void		 comment_ctx_free(struct comment_ctx *);
 
+/* Whether the cookies carrying tokens get Secure (the site is served
+ * over https); set on start and each reload. */
+void		 comment_ctx_secure(struct comment_ctx *, bool secure);
+bool		 comment_ctx_is_secure(const struct comment_ctx *);
+
 /* Whether comments on art are closed at time now (per article, or past
- * comments_close_days after publication). */
-bool		 comment_closed(const struct site *, const struct article *,
+ * close_days after publication; 0: never). */
+bool		 comment_closed(int64_t close_days, const struct article *,
 		    int64_t now);
 
-/* Fills root.comments for an article page: the count, one page of
- * threads (?comments_after=THREAD), the held notice (?held=1), and the
- * form (?reply=ID pre-sets parent, cf re-shows a rejected post). The page
- * holds nothing per visitor: when it has a form, resp gets comment_visitor
- * as its visitor hook, which sets the anti-forgery cookie for a visitor
- * without one. false when the database failed. */
-bool		 comment_page_data(struct http_req *, struct http_resp *,
-		    const struct site *, const struct article *,
-		    const char *path, struct tval *root,
-		    const struct comment_form *);
-/* An http_visitor_fn (ctx: the struct comment_ctx): the anti-forgery
- * cookie (Set-Cookie) when the visitor has no current one. */
-void		 comment_visitor(struct http_req *, struct http_resp *,
-		    void *ctx);
-/* Tells the comment context the site being served (on start and each
- * reload): cookies get Secure when its base URL is https. */
-void		 comment_ctx_site(struct comment_ctx *, const struct site *);
+/*
+ * Anti-forgery, with article pages the same bytes for everyone (so the
+ * page cache keeps them): the form's csrf field names the page (a MAC of
+ * the article id under the site's form key), and what is the visitor's
+ * own is bound through the gz_csrf cookie (HttpOnly, SameSite=Strict): its
+ * issue time (8 bytes), 16 random bytes and a MAC over both (16 bytes),
+ * as 80 hex digits. A post needs the article's form token, a genuine
+ * cookie not older than CSRF_MAX_AGE, and a same-origin page
+ * (site/comment-post.c);
+ * the cookie's issue time starts the minimum fill time.
+ */
+#define CSRF_RAW	40
+#define CSRF_MAC	16
+#define CSRF_HEX	(2 * CSRF_RAW)
+#define CSRF_MAX_AGE	(30 * 86400)
 
+/* Whether v (NULL: none) is a genuine token, current at now; *issued
+ * its time. */
+bool		 comment_csrf_check(const struct comment_ctx *, const char *v,
+		    int64_t now, int64_t *issued);
+/* A new token issued at now. */
+void		 comment_csrf_make(const struct comment_ctx *, int64_t now,
+		    char hex[CSRF_HEX + 1]);
+/* The form token of an article's page, 32 hex digits, into the arena. */
+const char	*comment_form_token(struct arena *, const struct comment_ctx *,
+		    int64_t article_id);
+/*
+ * Who posts, for moderation policy "first": the gz_commenter cookie
+ * (HttpOnly, SameSite=Strict, COMMENTER_MAX_AGE, renewed by each accepted
+ * post) holds a random commenter id and a MAC of it under the site's
+ * commenter key, as 64 hex digits. A browser gets one with its first
+ * accepted post. The store sees only a keyed hash of the id, which is
+ * what a moderator's approval trusts (store_commenter_trusted); a cookie
+ * whose MAC does not check is no commenter, and its post is a stranger's.
+ */
+#define COMMENTER_ID		16
+#define COMMENTER_MAC		16
+#define COMMENTER_HEX		(2 * (COMMENTER_ID + COMMENTER_MAC))
+#define COMMENTER_MAX_AGE	(365 * 86400)
+
+/* The commenter of cookie value v as the store keeps it (32 hex digits,
+ * into the arena), or NULL when v (NULL: no cookie) is not genuine. */
+const char	*comment_commenter_hash(struct arena *,
+		    const struct comment_ctx *, const char *v);
+/* A new commenter's cookie value. */
+void		 comment_commenter_make(const struct comment_ctx *,
+		    char hex[COMMENTER_HEX + 1]);
 /* What comment_accept decided. */
 enum comment_verdict {
 	COMMENT_ACCEPTED = 0,	/* stored: the comment's id and status set */
@@ -117,15 +150,22 @@ struct comment_submission {
  * caller when the value was not even a number), the minimum fill time
  * (check_fill), the address's rate (paced), the honeypot (stored as spam,
  * answered as held), rendering (MD_COMMENT), then the writer, which
- * decides held or published by the site's moderation policy. The article
- * must be open (the caller answers 403 first). *out is the stored comment
- * on COMMENT_ACCEPTED; *retry is set for TOO_QUICK and TOO_MANY. */
-enum comment_verdict comment_accept(const struct site *, struct arena *,
+ * decides held or published by the moderation policy. The article must be
+ * open (the caller answers 403 first). *out is the stored comment on
+ * COMMENT_ACCEPTED; *retry is set for TOO_QUICK and TOO_MANY.
+ * COMMENT_UNAVAILABLE when ctx or st is NULL (no posting here, or no
+ * database). */
+struct comment_policy {
+	enum moderation	 moderation;
+	double		 spam_threshold;	/* held as spam above it */
+};
+enum comment_verdict comment_accept(struct comment_ctx *, struct store *,
+		    const struct comment_policy *, struct arena *,
 		    struct comment_submission *, struct comment *out,
 		    int64_t *retry);
 
 /* Checks and normalises the fields a reader (or a moderator editing)
- * writes (post.c), the way every comment is checked: text fit to store
+ * writes (accept.c), the way every comment is checked: text fit to store
  * (UTF-8, no NUL or control characters), limits in characters, a name and
  * a body that are not blank, an email that looks like one, an http(s) web
  * address; author, email and url trimmed, the body's line ends made LF.
@@ -153,10 +193,6 @@ enum store_err	 comment_moderate(struct store *, int64_t id,
 enum store_err	 comment_edit(struct store *, struct arena *, int64_t id,
 		    struct comment_form *cf, size_t na, size_t nu, size_t nb,
 		    int64_t now);
-
-/* Handlers (ctx is the struct site). */
-void		 comment_post(struct http_req *, struct http_resp *, void *);
-void		 comment_feed(struct http_req *, struct http_resp *, void *);
 
 /* The writer (writer.c): one thread on its own connection that commits
  * queued comments in groups, one transaction per group. */

@@ -1,11 +1,12 @@
-/* ctx.c: comment settings, keys, anti-forgery tokens and rate buckets. */
+/* ctx.c: comment settings, keys, anti-forgery tokens and rate buckets
+ * (the cookies that carry the tokens are site/comment-cookies.c). */
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "comment/comment-int.h"
-#include "site/page.h"
 #include "util/arena.h"
 #include "util/str.h"
 #include "util/xalloc.h"
@@ -70,7 +71,7 @@ out:
 }
 
 struct comment_ctx *
-comment_ctx_new(struct store *st, const struct site *s, char *err,
+comment_ctx_new(struct store *st, const char *db_url, char *err,
     size_t errlen)
 {
 	static const char ctxt[] = "gazette comment form v1";
@@ -102,7 +103,7 @@ comment_ctx_new(struct store *st, const struct site *s, char *err,
 	crypto_generichash(c->commenter_id_key, sizeof(c->commenter_id_key),
 	    (const unsigned char *)itxt, sizeof(itxt) - 1, c->hash_key,
 	    sizeof(c->hash_key));
-	if ((c->writer = comment_writer_start(s->db_url, err, errlen)) ==
+	if ((c->writer = comment_writer_start(db_url, err, errlen)) ==
 	    NULL)
 		goto fail;
 	return c;
@@ -125,11 +126,22 @@ comment_ctx_free(struct comment_ctx *c)
 	free(c);
 }
 
-bool
-comment_closed(const struct site *s, const struct article *art, int64_t now)
+void
+comment_ctx_secure(struct comment_ctx *c, bool secure)
 {
-	int64_t days = s->close_days;
+	if (c != NULL)
+		atomic_store(&c->secure, secure);
+}
 
+bool
+comment_ctx_is_secure(const struct comment_ctx *c)
+{
+	return atomic_load(&c->secure);
+}
+
+bool
+comment_closed(int64_t days, const struct article *art, int64_t now)
+{
 	if (art->comments_closed)
 		return true;
 	return days > 0 && now >= art->published_at + days * 86400;
@@ -169,14 +181,6 @@ comment_csrf_check(const struct comment_ctx *c, const char *v, int64_t now,
 	return true;
 }
 
-bool
-comment_csrf_valid(const struct comment_ctx *c, const struct http_req *req,
-    int64_t now, int64_t *issued)
-{
-	return comment_csrf_check(c, http_req_cookie(req, "gz_csrf"), now,
-	    issued);
-}
-
 /*
  * Random bytes from a per-thread pool: a cookie for every new reader of
  * a cached page must not cost a getrandom() system call each.
@@ -210,18 +214,6 @@ comment_csrf_make(const struct comment_ctx *c, int64_t now,
 	sodium_bin2hex(hex, CSRF_HEX + 1, raw, sizeof(raw));
 }
 
-void
-comment_csrf_issue(const struct comment_ctx *c, struct http_req *req,
-    struct http_resp *resp, int64_t now)
-{
-	char hex[CSRF_HEX + 1];
-
-	comment_csrf_make(c, now, hex);
-	http_resp_header(resp, "Set-Cookie", arena_printf(req->arena,
-	    "gz_csrf=%s; Path=/; HttpOnly; SameSite=Strict%s", hex,
-	    atomic_load(&c->secure) ? "; Secure" : ""));
-}
-
 const char *
 comment_form_token(struct arena *a, const struct comment_ctx *c,
     int64_t article_id)
@@ -235,24 +227,6 @@ comment_form_token(struct arena *a, const struct comment_ctx *c,
 	    (size_t)n, c->form_key, sizeof(c->form_key));
 	sodium_bin2hex(hex, 2 * sizeof(mac) + 1, mac, sizeof(mac));
 	return hex;
-}
-
-void
-comment_visitor(struct http_req *req, struct http_resp *hdrs, void *ctx)
-{
-	const struct comment_ctx *c = ctx;
-	int64_t now = (int64_t)time(NULL);
-
-	if (!comment_csrf_valid(c, req, now, NULL))
-		comment_csrf_issue(c, req, hdrs, now);
-}
-
-void
-comment_ctx_site(struct comment_ctx *c, const struct site *s)
-{
-	if (c != NULL)
-		atomic_store(&c->secure,
-		    strncmp(s->base_url, "https://", 8) == 0);
 }
 
 /* The commenter cookie's MAC: keyed BLAKE2b of its id. */
@@ -298,16 +272,6 @@ comment_commenter_make(const struct comment_ctx *c,
 	randombytes_buf(raw, COMMENTER_ID);
 	commenter_mac(c, raw, raw + COMMENTER_ID);
 	sodium_bin2hex(hex, COMMENTER_HEX + 1, raw, sizeof(raw));
-}
-
-void
-comment_commenter_issue(const struct comment_ctx *c, struct http_req *req,
-    struct http_resp *resp, const char *hex)
-{
-	http_resp_header(resp, "Set-Cookie", arena_printf(req->arena,
-	    "gz_commenter=%s; Path=/; Max-Age=%d; HttpOnly; "
-	    "SameSite=Strict%s", hex, COMMENTER_MAX_AGE,
-	    atomic_load(&c->secure) ? "; Secure" : ""));
 }
 
 const char *

@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "comment/comment-int.h"
+#include "site/comments.h"
 #include "render/esc.h"
 #include "render/markdown.h"
 #include "render/tmpl.h"

@@ -12,7 +12,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "comment/comment-int.h"
+#include "site/comments.h"
 #include "render/esc.h"
 #include "render/tmpl.h"
 #include "site/page.h"
@@ -240,7 +240,7 @@ comment_page_data(struct http_req *req, struct http_resp *resp,
 	if (s->static_build && s->live_url != NULL) {
 		live_page = arena_printf(a, "%s%s", s->live_url, path);
 		tv_set_str(a, cm, "reply_base", live_page);
-		if (!comment_closed(s, art, (int64_t)time(NULL)))
+		if (!comment_closed(s->close_days, art, (int64_t)time(NULL)))
 			tv_set_str(a, cm, "live_comment_url", arena_printf(a,
 			    "%s#post-comment", live_page));
 	} else if (s->static_build)
@@ -269,12 +269,12 @@ comment_page_data(struct http_req *req, struct http_resp *resp,
 	    (long long)l.next_after) : NULL);
 	tv_set_str(a, cm, "first_url", after ? arena_printf(a, "%s#comments",
 	    path) : NULL);
-	tv_set_bool(a, cm, "closed", comment_closed(s, art,
+	tv_set_bool(a, cm, "closed", comment_closed(s->close_days, art,
 	    (int64_t)time(NULL)));
 	tv_set_str(a, cm, "feed_url", arena_printf(a, "%s/comments.atom",
 	    path));
 	tv_set(a, cm, "form", tv_cstr(a, NULL));
-	if (s->comments != NULL && !comment_closed(s, art,
+	if (s->comments != NULL && !comment_closed(s->close_days, art,
 	    (int64_t)time(NULL)) && !form_data(req, resp, s, art, path, cm,
 	    cf))
 		return false;

@@ -3,7 +3,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "comment/comment.h"
+#include "site/comments.h"
 #include "render/esc.h"
 #include "site/feed.h"
 #include "site/page.h"
@@ -486,7 +486,7 @@ page_article_show(struct http_req *req, struct http_resp *resp,
 		return;
 	/* The same bytes for every visitor (the form's token is in the
 	 * cookie): cacheable, ?reply and ?held included (route parameters). */
-	has_form = s->comments != NULL && !comment_closed(s, art, now);
+	has_form = s->comments != NULL && !comment_closed(s->close_days, art, now);
 	http_resp_cache(resp, arena_printf(a, "article:%lld",
 	    (long long)art->id));
 	http_resp_cache(resp, arena_printf(a, "comments:%lld",

@@ -15,6 +15,7 @@
 #include "comment/spam.h"
 #include "t.h"
 #include "util/arena.h"
+#include "util/str.h"
 
 static struct store *st;
 static int64_t art_id;
