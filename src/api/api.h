@@ -18,6 +18,7 @@
 #include <stdint.h>
 
 #include "http/http.h"
+#include "render/json.h"
 #include "store/store.h"
 
 #define API_MAX_BODY	(1024u * 1024)	/* bytes of a request body */
@@ -65,11 +66,6 @@ struct api_json	*api_json_parse(struct arena *, const char *body, size_t n,
 		    struct api_problem *p);
 void		 api_json_free(struct api_json *);	/* NULL is fine */
 
-/* Writing JSON into a buffer: every string through esc_json. */
-void	jw_str(struct buf *, const char *s);	/* "…" or null for NULL */
-void	jw_strn(struct buf *, const char *s, size_t n);
-void	jw_key(struct buf *, bool *first, const char *key);
-void	jw_time(struct buf *, int64_t t);	/* RFC 3339 string */
 
 /* article.c */
 
@@ -140,9 +136,6 @@ bool	api_comment_problem(struct arena *, const struct comment_form *cf,
  * 422 naming the member on failure, c then half-changed (discard it). */
 bool	api_comment_patch(struct arena *, const struct api_json *doc,
 	    int64_t now, struct comment *c, struct api_problem *p);
-/* Appends the JSON object for c; email and status only for moderators. */
-void	api_comment_json(struct buf *, const struct comment *c,
-	    bool moderator);
 
 /* v1.c: handlers (ctx is the struct site). */
 void	api_articles(struct http_req *, struct http_resp *, void *);

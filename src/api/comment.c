@@ -236,39 +236,3 @@ out:
 	buf_free(&html);
 	return ok;
 }
-
-void
-api_comment_json(struct buf *b, const struct comment *c, bool moderator)
-{
-	bool first = true;
-
-	buf_putc(b, '{');
-	jw_key(b, &first, "id");
-	buf_printf(b, "%lld", (long long)c->id);
-	jw_key(b, &first, "parent");
-	if (c->parent_id)
-		buf_printf(b, "%lld", (long long)c->parent_id);
-	else
-		buf_puts(b, "null");
-	jw_key(b, &first, "author");
-	jw_str(b, c->author ? c->author : "");
-	if (moderator) {
-		jw_key(b, &first, "email");
-		jw_str(b, c->email ? c->email : "");
-	}
-	jw_key(b, &first, "url");
-	jw_str(b, c->url ? c->url : "");
-	jw_key(b, &first, "body_markdown");
-	jw_str(b, c->body_md ? c->body_md : "");
-	jw_key(b, &first, "body_html");
-	jw_str(b, c->body_html ? c->body_html : "");
-	if (moderator) {
-		jw_key(b, &first, "status");
-		jw_str(b, comment_status_name(c->status));
-	}
-	jw_key(b, &first, "created_at");
-	jw_time(b, c->created_at);
-	jw_key(b, &first, "updated_at");
-	jw_time(b, c->updated_at);
-	buf_putc(b, '}');
-}

@@ -1,9 +1,8 @@
-/* json.c: JSON in (jansson, within limits) and out (through esc_json). */
+/* json.c: JSON in (jansson, within limits); out is render/json.c. */
 #include <jansson.h>
 #include <string.h>
 
 #include "api/api.h"
-#include "render/esc.h"
 #include "util/buf.h"
 #include "util/str.h"
 
@@ -89,39 +88,4 @@ api_json_free(struct api_json *j)
 {
 	if (j)
 		json_decref((json_t *)j);
-}
-
-void
-jw_strn(struct buf *b, const char *s, size_t n)
-{
-	buf_putc(b, '"');
-	esc_json(b, s, n);
-	buf_putc(b, '"');
-}
-
-void
-jw_str(struct buf *b, const char *s)
-{
-	if (s == NULL)
-		buf_puts(b, "null");
-	else
-		jw_strn(b, s, strlen(s));
-}
-
-void
-jw_key(struct buf *b, bool *first, const char *key)
-{
-	if (!*first)
-		buf_putc(b, ',');
-	*first = false;
-	jw_str(b, key);
-	buf_putc(b, ':');
-}
-
-void
-jw_time(struct buf *b, int64_t t)
-{
-	buf_putc(b, '"');
-	time_format_rfc3339(b, t);
-	buf_putc(b, '"');
 }

@@ -21,6 +21,7 @@
 #include "api/api-int.h"
 #include "api/api.h"
 #include "auth/acl.h"
+#include "import/import.h"
 #include "site/comments.h"
 #include "site/page.h"
 #include "util/arena.h"
@@ -113,7 +114,7 @@ comments_list(struct http_req *req, struct http_resp *resp,
 	for (i = 0; i < l.n; i++) {
 		if (i)
 			buf_putc(b, ',');
-		api_comment_json(b, &l.items[i], moderator(c));
+		export_comment_json(b, &l.items[i], moderator(c));
 	}
 	buf_puts(b, "],\"next_cursor\":");
 	if (l.next_after) {
@@ -211,7 +212,7 @@ comments_post(struct http_req *req, struct http_resp *resp,
 	}
 	resp->status = got.status == COMMENT_APPROVED ? 201 : 202;
 	resp->content_type = "application/json";
-	api_comment_json(&resp->body, &got, moderator(c));
+	export_comment_json(&resp->body, &got, moderator(c));
 	buf_putc(&resp->body, '\n');
 	http_resp_header(resp, "Location", arena_printf(req->arena,
 	    "/api/v1/comments/%lld", (long long)got.id));
@@ -287,7 +288,7 @@ send_comment(struct http_resp *resp, const struct comment *cm,
     const struct api_caller *c)
 {
 	resp->content_type = "application/json";
-	api_comment_json(&resp->body, cm, moderator(c));
+	export_comment_json(&resp->body, cm, moderator(c));
 	buf_putc(&resp->body, '\n');
 	read_headers(resp, c);
 }

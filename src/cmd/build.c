@@ -26,7 +26,6 @@
 #include <zlib.h>
 
 #include "cmd/cmd.h"
-#include "http/http-int.h"
 #include "http/http.h"
 #include "routes.h"
 #include "site/feed.h"

@@ -75,9 +75,5 @@ const char	*http_cache_key(struct arena *, const char *path,
 /* Appends s[0..n) for a log line: bytes < 0x20, 0x7f, '"', '\\' and ' '
  * become \xHH, so a request can neither forge nor split a line. */
 void		 http_log_escape(struct buf *, const char *s, size_t n);
-/* Puts a response back to its defaults (status 200, no body, no headers);
- * releases a shared body still held. */
-void		 http_resp_init(struct http_resp *);
-void		 http_resp_clear(struct http_resp *);
 
 #endif

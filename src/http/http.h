@@ -144,6 +144,12 @@ struct http_shared *http_shared_adopt(char *data, size_t len);	/* takes */
 void		 http_shared_ref(struct http_shared *);
 void		 http_shared_unref(struct http_shared *);
 const char	*http_shared_data(const struct http_shared *, size_t *len);
+/* A response outside the server (gazette build renders pages into one):
+ * init puts it to its defaults (status 200, no body, no headers); clear
+ * releases what it holds, a shared body included. */
+struct http_resp;
+void		 http_resp_init(struct http_resp *);
+void		 http_resp_clear(struct http_resp *);
 
 /* Dependency keys a cacheable response may name (cache/cache.h). */
 #define HTTP_CACHE_DEPS	8

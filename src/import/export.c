@@ -19,9 +19,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "api/api.h"
 #include "import/import.h"
 #include "render/esc.h"
+#include "render/json.h"
 #include "util/arena.h"
 #include "util/buf.h"
 #include "util/file.h"
@@ -178,7 +178,43 @@ comments_of(struct store *st, struct arena *a, const struct article *art,
 	return true;
 }
 
-/* The sidecar is the API's moderator view of each comment (every field,
+void
+export_comment_json(struct buf *b, const struct comment *c, bool moderator)
+{
+	bool first = true;
+
+	buf_putc(b, '{');
+	jw_key(b, &first, "id");
+	buf_printf(b, "%lld", (long long)c->id);
+	jw_key(b, &first, "parent");
+	if (c->parent_id)
+		buf_printf(b, "%lld", (long long)c->parent_id);
+	else
+		buf_puts(b, "null");
+	jw_key(b, &first, "author");
+	jw_str(b, c->author ? c->author : "");
+	if (moderator) {
+		jw_key(b, &first, "email");
+		jw_str(b, c->email ? c->email : "");
+	}
+	jw_key(b, &first, "url");
+	jw_str(b, c->url ? c->url : "");
+	jw_key(b, &first, "body_markdown");
+	jw_str(b, c->body_md ? c->body_md : "");
+	jw_key(b, &first, "body_html");
+	jw_str(b, c->body_html ? c->body_html : "");
+	if (moderator) {
+		jw_key(b, &first, "status");
+		jw_str(b, comment_status_name(c->status));
+	}
+	jw_key(b, &first, "created_at");
+	jw_time(b, c->created_at);
+	jw_key(b, &first, "updated_at");
+	jw_time(b, c->updated_at);
+	buf_putc(b, '}');
+}
+
+/* The sidecar is the moderator's view of each comment (every field,
  * email and status included), one per line. */
 static void
 md_comments(struct buf *b, const struct comment_list *l)
@@ -188,7 +224,7 @@ md_comments(struct buf *b, const struct comment_list *l)
 	buf_puts(b, "{\"comments\": [");
 	for (i = 0; i < l->n; i++) {
 		buf_puts(b, i ? ",\n" : "\n");
-		api_comment_json(b, &l->items[i], true);
+		export_comment_json(b, &l->items[i], true);
 	}
 	buf_puts(b, "\n]}\n");
 }

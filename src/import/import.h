@@ -90,6 +90,11 @@ struct export_stats {
  * SLUG.md. */
 bool	export_markdown(struct store *, const char *dir,
 	    struct export_stats *, struct buf *err);
+/* Appends c as a JSON object: the sidecar's form, which import_files
+ * reads back, and the API's comment resource, so the two never differ.
+ * Email and status only when moderator is set. */
+void	export_comment_json(struct buf *, const struct comment *c,
+	    bool moderator);
 /* Writes one WXR 1.2 file at path (must not exist); links are made from
  * base_url. Comments are wp:comment elements (ids, parents, status as
  * 1, 0, spam or trash, dates, author, email, url, body_html as the
