@@ -59,9 +59,8 @@ admin_store_failed(struct http_resp *resp, struct store *st)
 	fprintf(stderr, "gazette: admin: database: %s\n",
 	    st ? store_errmsg(st) : "cannot open");
 	buf_reset(&resp->body);
-	http_resp_text(resp, 503, "the database is not available; "
+	http_resp_unavailable(resp, "the database is not available; "
 	    "try again shortly");
-	http_resp_header(resp, "Retry-After", "5");
 }
 
 /* Whether next is a path on this site's admin that a sign-in may send the
@@ -353,10 +352,8 @@ admin_login(struct http_req *req, struct http_resp *resp, void *ctx)
 		return;
 	}
 	if ((wait = login_limit_wait(req->client, name, now)) > 0) {
-		char *ra = arena_printf(req->arena, "%lld", (long long)wait);
-
 		resp->status = 429;
-		http_resp_header(resp, "Retry-After", ra);
+		http_resp_retry_after(resp, req->arena, wait);
 		login_page(req, resp, s, pre, name, next, arena_printf(
 		    req->arena, "Too many failed sign-ins. Try again in %lld "
 		    "minutes.", (long long)(wait + 59) / 60));

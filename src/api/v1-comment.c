@@ -195,8 +195,7 @@ comments_post(struct http_req *req, struct http_resp *resp,
 		api_error(resp, req->arena, 429, NULL, "too many comments "
 		    "from your address: post again in %lld seconds",
 		    (long long)retry);
-		http_resp_header(resp, "Retry-After", arena_printf(req->arena,
-		    "%lld", (long long)retry));
+		http_resp_retry_after(resp, req->arena, retry);
 		goto out;
 	case COMMENT_GONE:
 		api_error(resp, req->arena, 404, NULL, "the article or the "

@@ -74,7 +74,7 @@ api_store_failed(struct http_req *req, struct http_resp *resp, struct store *st)
 	    st ? store_errmsg(st) : "cannot open");
 	api_error(resp, req->arena, 503, NULL, "the database is not "
 	    "available; try again shortly");
-	http_resp_header(resp, "Retry-After", "5");
+	http_resp_retry_after(resp, NULL, HTTP_RETRY_S);
 }
 
 /* Reads the bearer token, if any. Returns false when it answered (a token

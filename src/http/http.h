@@ -195,6 +195,17 @@ void	http_resp_header(struct http_resp *, const char *name,
 	    const char *value);
 /* Sets a plain-text error body and status; for 4xx/5xx without a page. */
 void	http_resp_text(struct http_resp *, int status, const char *msg);
+/* Seconds a client is asked to wait after a 503 of a part that is down
+ * for a moment (the database, a full queue). */
+#define HTTP_RETRY_S	5
+#define HTTP_STR_(x)	#x
+#define HTTP_STR(x)	HTTP_STR_(x)
+/* Retry-After: seconds, the one way every 429 and 503 says it; the text
+ * goes in arena (NULL is fine for HTTP_RETRY_S). */
+void	http_resp_retry_after(struct http_resp *, struct arena *,
+	    int64_t seconds);
+/* 503, msg as plain text, Retry-After HTTP_RETRY_S. */
+void	http_resp_unavailable(struct http_resp *, const char *msg);
 /* 303 (or status) to location. */
 void	http_resp_redirect(struct http_resp *, int status,
 	    const char *location);

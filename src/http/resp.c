@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "http/http-int.h"
+#include "util/arena.h"
 #include "util/xalloc.h"
 
 /* A handler's body may not grow past this; buf_err() turns it into a 500. */
@@ -108,6 +109,23 @@ http_resp_text(struct http_resp *r, int status, const char *msg)
 	buf_reset(&r->body);
 	buf_puts(&r->body, msg);
 	buf_putc(&r->body, '\n');
+}
+
+void
+http_resp_retry_after(struct http_resp *r, struct arena *a, int64_t seconds)
+{
+	if (seconds == HTTP_RETRY_S || a == NULL)
+		http_resp_header(r, "Retry-After", HTTP_STR(HTTP_RETRY_S));
+	else
+		http_resp_header(r, "Retry-After", arena_printf(a, "%lld",
+		    (long long)(seconds > 0 ? seconds : 1)));
+}
+
+void
+http_resp_unavailable(struct http_resp *r, const char *msg)
+{
+	http_resp_text(r, 503, msg);
+	http_resp_retry_after(r, NULL, HTTP_RETRY_S);
 }
 
 void

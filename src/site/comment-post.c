@@ -130,9 +130,8 @@ comment_post(struct http_req *req, struct http_resp *resp, void *ctx)
 		page_not_found(req, resp, ctx);
 		return;
 	default:
-		http_resp_text(resp, 503, "the database is not available; "
+		http_resp_unavailable(resp, "the database is not available; "
 		    "try again shortly");
-		http_resp_header(resp, "Retry-After", "5");
 		return;
 	}
 	if (comment_closed(s->close_days, &art, now)) {
@@ -215,8 +214,7 @@ comment_post(struct http_req *req, struct http_resp *resp, void *ctx)
 		    "address: please post again in %lld seconds",
 		    (long long)retry);
 		reshow(req, resp, s, &art, path, &cf, 429);
-		http_resp_header(resp, "Retry-After", arena_printf(a, "%lld",
-		    (long long)retry));
+		http_resp_retry_after(resp, a, retry);
 		return;
 	case COMMENT_GONE:
 		/* The article or the parent went away meanwhile. */
@@ -226,9 +224,8 @@ comment_post(struct http_req *req, struct http_resp *resp, void *ctx)
 		http_resp_text(resp, 500, "the comment could not be rendered");
 		return;
 	default:
-		http_resp_text(resp, 503, "the comment could not be saved; "
+		http_resp_unavailable(resp, "the comment could not be saved; "
 		    "try again shortly");
-		http_resp_header(resp, "Retry-After", "5");
 		return;
 	}
 	if (c.status == COMMENT_APPROVED)

@@ -51,14 +51,12 @@ comment_feed(struct http_req *req, struct http_resp *resp, void *ctx)
 		page_not_found(req, resp, ctx);
 		return;
 	default:
-		http_resp_text(resp, 503, "the database is not available");
-		http_resp_header(resp, "Retry-After", "5");
+		http_resp_unavailable(resp, "the database is not available");
 		return;
 	}
 	if (st == NULL || store_comment_recent(st, a, art.id, FEED_ENTRIES,
 	    &l) != STORE_OK) {
-		http_resp_text(resp, 503, "the database is not available");
-		http_resp_header(resp, "Retry-After", "5");
+		http_resp_unavailable(resp, "the database is not available");
 		return;
 	}
 	abs = arena_printf(a, "%s%s", s->base_url, path);

@@ -79,9 +79,8 @@ page_store_failed(struct http_resp *resp, struct store *st)
 {
 	fprintf(stderr, "gazette: serve: database: %s\n",
 	    st ? store_errmsg(st) : "cannot open");
-	http_resp_text(resp, 503, "the database is not available; "
+	http_resp_unavailable(resp, "the database is not available; "
 	    "try again shortly");
-	http_resp_header(resp, "Retry-After", "5");
 }
 
 const char *

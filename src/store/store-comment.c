@@ -32,13 +32,6 @@ comment_status_parse(const char *s, enum comment_status *out)
 	return true;
 }
 
-static enum store_err
-exec(struct store *s, enum stmt st, const struct sval *p, size_t n,
-    store_row_fn fn, void *ctx)
-{
-	return store_exec(s, st, p, n, fn, ctx);
-}
-
 static int
 row_int(void *ctx, const struct sval *c, size_t n)
 {
@@ -167,7 +160,8 @@ store_comment_insert(struct store *s, struct comment *c)
 			P_TEXT(c->commenter ? c->commenter : ""),
 		};
 		c->id = 0;
-		if ((e = exec(s, ST_COMMENT_INSERT, p, NPARAMS(p), row_int,
+		if ((e = store_exec(s, ST_COMMENT_INSERT, p, NPARAMS(p),
+		    row_int,
 		    &c->id)) != STORE_OK)
 			goto out;
 	}
@@ -175,21 +169,24 @@ store_comment_insert(struct store *s, struct comment *c)
 		struct sval p[] = { P_INT(c->id) };
 
 		c->thread_id = c->id;
-		if ((e = exec(s, ST_COMMENT_SET_THREAD, p, 1, NULL, NULL)) !=
+		if ((e = store_exec(s, ST_COMMENT_SET_THREAD, p, 1, NULL,
+		    NULL)) !=
 		    STORE_OK)
 			goto out;
 	}
 	if (c->updated_at > c->created_at) {
 		struct sval p[] = { P_INT(c->id), P_INT(c->updated_at) };
 
-		if ((e = exec(s, ST_COMMENT_SET_UPDATED, p, 2, NULL, NULL)) !=
+		if ((e = store_exec(s, ST_COMMENT_SET_UPDATED, p, 2, NULL,
+		    NULL)) !=
 		    STORE_OK)
 			goto out;
 	}
 	if (c->status == COMMENT_APPROVED) {
 		struct sval p[] = { P_INT(c->article_id), P_INT(1) };
 
-		if ((e = exec(s, ST_ARTICLE_COMMENT_ADD, p, 2, NULL, NULL)) !=
+		if ((e = store_exec(s, ST_ARTICLE_COMMENT_ADD, p, 2, NULL,
+		    NULL)) !=
 		    STORE_OK)
 			goto out;
 	}
@@ -212,7 +209,8 @@ store_comment_get(struct store *s, struct arena *a, int64_t id,
 	struct sval p[] = { P_INT(id) };
 	enum store_err e;
 
-	if ((e = exec(s, ST_COMMENT_GET, p, 1, row_comment, &r)) != STORE_OK)
+	if ((e = store_exec(s, ST_COMMENT_GET, p, 1, row_comment,
+	    &r)) != STORE_OK)
 		return e;
 	if (r.n == 0)
 		return STORE_NOTFOUND;
@@ -239,18 +237,19 @@ status_write(struct store *s, const struct comment *old,
 	struct sval t[] = { P_INT(old->id), P_INT(now) };
 	enum store_err e;
 
-	if ((e = exec(s, ST_COMMENT_SET_STATUS, p, NPARAMS(p), NULL,
+	if ((e = store_exec(s, ST_COMMENT_SET_STATUS, p, NPARAMS(p), NULL,
 	    NULL)) != STORE_OK)
 		return e;
 	if (status == COMMENT_APPROVED)
-		e = exec(s, ST_COMMENTER_TRUST, t, NPARAMS(t), NULL, NULL);
+		e = store_exec(s, ST_COMMENTER_TRUST, t, NPARAMS(t), NULL,
+		    NULL);
 	else if (status == COMMENT_SPAM)
-		e = exec(s, ST_COMMENTER_DISTRUST, t, 1, NULL, NULL);
+		e = store_exec(s, ST_COMMENTER_DISTRUST, t, 1, NULL, NULL);
 	if (e != STORE_OK)
 		return e;
 	/* A recount rather than +1/-1: moderation is rare, and this way a
 	 * count that ever drifted heals itself. */
-	if ((e = exec(s, ST_ARTICLE_COMMENT_RECOUNT, q, 1, NULL, NULL)) !=
+	if ((e = store_exec(s, ST_ARTICLE_COMMENT_RECOUNT, q, 1, NULL, NULL)) !=
 	    STORE_OK)
 		return e;
 	store_changed(s, "comments:%lld", (long long)old->article_id);
@@ -295,7 +294,7 @@ store_commenter_trusted(struct store *s, const char *commenter,
 	{
 		struct sval p[] = { P_TEXT(commenter) };
 
-		e = exec(s, ST_COMMENTER_TRUSTED, p, 1, row_int, &one);
+		e = store_exec(s, ST_COMMENTER_TRUSTED, p, 1, row_int, &one);
 	}
 	*trusted = e == STORE_OK && one != 0;
 	return e;
@@ -342,7 +341,8 @@ store_comment_threads(struct store *s, struct arena *a, int64_t article_id,
 		struct sval p[] = { P_INT(article_id), P_INT(after_thread),
 		    P_INT((int64_t)nthreads + 1) };
 
-		if ((e = exec(s, ST_COMMENT_THREAD_IDS, p, NPARAMS(p), row_id,
+		if ((e = store_exec(s, ST_COMMENT_THREAD_IDS, p, NPARAMS(p),
+		    row_id,
 		    &ids)) != STORE_OK)
 			return e;
 	}
@@ -355,7 +355,7 @@ store_comment_threads(struct store *s, struct arena *a, int64_t article_id,
 		struct sval p[] = { P_INT(article_id), P_INT(ids.ids[0]),
 		    P_INT(last) };
 
-		if ((e = exec(s, ST_COMMENT_THREAD_ITEMS, p, NPARAMS(p),
+		if ((e = store_exec(s, ST_COMMENT_THREAD_ITEMS, p, NPARAMS(p),
 		    row_comment, &r)) != STORE_OK)
 			return e;
 	}
@@ -373,7 +373,7 @@ store_comment_recent(struct store *s, struct arena *a, int64_t article_id,
 	enum store_err e;
 
 	memset(out, 0, sizeof(*out));
-	e = exec(s, ST_COMMENT_RECENT, p, NPARAMS(p), row_comment, &r);
+	e = store_exec(s, ST_COMMENT_RECENT, p, NPARAMS(p), row_comment, &r);
 	out->items = r.items;
 	out->n = r.n;
 	return e;
@@ -393,7 +393,7 @@ store_comment_list(struct store *s, struct arena *a, int status,
 	enum store_err e;
 
 	memset(out, 0, sizeof(*out));
-	e = exec(s, ST_COMMENT_LIST, p, NPARAMS(p), row_comment, &r);
+	e = store_exec(s, ST_COMMENT_LIST, p, NPARAMS(p), row_comment, &r);
 	out->items = r.items;
 	out->n = r.n;
 	return e;
@@ -418,7 +418,7 @@ store_comment_page(struct store *s, struct arena *a, int64_t article_id,
 			P_INT(after_id), P_INT((int64_t)limit + 1),
 		};
 
-		if ((e = exec(s, ST_COMMENT_ARTICLE_PAGE, p, NPARAMS(p),
+		if ((e = store_exec(s, ST_COMMENT_ARTICLE_PAGE, p, NPARAMS(p),
 		    row_comment, &r)) != STORE_OK)
 			return e;
 	}
@@ -449,7 +449,7 @@ store_comment_update(struct store *s, const struct comment *c)
 		    P_TEXT(c->url ? c->url : ""), P_TEXT(c->body_md),
 		    P_TEXT(c->body_html), P_INT(c->updated_at) };
 
-		if ((e = exec(s, ST_COMMENT_EDIT, p, NPARAMS(p), NULL,
+		if ((e = store_exec(s, ST_COMMENT_EDIT, p, NPARAMS(p), NULL,
 		    NULL)) != STORE_OK)
 			goto out;
 	}
@@ -541,7 +541,8 @@ store_comment_queue(struct store *s, struct arena *a,
 	memset(out, 0, sizeof(*out));
 	if (limit == 0 || limit > 1000)
 		return STORE_INVALID;
-	if ((e = exec(s, ST_COMMENT_QUEUE, p, NPARAMS(p), row_queue, &qr)) !=
+	if ((e = store_exec(s, ST_COMMENT_QUEUE, p, NPARAMS(p), row_queue,
+	    &qr)) !=
 	    STORE_OK)
 		return e;
 	/* One row past the page says whether another page follows. */
@@ -559,7 +560,7 @@ store_comment_count_status(struct store *s, enum comment_status status,
 	struct sval p[] = { P_TEXT(comment_status_name(status)) };
 
 	*n = 0;
-	return exec(s, ST_COMMENT_COUNT_STATUS, p, 1, row_int, n);
+	return store_exec(s, ST_COMMENT_COUNT_STATUS, p, 1, row_int, n);
 }
 
 enum store_err
@@ -576,7 +577,7 @@ store_comment_edit(struct store *s, int64_t id, const char *author,
 	 * its article's pages are what the edit changes. */
 	arena_init(&a);
 	if ((e = store_comment_get(s, &a, id, &c)) == STORE_OK &&
-	    (e = exec(s, ST_COMMENT_EDIT, p, NPARAMS(p), NULL, NULL)) ==
+	    (e = store_exec(s, ST_COMMENT_EDIT, p, NPARAMS(p), NULL, NULL)) ==
 	    STORE_OK)
 		store_changed(s, "comments:%lld", (long long)c.article_id);
 	arena_free(&a);
@@ -608,7 +609,8 @@ store_comment_trained(struct store *s, int64_t id, enum spam_verdict *out)
 	enum store_err e;
 
 	*out = SPAM_NONE;
-	if ((e = exec(s, ST_COMMENT_TRAINED_GET, p, 1, row_trained, &t)) !=
+	if ((e = store_exec(s, ST_COMMENT_TRAINED_GET, p, 1, row_trained,
+	    &t)) !=
 	    STORE_OK)
 		return e;
 	if (!t.found)
@@ -622,5 +624,5 @@ store_comment_set_trained(struct store *s, int64_t id, enum spam_verdict v)
 {
 	struct sval p[] = { P_INT(id), P_TEXT(spam_verdict_name(v)) };
 
-	return exec(s, ST_COMMENT_TRAINED_SET, p, NPARAMS(p), NULL, NULL);
+	return store_exec(s, ST_COMMENT_TRAINED_SET, p, NPARAMS(p), NULL, NULL);
 }

@@ -170,6 +170,10 @@ struct sval {
 #define P_TEXT(v)	((struct sval){ .t = SV_TEXT, .s = (v), .n = strlen(v) })
 #define P_TEXTN(v, len)	((struct sval){ .t = SV_TEXT, .s = (v), .n = (len) })
 
+/* Columns of a result row at most: every statement is ours, so a driver
+ * asserts it (a silent drop would hide a column from its caller). */
+#define STORE_MAXCOLS	32
+
 /* Called once per result row; returning non-zero stops the statement
  * (the driver then returns STORE_OK). */
 typedef int (*store_row_fn)(void *ctx, const struct sval *cols, size_t ncols);

@@ -4,13 +4,6 @@
 #include "store/store-int.h"
 #include "util/arena.h"
 
-static enum store_err
-exec(struct store *s, enum stmt st, const struct sval *p, size_t n,
-    store_row_fn fn, void *ctx)
-{
-	return store_exec(s, st, p, n, fn, ctx);
-}
-
 struct id_out {
 	int64_t	 id;
 	bool	 found;
@@ -33,7 +26,7 @@ store_redirect_add(struct store *s, const char *old_path, int64_t article_id)
 {
 	struct sval p[] = { P_TEXT(old_path), P_INT(article_id) };
 
-	return exec(s, ST_REDIRECT_ADD, p, 2, NULL, NULL);
+	return store_exec(s, ST_REDIRECT_ADD, p, 2, NULL, NULL);
 }
 
 enum store_err
@@ -43,7 +36,7 @@ store_redirect_get(struct store *s, const char *old_path, int64_t *article_id)
 	struct id_out o = { 0, false };
 	enum store_err e;
 
-	if ((e = exec(s, ST_REDIRECT_GET, p, 1, row_id, &o)) != STORE_OK)
+	if ((e = store_exec(s, ST_REDIRECT_GET, p, 1, row_id, &o)) != STORE_OK)
 		return e;
 	if (!o.found)
 		return STORE_NOTFOUND;
@@ -84,7 +77,7 @@ store_redirect_list(struct store *s, struct arena *a, int64_t article_id,
 	struct sval p[] = { P_INT(article_id) };
 	enum store_err e;
 
-	e = exec(s, ST_REDIRECT_LIST, p, 1, row_path, &r);
+	e = store_exec(s, ST_REDIRECT_LIST, p, 1, row_path, &r);
 	*out = r.v;
 	*n = r.n;
 	return e;

@@ -12,20 +12,13 @@
 #define NPARAMS(a)	(sizeof(a) / sizeof((a)[0]))
 #define BACKFILL_BATCH	256
 
-static enum store_err
-exec(struct store *s, enum stmt st, const struct sval *p, size_t n,
-    store_row_fn fn, void *ctx)
-{
-	return store_exec(s, st, p, n, fn, ctx);
-}
-
 enum store_err
 store_search_set_plain(struct store *s, int64_t id, const char *text,
     size_t len)
 {
 	struct sval p[] = { P_INT(id), P_TEXTN(text, len) };
 
-	return exec(s, ST_SEARCH_SET_TEXT, p, NPARAMS(p), NULL, NULL);
+	return store_exec(s, ST_SEARCH_SET_TEXT, p, NPARAMS(p), NULL, NULL);
 }
 
 enum store_err
@@ -73,7 +66,8 @@ store_search_backfill(struct store *s)
 	do {
 		b.n = 0;
 		struct sval p[] = { P_INT(last), P_INT(BACKFILL_BATCH) };
-		e = exec(s, ST_SEARCH_BACKFILL, p, NPARAMS(p), row_backfill,
+		e = store_exec(s, ST_SEARCH_BACKFILL, p, NPARAMS(p),
+		    row_backfill,
 		    &b);
 		for (i = 0; i < b.n; i++) {
 			if (e == STORE_OK)
@@ -133,7 +127,7 @@ store_search(struct store *s, struct arena *arena,
 	s->drv->search_expr(q, &expr);
 	struct sval p[] = { P_TEXTN(buf_str(&expr), expr.len), P_INT(now),
 	    P_INT((int64_t)limit + 1), P_INT((int64_t)offset) };
-	e = exec(s, ST_SEARCH, p, NPARAMS(p), row_hit, &h);
+	e = store_exec(s, ST_SEARCH, p, NPARAMS(p), row_hit, &h);
 	buf_free(&expr);
 	if (e != STORE_OK)
 		return e;
@@ -187,7 +181,7 @@ store_article_each_public(struct store *s, int64_t now, int64_t from,
 	arena_init(&x.arena);
 	struct sval p[] = { P_INT(now), P_INT(from), P_INT((int64_t)limit),
 	    P_INT((int64_t)offset) };
-	e = exec(s, ST_ARTICLE_EACH_PUBLIC, p, NPARAMS(p), row_each, &x);
+	e = store_exec(s, ST_ARTICLE_EACH_PUBLIC, p, NPARAMS(p), row_each, &x);
 	arena_free(&x.arena);
 	return e;
 }

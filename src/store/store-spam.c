@@ -5,13 +5,6 @@
 
 #include "store/store-int.h"
 
-static enum store_err
-exec(struct store *s, enum stmt st, const struct sval *p, size_t n,
-    store_row_fn fn, void *ctx)
-{
-	return store_exec(s, st, p, n, fn, ctx);
-}
-
 struct totals {
 	int64_t	*ham, *spam;
 };
@@ -34,7 +27,7 @@ store_spam_totals(struct store *s, int64_t *ham, int64_t *spam)
 	struct totals t = { ham, spam };
 
 	*ham = *spam = 0;
-	return exec(s, ST_SPAM_TOTALS_GET, NULL, 0, row_totals, &t);
+	return store_exec(s, ST_SPAM_TOTALS_GET, NULL, 0, row_totals, &t);
 }
 
 struct batch {
@@ -79,7 +72,8 @@ store_spam_counts(struct store *s, const char *const *tokens, size_t n,
 		b.tokens = tokens + at;
 		b.n = k;
 		b.out = out + at;
-		if ((e = exec(s, ST_SPAM_TOKENS_GET, p, SPAM_BATCH, row_count,
+		if ((e = store_exec(s, ST_SPAM_TOKENS_GET, p, SPAM_BATCH,
+		    row_count,
 		    &b)) != STORE_OK)
 			return e;
 	}
@@ -101,14 +95,14 @@ store_spam_add(struct store *s, const char *const *tokens, size_t n,
 	for (i = 0; i < n; i++) {
 		struct sval p[] = { P_TEXT(tokens[i]), P_INT(dh), P_INT(ds) };
 
-		if ((e = exec(s, ST_SPAM_TOKEN_ADD, p, 3, NULL, NULL)) !=
+		if ((e = store_exec(s, ST_SPAM_TOKEN_ADD, p, 3, NULL, NULL)) !=
 		    STORE_OK)
 			goto out;
 	}
 	{
 		struct sval p[] = { P_INT(dh), P_INT(ds) };
 
-		e = exec(s, ST_SPAM_TOTALS_ADD, p, 2, NULL, NULL);
+		e = store_exec(s, ST_SPAM_TOTALS_ADD, p, 2, NULL, NULL);
 	}
 out:
 	if (e != STORE_OK) {

@@ -4,6 +4,7 @@
  * a COMMIT that returned is on disk, which is what lets gazette acknowledge
  * a comment only after its transaction commits. Statements are prepared
  * once per connection, on first use, and reset after each run. */
+#include <assert.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -614,7 +615,7 @@ sq_exec(void *conn, enum stmt id, const struct sval *p, size_t np,
     store_row_fn row, void *ctx)
 {
 	struct conn *c = conn;
-	struct sval cols[32];
+	struct sval cols[STORE_MAXCOLS];
 	sqlite3_stmt *st;
 	enum store_err e = STORE_OK;
 	int rc, i, ncol;
@@ -657,8 +658,8 @@ sq_exec(void *conn, enum stmt id, const struct sval *p, size_t np,
 		if (row == NULL)
 			continue;
 		ncol = sqlite3_column_count(st);
-		if (ncol > 32)
-			ncol = 32;
+		/* Our own statements: more columns is our bug. */
+		assert(ncol <= STORE_MAXCOLS);
 		for (i = 0; i < ncol; i++) {
 			memset(&cols[i], 0, sizeof(cols[i]));
 			switch (sqlite3_column_type(st, i)) {

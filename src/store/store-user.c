@@ -29,13 +29,6 @@ user_role_parse(const char *s, enum user_role *out)
 	return true;
 }
 
-static enum store_err
-exec(struct store *s, enum stmt st, const struct sval *p, size_t n,
-    store_row_fn fn, void *ctx)
-{
-	return store_exec(s, st, p, n, fn, ctx);
-}
-
 static const char *
 dup(struct arena *a, const struct sval *c)
 {
@@ -112,7 +105,8 @@ store_user_add(struct store *s, struct user *u)
 	    P_TEXT(u->pw_hash ? u->pw_hash : ""), P_INT(u->created_at) };
 	enum store_err e;
 
-	if ((e = exec(s, ST_USER_ADD, p, NPARAMS(p), row_id, &r)) == STORE_OK)
+	if ((e = store_exec(s, ST_USER_ADD, p, NPARAMS(p), row_id,
+	    &r)) == STORE_OK)
 		u->id = r.id;
 	return e;
 }
@@ -124,7 +118,7 @@ user_one(struct store *s, struct arena *a, enum stmt st, struct sval key,
 	struct rows r = { a, NULL, 0, 0, sizeof(struct user), 0, false };
 	enum store_err e;
 
-	if ((e = exec(s, st, &key, 1, row_user, &r)) != STORE_OK)
+	if ((e = store_exec(s, st, &key, 1, row_user, &r)) != STORE_OK)
 		return e;
 	if (r.n == 0)
 		return STORE_NOTFOUND;
@@ -153,7 +147,7 @@ store_user_list(struct store *s, struct arena *a, struct user **out,
 	struct rows r = { a, NULL, 0, 0, sizeof(struct user), 0, false };
 	enum store_err e;
 
-	e = exec(s, ST_USER_LIST, NULL, 0, row_user, &r);
+	e = store_exec(s, ST_USER_LIST, NULL, 0, row_user, &r);
 	*out = r.items;
 	*n = r.n;
 	return e;
@@ -165,7 +159,7 @@ by_id(struct store *s, enum stmt st, const struct sval *p, size_t n)
 	struct rows r = { 0 };
 	enum store_err e;
 
-	if ((e = exec(s, st, p, n, row_id, &r)) != STORE_OK)
+	if ((e = store_exec(s, st, p, n, row_id, &r)) != STORE_OK)
 		return e;
 	return r.found ? STORE_OK : STORE_NOTFOUND;
 }
@@ -188,9 +182,10 @@ store_user_set_password(struct store *s, int64_t id, const char *hash,
 	if ((e = store_begin(s)) != STORE_OK)
 		return e;
 	if ((e = by_id(s, ST_USER_SET_PASSWORD, p, NPARAMS(p))) == STORE_OK &&
-	    (e = exec(s, ST_SESSION_DELETE_USER, q, 1, NULL, NULL)) ==
+	    (e = store_exec(s, ST_SESSION_DELETE_USER, q, 1, NULL, NULL)) ==
 	    STORE_OK)
-		e = exec(s, ST_TOKEN_REVOKE_USER, q, NPARAMS(q), NULL, NULL);
+		e = store_exec(s, ST_TOKEN_REVOKE_USER, q, NPARAMS(q), NULL,
+		    NULL);
 	if (e != STORE_OK) {
 		store_rollback(s);
 		return e;
@@ -221,7 +216,7 @@ store_user_count_role(struct store *s, enum user_role role, int64_t *n)
 	struct sval p[] = { P_TEXT(user_role_name(role)) };
 	enum store_err e;
 
-	e = exec(s, ST_USER_COUNT_ROLE, p, NPARAMS(p), row_id, &r);
+	e = store_exec(s, ST_USER_COUNT_ROLE, p, NPARAMS(p), row_id, &r);
 	*n = r.id;
 	return e;
 }
@@ -234,7 +229,8 @@ store_token_add(struct store *s, int64_t user_id, const char *digest,
 	struct sval p[] = { P_INT(user_id), P_TEXT(digest), P_INT(now) };
 	enum store_err e;
 
-	if ((e = exec(s, ST_TOKEN_ADD, p, NPARAMS(p), row_id, &r)) == STORE_OK)
+	if ((e = store_exec(s, ST_TOKEN_ADD, p, NPARAMS(p), row_id,
+	    &r)) == STORE_OK)
 		*id = r.id;
 	return e;
 }
@@ -277,7 +273,7 @@ store_token_list(struct store *s, struct arena *a, struct api_token **out,
 	struct rows r = { a, NULL, 0, 0, sizeof(struct api_token), 0, false };
 	enum store_err e;
 
-	e = exec(s, ST_TOKEN_LIST, NULL, 0, row_token, &r);
+	e = store_exec(s, ST_TOKEN_LIST, NULL, 0, row_token, &r);
 	*out = r.items;
 	*n = r.n;
 	return e;
@@ -290,7 +286,7 @@ store_session_add(struct store *s, const char *digest, int64_t user_id,
 	struct sval p[] = { P_TEXT(digest), P_INT(user_id), P_TEXT(csrf),
 	    P_INT(now) };
 
-	return exec(s, ST_SESSION_ADD, p, NPARAMS(p), NULL, NULL);
+	return store_exec(s, ST_SESSION_ADD, p, NPARAMS(p), NULL, NULL);
 }
 
 static int
@@ -317,7 +313,8 @@ store_session_get(struct store *s, struct arena *a, const char *digest,
 	struct sval p[] = { P_TEXT(digest) };
 	enum store_err e;
 
-	if ((e = exec(s, ST_SESSION_GET, p, 1, row_session, &r)) != STORE_OK)
+	if ((e = store_exec(s, ST_SESSION_GET, p, 1, row_session,
+	    &r)) != STORE_OK)
 		return e;
 	if (r.n == 0)
 		return STORE_NOTFOUND;
@@ -330,7 +327,7 @@ store_session_touch(struct store *s, const char *digest, int64_t now)
 {
 	struct sval p[] = { P_TEXT(digest), P_INT(now) };
 
-	return exec(s, ST_SESSION_TOUCH, p, NPARAMS(p), NULL, NULL);
+	return store_exec(s, ST_SESSION_TOUCH, p, NPARAMS(p), NULL, NULL);
 }
 
 enum store_err
@@ -338,7 +335,7 @@ store_session_delete(struct store *s, const char *digest)
 {
 	struct sval p[] = { P_TEXT(digest) };
 
-	return exec(s, ST_SESSION_DELETE, p, 1, NULL, NULL);
+	return store_exec(s, ST_SESSION_DELETE, p, 1, NULL, NULL);
 }
 
 enum store_err
@@ -347,5 +344,5 @@ store_session_purge(struct store *s, int64_t idle_before,
 {
 	struct sval p[] = { P_INT(idle_before), P_INT(created_before) };
 
-	return exec(s, ST_SESSION_PURGE, p, NPARAMS(p), NULL, NULL);
+	return store_exec(s, ST_SESSION_PURGE, p, NPARAMS(p), NULL, NULL);
 }

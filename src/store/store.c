@@ -368,13 +368,6 @@ store_exec(struct store *s, enum stmt st, const struct sval *p, size_t n,
 	return e;
 }
 
-static enum store_err
-exec(struct store *s, enum stmt st, const struct sval *p, size_t n,
-    store_row_fn fn, void *ctx)
-{
-	return store_exec(s, st, p, n, fn, ctx);
-}
-
 #define NPARAMS(a)	(sizeof(a) / sizeof((a)[0]))
 
 static int
@@ -402,9 +395,9 @@ store_schema_version(struct store *s, int *version)
 	int64_t v = 0, exists = 0;
 	enum store_err e;
 
-	e = exec(s, ST_MIGRATION_TABLE_EXISTS, NULL, 0, row_int, &exists);
+	e = store_exec(s, ST_MIGRATION_TABLE_EXISTS, NULL, 0, row_int, &exists);
 	if (e == STORE_OK && exists)
-		e = exec(s, ST_MIGRATION_VERSION, NULL, 0, row_int, &v);
+		e = store_exec(s, ST_MIGRATION_VERSION, NULL, 0, row_int, &v);
 	*version = (int)v;
 	return e;
 }
@@ -441,7 +434,7 @@ store_migrate(struct store *s, int *version)
 			goto out;
 		struct sval p[] = { P_INT(m[i].version), P_TEXT(m[i].name),
 		    P_INT((int64_t)time(NULL)) };
-		if ((e = exec(s, ST_MIGRATION_RECORD, p, NPARAMS(p), NULL,
+		if ((e = store_exec(s, ST_MIGRATION_RECORD, p, NPARAMS(p), NULL,
 		    NULL)) != STORE_OK)
 			goto out;
 		cur = m[i].version;
@@ -487,7 +480,7 @@ store_setting_get(struct store *s, struct arena *a, const char *key,
 	struct sval p[] = { P_TEXT(key) };
 	enum store_err e;
 
-	if ((e = exec(s, ST_SETTING_GET, p, 1, row_str, &o)) != STORE_OK)
+	if ((e = store_exec(s, ST_SETTING_GET, p, 1, row_str, &o)) != STORE_OK)
 		return e;
 	if (!o.found)
 		return STORE_NOTFOUND;
@@ -501,7 +494,7 @@ store_setting_set(struct store *s, const char *key, const char *value)
 	struct sval p[] = { P_TEXT(key), P_TEXT(value) };
 	enum store_err e;
 
-	if ((e = exec(s, ST_SETTING_SET, p, NPARAMS(p), NULL, NULL)) ==
+	if ((e = store_exec(s, ST_SETTING_SET, p, NPARAMS(p), NULL, NULL)) ==
 	    STORE_OK)
 		store_changed(s, "site");
 	return e;
@@ -527,18 +520,18 @@ add_tags(struct store *s, int64_t id, const struct article *a)
 		 * of the tag row. */
 		struct sval sp[] = { P_TEXTN(slug.p, slug.len) };
 		tag_id = 0;
-		if ((e = exec(s, ST_TAG_ID, sp, 1, row_int, &tag_id)) !=
+		if ((e = store_exec(s, ST_TAG_ID, sp, 1, row_int, &tag_id)) !=
 		    STORE_OK)
 			break;
 		if (tag_id == 0) {
 			struct sval tp[] = { P_TEXT(a->tags[i].name),
 			    P_TEXTN(slug.p, slug.len) };
-			if ((e = exec(s, ST_TAG_UPSERT, tp, 2, row_int,
+			if ((e = store_exec(s, ST_TAG_UPSERT, tp, 2, row_int,
 			    &tag_id)) != STORE_OK)
 				break;
 		}
 		struct sval ap[] = { P_INT(id), P_INT(tag_id) };
-		e = exec(s, ST_ARTICLE_TAG_ADD, ap, 2, NULL, NULL);
+		e = store_exec(s, ST_ARTICLE_TAG_ADD, ap, 2, NULL, NULL);
 	}
 	buf_free(&slug);
 	return e;
@@ -574,7 +567,7 @@ tags_unlink(struct store *s, int64_t id, struct tag_ids *t)
 {
 	struct sval p[] = { P_INT(id) };
 
-	return exec(s, ST_ARTICLE_TAGS_CLEAR, p, 1, row_tag_id, t);
+	return store_exec(s, ST_ARTICLE_TAGS_CLEAR, p, 1, row_tag_id, t);
 }
 
 /*
@@ -593,7 +586,7 @@ tags_prune(struct store *s, const struct tag_ids *t)
 	for (i = 0; i < t->n && e == STORE_OK; i++) {
 		struct sval p[] = { P_INT(t->v[i]) };
 
-		e = exec(s, ST_TAG_PRUNE, p, 1, NULL, NULL);
+		e = store_exec(s, ST_TAG_PRUNE, p, 1, NULL, NULL);
 	}
 	return e;
 }
@@ -616,7 +609,7 @@ add_revision(struct store *s, const struct article *a, const char *editor,
 	    P_TEXTN(buf_str(&tags), tags.len),
 	    P_TEXT(article_status_name(a->status)), P_INT(a->published_at),
 	    P_INT(now) };
-	e = exec(s, ST_REVISION_ADD, p, NPARAMS(p), NULL, NULL);
+	e = store_exec(s, ST_REVISION_ADD, p, NPARAMS(p), NULL, NULL);
 	buf_free(&tags);
 	return e;
 }
@@ -645,9 +638,10 @@ store_article_insert(struct store *s, struct article *a)
 		md_plain(&plain, md, strlen(md), 0);
 		text = buf_str(&plain);
 	}
-	e = exec(s, ST_ARTICLE_NEXT_ID, NULL, 0, row_int, &id);
+	e = store_exec(s, ST_ARTICLE_NEXT_ID, NULL, 0, row_int, &id);
 	if (e == STORE_OK && a->ntags > 0 && !s->txdeferred &&
-	    (e = exec(s, ST_COPY_DEFER_FKS, NULL, 0, NULL, NULL)) == STORE_OK)
+	    (e = store_exec(s, ST_COPY_DEFER_FKS, NULL, 0, NULL,
+	    NULL)) == STORE_OK)
 		s->txdeferred = true;
 	if (e == STORE_OK && a->ntags > 0)
 		e = add_tags(s, id, a);
@@ -664,7 +658,8 @@ store_article_insert(struct store *s, struct article *a)
 			P_TEXT(text), P_INT(id),
 		};
 		a->id = 0;
-		e = exec(s, ST_ARTICLE_INSERT, p, NPARAMS(p), row_int, &a->id);
+		e = store_exec(s, ST_ARTICLE_INSERT, p, NPARAMS(p), row_int,
+		    &a->id);
 	}
 	buf_free(&plain);
 	a->version = 1;
@@ -703,7 +698,7 @@ store_article_update(struct store *s, struct article *a, const char *editor,
 			P_INT(a->comments_closed), P_INT(a->version),
 			P_TEXT(body_format_name(a->format)),
 		};
-		e = exec(s, ST_ARTICLE_UPDATE, p, NPARAMS(p), row_int,
+		e = store_exec(s, ST_ARTICLE_UPDATE, p, NPARAMS(p), row_int,
 		    &version);
 	}
 	if (e == STORE_OK && version == 0) {
@@ -766,9 +761,10 @@ store_article_delete(struct store *s, int64_t id)
 	if ((e = store_begin(s)) != STORE_OK)
 		return e;
 	if ((e = tags_unlink(s, id, &old)) == STORE_OK &&
-	    (e = exec(s, ST_ARTICLE_COMMENTS_UNTHREAD, p, 1, NULL, NULL)) ==
+	    (e = store_exec(s, ST_ARTICLE_COMMENTS_UNTHREAD, p, 1, NULL,
+	    NULL)) ==
 	    STORE_OK &&
-	    (e = exec(s, ST_ARTICLE_DELETE, p, 1, row_int, &got)) ==
+	    (e = store_exec(s, ST_ARTICLE_DELETE, p, 1, row_int, &got)) ==
 	    STORE_OK && got == 0)
 		e = STORE_NOTFOUND;
 	if (e == STORE_OK)
@@ -873,7 +869,7 @@ load_tags(struct store *s, struct arena *arena, struct article *a)
 	struct sval p[] = { P_INT(a->id) };
 	enum store_err e;
 
-	e = exec(s, ST_ARTICLE_TAGS, p, 1, row_tag, &r);
+	e = store_exec(s, ST_ARTICLE_TAGS, p, 1, row_tag, &r);
 	a->tags = r.items;
 	a->ntags = r.n;
 	return e;
@@ -890,7 +886,8 @@ store_article_by_slug(struct store *s, struct arena *arena, const char *slug,
 	    P_NULL, P_NULL, P_NULL, P_NULL, P_INT(1) };
 	enum store_err e;
 
-	if ((e = exec(s, ST_ARTICLE_BY_SLUG, p, NPARAMS(p), row_article, &r))
+	if ((e = store_exec(s, ST_ARTICLE_BY_SLUG, p, NPARAMS(p), row_article,
+	    &r))
 	    != STORE_OK)
 		return e;
 	if (r.n == 0)
@@ -908,7 +905,8 @@ store_article_by_id(struct store *s, struct arena *arena, int64_t id,
 	    P_NULL, P_NULL, P_NULL, P_NULL, P_INT(1) };
 	enum store_err e;
 
-	if ((e = exec(s, ST_ARTICLE_BY_ID, p, NPARAMS(p), row_article, &r))
+	if ((e = store_exec(s, ST_ARTICLE_BY_ID, p, NPARAMS(p), row_article,
+	    &r))
 	    != STORE_OK)
 		return e;
 	if (r.n == 0)
@@ -963,7 +961,7 @@ store_revision_list(struct store *s, struct arena *arena, int64_t article_id,
 	struct sval p[] = { P_INT(article_id) };
 	enum store_err e;
 
-	e = exec(s, ST_REVISION_LIST, p, 1, row_revision, &r);
+	e = store_exec(s, ST_REVISION_LIST, p, 1, row_revision, &r);
 	*out = r.items;
 	*n = r.n;
 	return e;
@@ -977,7 +975,7 @@ store_revision_get(struct store *s, struct arena *arena, int64_t id,
 	struct sval p[] = { P_INT(id) };
 	enum store_err e;
 
-	if ((e = exec(s, ST_REVISION_GET, p, 1, row_revision, &r)) !=
+	if ((e = store_exec(s, ST_REVISION_GET, p, 1, row_revision, &r)) !=
 	    STORE_OK)
 		return e;
 	if (r.n == 0)
@@ -1032,7 +1030,7 @@ store_article_list(struct store *s, struct arena *arena,
 	else
 		st = f->author ? ST_ARTICLE_LIST_AUTHOR_PUBLIC :
 		    ST_ARTICLE_LIST_PUBLIC;
-	e = exec(s, st, p, NPARAMS(p), row_article, &r);
+	e = store_exec(s, st, p, NPARAMS(p), row_article, &r);
 	if (e != STORE_OK)
 		return e;
 	return list_finish(s, arena, &r, limit, out);
@@ -1049,7 +1047,8 @@ store_article_all(struct store *s, struct arena *arena, int64_t after_id,
 	enum store_err e;
 	size_t i;
 
-	if ((e = exec(s, ST_ARTICLE_ALL, p, NPARAMS(p), row_article, &r)) !=
+	if ((e = store_exec(s, ST_ARTICLE_ALL, p, NPARAMS(p), row_article,
+	    &r)) !=
 	    STORE_OK)
 		return e;
 	out->more = r.n > limit;
@@ -1067,7 +1066,7 @@ store_article_next_public(struct store *s, int64_t now, int64_t *when)
 	struct sval p[] = { P_INT(now) };
 
 	*when = 0;
-	return exec(s, ST_ARTICLE_NEXT_PUBLIC, p, 1, row_int, when);
+	return store_exec(s, ST_ARTICLE_NEXT_PUBLIC, p, 1, row_int, when);
 }
 
 enum store_err
@@ -1078,8 +1077,9 @@ store_article_count(struct store *s, bool public, int64_t now,
 
 	*count = 0;
 	if (public)
-		return exec(s, ST_ARTICLE_COUNT_PUBLIC, p, 1, row_int, count);
-	return exec(s, ST_ARTICLE_COUNT_ALL, NULL, 0, row_int, count);
+		return store_exec(s, ST_ARTICLE_COUNT_PUBLIC, p, 1, row_int,
+		    count);
+	return store_exec(s, ST_ARTICLE_COUNT_ALL, NULL, 0, row_int, count);
 }
 
 enum store_err
@@ -1090,7 +1090,7 @@ store_tag_list(struct store *s, struct arena *arena, int64_t now,
 	struct sval p[] = { P_INT(now) };
 	enum store_err e;
 
-	e = exec(s, ST_TAG_LIST, p, 1, row_tag, &r);
+	e = store_exec(s, ST_TAG_LIST, p, 1, row_tag, &r);
 	*out = r.items;
 	*n = r.n;
 	return e;
@@ -1104,7 +1104,7 @@ store_tag_by_slug(struct store *s, struct arena *arena, const char *slug,
 	struct sval p[] = { P_TEXT(slug), P_INT(now) };
 	enum store_err e;
 
-	if ((e = exec(s, ST_TAG_BY_SLUG, p, NPARAMS(p), row_tag, &r)) !=
+	if ((e = store_exec(s, ST_TAG_BY_SLUG, p, NPARAMS(p), row_tag, &r)) !=
 	    STORE_OK)
 		return e;
 	if (r.n == 0)
@@ -1144,7 +1144,8 @@ store_article_query(struct store *s, struct arena *arena,
 		P_INT((int64_t)limit + 1), P_INT((int64_t)q->offset),
 		P_NULL, P_NULL, P_NULL, P_INT(0),
 	};
-	e = exec(s, ST_ARTICLE_ADMIN_LIST, pr, NPARAMS(pr), row_article, &r);
+	e = store_exec(s, ST_ARTICLE_ADMIN_LIST, pr, NPARAMS(pr), row_article,
+	    &r);
 	buf_free(&like);
 	if (e != STORE_OK)
 		return e;
@@ -1159,5 +1160,6 @@ store_article_count_status(struct store *s, enum article_status st,
 	    P_INT(author_id) };
 
 	*count = 0;
-	return exec(s, ST_ARTICLE_STATUS_COUNT, p, NPARAMS(p), row_int, count);
+	return store_exec(s, ST_ARTICLE_STATUS_COUNT, p, NPARAMS(p), row_int,
+	    count);
 }
