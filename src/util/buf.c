@@ -8,10 +8,13 @@
 
 #include "util/xalloc.h"
 
+char buf_slop[1];
+
 void
 buf_init(struct buf *b, size_t max)
 {
 	memset(b, 0, sizeof(*b));
+	b->p = buf_slop;
 	b->max = max;
 }
 
@@ -20,7 +23,8 @@ buf_free(struct buf *b)
 {
 	size_t max = b->max;
 
-	free(b->p);
+	if (b->cap)
+		free(b->p);
 	buf_init(b, max);
 }
 
@@ -29,8 +33,10 @@ buf_reset(struct buf *b)
 {
 	b->len = 0;
 	b->err = 0;
-	if (b->p)
+	if (b->cap)
 		b->p[0] = '\0';
+	else
+		b->p = buf_slop;
 }
 
 /* Makes room for n more bytes plus the terminator; 0 when the cap forbids. */
@@ -51,7 +57,9 @@ grow(struct buf *b, size_t n)
 	cap = b->cap ? b->cap : 256;
 	while (cap < need)
 		cap *= 2;
-	b->p = xrealloc(b->p, cap);
+	b->p = xrealloc(b->cap ? b->p : NULL, cap);
+	if (b->cap == 0)
+		b->p[0] = '\0';
 	b->cap = cap;
 	return 1;
 }
@@ -60,8 +68,8 @@ void
 buf_put(struct buf *b, const void *p, size_t n)
 {
 	if (n == 0) {
-		if (b->p == NULL && grow(b, 0))
-			b->p[0] = '\0';
+		if (b->p == NULL)
+			b->p = buf_slop;
 		return;
 	}
 	if (!grow(b, n))
@@ -122,12 +130,10 @@ buf_truncate(struct buf *b, size_t len)
 char *
 buf_detach(struct buf *b, size_t *lenp)
 {
-	char *p = b->p;
+	char *p = b->cap ? b->p : xstrdup("");
 
-	if (p == NULL)
-		p = xstrdup("");
 	if (lenp)
-		*lenp = b->p ? b->len : 0;
+		*lenp = b->cap ? b->len : 0;
 	buf_init(b, b->max);
 	return p;
 }

@@ -1,8 +1,10 @@
 /* buf.h: growable byte buffer with a cap and a sticky error.
  *
- * Invariants: b->p is NULL only while b->cap is 0; when non-NULL it is always
- * NUL-terminated at b->len (so buf contents can be passed as C strings when
- * they hold no NUL). Appends never fail loudly: going past b->max (0 means
+ * Invariants: b->p is never NULL: an empty buffer (BUF_INIT, buf_init, after
+ * buf_free or buf_detach) points at buf_slop, a shared "" that is never
+ * written (cap 0 says the memory is not the buffer's), as git's strbuf does.
+ * b->p is always NUL-terminated at b->len, so buf contents can be passed
+ * as C strings when they hold no NUL. Appends never fail loudly: going past b->max (0 means
  * unlimited) sets b->err and drops the append, and the caller checks
  * buf_err() once before using the result. The buffer owns b->p; buf_free()
  * releases it and leaves an empty buffer behind. */
@@ -20,7 +22,8 @@ struct buf {
 	int	 err;	/* sticky: set once the cap was hit */
 };
 
-#define BUF_INIT { NULL, 0, 0, 0, 0 }
+extern char buf_slop[1];
+#define BUF_INIT { buf_slop, 0, 0, 0, 0 }
 
 void	buf_init(struct buf *, size_t max);
 void	buf_free(struct buf *);
@@ -35,6 +38,7 @@ void	buf_truncate(struct buf *, size_t len);
 /* Detaches the bytes (NUL-terminated, never NULL); the caller frees them. */
 char	*buf_detach(struct buf *, size_t *lenp);
 static inline int buf_err(const struct buf *b) { return b->err; }
+/* b->p; "" for a buffer zeroed by calloc rather than initialised. */
 static inline const char *buf_str(const struct buf *b) { return b->p ? b->p : ""; }
 
 #endif
