@@ -94,13 +94,13 @@ void	imp_drop(struct imp_set *, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 /* A new post in the set, zeroed. */
 struct imp_post	*imp_post_new(struct imp_set *);
-/* Sets p->art's body from source HTML: sanitised (drops reported against
- * what), both body_md and body_html; summary from excerpt HTML or from
- * the body. */
+/* Sets p->art's body from source HTML through article_body (drops
+ * reported against what): body_md, body_html, body_text; summary from
+ * excerpt HTML or, without one, from the body. */
 void	imp_post_body(struct imp_set *, struct imp_post *p, const char *html,
 	    const char *excerpt, const char *what);
-/* Sets p->art's body from Markdown (a gazette export's own source),
- * rendered as an article; summary as given. */
+/* Sets p->art's body from Markdown (a gazette export's own source)
+ * through article_body; summary as given, or from the body. */
 void	imp_post_markdown(struct imp_set *, struct imp_post *p,
 	    const char *md, const char *summary);
 /* "YYYY-MM-DD HH:MM:SS" (WordPress) as UTC; false for the zero date and

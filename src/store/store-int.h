@@ -68,7 +68,8 @@ enum stmt {
 	ST_CHECK_COMMENT_COUNT,	/* articles.comment_count out of step */
 	ST_SEARCH,		/* ?1 the driver's search_expr */
 	ST_SEARCH_SET_TEXT,	/* body_text of article ?1 := ?2 */
-	ST_SEARCH_BACKFILL,	/* articles whose body_text is missing */
+	ST_SEARCH_BACKFILL,	/* articles whose body_text is missing:
+				 * id, body_md, body_format */
 	ST_ARTICLE_EACH_PUBLIC,
 	ST_ARTICLE_ADMIN_LIST,
 	ST_ARTICLE_STATUS_COUNT,
@@ -239,7 +240,7 @@ void	store_report(store_check_fn fn, void *ctx, unsigned *problems,
 	    bool problem, const char *fmt, ...)
 	    __attribute__((format(printf, 5, 6)));
 
-/* Index of s in names[0..n), or -1: how the status, role and format
+/* Index of s in names[0..n), or -1: how the status and role
  * enums are read back from their column text. */
 int	store_name_index(const char *const *names, int n, const char *s);
 
@@ -266,11 +267,8 @@ struct article_rows {
 	size_t		 n, cap;
 };
 int	store_row_article(void *ctx, const struct sval *cols, size_t ncols);
-/* store-search.c: stores the plain text of body_md as article id's
- * searchable body (which reindexes the article). */
-enum store_err	store_search_set_text(struct store *, int64_t id,
-		    const char *body_md);
-/* The same with the plain text already made: text is md_plain(body_md). */
+/* store-search.c: stores text (article_body's search text, made by the
+ * caller) as article id's searchable body, which reindexes the article. */
 enum store_err	store_search_set_plain(struct store *, int64_t id,
 		    const char *text, size_t len);
 

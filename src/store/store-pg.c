@@ -337,7 +337,8 @@ static const char *const sql[] = {
 	    "UPDATE articles SET body_text = $2::text, "
 	    "tags_text = gazette_tags_text($1::bigint) WHERE id = $1::bigint",
 	[ST_SEARCH_BACKFILL] =
-	    "SELECT id, body_md FROM articles WHERE id > $1::bigint "
+	    "SELECT id, body_md, body_format FROM articles "
+	    "WHERE id > $1::bigint "
 	    "AND body_text = body_md AND body_md <> '' ORDER BY id "
 	    "LIMIT $2::bigint",
 	[ST_ARTICLE_EACH_PUBLIC] =

@@ -247,7 +247,7 @@ static const char *const sql[] = {
 	    "WHERE at.article_id = ?1) WHERE id = ?1",
 	/* The migration put the Markdown where the plain text goes. */
 	[ST_SEARCH_BACKFILL] =
-	    "SELECT id, body_md FROM articles WHERE id > ?1 "
+	    "SELECT id, body_md, body_format FROM articles WHERE id > ?1 "
 	    "AND body_text = body_md AND body_md <> '' ORDER BY id LIMIT ?2",
 	[ST_ARTICLE_EACH_PUBLIC] =
 	    "SELECT id, slug, title, published_at, updated_at FROM articles "

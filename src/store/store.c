@@ -5,7 +5,6 @@
 #include <string.h>
 #include <time.h>
 
-#include "render/markdown.h"
 #include "store/store-int.h"
 #include "util/arena.h"
 #include "util/buf.h"
@@ -44,28 +43,6 @@ article_status_parse(const char *s, enum article_status *out)
 	if (i < 0)
 		return false;
 	*out = (enum article_status)i;
-	return true;
-}
-
-static const char *const format_names[BODY_FORMAT__MAX] = {
-	[BODY_MARKDOWN] = "markdown",
-	[BODY_HTML] = "html",
-};
-
-const char *
-body_format_name(enum body_format f)
-{
-	return f < BODY_FORMAT__MAX ? format_names[f] : "markdown";
-}
-
-bool
-body_format_parse(const char *s, enum body_format *out)
-{
-	int i = store_name_index(format_names, BODY_FORMAT__MAX, s);
-
-	if (i < 0)
-		return false;
-	*out = (enum body_format)i;
 	return true;
 }
 
@@ -399,6 +376,15 @@ store_schema_version(struct store *s, int *version)
 	return e;
 }
 
+/* Set once at start (main.c), read by migrations only. */
+static store_body_text_fn body_text_fn;
+
+void
+store_on_body_text(store_body_text_fn fn)
+{
+	body_text_fn = fn;
+}
+
 enum store_err
 store_migrate(struct store *s, int *version)
 {
@@ -438,7 +424,7 @@ store_migrate(struct store *s, int *version)
 		applied = true;
 	}
 	if (applied)
-		e = store_search_backfill(s);
+		e = store_search_backfill(s, body_text_fn);
 out:
 	if (e != STORE_OK) {
 		store_rollback(s);
@@ -570,17 +556,14 @@ add_revision(struct store *s, const struct article *a, const char *editor,
 enum store_err
 store_article_insert(struct store *s, struct article *a)
 {
-	struct buf plain = BUF_INIT;
 	const char *md = a->body_md ? a->body_md : "", *text = a->body_text;
 	int64_t id = 0;
 	enum store_err e;
 
+	if (text == NULL)
+		return STORE_INVALID;	/* the caller renders, not the store */
 	if ((e = store_begin(s)) != STORE_OK)
 		return e;
-	if (text == NULL) {
-		md_plain(&plain, md, strlen(md), 0);
-		text = buf_str(&plain);
-	}
 	e = exec(s, ST_ARTICLE_NEXT_ID, NULL, 0, row_int, &id);
 	if (e == STORE_OK && a->ntags > 0 && !s->txdeferred &&
 	    (e = exec(s, ST_COPY_DEFER_FKS, NULL, 0, NULL, NULL)) == STORE_OK)
@@ -602,7 +585,6 @@ store_article_insert(struct store *s, struct article *a)
 		a->id = 0;
 		e = exec(s, ST_ARTICLE_INSERT, p, NPARAMS(p), row_int, &a->id);
 	}
-	buf_free(&plain);
 	a->version = 1;
 	if (e == STORE_OK)
 		e = add_revision(s, a, a->author, a->created_at);
@@ -624,6 +606,8 @@ store_article_update(struct store *s, struct article *a, const char *editor,
 	int64_t version = 0;
 	enum store_err e;
 
+	if (a->body_text == NULL)
+		return STORE_INVALID;	/* the caller renders, not the store */
 	if ((e = store_begin(s)) != STORE_OK)
 		return e;
 	{
@@ -661,12 +645,9 @@ store_article_update(struct store *s, struct article *a, const char *editor,
 	}
 	if (e == STORE_OK)
 		e = add_tags(s, a->id, a);
-	if (e == STORE_OK && a->body_text != NULL)
+	if (e == STORE_OK)
 		e = store_search_set_plain(s, a->id, a->body_text,
 		    strlen(a->body_text));
-	else if (e == STORE_OK)
-		e = store_search_set_text(s, a->id,
-		    a->body_md ? a->body_md : "");
 	if (e == STORE_OK)
 		e = add_revision(s, a, editor, now);
 	if (e == STORE_OK) {

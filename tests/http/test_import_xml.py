@@ -6,12 +6,14 @@ dates and sanitised bodies, and export → import round trips in both
 formats giving identical articles, tags and comments."""
 import json
 import os
+import re
 import sys
 
 sys.path.insert(0, os.path.dirname(__file__))
 from lib import (ROOT, Server, TempDir, check, db_exec, db_query, eq, gazette,  # noqa: E402
-                 is_pg, new_db, run_tests)
+                 is_pg, new_db, run_tests, text)
 from api_lib import PW  # noqa: E402
+from admin_lib import PW as ADMIN_PW, Browser, field, textarea  # noqa: E402
 
 FIX = os.path.join(ROOT, "tests", "fixtures")
 WXR = os.path.join(FIX, "wordpress.xml")
@@ -444,6 +446,96 @@ def test_sanitiser_fixed_point():
     d.cleanup()
 
 
+def body_div(page):
+    m = re.search(r'<div class="body">(.*?)</div>\n<footer>', page, re.S)
+    return m.group(1) if m else None
+
+
+def test_html_body_kept_as_html():
+    """An imported HTML article saved again, by every door that saves a
+    body (the admin editor, the API's PUT and PATCH, a revision restore),
+    stays HTML: its page is unchanged, and its search text holds no tag."""
+    d = TempDir()
+    db = new_db(d, "edit")
+    gazette("init", db=db, check_rc=0)
+    gazette("user", "add", "ann", "--role", "admin", db=db, stdin=(ADMIN_PW + "\n").encode(),
+            check_rc=0)
+    _, tok, _ = gazette("token", "create", "ann", db=db, check_rc=0)
+    gazette("import", WXR, db=db, check_rc=0)
+    slug, path = "protests-in-kazakhstan", "/2022/01/protests-in-kazakhstan"
+    aid = db_query(db, "SELECT id FROM articles WHERE slug = ?", (slug,))[0][0]
+    srv = Server(db, env={"GAZETTE_ACCESS_LOG": "off"})
+    h = {"Authorization": "Bearer " + tok.strip(), "Content-Type": "application/json"}
+
+    def api(method, doc=None):
+        st, _, data = srv.request(method, "/api/v1/articles/" + slug,
+                                  body=json.dumps(doc).encode() if doc is not None else None,
+                                  headers=h)
+        return st, json.loads(data) if data else None
+
+    def same(what):
+        st, _, page = srv.get(path)
+        eq(st, 200, what + ": page")
+        eq(body_div(text(page)), want, what + ": the page's body is unchanged")
+        eq(db_query(db, "SELECT body_format FROM articles WHERE id = ?", (aid,))[0][0], "html",
+           what + ": still HTML")
+        bt = db_query(db, "SELECT body_text FROM articles WHERE id = ?", (aid,))[0][0]
+        check("1 January" in bt and "<" not in bt, what + ": search text without markup: " + bt[:120])
+        for word in ("strong", "href", "blockquote", "cite"):
+            st, _, data = srv.get("/api/v1/search?q=" + word)
+            eq((st, [i["title"] for i in json.loads(data)["items"]]), (200, []),
+               what + ": no hit for the tag name " + word)
+        st, _, data = srv.get("/api/v1/search?q=diplomat")
+        eq([i["title"] for i in json.loads(data)["items"]], ["Protests in Kazakhstan: what we know"],
+           what + ": the words are found")
+
+    try:
+        st, _, page = srv.get(path)
+        want = body_div(text(page))
+        check(want and "<strong>1 January</strong>" in want, "the imported body: %r" % (want or "")[:200])
+        same("imported")
+        # The admin editor: shown as HTML, saved as it is.
+        b = Browser(srv)
+        b.login("ann")
+        st, _, form_page = b.get("/admin/articles/%d" % aid)
+        eq(st, 200, "editor")
+        check(re.search(r'name="format" value="html" checked', form_page), "the editor says HTML")
+        f = {k: field(form_page, k) or "" for k in ("title", "slug", "summary", "tags", "publish_at",
+                                                    "version")}
+        f["body"] = textarea(form_page)
+        f["status"] = "published"
+        check("<strong>1 January</strong>" in f["body"], "the editor holds the HTML source")
+        st, hd, _ = b.post("/admin/articles/%d" % aid, dict(f, preview="1"))
+        eq(st, 200, "preview")
+        # The form as a script posts it, without the format: kept.
+        st, hd, _ = b.post("/admin/articles/%d" % aid, f)
+        eq((st, hd.get("location")), (303, "/admin/articles/%d?msg=saved" % aid), "admin save")
+        same("admin save")
+        st, _, frag = b.post("/admin/preview", {"body": "<p>a <em>b</em><script>x</script></p>",
+                                                "format": "html"})
+        eq((st, frag.strip()), (200, "<p>a <em>b</em></p>"), "live preview of HTML")
+        # The API: a GET document PUT back, and a PATCH of the title.
+        st, doc = api("GET")
+        eq((st, doc["body_format"]), (200, "html"), "API GET")
+        st, doc = api("PUT", doc)
+        eq(st, 200, "API PUT: %r" % doc)
+        same("API PUT")
+        st, doc = api("PATCH", {"title": "Protests in Kazakhstan: what we know", "version": doc["version"]})
+        eq(st, 200, "API PATCH: %r" % doc)
+        same("API PATCH")
+        # A revision restored (the import's own, version 1).
+        rev = db_query(db, "SELECT id FROM revisions WHERE article_id = ? AND version = 1", (aid,))[0][0]
+        ver = db_query(db, "SELECT version FROM articles WHERE id = ?", (aid,))[0][0]
+        b.get("/admin/articles/%d" % aid)
+        st, hd, _ = b.post("/admin/articles/%d/revisions/%d/restore" % (aid, rev), {"version": str(ver)})
+        eq((st, hd.get("location")), (303, "/admin/articles/%d?msg=restored" % aid), "restore")
+        same("restore")
+    finally:
+        srv.stop()
+        d.cleanup()
+
+
 run_tests("import_xml", [test_wordpress_fields, test_blogger_fields, test_dry_run, test_hostile_xml,
                          test_redirects_served, test_round_trip, test_sanitiser_fixed_point,
-                         test_blogger_reply_by_in_reply_to, test_comments_sidecar_hostile])
+                         test_blogger_reply_by_in_reply_to, test_comments_sidecar_hostile,
+                         test_html_body_kept_as_html])
