@@ -10,7 +10,7 @@ import re
 import sys
 
 sys.path.insert(0, os.path.dirname(__file__))
-from lib import (ROOT, Server, TempDir, check, db_exec, db_query, eq, gazette,  # noqa: E402
+from lib import (BIN, ROOT, Server, TempDir, check, db_exec, db_query, eq, gazette,  # noqa: E402
                  is_pg, new_db, run_tests, text)
 from api_lib import PW  # noqa: E402
 from admin_lib import PW as ADMIN_PW, Browser, field, textarea  # noqa: E402
@@ -446,6 +446,104 @@ def test_sanitiser_fixed_point():
     d.cleanup()
 
 
+HOSTILE_N = 100000
+
+
+def wxr_chain(n):
+    """One post with n comments, each answering the next one listed: a
+    reply chain listed child first, the worst order for threading."""
+    out = ['<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0" '
+           'xmlns:wp="http://wordpress.org/export/1.2/" '
+           'xmlns:content="http://purl.org/rss/1.0/modules/content/" '
+           'xmlns:dc="http://purl.org/dc/elements/1.1/"><channel><title>Chain</title>\n'
+           '<item><title>Chain</title><dc:creator>x</dc:creator><wp:post_id>1</wp:post_id>'
+           '<wp:post_date_gmt>2022-01-10 09:30:00</wp:post_date_gmt><wp:post_name>chain</wp:post_name>'
+           '<wp:status>publish</wp:status><wp:post_type>post</wp:post_type>'
+           '<content:encoded>&lt;p&gt;Top.&lt;/p&gt;</content:encoded>\n']
+    for k in range(1, n + 1):
+        out.append("<wp:comment><wp:comment_id>%d</wp:comment_id><wp:comment_parent>%d</wp:comment_parent>"
+                   "<wp:comment_approved>1</wp:comment_approved>"
+                   "<wp:comment_date_gmt>2022-01-10 10:00:00</wp:comment_date_gmt>"
+                   "<wp:comment_content>c%d</wp:comment_content></wp:comment>\n"
+                   % (k, k + 1 if k < n else 0, k))
+    out.append("</item></channel></rss>\n")
+    return "".join(out)
+
+
+def blogger_many(n):
+    """One post with n comments: a reply chain listed child first, each
+    reply naming in thr:in-reply-to the comment it answers."""
+    # As short as Blogger's grammar allows: the parser's own tree of the
+    # file is most of what a dry run holds.
+    kind = "<category scheme='http://schemas.google.com/g/2005#kind' term='#%s'/>"
+    out = ["<?xml version='1.0' encoding='UTF-8'?>\n<feed xmlns='http://www.w3.org/2005/Atom' "
+           "xmlns:thr='http://purl.org/syndication/thread/1.0'>\n"
+           "<entry><id>b.post-1</id><published>2023-03-14T12:00:00Z</published>"
+           + kind % "post" + "<title>Many</title><content type='html'>Top.</content></entry>\n"]
+    for k in range(1, n + 1):
+        ref = "c%d" % (k + 1) if k < n else "1"
+        out.append("<entry><id>b.post-c%d</id><published>2023-03-14T13:00:00Z</published>%s"
+                   "<content>c%d</content><thr:in-reply-to ref='b.post-%s'/></entry>\n"
+                   % (k, kind % "comment", k, ref))
+    out.append("</feed>\n")
+    return "".join(out)
+
+
+def timed_dry_run(path, db, limit=60):
+    """gazette import --dry-run path: (rc, stdout, seconds, peak RSS in
+    MB), stopped (by its PID) past limit seconds, and held to 2 GiB of
+    address space so that a quadratic regression fails here instead of
+    taking the machine's memory."""
+    import resource
+    import subprocess
+    import time
+
+    def cap():
+        resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
+    out = open(path + ".out", "w+b")
+    t0 = time.time()
+    p = subprocess.Popen([BIN, "import", "--dry-run", path, "--db", db], stdout=out,
+                         stderr=subprocess.DEVNULL, preexec_fn=cap)
+    while True:
+        pid, status, ru = os.wait4(p.pid, os.WNOHANG)
+        if pid == p.pid:
+            break
+        if time.time() - t0 > limit:
+            os.kill(p.pid, 9)
+            pid, status, ru = os.wait4(p.pid, 0)
+            p.returncode = -9
+            break
+        time.sleep(0.05)
+    secs = time.time() - t0
+    out.seek(0)
+    text_out = out.read().decode("utf-8", "replace")
+    out.close()
+    rc = os.waitstatus_to_exitcode(status) if p.returncode != -9 else -9
+    return rc, text_out, secs, ru.ru_maxrss / 1024.0
+
+
+def test_hostile_comment_threads():
+    """100,000 comments in one post, as a reply chain listed child first,
+    in a WordPress and in a Blogger file: a dry run takes time and memory
+    linear in the file (it was cubic and quadratic), well under generous
+    bounds that a cubic or quadratic one cannot meet."""
+    d = TempDir()
+    db = new_db(d, "hostile")
+    gazette("init", db=db, check_rc=0)
+    for name, gen in (("wxr", wxr_chain), ("blogger", blogger_many)):
+        path = d.file("chain-%s.xml" % name, gen(HOSTILE_N))
+        rc, out, secs, mb = timed_dry_run(path, db)
+        eq(rc, 0, "%s: dry run (%.1f s)" % (name, secs))
+        check(secs < 60, "%s: %d comments in %.1f s" % (name, HOSTILE_N, secs))
+        check(mb < 400, "%s: peak memory %.0f MB" % (name, mb))
+        check("comments: %d (stored: %d)" % (HOSTILE_N, HOSTILE_N) in out,
+              "%s: every comment placed: %s" % (name, out[-600:]))
+        check("is not in the export" not in out and "form a loop" not in out,
+              "%s: the chain is whole" % name)
+        print("hostile %s: %d comments, %.1f s, %.0f MB" % (name, HOSTILE_N, secs, mb))
+    d.cleanup()
+
+
 def body_div(page):
     m = re.search(r'<div class="body">(.*?)</div>\n<footer>', page, re.S)
     return m.group(1) if m else None
@@ -538,4 +636,4 @@ def test_html_body_kept_as_html():
 run_tests("import_xml", [test_wordpress_fields, test_blogger_fields, test_dry_run, test_hostile_xml,
                          test_redirects_served, test_round_trip, test_sanitiser_fixed_point,
                          test_blogger_reply_by_in_reply_to, test_comments_sidecar_hostile,
-                         test_html_body_kept_as_html])
+                         test_html_body_kept_as_html, test_hostile_comment_threads])
