@@ -845,6 +845,8 @@ admin_revision(struct http_req *req, struct http_resp *resp, void *ctx)
 	field_change(a, changes, "Slug", rv.slug, cur.slug);
 	field_change(a, changes, "Summary", rv.summary, cur.summary);
 	field_change(a, changes, "Tags", rv.tags, tags_text(a, &cur));
+	field_change(a, changes, "Body format", body_format_name(rv.format),
+	    body_format_name(cur.format));
 	tv_set(a, root, "changes", changes);
 	full = diff_lines(a, rv.body_md, cur.body_md, &d, &n);
 	tv_set_bool(a, root, "diff_coarse", !full);
@@ -889,8 +891,10 @@ admin_revision_restore(struct http_req *req, struct http_resp *resp,
 	v = admin_field(&ar, "version", NULL);
 	if (!parse_int(v, strlen(v), 1, INT64_MAX, &a.version))
 		a.version = cur.version;
-	/* The revision's body is made again as any save makes it; its
-	 * summary was given or made then, and is kept as it was. */
+	/* The revision's body is made again as any save makes it, in the
+	 * language it was saved in; its summary was given or made then, and
+	 * is kept as it was. */
+	a.format = rv.format;
 	if (parse_tags(req->arena, rv.tags, &a.tags, &a.ntags) != NULL ||
 	    !article_body(req->arena, a.format, rv.body_md,
 	    strlen(rv.body_md), rv.summary, NULL, &body)) {

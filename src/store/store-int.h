@@ -126,6 +126,9 @@ enum stmt {
 	ST_ARTICLE_LIST_PUBLIC,
 	ST_ARTICLE_LIST_TAG_PUBLIC,
 	ST_ARTICLE_LIST_AUTHOR_PUBLIC,
+	ST_ARTICLE_LIST_AUTHOR_SLUG_PUBLIC,	/* an author's page, by ?13 */
+	ST_AUTHOR_SLUG_MISSING,	/* ?1 bylines after ?2 without a slug */
+	ST_AUTHOR_SLUG_SET,	/* author_slug := ?2 where author = ?1 */
 	ST_ARTICLE_NEXT_ID,	/* the id the next article gets */
 	ST_TAG_ID,		/* id of the tag with slug ?1 */
 	ST__MAX

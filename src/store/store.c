@@ -425,6 +425,8 @@ store_migrate(struct store *s, int *version)
 	}
 	if (applied)
 		e = store_search_backfill(s, body_text_fn);
+	if (applied && e == STORE_OK)
+		e = store_author_slug_backfill(s);
 out:
 	if (e != STORE_OK) {
 		store_rollback(s);
@@ -520,6 +522,68 @@ add_tags(struct store *s, int64_t id, const struct article *a)
 	return e;
 }
 
+/* The author slug of a's byline into b (empty for no byline). */
+static void
+author_slug(struct buf *b, const struct article *a)
+{
+	buf_reset(b);
+	if (a->author)
+		byline_slug(b, a->author, strlen(a->author));
+}
+
+#define AUTHOR_BATCH	64
+
+struct author_rows {
+	char	*names[AUTHOR_BATCH];
+	size_t	 n;
+};
+
+static int
+row_author(void *ctx, const struct sval *c, size_t n)
+{
+	struct author_rows *r = ctx;
+
+	if (n < 1 || r->n == AUTHOR_BATCH)
+		return 1;
+	r->names[r->n++] = xstrndup(c[0].s ? c[0].s : "", c[0].n);
+	return 0;
+}
+
+/* Bylines in batches, in order, each past the last: one the slug of
+ * which is empty (blanks) stays without and is not read again. */
+enum store_err
+store_author_slug_backfill(struct store *s)
+{
+	struct author_rows r;
+	struct buf slug = BUF_INIT;
+	char *last = xstrdup("");
+	enum store_err e;
+	size_t i;
+
+	do {
+		r.n = 0;
+		struct sval p[] = { P_INT(AUTHOR_BATCH), P_TEXT(last) };
+		e = exec(s, ST_AUTHOR_SLUG_MISSING, p, NPARAMS(p), row_author,
+		    &r);
+		for (i = 0; i < r.n; i++) {
+			buf_reset(&slug);
+			byline_slug(&slug, r.names[i], strlen(r.names[i]));
+			struct sval q[] = { P_TEXT(r.names[i]),
+			    P_TEXTN(buf_str(&slug), slug.len) };
+			if (e == STORE_OK)
+				e = exec(s, ST_AUTHOR_SLUG_SET, q, NPARAMS(q),
+				    NULL, NULL);
+			free(last);
+			last = r.names[i];
+		}
+	} while (e == STORE_OK && r.n == AUTHOR_BATCH);
+	free(last);
+	buf_free(&slug);
+	if (e == STORE_OK)
+		store_changed(s, "list");
+	return e;
+}
+
 /* Records a's current state as revision a->version. */
 static enum store_err
 add_revision(struct store *s, const struct article *a, const char *editor,
@@ -537,7 +601,7 @@ add_revision(struct store *s, const struct article *a, const char *editor,
 	    P_TEXT(a->body_md ? a->body_md : ""),
 	    P_TEXTN(buf_str(&tags), tags.len),
 	    P_TEXT(article_status_name(a->status)), P_INT(a->published_at),
-	    P_INT(now) };
+	    P_INT(now), P_TEXT(body_format_name(a->format)) };
 	e = exec(s, ST_REVISION_ADD, p, NPARAMS(p), NULL, NULL);
 	buf_free(&tags);
 	return e;
@@ -557,6 +621,7 @@ enum store_err
 store_article_insert(struct store *s, struct article *a)
 {
 	const char *md = a->body_md ? a->body_md : "", *text = a->body_text;
+	struct buf aslug = BUF_INIT;
 	int64_t id = 0;
 	enum store_err e;
 
@@ -564,6 +629,7 @@ store_article_insert(struct store *s, struct article *a)
 		return STORE_INVALID;	/* the caller renders, not the store */
 	if ((e = store_begin(s)) != STORE_OK)
 		return e;
+	author_slug(&aslug, a);
 	e = exec(s, ST_ARTICLE_NEXT_ID, NULL, 0, row_int, &id);
 	if (e == STORE_OK && a->ntags > 0 && !s->txdeferred &&
 	    (e = exec(s, ST_COPY_DEFER_FKS, NULL, 0, NULL, NULL)) == STORE_OK)
@@ -581,10 +647,12 @@ store_article_insert(struct store *s, struct article *a)
 			P_INT(a->updated_at), P_INT(a->comments_closed),
 			P_INT(a->author_id), P_TEXT(body_format_name(a->format)),
 			P_TEXT(text), P_INT(id),
+			P_TEXTN(buf_str(&aslug), aslug.len),
 		};
 		a->id = 0;
 		e = exec(s, ST_ARTICLE_INSERT, p, NPARAMS(p), row_int, &a->id);
 	}
+	buf_free(&aslug);
 	a->version = 1;
 	if (e == STORE_OK)
 		e = add_revision(s, a, a->author, a->created_at);
@@ -603,6 +671,7 @@ enum store_err
 store_article_update(struct store *s, struct article *a, const char *editor,
     int64_t now)
 {
+	struct buf aslug = BUF_INIT;
 	int64_t version = 0;
 	enum store_err e;
 
@@ -610,6 +679,7 @@ store_article_update(struct store *s, struct article *a, const char *editor,
 		return STORE_INVALID;	/* the caller renders, not the store */
 	if ((e = store_begin(s)) != STORE_OK)
 		return e;
+	author_slug(&aslug, a);
 	{
 		struct sval p[] = {
 			P_INT(a->id), P_TEXT(a->slug), P_TEXT(a->title),
@@ -621,10 +691,12 @@ store_article_update(struct store *s, struct article *a, const char *editor,
 			P_INT(a->published_at), P_INT(now),
 			P_INT(a->comments_closed), P_INT(a->version),
 			P_TEXT(body_format_name(a->format)),
+			P_TEXTN(buf_str(&aslug), aslug.len),
 		};
 		e = exec(s, ST_ARTICLE_UPDATE, p, NPARAMS(p), row_int,
 		    &version);
 	}
+	buf_free(&aslug);
 	if (e == STORE_OK && version == 0) {
 		/* No row at that version: gone, or saved by someone else
 		 * since this copy was read. */
@@ -819,7 +891,7 @@ row_revision(void *ctx, const struct sval *c, size_t n)
 	struct rev_rows *r = ctx;
 	struct revision *v, *grown;
 
-	if (n < 12)
+	if (n < 13)
 		return 1;
 	if (r->n == r->cap) {
 		r->cap = r->cap ? r->cap * 2 : 8;
@@ -842,6 +914,8 @@ row_revision(void *ctx, const struct sval *c, size_t n)
 		v->status = ARTICLE_DRAFT;
 	v->published_at = c[10].i;
 	v->created_at = c[11].i;
+	if (!body_format_parse(col_str(r->arena, &c[12]), &v->format))
+		v->format = BODY_MARKDOWN;
 	return 0;
 }
 
@@ -913,11 +987,14 @@ store_article_list(struct store *s, struct arena *arena,
 		P_INT(f->with_body),
 		f->tag_slug ? P_TEXT(f->tag_slug) : P_NULL,
 		f->status ? P_TEXT(f->status) : P_NULL,
+		f->author_slug ? P_TEXT(f->author_slug) : P_NULL,
 	};
 	if (!f->public)
 		st = f->tag_slug ? ST_ARTICLE_LIST_TAG : ST_ARTICLE_LIST;
 	else if (f->tag_slug)
 		st = ST_ARTICLE_LIST_TAG_PUBLIC;
+	else if (f->author_slug)
+		st = ST_ARTICLE_LIST_AUTHOR_SLUG_PUBLIC;
 	else
 		st = f->author ? ST_ARTICLE_LIST_AUTHOR_PUBLIC :
 		    ST_ARTICLE_LIST_PUBLIC;

@@ -85,7 +85,10 @@ struct article_filter {
 	bool		 public;
 	int64_t		 now;		/* for public */
 	const char	*tag_slug;	/* NULL: any */
-	const char	*author;	/* NULL: any */
+	const char	*author;	/* NULL: any; else this very byline */
+	/* NULL: any; else bylines whose byline_slug() is this (an
+	 * author's pages, /authors/SLUG) */
+	const char	*author_slug;
 	int64_t		 from, to;	/* published_at in [from, to); 0,0: any */
 	/* Keyset paging, newest first: articles strictly older than
 	 * (before_time, before_id); before_id 0 means from the newest. */
@@ -196,6 +199,7 @@ struct revision {
 	const char		*slug;
 	const char		*summary;
 	const char		*body_md;
+	enum body_format	 format;	/* what body_md is written in */
 	const char		*tags;
 	enum article_status	 status;
 	int64_t			 published_at;
@@ -204,7 +208,8 @@ struct revision {
 
 /* Articles. insert sets a->id and version 1 and records the first
  * revision (editor: a->author); tags are matched by slug (made from their
- * names) and created as needed. A taken slug is STORE_CONFLICT. */
+ * names) and created as needed, and the author's by byline_slug() (for
+ * article_filter.author_slug). A taken slug is STORE_CONFLICT. */
 enum store_err	 store_article_insert(struct store *, struct article *a);
 enum store_err	 store_article_by_slug(struct store *, struct arena *,
 		    const char *slug, struct article *out);
@@ -569,6 +574,9 @@ struct search_result {
 enum store_err	 store_search(struct store *, struct arena *,
 		    const struct search_query *q, int64_t now, size_t offset,
 		    size_t limit, struct search_result *out);
+/* The author slug (byline_slug) of articles that have none yet (after
+ * migrating an existing database to author slugs). */
+enum store_err	 store_author_slug_backfill(struct store *);
 /* Search text of the bodies of articles that have none yet (after
  * migrating an existing database to full-text search), made by fn;
  * STORE_UNSUPPORTED when some need it and fn is NULL. */

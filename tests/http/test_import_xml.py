@@ -544,6 +544,45 @@ def test_hostile_comment_threads():
     d.cleanup()
 
 
+def test_upgrade_fills_in():
+    """A database from before migration 12 (no author slugs, revisions
+    without a format) and before full-text search (body_text holding the
+    source): gazette init fills both in with the store's own functions,
+    HTML bodies made into text without their tags."""
+    d = TempDir()
+    db = new_db(d, "upgrade")
+    gazette("init", db=db, check_rc=0)
+    gazette("import", WXR, db=db, check_rc=0)
+    for sql in ("DROP INDEX articles_author_slug_public",
+                "ALTER TABLE articles DROP COLUMN author_slug",
+                "ALTER TABLE revisions DROP COLUMN body_format",
+                "UPDATE articles SET body_text = body_md",
+                "DELETE FROM schema_migrations WHERE version = 12"):
+        db_exec(db, sql)
+    rc, _, err = gazette("init", db=db)
+    eq(rc, 0, "init migrates: " + err)
+    eq(db_query(db, "SELECT author_slug FROM articles WHERE slug = ?", ("protests-in-kazakhstan",)),
+       [("aigerim-seitkali",)], "author slug filled in")
+    eq(db_query(db, "SELECT count(*) FROM articles WHERE author <> '' AND author_slug = ''")[0][0], 0,
+       "every byline has its slug")
+    eq(db_query(db, "SELECT r.body_format FROM revisions r JOIN articles a ON a.id = r.article_id "
+                    "WHERE a.slug = ?", ("protests-in-kazakhstan",)), [("html",)],
+       "a revision takes its article's format")
+    bt = db_query(db, "SELECT body_text FROM articles WHERE slug = ?", ("protests-in-kazakhstan",))[0][0]
+    check("1 January" in bt and "<" not in bt, "search text made again, without tags: " + bt[:100])
+    srv = Server(db, env={"GAZETTE_ACCESS_LOG": "off"})
+    try:
+        st, _, page = srv.get("/authors/aigerim-seitkali")
+        check(st == 200 and "Protests in Kazakhstan" in text(page), "the author page: %d" % st)
+        st, hd, _ = srv.get("/authors/Aigerim%20Seitkali/feed.atom")
+        eq((st, hd.get("location")), (301, "/authors/aigerim-seitkali/feed.atom"), "old feed URL")
+        st, _, data = srv.get("/api/v1/search?q=strong")
+        eq((st, json.loads(data)["items"]), (200, []), "no tag names in the index")
+    finally:
+        srv.stop()
+        d.cleanup()
+
+
 def body_div(page):
     m = re.search(r'<div class="body">(.*?)</div>\n<footer>', page, re.S)
     return m.group(1) if m else None
@@ -636,4 +675,5 @@ def test_html_body_kept_as_html():
 run_tests("import_xml", [test_wordpress_fields, test_blogger_fields, test_dry_run, test_hostile_xml,
                          test_redirects_served, test_round_trip, test_sanitiser_fixed_point,
                          test_blogger_reply_by_in_reply_to, test_comments_sidecar_hostile,
-                         test_html_body_kept_as_html, test_hostile_comment_threads])
+                         test_html_body_kept_as_html, test_hostile_comment_threads,
+                         test_upgrade_fills_in])
