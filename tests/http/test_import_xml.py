@@ -667,6 +667,20 @@ def test_html_body_kept_as_html():
         st, hd, _ = b.post("/admin/articles/%d/revisions/%d/restore" % (aid, rev), {"version": str(ver)})
         eq((st, hd.get("location")), (303, "/admin/articles/%d?msg=restored" % aid), "restore")
         same("restore")
+        # Made Markdown in the editor, then the HTML revision restored:
+        # a revision comes back in the language it was saved in.
+        st, _, form_page = b.get("/admin/articles/%d" % aid)
+        f["version"] = field(form_page, "version")
+        st, hd, _ = b.post("/admin/articles/%d" % aid, dict(f, body="Now *Markdown*.", format="markdown"))
+        eq(st, 303, "saved as Markdown")
+        st, _, page = srv.get(path)
+        eq(body_div(text(page)), "\n<p>Now <em>Markdown</em>.</p>\n\n", "the Markdown body shown")
+        eq(db_query(db, "SELECT body_format FROM articles WHERE id = ?", (aid,))[0][0], "markdown",
+           "the format chosen in the editor is saved")
+        ver = db_query(db, "SELECT version FROM articles WHERE id = ?", (aid,))[0][0]
+        st, hd, _ = b.post("/admin/articles/%d/revisions/%d/restore" % (aid, rev), {"version": str(ver)})
+        eq(st, 303, "restore over a Markdown version")
+        same("HTML revision restored over Markdown")
     finally:
         srv.stop()
         d.cleanup()
