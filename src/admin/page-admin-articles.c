@@ -244,7 +244,6 @@ edit_from_form(const struct admin_req *ar, enum body_format keep,
 	e->preview = form_get(&ar->form, "preview", NULL) != NULL;
 }
 
-
 /* Checks e and fills the fields of a it sets; NULL or why not. */
 static const char *
 edit_validate(struct http_req *req, const struct admin_req *ar,
@@ -632,14 +631,14 @@ admin_preview(struct http_req *req, struct http_resp *resp, void *ctx)
 		http_resp_text(resp, 413, "the body is over 512 KiB");
 		return;
 	}
-	if (!body_format_parse(admin_field(&ar, "format", NULL), &f))
-		f = BODY_MARKDOWN;
-	/* Rendered as on save: Markdown with its raw HTML escaped, HTML
-	 * through the allow-list, so the fragment is safe to insert. */
 	if (text_check(body, n, true) != NULL) {
 		http_resp_text(resp, 400, "the body must be text");
 		return;
 	}
+	if (!body_format_parse(admin_field(&ar, "format", NULL), &f))
+		f = BODY_MARKDOWN;
+	/* Rendered as on save: Markdown with its raw HTML escaped, HTML
+	 * through the allow-list, so the fragment is safe to insert. */
 	if (!article_body(req->arena, f, body, n, NULL, NULL, &b)) {
 		http_resp_text(resp, 500, "the preview could not be rendered");
 		return;
