@@ -6,7 +6,9 @@
 #include <sodium.h>
 
 #include "cmd/cmd.h"
+#include "render/body.h"
 #include "store/fault.h"
+#include "store/store.h"
 
 #ifndef GAZETTE_VERSION
 #define GAZETTE_VERSION	"0.1.0"
@@ -22,6 +24,9 @@ main(int argc, char **argv)
 		return 1;
 	}
 	fault_init();
+	/* The store never renders: a migration that must index bodies
+	 * already stored makes their text with this. */
+	store_on_body_text(article_body_text);
 	if (argc < 2) {
 		cmd_help(1, argv);
 		return EXIT_USAGE;

@@ -5,8 +5,8 @@
 #include <time.h>
 
 #include "admin/admin.h"
+#include "render/body.h"
 #include "render/esc.h"
-#include "render/markdown.h"
 #include "util/str.h"
 
 #define PER_PAGE	20
@@ -21,6 +21,9 @@ struct edit {
 	const char		*title, *slug, *summary, *tags, *body;
 	const char		*status_s, *publish_at;
 	enum article_status	 status;
+	/* The body's language: an HTML body (an import's) is edited, shown
+	 * and saved as HTML, never read as Markdown. */
+	enum body_format	 format;
 	int64_t			 version;
 	bool			 preview;
 };
@@ -204,14 +207,18 @@ edit_from_article(struct http_req *req, const struct site *s,
 	e->summary = a->summary;
 	e->tags = tags_text(req->arena, a);
 	e->body = a->body_md;
+	e->format = a->format;
 	e->status = a->status;
 	e->status_s = article_status_name(a->status);
 	e->publish_at = format_local(s, req->arena, a->published_at);
 	e->version = a->version;
 }
 
+/* The form as posted; a form without a format (one from before there
+ * was a choice, or a script's) keeps the body's format, keep. */
 static void
-edit_from_form(const struct admin_req *ar, struct edit *e)
+edit_from_form(const struct admin_req *ar, enum body_format keep,
+    struct edit *e)
 {
 	const char *v;
 
@@ -225,22 +232,12 @@ edit_from_form(const struct admin_req *ar, struct edit *e)
 	e->publish_at = admin_field(ar, "publish_at", NULL);
 	if (!article_status_parse(e->status_s, &e->status))
 		e->status = ARTICLE_DRAFT;
+	if (!body_format_parse(admin_field(ar, "format", NULL), &e->format))
+		e->format = keep;
 	v = admin_field(ar, "version", NULL);
 	if (!parse_int(v, strlen(v), 0, INT64_MAX, &e->version))
 		e->version = 0;
 	e->preview = form_get(&ar->form, "preview", NULL) != NULL;
-}
-
-static const char *
-render_md(struct arena *a, const char *md, size_t n)
-{
-	struct buf b = BUF_INIT;
-	const char *s = NULL;
-
-	if (md_render(&b, md, n, MD_ARTICLE) && !buf_err(&b))
-		s = arena_strndup(a, buf_str(&b), b.len);
-	buf_free(&b);
-	return s;
 }
 
 /* Checks e and fills the fields of a it sets; NULL or why not. */
@@ -249,6 +246,7 @@ edit_validate(struct http_req *req, const struct admin_req *ar,
     const struct edit *e, struct article *a)
 {
 	struct arena *ara = req->arena;
+	struct article_body body;
 	struct buf slug = BUF_INIT;
 	const char *why = NULL;
 	size_t n;
@@ -292,10 +290,16 @@ edit_validate(struct http_req *req, const struct admin_req *ar,
 	if ((why = parse_tags(ara, e->tags, &a->tags, &a->ntags)) != NULL)
 		goto out;
 	a->title = e->title;
-	a->summary = e->summary;
-	a->body_md = e->body;
-	if ((a->body_html = render_md(ara, e->body, strlen(e->body))) == NULL)
+	if (!article_body(ara, e->format, e->body, strlen(e->body),
+	    e->summary, NULL, &body)) {
 		why = "the body could not be rendered";
+		goto out;
+	}
+	a->format = e->format;
+	a->body_md = body.source;
+	a->body_html = body.html;
+	a->body_text = body.text;
+	a->summary = body.summary;
 out:
 	buf_free(&slug);
 	return why;
@@ -309,12 +313,14 @@ editor_page(struct http_req *req, struct http_resp *resp,
 {
 	static const char *const labels[ARTICLE_STATUS__MAX] = {
 		"Draft", "Published", "Scheduled" };
+	static const char *const flabels[BODY_FORMAT__MAX] = {
+		"Markdown", "HTML" };
 	struct arena *a = req->arena;
+	struct article_body body;
 	struct tval *root, *f, *opts, *o, *revs, *r;
 	struct revision *rv;
 	enum user_role role = ar->sess.user.role;
 	bool can_publish = acl_allows(role, ACL_ARTICLE_PUBLISH, true);
-	const char *html;
 	size_t i, n;
 
 	root = admin_root(req, ar, art ? arena_printf(a, "Edit: %s",
@@ -348,9 +354,24 @@ editor_page(struct http_req *req, struct http_resp *resp,
 		tv_push(a, opts, o);
 	}
 	tv_set(a, f, "statuses", opts);
+	opts = tv_list(a);
+	for (i = 0; i < BODY_FORMAT__MAX; i++) {
+		o = tv_map(a);
+		tv_set_str(a, o, "value", body_format_name(
+		    (enum body_format)i));
+		tv_set_str(a, o, "label", flabels[i]);
+		tv_set_bool(a, o, "checked", e->format ==
+		    (enum body_format)i);
+		tv_push(a, opts, o);
+	}
+	tv_set(a, f, "formats", opts);
 	tv_set_bool(a, root, "can_publish", can_publish);
-	if (e->preview && (html = render_md(a, e->body, strlen(e->body))))
-		tv_set(a, root, "preview", tv_raw(a, html, strlen(html)));
+	/* The preview is the body as it would be saved: HTML through the
+	 * allow-list, Markdown with its raw HTML escaped. */
+	if (e->preview && article_body(a, e->format, e->body,
+	    strlen(e->body), NULL, NULL, &body))
+		tv_set(a, root, "preview", tv_raw(a, body.html,
+		    strlen(body.html)));
 	if (art) {
 		o = tv_map(a);
 		tv_set(a, root, "article", o);
@@ -411,10 +432,11 @@ admin_article_new(struct http_req *req, struct http_resp *resp, void *ctx)
 		e.title = e.slug = e.summary = e.tags = e.body = "";
 		e.publish_at = "";
 		e.status_s = "draft";
+		e.format = BODY_MARKDOWN;
 		editor_page(req, resp, &ar, NULL, &e, NULL, NULL);
 		return;
 	}
-	edit_from_form(&ar, &e);
+	edit_from_form(&ar, BODY_MARKDOWN, &e);
 	e.version = 0;
 	if ((no = refused(&ar, ACL_ARTICLE_CREATE, NULL, e.status)) !=
 	    ACL__MAX) {
@@ -475,7 +497,7 @@ admin_article_edit(struct http_req *req, struct http_resp *resp, void *ctx)
 		    msg_text(form_get(&ar.form, "msg", NULL)), NULL);
 		return;
 	}
-	edit_from_form(&ar, &e);
+	edit_from_form(&ar, cur.format, &e);
 	if ((no = refused(&ar, ACL_ARTICLE_EDIT, &cur, e.status)) !=
 	    ACL__MAX) {
 		admin_forbidden(req, resp, &ar, acl_action_name(no));
@@ -571,6 +593,8 @@ void
 admin_preview(struct http_req *req, struct http_resp *resp, void *ctx)
 {
 	struct admin_req ar;
+	struct article_body b;
+	enum body_format f;
 	const char *body;
 	size_t n;
 
@@ -581,12 +605,19 @@ admin_preview(struct http_req *req, struct http_resp *resp, void *ctx)
 		http_resp_text(resp, 413, "the body is over 512 KiB");
 		return;
 	}
-	/* Markdown from a signed-in writer, rendered as on save: raw HTML
-	 * in it is escaped, so the fragment is safe to insert. */
-	if (!md_render(&resp->body, body, n, MD_ARTICLE)) {
-		buf_reset(&resp->body);
-		http_resp_text(resp, 500, "the preview could not be rendered");
+	if (text_check(body, n, true) != NULL) {
+		http_resp_text(resp, 400, "the body must be text");
+		return;
 	}
+	if (!body_format_parse(admin_field(&ar, "format", NULL), &f))
+		f = BODY_MARKDOWN;
+	/* Rendered as on save: Markdown with its raw HTML escaped, HTML
+	 * through the allow-list, so the fragment is safe to insert. */
+	if (!article_body(req->arena, f, body, n, NULL, NULL, &b)) {
+		http_resp_text(resp, 500, "the preview could not be rendered");
+		return;
+	}
+	buf_puts(&resp->body, b.html);
 }
 
 /* The list of articles with its filters. */
@@ -787,6 +818,8 @@ admin_revision(struct http_req *req, struct http_resp *resp, void *ctx)
 	field_change(a, changes, "Slug", rv.slug, cur.slug);
 	field_change(a, changes, "Summary", rv.summary, cur.summary);
 	field_change(a, changes, "Tags", rv.tags, tags_text(a, &cur));
+	field_change(a, changes, "Body format", body_format_name(rv.format),
+	    body_format_name(cur.format));
 	tv_set(a, root, "changes", changes);
 	full = diff_lines(a, rv.body_md, cur.body_md, &d, &n);
 	tv_set_bool(a, root, "diff_coarse", !full);
@@ -810,6 +843,7 @@ admin_revision_restore(struct http_req *req, struct http_resp *resp,
 {
 	struct admin_req ar;
 	struct article cur, a;
+	struct article_body body;
 	struct revision rv;
 	enum acl_action no;
 	enum store_err e;
@@ -828,17 +862,23 @@ admin_revision_restore(struct http_req *req, struct http_resp *resp,
 	a = cur;
 	a.title = rv.title;
 	a.slug = rv.slug;
-	a.summary = rv.summary;
-	a.body_md = rv.body_md;
 	v = admin_field(&ar, "version", NULL);
 	if (!parse_int(v, strlen(v), 1, INT64_MAX, &a.version))
 		a.version = cur.version;
+	/* The revision's body is made again as any save makes it, in the
+	 * language it was saved in; its summary was given or made then, and
+	 * is kept as it was. */
+	a.format = rv.format;
 	if (parse_tags(req->arena, rv.tags, &a.tags, &a.ntags) != NULL ||
-	    (a.body_html = render_md(req->arena, a.body_md,
-	    strlen(a.body_md))) == NULL) {
+	    !article_body(req->arena, a.format, rv.body_md,
+	    strlen(rv.body_md), rv.summary, NULL, &body)) {
 		http_resp_text(resp, 500, "the revision could not be restored");
 		return;
 	}
+	a.body_md = body.source;
+	a.body_html = body.html;
+	a.body_text = body.text;
+	a.summary = body.summary;
 	e = store_article_update(ar.st, &a, ar.sess.user.name, ar.now);
 	if (e == STORE_STALE) {
 		http_resp_redirect(resp, 303, arena_printf(req->arena,

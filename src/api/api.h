@@ -99,9 +99,9 @@ bool	api_article_apply(struct arena *, const struct api_json *doc,
 	    enum api_mode, int64_t now, struct article *a,
 	    struct api_article_req *req, struct api_problem *p);
 
-/* Renders a->body_html from body_md (Markdown, or HTML sanitised, which
- * also replaces body_md with its sanitised form) and derives a summary
- * when a->summary is empty. false when the body cannot be rendered. */
+/* Makes a's body through article_body, in a->format: body_html,
+ * body_text, body_md (for HTML its sanitised form) and, when a->summary
+ * is empty, a derived summary. false when the body cannot be made. */
 bool	api_article_render(struct arena *, struct article *a);
 
 /* Appends the JSON object for a; abs_url is its absolute URL or NULL

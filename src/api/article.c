@@ -5,8 +5,7 @@
 #include <string.h>
 
 #include "api/api.h"
-#include "import/import.h"
-#include "render/markdown.h"
+#include "render/body.h"
 #include "util/arena.h"
 #include "util/buf.h"
 #include "util/str.h"
@@ -16,7 +15,6 @@
 #define MAX_AUTHOR	200
 #define MAX_TAG		100
 #define MAX_BODY	(1024u * 1024)	/* bytes */
-#define SUMMARY_AUTO	280		/* bytes of a derived summary */
 
 enum member {
 	M_SLUG = 0,
@@ -320,35 +318,16 @@ out:
 bool
 api_article_render(struct arena *a, struct article *art)
 {
-	struct buf html = BUF_INIT, sum = BUF_INIT;
-	size_t n = strlen(art->body_md);
-	bool ok = false;
+	struct article_body body;
 
-	buf_init(&html, 8 * MAX_BODY);
-	if (art->format == BODY_HTML) {
-		/* Kept as sanitised, so what is stored and exported is what
-		 * is shown, and a second pass changes nothing. */
-		html_sanitize(&html, art->body_md, n, NULL);
-		if (buf_err(&html))
-			goto out;
-		art->body_md = arena_strndup(a, buf_str(&html), html.len);
-	} else if (!md_render(&html, art->body_md, n, MD_ARTICLE) ||
-	    buf_err(&html))
-		goto out;
-	art->body_html = arena_strndup(a, buf_str(&html), html.len);
-	if (*art->summary == '\0') {
-		if (art->format == BODY_HTML)
-			html_plain(&sum, art->body_html, html.len,
-			    SUMMARY_AUTO);
-		else
-			md_plain(&sum, art->body_md, n, SUMMARY_AUTO);
-		art->summary = arena_strndup(a, buf_str(&sum), sum.len);
-	}
-	ok = true;
-out:
-	buf_free(&html);
-	buf_free(&sum);
-	return ok;
+	if (!article_body(a, art->format, art->body_md, strlen(art->body_md),
+	    art->summary, NULL, &body))
+		return false;
+	art->body_md = body.source;
+	art->body_html = body.html;
+	art->body_text = body.text;
+	art->summary = body.summary;
+	return true;
 }
 
 void

@@ -113,8 +113,8 @@ add_listing(struct strs *urls, const char *base, size_t count)
 		strs_printf(urls, "%s%spage/%zu", base, sep, p);
 }
 
-/* Listings counted by key: "t/SLUG", "a/NAME" (URL-encoded), "y/YYYY",
- * "m/YYYY/MM"; sorted, each run is one listing. */
+/* Listings counted by key: "t/SLUG", "a/SLUG", "y/YYYY", "m/YYYY/MM";
+ * sorted, each run is one listing. */
 static void
 add_listings(struct strs *urls, struct strs *keys)
 {
@@ -196,9 +196,11 @@ site_urls(const struct site *s, struct store *st, struct strs *urls,
 			strs_printf(&keys, "y/%04d", tm.tm_year + 1900);
 			strs_printf(&keys, "m/%04d/%02d", tm.tm_year + 1900,
 			    tm.tm_mon + 1);
-			if (art->author && *art->author)
-				strs_printf(&keys, "a/%s", page_url_seg(&a, "",
-				    art->author));
+			/* The author's pages where every page links them. */
+			if (art->author && *art->author &&
+			    (path = page_author_path(&a, art->author)) != NULL)
+				strs_printf(&keys, "a/%s", path +
+				    strlen("/authors/"));
 			for (k = 0; k < art->ntags; k++)
 				strs_printf(&keys, "t/%s", art->tags[k].slug);
 			total++;

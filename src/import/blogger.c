@@ -10,6 +10,7 @@
  * thr:in-reply-to names the comment it answers is read too. */
 #include <libxml/tree.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -17,6 +18,7 @@
 #include "util/arena.h"
 #include "util/buf.h"
 #include "util/str.h"
+#include "util/xalloc.h"
 
 #define NS_ATOM		"http://www.w3.org/2005/Atom"
 #define NS_APP		"http://purl.org/atom/app#"
@@ -247,54 +249,29 @@ post_read(struct imp_set *s, const xmlNode *e, enum kind k)
 	buf_free(&b);
 }
 
-/* The post holding the comment whose id is cid, or NULL. */
-static struct imp_post *
-post_of_comment(struct imp_set *s, const char *cid)
-{
-	size_t i, j;
+/* A comment entry, read in the order of the file. ref is what its
+ * thr:in-reply-to names (a post, or for a reply the comment answered;
+ * NULL without one); post is the post it is filed under, once known. */
+struct centry {
+	const xmlNode	*e;
+	const char	*id;
+	const char	*ref;
+	struct imp_post	*post;
+	bool		 reply;		/* ref names a comment */
+};
 
-	for (i = 0; i < s->n; i++)
-		for (j = 0; j < s->posts[i].ncomments; j++)
-			if (strcmp(s->posts[i].comments[j].ext_id, cid) == 0)
-				return &s->posts[i];
-	return NULL;
-}
-
-/* Files comment entry e under its post. thr:in-reply-to names the post,
- * or, for a reply, the comment answered (the parent may then also be in
- * a link rel="related", as Blogger writes it). false when what it
- * answers is not known yet (a reply read before its parent). */
-static bool
-comment_read(struct imp_set *s, const xmlNode *e)
+/* Fills cm from comment entry c, a reply to parent ("" for none: the
+ * parent may then be in a link rel="related", as Blogger writes it). */
+static void
+comment_fill(struct imp_set *s, struct imp_comment *cm, const struct centry *c,
+    const char *parent)
 {
 	struct arena *a = s->arena;
-	const xmlNode *r = first(e, NS_THR, "in-reply-to"), *au;
-	const char *ref, *rel, *slash, *parent = "";
-	struct imp_post *p = NULL;
-	struct imp_comment *cm, *grown;
-	size_t i;
+	const xmlNode *e = c->e, *au;
+	const char *rel, *slash;
 
-	ref = r ? attr(a, r, "ref") : NULL;
-	if (ref == NULL)
-		return false;
-	for (i = 0; i < s->n; i++)
-		if (strcmp(s->posts[i].ext_id, post_id(ref)) == 0) {
-			p = &s->posts[i];
-			break;
-		}
-	if (p == NULL) {
-		if ((p = post_of_comment(s, post_id(ref))) == NULL)
-			return false;
-		parent = arena_strdup(a, post_id(ref));
-	}
-	/* Comments are few per post: grow one at a time. */
-	grown = arena_alloc(a, (p->ncomments + 1) * sizeof(*grown));
-	if (p->ncomments)
-		memcpy(grown, p->comments, p->ncomments * sizeof(*grown));
-	p->comments = grown;
-	cm = &p->comments[p->ncomments++];
 	memset(cm, 0, sizeof(*cm));
-	cm->ext_id = post_id(imp_one_line(a, child(a, e, NS_ATOM, "id")));
+	cm->ext_id = c->id;
 	cm->parent_ext_id = parent;
 	if (*parent == '\0' && (rel = link_href(a, e, "related")) != NULL &&
 	    (slash = strrchr(rel, '/')) != NULL && slash[1])
@@ -316,16 +293,81 @@ comment_read(struct imp_set *s, const xmlNode *e)
 	if (!time_parse_rfc3339(child(a, e, NS_ATOM, "updated"),
 	    strlen(child(a, e, NS_ATOM, "updated")), &cm->updated_at))
 		cm->updated_at = 0;
-	return true;
+}
+
+/* Files the comment entries under their posts. thr:in-reply-to names the
+ * post, or, for a reply, the comment answered, which may come later in
+ * the file; a comment answering nothing in the export is reported. Each
+ * post's comments come in the order a pass after pass over the file
+ * would file them (imp_order), through indexes of the posts and comments
+ * by id: linear, however many comments and in whatever order. */
+static void
+comments_file(struct imp_set *s, struct centry *c, size_t n)
+{
+	struct arena *a = s->arena;
+	struct imp_index posts, ids;
+	ssize_t *par;
+	size_t *order, nfiled, i, k, j;
+	struct imp_post *p;
+
+	if (n == 0)
+		return;
+	imp_index_init(&posts, a, s->n);
+	for (i = 0; i < s->n; i++)
+		imp_index_add(&posts, s->posts[i].ext_id, i);
+	imp_index_init(&ids, a, n);
+	for (i = 0; i < n; i++)
+		imp_index_add(&ids, c[i].id, i);
+	par = arena_alloc(a, n * sizeof(*par));
+	order = arena_alloc(a, n * sizeof(*order));
+	for (i = 0; i < n; i++) {
+		par[i] = IMP_STUCK;
+		if (c[i].ref == NULL)
+			continue;
+		if (imp_index_get(&posts, c[i].ref, &j)) {
+			par[i] = IMP_ROOT;
+			c[i].post = &s->posts[j];
+		} else if (imp_index_get(&ids, c[i].ref, &j) && j != i) {
+			par[i] = (ssize_t)j;
+			c[i].reply = true;
+		}
+	}
+	nfiled = imp_order(a, par, n, order);
+	/* A reply is filed under its parent's post, known by then. */
+	for (k = 0; k < nfiled; k++) {
+		i = order[k];
+		if (par[i] >= 0)
+			c[i].post = c[par[i]].post;
+		c[i].post->ncomments++;
+	}
+	for (i = 0; i < s->n; i++) {
+		p = &s->posts[i];
+		if (p->ncomments)
+			p->comments = arena_alloc(a, p->ncomments *
+			    sizeof(*p->comments));
+		p->ncomments = 0;
+	}
+	for (k = 0; k < nfiled; k++) {
+		i = order[k];
+		p = c[i].post;
+		comment_fill(s, &p->comments[p->ncomments++], &c[i],
+		    c[i].reply ? c[i].ref : "");
+	}
+	for (i = 0; i < n; i++)
+		if (c[i].post == NULL)
+			imp_drop(s, "comment %s: the post or comment it "
+			    "answers is not in the export", c[i].id);
 }
 
 bool
 blogger_read(void *vdoc, struct imp_set *s, struct buf *err)
 {
 	xmlNode *root = xmlDocGetRootElement(vdoc), *e;
-	const char *term;
+	const xmlNode *r;
+	struct centry *c = NULL;
+	const char *term, *ref;
 	enum kind k;
-	size_t other = 0;
+	size_t other = 0, nc = 0, cap = 0, i;
 
 	s->format = "Blogger";
 	if (root == NULL || !is(root, NS_ATOM, "feed")) {
@@ -339,7 +381,14 @@ blogger_read(void *vdoc, struct imp_set *s, struct buf *err)
 		k = kind_of(s->arena, e, &term);
 		if (k == K_POST || k == K_PAGE)
 			post_read(s, e, k);
-		else if (k == K_OTHER) {
+		else if (k == K_COMMENT) {
+			if (nc == cap) {
+				cap = cap ? cap * 2 : 64;
+				c = xrealloc(c, cap * sizeof(*c));
+			}
+			memset(&c[nc], 0, sizeof(c[nc]));
+			c[nc++].e = e;
+		} else {
 			if (strcmp(term, "settings") == 0 ||
 			    strcmp(term, "template") == 0)
 				other++;
@@ -351,37 +400,14 @@ blogger_read(void *vdoc, struct imp_set *s, struct buf *err)
 	if (other)
 		imp_drop(s, "%zu settings and template entries: the blog's "
 		    "settings and theme are not content", other);
-	/* Comments, then replies whose parent came later in the file,
-	 * pass after pass while one finds its place; what is left answers
-	 * nothing in the export. */
-	{
-		const xmlNode **wait = NULL;
-		size_t nwait = 0, i, j, before;
-
-		for (e = root->children; e; e = e->next)
-			if (is(e, NS_ATOM, "entry") &&
-			    kind_of(s->arena, e, &term) == K_COMMENT)
-				nwait++;
-		if (nwait)
-			wait = arena_alloc(s->arena, nwait * sizeof(*wait));
-		nwait = 0;
-		for (e = root->children; e; e = e->next)
-			if (is(e, NS_ATOM, "entry") &&
-			    kind_of(s->arena, e, &term) == K_COMMENT &&
-			    !comment_read(s, e))
-				wait[nwait++] = e;
-		do {
-			before = nwait;
-			for (i = j = 0; i < nwait; i++)
-				if (!comment_read(s, wait[i]))
-					wait[j++] = wait[i];
-			nwait = j;
-		} while (nwait && nwait < before);
-		for (i = 0; i < nwait; i++)
-			imp_drop(s, "comment %s: the post or comment it "
-			    "answers is not in the export",
-			    post_id(imp_one_line(s->arena, child(s->arena,
-			    wait[i], NS_ATOM, "id"))));
+	for (i = 0; i < nc; i++) {
+		r = first(c[i].e, NS_THR, "in-reply-to");
+		c[i].id = post_id(imp_one_line(s->arena, child(s->arena,
+		    c[i].e, NS_ATOM, "id")));
+		ref = r ? attr(s->arena, r, "ref") : NULL;
+		c[i].ref = ref ? post_id(ref) : NULL;
 	}
+	comments_file(s, c, nc);
+	free(c);
 	return true;
 }

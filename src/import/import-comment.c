@@ -17,9 +17,11 @@
  *     sanitised (a fixed point, so unchanged) and the text kept as it
  *     was. Either way an export imports back to the same bytes, and no
  *     HTML reaches the store unless gazette rendered or sanitised it;
- *   - parents are found by the source's id within the same post; replies
- *     may come before their parents (they are placed pass after pass), and
- *     one whose parent is not in the post becomes top-level, reported;
+ *   - parents are found by the source's id within the same post (an
+ *     index: a hostile file of 100,000 replies listed child first stays
+ *     linear); replies may come before their parents (each is placed
+ *     after its parent, imp_order), and one whose parent is not in the
+ *     post becomes top-level, reported;
  *   - store_comment_insert places each reply (thread, depth, and the
  *     depth cap: a thread deeper than COMMENT_DEPTH_MAX comes in with its
  *     deeper replies beside the deepest allowed comment, as a post's
@@ -101,33 +103,6 @@ what(const struct imp_comment *c)
 	return *c->ext_id ? c->ext_id : "without an id";
 }
 
-/* The placed comment with ext_id id, or -1. Linear: a post's comments
- * are hundreds at most, and this runs once per comment. */
-static ssize_t
-find(const struct imp_post *p, const struct placed *pl, const char *id)
-{
-	size_t i;
-
-	if (*id == '\0')
-		return -1;
-	for (i = 0; i < p->ncomments; i++)
-		if (pl[i].done && strcmp(p->comments[i].ext_id, id) == 0)
-			return (ssize_t)i;
-	return -1;
-}
-
-/* Whether ext_id id names any comment of the post at all. */
-static bool
-exists(const struct imp_post *p, const char *id)
-{
-	size_t i;
-
-	for (i = 0; i < p->ncomments; i++)
-		if (strcmp(p->comments[i].ext_id, id) == 0)
-			return true;
-	return false;
-}
-
 /* Stores comment i (its parent placed, or none: top-level). */
 static bool
 place(struct store *st, struct imp_set *set, const struct imp_post *p,
@@ -206,47 +181,57 @@ imp_comments_store(struct store *st, struct imp_set *set,
     const struct imp_post *p, int64_t article_id, struct import_stats *stats,
     struct buf *err)
 {
+	struct arena *a = set->arena;
+	struct imp_index ix;
 	struct placed *pl;
 	size_t per[COMMENT_STATUS__MAX] = { 0 };
-	size_t i, left, before;
-	ssize_t par;
+	size_t *order, n = p->ncomments, nplaced, i, k, j;
+	ssize_t *par;
+	bool *missing;
 	const struct imp_comment *ic;
 
-	if (p->ncomments == 0)
+	if (n == 0)
 		return true;
-	pl = arena_alloc(set->arena, p->ncomments * sizeof(*pl));
-	memset(pl, 0, p->ncomments * sizeof(*pl));
-	/* Pass after pass, each comment whose parent is placed (or that
-	 * has none); a pass that places nothing ends it. */
-	left = p->ncomments;
-	do {
-		before = left;
-		for (i = 0; i < p->ncomments; i++) {
-			ic = &p->comments[i];
-			if (pl[i].done)
-				continue;
-			par = -1;
-			if (*ic->parent_ext_id) {
-				par = find(p, pl, ic->parent_ext_id);
-				if (par < 0 && exists(p, ic->parent_ext_id) &&
-				    strcmp(ic->parent_ext_id, ic->ext_id))
-					continue;	/* a later pass */
-				if (par < 0)
-					imp_drop(set, "%s '%s': comment %s: "
-					    "the comment it answers (%s) is "
-					    "not in the export: imported as "
-					    "top-level", p->kind, p->art.title,
-					    what(ic), ic->parent_ext_id);
-			}
-			if (!place(st, set, p, i, par, pl, article_id, per,
-			    stats, err))
-				return false;
-			left--;
-		}
-	} while (left > 0 && left < before);
-	/* What is left is a loop of replies (a → b → a): none has a
-	 * parent to hang from, so each starts its own thread. */
-	for (i = 0; i < p->ncomments; i++) {
+	pl = arena_alloc(a, n * sizeof(*pl));
+	par = arena_alloc(a, n * sizeof(*par));
+	missing = arena_alloc(a, n * sizeof(*missing));
+	order = arena_alloc(a, n * sizeof(*order));
+	/* Parents by the source's id, the first comment of an id being
+	 * the one that id names. */
+	imp_index_init(&ix, a, n);
+	for (i = 0; i < n; i++)
+		imp_index_add(&ix, p->comments[i].ext_id, i);
+	for (i = 0; i < n; i++) {
+		ic = &p->comments[i];
+		par[i] = IMP_ROOT;
+		if (*ic->parent_ext_id == '\0')
+			continue;
+		if (imp_index_get(&ix, ic->parent_ext_id, &j) && j != i)
+			par[i] = (ssize_t)j;
+		else
+			missing[i] = true;
+	}
+	/* Replies may come before what they answer: each is placed once
+	 * its parent is, in the order a pass after pass over the comments
+	 * would place them (imp_order), which keeps a file's threads in
+	 * the order it lists them. */
+	nplaced = imp_order(a, par, n, order);
+	for (k = 0; k < nplaced; k++) {
+		i = order[k];
+		ic = &p->comments[i];
+		if (missing[i])
+			imp_drop(set, "%s '%s': comment %s: the comment it "
+			    "answers (%s) is not in the export: imported as "
+			    "top-level", p->kind, p->art.title, what(ic),
+			    ic->parent_ext_id);
+		if (!place(st, set, p, i, par[i], pl, article_id, per, stats,
+		    err))
+			return false;
+	}
+	/* What is left is a loop of replies (a → b → a) and what hangs
+	 * from one: none has a parent to hang from, so each starts its own
+	 * thread. */
+	for (i = 0; i < n; i++) {
 		if (pl[i].done)
 			continue;
 		imp_drop(set, "%s '%s': comment %s: its replies form a loop: "

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "import/import.h"
 #include "store/store.h"
@@ -59,6 +60,37 @@ struct imp_set {
 	int64_t		 now;
 };
 
+/* index.c: a source's ids (of comments, posts, authors) to their place
+ * in the model, in time linear in an export's size however hostile. */
+struct imp_index {
+	const char	**keys;		/* arena strings, not copied */
+	size_t		 *vals;
+	size_t		  cap, n, max;
+	unsigned char	  key[16];	/* SipHash key, random per index */
+};
+
+/* An index for up to n ids, in the arena (freed with it). */
+void	imp_index_init(struct imp_index *, struct arena *, size_t n);
+/* Adds key (which must live as long as the index) → val; false, the
+ * index unchanged, for "", a key already there (the first one stays) or
+ * more than n keys. */
+bool	imp_index_add(struct imp_index *, const char *key, size_t val);
+/* val of key; false when it has none. */
+bool	imp_index_get(const struct imp_index *, const char *key, size_t *val);
+
+#define IMP_ROOT	(-1)	/* hangs from nothing: placed first */
+#define IMP_STUCK	(-2)	/* hangs from something not there: never */
+/* Orders n items that each hang from a parent (parent[i]: another
+ * item's index, IMP_ROOT or IMP_STUCK) as a walk over them would place
+ * them that goes through the items in index order again and again,
+ * placing each whose parent is placed, until a pass places nothing:
+ * first by the pass that places it, then by index. That walk is
+ * quadratic, cubic with a lookup per item; this is linear. Writes the
+ * items placed to order[] and returns their count; the others (in a loop
+ * of parents, below one, or below a stuck item) are left out. */
+size_t	imp_order(struct arena *, const ssize_t *parent, size_t n,
+	    size_t *order);
+
 /* xml.c */
 
 /* Parses an export safely: no network, no entity substitution, no
@@ -94,13 +126,13 @@ void	imp_drop(struct imp_set *, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 /* A new post in the set, zeroed. */
 struct imp_post	*imp_post_new(struct imp_set *);
-/* Sets p->art's body from source HTML: sanitised (drops reported against
- * what), both body_md and body_html; summary from excerpt HTML or from
- * the body. */
+/* Sets p->art's body from source HTML through article_body (drops
+ * reported against what): body_md, body_html, body_text; summary from
+ * excerpt HTML or, without one, from the body. */
 void	imp_post_body(struct imp_set *, struct imp_post *p, const char *html,
 	    const char *excerpt, const char *what);
-/* Sets p->art's body from Markdown (a gazette export's own source),
- * rendered as an article; summary as given. */
+/* Sets p->art's body from Markdown (a gazette export's own source)
+ * through article_body; summary as given, or from the body. */
 void	imp_post_markdown(struct imp_set *, struct imp_post *p,
 	    const char *md, const char *summary);
 /* "YYYY-MM-DD HH:MM:SS" (WordPress) as UTC; false for the zero date and

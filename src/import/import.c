@@ -9,7 +9,7 @@
 
 #include "import/import-int.h"
 #include "import/import.h"
-#include "render/markdown.h"
+#include "render/body.h"
 #include "util/arena.h"
 #include "util/buf.h"
 #include "util/str.h"
@@ -233,7 +233,8 @@ load_text(struct arena *a, const char *path, const struct buf *text,
     const struct import_opts *o, struct article *art, struct buf *err)
 {
 	struct fm_doc d;
-	struct buf tmp = BUF_INIT, ferr = BUF_INIT, plain = BUF_INIT;
+	struct article_body body;
+	struct buf tmp = BUF_INIT, ferr = BUF_INIT;
 	const char *why;
 	size_t line;
 	bool ok = false;
@@ -286,34 +287,17 @@ load_text(struct arena *a, const char *path, const struct buf *text,
 	    (d.status == ARTICLE_DRAFT ? 0 : o->now);
 	art->created_at = o->now;
 	art->updated_at = o->now;
-	art->body_md = arena_strndup(a, d.body, d.body_len);
-	buf_reset(&tmp);
-	if (d.format == BODY_HTML) {
-		/* HTML kept from another system (an export of an import):
-		 * through the allow-list again, which leaves it as it was. */
-		html_sanitize(&tmp, d.body, d.body_len, NULL);
-		art->body_md = arena_strndup(a, buf_str(&tmp), tmp.len);
-	} else if (!md_render_text(&tmp, &plain, d.body, d.body_len) ||
-	    buf_err(&tmp) || buf_err(&plain)) {
-		buf_printf(err, "%s: the Markdown could not be rendered", path);
+	/* HTML kept from another system (an export of an import) goes
+	 * through the allow-list again, which leaves it as it was. */
+	if (!article_body(a, d.format, d.body, d.body_len, d.summary, NULL,
+	    &body)) {
+		buf_printf(err, "%s: the body could not be rendered", path);
 		goto out;
-	} else {
-		/* One parse gives the HTML, the search text the store would
-		 * otherwise make with a parse of its own, and the summary. */
-		art->body_text = arena_strndup(a, buf_str(&plain), plain.len);
 	}
-	art->body_html = arena_strndup(a, tmp.p ? tmp.p : "", tmp.len);
-	if (d.summary)
-		art->summary = d.summary;
-	else if (d.format == BODY_HTML) {
-		buf_reset(&tmp);
-		html_plain(&tmp, art->body_html, strlen(art->body_html), 280);
-		art->summary = arena_strndup(a, buf_str(&tmp), tmp.len);
-	} else {
-		buf_reset(&tmp);
-		md_plain_cut(&tmp, buf_str(&plain), plain.len, 280);
-		art->summary = arena_strndup(a, buf_str(&tmp), tmp.len);
-	}
+	art->body_md = body.source;
+	art->body_html = body.html;
+	art->body_text = body.text;
+	art->summary = body.summary;
 	if (d.ntags) {
 		size_t i;
 
@@ -325,7 +309,6 @@ load_text(struct arena *a, const char *path, const struct buf *text,
 	ok = true;
 out:
 	buf_free(&tmp);
-	buf_free(&plain);
 	buf_free(&ferr);
 	return ok;
 }

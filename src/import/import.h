@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "render/body.h"
 #include "store/store.h"
 
 struct arena;
@@ -62,7 +63,7 @@ struct import_stats {
 /* Imports the files (a directory stands for its *.md files, sorted). A
  * file whose first non-blank byte is '<' is XML: a WordPress export (WXR)
  * or a Blogger export (Atom), told apart by their root element; their
- * HTML bodies are sanitised (html_sanitize) and kept as HTML. On
+ * HTML bodies are kept as HTML (article_body sanitises them). On
  * failure returns false with "FILE:LINE: problem" or "FILE: problem" in
  * err and nothing written. */
 bool	import_files(struct store *, char *const *paths, size_t npaths,
@@ -102,42 +103,5 @@ void	export_comment_json(struct buf *, const struct comment *c,
  * _gazette_updated_at, which WXR has no field for. */
 bool	export_wxr(struct store *, const char *path, const char *base_url,
 	    struct export_stats *, struct buf *err);
-
-/* sanitize.c: HTML from other systems (WordPress, Blogger, the API with
- * body_format "html") through one allow-list.
- *
- * Only these elements survive: p br h2-h6 (h1 becomes h2: the page has
- * its one h1) blockquote ul ol li a em strong b i u s del sub sup code pre
- * img figure figcaption table thead tbody tfoot tr th td hr span div
- * cite. Only
- * these attributes: href on a (http, https, mailto or relative, through
- * esc_url), src alt width height on img (src http, https or relative),
- * title on any, colspan rowspan on cells. script, style, iframe, object,
- * embed, form, template, svg, math and the like are dropped with their
- * content; other unknown elements are unwrapped (their text kept). Text
- * and attribute values go through esc_html / esc_attr.
- *
- * The output is a fixed point: sanitising it again gives the same bytes,
- * which is what makes an export and re-import lossless. */
-
-/* Why something was dropped, reported by --dry-run. */
-struct html_drops {
-	size_t	 elements;	/* dangerous elements removed with content */
-	size_t	 attributes;	/* attributes outside the allow-list */
-	size_t	 urls;		/* href/src with a refused scheme */
-	char	 first[128];	/* the first drop, "script element" … */
-};
-
-/* Appends the sanitised form of the HTML fragment s[0..n) (UTF-8) to out;
- * drops may be NULL. Never fails on any input; out may hit its cap. */
-void	html_sanitize(struct buf *out, const char *s, size_t n,
-	    struct html_drops *drops);
-/* Appends the plain text of an HTML fragment, whitespace collapsed, cut
- * like md_plain at max bytes (0: no limit). Not escaped. */
-void	html_plain(struct buf *out, const char *s, size_t n, size_t max);
-/* Appends the text of an HTML fragment as plain text that keeps its
- * shape: blocks (paragraphs, list items, quotes) apart by a blank line,
- * <br> as a line break, other whitespace runs folded. Not escaped. */
-void	html_text(struct buf *out, const char *s, size_t n);
 
 #endif

@@ -101,10 +101,10 @@ old_add(struct imp_post *p, const char *path)
 	p->old[p->nold++] = path;
 }
 
+/* Logins to display names, indexed: a file may list many authors. */
 struct author_map {
-	const char	**login;
-	const char	**name;
-	size_t		  n;
+	const char		**name;
+	struct imp_index	  ix;
 };
 
 static const char *
@@ -112,10 +112,7 @@ author_of(const struct author_map *m, const char *login)
 {
 	size_t i;
 
-	for (i = 0; i < m->n; i++)
-		if (strcmp(m->login[i], login) == 0)
-			return m->name[i];
-	return login;
+	return imp_index_get(&m->ix, login, &i) ? m->name[i] : login;
 }
 
 /* The value of a wp:commentmeta keyed key of comment c, or NULL. */
@@ -352,8 +349,8 @@ bool
 wxr_read(void *vdoc, struct imp_set *s, struct buf *err)
 {
 	xmlNode *root = xmlDocGetRootElement(vdoc), *ch, *n;
-	struct author_map am = { NULL, NULL, 0 };
-	size_t cap = 0;
+	struct author_map am;
+	size_t cap = 0, k = 0;
 
 	s->format = "WordPress";
 	for (ch = root ? root->children : NULL; ch; ch = ch->next)
@@ -366,10 +363,8 @@ wxr_read(void *vdoc, struct imp_set *s, struct buf *err)
 	for (n = ch->children; n; n = n->next)
 		if (is(n, NS_WP, "author"))
 			cap++;
-	if (cap) {
-		am.login = arena_alloc(s->arena, cap * sizeof(*am.login));
-		am.name = arena_alloc(s->arena, cap * sizeof(*am.name));
-	}
+	am.name = arena_alloc(s->arena, (cap ? cap : 1) * sizeof(*am.name));
+	imp_index_init(&am.ix, s->arena, cap);
 	for (n = ch->children; n; n = n->next) {
 		const char *login, *name;
 
@@ -379,8 +374,10 @@ wxr_read(void *vdoc, struct imp_set *s, struct buf *err)
 		    "author_login"));
 		name = imp_one_line(s->arena, child(s->arena, n, NS_WP,
 		    "author_display_name"));
-		am.login[am.n] = login;
-		am.name[am.n++] = *name ? name : login;
+		/* The first of a login stands, as a walk would find it. */
+		am.name[k] = *name ? name : login;
+		if (imp_index_add(&am.ix, login, k))
+			k++;
 	}
 	for (n = ch->children; n; n = n->next)
 		if (is(n, NULL, "item"))

@@ -7,12 +7,10 @@
 #include <string.h>
 
 #include "import/import-int.h"
-#include "render/markdown.h"
+#include "render/body.h"
 #include "util/arena.h"
 #include "util/buf.h"
 #include "util/str.h"
-
-#define SUMMARY_AUTO	280
 
 static bool
 is_space(char c)
@@ -248,31 +246,48 @@ imp_post_new(struct imp_set *s)
 	return &s->posts[s->n++];
 }
 
+/* Sets p's body from what article_body made of src, or, when it could
+ * make nothing (a body past its limits), an empty one, reported. */
+static void
+post_body(struct imp_set *s, struct imp_post *p, enum body_format f,
+    const char *src, const char *summary, struct html_drops *d,
+    const char *what)
+{
+	struct article_body body;
+
+	p->art.format = f;
+	if (!article_body(s->arena, f, src, strlen(src), summary, d, &body)) {
+		imp_drop(s, "%s: body: too large once rendered: imported "
+		    "empty", what);
+		body.source = body.html = body.text = "";
+		body.summary = summary ? summary : "";
+	}
+	p->art.body_md = body.source;
+	p->art.body_html = body.html;
+	p->art.body_text = body.text;
+	p->art.summary = body.summary;
+}
+
 void
 imp_post_body(struct imp_set *s, struct imp_post *p, const char *html,
     const char *excerpt, const char *what)
 {
 	struct html_drops d;
 	struct buf b = BUF_INIT;
+	const char *summary = NULL;
 
 	memset(&d, 0, sizeof(d));
-	html_sanitize(&b, html, strlen(html), &d);
-	p->art.format = BODY_HTML;
-	p->art.body_md = arena_strndup(s->arena, buf_str(&b), b.len);
-	p->art.body_html = p->art.body_md;
+	if (excerpt && *excerpt) {
+		html_plain(&b, excerpt, strlen(excerpt), 0);
+		summary = arena_strndup(s->arena, buf_str(&b), b.len);
+	}
+	post_body(s, p, BODY_HTML, html, summary, &d, what);
 	if (d.elements + d.attributes + d.urls > 0)
 		imp_drop(s, "%s: body: %s (%zu element%s, %zu attribute%s, "
 		    "%zu URL%s removed by the HTML allow-list)", what, d.first,
 		    d.elements, d.elements == 1 ? "" : "s", d.attributes,
 		    d.attributes == 1 ? "" : "s", d.urls,
 		    d.urls == 1 ? "" : "s");
-	buf_reset(&b);
-	if (excerpt && *excerpt)
-		html_plain(&b, excerpt, strlen(excerpt), 0);
-	if (b.len == 0)
-		html_plain(&b, p->art.body_html, strlen(p->art.body_html),
-		    SUMMARY_AUTO);
-	p->art.summary = arena_strndup(s->arena, buf_str(&b), b.len);
 	buf_free(&b);
 }
 
@@ -280,26 +295,8 @@ void
 imp_post_markdown(struct imp_set *s, struct imp_post *p, const char *md,
     const char *summary)
 {
-	struct buf b = BUF_INIT, text = BUF_INIT;
-
-	p->art.format = BODY_MARKDOWN;
-	p->art.body_md = md;
-	/* One parse for the HTML, the search text and the summary. */
-	if (!md_render_text(&b, &text, md, strlen(md)) || buf_err(&text)) {
-		buf_reset(&b);
-		buf_reset(&text);
-	} else
-		p->art.body_text = arena_strndup(s->arena, buf_str(&text),
-		    text.len);
-	p->art.body_html = arena_strndup(s->arena, buf_str(&b), b.len);
-	if (*summary == '\0') {
-		buf_reset(&b);
-		md_plain_cut(&b, buf_str(&text), text.len, SUMMARY_AUTO);
-		summary = arena_strndup(s->arena, buf_str(&b), b.len);
-	}
-	p->art.summary = summary;
-	buf_free(&text);
-	buf_free(&b);
+	post_body(s, p, BODY_MARKDOWN, md, summary, NULL, arena_printf(
+	    s->arena, "%s '%s'", p->kind, p->art.title));
 }
 
 bool

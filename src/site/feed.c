@@ -351,21 +351,16 @@ feed_author(struct http_req *req, struct http_resp *resp, void *ctx)
 	struct arena *a = req->arena;
 	struct article_filter f = { 0 };
 	struct feed_desc d;
-	size_t len;
-	char *name;
+	const char *slug, *name;
 
-	name = url_decode_segment(a, req->params[0].p, req->params[0].n, &len);
-	if (name == NULL || len == 0 || len > 200 ||
-	    text_check(name, len, false) != NULL) {
-		page_not_found(req, resp, ctx);
+	/* Only an author with articles has a feed, so crawlers cannot mint
+	 * endless empty ones; a byline in the URL is sent to its slug's. */
+	if (!page_author_find(req, resp, s, &slug, &name))
 		return;
-	}
-	f.author = name;
+	f.author_slug = slug;
 	d.title = arena_printf(a, "%s — %s", name, s->title);
 	d.subtitle = arena_printf(a, "Articles by %s.", name);
-	d.html_path = page_url_seg(a, "/authors/", name);
+	d.html_path = arena_printf(a, "/authors/%s", slug);
 	d.feed_path = arena_printf(a, "%s/", d.html_path);
-	/* Any name makes a URL here; only an author with articles has a
-	 * feed, so crawlers cannot mint endless empty ones. */
 	feed_render(req, resp, s, &f, &d, true);
 }

@@ -30,7 +30,7 @@ const char	*feed_entry_id(const struct site *, struct arena *,
  * time when it came out (scheduled) after that. */
 int64_t		 feed_article_mtime(const struct article *);
 
-/* /feed.atom|rss|json, /tags/TAG/feed.*, /authors/NAME/feed.* (the
+/* /feed.atom|rss|json, /tags/TAG/feed.*, /authors/SLUG/feed.* (the
  * format is the path's suffix). */
 void	feed_site(struct http_req *, struct http_resp *, void *);
 void	feed_tag(struct http_req *, struct http_resp *, void *);

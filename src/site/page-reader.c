@@ -116,13 +116,85 @@ page_url_seg(struct arena *a, const char *prefix, const char *s)
 	return out;
 }
 
+const char *
+page_author_path(struct arena *a, const char *byline)
+{
+	struct buf b = BUF_INIT;
+	const char *out = NULL;
+
+	buf_puts(&b, "/authors/");
+	byline_slug(&b, byline, strlen(byline));
+	if (b.len > strlen("/authors/"))
+		out = arena_strndup(a, buf_str(&b), b.len);
+	buf_free(&b);
+	return out;
+}
+
+bool
+page_author_find(struct http_req *req, struct http_resp *resp,
+    const struct site *s, const char **slug, const char **name)
+{
+	struct article_filter f = { 0 };
+	struct article_list l;
+	struct store *st = site_store(s);
+	struct buf b = BUF_INIT;
+	const char *given, *rest;
+	size_t len;
+	bool ok = false;
+
+	given = url_decode_segment(req->arena, req->params[0].p,
+	    req->params[0].n, &len);
+	if (given == NULL || len == 0 || len > 200 ||
+	    text_check(given, len, false) != NULL) {
+		page_not_found(req, resp, (void *)s);
+		goto out;
+	}
+	byline_slug(&b, given, len);
+	if (b.len == 0) {
+		page_not_found(req, resp, (void *)s);
+		goto out;
+	}
+	if (st == NULL) {
+		page_store_failed(resp, st);
+		goto out;
+	}
+	/* Only an author with public articles has pages, under any name
+	 * that leads to the slug. */
+	f.public = true;
+	f.now = (int64_t)time(NULL);
+	f.author_slug = arena_strndup(req->arena, buf_str(&b), b.len);
+	f.limit = 1;
+	if (store_article_list(st, req->arena, &f, &l) != STORE_OK) {
+		page_store_failed(resp, st);
+		goto out;
+	}
+	if (l.n == 0) {
+		page_not_found(req, resp, (void *)s);
+		goto out;
+	}
+	if (strcmp(f.author_slug, given) != 0) {
+		/* The byline where the slug goes: an author's URL as it was
+		 * before slugs, or a near miss ("J-Smith"). */
+		rest = req->params[0].p + req->params[0].n;
+		http_resp_redirect(resp, 301, arena_printf(req->arena,
+		    "/authors/%s%s", f.author_slug, rest));
+		goto out;
+	}
+	*slug = f.author_slug;
+	*name = l.items[0].author;
+	ok = true;
+out:
+	buf_free(&b);
+	return ok;
+}
+
 struct tval *
 page_article_tval(struct http_req *req, const struct site *s,
     const struct article *art, bool body)
 {
 	struct arena *a = req->arena;
 	struct tval *m = tv_map(a), *tags = tv_list(a), *t;
-	const char *path = article_path(s, a, art);
+	const char *path = article_path(s, a, art), *apath;
 	size_t i;
 
 	tv_set_int(a, m, "id", art->id);
@@ -134,8 +206,8 @@ page_article_tval(struct http_req *req, const struct site *s,
 	tv_set_str(a, m, "summary", art->summary);
 	if (art->author && *art->author) {
 		tv_set_str(a, m, "author", art->author);
-		tv_set_str(a, m, "author_url", page_url_seg(a, "/authors/",
-		    art->author));
+		if ((apath = page_author_path(a, art->author)) != NULL)
+			tv_set_str(a, m, "author_url", apath);
 	}
 	tv_set_str(a, m, "date_iso", page_date_iso(a, art->published_at));
 	tv_set_str(a, m, "date_human", page_date_human(s, a, art->published_at));
@@ -211,7 +283,7 @@ listing(struct http_req *req, struct http_resp *resp, const struct site *s,
 		    (long long)pageno);
 	page_meta(req, root, title, description);
 	tv_set_str(a, root, "heading", heading);
-	if (f->tag_slug || f->author) {
+	if (f->tag_slug || f->author_slug) {
 		/* A tag's or author's own feeds, next to the site's. */
 		tv_set_str(a, tv_get(root, "page"), "feed_base",
 		    arena_printf(a, "%s/", base));
@@ -339,20 +411,18 @@ page_author(struct http_req *req, struct http_resp *resp, void *ctx)
 {
 	const struct site *s = ctx;
 	struct article_filter f = { 0 };
-	size_t len;
-	char *name;
+	const char *slug, *name;
 	int64_t n = req->nparams > 1 ? page_param(req, 1) : 1;
 
-	name = url_decode_segment(req->arena, req->params[0].p,
-	    req->params[0].n, &len);
-	if (n == 0 || name == NULL || len == 0 || len > 200 ||
-	    text_check(name, len, false) != NULL) {
+	if (n == 0) {
 		page_not_found(req, resp, ctx);
 		return;
 	}
-	f.author = name;
-	listing(req, resp, s, &f, n, page_url_seg(req->arena, "/authors/", name), name,
-	    arena_printf(req->arena, "%s — %s", name, s->title),
+	if (!page_author_find(req, resp, s, &slug, &name))
+		return;
+	f.author_slug = slug;
+	listing(req, resp, s, &f, n, arena_printf(req->arena, "/authors/%s",
+	    slug), name, arena_printf(req->arena, "%s — %s", name, s->title),
 	    arena_printf(req->arena, "Articles by %s.", name));
 }
 

@@ -172,8 +172,22 @@ struct tval	*page_article_tval(struct http_req *, const struct site *,
 void		 page_render(struct http_resp *, const struct site *,
 		    const char *name, const struct tval *root);
 void		 page_store_failed(struct http_resp *, struct store *);
-/* prefix + s percent-encoded as one path segment ("/authors/A%20B"). */
+/* prefix + s percent-encoded as one path segment ("/tags/A%20B"). */
 const char	*page_url_seg(struct arena *, const char *prefix, const char *s);
+/* The URL of an author's pages, "/authors/" + byline_slug(byline), the
+ * one form the site, its feeds and the static build use; NULL for a
+ * byline without one (blanks). */
+const char	*page_author_path(struct arena *, const char *byline);
+/* The author route parameter 0 of an /authors/ URL names: true with
+ * *slug and *name (the byline of their newest public article) for the
+ * slug of an author with public articles. Else false, answered: for
+ * another name of such an author (the byline itself, the form author
+ * URLs had before they were slugs) a 301 to the same URL under the slug;
+ * a 404 for anyone without public articles; a 503 when the database
+ * fails. */
+bool		 page_author_find(struct http_req *, struct http_resp *,
+		    const struct site *, const char **slug,
+		    const char **name);
 
 /* Marks resp a cacheable page that lists articles: it depends on "list"
  * (and on key too, when not NULL: "counts") and expires when the next

@@ -5,7 +5,7 @@
  * dumps (and so of the digest) and rebuilt by the target: tags_text (by
  * ST_COPY_TAGS_TEXT) and the search index over the articles (the FTS5
  * triggers, PostgreSQL's generated tsvector column). body_text is copied:
- * it is md_plain() of the body, which SQL cannot recompute. */
+ * it is the search text render/body.h made, which SQL cannot remake. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>

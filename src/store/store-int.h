@@ -71,7 +71,8 @@ enum stmt {
 	ST_CHECK_COMMENT_COUNT,	/* articles.comment_count out of step */
 	ST_SEARCH,		/* ?1 the driver's search_expr */
 	ST_SEARCH_SET_TEXT,	/* body_text of article ?1 := ?2 */
-	ST_SEARCH_BACKFILL,	/* articles whose body_text is missing */
+	ST_SEARCH_BACKFILL,	/* articles whose body_text is missing:
+				 * id, body_md, body_format */
 	ST_ARTICLE_EACH_PUBLIC,
 	ST_ARTICLE_ADMIN_LIST,
 	ST_ARTICLE_STATUS_COUNT,
@@ -130,6 +131,9 @@ enum stmt {
 	ST_ARTICLE_LIST_PUBLIC,
 	ST_ARTICLE_LIST_TAG_PUBLIC,
 	ST_ARTICLE_LIST_AUTHOR_PUBLIC,
+	ST_ARTICLE_LIST_AUTHOR_SLUG_PUBLIC,	/* an author's page, by ?13 */
+	ST_AUTHOR_SLUG_MISSING,	/* ?1 bylines after ?2 without a slug */
+	ST_AUTHOR_SLUG_SET,	/* author_slug := ?2 where author = ?1 */
 	ST_ARTICLE_NEXT_ID,	/* the id the next article gets */
 	ST_TAG_ID,		/* id of the tag with slug ?1 */
 	ST_TAG_PRUNE,		/* tag ?1 deleted if no article links it */
@@ -251,7 +255,7 @@ void	store_report(store_check_fn fn, void *ctx, unsigned *problems,
 	    bool problem, const char *fmt, ...)
 	    __attribute__((format(printf, 5, 6)));
 
-/* Index of s in names[0..n), or -1: how the status, role and format
+/* Index of s in names[0..n), or -1: how the status and role
  * enums are read back from their column text. */
 int	store_name_index(const char *const *names, int n, const char *s);
 
@@ -278,11 +282,8 @@ struct article_rows {
 	size_t		 n, cap;
 };
 int	store_row_article(void *ctx, const struct sval *cols, size_t ncols);
-/* store-search.c: stores the plain text of body_md as article id's
- * searchable body (which reindexes the article). */
-enum store_err	store_search_set_text(struct store *, int64_t id,
-		    const char *body_md);
-/* The same with the plain text already made: text is md_plain(body_md). */
+/* store-search.c: stores text (article_body's search text, made by the
+ * caller) as article id's searchable body, which reindexes the article. */
 enum store_err	store_search_set_plain(struct store *, int64_t id,
 		    const char *text, size_t len);
 

@@ -96,12 +96,13 @@
 
 #define REV_COLS \
 	"id, article_id, version, editor, title, slug, summary, body_md, " \
-	"tags, status, published_at, created_at"
+	"tags, status, published_at, created_at, body_format"
 
 #define LIST_WHERE \
 	" WHERE ($1::int = 0 OR (a.status IN ('published', 'scheduled') " \
 	"AND a.published_at <= $2::bigint))" \
 	" AND ($3::text IS NULL OR a.author = $3::text)" \
+	" AND ($14::text IS NULL OR a.author_slug = $14::text)" \
 	" AND ($12::text IS NULL OR a.status = $12::text)" \
 	" AND ($13::bigint = 0 OR a.author_id = $13::bigint)" \
 	" AND ($5::bigint = 0 OR (a.published_at >= $4::bigint " \
@@ -136,10 +137,11 @@ static const char *const sql[] = {
 	    "INSERT INTO articles (id, slug, title, summary, body_md, "
 	    "body_html, author, status, published_at, created_at, "
 	    "updated_at, comments_closed, author_id, body_format, body_text, "
-	    "tags_text) VALUES ($15::bigint, $1::text, $2::text, $3::text, "
-	    "$4::text, $5::text, $6::text, $7::text, $8::bigint, $9::bigint, "
-	    "$10::bigint, $11::int, nullif($12::bigint, 0), $13::text, "
-	    "$14::text, gazette_tags_text($15::bigint)) RETURNING id",
+	    "author_slug, tags_text) VALUES ($15::bigint, $1::text, $2::text, "
+	    "$3::text, $4::text, $5::text, $6::text, $7::text, $8::bigint, "
+	    "$9::bigint, $10::bigint, $11::int, nullif($12::bigint, 0), "
+	    "$13::text, $14::text, $16::text, gazette_tags_text($15::bigint)) "
+	    "RETURNING id",
 	[ST_ARTICLE_BY_SLUG] =
 	    "SELECT " ARTICLE_COLS " FROM articles a WHERE a.slug = $1::text "
 	    "AND $10::int = 1",
@@ -234,7 +236,8 @@ static const char *const sql[] = {
 	    "summary = $4::text, body_md = $5::text, body_html = $6::text, "
 	    "author = $7::text, status = $8::text, published_at = $9::bigint, "
 	    "updated_at = $10::bigint, comments_closed = $11::int, "
-	    "body_format = $13::text, version = version + 1 "
+	    "body_format = $13::text, author_slug = $14::text, "
+	    "version = version + 1 "
 	    "WHERE id = $1::bigint AND version = $12::bigint "
 	    "RETURNING version",
 	[ST_ARTICLE_TAGS_CLEAR] =
@@ -244,9 +247,11 @@ static const char *const sql[] = {
 	    "DELETE FROM articles WHERE id = $1::bigint RETURNING id",
 	[ST_REVISION_ADD] =
 	    "INSERT INTO revisions (article_id, version, editor, title, slug, "
-	    "summary, body_md, tags, status, published_at, created_at) "
+	    "summary, body_md, tags, status, published_at, created_at, "
+	    "body_format) "
 	    "VALUES ($1::bigint, $2::bigint, $3::text, $4::text, $5::text, "
-	    "$6::text, $7::text, $8::text, $9::text, $10::bigint, $11::bigint)",
+	    "$6::text, $7::text, $8::text, $9::text, $10::bigint, $11::bigint, "
+	    "$12::text)",
 	[ST_REVISION_LIST] =
 	    "SELECT " REV_COLS " FROM revisions WHERE article_id = $1::bigint "
 	    "ORDER BY version DESC",
@@ -355,7 +360,8 @@ static const char *const sql[] = {
 	    "UPDATE articles SET body_text = $2::text, "
 	    "tags_text = gazette_tags_text($1::bigint) WHERE id = $1::bigint",
 	[ST_SEARCH_BACKFILL] =
-	    "SELECT id, body_md FROM articles WHERE id > $1::bigint "
+	    "SELECT id, body_md, body_format FROM articles "
+	    "WHERE id > $1::bigint "
 	    "AND body_text = body_md AND body_md <> '' ORDER BY id "
 	    "LIMIT $2::bigint",
 	[ST_ARTICLE_EACH_PUBLIC] =
@@ -417,17 +423,17 @@ static const char *const sql[] = {
 	[ST_ARTICLES_DUMP] =
 	    "SELECT id, slug, title, summary, body_md, body_html, author, "
 	    "author_id, status, published_at, created_at, updated_at, "
-	    "comments_closed, comment_count, version, body_format, body_text "
-	    "FROM articles ORDER BY id",
+	    "comments_closed, comment_count, version, body_format, body_text, "
+	    "author_slug FROM articles ORDER BY id",
 	[ST_ARTICLES_LOAD] =
 	    "INSERT INTO articles (id, slug, title, summary, body_md, "
 	    "body_html, author, author_id, status, published_at, created_at, "
 	    "updated_at, comments_closed, comment_count, version, body_format, "
-	    "body_text) VALUES "
+	    "body_text, author_slug) VALUES "
 	    "($1::bigint, $2::text, $3::text, $4::text, $5::text, $6::text, "
 	    "$7::text, $8::bigint, $9::text, $10::bigint, $11::bigint, "
 	    "$12::bigint, $13::int, $14::bigint, $15::bigint, $16::text, "
-	    "$17::text)",
+	    "$17::text, $18::text)",
 	[ST_TAGS_DUMP] = "SELECT id, name, slug FROM tags ORDER BY id",
 	[ST_TAGS_LOAD] =
 	    "INSERT INTO tags (id, name, slug) "
@@ -480,7 +486,8 @@ static const char *const sql[] = {
 	[ST_REVISIONS_LOAD] =
 	    "INSERT INTO revisions (" REV_COLS ") VALUES ($1::bigint, "
 	    "$2::bigint, $3::bigint, $4::text, $5::text, $6::text, $7::text, "
-	    "$8::text, $9::text, $10::text, $11::bigint, $12::bigint)",
+	    "$8::text, $9::text, $10::text, $11::bigint, $12::bigint, "
+	    "$13::text)",
 	[ST_REDIRECTS_DUMP] =
 	    "SELECT old_path, article_id FROM redirects "
 	    "ORDER BY old_path COLLATE \"C\"",
@@ -568,6 +575,15 @@ static const char *const sql[] = {
 	    LIST_WHERE,
 	[ST_ARTICLE_LIST_AUTHOR_PUBLIC] =
 	    "SELECT " ARTICLE_COLS " FROM articles a" LIST_WHERE,
+	[ST_ARTICLE_LIST_AUTHOR_SLUG_PUBLIC] =
+	    "SELECT " ARTICLE_COLS " FROM articles a" LIST_WHERE,
+	[ST_AUTHOR_SLUG_MISSING] =
+	    "SELECT DISTINCT author FROM articles WHERE author_slug = '' "
+	    "AND author <> '' AND author > $2::text ORDER BY author "
+	    "LIMIT $1::bigint",
+	[ST_AUTHOR_SLUG_SET] =
+	    "UPDATE articles SET author_slug = $2::text "
+	    "WHERE author = $1::text",
 	[ST_ARTICLE_NEXT_ID] =
 	    "SELECT nextval(pg_get_serial_sequence('articles', 'id'))",
 	/* The tag row stays locked until the writer's link to it commits,

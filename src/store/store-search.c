@@ -2,7 +2,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "render/markdown.h"
 #include "search/query.h"
 #include "store/store-int.h"
 #include "util/arena.h"
@@ -21,22 +20,11 @@ store_search_set_plain(struct store *s, int64_t id, const char *text,
 	return store_exec(s, ST_SEARCH_SET_TEXT, p, NPARAMS(p), NULL, NULL);
 }
 
-enum store_err
-store_search_set_text(struct store *s, int64_t id, const char *body_md)
-{
-	struct buf text = BUF_INIT;
-	enum store_err e;
-
-	md_plain(&text, body_md, strlen(body_md), 0);
-	e = store_search_set_plain(s, id, buf_str(&text), text.len);
-	buf_free(&text);
-	return e;
-}
-
 struct backfill {
-	int64_t	 ids[BACKFILL_BATCH];
-	char	*bodies[BACKFILL_BATCH];
-	size_t	 n;
+	int64_t			 ids[BACKFILL_BATCH];
+	char			*bodies[BACKFILL_BATCH];
+	enum body_format	 formats[BACKFILL_BATCH];
+	size_t			 n;
 };
 
 static int
@@ -44,10 +32,13 @@ row_backfill(void *ctx, const struct sval *c, size_t n)
 {
 	struct backfill *b = ctx;
 
-	if (n < 2 || b->n == BACKFILL_BATCH)
+	if (n < 3 || b->n == BACKFILL_BATCH)
 		return 1;
 	b->ids[b->n] = c[0].i;
 	b->bodies[b->n] = xstrndup(c[1].s ? c[1].s : "", c[1].n);
+	if (c[2].t != SV_TEXT || !body_format_parse(c[2].s ? c[2].s : "",
+	    &b->formats[b->n]))
+		b->formats[b->n] = BODY_MARKDOWN;
 	b->n++;
 	return 0;
 }
@@ -56,9 +47,10 @@ row_backfill(void *ctx, const struct sval *c, size_t n)
  * is still stepping over, and a whole site's bodies need not be in
  * memory at once. */
 enum store_err
-store_search_backfill(struct store *s)
+store_search_backfill(struct store *s, store_body_text_fn fn)
 {
 	struct backfill b;
+	struct buf text = BUF_INIT;
 	int64_t last = 0;
 	enum store_err e = STORE_OK;
 	size_t i;
@@ -69,14 +61,21 @@ store_search_backfill(struct store *s)
 		e = store_exec(s, ST_SEARCH_BACKFILL, p, NPARAMS(p),
 		    row_backfill,
 		    &b);
+		if (e == STORE_OK && b.n > 0 && fn == NULL)
+			e = STORE_UNSUPPORTED;
 		for (i = 0; i < b.n; i++) {
-			if (e == STORE_OK)
-				e = store_search_set_text(s, b.ids[i],
-				    b.bodies[i]);
+			if (e == STORE_OK) {
+				buf_reset(&text);
+				fn(&text, b.formats[i], b.bodies[i],
+				    strlen(b.bodies[i]));
+				e = store_search_set_plain(s, b.ids[i],
+				    buf_str(&text), text.len);
+			}
 			free(b.bodies[i]);
 			last = b.ids[i];
 		}
 	} while (e == STORE_OK && b.n == BACKFILL_BATCH);
+	buf_free(&text);
 	return e;
 }
 

@@ -32,6 +32,7 @@
 
 #define LIST_REST \
 	" AND (?3 IS NULL OR a.author = ?3)" \
+	" AND (?14 IS NULL OR a.author_slug = ?14)" \
 	" AND (?12 IS NULL OR a.status = ?12)" \
 	" AND (?13 = 0 OR a.author_id = ?13)" \
 	" AND (?5 = 0 OR (a.published_at >= ?4 AND a.published_at < ?5))" \
@@ -48,6 +49,10 @@
 #define PUBLIC_WHERE_AUTHOR \
 	" WHERE a.status IN ('published', 'scheduled')" \
 	" AND a.author = ?3 AND a.published_at <= ?2 AND ?1 = 1" LIST_REST
+#define PUBLIC_WHERE_AUTHOR_SLUG \
+	" WHERE a.status IN ('published', 'scheduled')" \
+	" AND a.author_slug = ?14 AND a.published_at <= ?2 AND ?1 = 1" \
+	LIST_REST
 
 static const char *const sql[] = {
 	[ST_MIGRATION_VERSION] =
@@ -65,8 +70,8 @@ static const char *const sql[] = {
 	    "INSERT INTO articles (id, slug, title, summary, body_md, "
 	    "body_html, author, status, published_at, created_at, "
 	    "updated_at, comments_closed, author_id, body_format, body_text, "
-	    "tags_text) VALUES (?15, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
-	    "?10, ?11, nullif(?12, 0), ?13, ?14, "
+	    "author_slug, tags_text) VALUES (?15, ?1, ?2, ?3, ?4, ?5, ?6, ?7, "
+	    "?8, ?9, ?10, ?11, nullif(?12, 0), ?13, ?14, ?16, "
 	    "(SELECT coalesce(group_concat(t.name, ' '), '') "
 	    "FROM article_tags at JOIN tags t ON t.id = at.tag_id "
 	    "WHERE at.article_id = ?15)) RETURNING id",
@@ -153,7 +158,7 @@ static const char *const sql[] = {
 	    "UPDATE articles SET slug = ?2, title = ?3, summary = ?4, "
 	    "body_md = ?5, body_html = ?6, author = ?7, status = ?8, "
 	    "published_at = ?9, updated_at = ?10, comments_closed = ?11, "
-	    "body_format = ?13, "
+	    "body_format = ?13, author_slug = ?14, "
 	    "version = version + 1 WHERE id = ?1 AND version = ?12 "
 	    "RETURNING version",
 	[ST_ARTICLE_TAGS_CLEAR] =
@@ -161,10 +166,11 @@ static const char *const sql[] = {
 	[ST_ARTICLE_DELETE] = "DELETE FROM articles WHERE id = ?1 RETURNING id",
 	[ST_REVISION_ADD] =
 	    "INSERT INTO revisions (article_id, version, editor, title, slug, "
-	    "summary, body_md, tags, status, published_at, created_at) "
-	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+	    "summary, body_md, tags, status, published_at, created_at, "
+	    "body_format) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
 #define REV_COLS "id, article_id, version, editor, title, slug, summary, " \
-	"body_md, tags, status, published_at, created_at"
+	"body_md, tags, status, published_at, created_at, body_format"
 	[ST_REVISION_LIST] =
 	    "SELECT " REV_COLS " FROM revisions WHERE article_id = ?1 "
 	    "ORDER BY version DESC",
@@ -271,7 +277,7 @@ static const char *const sql[] = {
 	    "WHERE at.article_id = ?1) WHERE id = ?1",
 	/* The migration put the Markdown where the plain text goes. */
 	[ST_SEARCH_BACKFILL] =
-	    "SELECT id, body_md FROM articles WHERE id > ?1 "
+	    "SELECT id, body_md, body_format FROM articles WHERE id > ?1 "
 	    "AND body_text = body_md AND body_md <> '' ORDER BY id LIMIT ?2",
 	[ST_ARTICLE_EACH_PUBLIC] =
 	    "SELECT id, slug, title, published_at, updated_at FROM articles "
@@ -377,14 +383,14 @@ static const char *const sql[] = {
 	[ST_ARTICLES_DUMP] =
 	    "SELECT id, slug, title, summary, body_md, body_html, author, "
 	    "author_id, status, published_at, created_at, updated_at, "
-	    "comments_closed, comment_count, version, body_format, body_text "
-	    "FROM articles ORDER BY id",
+	    "comments_closed, comment_count, version, body_format, body_text, "
+	    "author_slug FROM articles ORDER BY id",
 	[ST_ARTICLES_LOAD] =
 	    "INSERT INTO articles (id, slug, title, summary, body_md, "
 	    "body_html, author, author_id, status, published_at, created_at, "
 	    "updated_at, comments_closed, comment_count, version, body_format, "
-	    "body_text) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
-	    "?12, ?13, ?14, ?15, ?16, ?17)",
+	    "body_text, author_slug) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
+	    "?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
 	[ST_TAGS_DUMP] = "SELECT id, name, slug FROM tags ORDER BY id",
 	[ST_TAGS_LOAD] =
 	    "INSERT INTO tags (id, name, slug) VALUES (?1, ?2, ?3)",
@@ -427,7 +433,7 @@ static const char *const sql[] = {
 	    "SELECT " REV_COLS " FROM revisions ORDER BY id",
 	[ST_REVISIONS_LOAD] =
 	    "INSERT INTO revisions (" REV_COLS ") VALUES (?1, ?2, ?3, ?4, ?5, "
-	    "?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+	    "?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
 	[ST_REDIRECTS_DUMP] =
 	    "SELECT old_path, article_id FROM redirects ORDER BY old_path",
 	[ST_REDIRECTS_LOAD] =
@@ -467,6 +473,14 @@ static const char *const sql[] = {
 	 * planner take articles_author_public. */
 	[ST_ARTICLE_LIST_AUTHOR_PUBLIC] =
 	    "SELECT " ARTICLE_COLS " FROM articles a" PUBLIC_WHERE_AUTHOR,
+	/* An author's page by slug, from articles_author_slug_public. */
+	[ST_ARTICLE_LIST_AUTHOR_SLUG_PUBLIC] =
+	    "SELECT " ARTICLE_COLS " FROM articles a" PUBLIC_WHERE_AUTHOR_SLUG,
+	[ST_AUTHOR_SLUG_MISSING] =
+	    "SELECT DISTINCT author FROM articles WHERE author_slug = '' "
+	    "AND author <> '' AND author > ?2 ORDER BY author LIMIT ?1",
+	[ST_AUTHOR_SLUG_SET] =
+	    "UPDATE articles SET author_slug = ?2 WHERE author = ?1",
 	/* What INTEGER PRIMARY KEY would take by itself. */
 	[ST_ARTICLE_NEXT_ID] = "SELECT coalesce(max(id), 0) + 1 FROM articles",
 	[ST_TAG_ID] = "SELECT id FROM tags WHERE slug = ?1",

@@ -5,7 +5,6 @@
 #include <string.h>
 #include <time.h>
 
-#include "render/markdown.h"
 #include "store/store-int.h"
 #include "util/arena.h"
 #include "util/buf.h"
@@ -44,28 +43,6 @@ article_status_parse(const char *s, enum article_status *out)
 	if (i < 0)
 		return false;
 	*out = (enum article_status)i;
-	return true;
-}
-
-static const char *const format_names[BODY_FORMAT__MAX] = {
-	[BODY_MARKDOWN] = "markdown",
-	[BODY_HTML] = "html",
-};
-
-const char *
-body_format_name(enum body_format f)
-{
-	return f < BODY_FORMAT__MAX ? format_names[f] : "markdown";
-}
-
-bool
-body_format_parse(const char *s, enum body_format *out)
-{
-	int i = store_name_index(format_names, BODY_FORMAT__MAX, s);
-
-	if (i < 0)
-		return false;
-	*out = (enum body_format)i;
 	return true;
 }
 
@@ -402,6 +379,15 @@ store_schema_version(struct store *s, int *version)
 	return e;
 }
 
+/* Set once at start (main.c), read by migrations only. */
+static store_body_text_fn body_text_fn;
+
+void
+store_on_body_text(store_body_text_fn fn)
+{
+	body_text_fn = fn;
+}
+
 enum store_err
 store_migrate(struct store *s, int *version)
 {
@@ -441,7 +427,9 @@ store_migrate(struct store *s, int *version)
 		applied = true;
 	}
 	if (applied)
-		e = store_search_backfill(s);
+		e = store_search_backfill(s, body_text_fn);
+	if (applied && e == STORE_OK)
+		e = store_author_slug_backfill(s);
 out:
 	if (e != STORE_OK) {
 		store_rollback(s);
@@ -591,6 +579,68 @@ tags_prune(struct store *s, const struct tag_ids *t)
 	return e;
 }
 
+/* The author slug of a's byline into b (empty for no byline). */
+static void
+author_slug(struct buf *b, const struct article *a)
+{
+	buf_reset(b);
+	if (a->author)
+		byline_slug(b, a->author, strlen(a->author));
+}
+
+#define AUTHOR_BATCH	64
+
+struct author_rows {
+	char	*names[AUTHOR_BATCH];
+	size_t	 n;
+};
+
+static int
+row_author(void *ctx, const struct sval *c, size_t n)
+{
+	struct author_rows *r = ctx;
+
+	if (n < 1 || r->n == AUTHOR_BATCH)
+		return 1;
+	r->names[r->n++] = xstrndup(c[0].s ? c[0].s : "", c[0].n);
+	return 0;
+}
+
+/* Bylines in batches, in order, each past the last: one the slug of
+ * which is empty (blanks) stays without and is not read again. */
+enum store_err
+store_author_slug_backfill(struct store *s)
+{
+	struct author_rows r;
+	struct buf slug = BUF_INIT;
+	char *last = xstrdup("");
+	enum store_err e;
+	size_t i;
+
+	do {
+		r.n = 0;
+		struct sval p[] = { P_INT(AUTHOR_BATCH), P_TEXT(last) };
+		e = store_exec(s, ST_AUTHOR_SLUG_MISSING, p, NPARAMS(p),
+		    row_author, &r);
+		for (i = 0; i < r.n; i++) {
+			buf_reset(&slug);
+			byline_slug(&slug, r.names[i], strlen(r.names[i]));
+			struct sval q[] = { P_TEXT(r.names[i]),
+			    P_TEXTN(buf_str(&slug), slug.len) };
+			if (e == STORE_OK)
+				e = store_exec(s, ST_AUTHOR_SLUG_SET, q,
+				    NPARAMS(q), NULL, NULL);
+			free(last);
+			last = r.names[i];
+		}
+	} while (e == STORE_OK && r.n == AUTHOR_BATCH);
+	free(last);
+	buf_free(&slug);
+	if (e == STORE_OK)
+		store_changed(s, "list");
+	return e;
+}
+
 /* Records a's current state as revision a->version. */
 static enum store_err
 add_revision(struct store *s, const struct article *a, const char *editor,
@@ -608,7 +658,7 @@ add_revision(struct store *s, const struct article *a, const char *editor,
 	    P_TEXT(a->body_md ? a->body_md : ""),
 	    P_TEXTN(buf_str(&tags), tags.len),
 	    P_TEXT(article_status_name(a->status)), P_INT(a->published_at),
-	    P_INT(now) };
+	    P_INT(now), P_TEXT(body_format_name(a->format)) };
 	e = store_exec(s, ST_REVISION_ADD, p, NPARAMS(p), NULL, NULL);
 	buf_free(&tags);
 	return e;
@@ -627,17 +677,16 @@ add_revision(struct store *s, const struct article *a, const char *editor,
 enum store_err
 store_article_insert(struct store *s, struct article *a)
 {
-	struct buf plain = BUF_INIT;
 	const char *md = a->body_md ? a->body_md : "", *text = a->body_text;
+	struct buf aslug = BUF_INIT;
 	int64_t id = 0;
 	enum store_err e;
 
+	if (text == NULL)
+		return STORE_INVALID;	/* the caller renders, not the store */
 	if ((e = store_begin(s)) != STORE_OK)
 		return e;
-	if (text == NULL) {
-		md_plain(&plain, md, strlen(md), 0);
-		text = buf_str(&plain);
-	}
+	author_slug(&aslug, a);
 	e = store_exec(s, ST_ARTICLE_NEXT_ID, NULL, 0, row_int, &id);
 	if (e == STORE_OK && a->ntags > 0 && !s->txdeferred &&
 	    (e = store_exec(s, ST_COPY_DEFER_FKS, NULL, 0, NULL,
@@ -654,14 +703,16 @@ store_article_insert(struct store *s, struct article *a)
 			P_TEXT(article_status_name(a->status)),
 			P_INT(a->published_at), P_INT(a->created_at),
 			P_INT(a->updated_at), P_INT(a->comments_closed),
-			P_INT(a->author_id), P_TEXT(body_format_name(a->format)),
-			P_TEXT(text), P_INT(id),
+			P_INT(a->author_id),
+			P_TEXT(body_format_name(a->format)), P_TEXT(text),
+			P_INT(id),
+			P_TEXTN(buf_str(&aslug), aslug.len),
 		};
 		a->id = 0;
 		e = store_exec(s, ST_ARTICLE_INSERT, p, NPARAMS(p), row_int,
 		    &a->id);
 	}
-	buf_free(&plain);
+	buf_free(&aslug);
 	a->version = 1;
 	if (e == STORE_OK)
 		e = add_revision(s, a, a->author, a->created_at);
@@ -681,11 +732,15 @@ store_article_update(struct store *s, struct article *a, const char *editor,
     int64_t now)
 {
 	struct tag_ids old = { 0 };
+	struct buf aslug = BUF_INIT;
 	int64_t version = 0;
 	enum store_err e;
 
+	if (a->body_text == NULL)
+		return STORE_INVALID;	/* the caller renders, not the store */
 	if ((e = store_begin(s)) != STORE_OK)
 		return e;
+	author_slug(&aslug, a);
 	{
 		struct sval p[] = {
 			P_INT(a->id), P_TEXT(a->slug), P_TEXT(a->title),
@@ -697,10 +752,12 @@ store_article_update(struct store *s, struct article *a, const char *editor,
 			P_INT(a->published_at), P_INT(now),
 			P_INT(a->comments_closed), P_INT(a->version),
 			P_TEXT(body_format_name(a->format)),
+			P_TEXTN(buf_str(&aslug), aslug.len),
 		};
 		e = store_exec(s, ST_ARTICLE_UPDATE, p, NPARAMS(p), row_int,
 		    &version);
 	}
+	buf_free(&aslug);
 	if (e == STORE_OK && version == 0) {
 		/* No row at that version: gone, or saved by someone else
 		 * since this copy was read. */
@@ -722,12 +779,9 @@ store_article_update(struct store *s, struct article *a, const char *editor,
 	if (e == STORE_OK)
 		e = tags_prune(s, &old);
 	free(old.v);
-	if (e == STORE_OK && a->body_text != NULL)
+	if (e == STORE_OK)
 		e = store_search_set_plain(s, a->id, a->body_text,
 		    strlen(a->body_text));
-	else if (e == STORE_OK)
-		e = store_search_set_text(s, a->id,
-		    a->body_md ? a->body_md : "");
 	if (e == STORE_OK)
 		e = add_revision(s, a, editor, now);
 	if (e == STORE_OK) {
@@ -927,7 +981,7 @@ row_revision(void *ctx, const struct sval *c, size_t n)
 	struct rev_rows *r = ctx;
 	struct revision *v, *grown;
 
-	if (n < 12)
+	if (n < 13)
 		return 1;
 	if (r->n == r->cap) {
 		r->cap = r->cap ? r->cap * 2 : 8;
@@ -950,6 +1004,8 @@ row_revision(void *ctx, const struct sval *c, size_t n)
 		v->status = ARTICLE_DRAFT;
 	v->published_at = c[10].i;
 	v->created_at = c[11].i;
+	if (!body_format_parse(col_str(r->arena, &c[12]), &v->format))
+		v->format = BODY_MARKDOWN;
 	return 0;
 }
 
@@ -1022,11 +1078,14 @@ store_article_list(struct store *s, struct arena *arena,
 		f->tag_slug ? P_TEXT(f->tag_slug) : P_NULL,
 		f->status ? P_TEXT(f->status) : P_NULL,
 		P_INT(f->author_id),
+		f->author_slug ? P_TEXT(f->author_slug) : P_NULL,
 	};
 	if (!f->public)
 		st = f->tag_slug ? ST_ARTICLE_LIST_TAG : ST_ARTICLE_LIST;
 	else if (f->tag_slug)
 		st = ST_ARTICLE_LIST_TAG_PUBLIC;
+	else if (f->author_slug)
+		st = ST_ARTICLE_LIST_AUTHOR_SLUG_PUBLIC;
 	else
 		st = f->author ? ST_ARTICLE_LIST_AUTHOR_PUBLIC :
 		    ST_ARTICLE_LIST_PUBLIC;

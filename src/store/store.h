@@ -20,7 +20,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* enum body_format: the language of an article's body_md. The store keeps
+ * bodies as render/body.h makes them and never renders one itself. */
+#include "render/body.h"
+
 struct arena;
+struct buf;
 
 enum store_err {
 	STORE_OK = 0,
@@ -41,14 +46,6 @@ enum article_status {
 	ARTICLE_PUBLISHED,
 	ARTICLE_SCHEDULED,	/* published at published_at, which is ahead */
 	ARTICLE_STATUS__MAX
-};
-
-/* The language of an article's body_md: Markdown as authors write it, or
- * HTML kept from another system (sanitised on the way in, import/import.h). */
-enum body_format {
-	BODY_MARKDOWN = 0,
-	BODY_HTML,
-	BODY_FORMAT__MAX
 };
 
 struct tag {
@@ -76,9 +73,10 @@ struct article {
 	struct tag		*tags;
 	size_t			 ntags;
 	enum body_format	 format;	/* what body_md is written in */
-	/* What search indexes of the body: md_plain(body_md, 0), when the
-	 * caller made it already (an import renders the body anyway);
-	 * NULL, as every read leaves it: the store makes it. */
+	/* What search indexes of the body: article_body()'s text, which
+	 * every insert and update must be given (NULL there is
+	 * STORE_INVALID: the store never renders); NULL as every read
+	 * leaves it. */
 	const char		*body_text;
 };
 
@@ -88,7 +86,10 @@ struct article_filter {
 	bool		 public;
 	int64_t		 now;		/* for public */
 	const char	*tag_slug;	/* NULL: any */
-	const char	*author;	/* byline; NULL: any */
+	const char	*author;	/* NULL: any; else this very byline */
+	/* NULL: any; else bylines whose byline_slug() is this (an
+	 * author's pages, /authors/SLUG) */
+	const char	*author_slug;
 	int64_t		 author_id;	/* owner (users.id); 0: any */
 	int64_t		 from, to;	/* published_at in [from, to); 0,0: any */
 	/* Keyset paging, newest first: articles strictly older than
@@ -146,8 +147,17 @@ const char	*store_errmsg(const struct store *);
 const char	*store_driver_name(const struct store *);	/* "sqlite" */
 
 /* Creates or upgrades the schema; idempotent. *version gets the schema
- * version now in force (may be NULL). */
+ * version now in force (may be NULL). A migration that leaves stored
+ * bodies without their search text (the one to full-text search) has
+ * them made by the function store_on_body_text handed over. */
 enum store_err	 store_migrate(struct store *, int *version);
+/* The search text of a body, appended to out: render/body.h's
+ * article_body_text, which the store, never rendering, is handed once at
+ * start, before any store_migrate. Without one, a migration that needs
+ * it fails with STORE_UNSUPPORTED. */
+typedef void	(*store_body_text_fn)(struct buf *out, enum body_format,
+		    const char *src, size_t n);
+void		 store_on_body_text(store_body_text_fn);
 /* Schema version of the database, 0 when it has none yet. */
 enum store_err	 store_schema_version(struct store *, int *version);
 /* The newest schema version this binary knows. */
@@ -221,6 +231,7 @@ struct revision {
 	const char		*slug;
 	const char		*summary;
 	const char		*body_md;
+	enum body_format	 format;	/* what body_md is written in */
 	const char		*tags;
 	enum article_status	 status;
 	int64_t			 published_at;
@@ -229,7 +240,8 @@ struct revision {
 
 /* Articles. insert sets a->id and version 1 and records the first
  * revision (editor: a->author); tags are matched by slug (made from their
- * names) and created as needed. A taken slug is STORE_CONFLICT. */
+ * names) and created as needed, and the author's by byline_slug() (for
+ * article_filter.author_slug). A taken slug is STORE_CONFLICT. */
 enum store_err	 store_article_insert(struct store *, struct article *a);
 enum store_err	 store_article_by_slug(struct store *, struct arena *,
 		    const char *slug, struct article *out);
@@ -282,9 +294,6 @@ const char	*article_status_name(enum article_status);
 /* Parses "draft" | "published" | "scheduled"; false otherwise. */
 bool		 article_status_parse(const char *, enum article_status *);
 
-const char	*body_format_name(enum body_format);
-/* Parses "markdown" | "html"; false otherwise. */
-bool		 body_format_parse(const char *, enum body_format *);
 
 /* Every article, oldest id first, with bodies and tags: after_id 0 starts
  * at the first; out->more says whether another batch follows (for export
@@ -626,9 +635,13 @@ struct search_result {
 enum store_err	 store_search(struct store *, struct arena *,
 		    const struct search_query *q, int64_t now, size_t offset,
 		    size_t limit, struct search_result *out);
-/* Plain text of the Markdown bodies of articles that have none yet
- * (after migrating an existing database to full-text search). */
-enum store_err	 store_search_backfill(struct store *);
+/* The author slug (byline_slug) of articles that have none yet (after
+ * migrating an existing database to author slugs). */
+enum store_err	 store_author_slug_backfill(struct store *);
+/* Search text of the bodies of articles that have none yet (after
+ * migrating an existing database to full-text search), made by fn;
+ * STORE_UNSUPPORTED when some need it and fn is NULL. */
+enum store_err	 store_search_backfill(struct store *, store_body_text_fn fn);
 
 /* Public articles, newest first, for sitemaps: fn gets each with id,
  * slug, title, published_at and updated_at set (the rest zero); from

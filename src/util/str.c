@@ -171,6 +171,27 @@ slugify(struct buf *b, const char *s, size_t n)
 	}
 }
 
+void
+byline_slug(struct buf *b, const char *s, size_t n)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;	/* FNV-1a */
+	size_t start = b->len, i;
+
+	slugify(b, s, n);
+	if (b->len > start)
+		return;
+	for (i = 0; i < n; i++)
+		if (s[i] != ' ' && s[i] != '\t' && s[i] != '\n' && s[i] != '\r')
+			break;
+	if (i == n)
+		return;
+	for (i = 0; i < n; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 0x100000001b3ULL;
+	}
+	buf_printf(b, "a-%016llx", (unsigned long long)h);
+}
+
 bool
 slug_valid(const char *s, size_t n)
 {

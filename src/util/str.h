@@ -104,6 +104,13 @@ const char *text_check(const char *s, size_t n, bool multiline);
  * (é → e, ß → ss, ø → o), no leading or trailing '-', at most 80 bytes.
  * Appends nothing when no letter or digit survives. */
 void	slugify(struct buf *, const char *s, size_t n);
+/* Appends the slug of a byline, for its author's pages (/authors/SLUG):
+ * slugify()'s, so tags and authors share one alphabet and one function;
+ * a byline of which no letter or digit survives slugify (a name in
+ * Cyrillic or Chinese, say) gets "a-" and 16 hex digits of a hash of its
+ * bytes instead, so every byline has a page. Nothing for a byline of
+ * blanks only. */
+void	byline_slug(struct buf *, const char *s, size_t n);
 /* true if s is a slug as slugify() makes them (also accepts what an editor
  * typed: [a-z0-9-], 1..80, not starting or ending with '-'). */
 bool	slug_valid(const char *s, size_t n);

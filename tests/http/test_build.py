@@ -19,6 +19,10 @@ ARTICLE = "/2022/01/china-offers-kazakhstan-security-cooperation"
 # Small sitemaps, so that the build has to write an index and its parts.
 ENV = {"GAZETTE_SITEMAP_URLS": "100"}
 
+# Bylines that are no file names, and the slugs their pages are built at.
+BYLINES = [("J. Smith", "j-smith"), ("../etc", "etc"), ("Ünïcode Name", "unicode-name"),
+           ("a/b", "a-b")]
+
 T = TempDir()
 DB = os.path.join(T.path, "site.db")
 OUT = os.path.join(T.path, "out")
@@ -33,10 +37,13 @@ def setup():
            "tags: [Hidden]\n---\n\nNot for readers.\n")
     T.file("md/zz-future.md", "---\ntitle: Future piece\nslug: future-piece\n"
            "date: 2099-01-01T00:00:00Z\nstatus: scheduled\nauthor: Time Traveller\n---\n\nLater.\n")
+    for i, (byline, _) in enumerate(BYLINES):
+        T.file("md/zz-byline-%d.md" % i, "---\ntitle: Byline %d\nslug: byline-%d\n"
+               "date: 2021-06-0%dT10:00:00Z\nauthor: %s\n---\n\nBy %s.\n" % (i, i, i + 1, byline, byline))
     gazette("import", md, db=DB, check_rc=0)
     rc, _, err = gazette("build", "--out", OUT, "--base-url", BASE, "--jobs", "2", db=DB, env=ENV)
     eq(rc, 0, "build exits 0: " + err)
-    check("301 articles" in err and OUT in err, "the count line: " + err)
+    check("%d articles" % (301 + len(BYLINES)) in err and OUT in err, "the count line: " + err)
 
 
 def rel(*p):
@@ -61,8 +68,8 @@ def test_layout():
               "2015/01/article-0/index.html", "2015/11/article-299/index.html",
               "tags/index.html", "tags/china/index.html", "tags/china/page/2/index.html",
               "tags/china/feed.atom", "tags/china/feed.rss", "tags/china/feed.json",
-              "authors/Reporter 3/index.html", "authors/Reporter 3/page/2/index.html",
-              "authors/Reporter 3/feed.atom", "authors/Gazette Staff/index.html",
+              "authors/reporter-3/index.html", "authors/reporter-3/page/2/index.html",
+              "authors/reporter-3/feed.atom", "authors/gazette-staff/index.html",
               "2015/index.html", "2015/page/2/index.html", "2015/03/index.html",
               "2015/03/page/2/index.html", "2022/index.html", "2022/01/index.html",
               "feed.atom", "feed.rss", "feed.json", "sitemap.xml", "sitemaps/1.xml",
@@ -197,8 +204,9 @@ def test_same_bytes_as_serve():
         sample = ["/", "/page/2", "/page/16", ARTICLE, ARTICLE + "/comments.atom",
                   "/2015/02/article-40", "/2015/11/article-299", "/tags", "/tags/china",
                   "/tags/china/page/3", "/tags/china/feed.atom", "/tags/energy/feed.json",
-                  "/authors/Reporter%203", "/authors/Reporter%203/page/2",
-                  "/authors/Reporter%203/feed.rss", "/2015/", "/2015/page/3", "/2015/03/",
+                  "/authors/reporter-3", "/authors/reporter-3/page/2",
+                  "/authors/reporter-3/feed.rss", "/authors/j-smith", "/authors/j-smith/feed.atom",
+                  "/2015/", "/2015/page/3", "/2015/03/",
                   "/2022/01/", "/feed.atom", "/feed.rss", "/feed.json", "/sitemap.xml",
                   "/sitemaps/1.xml", "/sitemaps/4.xml", "/sitemap-news.xml", "/robots.txt",
                   "/static/style.css"]
@@ -221,7 +229,7 @@ def test_same_bytes_as_serve():
 
 
 def test_feeds_parse():
-    for p in ["feed.atom", "feed.rss", "tags/china/feed.atom", "authors/Reporter 3/feed.rss",
+    for p in ["feed.atom", "feed.rss", "tags/china/feed.atom", "authors/reporter-3/feed.rss",
               ARTICLE[1:] + "/comments.atom"]:
         d = feedparser.parse(read(rel(p)))
         eq(d.bozo, 0, "%s parses: %r" % (p, d.get("bozo_exception")))
@@ -299,6 +307,51 @@ def test_failures_leave_output():
     eq(read(os.path.join(mine, "precious.txt")), b"keep", "and left alone")
 
 
+def test_author_slugs():
+    """Authors' pages and feeds are built at the slug of the byline, which
+    every page links; bylines that are no file names (a dot, "..", a
+    slash, accents) build like any other, and the live server sends their
+    old URLs (the byline itself) to the new ones."""
+    authors = sorted(os.listdir(rel("authors")))
+    for byline, slug in BYLINES:
+        for p in ("index.html", "feed.atom", "feed.rss", "feed.json"):
+            check(os.path.isfile(rel("authors", slug, p)), "%s: authors/%s/%s built" % (byline, slug, p))
+        i = [b for b, _ in BYLINES].index(byline)
+        page = read(rel("2021", "06", "byline-%d" % i, "index.html")).decode()
+        check('href="/authors/%s" rel="author">%s</a>' % (slug, html_esc(byline)) in page,
+              "%s: the article links /authors/%s" % (byline, slug))
+        listing = read(rel("authors", slug, "index.html")).decode()
+        check("<h1>%s</h1>" % html_esc(byline) in listing or html_esc(byline) in listing,
+              "%s: the listing is headed by the byline" % byline)
+        check('href="/authors/%s/feed.atom"' % slug in listing, "%s: its feed linked" % byline)
+    bad = [a for a in authors if not re.match(r"^[a-z0-9]+(-[a-z0-9]+)*$", a)]
+    eq(bad, [], "every author directory is a slug")
+    check(not os.path.exists(os.path.join(T.path, "etc")), "nothing written outside the output")
+    srv = Server(DB, env=ENV, args=["--base-url", BASE, "--no-access-log"])
+    try:
+        for old, new in (("/authors/J.%20Smith", "/authors/j-smith"),
+                         ("/authors/J.%20Smith/feed.atom", "/authors/j-smith/feed.atom"),
+                         ("/authors/J.%20Smith/page/2", "/authors/j-smith/page/2"),
+                         ("/authors/..%2Fetc", "/authors/etc"),
+                         ("/authors/a%2Fb/feed.rss", "/authors/a-b/feed.rss"),
+                         ("/authors/%C3%9Cn%C3%AFcode%20Name", "/authors/unicode-name"),
+                         ("/authors/Reporter%203", "/authors/reporter-3")):
+            st, hd, _ = srv.get(old)
+            eq((st, hd.get("location")), (301, new), "old author URL " + old)
+        for p in ("/authors/j-smith", "/authors/etc/feed.json", "/authors/unicode-name"):
+            eq(srv.get(p)[0], 200, "serve " + p)
+        for p in ("/authors/nobody-here", "/authors/nobody-here/feed.rss", "/authors/%20",
+                  "/authors/time-traveller"):
+            eq(srv.get(p)[0], 404, "no such author: " + p)
+    finally:
+        srv.stop()
+
+
+def html_esc(s):
+    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;") \
+        .replace("'", "&#39;")
+
+
 def test_usage():
     rc, _, err = gazette("build", db=DB)
     eq(rc, 2, "build without --out is a usage error")
@@ -312,6 +365,7 @@ try:
     setup()
     run_tests("build", [test_layout, test_gz, test_private_absent, test_links,
                         test_static_comments, test_same_bytes_as_serve, test_feeds_parse,
-                        test_rebuild_replaces, test_failures_leave_output, test_usage])
+                        test_rebuild_replaces, test_failures_leave_output, test_author_slugs,
+                        test_usage])
 finally:
     T.cleanup()

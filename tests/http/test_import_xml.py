@@ -6,12 +6,14 @@ dates and sanitised bodies, and export → import round trips in both
 formats giving identical articles, tags and comments."""
 import json
 import os
+import re
 import sys
 
 sys.path.insert(0, os.path.dirname(__file__))
-from lib import (ROOT, Server, TempDir, check, db_exec, db_query, eq, gazette,  # noqa: E402
-                 is_pg, new_db, run_tests)
+from lib import (BIN, ROOT, Server, TempDir, check, db_exec, db_query, eq, gazette,  # noqa: E402
+                 is_pg, new_db, run_tests, text)
 from api_lib import PW  # noqa: E402
+from admin_lib import PW as ADMIN_PW, Browser, field, textarea  # noqa: E402
 
 FIX = os.path.join(ROOT, "tests", "fixtures")
 WXR = os.path.join(FIX, "wordpress.xml")
@@ -474,7 +476,248 @@ def test_sanitiser_fixed_point():
     d.cleanup()
 
 
+HOSTILE_N = 100000
+
+
+def wxr_chain(n):
+    """One post with n comments, each answering the next one listed: a
+    reply chain listed child first, the worst order for threading."""
+    out = ['<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0" '
+           'xmlns:wp="http://wordpress.org/export/1.2/" '
+           'xmlns:content="http://purl.org/rss/1.0/modules/content/" '
+           'xmlns:dc="http://purl.org/dc/elements/1.1/"><channel><title>Chain</title>\n'
+           '<item><title>Chain</title><dc:creator>x</dc:creator><wp:post_id>1</wp:post_id>'
+           '<wp:post_date_gmt>2022-01-10 09:30:00</wp:post_date_gmt><wp:post_name>chain</wp:post_name>'
+           '<wp:status>publish</wp:status><wp:post_type>post</wp:post_type>'
+           '<content:encoded>&lt;p&gt;Top.&lt;/p&gt;</content:encoded>\n']
+    for k in range(1, n + 1):
+        out.append("<wp:comment><wp:comment_id>%d</wp:comment_id><wp:comment_parent>%d</wp:comment_parent>"
+                   "<wp:comment_approved>1</wp:comment_approved>"
+                   "<wp:comment_date_gmt>2022-01-10 10:00:00</wp:comment_date_gmt>"
+                   "<wp:comment_content>c%d</wp:comment_content></wp:comment>\n"
+                   % (k, k + 1 if k < n else 0, k))
+    out.append("</item></channel></rss>\n")
+    return "".join(out)
+
+
+def blogger_many(n):
+    """One post with n comments: a reply chain listed child first, each
+    reply naming in thr:in-reply-to the comment it answers."""
+    # As short as Blogger's grammar allows: the parser's own tree of the
+    # file is most of what a dry run holds.
+    kind = "<category scheme='http://schemas.google.com/g/2005#kind' term='#%s'/>"
+    out = ["<?xml version='1.0' encoding='UTF-8'?>\n<feed xmlns='http://www.w3.org/2005/Atom' "
+           "xmlns:thr='http://purl.org/syndication/thread/1.0'>\n"
+           "<entry><id>b.post-1</id><published>2023-03-14T12:00:00Z</published>"
+           + kind % "post" + "<title>Many</title><content type='html'>Top.</content></entry>\n"]
+    for k in range(1, n + 1):
+        ref = "c%d" % (k + 1) if k < n else "1"
+        out.append("<entry><id>b.post-c%d</id><published>2023-03-14T13:00:00Z</published>%s"
+                   "<content>c%d</content><thr:in-reply-to ref='b.post-%s'/></entry>\n"
+                   % (k, kind % "comment", k, ref))
+    out.append("</feed>\n")
+    return "".join(out)
+
+
+def timed_dry_run(path, db, limit=60):
+    """gazette import --dry-run path: (rc, stdout, seconds, peak RSS in
+    MB), stopped (by its PID) past limit seconds, and held to 2 GiB of
+    address space so that a quadratic regression fails here instead of
+    taking the machine's memory."""
+    import resource
+    import subprocess
+    import time
+
+    def cap():
+        resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
+    out = open(path + ".out", "w+b")
+    t0 = time.time()
+    p = subprocess.Popen([BIN, "import", "--dry-run", path, "--db", db], stdout=out,
+                         stderr=subprocess.DEVNULL, preexec_fn=cap)
+    while True:
+        pid, status, ru = os.wait4(p.pid, os.WNOHANG)
+        if pid == p.pid:
+            break
+        if time.time() - t0 > limit:
+            os.kill(p.pid, 9)
+            pid, status, ru = os.wait4(p.pid, 0)
+            p.returncode = -9
+            break
+        time.sleep(0.05)
+    secs = time.time() - t0
+    out.seek(0)
+    text_out = out.read().decode("utf-8", "replace")
+    out.close()
+    rc = os.waitstatus_to_exitcode(status) if p.returncode != -9 else -9
+    return rc, text_out, secs, ru.ru_maxrss / 1024.0
+
+
+def test_hostile_comment_threads():
+    """100,000 comments in one post, as a reply chain listed child first,
+    in a WordPress and in a Blogger file: a dry run takes time and memory
+    linear in the file (it was cubic and quadratic), well under generous
+    bounds that a cubic or quadratic one cannot meet."""
+    d = TempDir()
+    db = new_db(d, "hostile")
+    gazette("init", db=db, check_rc=0)
+    for name, gen in (("wxr", wxr_chain), ("blogger", blogger_many)):
+        path = d.file("chain-%s.xml" % name, gen(HOSTILE_N))
+        rc, out, secs, mb = timed_dry_run(path, db)
+        eq(rc, 0, "%s: dry run (%.1f s)" % (name, secs))
+        check(secs < 60, "%s: %d comments in %.1f s" % (name, HOSTILE_N, secs))
+        check(mb < 400, "%s: peak memory %.0f MB" % (name, mb))
+        check("comments: %d (stored: %d)" % (HOSTILE_N, HOSTILE_N) in out,
+              "%s: every comment placed: %s" % (name, out[-600:]))
+        check("is not in the export" not in out and "form a loop" not in out,
+              "%s: the chain is whole" % name)
+        print("hostile %s: %d comments, %.1f s, %.0f MB" % (name, HOSTILE_N, secs, mb))
+    d.cleanup()
+
+
+def test_upgrade_fills_in():
+    """A database from before migration 12 (no author slugs, revisions
+    without a format) and before full-text search (body_text holding the
+    source): gazette init fills both in with the store's own functions,
+    HTML bodies made into text without their tags."""
+    d = TempDir()
+    db = new_db(d, "upgrade")
+    gazette("init", db=db, check_rc=0)
+    gazette("import", WXR, db=db, check_rc=0)
+    for sql in ("DROP INDEX articles_author_slug_public",
+                "ALTER TABLE articles DROP COLUMN author_slug",
+                "ALTER TABLE revisions DROP COLUMN body_format",
+                "UPDATE articles SET body_text = body_md",
+                "DELETE FROM schema_migrations WHERE version = 12"):
+        db_exec(db, sql)
+    rc, _, err = gazette("init", db=db)
+    eq(rc, 0, "init migrates: " + err)
+    eq(db_query(db, "SELECT author_slug FROM articles WHERE slug = ?", ("protests-in-kazakhstan",)),
+       [("aigerim-seitkali",)], "author slug filled in")
+    eq(db_query(db, "SELECT count(*) FROM articles WHERE author <> '' AND author_slug = ''")[0][0], 0,
+       "every byline has its slug")
+    eq(db_query(db, "SELECT r.body_format FROM revisions r JOIN articles a ON a.id = r.article_id "
+                    "WHERE a.slug = ?", ("protests-in-kazakhstan",)), [("html",)],
+       "a revision takes its article's format")
+    bt = db_query(db, "SELECT body_text FROM articles WHERE slug = ?", ("protests-in-kazakhstan",))[0][0]
+    check("1 January" in bt and "<" not in bt, "search text made again, without tags: " + bt[:100])
+    srv = Server(db, env={"GAZETTE_ACCESS_LOG": "off"})
+    try:
+        st, _, page = srv.get("/authors/aigerim-seitkali")
+        check(st == 200 and "Protests in Kazakhstan" in text(page), "the author page: %d" % st)
+        st, hd, _ = srv.get("/authors/Aigerim%20Seitkali/feed.atom")
+        eq((st, hd.get("location")), (301, "/authors/aigerim-seitkali/feed.atom"), "old feed URL")
+        st, _, data = srv.get("/api/v1/search?q=strong")
+        eq((st, json.loads(data)["items"]), (200, []), "no tag names in the index")
+    finally:
+        srv.stop()
+        d.cleanup()
+
+
+def body_div(page):
+    m = re.search(r'<div class="body">(.*?)</div>\n<footer>', page, re.S)
+    return m.group(1) if m else None
+
+
+def test_html_body_kept_as_html():
+    """An imported HTML article saved again, by every door that saves a
+    body (the admin editor, the API's PUT and PATCH, a revision restore),
+    stays HTML: its page is unchanged, and its search text holds no tag."""
+    d = TempDir()
+    db = new_db(d, "edit")
+    gazette("init", db=db, check_rc=0)
+    gazette("user", "add", "ann", "--role", "admin", db=db, stdin=(ADMIN_PW + "\n").encode(),
+            check_rc=0)
+    _, tok, _ = gazette("token", "create", "ann", db=db, check_rc=0)
+    gazette("import", WXR, db=db, check_rc=0)
+    slug, path = "protests-in-kazakhstan", "/2022/01/protests-in-kazakhstan"
+    aid = db_query(db, "SELECT id FROM articles WHERE slug = ?", (slug,))[0][0]
+    srv = Server(db, env={"GAZETTE_ACCESS_LOG": "off"})
+    h = {"Authorization": "Bearer " + tok.strip(), "Content-Type": "application/json"}
+
+    def api(method, doc=None):
+        st, _, data = srv.request(method, "/api/v1/articles/" + slug,
+                                  body=json.dumps(doc).encode() if doc is not None else None,
+                                  headers=h)
+        return st, json.loads(data) if data else None
+
+    def same(what):
+        st, _, page = srv.get(path)
+        eq(st, 200, what + ": page")
+        eq(body_div(text(page)), want, what + ": the page's body is unchanged")
+        eq(db_query(db, "SELECT body_format FROM articles WHERE id = ?", (aid,))[0][0], "html",
+           what + ": still HTML")
+        bt = db_query(db, "SELECT body_text FROM articles WHERE id = ?", (aid,))[0][0]
+        check("1 January" in bt and "<" not in bt, what + ": search text without markup: " + bt[:120])
+        for word in ("strong", "href", "blockquote", "cite"):
+            st, _, data = srv.get("/api/v1/search?q=" + word)
+            eq((st, [i["title"] for i in json.loads(data)["items"]]), (200, []),
+               what + ": no hit for the tag name " + word)
+        st, _, data = srv.get("/api/v1/search?q=diplomat")
+        eq([i["title"] for i in json.loads(data)["items"]], ["Protests in Kazakhstan: what we know"],
+           what + ": the words are found")
+
+    try:
+        st, _, page = srv.get(path)
+        want = body_div(text(page))
+        check(want and "<strong>1 January</strong>" in want, "the imported body: %r" % (want or "")[:200])
+        same("imported")
+        # The admin editor: shown as HTML, saved as it is.
+        b = Browser(srv)
+        b.login("ann")
+        st, _, form_page = b.get("/admin/articles/%d" % aid)
+        eq(st, 200, "editor")
+        check(re.search(r'name="format" value="html" checked', form_page), "the editor says HTML")
+        f = {k: field(form_page, k) or "" for k in ("title", "slug", "summary", "tags", "publish_at",
+                                                    "version")}
+        f["body"] = textarea(form_page)
+        f["status"] = "published"
+        check("<strong>1 January</strong>" in f["body"], "the editor holds the HTML source")
+        st, hd, _ = b.post("/admin/articles/%d" % aid, dict(f, preview="1"))
+        eq(st, 200, "preview")
+        # The form as a script posts it, without the format: kept.
+        st, hd, _ = b.post("/admin/articles/%d" % aid, f)
+        eq((st, hd.get("location")), (303, "/admin/articles/%d?msg=saved" % aid), "admin save")
+        same("admin save")
+        st, _, frag = b.post("/admin/preview", {"body": "<p>a <em>b</em><script>x</script></p>",
+                                                "format": "html"})
+        eq((st, frag.strip()), (200, "<p>a <em>b</em></p>"), "live preview of HTML")
+        # The API: a GET document PUT back, and a PATCH of the title.
+        st, doc = api("GET")
+        eq((st, doc["body_format"]), (200, "html"), "API GET")
+        st, doc = api("PUT", doc)
+        eq(st, 200, "API PUT: %r" % doc)
+        same("API PUT")
+        st, doc = api("PATCH", {"title": "Protests in Kazakhstan: what we know", "version": doc["version"]})
+        eq(st, 200, "API PATCH: %r" % doc)
+        same("API PATCH")
+        # A revision restored (the import's own, version 1).
+        rev = db_query(db, "SELECT id FROM revisions WHERE article_id = ? AND version = 1", (aid,))[0][0]
+        ver = db_query(db, "SELECT version FROM articles WHERE id = ?", (aid,))[0][0]
+        b.get("/admin/articles/%d" % aid)
+        st, hd, _ = b.post("/admin/articles/%d/revisions/%d/restore" % (aid, rev), {"version": str(ver)})
+        eq((st, hd.get("location")), (303, "/admin/articles/%d?msg=restored" % aid), "restore")
+        same("restore")
+        # Made Markdown in the editor, then the HTML revision restored:
+        # a revision comes back in the language it was saved in.
+        st, _, form_page = b.get("/admin/articles/%d" % aid)
+        f["version"] = field(form_page, "version")
+        st, hd, _ = b.post("/admin/articles/%d" % aid, dict(f, body="Now *Markdown*.", format="markdown"))
+        eq(st, 303, "saved as Markdown")
+        st, _, page = srv.get(path)
+        eq(body_div(text(page)), "\n<p>Now <em>Markdown</em>.</p>\n\n", "the Markdown body shown")
+        eq(db_query(db, "SELECT body_format FROM articles WHERE id = ?", (aid,))[0][0], "markdown",
+           "the format chosen in the editor is saved")
+        ver = db_query(db, "SELECT version FROM articles WHERE id = ?", (aid,))[0][0]
+        st, hd, _ = b.post("/admin/articles/%d/revisions/%d/restore" % (aid, rev), {"version": str(ver)})
+        eq(st, 303, "restore over a Markdown version")
+        same("HTML revision restored over Markdown")
+    finally:
+        srv.stop()
+        d.cleanup()
+
+
 run_tests("import_xml", [test_wordpress_fields, test_blogger_fields, test_dry_run, test_hostile_xml,
                          test_redirects_served, test_round_trip, test_sanitiser_fixed_point,
                          test_blogger_reply_by_in_reply_to, test_comments_sidecar_hostile,
-                         test_wxr_deep_thread])
+                         test_wxr_deep_thread, test_html_body_kept_as_html,
+                         test_hostile_comment_threads, test_upgrade_fills_in])

@@ -72,7 +72,7 @@ def test_article(srv):
     eq(o.tags.get("article"), 5, "the article and the demo's comments")
     check(re.search(r"<h1>China offers Kazakhstan security cooperation after deadly unrest</h1>", t), "headline")
     check('<h2 id="protests-in-kazakhstan">' in t and '<h2 id="experts-on-china">' in t, "section headings with ids")
-    check("By <a href=\"/authors/Gazette%20Staff\" rel=\"author\">Gazette Staff</a>" in t, "byline")
+    check("By <a href=\"/authors/gazette-staff\" rel=\"author\">Gazette Staff</a>" in t, "byline")
     check('<time datetime="2022-01-10T09:00:00Z">10 January 2022</time>' in t, "date")
     for tag, slug in (("Kazakhstan", "kazakhstan"), ("China", "china"), ("Central Asia", "central-asia")):
         check('<a href="/tags/%s" rel="tag">%s</a>' % (slug, tag) in t, "tag " + tag)
@@ -92,7 +92,7 @@ def test_article(srv):
 
 
 def test_listings(srv):
-    for path in ("/tags/china", "/tags/central-asia", "/2022/", "/2022/01/", "/authors/Gazette%20Staff", "/tags"):
+    for path in ("/tags/china", "/tags/central-asia", "/2022/", "/2022/01/", "/authors/gazette-staff", "/tags"):
         st, _, body = srv.get(path)
         eq(st, 200, path)
         check(ARTICLE in text(body) or path == "/tags", path + " lists the article")
@@ -101,8 +101,9 @@ def test_listings(srv):
     for path in ("/tags/nope", "/2021/", "/2022/02/page/2", "/authors/Nobody", "/2022/13/", "/page/2", "/page/0",
                  "/page/x", "/2022/01/no-such-article", "/2022/01/Bad_Slug", "/nothing/here/at/all"):
         st, _, body = srv.get(path)
-        if path in ("/2021/", "/authors/Nobody"):
-            # an empty listing is a page, not an error
+        if path == "/2021/":
+            # an empty listing is a page, not an error (an author
+            # without articles, like a tag without, has none)
             eq(st, 200, path)
         else:
             eq(st, 404, path)

@@ -183,9 +183,79 @@ test_comment_body(void)
 	arena_free(&a);
 }
 
+/* imp_order: the order a pass after pass walk places items in (by pass,
+ * then by index), loops and what hangs from them or from nothing left
+ * out; and linear on a 200,000-long chain listed child first. */
+static void
+test_order(void)
+{
+	static const struct {
+		ssize_t		 par[8];
+		size_t		 n;
+		const char	*want;	/* indexes placed, in order */
+	} t[] = {
+		{ { IMP_ROOT, IMP_ROOT, 0 }, 3, "0 1 2" },
+		/* A chain listed child first: one pass per link. */
+		{ { 1, 2, 3, IMP_ROOT }, 4, "3 2 1 0" },
+		/* A reply before its parent waits one pass; after, none. */
+		{ { 2, IMP_ROOT, IMP_ROOT, 2 }, 4, "1 2 3 0" },
+		/* A loop (0 <-> 1) and what hangs from it are left out. */
+		{ { 1, 0, 0, IMP_ROOT }, 4, "3" },
+		{ { 0, IMP_ROOT }, 2, "1" },
+		{ { IMP_STUCK, 0, IMP_ROOT, 2 }, 4, "2 3" },
+		{ { IMP_ROOT }, 0, "" },
+	};
+	struct arena a;
+	struct buf got = BUF_INIT;
+	size_t order[8], i, k, n, big = 200000;
+	ssize_t *par;
+	size_t *ord;
+
+	arena_init(&a);
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		buf_reset(&got);
+		n = imp_order(&a, t[i].par, t[i].n, order);
+		for (k = 0; k < n; k++)
+			buf_printf(&got, "%s%zu", k ? " " : "", order[k]);
+		T_EQ_STR(buf_str(&got), t[i].want);
+	}
+	par = arena_alloc(&a, big * sizeof(*par));
+	ord = arena_alloc(&a, big * sizeof(*ord));
+	for (i = 0; i < big; i++)
+		par[i] = i + 1 < big ? (ssize_t)i + 1 : IMP_ROOT;
+	T_EQ_INT(imp_order(&a, par, big, ord), big);
+	T_TRUE(ord[0] == big - 1 && ord[big - 1] == 0);
+	buf_free(&got);
+	arena_free(&a);
+}
+
+/* imp_index: first key wins, "" is no key, full is full. */
+static void
+test_index(void)
+{
+	struct arena a;
+	struct imp_index x;
+	size_t v = 0;
+
+	arena_init(&a);
+	imp_index_init(&x, &a, 2);
+	T_TRUE(imp_index_add(&x, "42", 0));
+	T_TRUE(!imp_index_add(&x, "42", 1));
+	T_TRUE(!imp_index_add(&x, "", 2));
+	T_TRUE(imp_index_add(&x, "7", 3));
+	T_TRUE(!imp_index_add(&x, "8", 4));
+	T_TRUE(imp_index_get(&x, "42", &v) && v == 0);
+	T_TRUE(imp_index_get(&x, "7", &v) && v == 3);
+	T_TRUE(!imp_index_get(&x, "8", &v));
+	T_TRUE(!imp_index_get(&x, "", &v));
+	arena_free(&a);
+}
+
 int
 main(void)
 {
+	T_RUN(test_order);
+	T_RUN(test_index);
 	T_RUN(test_html_text);
 	T_RUN(test_comment_body);
 	T_RUN(test_good);

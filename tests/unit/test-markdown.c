@@ -6,7 +6,9 @@
 
 #include "t.h"
 #include "html-allow.h"
+#include "render/body.h"
 #include "render/markdown.h"
+#include "util/arena.h"
 #include "util/buf.h"
 
 struct row {
@@ -438,6 +440,81 @@ test_render_text(void)
 	buf_free(&c);
 }
 
+/* article_body, the one owner of a body: each format read by its own
+ * reader only, the search text without markup, the summary given or cut
+ * from that text. */
+static void
+test_article_body(void)
+{
+	static const struct {
+		enum body_format	 f;
+		const char		*in, *summary;
+		const char		*source, *html, *text, *sum;
+	} t[] = {
+		{ BODY_MARKDOWN, "Some **bold** <b>x</b>", NULL,
+		  "Some **bold** <b>x</b>",
+		  "<p>Some <strong>bold</strong> &lt;b&gt;x&lt;/b&gt;</p>\n",
+		  "Some bold <b>x</b>", "Some bold <b>x</b>" },
+		{ BODY_HTML, "<p>Fuel on <strong>1 January</strong>; "
+		  "<a href=\"https://x.org/\" onclick=\"y()\">go</a>"
+		  "<script>z()</script></p>", "",
+		  "<p>Fuel on <strong>1 January</strong>; "
+		  "<a href=\"https://x.org/\">go</a></p>",
+		  "<p>Fuel on <strong>1 January</strong>; "
+		  "<a href=\"https://x.org/\">go</a></p>",
+		  "Fuel on 1 January; go", "Fuel on 1 January; go" },
+		/* An HTML body is never read as Markdown. */
+		{ BODY_HTML, "<p>*not* emphasis</p>", "Given.",
+		  "<p>*not* emphasis</p>", "<p>*not* emphasis</p>",
+		  "*not* emphasis", "Given." },
+		{ BODY_MARKDOWN, "", NULL, "", "", "", "" },
+		{ BODY_HTML, "", NULL, "", "", "", "" },
+	};
+	struct arena a;
+	struct article_body b;
+	struct buf big = BUF_INIT, txt = BUF_INIT;
+	enum body_format f;
+	size_t i;
+
+	arena_init(&a);
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		T_TRUE(article_body(&a, t[i].f, t[i].in, strlen(t[i].in),
+		    t[i].summary, NULL, &b));
+		T_EQ_STR(b.source, t[i].source);
+		T_EQ_STR(b.html, t[i].html);
+		T_EQ_STR(b.text, t[i].text);
+		T_EQ_STR(b.summary, t[i].sum);
+		buf_reset(&txt);
+		article_body_text(&txt, t[i].f, t[i].in, strlen(t[i].in));
+		T_EQ_STR(buf_str(&txt), t[i].text);
+	}
+	/* The derived summary is the text cut at SUMMARY_AUTO bytes. */
+	for (i = 0; i < 100; i++)
+		buf_puts(&big, "<p>word word word</p>");
+	T_TRUE(article_body(&a, BODY_HTML, big.p, big.len, NULL, NULL, &b));
+	T_TRUE(strlen(b.summary) <= SUMMARY_AUTO);
+	T_TRUE(strlen(b.summary) > SUMMARY_AUTO - 10);
+	T_CONTAINS(b.summary, "word word\xe2\x80\xa6");
+	T_LACKS(b.text, "<");
+	/* Reference links may make far more HTML than source: refused past
+	 * the cap, never a huge allocation. */
+	buf_reset(&big);
+	buf_puts(&big, "[r]: http://x.org/");
+	for (i = 0; i < 2000; i++)
+		buf_putc(&big, 'a');
+	buf_puts(&big, "\n\n");
+	for (i = 0; i < 300000; i++)
+		buf_puts(&big, "[r] ");
+	T_TRUE(!article_body(&a, BODY_MARKDOWN, big.p, big.len, NULL, NULL,
+	    &b));
+	T_EQ_STR(body_format_name(BODY_HTML), "html");
+	T_TRUE(body_format_parse("markdown", &f) && f == BODY_MARKDOWN);
+	T_TRUE(!body_format_parse("HTML", &f));
+	buf_free(&big);
+	buf_free(&txt);
+	arena_free(&a);
+}
+
 int
 main(void)
 {
@@ -447,5 +524,6 @@ main(void)
 	T_RUN(test_robust);
 	T_RUN(test_plain);
 	T_RUN(test_render_text);
+	T_RUN(test_article_body);
 	T_DONE("markdown");
 }

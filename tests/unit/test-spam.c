@@ -470,6 +470,7 @@ main(void)
 	art.summary = "";
 	art.body_md = "x";
 	art.body_html = "<p>x</p>";
+	art.body_text = "x";
 	art.author = "t";
 	art.status = ARTICLE_PUBLISHED;
 	art.published_at = art.created_at = art.updated_at = 1000;

@@ -11,6 +11,7 @@
 #include <libpq-fe.h>
 
 #include "t.h"
+#include "render/body.h"
 #include "search/query.h"
 #include "store/store.h"
 #include "store/store-int.h"
@@ -19,6 +20,24 @@
 static struct store *st;
 static const char *st_url;
 static char tmpdir[] = "/tmp/gazette-store-XXXXXX";
+static struct arena bodies;	/* set_body's, freed at the end */
+
+/* Gives a the body md as every caller of the store does: made by
+ * article_body, search text and all (the store never renders). */
+static void
+set_body(struct article *a, const char *md)
+{
+	struct article_body b;
+
+	if (!article_body(&bodies, BODY_MARKDOWN, md, strlen(md), a->summary,
+	    NULL, &b)) {
+		T_CHECK(0, "article_body(\"%s\")", md);
+		return;
+	}
+	a->body_md = b.source;
+	a->body_html = b.html;
+	a->body_text = b.text;
+}
 
 static struct article
 mk(const char *slug, const char *title, enum article_status status,
@@ -31,6 +50,7 @@ mk(const char *slug, const char *title, enum article_status status,
 	a.summary = "sum";
 	a.body_md = "body";
 	a.body_html = "<p>body</p>";
+	a.body_text = "body";
 	a.author = author;
 	a.status = status;
 	a.published_at = when;
@@ -91,6 +111,10 @@ test_articles(void)
 	T_EQ_INT(store_article_insert(st, &a), STORE_OK);
 	a = mk("future", "Future", ARTICLE_SCHEDULED, 9000, "Ann", t1, 1);
 	T_EQ_INT(store_article_insert(st, &a), STORE_OK);
+	/* The store indexes what it is given and makes no text itself. */
+	a = mk("no-text", "No text", ARTICLE_PUBLISHED, 2000, "Ann", NULL, 0);
+	a.body_text = NULL;
+	T_EQ_INT(store_article_insert(st, &a), STORE_INVALID);
 
 	T_EQ_INT(store_article_by_slug(st, &ar, "first", &got), STORE_OK);
 	T_EQ_STR(got.title, "First");
@@ -166,6 +190,15 @@ test_listing(void)
 	T_EQ_INT(store_article_list(st, &ar, &f, &l), STORE_OK);
 	T_EQ_INT(l.n, 1);
 	f.author = NULL;
+	/* An author's pages go by the slug of the byline. */
+	f.author_slug = "ann";
+	T_EQ_INT(store_article_list(st, &ar, &f, &l), STORE_OK);
+	T_TRUE(l.n == 1 && strcmp(l.items[0].slug, "first") == 0);
+	f.public = false;
+	T_EQ_INT(store_article_list(st, &ar, &f, &l), STORE_OK);
+	T_EQ_INT(l.n, 3);
+	f.public = true;
+	f.author_slug = NULL;
 	f.from = 2500;
 	f.to = 3500;
 	T_EQ_INT(store_article_list(st, &ar, &f, &l), STORE_OK);
@@ -375,7 +408,7 @@ add_people(struct store *s)
 	T_EQ_INT(store_session_add(s, "copy-session-hash", u.id, "csrf",
 	    1002), STORE_OK);
 	a.author_id = u.id;
-	a.body_md = "Copied *body* text.";
+	set_body(&a, "Copied *body* text.");
 	T_EQ_INT(store_article_insert(s, &a), STORE_OK);
 	a.title = "Copied, edited";
 	T_EQ_INT(store_article_update(s, &a, "copy-ann", 1100), STORE_OK);
@@ -548,6 +581,51 @@ test_every_statement_ran(void)
 	for (i = 0; i < ST__MAX; i++)
 		T_CHECK(store_stmt_ran[i], "statement %d never ran: test it "
 		    "in test-store.c", i);
+}
+
+/* Author slugs: written with each save, filled in by the backfill for
+ * rows without (as after migration 12), bylines of blanks left alone;
+ * and a revision keeps the format of its body. */
+static void
+test_author_slugs(void)
+{
+	struct article a = mk("smith", "Smith", ARTICLE_PUBLISHED, 100,
+	    "J. Smith", NULL, 0);
+	struct article b = mk("blank", "Blank", ARTICLE_PUBLISHED, 100, "  ",
+	    NULL, 0);
+	struct article_filter f = { 0 };
+	struct article_list l;
+	struct revision *revs;
+	struct arena ar;
+	size_t n;
+
+	arena_init(&ar);
+	a.format = BODY_HTML;
+	T_EQ_INT(store_article_insert(st, &a), STORE_OK);
+	T_EQ_INT(store_article_insert(st, &b), STORE_OK);
+	f.public = true;
+	f.now = 5000;
+	f.limit = 10;
+	f.author_slug = "j-smith";
+	T_EQ_INT(store_article_list(st, &ar, &f, &l), STORE_OK);
+	T_TRUE(l.n == 1 && strcmp(l.items[0].author, "J. Smith") == 0);
+	T_EQ_INT(st->drv->script(st->conn,
+	    "UPDATE articles SET author_slug = ''"), STORE_OK);
+	T_EQ_INT(store_article_list(st, &ar, &f, &l), STORE_OK);
+	T_EQ_INT(l.n, 0);
+	T_EQ_INT(store_author_slug_backfill(st), STORE_OK);
+	T_EQ_INT(store_article_list(st, &ar, &f, &l), STORE_OK);
+	T_EQ_INT(l.n, 1);
+	f.author_slug = "ann";
+	T_EQ_INT(store_article_list(st, &ar, &f, &l), STORE_OK);
+	T_EQ_INT(l.n, 1);
+	T_EQ_INT(store_revision_list(st, &ar, a.id, &revs, &n), STORE_OK);
+	T_TRUE(n == 1 && revs[0].format == BODY_HTML);
+	T_EQ_INT(store_revision_list(st, &ar, b.id, &revs, &n), STORE_OK);
+	T_TRUE(n == 1 && revs[0].format == BODY_MARKDOWN);
+	T_EQ_INT(store_article_delete(st, a.id), STORE_OK);
+	T_EQ_INT(store_article_delete(st, b.id), STORE_OK);
+	arena_free(&ar);
 }
 
 static void
@@ -735,6 +813,8 @@ test_update(void)
 	T_EQ_INT(a.version, 1);
 	T_EQ_INT(store_article_by_id(st, &ar, a.id, &b), STORE_OK);
 	T_EQ_INT(b.version, 1);
+	T_TRUE(b.body_text == NULL);	/* reads leave it out */
+	b.body_text = "body";
 	stale = b;
 	b.title = "After";
 	b.status = ARTICLE_PUBLISHED;
@@ -750,6 +830,7 @@ test_update(void)
 	T_EQ_STR(b.title, "After");
 	T_EQ_INT(b.updated_at, 4100);
 	T_TRUE(b.ntags == 1 && strcmp(b.tags[0].slug, "energy") == 0);
+	b.body_text = "body";
 	b.slug = "first";	/* taken */
 	T_EQ_INT(store_article_update(st, &b, "x", 4300), STORE_CONFLICT);
 	T_EQ_INT(store_revision_list(st, &ar, a.id, &revs, &n), STORE_OK);
@@ -1243,8 +1324,8 @@ test_search_store(void)
 	int walked = 0;
 
 	arena_init(&ar);
-	a1.body_md = "Nothing but sand.";
-	a2.body_md = "A *quokka* & a <b>wombat</b> met on the crossing.";
+	set_body(&a1, "Nothing but sand.");
+	set_body(&a2, "A *quokka* & a <b>wombat</b> met on the crossing.");
 	T_EQ_INT(store_article_insert(st, &a1), STORE_OK);
 	T_EQ_INT(store_article_insert(st, &a2), STORE_OK);
 	T_EQ_INT(store_article_insert(st, &a3), STORE_OK);
@@ -1283,6 +1364,7 @@ test_search_store(void)
 			    store_errmsg(st));
 	/* A tag renamed or removed is followed by the index. */
 	T_EQ_INT(store_article_by_id(st, &ar, a2.id, &a2), STORE_OK);
+	set_body(&a2, a2.body_md);
 	a2.tags = NULL;
 	a2.ntags = 0;
 	T_EQ_INT(store_article_update(st, &a2, "", 300), STORE_OK);
@@ -1538,6 +1620,7 @@ main(void)
 
 	if (mkdtemp(tmpdir) == NULL)
 		return 1;
+	arena_init(&bodies);
 	if (url == NULL || *url == '\0') {
 		snprintf(db, sizeof(db), "%s/store.db", tmpdir);
 		url = db;
@@ -1554,6 +1637,7 @@ main(void)
 	T_RUN(test_settings);
 	T_RUN(test_articles);
 	T_RUN(test_listing);
+	T_RUN(test_author_slugs);
 	T_RUN(test_transactions);
 	T_RUN(test_read_snapshot);
 	T_RUN(test_users);
@@ -1572,6 +1656,7 @@ main(void)
 	T_RUN(test_listen);
 	T_RUN(test_every_statement_ran);
 	store_close(st);
+	arena_free(&bodies);
 	{
 		char cmd[128];
 

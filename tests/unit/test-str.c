@@ -45,6 +45,39 @@ test_slugify(void)
 	buf_free(&b);
 }
 
+/* byline_slug: slugify's where it makes one, a hashed slug where it
+ * makes none, nothing for blanks; always a valid slug. */
+static void
+test_byline_slug(void)
+{
+	static const struct { const char *in, *want; } rows[] = {
+		{ "J. Smith", "j-smith" },
+		{ "../etc", "etc" },
+		{ "\xc3\x9c" "n\xc3\xaf" "code Name", "unicode-name" },
+		{ "a/b", "a-b" },
+		{ "Aigerim Seitkali", "aigerim-seitkali" },
+		{ "", "" },
+		{ "  ", "" },
+	};
+	struct buf b = BUF_INIT, c = BUF_INIT;
+	size_t i;
+
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		buf_reset(&b);
+		byline_slug(&b, rows[i].in, strlen(rows[i].in));
+		T_EQ_STR(buf_str(&b), rows[i].want);
+	}
+	buf_reset(&b);
+	byline_slug(&b, "\xd0\x98\xd0\xb2\xd0\xb0\xd0\xbd", 8);	/* Иван */
+	T_TRUE(b.len == 18 && strncmp(b.p, "a-", 2) == 0);
+	T_TRUE(slug_valid(b.p, b.len));
+	byline_slug(&c, "\xe6\x97\xa5\xe6\x9c\xac", 6);
+	T_TRUE(c.len == 18 && slug_valid(c.p, c.len));
+	T_TRUE(strcmp(b.p, c.p) != 0);
+	buf_free(&b);
+	buf_free(&c);
+}
+
 static void
 test_utf8(void)
 {
@@ -226,6 +259,7 @@ int
 main(void)
 {
 	T_RUN(test_slugify);
+	T_RUN(test_byline_slug);
 	T_RUN(test_utf8);
 	T_RUN(test_time);
 	T_RUN(test_esc);

@@ -18,6 +18,9 @@
 
 			body.set("csrf", form.elements.csrf.value);
 			body.set("body", textarea.value);
+			/* The body's format decides how it is read. */
+			if (form.elements.format && form.elements.format.value)
+				body.set("format", form.elements.format.value);
 			fetch("/admin/preview", {
 				method: "POST",
 				credentials: "same-origin",
@@ -30,7 +33,7 @@
 				return r.text();
 			}).then(function (html) {
 				/* Only the newest answer is shown; the HTML
-				 * is the server's own Markdown rendering. */
+				 * is the server's own rendering of the body. */
 				if (mine === seq) {
 					target.innerHTML = html;
 					target.dataset.state = "live";
@@ -39,10 +42,15 @@
 				target.dataset.state = "error";
 			});
 		}
-		textarea.addEventListener("input", function () {
+		function later() {
 			if (timer)
 				clearTimeout(timer);
 			timer = setTimeout(send, 300);
+		}
+		textarea.addEventListener("input", later);
+		form.addEventListener("change", function (ev) {
+			if (ev.target && ev.target.name === "format")
+				later();
 		});
 		if (target.innerHTML.trim() === "" && textarea.value !== "")
 			send();

@@ -11,8 +11,9 @@
 #include <string.h>
 #include <strings.h>
 
-#include "import/import.h"
+#include "render/body.h"
 #include "render/esc.h"
+#include "render/markdown.h"
 #include "util/buf.h"
 #include "util/str.h"
 
@@ -382,31 +383,14 @@ html_plain(struct buf *out, const char *s, size_t n, size_t max)
 	struct buf all = BUF_INIT;
 	struct plain p = { &all, false, false, 0 };
 	htmlDocPtr doc;
-	size_t cut, i;
 
 	if (n == 0 || (doc = parse(s, n)) == NULL)
 		return;
 	walk((xmlNode *)doc, plain_open, plain_close, &p);
 	xmlFreeDoc(doc);
-	if (max == 0 || all.len <= max) {
-		buf_put(out, buf_str(&all), all.len);
-		goto out;
-	}
-	if (max < 3)
-		goto out;
-	/* Cut at a code point boundary, at a space in the second half when
-	 * there is one, and mark the cut. */
-	cut = max - 3;
-	while (cut > 0 && ((unsigned char)all.p[cut] & 0xc0) == 0x80)
-		cut--;
-	for (i = cut; i > cut / 2; i--)
-		if (all.p[i] == ' ') {
-			cut = i;
-			break;
-		}
-	buf_put(out, all.p, cut);
-	buf_puts(out, "\xe2\x80\xa6");
-out:
+	/* Cut as Markdown's plain text is, so a summary ends alike
+	 * whichever language the body is in. */
+	md_plain_cut(out, buf_str(&all), all.len, max);
 	buf_free(&all);
 }
 
