@@ -193,6 +193,15 @@ enum route_result route_match(const struct route *routes, size_t n,
 		    enum http_method, const char *path, struct http_req *req,
 		    const struct route **found, unsigned *allow);
 
+/* The key every per-address limit counts by (connections, comment pacing,
+ * sign-in failures), from an address in text: an IPv4 address as itself,
+ * an IPv4-mapped IPv6 address as the IPv4 address, any other IPv6 address
+ * by its /64 ("2001:db8:1:2::/64"); text that is no address is its own
+ * key. Into out, truncated to outlen (HTTP_LIMIT_KEY_MAX is always
+ * enough). */
+#define HTTP_LIMIT_KEY_MAX	64
+void		 http_limit_key(const char *addr, char *out, size_t outlen);
+
 struct http_limits {
 	size_t		max_url;	/* bytes of request target → 414 */
 	size_t		max_body;	/* → 413 */

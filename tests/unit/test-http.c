@@ -308,6 +308,73 @@ test_cookie(void)
 }
 
 static void
+test_limit_key(void)
+{
+	static const struct {
+		const char *addr, *key;
+	} rows[] = {
+		{ "192.0.2.7", "192.0.2.7" },
+		{ "::ffff:192.0.2.7", "192.0.2.7" },
+		{ "::FFFF:192.0.2.7", "192.0.2.7" },
+		{ "2001:db8:1:2::1", "2001:db8:1:2::/64" },
+		{ "2001:db8:1:2:aaaa:bbbb:cccc:dddd", "2001:db8:1:2::/64" },
+		{ "2001:0db8:0001:0002:0:0:0:ffff", "2001:db8:1:2::/64" },
+		{ "2001:db8:1:3::1", "2001:db8:1:3::/64" },
+		{ "2001:db8::1", "2001:db8::/64" },
+		{ "::1", "::/64" },
+		{ "fe80::1%eth0", "fe80::1%eth0" },	/* no address: itself */
+		{ "-", "-" },
+		{ "", "" },
+	};
+	char key[HTTP_LIMIT_KEY_MAX], small[8];
+	size_t i;
+
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		http_limit_key(rows[i].addr, key, sizeof(key));
+		T_CHECK(strcmp(key, rows[i].key) == 0, "limit key of \"%s\": "
+		    "\"%s\", want \"%s\"", rows[i].addr, key, rows[i].key);
+	}
+	http_limit_key("2001:db8:1:2::1", small, sizeof(small));
+	T_EQ_STR(small, "2001:db");	/* truncated, terminated */
+}
+
+static void
+test_addr_counts(void)
+{
+	struct http_addr_counts *t = http_addr_counts_new(4);
+	char key[32];
+	int i;
+
+	T_TRUE(http_addr_counts_take(t, "a", 2));
+	T_TRUE(http_addr_counts_take(t, "a", 2));
+	T_TRUE(!http_addr_counts_take(t, "a", 2));	/* at the cap */
+	T_EQ_INT(http_addr_counts_get(t, "a"), 2);
+	T_TRUE(http_addr_counts_take(t, "b", 2));	/* others unhurt */
+	http_addr_counts_put(t, "a");
+	T_TRUE(http_addr_counts_take(t, "a", 2));
+	T_TRUE(!http_addr_counts_take(t, "c", 0));
+	T_EQ_INT(http_addr_counts_get(t, "c"), 0);
+	/* Many keys in a small table; all gone once put back. */
+	for (i = 0; i < 5000; i++) {
+		snprintf(key, sizeof(key), "10.0.%d.%d", i / 256, i % 256);
+		T_CHECK(http_addr_counts_take(t, key, 1), "take %s", key);
+	}
+	for (i = 0; i < 5000; i++) {
+		snprintf(key, sizeof(key), "10.0.%d.%d", i / 256, i % 256);
+		http_addr_counts_put(t, key);
+	}
+	for (i = 0; i < 5000; i += 499) {
+		snprintf(key, sizeof(key), "10.0.%d.%d", i / 256, i % 256);
+		T_EQ_INT(http_addr_counts_get(t, key), 0);
+	}
+	http_addr_counts_put(t, "never");	/* not counted: nothing */
+	T_EQ_INT(http_addr_counts_get(t, "a"), 2);
+	T_EQ_INT(http_addr_counts_get(t, "b"), 1);
+	http_addr_counts_free(t);
+	http_addr_counts_free(NULL);
+}
+
+static void
 test_status_and_resp(void)
 {
 	static const struct { int code; const char *want; } rows[] = {
@@ -801,6 +868,8 @@ main(void)
 	T_RUN(test_form);
 	T_RUN(test_url_decode);
 	T_RUN(test_cookie);
+	T_RUN(test_limit_key);
+	T_RUN(test_addr_counts);
 	T_RUN(test_status_and_resp);
 	T_RUN(test_server);
 	T_DONE("http");
