@@ -151,6 +151,9 @@ void	api_article(struct http_req *, struct http_resp *, void *);
  * /api/v1/comments/ID (GET, PATCH, DELETE). */
 void	api_article_comments(struct http_req *, struct http_resp *, void *);
 void	api_comment(struct http_req *, struct http_resp *, void *);
+/* Whether path is the API's (/api and under): where every error is a
+ * problem document, those of the HTTP layer included. */
+bool	api_path(const char *path);
 /* Answers a request under /api/ that no route took with a problem
  * document and returns true; false for any other path. */
 bool	api_not_found(struct http_req *, struct http_resp *);

@@ -129,6 +129,10 @@ void	page_static(struct http_req *, struct http_resp *, void *);
 void	page_healthz(struct http_req *, struct http_resp *, void *);
 void	page_robots(struct http_req *, struct http_resp *, void *);
 void	page_not_found(struct http_req *, struct http_resp *, void *);
+/* The body of an error the HTTP layer raises (http_server_opts.error):
+ * a problem document under the API (api_path), a page elsewhere. */
+void	page_error(struct http_req *, struct http_resp *, int status,
+	    const char *msg, void *);
 /* Prometheus text metrics (page-ops.c). */
 void	page_metrics(struct http_req *, struct http_resp *, void *);
 /* page-search.c: the results page and the JSON search API. */
