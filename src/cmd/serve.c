@@ -435,8 +435,8 @@ cmd_serve(int argc, char **argv)
 	env = getenv("GAZETTE_BODY_MIN_RATE");
 	if (env && *env && !parse_int(env, strlen(env), 0, 1 << 30,
 	    &body_rate)) {
-		cmd_err("serve", "GAZETTE_BODY_MIN_RATE '%s' is not a number of "
-		    "bytes a second (0: no minimum)", env);
+		cmd_err("serve", "GAZETTE_BODY_MIN_RATE '%s' is not a number "
+		    "of bytes a second (0: no minimum)", env);
 		goto out;
 	}
 	so.limits.body_timeout = (unsigned)body_s;

@@ -273,8 +273,9 @@ struct http_server_opts {
 	 * page elsewhere). req->path is the target's path even when the
 	 * request was refused before it was parsed, or "" when the target
 	 * was no path. The status stays. May be NULL: plain text. */
-	void			(*error)(struct http_req *, struct http_resp *,
-				    int status, const char *msg, void *);
+	void			(*error)(struct http_req *,
+				    struct http_resp *, int status,
+				    const char *msg, void *);
 	/* Sets headers every response carries (security headers). */
 	void			(*decorate)(struct http_req *,
 				    struct http_resp *, void *);

@@ -39,7 +39,7 @@ http_limit_key(const char *addr, char *out, size_t outlen)
 		inet_ntop(AF_INET6, &a6, text, sizeof(text));
 		snprintf(out, outlen, "%s/64", text);
 	} else
-		snprintf(out, outlen, "%s", addr);	/* "-", a test's name */
+		snprintf(out, outlen, "%s", addr);	/* "-", a name */
 }
 
 struct addr_node {

@@ -61,10 +61,10 @@ struct conn {
 	_Atomic int64_t		 deadline;	/* monotonic µs; 0: none */
 	_Atomic int64_t		 idle_since;	/* between requests; 0: in one */
 	_Atomic int		 phase;		/* enum conn_phase */
-	_Atomic int64_t		 since;		/* when the phase began */
+	_Atomic int64_t		 since;		/* µs, the phase's start */
 	_Atomic uint64_t	 body_bytes;	/* of this request's body */
-	bool			 evicted;	/* shut down for a newcomer */
-	unsigned		 eof_ticks;	/* watchdog's (peer_gone()) */
+	bool			 evicted;	/* shut for a newcomer */
+	unsigned		 eof_ticks;	/* peer_gone()'s count */
 	bool			 counted;	/* in per_addr under key */
 	char			 key[HTTP_LIMIT_KEY_MAX];
 };
@@ -648,7 +648,7 @@ check_request(struct rq *rq, struct MHD_Connection *c, const char *method,
 	}
 	if (t[0] != '/' || target_has_nul(rq, version))
 		return *msg = "bad request target", 400;
-	for (i = 0; i < rq->target_len; i++)	/* blanks too: MHD is tolerant */
+	for (i = 0; i < rq->target_len; i++)	/* blanks: MHD is tolerant */
 		if ((unsigned char)t[i] <= 0x20 || t[i] == 0x7f)
 			return *msg = "bad request target", 400;
 	if ((q = strchr(t, '?')) != NULL) {
