@@ -400,6 +400,7 @@ def test_layer_errors():
             (431, "header fields too large", b"GET {p} HTTP/1.1\r\nHost: x\r\nX-Big: " + b"b" * 40000 + b"\r\n\r\n"),
             (501, "unknown method", b"BREW {p} HTTP/1.1\r\nHost: x\r\n\r\n"),
             (501, "unknown transfer coding", b"POST {p} HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\n"),
+            (505, "HTTP/1.2", b"GET {p} HTTP/1.2\r\nHost: x\r\n\r\n"),
         ]
         for path in (b"/api/v1/articles", b"/api/v1/search", b"/api/v1/nothing"):
             for want, what, raw in kinds:
