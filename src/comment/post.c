@@ -244,6 +244,7 @@ accept(const struct site *s, struct arena *a,
 	struct comment c = { 0 }, parent;
 	const struct article *art = sub->art;
 	const char *hash, *html;
+	char lkey[HTTP_LIMIT_KEY_MAX];
 	enum store_err e;
 	double score;
 	bool ok, spam;
@@ -272,7 +273,11 @@ accept(const struct site *s, struct arena *a,
 		return COMMENT_TOO_QUICK;
 	}
 	hash = comment_client_hash(a, cc, sub->client);
-	if (sub->paced && !comment_rate_take(cc, hash, retry))
+	/* Paced by the address's limit key (an IPv6 /64), as every
+	 * per-address limit is; the comment keeps its own address's hash. */
+	http_limit_key(sub->client, lkey, sizeof(lkey));
+	if (sub->paced && !comment_rate_take(cc,
+	    comment_client_hash(a, cc, lkey), retry))
 		return COMMENT_TOO_MANY;
 
 	if ((html = comment_body_html(a, cf->body, sub->nbody)) == NULL)

@@ -141,6 +141,10 @@ void	page_not_found(struct http_req *, struct http_resp *, void *);
  * .bad_query): the themed 400.html, or a problem document under /api/. */
 void	page_bad_query(struct http_req *, struct http_resp *, void *,
 	    const char *param, const char *msg);
+/* The body of an error the HTTP layer raises (http_server_opts.error):
+ * a problem document under the API (api_path), a page elsewhere. */
+void	page_error(struct http_req *, struct http_resp *, int status,
+	    const char *msg, void *);
 /* Prometheus text metrics (page-ops.c). */
 void	page_metrics(struct http_req *, struct http_resp *, void *);
 /* page-search.c: the results page and the JSON search API. */
