@@ -103,6 +103,16 @@ routes_not_found(struct http_req *req, struct http_resp *resp, void *ctx)
 }
 
 void
+routes_error(struct http_req *req, struct http_resp *resp, int status,
+    const char *msg, void *ctx)
+{
+	if (api_path(req->path))
+		api_error(resp, req->arena, status, NULL, "%s", msg);
+	else
+		page_error(req, resp, status, msg, ctx);
+}
+
+void
 routes_bad_query(struct http_req *req, struct http_resp *resp, void *ctx,
     const char *param, const char *msg)
 {

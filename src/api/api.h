@@ -149,6 +149,9 @@ void	api_comment(struct http_req *, struct http_resp *, void *);
  * and returns true; false for any other path. */
 bool	api_bad_query(struct http_req *, struct http_resp *,
 	    const char *param, const char *msg);
+/* Whether path is the API's (/api and under): where every error is a
+ * problem document, those of the HTTP layer included. */
+bool	api_path(const char *path);
 /* Answers a request under /api/ that no route took with a problem
  * document and returns true; false for any other path. */
 bool	api_not_found(struct http_req *, struct http_resp *);

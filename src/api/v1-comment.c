@@ -180,6 +180,7 @@ comments_post(struct http_req *req, struct http_resp *resp,
 	sub.nbody = len[3];
 	sub.paced = !c->token;
 	sub.client = req->client;
+	sub.client_key = http_req_limit_key(req);
 	sub.now = now;
 	switch (site_comment_accept(s, req->arena, &sub, &got, &retry)) {
 	case COMMENT_ACCEPTED:

@@ -578,10 +578,15 @@ api_bad_query(struct http_req *req, struct http_resp *resp,
 }
 
 bool
+api_path(const char *path)
+{
+	return strncmp(path, "/api/", 5) == 0 || strcmp(path, "/api") == 0;
+}
+
+bool
 api_not_found(struct http_req *req, struct http_resp *resp)
 {
-	if (strncmp(req->path, "/api/", 5) != 0 &&
-	    strcmp(req->path, "/api") != 0)
+	if (!api_path(req->path))
 		return false;
 	api_error(resp, req->arena, 404, NULL, "there is no API resource "
 	    "at this path; see /api/v1/articles");

@@ -41,9 +41,9 @@ bool		 auth_name_valid(const char *name, size_t len);
 bool		 auth_equal(const char *a, const char *b);
 
 /* Sign-in rate limits (ratelimit.c), in memory: after LOGIN_MAX_FAILS
- * failures in a row for one account name, or from one client address,
- * sign-in is refused for LOGIN_LOCK_S seconds without checking the
- * password. A success clears the account's count (not the address's:
+ * failures in a row for one account name, or from one client address
+ * (counted by http_limit_key(): an IPv6 /64 is one address), sign-in
+ * is refused for LOGIN_LOCK_S seconds without checking the password. A success clears the account's count (not the address's:
  * one good account must not buy an address more guesses at others). */
 #define LOGIN_MAX_FAILS	10
 #define LOGIN_LOCK_S	900

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "auth/auth.h"
+#include "http/http.h"
 
 /* A fixed table, so a flood of made-up names costs memory of its own
  * size and no more. When full, the entry idle longest goes; an attacker
@@ -25,7 +26,15 @@ static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static void
 make_key(char *key, size_t size, char kind, const char *s)
 {
+	char lk[HTTP_LIMIT_KEY_MAX];
 	size_t i;
+
+	/* An address counts by its limit key (an IPv6 /64), as every
+	 * per-address limit does. */
+	if (kind == 'a') {
+		http_limit_key(s, lk, sizeof(lk));
+		s = lk;
+	}
 
 	key[0] = kind;
 	key[1] = ':';

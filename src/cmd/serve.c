@@ -353,7 +353,7 @@ cmd_serve(int argc, char **argv)
 	struct store *st = NULL;
 	char err[512], what[2048];
 	size_t ntrusted = 0, badlen;
-	int64_t nthreads, cache_mb = 32;
+	int64_t nthreads, cache_mb = 32, body_s = 30, body_rate = 1024;
 	sigset_t set;
 	ssize_t n;
 	int c, sig, rc = EXIT_USAGE;
@@ -439,6 +439,23 @@ cmd_serve(int argc, char **argv)
 	if (nthreads < 1)
 		nthreads = 1;
 	sv.theme = envor(sv.theme, "GAZETTE_THEME", NULL);
+	/* A request body's deadline and minimum rate (http_limits). */
+	env = getenv("GAZETTE_BODY_TIMEOUT");
+	if (env && *env && !parse_int(env, strlen(env), 1, 86400, &body_s)) {
+		cmd_err("serve", "GAZETTE_BODY_TIMEOUT '%s' is not a number of "
+		    "seconds from 1 to 86400", env);
+		goto out;
+	}
+	env = getenv("GAZETTE_BODY_MIN_RATE");
+	if (env && *env && !parse_int(env, strlen(env), 0, 1 << 30,
+	    &body_rate)) {
+		cmd_err("serve", "GAZETTE_BODY_MIN_RATE '%s' is not a number "
+		    "of bytes a second (0: no minimum)", env);
+		goto out;
+	}
+	so.limits.body_timeout = (unsigned)body_s;
+	so.limits.body_min_rate = body_rate ? (unsigned)body_rate :
+	    HTTP_LIMIT_OFF;
 	if (base) {
 		sv.over[0] = "base_url";
 		sv.over[1] = base;
@@ -526,6 +543,7 @@ cmd_serve(int argc, char **argv)
 	so.nroutes = routes_n;
 	so.not_found = routes_not_found;
 	so.bad_query = routes_bad_query;
+	so.error = routes_error;
 	so.decorate = page_decorate;
 	so.ctx = sv.holder;
 	so.ctx_acquire = ctx_acquire;

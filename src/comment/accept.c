@@ -233,7 +233,8 @@ accept(struct comment_ctx *cc, struct store *st,
 		return COMMENT_TOO_QUICK;
 	}
 	hash = comment_client_hash(a, cc, sub->client);
-	if (sub->paced && !comment_rate_take(cc, hash, retry))
+	if (sub->paced && !comment_rate_take(cc, sub->client_key ?
+	    comment_client_hash(a, cc, sub->client_key) : hash, retry))
 		return COMMENT_TOO_MANY;
 
 	if ((html = comment_body_html(a, cf->body, sub->nbody)) == NULL)

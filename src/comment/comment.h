@@ -137,6 +137,10 @@ struct comment_submission {
 	int64_t			 shown_at;
 	bool			 paced;		/* rate limit applies (no token) */
 	const char		*client;	/* the client's address */
+	/* What pacing counts: the address's limit key (http_limit_key: an
+	 * IPv6 /64 is one address, as for every per-address limit); the
+	 * comment keeps the hash of client itself. NULL: client. */
+	const char		*client_key;
 	/* The browser's commenter (comment_commenter_hash), whose trust
 	 * lets a post go live under MODERATION_FIRST; NULL: none (the
 	 * API, which reads no cookies, so its posts wait). */

@@ -48,6 +48,24 @@ void		 http_proxy_client(const struct http_cidr *, size_t n,
  * NULL when it is neither. */
 const char	*http_proxy_scheme(const char *xfp);
 
+/* limit.c */
+
+/* Open connections per limit key (http_limit_key), for the per-address
+ * connection cap. Not locked: the caller serialises. expect sizes the
+ * table (the connections there may be at once). */
+struct http_addr_counts;
+struct http_addr_counts *http_addr_counts_new(size_t expect);
+void		 http_addr_counts_free(struct http_addr_counts *);
+/* Counts one more connection for key, unless key has max already: then
+ * false and nothing changes. */
+bool		 http_addr_counts_take(struct http_addr_counts *,
+		    const char *key, unsigned max);
+/* One connection of key's ended (one that take counted). */
+void		 http_addr_counts_put(struct http_addr_counts *,
+		    const char *key);
+unsigned	 http_addr_counts_get(struct http_addr_counts *,
+		    const char *key);
+
 /* cond.c */
 
 /* true if the If-None-Match value v lists etag (or is "*"); weak

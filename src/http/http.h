@@ -8,6 +8,7 @@
 #ifndef GAZETTE_HTTP_H
 #define GAZETTE_HTTP_H
 
+#include <limits.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -263,15 +264,37 @@ enum route_result route_match(const struct route *routes, size_t n,
 		    enum http_method, const char *path, struct http_req *req,
 		    const struct route **found, unsigned *allow);
 
+/* A limit set to this never applies (a zero one takes its default). */
+#define HTTP_LIMIT_OFF	UINT_MAX
+
 struct http_limits {
 	size_t		max_url;	/* bytes of request target → 414 */
 	size_t		max_body;	/* → 413 */
-	size_t		header_mem;	/* per connection, headers+line → 431 */
+	size_t		header_mem;	/* request line and headers → 431 */
 	unsigned	header_timeout;	/* s to send the headers */
 	unsigned	idle_timeout;	/* s of keep-alive idleness */
-	unsigned	max_conns;
-	unsigned	max_conns_per_ip;
+	unsigned	body_timeout;	/* s to send the body, once the
+					 * headers are in; then closed */
+	unsigned	body_min_rate;	/* bytes/s a body must average after
+					 * its first seconds, or it is closed;
+					 * HTTP_LIMIT_OFF: no minimum */
+	unsigned	max_conns;	/* at the cap, a new client takes the
+					 * slot of the connection longest in
+					 * a phase with no handler running */
+	unsigned	max_conns_per_ip;	/* per http_limit_key();
+						 * trusted proxies exempt */
 };
+
+/* The key every per-address limit counts by (connections, comment pacing,
+ * sign-in failures), from an address in text: an IPv4 address as itself,
+ * an IPv4-mapped IPv6 address as the IPv4 address, any other IPv6 address
+ * by its /64 ("2001:db8:1:2::/64"); text that is no address is its own
+ * key. Into out, truncated to outlen (HTTP_LIMIT_KEY_MAX is always
+ * enough). */
+#define HTTP_LIMIT_KEY_MAX	64
+void		 http_limit_key(const char *addr, char *out, size_t outlen);
+/* The limit key of req's client, in its arena. */
+const char	*http_req_limit_key(const struct http_req *);
 
 /* An address or network a reverse proxy is trusted at (proxy.c). IPv4 is
  * kept as such; an IPv4-mapped IPv6 address (::ffff:a.b.c.d) is treated
@@ -326,6 +349,16 @@ struct http_server_opts {
 	void			(*bad_query)(struct http_req *,
 				    struct http_resp *, void *,
 				    const char *param, const char *msg);
+	/* Fills resp for an error this layer answers itself (a malformed
+	 * request: 400, 405, 413, 414, 431, 501, 505; a page that could not
+	 * be built: 500), given its status and a short message: the body a
+	 * client expects at req->path (a problem document under the API, a
+	 * page elsewhere). req->path is the target's path even when the
+	 * request was refused before it was parsed, or "" when the target
+	 * was no path. The status stays. May be NULL: plain text. */
+	void			(*error)(struct http_req *,
+				    struct http_resp *, int status,
+				    const char *msg, void *);
 	/* Sets headers every response carries (security headers). */
 	void			(*decorate)(struct http_req *,
 				    struct http_resp *, void *);

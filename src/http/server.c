@@ -43,13 +43,30 @@
 
 #define STOP_WAIT_US	(10 * 1000000LL)
 #define DRAIN_IDLE_US	(1000000LL)	/* idle kept-alive conns closed */
+#define BODY_GRACE_US	(2000000LL)	/* before a body's rate counts */
+#define EVICT_WAIT_MS	100		/* for an evicted conn to go */
 
-/* Per connection, for the header deadline (see watchdog()). */
+/* Where a connection is in its request (see watchdog() and evict()). */
+enum conn_phase {
+	CONN_WAIT = 0,	/* reading a request line and headers, or idle */
+	CONN_BODY,	/* headers in, reading the body */
+	CONN_BUSY,	/* a handler runs */
+	CONN_SEND	/* the answer is queued or going out */
+};
+
+/* Per connection, for the deadlines and the caps. */
 struct conn {
 	struct conn		*prev, *next;
 	int			 fd;
 	_Atomic int64_t		 deadline;	/* monotonic µs; 0: none */
 	_Atomic int64_t		 idle_since;	/* between requests; 0: in one */
+	_Atomic int		 phase;		/* enum conn_phase */
+	_Atomic int64_t		 since;		/* µs, the phase's start */
+	_Atomic uint64_t	 body_bytes;	/* of this request's body */
+	bool			 evicted;	/* shut for a newcomer */
+	unsigned		 eof_ticks;	/* peer_gone()'s count */
+	bool			 counted;	/* in per_addr under key */
+	char			 key[HTTP_LIMIT_KEY_MAX];
 };
 
 struct http_server {
@@ -63,12 +80,13 @@ struct http_server {
 	int			 stopfd;	/* eventfd: the acceptor stops */
 	bool			 acceptor_on;
 	pthread_t		 acceptor;
-	pthread_mutex_t		 mu;	/* conns, stopping */
+	pthread_mutex_t		 mu;	/* conns, per_addr, stopping */
 	pthread_cond_t		 cv;
 	bool			 stopping;
 	bool			 watchdog_on;
 	pthread_t		 watchdog;
 	struct conn		*conns;
+	struct http_addr_counts	*per_addr;	/* open conns per limit key */
 };
 
 enum rq_state {
@@ -114,6 +132,15 @@ conn_of(struct MHD_Connection *c)
 
 	ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
 	return ci ? ci->socket_context : NULL;
+}
+
+static void
+conn_enter(struct conn *cn, enum conn_phase phase)
+{
+	if (cn == NULL)
+		return;
+	atomic_store(&cn->since, now_us());
+	atomic_store(&cn->phase, (int)phase);
 }
 
 /* --- request accessors ------------------------------------------------ */
@@ -174,6 +201,8 @@ rq_ctx(struct rq *rq)
 
 static enum MHD_Result respond(struct rq *, struct MHD_Connection *,
 		    struct http_resp *);
+static void	error_fill(struct rq *, struct http_resp *, int status,
+		    const char *msg);
 
 static bool
 header_ok(const char *s)
@@ -211,8 +240,7 @@ respond_cached(struct rq *rq, struct MHD_Connection *c,
 	    NULL) {
 		fprintf(stderr, "http: page not cacheable: \"%s\"\n",
 		    rq->req.path);
-		http_resp_clear(resp);
-		http_resp_text(resp, 500, "the page could not be built");
+		error_fill(rq, resp, 500, "the page could not be built");
 		return respond(rq, c, resp);
 	}
 	if (cache && rq->ckey && resp->cache) {
@@ -256,13 +284,13 @@ respond(struct rq *rq, struct MHD_Connection *c, struct http_resp *resp)
 	size_t i, len;
 
 	rq->state = RQ_DONE;
-	if (s->o.decorate)
-		s->o.decorate(&rq->req, resp, rq_ctx(rq));
 	if (resp->shared == NULL && buf_err(&resp->body)) {
 		fprintf(stderr, "http: response body over its cap: \"%s\"\n",
 		    rq->req.path);
-		http_resp_text(resp, 500, "response too large");
+		error_fill(rq, resp, 500, "response too large");
 	}
+	if (s->o.decorate)
+		s->o.decorate(&rq->req, resp, rq_ctx(rq));
 	if (resp->status < 100 || resp->status > 999)
 		resp->status = 500;
 	if (resp->status == 200 && resp->cache &&
@@ -310,7 +338,33 @@ respond(struct rq *rq, struct MHD_Connection *c, struct http_resp *resp)
 	return ret;
 }
 
-/* An answer from this layer (errors, OPTIONS): plain text, decorated. */
+/*
+ * Makes resp (cleared first) the answer to an error this layer raises
+ * itself: the server's error hook decides its body by path (a problem
+ * document under the API, a page elsewhere); without one, plain text. A
+ * request refused before its target was parsed is given the target's
+ * path, so the hook can tell whose it is.
+ */
+static void
+error_fill(struct rq *rq, struct http_resp *resp, int status,
+    const char *msg)
+{
+	struct http_server *s = rq->s;
+	struct http_req *req = &rq->req;
+
+	http_resp_clear(resp);
+	if (s->o.error == NULL) {
+		http_resp_text(resp, status, msg);
+		return;
+	}
+	if (req->path[0] == '\0' && rq->target[0] == '/')
+		req->path = arena_strndup(&rq->arena, rq->target,
+		    strcspn(rq->target, "?"));
+	s->o.error(req, resp, status, msg, rq_ctx(rq));
+	resp->status = status;
+}
+
+/* An answer from this layer (errors, OPTIONS), decorated. */
 static enum MHD_Result
 respond_text(struct rq *rq, struct MHD_Connection *c, int status,
     const char *msg, unsigned allow)
@@ -319,9 +373,12 @@ respond_text(struct rq *rq, struct MHD_Connection *c, int status,
 	struct buf b = BUF_INIT;
 
 	http_resp_init(&resp);
-	http_resp_text(&resp, status, msg);
-	if (status == 204)
-		buf_reset(&resp.body);
+	if (status >= 400)
+		error_fill(rq, &resp, status, msg);
+	else {
+		resp.status = status;	/* 204: no body */
+		resp.content_type = "text/plain; charset=utf-8";
+	}
 	if (allow) {
 		http_allow_format(&b, allow);
 		http_resp_header(&resp, "Allow",
@@ -466,6 +523,73 @@ framing_each(void *cls, enum MHD_ValueKind kind, const char *key,
 	return MHD_YES;
 }
 
+struct fields {
+	size_t		bytes;		/* names, values and separators */
+	unsigned	nhost;
+	bool		bad_name;
+};
+
+/* A field name is a token (RFC 9110 section 5.1): "X(Y)" or "Content-
+ * Length " (a blank before the colon, RFC 9112 section 5.1) is not. */
+static bool
+token_ok(const char *s)
+{
+	static const char tchar[] = "!#$%&'*+-.^_`|~";
+	const char *p;
+
+	for (p = s; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || strchr(tchar, *p) != NULL))
+			return false;
+	return p != s;
+}
+
+static enum MHD_Result
+fields_each(void *cls, enum MHD_ValueKind kind, const char *key,
+    const char *value)
+{
+	struct fields *f = cls;
+
+	(void)kind;
+	if (key == NULL)
+		return MHD_YES;
+	f->bytes += strlen(key) + (value ? strlen(value) : 0) + 4;
+	if (!token_ok(key))
+		f->bad_name = true;
+	else if (strcasecmp(key, MHD_HTTP_HEADER_HOST) == 0)
+		f->nhost++;
+	return MHD_YES;
+}
+
+/*
+ * What libmicrohttpd 0.9.75 lets through or answers with its own page:
+ * its strict mode checks a missing Host and blanks in the target, but
+ * not two Hosts or a field name that is not a token (it checks blanks
+ * before the colon only in its "tolerant" mode, -1), and it stores
+ * "Content-Length : 5" as a field named "Content-Length " and reads no
+ * body. So it runs tolerant (0) and every check is here, answered by
+ * error_fill(). The header size is checked here too, below MHD's own cap
+ * (twice header_mem), so all but a grossly oversized header gets our 431.
+ */
+static int
+check_fields(struct rq *rq, struct MHD_Connection *c, const char *method,
+    const char *version, const char **msg)
+{
+	struct fields f = { 0, 0, false };
+
+	MHD_get_connection_values(c, MHD_HEADER_KIND, fields_each, &f);
+	f.bytes += strlen(method) + rq->target_len + strlen(version) + 4;
+	if (f.bytes > rq->s->o.limits.header_mem)
+		return *msg = "request header fields too large", 431;
+	if (f.bad_name)
+		return *msg = "malformed header field name", 400;
+	if (f.nhost > 1)
+		return *msg = "more than one Host header", 400;
+	if (f.nhost == 0 && strcmp(version, MHD_HTTP_VERSION_1_1) == 0)
+		return *msg = "Host header missing", 400;
+	return 0;
+}
+
 /*
  * MHD hands the request target over as a C string, so a NUL inside it cuts
  * it short unseen ("GET /a\0b" arrives as "/a"). The version string
@@ -502,6 +626,7 @@ check_request(struct rq *rq, struct MHD_Connection *c, const char *method,
 	unsigned long long cl;
 	char *end;
 	size_t i;
+	int st;
 
 	if (strcmp(version, MHD_HTTP_VERSION_1_1) != 0 &&
 	    strcmp(version, MHD_HTTP_VERSION_1_0) != 0)
@@ -510,6 +635,8 @@ check_request(struct rq *rq, struct MHD_Connection *c, const char *method,
 		return *msg = "method not implemented", 501;
 	if (rq->target_len > l->max_url)
 		return *msg = "request target too long", 414;
+	if ((st = check_fields(rq, c, method, version, msg)) != 0)
+		return st;
 	if (strcmp(t, "*") == 0) {
 		if (rq->req.method != HTTP_OPTIONS)
 			return *msg = "bad request target", 400;
@@ -518,8 +645,8 @@ check_request(struct rq *rq, struct MHD_Connection *c, const char *method,
 	}
 	if (t[0] != '/' || target_has_nul(rq, version))
 		return *msg = "bad request target", 400;
-	for (i = 0; i < rq->target_len; i++)
-		if ((unsigned char)t[i] < 0x20 || t[i] == 0x7f)
+	for (i = 0; i < rq->target_len; i++)	/* blanks: MHD is tolerant */
+		if ((unsigned char)t[i] <= 0x20 || t[i] == 0x7f)
 			return *msg = "bad request target", 400;
 	if ((q = strchr(t, '?')) != NULL) {
 		rq->req.path = arena_strndup(&rq->arena, t, (size_t)(q - t));
@@ -638,8 +765,9 @@ on_access(void *cls, struct MHD_Connection *c, const char *url,
 {
 	struct http_server *s = cls;
 	struct rq *rq = *con_cls;
-	struct conn *cn;
+	struct conn *cn = conn_of(c);
 	const char *msg = NULL;
+	enum MHD_Result ret;
 	unsigned allow = 0;
 	int status;
 
@@ -648,7 +776,7 @@ on_access(void *cls, struct MHD_Connection *c, const char *url,
 	switch (rq->state) {
 	case RQ_NEW:
 		rq->state = RQ_BODY;
-		if ((cn = conn_of(c)) != NULL)
+		if (cn != NULL)
 			atomic_store(&cn->deadline, 0);
 		rq->method = arena_strdup(&rq->arena, method);
 		rq->req.impl = c;
@@ -659,10 +787,24 @@ on_access(void *cls, struct MHD_Connection *c, const char *url,
 		status = check_request(rq, c, method, version, &msg, &allow);
 		/* Errors are queued now, on the first call: MHD then closes
 		 * the connection instead of reading a body we refuse. */
-		if (status)
-			return respond_text(rq, c, status, msg, allow);
+		if (status) {
+			ret = respond_text(rq, c, status, msg, allow);
+			conn_enter(cn, CONN_SEND);
+			return ret;
+		}
+		/* MHD's timeout counts only silence, so a body sent a byte
+		 * at a time would hold the connection for ever: the body
+		 * gets a deadline and a minimum rate (watchdog()). */
+		if (cn != NULL) {
+			atomic_store(&cn->body_bytes, 0);
+			atomic_store(&cn->deadline, now_us() +
+			    (int64_t)s->o.limits.body_timeout * 1000000);
+			conn_enter(cn, CONN_BODY);
+		}
 		return MHD_YES;
 	case RQ_BODY:
+		if (cn != NULL)
+			atomic_fetch_add(&cn->body_bytes, *upload_size);
 		if (*upload_size == 0)
 			break;
 		/* 0.9.75 refuses MHD_queue_response while a body is being
@@ -687,9 +829,17 @@ on_access(void *cls, struct MHD_Connection *c, const char *url,
 		*upload_size = 0;
 		return MHD_YES;
 	}
+	/* The body is in: no deadline while the handler runs, and no
+	 * eviction either (evict()). */
+	if (cn != NULL)
+		atomic_store(&cn->deadline, 0);
+	conn_enter(cn, CONN_BUSY);
 	if (rq->too_big)
-		return respond_text(rq, c, 413, "request body too large", 0);
-	return dispatch(rq, c);
+		ret = respond_text(rq, c, 413, "request body too large", 0);
+	else
+		ret = dispatch(rq, c);
+	conn_enter(cn, CONN_SEND);
+	return ret;
 }
 
 static void
@@ -774,6 +924,7 @@ on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 		    (int64_t)(s->o.limits.idle_timeout +
 		    s->o.limits.header_timeout) * 1000000);
 		atomic_store(&cn->idle_since, now_us());
+		conn_enter(cn, CONN_WAIT);
 	}
 	if (rq->ctx)
 		s->o.ctx_release(s->o.ctx, rq->ctx);
@@ -784,19 +935,27 @@ on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	atomic_fetch_sub(&s->active, 1);
 }
 
-/* --- header deadline -------------------------------------------------- */
+/* --- deadlines and caps ------------------------------------------------ */
 
 /*
  * MHD 0.9.75 has one timeout, and it counts inactivity: a client sending a
- * header byte every few seconds is never timed out by it. So each
- * connection carries a deadline: header_timeout after it was accepted (and
- * idle_timeout + header_timeout after each response, for the next request
- * on a kept-alive connection), cleared once the headers are in. A watchdog
- * thread shuts the socket down when a deadline passes; MHD then sees the
- * connection end and cleans up as for any client that went away. The
- * socket is shut down, not closed, and only while it is in our list under
- * the lock: MHD reports CLOSED (which removes it) before it closes the fd,
- * so the fd can't have been reused by then.
+ * header or body byte every few seconds is never timed out by it. So each
+ * connection carries a deadline for its current phase: header_timeout
+ * after it was accepted (and idle_timeout + header_timeout after each
+ * response, for the next request on a kept-alive connection), then
+ * body_timeout once the headers are in, cleared when the handler starts.
+ * A body must also keep up body_min_rate. A watchdog thread shuts the
+ * socket down when a deadline passes; MHD then sees the connection end
+ * and cleans up as for any client that went away (no 408: 0.9.75 cannot
+ * answer while it reads a body). The socket is shut down, not closed,
+ * and only while it is in our list under the lock: MHD reports CLOSED
+ * (which removes it) before it closes the fd, so the fd can't have been
+ * reused by then.
+ *
+ * The per-address cap counts by http_limit_key() here rather than with
+ * MHD's own option, which counts IPv6 by whole address. A connection over
+ * it is shut down as it starts; a trusted proxy's connections carry many
+ * clients and are not counted.
  */
 static void
 on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
@@ -804,6 +963,7 @@ on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
 {
 	struct http_server *s = cls;
 	const union MHD_ConnectionInfo *ci;
+	char peer[64];
 	struct conn *cn;
 
 	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
@@ -817,11 +977,20 @@ on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
 		atomic_init(&cn->deadline, now_us() +
 		    (int64_t)s->o.limits.header_timeout * 1000000);
 		atomic_init(&cn->idle_since, now_us());
+		atomic_init(&cn->phase, CONN_WAIT);
+		atomic_init(&cn->since, now_us());
+		atomic_init(&cn->body_bytes, 0);
+		client_text(c, peer, sizeof(peer));
+		http_limit_key(peer, cn->key, sizeof(cn->key));
 		pthread_mutex_lock(&s->mu);
 		cn->next = s->conns;
 		if (s->conns)
 			s->conns->prev = cn;
 		s->conns = cn;
+		if (!http_proxy_trusted(s->o.trusted, s->o.ntrusted, peer) &&
+		    !(cn->counted = http_addr_counts_take(s->per_addr,
+		    cn->key, s->o.limits.max_conns_per_ip)))
+			shutdown(cn->fd, SHUT_RDWR);
 		pthread_mutex_unlock(&s->mu);
 		*socket_context = cn;
 		metrics_gauge_add(METRICS_CONNECTIONS, 1);
@@ -833,6 +1002,8 @@ on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
 	*socket_context = NULL;
 	metrics_gauge_add(METRICS_CONNECTIONS, -1);
 	pthread_mutex_lock(&s->mu);
+	if (cn->counted)
+		http_addr_counts_put(s->per_addr, cn->key);
 	if (cn->prev)
 		cn->prev->next = cn->next;
 	else
@@ -841,6 +1012,45 @@ on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
 		cn->next->prev = cn->prev;
 	pthread_mutex_unlock(&s->mu);
 	free(cn);
+}
+
+/* Whether a body arriving since since has fallen below the minimum rate,
+ * counted after a grace for the client's first round trips. */
+static bool
+body_too_slow(const struct http_limits *l, struct conn *cn, int64_t now)
+{
+	int64_t t = now - atomic_load(&cn->since) - BODY_GRACE_US;
+
+	if (l->body_min_rate == HTTP_LIMIT_OFF || t <= 0)
+		return false;
+	return (double)atomic_load(&cn->body_bytes) <
+	    (double)l->body_min_rate * (double)t / 1e6;
+}
+
+/*
+ * libmicrohttpd 0.9.75 reads with edge-triggered epoll and takes a short
+ * read to mean "nothing more for now", so the end of stream that comes
+ * with a client's last bytes is never read: a client that sends part of a
+ * request (half a chunk) and shuts down its side is held until the idle
+ * timeout. Whether a connection waiting for request bytes has a peer that
+ * has finished sending (a peek sees the end of the stream and no data
+ * before it) on two ticks in a row, the second tick covering MHD's own
+ * pass over bytes it has just read. Not while a handler runs or an answer
+ * goes out: a client may half-close after a whole request and wait for
+ * the answer. Called under the lock.
+ */
+static bool
+peer_gone(struct conn *cn)
+{
+	int phase = atomic_load(&cn->phase);
+	char ch;
+
+	if ((phase != CONN_WAIT && phase != CONN_BODY) ||
+	    recv(cn->fd, &ch, 1, MSG_PEEK | MSG_DONTWAIT) != 0) {
+		cn->eof_ticks = 0;
+		return false;
+	}
+	return ++cn->eof_ticks >= 2;
 }
 
 static void *
@@ -863,7 +1073,10 @@ watchdog(void *arg)
 		now = now_us();
 		for (cn = s->conns; cn != NULL; cn = cn->next) {
 			d = atomic_load(&cn->deadline);
-			if (d != 0 && now > d) {
+			if ((d != 0 && now > d) ||
+			    (atomic_load(&cn->phase) == CONN_BODY && d != 0 &&
+			    body_too_slow(&s->o.limits, cn, now)) ||
+			    peer_gone(cn)) {
 				shutdown(cn->fd, SHUT_RDWR);
 				atomic_store(&cn->deadline, 0);
 			}
@@ -913,6 +1126,10 @@ limits_default(struct http_limits *l)
 		l->header_timeout = 10;
 	if (l->idle_timeout == 0)
 		l->idle_timeout = 30;
+	if (l->body_timeout == 0)
+		l->body_timeout = 30;
+	if (l->body_min_rate == 0)
+		l->body_min_rate = 1024;
 	if (l->max_conns == 0)
 		l->max_conns = 1024;
 	if (l->max_conns_per_ip == 0)
@@ -1009,10 +1226,43 @@ watchdog_stop(struct http_server *s)
 }
 
 /*
+ * At the connection cap, with a client waiting: shuts down the connection
+ * that has been longest in its phase with no handler running (reading a
+ * request line, headers or body, idle between requests, or being sent
+ * an answer), so connections held open slowly, from however many
+ * addresses, can't keep new clients out. A request whose handler runs is
+ * never cut. False when every connection is running one.
+ */
+static bool
+evict(struct http_server *s)
+{
+	struct conn *cn, *victim = NULL;
+	int64_t oldest = 0, t;
+
+	pthread_mutex_lock(&s->mu);
+	for (cn = s->conns; cn != NULL; cn = cn->next) {
+		if (cn->evicted || atomic_load(&cn->phase) == CONN_BUSY)
+			continue;
+		t = atomic_load(&cn->since);
+		if (victim == NULL || t < oldest) {
+			victim = cn;
+			oldest = t;
+		}
+	}
+	if (victim != NULL) {
+		victim->evicted = true;
+		shutdown(victim->fd, SHUT_RDWR);
+	}
+	pthread_mutex_unlock(&s->mu);
+	return victim != NULL;
+}
+
+/*
  * Accepts connections and hands them to libmicrohttpd's workers until
- * stopfd fires. At the connection cap it stops accepting, so clients wait
- * in the listen queue (as nginx's do) instead of being closed; so does it
- * when out of descriptors. The listen socket is non-blocking: a successor
+ * stopfd fires. At the connection cap a waiting client takes the place of
+ * the connection evict() picks; when none can go, clients wait in the
+ * listen queue (as nginx's do) instead of being closed; so they do when
+ * out of descriptors. The listen socket is non-blocking: a successor
  * sharing it (SIGUSR2) may take a connection between poll and accept.
  */
 static void *
@@ -1025,14 +1275,9 @@ acceptor(void *arg)
 	};
 	struct sockaddr_storage ss;
 	socklen_t sl;
-	int c;
+	int c, i;
 
 	for (;;) {
-		if (atomic_load(&s->nconns) >= s->o.limits.max_conns) {
-			if (poll(&pfd[1], 1, 5) != 0)
-				break;
-			continue;
-		}
 		if (poll(pfd, 2, -1) < 0) {
 			if (errno == EINTR)
 				continue;
@@ -1042,6 +1287,18 @@ acceptor(void *arg)
 			break;
 		if (!(pfd[0].revents & POLLIN))
 			continue;
+		if (atomic_load(&s->nconns) >= s->o.limits.max_conns) {
+			if (!evict(s)) {
+				if (poll(&pfd[1], 1, 5) != 0)
+					break;
+				continue;
+			}
+			for (i = 0; i < EVICT_WAIT_MS && atomic_load(&s->nconns)
+			    >= s->o.limits.max_conns; i++)
+				if (poll(&pfd[1], 1, 1) != 0)
+					return NULL;
+			continue;
+		}
 		sl = sizeof(ss);
 		c = accept4(s->fd, (struct sockaddr *)&ss, &sl,
 		    SOCK_NONBLOCK | SOCK_CLOEXEC);
@@ -1075,6 +1332,7 @@ server_free(struct http_server *s)
 {
 	acceptor_stop(s);
 	watchdog_stop(s);
+	http_addr_counts_free(s->per_addr);
 	if (s->stopfd >= 0)
 		close(s->stopfd);
 	if (s->fd >= 0)
@@ -1111,6 +1369,7 @@ http_server_start(const struct http_server_opts *opts, char *err,
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
 	pthread_cond_init(&s->cv, &ca);
 	pthread_condattr_destroy(&ca);
+	s->per_addr = http_addr_counts_new(s->o.limits.max_conns);
 
 	patterns = xcalloc(s->o.nroutes + 1, sizeof(*patterns));
 	for (i = 0; i < s->o.nroutes; i++)
@@ -1140,10 +1399,15 @@ http_server_start(const struct http_server_opts *opts, char *err,
 	    MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, s,
 	    MHD_OPTION_ARRAY, pool,
 	    MHD_OPTION_CONNECTION_TIMEOUT, s->o.limits.idle_timeout,
-	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, s->o.limits.header_mem,
-	    MHD_OPTION_CONNECTION_LIMIT, s->o.limits.max_conns,
-	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, s->o.limits.max_conns_per_ip,
-	    MHD_OPTION_STRICT_FOR_CLIENT, (int)1,
+	    /* Room above our own 431 (check_fields()). */
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, 2 * s->o.limits.header_mem,
+	    /* The acceptor enforces max_conns; MHD's count lags ours (it
+	     * drops a connection after telling us), and each of its
+	     * workers gets an equal share, so its cap is set above
+	     * anything the acceptor lets through. */
+	    MHD_OPTION_CONNECTION_LIMIT, 2 * s->o.limits.max_conns,
+	    /* Tolerant: check_fields() is the strict one. */
+	    MHD_OPTION_STRICT_FOR_CLIENT, (int)0,
 	    MHD_OPTION_URI_LOG_CALLBACK, on_uri, s,
 	    MHD_OPTION_UNESCAPE_CALLBACK, on_unescape, s,
 	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,

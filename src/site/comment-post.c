@@ -183,6 +183,7 @@ comment_post(struct http_req *req, struct http_resp *resp, void *ctx)
 	sub.shown_at = when;
 	sub.paced = true;
 	sub.client = req->client;
+	sub.client_key = http_req_limit_key(req);
 	/* The browser's commenter, or a new one: what an approval of this
 	 * comment will trust (comment.h). A cookie that does not check
 	 * is answered as no cookie. */

@@ -609,6 +609,39 @@ page_not_found(struct http_req *req, struct http_resp *resp, void *ctx)
 		resp->status = 404;
 }
 
+/*
+ * An error the HTTP layer answers itself (a malformed request, 405, 413,
+ * 414, 431, 501, 505...; http_server_opts.error), for the path asked:
+ * under the API a problem document like every other API error, elsewhere
+ * a short page of its own, not the theme's (the request may be too
+ * broken to render a page for).
+ */
+void
+page_error(struct http_req *req, struct http_resp *resp, int status,
+    const char *msg, void *ctx)
+{
+	const struct site *s = ctx;
+	const char *title = http_status_text(status);
+	struct buf *b = &resp->body;
+
+	(void)req;
+	resp->status = status;
+	resp->content_type = "text/html; charset=utf-8";
+	http_resp_header(resp, "Cache-Control", "no-store");
+	buf_reset(b);
+	buf_puts(b, "<!doctype html>\n<html lang=\"");
+	esc_attr(b, s->language, strlen(s->language));
+	buf_printf(b, "\">\n<head>\n<meta charset=\"utf-8\">\n"
+	    "<title>%d ", status);
+	esc_html(b, title, strlen(title));
+	buf_printf(b, "</title>\n</head>\n<body>\n<h1>%d ", status);
+	esc_html(b, title, strlen(title));
+	buf_puts(b, "</h1>\n<p>");
+	esc_html(b, msg, strlen(msg));
+	buf_puts(b, "</p>\n<p><a href=\"/\">Go to the front page</a></p>\n"
+	    "</body>\n</html>\n");
+}
+
 void
 page_bad_query(struct http_req *req, struct http_resp *resp, void *ctx,
     const char *param, const char *msg)

@@ -137,10 +137,14 @@ void	page_static(struct http_req *, struct http_resp *, void *);
 void	page_healthz(struct http_req *, struct http_resp *, void *);
 void	page_robots(struct http_req *, struct http_resp *, void *);
 void	page_not_found(struct http_req *, struct http_resp *, void *);
-/* The 400 for a query the server refused (struct http_server_opts
- * .bad_query): the themed 400.html, or a problem document under /api/. */
+/* The themed 400.html for a query the server refused outside the API
+ * (routes_bad_query decides which). */
 void	page_bad_query(struct http_req *, struct http_resp *, void *,
 	    const char *param, const char *msg);
+/* The short HTML page of an error the HTTP layer raises outside the API
+ * (routes_error decides which). */
+void	page_error(struct http_req *, struct http_resp *, int status,
+	    const char *msg, void *);
 /* Prometheus text metrics (page-ops.c). */
 void	page_metrics(struct http_req *, struct http_resp *, void *);
 /* page-search.c: the results page and the JSON search API. */

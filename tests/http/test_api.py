@@ -2,7 +2,9 @@
 every endpoint, every error status, token rights per role, keyset cursor
 pagination over 1,000 articles while articles are being added, hostile
 bodies, and nothing written by a refused request."""
+import json
 import os
+import socket
 import sys
 import threading
 
@@ -451,6 +453,87 @@ def test_pagination_while_adding():
         d.cleanup()
 
 
+def parse_raw(raw):
+    """(status, headers dict, body) of one raw response."""
+    head, _, body = raw.partition(b"\r\n\r\n")
+    hd = {}
+    for line in head.split(b"\r\n")[1:]:
+        k, _, v = line.partition(b":")
+        hd[k.decode().strip().lower()] = v.decode("latin-1").strip()
+    return status_of(raw), hd, body
+
+
+def test_layer_errors():
+    """Errors the HTTP layer raises before the API sees the request are
+    problem documents under /api/v1 too, and short HTML pages on reader
+    and admin paths: the same one function decides both by path."""
+    d = TempDir()
+    s = Site(d)
+    try:
+        big = 1024 * 1024 + 10
+        kinds = [
+            (400, "bad target", b"GET {p}\x01 HTTP/1.1\r\nHost: x\r\n\r\n"),
+            (400, "two Host headers", b"GET {p} HTTP/1.1\r\nHost: x\r\nHost: y\r\n\r\n"),
+            (400, "field name not a token", b"GET {p} HTTP/1.1\r\nHost: x\r\nX(Y): z\r\n\r\n"),
+            (400, "blank before the colon", b"GET {p} HTTP/1.1\r\nHost: x\r\nContent-Length : 5\r\n\r\nhello"),
+            (400, "no Host", b"GET {p} HTTP/1.1\r\n\r\n"),
+            (400, "ambiguous framing", b"POST {p} HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n"
+                                       b"Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n"),
+            (413, "body announced too large", b"POST {p} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                                              b"Content-Length: %d\r\n\r\n{" % big),
+            (414, "target too long", b"GET {p}?" + b"a" * 9000 + b" HTTP/1.1\r\nHost: x\r\n\r\n"),
+            (431, "header fields too large", b"GET {p} HTTP/1.1\r\nHost: x\r\nX-Big: " + b"b" * 40000 + b"\r\n\r\n"),
+            (501, "unknown method", b"BREW {p} HTTP/1.1\r\nHost: x\r\n\r\n"),
+            (501, "unknown transfer coding", b"POST {p} HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\n"),
+            (505, "HTTP/1.2", b"GET {p} HTTP/1.2\r\nHost: x\r\n\r\n"),
+        ]
+        for path in (b"/api/v1/articles", b"/api/v1/search", b"/api/v1/nothing"):
+            for want, what, raw in kinds:
+                st, hd, body = parse_raw(s.srv.raw(raw.replace(b"{p}", path), timeout=5))
+                what = "%s %s" % (path.decode(), what)
+                doc = None
+                try:
+                    doc = json.loads(body)
+                except ValueError:
+                    pass
+                problem(st, hd, doc, want, None, what)
+                check(isinstance(doc, dict) and doc.get("detail"), what + ": the problem says what")
+        # 405 from the layer (the search API has only GET), with Allow
+        st, hd, doc = s.req("POST", "/api/v1/search", {"q": "x"})
+        problem(st, hd, doc, 405, None, "POST on the search API")
+        check("GET" in hd.get("allow", ""), "Allow on the layer's 405: %r" % hd.get("allow"))
+        # 413 at the end of a chunked body past the limit
+        c = socket.create_connection(("127.0.0.1", s.srv.port), timeout=10)
+        c.sendall(b"POST /api/v1/articles HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                  b"Connection: close\r\nTransfer-Encoding: chunked\r\n\r\n")
+        chunk = b"10000\r\n" + b"a" * 0x10000 + b"\r\n"
+        for _ in range(20):
+            c.sendall(chunk)
+        c.sendall(b"0\r\n\r\n")
+        data = b""
+        while True:
+            b = c.recv(65536)
+            if not b:
+                break
+            data += b
+        c.close()
+        st, hd, body = parse_raw(data)
+        problem(st, hd, json.loads(body) if body else None, 413, None, "chunked body too large")
+        # the same errors elsewhere are pages, not problem documents
+        for path in (b"/", b"/2022/01/a-story", b"/admin/articles"):
+            for want, what, raw in kinds:
+                st, hd, body = parse_raw(s.srv.raw(raw.replace(b"{p}", path), timeout=5))
+                what = "%s %s" % (path.decode(), what)
+                eq(st, want, what + " status")
+                check(hd.get("content-type", "").startswith("text/html"), what + ": an HTML page, got %r"
+                      % hd.get("content-type"))
+                check(b"<title>%d " % want in body, what + ": the page names the status")
+                check("content-security-policy" in hd, what + ": decorated like every page")
+    finally:
+        s.stop()
+        d.cleanup()
+
+
 run_tests("api", [test_crud_and_fields, test_errors, test_roles, test_author_and_live_articles,
                   test_drafts_by_owner, test_list_filters,
-                  test_pagination_while_adding])
+                  test_pagination_while_adding, test_layer_errors])

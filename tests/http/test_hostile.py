@@ -187,8 +187,221 @@ def test_bad_query(srv):
 
 
 def run(fn):
+
+
+def test_strict_fields(srv):
+    """What RFC 9112 makes strict is a 400, not a 200: a blank before the
+    colon, two Host headers, a field name that is not a token, no Host on
+    HTTP/1.1, a blank inside the target."""
+    for what, raw in (
+            ("blank before colon", b"GET /healthz HTTP/1.1\r\nHost: x\r\nContent-Length : 5\r\n\r\nhello"),
+            ("tab before colon", b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-A\t: b\r\n\r\n"),
+            ("two Host headers", b"GET /healthz HTTP/1.1\r\nHost: x\r\nHost: y\r\n\r\n"),
+            ("two Host on HTTP/1.0", b"GET /healthz HTTP/1.0\r\nHost: x\r\nhost: y\r\n\r\n"),
+            ("name not a token", b"GET /healthz HTTP/1.1\r\nHost: x\r\nX(Y): z\r\n\r\n"),
+            ("name with a slash", b"GET /healthz HTTP/1.1\r\nHost: x\r\nX/Y: z\r\n\r\n"),
+            ("no Host on HTTP/1.1", b"GET /healthz HTTP/1.1\r\n\r\n"),
+            ("blank in target", b"GET /healthz /x HTTP/1.1\r\nHost: x\r\n\r\n")):
+        raw_resp = srv.raw(raw, timeout=5)
+        eq(status_of(raw_resp), 400, what)
+        check(b"Connection: close" in raw_resp.split(b"\r\n\r\n")[0], what + ": closed after the 400")
+    # and what is fine still is
+    for what, raw in (("one Host", b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"),
+                      ("HTTP/1.0 without Host", b"GET /healthz HTTP/1.0\r\n\r\n"),
+                      ("token characters", b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-a.b_c~!#$%&'*+^`|: v\r\n\r\n"),
+                      ("blanks around the value", b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-A:  b  \r\n\r\n")):
+        eq(status_of(srv.raw(raw, timeout=5, read_all=False)), 200, what)
+
+
+def closed_within(s, seconds):
+    """Whether the server answered or closed s within seconds (reading
+    what it sends until the end)."""
+    s.settimeout(seconds)
+    t = time.time()
+    try:
+        while s.recv(65536):
+            if time.time() - t > seconds:
+                return False
+        return True
+    except (ConnectionResetError, BrokenPipeError):
+        return True
+    except (socket.timeout, OSError):
+        return False
+
+
+def test_chunked_half_close(srv):
+    """A chunked body cut short by a half-close (the client shuts down its
+    side after "5\\r\\nhel") is answered or closed at once, not held for
+    the idle timeout (30 s): libmicrohttpd misses an end of stream that
+    arrives with the last bytes."""
+    late = 0
+    for i in range(12):
+        path = (b"/api/v1/articles", ARTICLE + b"/comments", b"/healthz")[i % 3]
+        for tail in (b"5\r\nhel", b""):
+            s = socket.create_connection(("127.0.0.1", srv.port), timeout=5)
+            s.sendall(b"POST " + path + b" HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n" + tail)
+            s.shutdown(socket.SHUT_WR)
+            if not closed_within(s, 1.5):
+                late += 1
+            s.close()
+    eq(late, 0, "half-closed partial bodies still open after 1.5 s")
+    # a whole request then a half-close is answered, not cut
+    for raw in (b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n",
+                b"POST /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nab",
+                b"POST /healthz HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nab\r\n0\r\n\r\n"):
+        s = socket.create_connection(("127.0.0.1", srv.port), timeout=5)
+        s.sendall(raw)
+        s.shutdown(socket.SHUT_WR)
+        data = b""
+        try:
+            while True:
+                b = s.recv(65536)
+                if not b:
+                    break
+                data += b
+        except OSError:
+            pass
+        s.close()
+        check(status_of(data) in (200, 405), "half-close after a whole request answered: %r" % data[:40])
+
+
+def slow_bodies(srv, n, addrs):
+    """n connections from addrs loopback addresses, each with headers that
+    announce a 1,000,000-byte body, then one byte of it."""
+    socks = []
+    for i in range(n):
+        s = socket.socket()
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        s.bind(("127.0.0.%d" % (2 + i % addrs), 0))
+        s.settimeout(5)
+        path = (b"/api/v1/articles", ARTICLE + b"/comments")[i % 2]
+        try:
+            s.connect(("127.0.0.1", srv.port))
+            s.sendall(b"POST " + path + b" HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                      b"Content-Length: 1000000\r\n\r\n{")
+            socks.append(s)
+        except OSError:
+            s.close()
+    return socks
+
+
+def count_closed(socks):
+    closed = 0
+    for s in socks:
+        try:
+            s.settimeout(0.05)
+            if s.recv(65536) == b"" or s.recv(65536) == b"":
+                closed += 1
+        except (ConnectionResetError, BrokenPipeError):
+            closed += 1
+        except (socket.timeout, OSError):
+            pass
+    return closed
+
+
+def healthz_time(srv, timeout=5):
+    """Seconds /healthz took from a fresh connection, or None when it got
+    no 200 within timeout."""
+    t = time.time()
+    try:
+        c = socket.create_connection(("127.0.0.1", srv.port), timeout=timeout)
+        c.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        st = status_of(c.recv(100))
+        c.close()
+    except OSError:
+        return None
+    return time.time() - t if st == 200 else None
+
+
+def test_slow_bodies(srv):
+    """1,024 connections from 16 addresses (64 each: the per-address cap,
+    and all of them: the connection cap) send headers and a byte of a
+    1 MB body, then a byte every so often: /healthz is answered promptly
+    all along (a newcomer takes the slot of the connection slowest in
+    its phase), and the body deadline (GAZETTE_BODY_TIMEOUT=4 here, the
+    minimum rate off) closes them."""
+    t0 = time.time()
+    socks = slow_bodies(srv, 1024, 16)
+    check(len(socks) >= 1000, "opened %d slow connections" % len(socks))
+    worst, missed = 0.0, 0
+    while time.time() - t0 < 3.5:
+        for s in socks[::64]:
+            try:
+                s.send(b" ")
+            except OSError:
+                pass
+        d = healthz_time(srv)
+        if d is None:
+            missed += 1
+        else:
+            worst = max(worst, d)
+        time.sleep(0.3)
+    eq(missed, 0, "/healthz unanswered while the slow bodies were open")
+    check(worst < 2.0, "/healthz answered promptly under the attack (worst %.3f s)" % worst)
+    # past the deadline (4 s after the headers, and the watchdog's tick)
+    time.sleep(max(0, t0 + 4 + 2.5 - time.time()))
+    closed = count_closed(socks)
+    check(closed >= len(socks) * 0.95, "slow bodies closed at the deadline: %d of %d" % (closed, len(socks)))
+    for s in socks:
+        s.close()
+
+
+def test_slow_body_rate(srv):
+    """A body dribbled a byte every half second falls below the minimum
+    rate (default 1024 bytes/s after a grace) and is closed long before
+    the body deadline (default 30 s) or the idle timeout (30 s)."""
+    socks = slow_bodies(srv, 40, 4)
+    t0 = time.time()
+    while time.time() - t0 < 6:
+        for s in socks:
+            try:
+                s.send(b" ")
+            except OSError:
+                pass
+        time.sleep(0.5)
+    closed = count_closed(socks)
+    eq(closed, len(socks), "bodies under the minimum rate closed within 6 s")
+    for s in socks:
+        s.close()
+
+
+def test_slow_reader(srv):
+    """Clients that ask for pages and read nothing hold no worker: more of
+    them than there are threads, and /healthz is still answered."""
+    socks = []
+    for _ in range(8):
+        s = socket.socket()
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        s.connect(("127.0.0.1", srv.port))
+        s.sendall((b"GET " + ARTICLE + b" HTTP/1.1\r\nHost: x\r\n\r\n") * 50)
+        socks.append(s)
+    time.sleep(0.5)
+    d = healthz_time(srv)
+    check(d is not None and d < 2.0, "/healthz with slow readers: %r" % d)
+    for s in socks:
+        s.close()
+
+
+def test_pacing_by_64(srv):
+    """Comment pacing counts an IPv6 client by its /64 (here behind a
+    trusted proxy that names it): new addresses within one /64 are the
+    same client, another /64 is not."""
+    import json
+
+    def post(addr, n):
+        return srv.request("POST", "/api/v1/articles/%s/comments" % ARTICLE.decode().rsplit("/", 1)[1],
+                           body=json.dumps({"author": "R", "body": "rotating %d" % n}).encode(),
+                           headers={"Content-Type": "application/json", "X-Forwarded-For": addr})[0]
+    for i in range(2):
+        check(post("2001:db8:1:2::%x" % (i + 1), i) in (201, 202), "within the rate (%d)" % i)
+    eq(post("2001:db8:1:2:ffff:ffff:ffff:ffff", 2), 429, "another address in the same /64")
+    eq(post("::ffff:203.0.113.9", 3) in (201, 202), True, "an IPv4 client is its own")
+    check(post("2001:db8:1:3::1", 4) in (201, 202), "another /64 is another client")
+
+
+def run(fn, env=None):
     def wrapped():
-        srv = Server(DB, args=["--no-access-log"])
+        srv = Server(DB, args=["--no-access-log"], env=env)
         try:
             fn(srv)
             check(srv.alive(), fn.__name__ + ": server alive")
@@ -201,5 +414,9 @@ def run(fn):
 
 
 run_tests("hostile", [run(test_big_headers), run(test_smuggling), run(test_traversal), run(test_bad_bytes),
-                      run(test_many_connections_one_address), run(test_bad_query),
-                      run(test_slowloris)])
+                      run(test_many_connections_one_address), run(test_bad_query), run(test_slowloris), run(test_strict_fields),
+                      run(test_chunked_half_close),
+                      run(test_slow_bodies, {"GAZETTE_BODY_TIMEOUT": "4", "GAZETTE_BODY_MIN_RATE": "0"}),
+                      run(test_slow_body_rate), run(test_slow_reader),
+                      run(test_pacing_by_64, {"GAZETTE_TRUSTED_PROXIES": "127.0.0.1", "GAZETTE_COMMENT_RATE": "2",
+                                              "GAZETTE_COMMENT_MIN_FILL": "0"})])

@@ -244,6 +244,31 @@ test_ratelimit(void)
 	T_TRUE(login_limit_wait("10.9.9.9", "x", 40000) > 0);
 }
 
+/* An address counts by its limit key: an IPv6 /64 is one address, an
+ * IPv4-mapped one is its IPv4 address. */
+static void
+test_ratelimit_v6(void)
+{
+	char addr[64], name[32];
+	int i;
+
+	for (i = 0; i < LOGIN_MAX_FAILS; i++) {
+		snprintf(addr, sizeof(addr), "2001:db8:7:7::%x", i + 1);
+		snprintf(name, sizeof(name), "v6-%d", i);
+		login_limit_fail(addr, name, 60000);
+	}
+	T_EQ_INT(login_limit_wait("2001:db8:7:7:ffff::1", "v6-new", 60000),
+	    LOGIN_LOCK_S);
+	T_EQ_INT(login_limit_wait("2001:db8:7:8::1", "v6-new", 60000), 0);
+	for (i = 0; i < LOGIN_MAX_FAILS; i++) {
+		snprintf(name, sizeof(name), "v4m-%d", i);
+		login_limit_fail(i % 2 ? "::ffff:10.7.7.7" : "10.7.7.7", name,
+		    60000);
+	}
+	T_EQ_INT(login_limit_wait("10.7.7.7", "v4m-new", 60000), LOGIN_LOCK_S);
+	T_EQ_INT(login_limit_wait("10.7.7.8", "v4m-new", 60000), 0);
+}
+
 int
 main(void)
 {
@@ -252,5 +277,6 @@ main(void)
 	T_RUN(test_diff);
 	T_RUN(test_diff_bound);
 	T_RUN(test_ratelimit);
+	T_RUN(test_ratelimit_v6);
 	T_DONE("admin");
 }

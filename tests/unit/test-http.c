@@ -433,6 +433,73 @@ test_cookie(void)
 }
 
 static void
+test_limit_key(void)
+{
+	static const struct {
+		const char *addr, *key;
+	} rows[] = {
+		{ "192.0.2.7", "192.0.2.7" },
+		{ "::ffff:192.0.2.7", "192.0.2.7" },
+		{ "::FFFF:192.0.2.7", "192.0.2.7" },
+		{ "2001:db8:1:2::1", "2001:db8:1:2::/64" },
+		{ "2001:db8:1:2:aaaa:bbbb:cccc:dddd", "2001:db8:1:2::/64" },
+		{ "2001:0db8:0001:0002:0:0:0:ffff", "2001:db8:1:2::/64" },
+		{ "2001:db8:1:3::1", "2001:db8:1:3::/64" },
+		{ "2001:db8::1", "2001:db8::/64" },
+		{ "::1", "::/64" },
+		{ "fe80::1%eth0", "fe80::1%eth0" },	/* no address: itself */
+		{ "-", "-" },
+		{ "", "" },
+	};
+	char key[HTTP_LIMIT_KEY_MAX], small[8];
+	size_t i;
+
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		http_limit_key(rows[i].addr, key, sizeof(key));
+		T_CHECK(strcmp(key, rows[i].key) == 0, "limit key of \"%s\": "
+		    "\"%s\", want \"%s\"", rows[i].addr, key, rows[i].key);
+	}
+	http_limit_key("2001:db8:1:2::1", small, sizeof(small));
+	T_EQ_STR(small, "2001:db");	/* truncated, terminated */
+}
+
+static void
+test_addr_counts(void)
+{
+	struct http_addr_counts *t = http_addr_counts_new(4);
+	char key[32];
+	int i;
+
+	T_TRUE(http_addr_counts_take(t, "a", 2));
+	T_TRUE(http_addr_counts_take(t, "a", 2));
+	T_TRUE(!http_addr_counts_take(t, "a", 2));	/* at the cap */
+	T_EQ_INT(http_addr_counts_get(t, "a"), 2);
+	T_TRUE(http_addr_counts_take(t, "b", 2));	/* others unhurt */
+	http_addr_counts_put(t, "a");
+	T_TRUE(http_addr_counts_take(t, "a", 2));
+	T_TRUE(!http_addr_counts_take(t, "c", 0));
+	T_EQ_INT(http_addr_counts_get(t, "c"), 0);
+	/* Many keys in a small table; all gone once put back. */
+	for (i = 0; i < 5000; i++) {
+		snprintf(key, sizeof(key), "10.0.%d.%d", i / 256, i % 256);
+		T_CHECK(http_addr_counts_take(t, key, 1), "take %s", key);
+	}
+	for (i = 0; i < 5000; i++) {
+		snprintf(key, sizeof(key), "10.0.%d.%d", i / 256, i % 256);
+		http_addr_counts_put(t, key);
+	}
+	for (i = 0; i < 5000; i += 499) {
+		snprintf(key, sizeof(key), "10.0.%d.%d", i / 256, i % 256);
+		T_EQ_INT(http_addr_counts_get(t, key), 0);
+	}
+	http_addr_counts_put(t, "never");	/* not counted: nothing */
+	T_EQ_INT(http_addr_counts_get(t, "a"), 2);
+	T_EQ_INT(http_addr_counts_get(t, "b"), 1);
+	http_addr_counts_free(t);
+	http_addr_counts_free(NULL);
+}
+
+static void
 test_status_and_resp(void)
 {
 	static const struct { int code; const char *want; } rows[] = {
@@ -648,6 +715,204 @@ closed_by_peer(int fd)
 	while ((r = recv(fd, b, sizeof(b), 0)) > 0)
 		;
 	return r == 0 || (r < 0 && errno == ECONNRESET);
+}
+
+/* A connection from a loopback address of its own (all of 127/8 is
+ * local on Linux), receive timeout in ms. */
+static int
+dial_from(unsigned port, const char *from, int ms)
+{
+	struct sockaddr_in sin, src;
+	struct timeval tv = { ms / 1000, (ms % 1000) * 1000 };
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	memset(&src, 0, sizeof(src));
+	src.sin_family = AF_INET;
+	inet_pton(AF_INET, from, &src.sin_addr);
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_port = htons((uint16_t)port);
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	if (bind(fd, (struct sockaddr *)&src, sizeof(src)) != 0 ||
+	    connect(fd, (struct sockaddr *)&sin, sizeof(sin)) != 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static int64_t
+mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* true when fd was closed (or reset) by the server, false when it is
+ * still open after its receive timeout. */
+static int
+gone(int fd)
+{
+	char b[4096];
+	ssize_t r;
+
+	while ((r = recv(fd, b, sizeof(b), 0)) > 0)
+		;
+	return r == 0 || (r < 0 && errno == ECONNRESET);
+}
+
+static void
+err_hook(struct http_req *req, struct http_resp *resp, int status,
+    const char *msg, void *ctx)
+{
+	(void)ctx;
+	resp->content_type = "text/x-error";
+	buf_printf(&resp->body, "E%d %s: %s", status, req->path, msg);
+}
+
+static const char slow_post[] = "POST /echo HTTP/1.1\r\nHost: x\r\n"
+    "Content-Length: 1000\r\n\r\na";
+
+/* The connection caps, the body's deadline and rate, a half-closed
+ * partial body and the error hook, on a server with tiny limits. */
+static void
+test_server_limits(void)
+{
+	static const struct route routes[] = {
+		{ HTTP_M(HTTP_GET), "/", h_hello },
+		{ HTTP_M(HTTP_POST), "/echo", h_echo },
+	};
+	struct http_server_opts o;
+	struct http_server *s;
+	static char out[1 << 16];
+	char err[256];
+	int fd[8], extra, i, st;
+	unsigned port;
+	int64_t t0;
+
+	memset(&o, 0, sizeof(o));
+	o.addr = "127.0.0.1";
+	o.routes = routes;
+	o.nroutes = sizeof(routes) / sizeof(routes[0]);
+	o.error = err_hook;
+	o.access_log = getenv("TEST_HTTP_LOG") != NULL;
+	o.limits.max_conns = 4;
+	o.limits.max_conns_per_ip = 2;
+	o.limits.body_timeout = 2;
+	o.limits.body_min_rate = HTTP_LIMIT_OFF;
+	s = http_server_start(&o, err, sizeof(err));
+	T_CHECK(s != NULL, "server start: %s", err);
+	if (s == NULL)
+		return;
+	port = http_server_port(s);
+
+	/* the per-address cap: a third connection from one address goes */
+	fd[0] = dial_from(port, "127.0.0.2", 1000);
+	fd[1] = dial_from(port, "127.0.0.2", 1000);
+	usleep(100 * 1000);
+	extra = dial_from(port, "127.0.0.2", 1000);
+	T_TRUE(extra >= 0 && gone(extra));
+	close(extra);
+	send_all(fd[1], "GET / HTTP/1.1\r\nHost: x\r\n\r\n", 27);
+	T_EQ_INT(read_resp(fd[1], out, sizeof(out), 0), 200);
+	close(fd[0]);
+	close(fd[1]);
+	usleep(100 * 1000);
+
+	/* the connection cap: four slow bodies fill it; a newcomer takes
+	 * the slot of the oldest, and is served at once */
+	for (i = 0; i < 4; i++) {
+		fd[i] = dial_from(port, i < 2 ? "127.0.0.3" : "127.0.0.4",
+		    4000);
+		T_TRUE(fd[i] >= 0);
+		send_all(fd[i], slow_post, sizeof(slow_post) - 1);
+		usleep(20 * 1000);
+	}
+	usleep(100 * 1000);
+	t0 = mono_ms();
+	st = roundtrip(port, "GET / HTTP/1.1\r\nHost: x\r\n\r\n", 0, out,
+	    sizeof(out));
+	T_EQ_INT(st, 200);
+	T_CHECK(mono_ms() - t0 < 1500, "served at the cap in %lld ms",
+	    (long long)(mono_ms() - t0));
+	T_TRUE(gone(fd[0]));		/* the oldest made room */
+	/* the body deadline (2 s) closes the others */
+	t0 = mono_ms();
+	for (i = 1; i < 4; i++)
+		T_CHECK(gone(fd[i]), "slow body %d still open", i);
+	T_CHECK(mono_ms() - t0 < 3500, "body deadline: %lld ms",
+	    (long long)(mono_ms() - t0));
+	for (i = 0; i < 4; i++)
+		close(fd[i]);
+
+	/* a partial chunked body, then a half-close: closed at once */
+	fd[0] = dial_from(port, "127.0.0.5", 3000);
+	{
+		static const char part[] = "POST /echo HTTP/1.1\r\nHost: x\r\n"
+		    "Transfer-Encoding: chunked\r\n\r\n5\r\nhel";
+
+		send_all(fd[0], part, sizeof(part) - 1);
+	}
+	shutdown(fd[0], SHUT_WR);
+	t0 = mono_ms();
+	T_TRUE(gone(fd[0]));
+	T_CHECK(mono_ms() - t0 < 1500, "half-closed body: %lld ms",
+	    (long long)(mono_ms() - t0));
+	close(fd[0]);
+	/* a whole body, then a half-close: answered */
+	fd[0] = dial_from(port, "127.0.0.5", 3000);
+	{
+		static const char whole[] = "POST /echo HTTP/1.1\r\nHost: x\r\n"
+		    "Content-Length: 2\r\n\r\nab";
+
+		send_all(fd[0], whole, sizeof(whole) - 1);
+	}
+	shutdown(fd[0], SHUT_WR);
+	T_EQ_INT(read_resp(fd[0], out, sizeof(out), 0), 200);
+	close(fd[0]);
+
+	/* the error hook answers the layer's errors, with the target's
+	 * path even when the request was refused before it was parsed */
+	st = roundtrip(port, "POST /api/x?a=1 HTTP/1.1\r\nHost: x\r\n"
+	    "Content-Length: 2000000\r\n\r\n", 0, out, sizeof(out));
+	T_EQ_INT(st, 413);
+	T_CONTAINS(out, "text/x-error");
+	T_CONTAINS(out, "E413 /api/x: request body too large");
+	st = roundtrip(port, "GET /api/y HTTP/1.1\r\nHost: x\r\nHost: y\r\n"
+	    "\r\n", 0, out, sizeof(out));
+	T_EQ_INT(st, 400);
+	T_CONTAINS(out, "E400 /api/y: more than one Host header");
+	st = roundtrip(port, "DELETE / HTTP/1.1\r\nHost: x\r\n\r\n", 0, out,
+	    sizeof(out));
+	T_EQ_INT(st, 405);
+	T_CONTAINS(out, "E405 /: method not allowed");
+	T_CONTAINS(out, "Allow: GET, HEAD, OPTIONS\r\n");
+	http_server_stop(s);
+
+	/* the minimum rate: a byte every 250 ms is cut soon after the
+	 * grace, long before the body deadline */
+	o.limits.body_timeout = 30;
+	o.limits.body_min_rate = 100;
+	o.port = port;
+	s = http_server_start(&o, err, sizeof(err));
+	T_CHECK(s != NULL, "restart: %s", err);
+	if (s == NULL)
+		return;
+	fd[0] = dial_from(port, "127.0.0.6", 300);
+	send_all(fd[0], slow_post, sizeof(slow_post) - 1);
+	t0 = mono_ms();
+	for (i = 0; i < 40; i++) {
+		if (send_all(fd[0], "b", 1) != 0 || gone(fd[0]))
+			break;
+	}
+	T_CHECK(i < 40, "a body under the minimum rate still open");
+	T_CHECK(mono_ms() - t0 < 5000, "minimum rate: %lld ms",
+	    (long long)(mono_ms() - t0));
+	close(fd[0]);
+	http_server_stop(s);
 }
 
 static void
@@ -927,7 +1192,10 @@ main(void)
 	T_RUN(test_query);
 	T_RUN(test_url_decode);
 	T_RUN(test_cookie);
+	T_RUN(test_limit_key);
+	T_RUN(test_addr_counts);
 	T_RUN(test_status_and_resp);
 	T_RUN(test_server);
+	T_RUN(test_server_limits);
 	T_DONE("http");
 }
