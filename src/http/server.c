@@ -37,7 +37,7 @@
 #include "cache/cache.h"
 #include "http/http-int.h"
 #include "http/pagecache.h"
-#include "render/esc.h"
+#include "render/json.h"
 #include "util/metrics.h"
 #include "util/xalloc.h"
 
@@ -842,19 +842,6 @@ on_access(void *cls, struct MHD_Connection *c, const char *url,
 	return ret;
 }
 
-static void
-json_str(struct buf *b, const char *key, const char *v)
-{
-	buf_printf(b, ",\"%s\":", key);
-	if (v == NULL) {
-		buf_puts(b, "null");
-		return;
-	}
-	buf_putc(b, '"');
-	esc_json(b, v, strlen(v));
-	buf_putc(b, '"');
-}
-
 /* The access log as JSON lines: every string through esc_json, so a
  * request can neither break the line nor forge a field. */
 static void
@@ -862,18 +849,24 @@ log_json(struct rq *rq, int status, bool completed)
 {
 	struct buf line = BUF_INIT;
 	struct timespec ts;
+	bool first = true;
 
 	clock_gettime(CLOCK_REALTIME, &ts);
-	buf_puts(&line, "{\"time\":\"");
-	time_format_rfc3339(&line, (int64_t)ts.tv_sec);
-	buf_putc(&line, '"');
-	json_str(&line, "method", rq->method);
-	json_str(&line, "path", rq->req.path[0] ? rq->req.path : rq->target);
-	json_str(&line, "route", rq->req.route);
+	buf_putc(&line, '{');
+	jw_key(&line, &first, "time");
+	jw_time(&line, (int64_t)ts.tv_sec);
+	jw_key(&line, &first, "method");
+	jw_str(&line, rq->method);
+	jw_key(&line, &first, "path");
+	jw_str(&line, rq->req.path[0] ? rq->req.path : rq->target);
+	jw_key(&line, &first, "route");
+	jw_str(&line, rq->req.route);
 	buf_printf(&line, ",\"status\":%d,\"bytes\":%zu,\"duration_us\":%lld",
 	    status, rq->bytes, (long long)(now_us() - rq->req.start_us));
-	json_str(&line, "client", rq->req.client[0] ? rq->req.client : NULL);
-	json_str(&line, "scheme", rq->req.scheme);
+	jw_key(&line, &first, "client");
+	jw_str(&line, rq->req.client[0] ? rq->req.client : NULL);
+	jw_key(&line, &first, "scheme");
+	jw_str(&line, rq->req.scheme);
 	buf_printf(&line, ",\"aborted\":%s}\n", completed ? "false" : "true");
 	fwrite(line.p, 1, line.len, stderr);
 	buf_free(&line);
