@@ -138,57 +138,6 @@ def test_many_connections_one_address(srv):
     c.close()
 
 
-def test_bad_query(srv):
-    """A parameter the page reads, with a NUL, a broken escape, bytes that
-    are not UTF-8 or given twice, is a 400 naming it: an HTML page for
-    readers, a problem document on the API. Parameters the page does not
-    read are ignored however they are spelled."""
-    import json
-    art = ARTICLE.decode()
-    for path, name, what in (("/search?q=a%00b", "q", "NUL"),
-                             ("/search?q=%zz%4", "q", "percent-escape"),
-                             ("/search?q=ok&page=%4", "page", "percent-escape"),
-                             ("/search?q=%ff", "q", "UTF-8"),
-                             ("/search?q=a%01", "q", "control character"),
-                             ("/search?q=a&q=b", "q", "more than once"),
-                             ("/search?q=a&%71=b", "q", "more than once"),
-                             (art + "?held=1&held=1", "held", "more than once"),
-                             (art + "?reply=%00", "reply", "NUL"),
-                             (art + "?comments_after=%", "comments_after", "percent-escape")):
-        st, h, body = srv.get(path)
-        eq(st, 400, path + ": status")
-        eq(h.get("content-type"), "text/html; charset=utf-8", path + ": an HTML page")
-        b = body.decode("utf-8", "replace")
-        check("query parameter &#39;%s&#39;" % name in b and what in b, path + ": names it: " + b[-400:])
-        check("<h1>" in b and "</html>" in b, path + ": the themed page")
-    for path, name, what in (("/api/v1/search?q=a%00b", "q", "NUL"),
-                             ("/api/v1/search?q=%zz%4", "q", "percent-escape"),
-                             ("/api/v1/search?q=a&q=b", "q", "more than once"),
-                             ("/api/v1/articles?limit=%zz", "limit", "percent-escape"),
-                             ("/api/v1/articles?cursor=%ff", "cursor", "UTF-8"),
-                             ("/api/v1/articles?%zz=1", None, "percent-escape"),
-                             ("/api/v1/articles?utm_source=x", "utm_source", "unknown query parameter")):
-        st, h, body = srv.get(path)
-        eq(st, 400, path + ": status")
-        eq(h.get("content-type"), "application/problem+json", path + ": a problem document")
-        doc = json.loads(body)
-        eq(doc.get("status"), 400, path + ": problem status")
-        eq(doc.get("field"), name, path + ": field")
-        check(what in doc.get("detail", ""), path + ": detail: %r" % doc.get("detail"))
-    # Not the page's parameters: ignored, however broken.
-    for path in ("/search?q=china&utm_source=%zz&x=%00&y=%ff&y=1", "/?x=%00&y=%zz%4",
-                 art + "?fbclid=%00&utm=%zz&utm=%ff", "/tags/china?page=%zz", "/feed.atom?q=%00"):
-        st, h, body = srv.get(path)
-        eq(st, 200, path + ": unused parameters ignored")
-        check(not path.startswith("/search") or b'class="result"' in body, path + ": and q searched")
-    # A refused query is not cached as anything: the plain page is whole.
-    st, _, body = srv.get(art)
-    check(st == 200 and b"awaits moderation" not in body, "the plain article after the 400s")
-
-
-def run(fn):
-
-
 def test_strict_fields(srv):
     """What RFC 9112 makes strict is a 400, not a 200: a blank before the
     colon, two Host headers, a field name that is not a token, no Host on
@@ -397,6 +346,54 @@ def test_pacing_by_64(srv):
     eq(post("2001:db8:1:2:ffff:ffff:ffff:ffff", 2), 429, "another address in the same /64")
     eq(post("::ffff:203.0.113.9", 3) in (201, 202), True, "an IPv4 client is its own")
     check(post("2001:db8:1:3::1", 4) in (201, 202), "another /64 is another client")
+
+
+def test_bad_query(srv):
+    """A parameter the page reads, with a NUL, a broken escape, bytes that
+    are not UTF-8 or given twice, is a 400 naming it: an HTML page for
+    readers, a problem document on the API. Parameters the page does not
+    read are ignored however they are spelled."""
+    import json
+    art = ARTICLE.decode()
+    for path, name, what in (("/search?q=a%00b", "q", "NUL"),
+                             ("/search?q=%zz%4", "q", "percent-escape"),
+                             ("/search?q=ok&page=%4", "page", "percent-escape"),
+                             ("/search?q=%ff", "q", "UTF-8"),
+                             ("/search?q=a%01", "q", "control character"),
+                             ("/search?q=a&q=b", "q", "more than once"),
+                             ("/search?q=a&%71=b", "q", "more than once"),
+                             (art + "?held=1&held=1", "held", "more than once"),
+                             (art + "?reply=%00", "reply", "NUL"),
+                             (art + "?comments_after=%", "comments_after", "percent-escape")):
+        st, h, body = srv.get(path)
+        eq(st, 400, path + ": status")
+        eq(h.get("content-type"), "text/html; charset=utf-8", path + ": an HTML page")
+        b = body.decode("utf-8", "replace")
+        check("query parameter &#39;%s&#39;" % name in b and what in b, path + ": names it: " + b[-400:])
+        check("<h1>" in b and "</html>" in b, path + ": the themed page")
+    for path, name, what in (("/api/v1/search?q=a%00b", "q", "NUL"),
+                             ("/api/v1/search?q=%zz%4", "q", "percent-escape"),
+                             ("/api/v1/search?q=a&q=b", "q", "more than once"),
+                             ("/api/v1/articles?limit=%zz", "limit", "percent-escape"),
+                             ("/api/v1/articles?cursor=%ff", "cursor", "UTF-8"),
+                             ("/api/v1/articles?%zz=1", None, "percent-escape"),
+                             ("/api/v1/articles?utm_source=x", "utm_source", "unknown query parameter")):
+        st, h, body = srv.get(path)
+        eq(st, 400, path + ": status")
+        eq(h.get("content-type"), "application/problem+json", path + ": a problem document")
+        doc = json.loads(body)
+        eq(doc.get("status"), 400, path + ": problem status")
+        eq(doc.get("field"), name, path + ": field")
+        check(what in doc.get("detail", ""), path + ": detail: %r" % doc.get("detail"))
+    # Not the page's parameters: ignored, however broken.
+    for path in ("/search?q=china&utm_source=%zz&x=%00&y=%ff&y=1", "/?x=%00&y=%zz%4",
+                 art + "?fbclid=%00&utm=%zz&utm=%ff", "/tags/china?page=%zz", "/feed.atom?q=%00"):
+        st, h, body = srv.get(path)
+        eq(st, 200, path + ": unused parameters ignored")
+        check(not path.startswith("/search") or b'class="result"' in body, path + ": and q searched")
+    # A refused query is not cached as anything: the plain page is whole.
+    st, _, body = srv.get(art)
+    check(st == 200 and b"awaits moderation" not in body, "the plain article after the 400s")
 
 
 def run(fn, env=None):
