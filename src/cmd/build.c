@@ -36,7 +36,6 @@
 #include "util/str.h"
 #include "util/xalloc.h"
 
-#define PER_PAGE	20	/* as page-reader.c's listings */
 /* Level 9 against 6, measured on 2,000 generated articles (4,778 files):
  * .gz 0.12% smaller (8,153,069 against 8,162,568 bytes) for no user CPU
  * time we could tell apart (1.1-1.2 s either way): pages are compressed
@@ -105,7 +104,8 @@ cmp_str(const void *a, const void *b)
 static void
 add_listing(struct strs *urls, const char *base, size_t count)
 {
-	size_t pages = count ? (count + PER_PAGE - 1) / PER_PAGE : 1, p;
+	size_t pages = count ? (count + SITE_PER_PAGE - 1) / SITE_PER_PAGE :
+	    1, p;
 	const char *sep = base[strlen(base) - 1] == '/' ? "" : "/";
 
 	strs_printf(urls, "%s", base);
@@ -131,16 +131,15 @@ add_listings(struct strs *urls, struct strs *keys)
 		case 't':
 		case 'a': {
 			char *base;
-			static const char *const fmts[] = { "atom", "rss",
-			    "json" };
-			size_t f;
+			int f;
 
 			if (asprintf(&base, "/%s/%s", k[0] == 't' ? "tags" :
 			    "authors", k + 2) < 0)
 				abort();
 			add_listing(urls, base, j - i);
-			for (f = 0; f < 3; f++)
-				strs_printf(urls, "%s/feed.%s", base, fmts[f]);
+			for (f = 0; f < FEED__MAX; f++)
+				strs_printf(urls, "%s/%s", base,
+				    feed_suffix((enum feed_fmt)f));
 			free(base);
 			break;
 		}

@@ -18,13 +18,6 @@
 
 #define FEED_ENTRIES	20
 
-enum feed_fmt {
-	FEED_ATOM = 0,
-	FEED_RSS,
-	FEED_JSON,
-	FEED__MAX
-};
-
 static const struct {
 	const char	*suffix;	/* of the URL path */
 	const char	*type;		/* Content-Type */
@@ -34,14 +27,6 @@ static const struct {
 	[FEED_RSS] = { "feed.rss", "application/rss+xml", "feed.rss.xml" },
 	[FEED_JSON] = { "feed.json", "application/feed+json", NULL },
 };
-
-const char *
-feed_abs_url(const struct site *s, struct arena *a, const char *path)
-{
-	if (!url_is_http(s->base_url, strlen(s->base_url)))
-		return arena_strdup(a, path);
-	return arena_printf(a, "%s%s", s->base_url, path);
-}
 
 /* The host of the base URL, lower-case, without port or user info. */
 static const char *
@@ -106,6 +91,12 @@ struct feed_desc {
 	const char	*feed_path;	/* "/tags/china/" (format appended) */
 };
 
+const char *
+feed_suffix(enum feed_fmt f)
+{
+	return (unsigned)f < FEED__MAX ? fmts[f].suffix : fmts[FEED_ATOM].suffix;
+}
+
 static enum feed_fmt
 fmt_of(const char *path)
 {
@@ -130,7 +121,7 @@ entry_tval(struct http_req *req, const struct site *s,
 
 	tv_set_str(a, m, "id", feed_entry_id(s, a, art));
 	tv_set_str(a, m, "title", art->title);
-	tv_set_str(a, m, "url", feed_abs_url(s, a, article_path(s, a, art)));
+	tv_set_str(a, m, "url", site_abs_url(s, a, article_path(s, a, art)));
 	tv_set_str(a, m, "summary", art->summary);
 	if (art->author && *art->author)
 		tv_set_str(a, m, "author", art->author);
@@ -144,7 +135,7 @@ entry_tval(struct http_req *req, const struct site *s,
 	for (i = 0; i < art->ntags; i++) {
 		t = tv_map(a);
 		tv_set_str(a, t, "name", art->tags[i].name);
-		tv_set_str(a, t, "url", feed_abs_url(s, a,
+		tv_set_str(a, t, "url", site_abs_url(s, a,
 		    page_url_seg(a, "/tags/", art->tags[i].slug)));
 		tv_push(a, tags, t);
 	}
@@ -184,8 +175,8 @@ json_feed(struct http_req *req, const struct site *s,
 	json_str(root, "version", "https://jsonfeed.org/version/1.1");
 	json_str(root, "title", d->title);
 	json_str(root, "description", d->subtitle);
-	json_str(root, "home_page_url", feed_abs_url(s, a, d->html_path));
-	json_str(root, "feed_url", feed_abs_url(s, a,
+	json_str(root, "home_page_url", site_abs_url(s, a, d->html_path));
+	json_str(root, "feed_url", site_abs_url(s, a,
 	    arena_printf(a, "%sfeed.json", d->feed_path)));
 	json_str(root, "language", s->language);
 	json_author(root, s->title);
@@ -193,7 +184,7 @@ json_feed(struct http_req *req, const struct site *s,
 		art = &l->items[i];
 		it = json_object();
 		json_str(it, "id", feed_entry_id(s, a, art));
-		json_str(it, "url", feed_abs_url(s, a,
+		json_str(it, "url", site_abs_url(s, a,
 		    article_path(s, a, art)));
 		json_str(it, "title", art->title);
 		json_str(it, "summary", art->summary);
@@ -276,11 +267,11 @@ feed_render(struct http_req *req, struct http_resp *resp,
 		tv_set(a, root, "feed", feed);
 		tv_set_str(a, feed, "title", d->title);
 		tv_set_str(a, feed, "subtitle", d->subtitle);
-		tv_set_str(a, feed, "id", feed_abs_url(s, a,
+		tv_set_str(a, feed, "id", site_abs_url(s, a,
 		    arena_printf(a, "%s%s", d->feed_path, fmts[fmt].suffix)));
-		tv_set_str(a, feed, "self", feed_abs_url(s, a,
+		tv_set_str(a, feed, "self", site_abs_url(s, a,
 		    arena_printf(a, "%s%s", d->feed_path, fmts[fmt].suffix)));
-		tv_set_str(a, feed, "html", feed_abs_url(s, a, d->html_path));
+		tv_set_str(a, feed, "html", site_abs_url(s, a, d->html_path));
 		tv_set_str(a, feed, "updated", page_date_iso(a, newest));
 		tv_set_str(a, feed, "pubdate", date_rfc822(a, newest));
 		entries = tv_list(a);

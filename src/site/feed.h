@@ -16,11 +16,16 @@
 
 struct site;
 
-/* base_url + path when the base URL is an http(s) URL with a host (the
- * setting is an operator's, but a javascript: base must not turn into
- * links); path alone otherwise. In the arena. */
-const char	*feed_abs_url(const struct site *, struct arena *,
-		    const char *path);
+/* The formats every feed comes in, each at its own URL suffix. */
+enum feed_fmt {
+	FEED_ATOM = 0,
+	FEED_RSS,
+	FEED_JSON,
+	FEED__MAX
+};
+/* "feed.atom", "feed.rss", "feed.json": what a feed's URL ends in. */
+const char	*feed_suffix(enum feed_fmt);
+
 /* "tag:HOST,YYYY-MM-DD:/articles/ID": HOST from the base URL (no port),
  * the date from the article's creation, which no edit changes, so
  * neither does the id when a title or publish time does. */

@@ -9,7 +9,6 @@
 #include "site/page.h"
 #include "util/str.h"
 
-#define PER_PAGE	20
 #define MAX_PAGE	100000
 
 /* OpenGraph wants ll_TT ("en_GB") where BCP 47 says "en-GB". */
@@ -265,8 +264,8 @@ listing(struct http_req *req, struct http_resp *resp, const struct site *s,
 	}
 	f->public = true;
 	f->now = (int64_t)time(NULL);
-	f->limit = PER_PAGE;
-	f->offset = (size_t)(pageno - 1) * PER_PAGE;
+	f->limit = SITE_PER_PAGE;
+	f->offset = (size_t)(pageno - 1) * SITE_PER_PAGE;
 	if ((e = store_article_list(st, a, f, &l)) != STORE_OK) {
 		page_store_failed(resp, st);
 		return;
@@ -698,8 +697,8 @@ page_robots(struct http_req *req, struct http_resp *resp, void *ctx)
 	    "Disallow: /search\nDisallow: /api/\n\n");
 	/* Crawlers need absolute sitemap URLs (sitemaps.org). */
 	buf_printf(&resp->body, "Sitemap: %s\nSitemap: %s\n",
-	    feed_abs_url(s, req->arena, "/sitemap.xml"),
-	    feed_abs_url(s, req->arena, "/sitemap-news.xml"));
+	    site_abs_url(s, req->arena, "/sitemap.xml"),
+	    site_abs_url(s, req->arena, "/sitemap-news.xml"));
 	http_resp_cache(resp, NULL);
 }
 

@@ -221,7 +221,7 @@ api_search(struct http_req *req, struct http_resp *resp, void *ctx)
 		it = json_object();
 		json_object_set_new(it, "id", json_integer(art->id));
 		json_object_set_new(it, "title", json_string(art->title));
-		json_object_set_new(it, "url", json_string(feed_abs_url(s, a,
+		json_object_set_new(it, "url", json_string(site_abs_url(s, a,
 		    article_path(s, a, art))));
 		json_object_set_new(it, "summary", json_string(art->summary));
 		json_object_set_new(it, "author", json_string(art->author));

@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "render/esc.h"
 #include "site/page.h"
 #include "util/arena.h"
 #include "util/buf.h"
@@ -414,6 +415,14 @@ site_time(const struct site *s, int64_t t, struct tm *tm)
 		time_utc(t, tm);
 	else
 		localtime_r(&tt, tm);
+}
+
+const char *
+site_abs_url(const struct site *s, struct arena *a, const char *path)
+{
+	if (!url_is_http(s->base_url, strlen(s->base_url)))
+		return arena_strdup(a, path);
+	return arena_printf(a, "%s%s", s->base_url, path);
 }
 
 const char *

@@ -106,7 +106,7 @@ walk_url(void *ctx, const struct article *art)
 			w->mtimes[c] = t;
 	} else if (w->news) {
 		buf_puts(w->out, "<url><loc>");
-		xml_text(w->out, feed_abs_url(w->site, &a,
+		xml_text(w->out, site_abs_url(w->site, &a,
 		    article_path(w->site, &a, art)));
 		buf_puts(w->out, "</loc><news:news><news:publication>"
 		    "<news:name>");
@@ -120,7 +120,7 @@ walk_url(void *ctx, const struct article *art)
 		xml_text(w->out, art->title);
 		buf_puts(w->out, "</news:title></news:news></url>\n");
 	} else
-		url_entry(w->out, feed_abs_url(w->site, &a,
+		url_entry(w->out, site_abs_url(w->site, &a,
 		    article_path(w->site, &a, art)), t);
 	arena_free(&a);
 	w->seen++;
@@ -155,7 +155,7 @@ urlset(const struct site *s, struct store *st, struct http_req *req,
 
 	buf_puts(&resp->body, urlset_open);
 	for (i = first; i < x->n && i < end; i++)
-		url_entry(&resp->body, feed_abs_url(s, req->arena,
+		url_entry(&resp->body, site_abs_url(s, req->arena,
 		    x->paths[i]), 0);
 	skip = first > x->n ? first - x->n : 0;
 	if (end > x->n && store_article_each_public(st, now, 0, skip,
@@ -203,7 +203,7 @@ sitemap_index(struct http_req *req, struct http_resp *resp, void *ctx)
 	    "sitemap/0.9\">\n");
 	for (i = 0; i < nchild; i++) {
 		buf_puts(&resp->body, "<sitemap><loc>");
-		xml_text(&resp->body, feed_abs_url(s, a,
+		xml_text(&resp->body, site_abs_url(s, a,
 		    arena_printf(a, "/sitemaps/%zu.xml", i + 1)));
 		buf_puts(&resp->body, "</loc>");
 		if (w.mtimes[i] > 0) {
