@@ -74,13 +74,24 @@ struct serve {
 	char			 addr[INET6_ADDRSTRLEN];
 	unsigned		 port;		/* 0 until bound */
 	struct site_holder	*holder;
-	struct comment_ctx	*comments;	/* shared by every site loaded */
+	struct comment_ctx	*comments;	/* every site loaded shares */
 	struct cache		*cache;		/* the page cache, or NULL */
 	struct http_cidr	*metrics_allow;	/* GAZETTE_METRICS_ALLOW */
 	size_t			 nmetrics_allow;
 	char			 exe[PATH_MAX];	/* this binary, at start */
 	int			 argc;
 	char			**argv;
+	/* What serve_parse read for serve_start. */
+	struct http_server_opts	 so;
+	struct http_cidr	*trusted;	/* --trusted-proxy and env */
+	size_t			 ntrusted;
+	const char		*sandboxing;	/* "on" | "off" */
+	int64_t			 nthreads;
+	int64_t			 cache_mb;
+	/* What serve_start started, for serve_loop and serve_stop. */
+	sigset_t		 sigs;
+	struct http_server	*srv;
+	struct cache_notify	*notify;
 };
 
 static const char *
@@ -326,8 +337,11 @@ sandbox(const struct serve *sv, char *what, size_t n)
 	return ok;
 }
 
-int
-cmd_serve(int argc, char **argv)
+/* Flags into sv (and what they leave for the environment to fill in,
+ * into the out parameters). -1 to go on; else the exit code. */
+static int
+serve_flags(struct serve *sv, int argc, char **argv, const char **listen,
+    const char **threads, const char **logfmt)
 {
 	static const struct option opts[] = {
 		{ "db", required_argument, NULL, 'd' },
@@ -342,138 +356,167 @@ cmd_serve(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *listen = NULL, *threads = NULL, *base = NULL;
-	const char *logfmt = NULL, *bad, *env, *sandboxing = NULL;
-	struct http_cidr *trusted = NULL;
-	struct http_server_opts so = { 0 };
-	struct http_server *srv = NULL;
-	struct serve sv = { 0 };
-	struct cache_notify *notify = NULL;
-	struct site *site = NULL;
-	struct store *st = NULL;
-	char err[512], what[2048];
-	size_t ntrusted = 0, badlen;
-	int64_t nthreads, cache_mb = 32, body_s = 30, body_rate = 1024;
-	sigset_t set;
-	ssize_t n;
-	int c, sig, rc = EXIT_USAGE;
+	const char *bad;
+	size_t badlen;
+	int c;
 
-	sv.argc = argc;
-	sv.argv = argv;
+	sv->argc = argc;
+	sv->argv = argv;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
-		case 'd': sv.db = optarg; break;
-		case 'l': listen = optarg; break;
-		case 't': threads = optarg; break;
-		case 'T': sv.theme = optarg; break;
-		case 'b': base = optarg; break;
-		case 'q': logfmt = "off"; break;
-		case 'S': sandboxing = "off"; break;
-		case 'a': logfmt = optarg; break;
+		case 'd': sv->db = optarg; break;
+		case 'l': *listen = optarg; break;
+		case 't': *threads = optarg; break;
+		case 'T': sv->theme = optarg; break;
+		case 'b':
+			sv->over[0] = "base_url";
+			sv->over[1] = optarg;
+			break;
+		case 'q': *logfmt = "off"; break;
+		case 'S': sv->sandboxing = "off"; break;
+		case 'a': *logfmt = optarg; break;
 		case 'p':
 			if (strchr(optarg, ',') == NULL &&
-			    http_cidr_list_parse(optarg, &trusted, &ntrusted,
-			    &bad, &badlen))
+			    http_cidr_list_parse(optarg, &sv->trusted,
+			    &sv->ntrusted, &bad, &badlen))
 				break;
 			cmd_err("serve", "--trusted-proxy '%s' is not an "
 			    "address or a network (10.0.0.0/8)", optarg);
-			goto out;
+			return EXIT_USAGE;
 		case 'h':
-			rc = cmd_usage("serve", true);
-			goto out;
+			return cmd_usage("serve", true);
 		default:
-			rc = cmd_usage("serve", false);
-			goto out;
+			return cmd_usage("serve", false);
 		}
 	}
-	if (optind != argc) {
-		rc = cmd_usage("serve", false);
-		goto out;
-	}
+	if (optind != argc)
+		return cmd_usage("serve", false);
+	return -1;
+}
+
+/* A whole number from the environment variable name, between min and
+ * max, into *out (left alone when the variable is unset or empty); false
+ * and a message naming what it should be otherwise. */
+static bool
+env_num(const char *name, int64_t min, int64_t max, int64_t *out,
+    const char *what)
+{
+	const char *env = getenv(name);
+
+	if (env == NULL || *env == '\0' ||
+	    parse_int(env, strlen(env), min, max, out))
+		return true;
+	cmd_err("serve", "%s '%s' is not %s", name, env, what);
+	return false;
+}
+
+/* Flags, then the environment, then the defaults: every setting serve
+ * takes outside the database, checked before anything starts. -1 to go
+ * on; else the exit code. */
+static int
+serve_parse(struct serve *sv, int argc, char **argv)
+{
+	const char *listen = NULL, *threads = NULL, *logfmt = NULL;
+	const char *bad, *env;
+	struct http_server_opts *so = &sv->so;
+	int64_t body_s = 30, body_rate = 1024;
+	size_t badlen;
+	ssize_t n;
+	int rc;
+
+	if ((rc = serve_flags(sv, argc, argv, &listen, &threads, &logfmt)) >= 0)
+		return rc;
 	if ((env = getenv("GAZETTE_TRUSTED_PROXIES")) != NULL &&
-	    !http_cidr_list_parse(env, &trusted, &ntrusted, &bad, &badlen)) {
+	    !http_cidr_list_parse(env, &sv->trusted, &sv->ntrusted, &bad,
+	    &badlen)) {
 		cmd_err("serve", "GAZETTE_TRUSTED_PROXIES: '%.*s' is not an "
 		    "address or a network (10.0.0.0/8)", (int)badlen, bad);
-		goto out;
+		return EXIT_USAGE;
 	}
 	/* Who may read /metrics: loopback unless told otherwise; "none" for
 	 * nobody. */
 	env = envor(NULL, "GAZETTE_METRICS_ALLOW", METRICS_ALLOW_DEFAULT);
 	if (strcmp(env, "none") != 0 && !http_cidr_list_parse(env,
-	    &sv.metrics_allow, &sv.nmetrics_allow, &bad, &badlen)) {
+	    &sv->metrics_allow, &sv->nmetrics_allow, &bad, &badlen)) {
 		cmd_err("serve", "GAZETTE_METRICS_ALLOW: '%.*s' is not an "
 		    "address or a network (10.0.0.0/8), nor 'none'",
 		    (int)badlen, bad);
-		goto out;
+		return EXIT_USAGE;
 	}
-	so.access_log = true;
+	so->access_log = true;
 	logfmt = envor(logfmt, "GAZETTE_ACCESS_LOG", "text");
 	if (strcmp(logfmt, "off") == 0 || strcmp(logfmt, "0") == 0)
-		so.access_log = false;
+		so->access_log = false;
 	else if (strcmp(logfmt, "json") == 0)
-		so.log_format = HTTP_LOG_JSON;
+		so->log_format = HTTP_LOG_JSON;
 	else if (strcmp(logfmt, "text") != 0) {
 		cmd_err("serve", "--access-log '%s' is not text, json or off",
 		    logfmt);
-		goto out;
+		return EXIT_USAGE;
 	}
-	sandboxing = envor(sandboxing, "GAZETTE_SANDBOX", "on");
-	if (strcmp(sandboxing, "on") != 0 && strcmp(sandboxing, "off") != 0) {
+	sv->sandboxing = envor(sv->sandboxing, "GAZETTE_SANDBOX", "on");
+	if (strcmp(sv->sandboxing, "on") != 0 &&
+	    strcmp(sv->sandboxing, "off") != 0) {
 		cmd_err("serve", "GAZETTE_SANDBOX '%s' is not on or off",
-		    sandboxing);
-		goto out;
+		    sv->sandboxing);
+		return EXIT_USAGE;
 	}
 	listen = envor(listen, "GAZETTE_LISTEN", "127.0.0.1:8080");
-	if (!parse_listen(listen, sv.addr, sizeof(sv.addr), &sv.port)) {
+	if (!parse_listen(listen, sv->addr, sizeof(sv->addr), &sv->port)) {
 		cmd_err("serve", "--listen '%s' is not ADDR:PORT", listen);
-		goto out;
+		return EXIT_USAGE;
 	}
 	threads = envor(threads, "GAZETTE_THREADS", NULL);
-	nthreads = sysconf(_SC_NPROCESSORS_ONLN);
+	sv->nthreads = sysconf(_SC_NPROCESSORS_ONLN);
 	if (threads && !parse_int(threads, strlen(threads), 1, 256,
-	    &nthreads)) {
+	    &sv->nthreads)) {
 		cmd_err("serve", "--threads '%s' is not a number from 1 to 256",
 		    threads);
-		goto out;
+		return EXIT_USAGE;
 	}
-	if (nthreads < 1)
-		nthreads = 1;
-	sv.theme = envor(sv.theme, "GAZETTE_THEME", NULL);
-	/* A request body's deadline and minimum rate (http_limits). */
-	env = getenv("GAZETTE_BODY_TIMEOUT");
-	if (env && *env && !parse_int(env, strlen(env), 1, 86400, &body_s)) {
-		cmd_err("serve", "GAZETTE_BODY_TIMEOUT '%s' is not a number of "
-		    "seconds from 1 to 86400", env);
-		goto out;
-	}
-	env = getenv("GAZETTE_BODY_MIN_RATE");
-	if (env && *env && !parse_int(env, strlen(env), 0, 1 << 30,
-	    &body_rate)) {
-		cmd_err("serve", "GAZETTE_BODY_MIN_RATE '%s' is not a number "
-		    "of bytes a second (0: no minimum)", env);
-		goto out;
-	}
-	so.limits.body_timeout = (unsigned)body_s;
-	so.limits.body_min_rate = body_rate ? (unsigned)body_rate :
+	if (sv->nthreads < 1)
+		sv->nthreads = 1;
+	sv->theme = envor(sv->theme, "GAZETTE_THEME", NULL);
+	/* A request body's deadline and minimum rate (http_limits), and the
+	 * page cache's size. */
+	sv->cache_mb = 32;
+	if (!env_num("GAZETTE_BODY_TIMEOUT", 1, 86400, &body_s,
+	    "a number of seconds from 1 to 86400") ||
+	    !env_num("GAZETTE_BODY_MIN_RATE", 0, 1 << 30, &body_rate,
+	    "a number of bytes a second (0: no minimum)") ||
+	    !env_num("GAZETTE_CACHE_MB", 0, 1 << 20, &sv->cache_mb,
+	    "a number of MiB (0: no cache)"))
+		return EXIT_USAGE;
+	so->limits.body_timeout = (unsigned)body_s;
+	so->limits.body_min_rate = body_rate ? (unsigned)body_rate :
 	    HTTP_LIMIT_OFF;
-	if (base) {
-		sv.over[0] = "base_url";
-		sv.over[1] = base;
-	}
-	if ((n = readlink("/proc/self/exe", sv.exe, sizeof(sv.exe) - 1)) < 0)
+	if ((n = readlink("/proc/self/exe", sv->exe, sizeof(sv->exe) - 1)) < 0)
 		n = 0;
-	sv.exe[n] = '\0';
-	so.listen_fd = inherited_fd();
-	if (so.listen_fd > 0) {
-		sock_addr(so.listen_fd, sv.addr, sizeof(sv.addr));
-		sv.port = 0;	/* from the socket, once started */
+	sv->exe[n] = '\0';
+	so->listen_fd = inherited_fd();
+	if (so->listen_fd > 0) {
+		sock_addr(so->listen_fd, sv->addr, sizeof(sv->addr));
+		sv->port = 0;	/* from the socket, once started */
 	}
+	return -1;
+}
 
-	rc = 1;
-	sv.db = cmd_db_url(sv.db);
-	if ((st = cmd_open("serve", sv.db, true)) == NULL)
+/* Everything up to the first request: the database and the site, the
+ * signals, the sandbox, the page cache, comment posting, the server.
+ * false (and a message) when one of them cannot start. */
+static bool
+serve_start(struct serve *sv)
+{
+	struct http_server_opts *so = &sv->so;
+	struct site *site = NULL;
+	struct store *st = NULL;
+	char err[512], what[2048];
+	bool ok = false;
+
+	sv->db = cmd_db_url(sv->db);
+	if ((st = cmd_open("serve", sv->db, true)) == NULL)
 		goto out;
-	if ((site = load(&sv, st, err, sizeof(err))) == NULL) {
+	if ((site = load(sv, st, err, sizeof(err))) == NULL) {
 		cmd_err("serve", "%s", err);
 		goto out;
 	}
@@ -481,19 +524,19 @@ cmd_serve(int argc, char **argv)
 	 * thread (the comment writer, started next, and the server's)
 	 * starts with them blocked and never sees them; one that did would
 	 * die of SIGTERM's default action instead of draining. */
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGHUP);
-	sigaddset(&set, SIGUSR2);
-	sigaddset(&set, SIGCHLD);
-	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	sigemptyset(&sv->sigs);
+	sigaddset(&sv->sigs, SIGINT);
+	sigaddset(&sv->sigs, SIGTERM);
+	sigaddset(&sv->sigs, SIGHUP);
+	sigaddset(&sv->sigs, SIGUSR2);
+	sigaddset(&sv->sigs, SIGCHLD);
+	pthread_sigmask(SIG_BLOCK, &sv->sigs, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
 	/* Confined before any other thread starts (Landlock holds for the
 	 * calling thread and those it creates), with the database open. */
-	if (strcmp(sandboxing, "on") == 0) {
-		if (!sandbox(&sv, what, sizeof(what))) {
+	if (strcmp(sv->sandboxing, "on") == 0) {
+		if (!sandbox(sv, what, sizeof(what))) {
 			cmd_err("serve", "cannot confine the server (%s); "
 			    "--no-sandbox or GAZETTE_SANDBOX=off runs without",
 			    what);
@@ -509,70 +552,79 @@ cmd_serve(int argc, char **argv)
 	 * other processes' (commands; on PostgreSQL, every node's) by
 	 * cache_notify. Started after confinement, like every other
 	 * thread. */
-	env = getenv("GAZETTE_CACHE_MB");
-	if (env && *env && !parse_int(env, strlen(env), 0, 1 << 20, &cache_mb)) {
-		cmd_err("serve", "GAZETTE_CACHE_MB '%s' is not a number of "
-		    "MiB (0: no cache)", env);
-		goto out;
-	}
-	sv.cache = cache_new((size_t)cache_mb << 20, CACHE_TTL);
-	store_on_change(on_change, sv.cache);
-	notify = cache_notify_start(sv.db, sv.cache);
+	sv->cache = cache_new((size_t)sv->cache_mb << 20, CACHE_TTL);
+	store_on_change(on_change, sv->cache);
+	sv->notify = cache_notify_start(sv->db, sv->cache);
 
 	/* Comment posting: keys, pacing and the group-commit writer, which
 	 * outlives the server so requests in flight still get answers, and
 	 * outlives reloads: every site loaded borrows it. */
-	if ((sv.comments = comment_ctx_new(st, site->db_url, err, sizeof(err))) ==
-	    NULL) {
+	if ((sv->comments = comment_ctx_new(st, site->db_url, err,
+	    sizeof(err))) == NULL) {
 		cmd_err("serve", "%s", err);
 		goto out;
 	}
-	site->comments = sv.comments;
-	comment_ctx_site(sv.comments, site);
+	site->comments = sv->comments;
+	comment_ctx_site(sv->comments, site);
 	store_close(st);
 	st = NULL;
 
-	sv.holder = site_holder_new(site);
+	sv->holder = site_holder_new(site);
 	site = NULL;
-	so.addr = sv.addr;
-	so.port = sv.port;
-	so.threads = (unsigned)nthreads;
-	so.trusted = trusted;
-	so.ntrusted = ntrusted;
-	so.routes = routes;
-	so.nroutes = routes_n;
-	so.not_found = routes_not_found;
-	so.bad_query = routes_bad_query;
-	so.error = routes_error;
-	so.decorate = page_decorate;
-	so.ctx = sv.holder;
-	so.ctx_acquire = ctx_acquire;
-	so.ctx_release = ctx_release;
-	so.cache = sv.cache;
-	if ((srv = http_server_start(&so, err, sizeof(err))) == NULL) {
+	so->addr = sv->addr;
+	so->port = sv->port;
+	so->threads = (unsigned)sv->nthreads;
+	so->trusted = sv->trusted;
+	so->ntrusted = sv->ntrusted;
+	so->routes = routes;
+	so->nroutes = routes_n;
+	so->not_found = routes_not_found;
+	so->bad_query = routes_bad_query;
+	so->error = routes_error;
+	so->decorate = page_decorate;
+	so->ctx = sv->holder;
+	so->ctx_acquire = ctx_acquire;
+	so->ctx_release = ctx_release;
+	so->cache = sv->cache;
+	if ((sv->srv = http_server_start(so, err, sizeof(err))) == NULL) {
 		cmd_err("serve", "%s", err);
 		goto out;
 	}
-	if (sv.port == 0) {
+	if (sv->port == 0) {
 		/* Bound only now: the base URL default can be set. No request
 		 * has a reference yet that could see it change. */
-		sv.port = http_server_port(srv);
-		site = site_acquire(sv.holder);
-		base_url_default(&sv, site);
+		sv->port = http_server_port(sv->srv);
+		site = site_acquire(sv->holder);
+		base_url_default(sv, site);
 		site_release(site);
 		site = NULL;
 	}
 	fault_arm_listen();
 	fault_probe();
-	fprintf(stderr, strchr(sv.addr, ':') ? "listening on http://[%s]:%u\n" :
-	    "listening on http://%s:%u\n", sv.addr, sv.port);
+	fprintf(stderr, strchr(sv->addr, ':') ?
+	    "listening on http://[%s]:%u\n" : "listening on http://%s:%u\n",
+	    sv->addr, sv->port);
+	ok = true;
+out:
+	site_free(site);
+	store_close(st);
+	return ok;
+}
+
+/* Serves until SIGINT or SIGTERM: SIGHUP reloads the site, SIGUSR2
+ * starts a successor on the same socket, SIGCHLD reaps it. */
+static void
+serve_loop(struct serve *sv)
+{
+	int sig;
+
 	for (;;) {
-		if (sigwait(&set, &sig) != 0)
+		if (sigwait(&sv->sigs, &sig) != 0)
 			continue;
 		if (sig == SIGHUP)
-			reload(&sv);
+			reload(sv);
 		else if (sig == SIGUSR2)
-			successor(&sv, http_server_listen_fd(srv));
+			successor(sv, http_server_listen_fd(sv->srv));
 		else if (sig == SIGCHLD)
 			reap();
 		else
@@ -580,22 +632,38 @@ cmd_serve(int argc, char **argv)
 	}
 	fprintf(stderr, "gazette: serve: stopping: finishing requests in "
 	    "flight\n");
-	http_server_stop(srv);
-	srv = NULL;
-	rc = 0;
-out:
-	if (srv)
-		http_server_stop(srv);
-	site_holder_free(sv.holder);
+}
+
+/* Stops in the order the parts depend on each other; what never started
+ * is NULL, which every free takes. */
+static void
+serve_stop(struct serve *sv)
+{
+	http_server_stop(sv->srv);
+	site_holder_free(sv->holder);
 	/* After the server drained: the writer answers requests in flight. */
-	comment_ctx_free(sv.comments);
+	comment_ctx_free(sv->comments);
 	/* Last: the writer's commits above still report to it. */
 	store_on_change(NULL, NULL);
-	cache_notify_stop(notify);
-	cache_free(sv.cache);
-	site_free(site);
-	store_close(st);
-	free(trusted);
-	free(sv.metrics_allow);
+	cache_notify_stop(sv->notify);
+	cache_free(sv->cache);
+	free(sv->trusted);
+	free(sv->metrics_allow);
+}
+
+int
+cmd_serve(int argc, char **argv)
+{
+	struct serve sv = { 0 };
+	int rc;
+
+	if ((rc = serve_parse(&sv, argc, argv)) < 0) {
+		rc = 1;
+		if (serve_start(&sv)) {
+			serve_loop(&sv);
+			rc = 0;
+		}
+	}
+	serve_stop(&sv);
 	return rc;
 }
