@@ -619,8 +619,25 @@ swap_in(const char *tmp, const char *out, bool exists, char *err,
 	return true;
 }
 
-int
-cmd_build(int argc, char **argv)
+/* One build: what the flags said, then what build_start made ready. */
+struct build {
+	const char	*db, *outarg, *base, *live, *theme;
+	const char	*over[3];
+	int64_t		 nthreads;
+	char		*out;		/* --out without trailing slashes */
+	bool		 exists;	/* out is there, to be replaced */
+	struct store	*st;
+	struct site	*site;
+	struct strs	 urls;		/* every page to render */
+	size_t		 narticles;
+	char		*tmp;		/* out.build-XXXXXX, until swapped in */
+	struct job	 j;
+	double		 t0;
+};
+
+/* The flags into b. -1 to go on; else the exit code. */
+static int
+build_parse(struct build *b, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "db", required_argument, NULL, 'd' },
@@ -632,75 +649,70 @@ cmd_build(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *db = NULL, *outarg = NULL, *base = NULL, *live = NULL;
-	const char *theme = NULL, *jobs = NULL, *v;
-	const char *over[3] = { NULL, NULL, NULL };
-	struct strs urls = { 0 };
-	struct store *st = NULL;
-	struct site *site = NULL;
-	struct sigaction sa, oldint, oldterm;
-	pthread_t th[MAX_THREADS];
-	struct job j;
-	char err[1024], *out = NULL, *tmp = NULL;
-	size_t narticles = 0, nparts = 0, i, len;
-	int64_t nthreads;
-	unsigned started = 0, t;
-	bool exists = false, tty, signals = false;
-	double t0;
-	int c, rc = 1;
+	const char *jobs = NULL, *v;
+	size_t len;
+	int c;
 
-	memset(&j, 0, sizeof(j));
-	pthread_mutex_init(&j.mu, NULL);
 	while ((c = getopt_long(argc, argv, "ho:j:", opts, NULL)) != -1) {
 		switch (c) {
-		case 'd': db = optarg; break;
-		case 'o': outarg = optarg; break;
-		case 'b': base = optarg; break;
-		case 'l': live = optarg; break;
+		case 'd': b->db = optarg; break;
+		case 'o': b->outarg = optarg; break;
+		case 'b': b->base = optarg; break;
+		case 'l': b->live = optarg; break;
 		case 'j': jobs = optarg; break;
-		case 'T': theme = optarg; break;
-		case 'h': rc = cmd_usage("build", true); goto out;
-		default: rc = cmd_usage("build", false); goto out;
+		case 'T': b->theme = optarg; break;
+		case 'h': return cmd_usage("build", true);
+		default: return cmd_usage("build", false);
 		}
 	}
-	if (optind != argc || outarg == NULL || *outarg == '\0') {
-		rc = cmd_usage("build", false);
-		goto out;
-	}
-	nthreads = sysconf(_SC_NPROCESSORS_ONLN);
+	if (optind != argc || b->outarg == NULL || *b->outarg == '\0')
+		return cmd_usage("build", false);
+	b->nthreads = sysconf(_SC_NPROCESSORS_ONLN);
 	if (jobs && !parse_int(jobs, strlen(jobs), 1, MAX_THREADS,
-	    &nthreads)) {
+	    &b->nthreads)) {
 		cmd_err("build", "--jobs '%s' is not a number from 1 to %d",
 		    jobs, MAX_THREADS);
-		rc = EXIT_USAGE;
-		goto out;
+		return EXIT_USAGE;
 	}
-	if (nthreads < 1)
-		nthreads = 1;
-	if (nthreads > MAX_THREADS)
-		nthreads = MAX_THREADS;
-	out = xstrdup(outarg);
-	len = strlen(out);
-	while (len > 1 && out[len - 1] == '/')
-		out[--len] = '\0';
-	if (strcmp(out, "/") == 0 || strcmp(out, ".") == 0 ||
-	    strcmp(out, "..") == 0) {
+	if (b->nthreads < 1)
+		b->nthreads = 1;
+	if (b->nthreads > MAX_THREADS)
+		b->nthreads = MAX_THREADS;
+	b->out = xstrdup(b->outarg);
+	len = strlen(b->out);
+	while (len > 1 && b->out[len - 1] == '/')
+		b->out[--len] = '\0';
+	if (strcmp(b->out, "/") == 0 || strcmp(b->out, ".") == 0 ||
+	    strcmp(b->out, "..") == 0) {
 		cmd_err("build", "--out '%s': name a directory of its own",
-		    outarg);
-		rc = EXIT_USAGE;
-		goto out;
+		    b->outarg);
+		return EXIT_USAGE;
 	}
-	if (theme == NULL && (v = getenv("GAZETTE_THEME")) != NULL && *v)
-		theme = v;
-	if ((st = cmd_open("build", cmd_db_url(db), false)) == NULL)
-		goto out;
-	over[0] = "base_url";
-	over[1] = base;
-	if ((site = site_load(st, cmd_db_url(db), site_default_theme(), theme,
-	    base ? over : NULL, err, sizeof(err))) == NULL) {
+	if (b->theme == NULL && (v = getenv("GAZETTE_THEME")) != NULL && *v)
+		b->theme = v;
+	return -1;
+}
+
+/* The site loaded for a static build, the list of its pages, and the
+ * directory they go into first. false (and a message) on failure. */
+static bool
+build_start(struct build *b)
+{
+	struct site *site;
+	char err[1024];
+	size_t nparts = 0, i, len;
+
+	if ((b->st = cmd_open("build", cmd_db_url(b->db), false)) == NULL)
+		return false;
+	b->over[0] = "base_url";
+	b->over[1] = b->base;
+	if ((b->site = site_load(b->st, cmd_db_url(b->db),
+	    site_default_theme(), b->theme, b->base ? b->over : NULL, err,
+	    sizeof(err))) == NULL) {
 		cmd_err("build", "%s", err);
-		goto out;
+		return false;
 	}
+	site = b->site;
 	if (*site->base_url == '\0') {
 		free((char *)site->base_url);
 		site->base_url = xstrdup("http://127.0.0.1:8080");
@@ -709,107 +721,142 @@ cmd_build(int argc, char **argv)
 		    "canonical links use %s\n", site->base_url);
 	}
 	site->static_build = true;
-	if (live == NULL)
+	if (b->live == NULL)
 		site->live_url = site->base_url;
-	else if (*live != '\0') {
-		len = strlen(live);
-		while (len > 0 && live[len - 1] == '/')
+	else if (*b->live != '\0') {
+		len = strlen(b->live);
+		while (len > 0 && b->live[len - 1] == '/')
 			len--;
-		site->live_url = xstrndup(live, len);
+		site->live_url = xstrndup(b->live, len);
 	}
-	if (!out_replaceable(out, &exists, err, sizeof(err))) {
+	if (!out_replaceable(b->out, &b->exists, err, sizeof(err))) {
 		cmd_err("build", "%s", err);
-		goto out;
+		return false;
 	}
-	t0 = now_s();
-	if (!site_urls(site, st, &urls, &narticles, err, sizeof(err))) {
+	b->t0 = now_s();
+	if (!site_urls(site, b->st, &b->urls, &b->narticles, err,
+	    sizeof(err))) {
 		cmd_err("build", "%s", err);
-		goto out;
+		return false;
 	}
-	if (sitemap_parts(site, st, (int64_t)time(NULL), &nparts) !=
+	if (sitemap_parts(site, b->st, (int64_t)time(NULL), &nparts) !=
 	    STORE_OK) {
-		cmd_err("build", "counting sitemaps: %s", store_errmsg(st));
-		goto out;
+		cmd_err("build", "counting sitemaps: %s", store_errmsg(b->st));
+		return false;
 	}
 	for (i = 1; i <= nparts; i++)
-		strs_printf(&urls, "/sitemaps/%zu.xml", i);
-	store_close(st);
-	st = NULL;
-	if (asprintf(&tmp, "%s.build-XXXXXX", out) < 0)
+		strs_printf(&b->urls, "/sitemaps/%zu.xml", i);
+	store_close(b->st);
+	b->st = NULL;
+	if (asprintf(&b->tmp, "%s.build-XXXXXX", b->out) < 0)
 		abort();
-	if (mkdtemp(tmp) == NULL) {
-		cmd_err("build", "cannot create %s: %s", tmp, strerror(errno));
-		free(tmp);
-		tmp = NULL;
-		goto out;
+	if (mkdtemp(b->tmp) == NULL) {
+		cmd_err("build", "cannot create %s: %s", b->tmp,
+		    strerror(errno));
+		free(b->tmp);
+		b->tmp = NULL;
+		return false;
 	}
-	chmod(tmp, 0755);
+	chmod(b->tmp, 0755);
+	return true;
+}
+
+/* Renders every page on the worker threads into b->tmp, showing progress,
+ * then swaps it in for out. SIGINT and SIGTERM stop it with out as it
+ * was. false (and a message) when it did not finish. */
+static bool
+build_run(struct build *b)
+{
+	struct job *j = &b->j;
+	struct sigaction sa, oldint, oldterm;
+	pthread_t th[MAX_THREADS];
+	char err[1024];
+	unsigned started = 0, t;
+	bool tty, ok = false;
+
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, &oldint);
 	sigaction(SIGTERM, &sa, &oldterm);
-	signals = true;
-	j.site = site;
-	j.tmp = tmp;
-	j.urls = urls.v;
-	j.n = urls.n;
-	for (t = 0; t < (unsigned)nthreads; t++) {
-		if (pthread_create(&th[t], NULL, worker, &j) != 0) {
-			job_fail(&j, "cannot start a thread");
+	j->site = b->site;
+	j->tmp = b->tmp;
+	j->urls = b->urls.v;
+	j->n = b->urls.n;
+	for (t = 0; t < (unsigned)b->nthreads; t++) {
+		if (pthread_create(&th[t], NULL, worker, j) != 0) {
+			job_fail(j, "cannot start a thread");
 			break;
 		}
 		started++;
 	}
 	tty = isatty(STDERR_FILENO);
-	while (atomic_load(&j.done) < j.n && !atomic_load(&j.failed) &&
+	while (atomic_load(&j->done) < j->n && !atomic_load(&j->failed) &&
 	    !interrupted) {
 		struct timespec ts = { 0, 100 * 1000 * 1000 };
 
-		progress(&j, tty, t0);
+		progress(j, tty, b->t0);
 		nanosleep(&ts, NULL);
 	}
 	for (t = 0; t < started; t++)
 		pthread_join(th[t], NULL);
 	if (tty) {
-		progress(&j, tty, t0);
+		progress(j, tty, b->t0);
 		fputc('\n', stderr);
 	}
-	if (interrupted) {
-		cmd_err("build", "interrupted; %s is left as it was", out);
-		goto out;
+	if (interrupted)
+		cmd_err("build", "interrupted; %s is left as it was", b->out);
+	else if (atomic_load(&j->failed))
+		cmd_err("build", "%s; nothing was written to %s", j->err,
+		    b->out);
+	else if (!swap_in(b->tmp, b->out, b->exists, err, sizeof(err)))
+		cmd_err("build", "%s; %s is left as it was", err, b->out);
+	else {
+		free(b->tmp);
+		b->tmp = NULL;
+		fprintf(stderr, "gazette: build: %zu pages (%zu articles) in "
+		    "%s: %zu files, %.1f MiB, and %zu .gz, %.1f MiB; %.2f s "
+		    "with %u threads\n", j->n, b->narticles, b->out,
+		    atomic_load(&j->files),
+		    (double)atomic_load(&j->bytes) / 1048576,
+		    atomic_load(&j->gzfiles),
+		    (double)atomic_load(&j->gzbytes) / 1048576,
+		    now_s() - b->t0, started);
+		ok = true;
 	}
-	if (atomic_load(&j.failed)) {
-		cmd_err("build", "%s; nothing was written to %s", j.err, out);
-		goto out;
+	sigaction(SIGINT, &oldint, NULL);
+	sigaction(SIGTERM, &oldterm, NULL);
+	return ok;
+}
+
+/* Frees what the build holds; a directory left half-written goes. */
+static void
+build_free(struct build *b)
+{
+	if (b->tmp) {
+		rm_tree(b->tmp);
+		free(b->tmp);
 	}
-	if (!swap_in(tmp, out, exists, err, sizeof(err))) {
-		cmd_err("build", "%s; %s is left as it was", err, out);
-		goto out;
-	}
-	free(tmp);
-	tmp = NULL;
-	fprintf(stderr, "gazette: build: %zu pages (%zu articles) in %s: "
-	    "%zu files, %.1f MiB, and %zu .gz, %.1f MiB; %.2f s with %u "
-	    "threads\n", j.n, narticles, out, atomic_load(&j.files),
-	    (double)atomic_load(&j.bytes) / 1048576, atomic_load(&j.gzfiles),
-	    (double)atomic_load(&j.gzbytes) / 1048576, now_s() - t0, started);
-	rc = 0;
-out:
-	if (signals) {
-		sigaction(SIGINT, &oldint, NULL);
-		sigaction(SIGTERM, &oldterm, NULL);
-	}
-	if (tmp) {
-		rm_tree(tmp);
-		free(tmp);
-	}
-	if (site && site->live_url && site->live_url != site->base_url)
-		free((char *)site->live_url);
-	site_free(site);
-	store_close(st);
-	strs_free(&urls);
-	free(out);
-	pthread_mutex_destroy(&j.mu);
+	if (b->site && b->site->live_url &&
+	    b->site->live_url != b->site->base_url)
+		free((char *)b->site->live_url);
+	site_free(b->site);
+	store_close(b->st);
+	strs_free(&b->urls);
+	free(b->out);
+	pthread_mutex_destroy(&b->j.mu);
+}
+
+int
+cmd_build(int argc, char **argv)
+{
+	struct build b;
+	int rc;
+
+	memset(&b, 0, sizeof(b));
+	pthread_mutex_init(&b.j.mu, NULL);
+	if ((rc = build_parse(&b, argc, argv)) < 0)
+		rc = build_start(&b) && build_run(&b) ? 0 : 1;
+	build_free(&b);
 	return rc;
 }
