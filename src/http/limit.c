@@ -8,7 +8,6 @@
 #include <string.h>
 
 #include "http/http-int.h"
-#include "util/arena.h"
 #include "util/xalloc.h"
 
 /*
@@ -18,15 +17,6 @@
  * one client be 2^64 clients, so every per-address limit counts by the
  * /64. An IPv4-mapped address is the IPv4 address it carries.
  */
-const char *
-http_req_limit_key(const struct http_req *req)
-{
-	char key[HTTP_LIMIT_KEY_MAX];
-
-	http_limit_key(req->client, key, sizeof(key));
-	return arena_strdup(req->arena, key);
-}
-
 void
 http_limit_key(const char *addr, char *out, size_t outlen)
 {

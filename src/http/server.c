@@ -143,47 +143,6 @@ conn_enter(struct conn *cn, enum conn_phase phase)
 	atomic_store(&cn->phase, (int)phase);
 }
 
-/* --- request accessors ------------------------------------------------ */
-
-const char *
-http_req_header(const struct http_req *req, const char *name)
-{
-	if (req->impl == NULL)
-		return NULL;
-	return MHD_lookup_connection_value(req->impl, MHD_HEADER_KIND, name);
-}
-
-struct cookie_iter {
-	struct arena	*arena;
-	const char	*name;
-	const char	*found;
-};
-
-static enum MHD_Result
-cookie_each(void *cls, enum MHD_ValueKind kind, const char *key,
-    const char *value)
-{
-	struct cookie_iter *it = cls;
-
-	(void)kind;
-	if (key == NULL || value == NULL || strcasecmp(key, "Cookie") != 0)
-		return MHD_YES;
-	it->found = cookie_find(it->arena, value, it->name);
-	return it->found ? MHD_NO : MHD_YES;
-}
-
-const char *
-http_req_cookie(const struct http_req *req, const char *name)
-{
-	struct cookie_iter it = { req->arena, name, NULL };
-
-	if (req->impl == NULL)
-		return NULL;
-	MHD_get_connection_values(req->impl, MHD_HEADER_KIND, cookie_each,
-	    &it);
-	return it.found;
-}
-
 /* The handlers' context for this request, acquired on first use. */
 static void *
 rq_ctx(struct rq *rq)
