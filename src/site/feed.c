@@ -5,14 +5,14 @@
  * which escapes every string it writes. All three are filled from one
  * context built here, so the three formats always carry the same entries. */
 #include <ctype.h>
-#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include "site/feed.h"
 #include "render/esc.h"
+#include "render/json.h"
+#include "site/feed.h"
 #include "site/page.h"
 #include "util/str.h"
 
@@ -143,81 +143,83 @@ entry_tval(struct http_req *req, const struct site *s,
 	return m;
 }
 
+/* A member with a string value, left out when v is empty (JSON Feed has
+ * no empty strings). */
 static void
-json_str(json_t *o, const char *k, const char *v)
+jf_str(struct buf *b, bool *first, const char *k, const char *v)
 {
-	if (v && *v)
-		json_object_set_new(o, k, json_string(v));
+	if (v == NULL || *v == '\0')
+		return;
+	jw_key(b, first, k);
+	jw_str(b, v);
 }
 
 static void
-json_author(json_t *o, const char *name)
+jf_author(struct buf *b, bool *first, const char *name)
 {
-	json_t *l = json_array(), *au = json_object();
+	bool f = true;
 
-	json_str(au, "name", name);
-	json_array_append_new(l, au);
-	json_object_set_new(o, "authors", l);
+	jw_key(b, first, "authors");
+	buf_puts(b, "[{");
+	jf_str(b, &f, "name", name);
+	buf_puts(b, "}]");
 }
 
-/* JSON Feed 1.1 (https://jsonfeed.org/version/1.1). */
+/* JSON Feed 1.1 (https://jsonfeed.org/version/1.1), through the one JSON
+ * writer. Stored text is UTF-8 (checked on the way in), so every string
+ * goes out whole. */
 static bool
 json_feed(struct http_req *req, const struct site *s,
     const struct feed_desc *d, const struct article_list *l, struct buf *out)
 {
 	struct arena *a = req->arena;
-	json_t *root = json_object(), *items = json_array(), *it, *tags;
 	const struct article *art;
-	char *text;
+	bool first = true, f;
 	size_t i, k;
-	bool ok = false;
 
-	json_str(root, "version", "https://jsonfeed.org/version/1.1");
-	json_str(root, "title", d->title);
-	json_str(root, "description", d->subtitle);
-	json_str(root, "home_page_url", site_abs_url(s, a, d->html_path));
-	json_str(root, "feed_url", site_abs_url(s, a,
+	buf_putc(out, '{');
+	jf_str(out, &first, "version", "https://jsonfeed.org/version/1.1");
+	jf_str(out, &first, "title", d->title);
+	jf_str(out, &first, "description", d->subtitle);
+	jf_str(out, &first, "home_page_url", site_abs_url(s, a,
+	    d->html_path));
+	jf_str(out, &first, "feed_url", site_abs_url(s, a,
 	    arena_printf(a, "%sfeed.json", d->feed_path)));
-	json_str(root, "language", s->language);
-	json_author(root, s->title);
+	jf_str(out, &first, "language", s->language);
+	jf_author(out, &first, s->title);
+	jw_key(out, &first, "items");
+	buf_putc(out, '[');
 	for (i = 0; i < l->n; i++) {
 		art = &l->items[i];
-		it = json_object();
-		json_str(it, "id", feed_entry_id(s, a, art));
-		json_str(it, "url", site_abs_url(s, a,
+		f = true;
+		buf_puts(out, i ? ",\n{" : "\n{");
+		jf_str(out, &f, "id", feed_entry_id(s, a, art));
+		jf_str(out, &f, "url", site_abs_url(s, a,
 		    article_path(s, a, art)));
-		json_str(it, "title", art->title);
-		json_str(it, "summary", art->summary);
-		json_object_set_new(it, "content_html",
-		    json_string(art->body_html ? art->body_html : ""));
-		json_str(it, "date_published",
+		jf_str(out, &f, "title", art->title);
+		jf_str(out, &f, "summary", art->summary);
+		jw_key(out, &f, "content_html");
+		jw_str(out, art->body_html ? art->body_html : "");
+		jf_str(out, &f, "date_published",
 		    page_date_iso(a, art->published_at));
-		json_str(it, "date_modified",
+		jf_str(out, &f, "date_modified",
 		    page_date_iso(a, feed_article_mtime(art)));
 		if (art->author && *art->author)
-			json_author(it, art->author);
+			jf_author(out, &f, art->author);
 		if (art->ntags) {
-			tags = json_array();
-			for (k = 0; k < art->ntags; k++)
-				json_array_append_new(tags,
-				    json_string(art->tags[k].name));
-			json_object_set_new(it, "tags", tags);
+			jw_key(out, &f, "tags");
+			buf_putc(out, '[');
+			for (k = 0; k < art->ntags; k++) {
+				if (k)
+					buf_putc(out, ',');
+				jw_str(out, art->tags[k].name);
+			}
+			buf_putc(out, ']');
 		}
-		json_array_append_new(items, it);
+		buf_putc(out, '}');
 	}
-	json_object_set_new(root, "items", items);
-	/* json_string() refuses invalid UTF-8 (returns NULL, and the set
-	 * drops it); stored text is checked on the way in, so that would
-	 * only lose a field, never produce bad JSON. */
-	if ((text = json_dumps(root, JSON_INDENT(1) | JSON_PRESERVE_ORDER)) !=
-	    NULL) {
-		buf_puts(out, text);
-		buf_putc(out, '\n');
-		free(text);
-		ok = true;
-	}
-	json_decref(root);
-	return ok;
+	buf_puts(out, "]}\n");
+	return !buf_err(out);
 }
 
 static void
