@@ -21,9 +21,25 @@ static const struct {
 	{ "  china   russia ", 0, SEARCH_OK, "china russia" },
 	{ "kazakh*", 0, SEARCH_OK, "kazakh*" },
 	{ "kazakh***", 0, SEARCH_OK, "kazakh*" },
-	{ "k*", 0, SEARCH_OK, "k" },		/* one-letter prefix: a word */
-	{ "ü*", 0, SEARCH_OK, "ü" },
+	/* A prefix needs 2 letters or digits (of its last word) before
+	 * the '*', and a query at most 4 prefixes: each is merged from
+	 * every word it starts, the costly part of a search. */
+	{ "k*", 0, SEARCH_PREFIX_SHORT, "" },
+	{ "ü*", 0, SEARCH_PREFIX_SHORT, "" },
 	{ "ür*", 0, SEARCH_OK, "ür*" },
+	{ "ab*", 0, SEARCH_OK, "ab*" },
+	{ "ab.*", 0, SEARCH_OK, "ab.*" },	/* the tokenizers see "ab" */
+	{ "x.y*", 0, SEARCH_PREFIX_SHORT, "" },	/* ... and here "y" */
+	{ "a\xe2\x80\xa6*", 0, SEARCH_PREFIX_SHORT, "" },	/* "a…" */
+	{ "a\xf0\x9f\x92\xa5*", 0, SEARCH_PREFIX_SHORT, "" },	/* emoji */
+	{ "\xe2\x80\xa6\xe2\x80\xa6*", 0, SEARCH_PREFIX_SHORT, "" },
+	{ "pipeline -k*", 0, SEARCH_PREFIX_SHORT, "" },
+	{ "\"central a\"*", 0, SEARCH_PREFIX_SHORT, "" },
+	{ "\"central as\"*", 0, SEARCH_OK, "\"central as\"*" },
+	{ "co* re* pr* de*", 0, SEARCH_OK, "co* re* pr* de*" },
+	{ "co* re* pr* de* ex*", 0, SEARCH_TOO_MANY_PREFIXES, "" },
+	{ "co* re* pr* de* -ex*", 0, SEARCH_TOO_MANY_PREFIXES, "" },
+	{ "co* re* pr* de* ex", 0, SEARCH_OK, "co* re* pr* de* ex" },
 	{ "\"central asia\"", 0, SEARCH_OK, "\"central asia\"" },
 	{ "\"  central \t asia  \"", 0, SEARCH_OK, "\"central asia\"" },
 	{ "\"central asi\"*", 0, SEARCH_OK, "\"central asi\"*" },
