@@ -30,6 +30,12 @@ search_err_text(enum search_err e)
 	return e < SEARCH__MAX ? err_text[e] : "bad search";
 }
 
+static char
+ascii_lower(char c)
+{
+	return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+}
+
 static bool
 is_space(unsigned char c)
 {
@@ -126,6 +132,28 @@ squeeze(struct arena *a, const char *s, size_t n, size_t *outlen)
 	return o;
 }
 
+/* Whether q already has t, letter case aside (ASCII; the tokenizers
+ * fold case). */
+static bool
+repeated(const struct search_query *q, const struct search_term *t)
+{
+	const struct search_term *u;
+	size_t i, k;
+
+	for (i = 0; i < q->n; i++) {
+		u = &q->terms[i];
+		if (u->len != t->len || u->phrase != t->phrase ||
+		    u->prefix != t->prefix || u->exclude != t->exclude)
+			continue;
+		for (k = 0; k < t->len; k++)
+			if (ascii_lower(u->text[k]) != ascii_lower(t->text[k]))
+				break;
+		if (k == t->len)
+			return true;
+	}
+	return false;
+}
+
 enum search_err
 search_query_parse(struct arena *a, const char *s, size_t n,
     struct search_query *out)
@@ -179,6 +207,10 @@ search_query_parse(struct arena *a, const char *s, size_t n,
 		/* A quoted single word is just that word. */
 		if (t.phrase && memchr(t.text, ' ', t.len) == NULL)
 			t.phrase = false;
+		/* A term given twice is searched once: it adds nothing but
+		 * work (each copy is matched, ranked and snipped anew). */
+		if (repeated(out, &t))
+			continue;
 		if (out->n == SEARCH_MAX_TERMS) {
 			e = SEARCH_TOO_MANY;
 			goto out;

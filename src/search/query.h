@@ -8,7 +8,8 @@
  *   -word  -"a b"  -pre*   must not appear
  * Nothing else is an operator: AND, OR, NOT, NEAR, parentheses, colons and
  * quotes inside words are text. A term with no letter or digit in it (a
- * lone "-", "*", "()") is dropped. Control characters count as spaces.
+ * lone "-", "*", "()") is dropped, and so is a term given again (letter
+ * case aside). Control characters count as spaces.
  *
  * Limits, so no query is slow or large: at most SEARCH_MAX_BYTES bytes of
  * input, SEARCH_MAX_TERMS terms, and of those at most SEARCH_MAX_PREFIXES

@@ -40,6 +40,12 @@ static const struct {
 	{ "co* re* pr* de* ex*", 0, SEARCH_TOO_MANY_PREFIXES, "" },
 	{ "co* re* pr* de* -ex*", 0, SEARCH_TOO_MANY_PREFIXES, "" },
 	{ "co* re* pr* de* ex", 0, SEARCH_OK, "co* re* pr* de* ex" },
+	/* A term given again is searched once (each copy cost as much). */
+	{ "common common Common COMMON", 0, SEARCH_OK, "common" },
+	{ "co* co* re* Re* pr* de* ex", 0, SEARCH_OK, "co* re* pr* de* ex" },
+	{ "xy -xy xy* \"x y\" \"X Y\" -xy", 0, SEARCH_OK,
+	    "xy -xy xy* \"x y\"" },
+	{ "a a a a a a a a a a a a a a a a a b", 0, SEARCH_OK, "a b" },
 	{ "\"central asia\"", 0, SEARCH_OK, "\"central asia\"" },
 	{ "\"  central \t asia  \"", 0, SEARCH_OK, "\"central asia\"" },
 	{ "\"central asi\"*", 0, SEARCH_OK, "\"central asi\"*" },
