@@ -32,6 +32,7 @@ enum store_err {
 	STORE_STALE,		/* saved over a newer version (edited elsewhere) */
 	STORE_ERROR,		/* anything else */
 	STORE_UNSUPPORTED,	/* this backend cannot do that (see the call) */
+	STORE_TIMEOUT,		/* past the time budget it was given */
 	STORE__MAX
 };
 
@@ -565,6 +566,13 @@ struct search_result {
 enum store_err	 store_search(struct store *, struct arena *,
 		    const struct search_query *q, int64_t now, size_t offset,
 		    size_t limit, struct search_result *out);
+/* The same within a time budget: budget_ms > 0 gives the search that many
+ * milliseconds of database time, waits for locks included, and past it
+ * stops the search and returns STORE_TIMEOUT (0: no limit, store_search).
+ * Outside a transaction. */
+enum store_err	 store_search_budget(struct store *, struct arena *,
+		    const struct search_query *q, int64_t now, size_t offset,
+		    size_t limit, int64_t budget_ms, struct search_result *out);
 /* Plain text of the Markdown bodies of articles that have none yet
  * (after migrating an existing database to full-text search). */
 enum store_err	 store_search_backfill(struct store *);

@@ -219,6 +219,73 @@ out:
 	}
 }
 
+/* The time budget, on the driver under test: a search of many matches
+ * given 1 ms stops with STORE_TIMEOUT (it takes tens of ms: 1,500
+ * articles ranked and snipped), and the budget goes with it, so that the
+ * next search on the connection, given none, runs to the end. */
+static void
+test_budget(void)
+{
+	char path[] = "/tmp/gazette-test-budget-XXXXXX";
+	char err[256], slug[32], side[64];
+	struct store *st;
+	struct arena a;
+	struct search_query q;
+	struct search_result r;
+	struct article art = { 0 };
+	const char *url;
+	int i, fd, bad = 0;
+
+	if ((fd = mkstemp(path)) < 0) {
+		T_CHECK(0, "mkstemp");
+		return;
+	}
+	close(fd);
+	arena_init(&a);
+	url = getenv("GAZETTE_TEST_DB");
+	st = store_open(url && *url ? url : path, err, sizeof(err));
+	T_TRUE(st != NULL);
+	if (st == NULL)
+		goto out;
+	T_EQ_INT(store_migrate(st, NULL), STORE_OK);
+	art.title = "Common budget story";
+	art.summary = "common";
+	art.body_md = "common words on a common theme, common to every one of "
+	    "these common articles; common again, and common once more.";
+	art.body_html = "";
+	art.status = ARTICLE_PUBLISHED;
+	art.published_at = art.created_at = art.updated_at = 1000;
+	T_EQ_INT(store_begin(st), STORE_OK);
+	for (i = 0; i < 1500; i++) {
+		snprintf(slug, sizeof(slug), "budget-%d", i);
+		art.slug = slug;
+		art.id = 0;
+		if (store_article_insert(st, &art) != STORE_OK)
+			bad++;
+	}
+	T_EQ_INT(bad, 0);
+	T_EQ_INT(store_commit(st), STORE_OK);
+	T_EQ_INT(search_query_parse(&a, "common", 6, &q), SEARCH_OK);
+	T_EQ_INT(store_search_budget(st, &a, &q, 2000, 0, 100, 1, &r),
+	    STORE_TIMEOUT);
+	T_EQ_INT(r.n, 0);
+	T_EQ_INT(store_search_budget(st, &a, &q, 2000, 0, 100, 0, &r),
+	    STORE_OK);
+	T_EQ_INT(r.n, 100);
+	T_EQ_INT(store_search_budget(st, &a, &q, 2000, 0, 100, 60000, &r),
+	    STORE_OK);
+	T_EQ_INT(r.n, 100);
+	T_TRUE(r.more);
+out:
+	store_close(st);
+	arena_free(&a);
+	unlink(path);
+	snprintf(side, sizeof(side), "%s-wal", path);
+	unlink(side);
+	snprintf(side, sizeof(side), "%s-shm", path);
+	unlink(side);
+}
+
 static void
 test_snippet_html(void)
 {
@@ -250,6 +317,7 @@ main(void)
 	T_RUN(test_grammar);
 	T_RUN(test_limits);
 	T_RUN(test_driver_expressions);
+	T_RUN(test_budget);
 	T_RUN(test_snippet_html);
 	T_DONE("search");
 }
