@@ -1,6 +1,7 @@
 /* test-search.c: the search grammar (tables of input → terms or error),
  * the SQLite driver's MATCH expressions for every row (no FTS5 syntax
  * error for any input), and snippet escaping. */
+#include <sqlite3.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -287,6 +288,108 @@ out:
 }
 
 static void
+check_quiet(void *ctx, bool problem, const char *text)
+{
+	(void)ctx;
+	(void)problem;
+	(void)text;
+}
+
+/* The SQL text of articles_fts in the SQLite file at path, or "". */
+static void
+fts_sql(const char *path, char *out, size_t n)
+{
+	sqlite3 *db;
+	sqlite3_stmt *st;
+
+	out[0] = '\0';
+	if (sqlite3_open(path, &db) != SQLITE_OK)
+		return;
+	if (sqlite3_prepare_v2(db, "SELECT sql FROM sqlite_schema WHERE name "
+	    "= 'articles_fts'", -1, &st, NULL) == SQLITE_OK) {
+		if (sqlite3_step(st) == SQLITE_ROW)
+			snprintf(out, n, "%s", sqlite3_column_text(st, 0));
+		sqlite3_finalize(st);
+	}
+	sqlite3_close(db);
+}
+
+/* Schema 0010 on SQLite: the full-text table has a prefix index, and a
+ * site upgraded from schema 9 (its table without one, articles indexed)
+ * gets it with every article still found and the index in step. */
+static void
+test_prefix_index(void)
+{
+	char path[] = "/tmp/gazette-test-prefix-XXXXXX";
+	char err[256], sql[1024], side[64];
+	struct store *st = NULL;
+	struct arena a;
+	struct search_query q;
+	struct search_result r;
+	struct article art = { 0 };
+	unsigned problems = 0;
+	sqlite3 *db;
+	int fd;
+
+	if (getenv("GAZETTE_TEST_DB") && *getenv("GAZETTE_TEST_DB"))
+		return;		/* PostgreSQL has no such index */
+	if ((fd = mkstemp(path)) < 0) {
+		T_CHECK(0, "mkstemp");
+		return;
+	}
+	close(fd);
+	arena_init(&a);
+	T_TRUE((st = store_open(path, err, sizeof(err))) != NULL);
+	if (st == NULL)
+		goto out;
+	T_EQ_INT(store_migrate(st, NULL), STORE_OK);
+	fts_sql(path, sql, sizeof(sql));
+	T_CONTAINS(sql, "prefix = '2 3'");
+	art.slug = "kazakh";
+	art.title = "Kazakhstan votes";
+	art.summary = "";
+	art.body_md = "Voters went to the polls in Almaty.";
+	art.body_html = "";
+	art.status = ARTICLE_PUBLISHED;
+	art.published_at = art.created_at = art.updated_at = 1000;
+	T_EQ_INT(store_article_insert(st, &art), STORE_OK);
+	store_close(st);
+	st = NULL;
+	/* Back to schema 9's table, as 0003 made it. */
+	T_EQ_INT(sqlite3_open(path, &db), SQLITE_OK);
+	T_EQ_INT(sqlite3_exec(db, "DELETE FROM schema_migrations WHERE "
+	    "version = 10; DROP TABLE articles_fts; CREATE VIRTUAL TABLE "
+	    "articles_fts USING fts5(title, summary, body_text, tags_text, "
+	    "content = 'articles', content_rowid = 'id', tokenize = "
+	    "'unicode61 remove_diacritics 2'); INSERT INTO articles_fts "
+	    "(articles_fts) VALUES ('rebuild');", NULL, NULL, NULL),
+	    SQLITE_OK);
+	sqlite3_close(db);
+	fts_sql(path, sql, sizeof(sql));
+	T_LACKS(sql, "prefix");
+	T_TRUE((st = store_open(path, err, sizeof(err))) != NULL);
+	if (st == NULL)
+		goto out;
+	T_EQ_INT(store_migrate(st, NULL), STORE_OK);
+	fts_sql(path, sql, sizeof(sql));
+	T_CONTAINS(sql, "prefix = '2 3'");
+	T_EQ_INT(search_query_parse(&a, "ka* almaty", 10, &q), SEARCH_OK);
+	T_EQ_INT(store_search(st, &a, &q, 2000, 0, 20, &r), STORE_OK);
+	T_EQ_INT(r.n, 1);
+	T_EQ_INT(store_check(st, STORE_CHECK_SEARCH, check_quiet, NULL,
+	    &problems), STORE_OK);
+	T_EQ_INT(problems, 0);
+out:
+	store_close(st);
+	arena_free(&a);
+	unlink(path);
+	snprintf(side, sizeof(side), "%s-wal", path);
+	unlink(side);
+	snprintf(side, sizeof(side), "%s-shm", path);
+	unlink(side);
+}
+
+static void
 test_snippet_html(void)
 {
 	static const struct { const char *in, *want; } srows[] = {
@@ -318,6 +421,7 @@ main(void)
 	T_RUN(test_limits);
 	T_RUN(test_driver_expressions);
 	T_RUN(test_budget);
+	T_RUN(test_prefix_index);
 	T_RUN(test_snippet_html);
 	T_DONE("search");
 }
