@@ -15,8 +15,8 @@ static const char *const err_text[SEARCH__MAX] = {
 	[SEARCH_BAD_UTF8] = "the search is not valid UTF-8 text",
 	[SEARCH_ONLY_EXCLUDED] =
 	    "the search needs a word that is not excluded with '-'",
-	[SEARCH_PREFIX_SHORT] = "a word ending in '*' needs at least 2 "
-	    "letters or digits before the '*'",
+	[SEARCH_PREFIX_SHORT] = ("a word ending in '*' needs at least 2 "
+	    "letters or digits before the '*'"),
 	[SEARCH_TOO_MANY_PREFIXES] =
 	    "the search has too many words ending in '*' (at most 4)",
 };
