@@ -77,6 +77,7 @@ struct serve {
 	struct cache		*cache;		/* the page cache, or NULL */
 	struct http_cidr	*metrics_allow;	/* GAZETTE_METRICS_ALLOW */
 	size_t			 nmetrics_allow;
+	struct search_gate	*search;	/* shared by every site loaded */
 	char			 exe[PATH_MAX];	/* this binary, at start */
 	int			 argc;
 	char			**argv;
@@ -123,6 +124,7 @@ load(const struct serve *sv, struct store *st, char *err, size_t errlen)
 		site->nmetrics_allow = sv->nmetrics_allow;
 		site->comments = sv->comments;
 		comment_ctx_site(sv->comments, site);
+		site->search = sv->search;
 	}
 	return site;
 }
@@ -354,6 +356,7 @@ cmd_serve(int argc, char **argv)
 	char err[512], what[2048];
 	size_t ntrusted = 0, badlen;
 	int64_t nthreads, cache_mb = 32, body_s = 30, body_rate = 1024;
+	int64_t slots = 0, budget = SEARCH_BUDGET_MS_DEFAULT;
 	sigset_t set;
 	ssize_t n;
 	int c, sig, rc = EXIT_USAGE;
@@ -438,6 +441,20 @@ cmd_serve(int argc, char **argv)
 	}
 	if (nthreads < 1)
 		nthreads = 1;
+	/* Searches leave a thread free for every other request. */
+	env = getenv("GAZETTE_SEARCH_CONCURRENCY");
+	slots = nthreads > 1 ? nthreads - 1 : 1;
+	if (env && *env && !parse_int(env, strlen(env), 1, 256, &slots)) {
+		cmd_err("serve", "GAZETTE_SEARCH_CONCURRENCY '%s' is not a "
+		    "number from 1 to 256", env);
+		goto out;
+	}
+	env = getenv("GAZETTE_SEARCH_BUDGET_MS");
+	if (env && *env && !parse_int(env, strlen(env), 0, 600000, &budget)) {
+		cmd_err("serve", "GAZETTE_SEARCH_BUDGET_MS '%s' is not a number "
+		    "of milliseconds from 0 (no limit) to 600000", env);
+		goto out;
+	}
 	sv.theme = envor(sv.theme, "GAZETTE_THEME", NULL);
 	/* A request body's deadline and minimum rate (http_limits). */
 	env = getenv("GAZETTE_BODY_TIMEOUT");
@@ -518,6 +535,8 @@ cmd_serve(int argc, char **argv)
 	sv.cache = cache_new((size_t)cache_mb << 20, CACHE_TTL);
 	store_on_change(on_change, sv.cache);
 	notify = cache_notify_start(sv.db, sv.cache);
+	sv.search = search_gate_new((unsigned)slots, budget, sv.cache);
+	site->search = sv.search;
 
 	/* Comment posting: keys, pacing and the group-commit writer, which
 	 * outlives the server so requests in flight still get answers, and
@@ -593,6 +612,7 @@ out:
 	if (srv)
 		http_server_stop(srv);
 	site_holder_free(sv.holder);
+	search_gate_free(sv.search);
 	/* After the server drained: the writer answers requests in flight. */
 	comment_ctx_free(sv.comments);
 	/* Last: the writer's commits above still report to it. */
