@@ -62,6 +62,8 @@
 static const char *const sql[] = {
 	[ST_MIGRATION_VERSION] =
 	    "SELECT coalesce(max(version), 0) FROM schema_migrations",
+	[ST_MIGRATION_APPLIED] =
+	    "SELECT version FROM schema_migrations",
 	[ST_MIGRATION_RECORD] =
 	    "INSERT INTO schema_migrations (version, name, applied_at) "
 	    "VALUES (?1, ?2, ?3)",
