@@ -78,6 +78,7 @@ struct serve {
 	struct cache		*cache;		/* the page cache, or NULL */
 	struct http_cidr	*metrics_allow;	/* GAZETTE_METRICS_ALLOW */
 	size_t			 nmetrics_allow;
+	struct search_gate	*search;	/* shared by every site loaded */
 	char			 exe[PATH_MAX];	/* this binary, at start */
 	int			 argc;
 	char			**argv;
@@ -88,6 +89,8 @@ struct serve {
 	const char		*sandboxing;	/* "on" | "off" */
 	int64_t			 nthreads;
 	int64_t			 cache_mb;
+	int64_t			 search_slots;	/* searches at once */
+	int64_t			 search_budget;	/* ms of database time each */
 	/* What serve_start started, for serve_loop and serve_stop. */
 	sigset_t		 sigs;
 	struct http_server	*srv;
@@ -135,6 +138,7 @@ load(const struct serve *sv, struct store *st, char *err, size_t errlen)
 		site->nmetrics_allow = sv->nmetrics_allow;
 		site->comments = sv->comments;
 		comment_ctx_site(sv->comments, site);
+		site->search = sv->search;
 	}
 	return site;
 }
@@ -477,6 +481,9 @@ serve_parse(struct serve *sv, int argc, char **argv)
 	if (sv->nthreads < 1)
 		sv->nthreads = 1;
 	sv->theme = envor(sv->theme, "GAZETTE_THEME", NULL);
+	/* Searches leave a thread free for every other request. */
+	sv->search_slots = sv->nthreads > 1 ? sv->nthreads - 1 : 1;
+	sv->search_budget = SEARCH_BUDGET_MS_DEFAULT;
 	/* A request body's deadline and minimum rate (http_limits), and the
 	 * page cache's size. */
 	sv->cache_mb = 32;
@@ -485,7 +492,11 @@ serve_parse(struct serve *sv, int argc, char **argv)
 	    !env_num("GAZETTE_BODY_MIN_RATE", 0, 1 << 30, &body_rate,
 	    "a number of bytes a second (0: no minimum)") ||
 	    !env_num("GAZETTE_CACHE_MB", 0, 1 << 20, &sv->cache_mb,
-	    "a number of MiB (0: no cache)"))
+	    "a number of MiB (0: no cache)") ||
+	    !env_num("GAZETTE_SEARCH_CONCURRENCY", 1, 256, &sv->search_slots,
+	    "a number from 1 to 256") ||
+	    !env_num("GAZETTE_SEARCH_BUDGET_MS", 0, 600000, &sv->search_budget,
+	    "a number of milliseconds from 0 (no limit) to 600000"))
 		return EXIT_USAGE;
 	so->limits.body_timeout = (unsigned)body_s;
 	so->limits.body_min_rate = body_rate ? (unsigned)body_rate :
@@ -555,6 +566,9 @@ serve_start(struct serve *sv)
 	sv->cache = cache_new((size_t)sv->cache_mb << 20, CACHE_TTL);
 	store_on_change(on_change, sv->cache);
 	sv->notify = cache_notify_start(sv->db, sv->cache);
+	sv->search = search_gate_new((unsigned)sv->search_slots,
+	    sv->search_budget, sv->cache);
+	site->search = sv->search;
 
 	/* Comment posting: keys, pacing and the group-commit writer, which
 	 * outlives the server so requests in flight still get answers, and
@@ -641,6 +655,7 @@ serve_stop(struct serve *sv)
 {
 	http_server_stop(sv->srv);
 	site_holder_free(sv->holder);
+	search_gate_free(sv->search);
 	/* After the server drained: the writer answers requests in flight. */
 	comment_ctx_free(sv->comments);
 	/* Last: the writer's commits above still report to it. */

@@ -1,4 +1,5 @@
 /* query.c: parser for the search box grammar in query.h. */
+#include <stdint.h>
 #include <string.h>
 
 #include "search/query.h"
@@ -14,12 +15,25 @@ static const char *const err_text[SEARCH__MAX] = {
 	[SEARCH_BAD_UTF8] = "the search is not valid UTF-8 text",
 	[SEARCH_ONLY_EXCLUDED] =
 	    "the search needs a word that is not excluded with '-'",
+	[SEARCH_PREFIX_SHORT] = ("a word ending in '*' needs at least 2 "
+	    "letters or digits before the '*'"),
+	[SEARCH_TOO_MANY_PREFIXES] =
+	    "the search has too many words ending in '*' (at most 4)",
 };
+
+_Static_assert(SEARCH_MIN_PREFIX == 2 && SEARCH_MAX_PREFIXES == 4,
+    "the sentences in err_text name the limits");
 
 const char *
 search_err_text(enum search_err e)
 {
 	return e < SEARCH__MAX ? err_text[e] : "bad search";
+}
+
+static char
+ascii_lower(char c)
+{
+	return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
 }
 
 static bool
@@ -46,6 +60,54 @@ has_word_char(const char *s, size_t n)
 	return false;
 }
 
+/* Whether code point c counts as a letter or digit of a prefix: ASCII
+ * alphanumerics, and any other character outside the punctuation and
+ * symbol blocks, where FTS5's unicode61 and PostgreSQL's parser split
+ * words. (An approximation without Unicode tables: what it misses is
+ * rare punctuation counted as a letter, bounded by the time budget.) */
+static bool
+prefix_char(uint32_t c)
+{
+	if (c < 0x80)
+		return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+		    (c >= 'A' && c <= 'Z');
+	return !(c <= 0xbf || c == 0xd7 || c == 0xf7 ||
+	    (c >= 0x2000 && c <= 0x2bff) ||	/* punctuation … symbols */
+	    (c >= 0x2e00 && c <= 0x2e7f) ||	/* supplemental punctuation */
+	    (c >= 0x3000 && c <= 0x303f) ||	/* CJK punctuation */
+	    (c >= 0xe000 && c <= 0xf8ff) ||	/* private use */
+	    (c >= 0xfe10 && c <= 0xfe6f) ||	/* vertical, small forms */
+	    (c >= 0xff00 && c <= 0xff0f) || (c >= 0xff1a && c <= 0xff20) ||
+	    (c >= 0xff3b && c <= 0xff40) || (c >= 0xff5b && c <= 0xff65) ||
+	    (c >= 0xfff0 && c <= 0xffff) ||	/* specials */
+	    (c >= 0x1f000 && c <= 0x1faff) ||	/* emoji and pictographs */
+	    c >= 0xf0000);
+}
+
+/* Characters of the word a '*' applies to: the last run of prefix
+ * characters in s[0..n) (valid UTF-8), as the tokenizers see it: the
+ * prefix of "ab.*" is "ab", of "x.y*" and "\"big c\"*" one letter. */
+static size_t
+prefix_len(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, k, run = 0, last = 0;
+	uint32_t c;
+
+	while (i < n) {
+		if ((k = utf8_decode(p + i, n - i, &c)) == 0)
+			return 0;
+		i += k;
+		if (prefix_char(c))
+			run++;
+		else if (run > 0) {
+			last = run;
+			run = 0;
+		}
+	}
+	return run > 0 ? run : last;
+}
+
 /* Copies s[0..n) with runs of space collapsed to one and none at the
  * ends; '"' cannot occur (it ends a phrase, and splits words). */
 static char *
@@ -70,12 +132,34 @@ squeeze(struct arena *a, const char *s, size_t n, size_t *outlen)
 	return o;
 }
 
+/* Whether q already has t, letter case aside (ASCII; the tokenizers
+ * fold case). */
+static bool
+repeated(const struct search_query *q, const struct search_term *t)
+{
+	const struct search_term *u;
+	size_t i, k;
+
+	for (i = 0; i < q->n; i++) {
+		u = &q->terms[i];
+		if (u->len != t->len || u->phrase != t->phrase ||
+		    u->prefix != t->prefix || u->exclude != t->exclude)
+			continue;
+		for (k = 0; k < t->len; k++)
+			if (ascii_lower(u->text[k]) != ascii_lower(t->text[k]))
+				break;
+		if (k == t->len)
+			return true;
+	}
+	return false;
+}
+
 enum search_err
 search_query_parse(struct arena *a, const char *s, size_t n,
     struct search_query *out)
 {
 	struct search_term t;
-	size_t i = 0, start, end;
+	size_t i = 0, start, end, nprefix = 0;
 	enum search_err e = SEARCH_OK;
 
 	memset(out, 0, sizeof(*out));
@@ -120,14 +204,26 @@ search_query_parse(struct arena *a, const char *s, size_t n,
 		t.text = squeeze(a, s + start, end - start, &t.len);
 		if (!has_word_char(t.text, t.len))
 			continue;
-		/* One-letter prefixes expand to most of the vocabulary. */
-		if (t.prefix && utf8_len(t.text, t.len) < 2)
-			t.prefix = false;
 		/* A quoted single word is just that word. */
 		if (t.phrase && memchr(t.text, ' ', t.len) == NULL)
 			t.phrase = false;
+		/* A term given twice is searched once: it adds nothing but
+		 * work (each copy is matched, ranked and snipped anew). */
+		if (repeated(out, &t))
+			continue;
 		if (out->n == SEARCH_MAX_TERMS) {
 			e = SEARCH_TOO_MANY;
+			goto out;
+		}
+		/* A short prefix expands to much of the vocabulary, and each
+		 * prefix is merged from many words: refused, not guessed at
+		 * (searching "k*" as the word "k" found nothing useful). */
+		if (t.prefix && prefix_len(t.text, t.len) < SEARCH_MIN_PREFIX) {
+			e = SEARCH_PREFIX_SHORT;
+			goto out;
+		}
+		if (t.prefix && ++nprefix > SEARCH_MAX_PREFIXES) {
+			e = SEARCH_TOO_MANY_PREFIXES;
 			goto out;
 		}
 		out->terms[out->n++] = t;

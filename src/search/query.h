@@ -2,16 +2,25 @@
  *
  * A reader's query is words separated by white space:
  *   word        must appear (all positive terms must match: AND)
- *   pre*        a word starting with "pre" (at least 2 characters before
- *               the '*'; a shorter one is searched as a whole word)
+ *   pre*        a word starting with "pre" (its last word at least
+ *               SEARCH_MIN_PREFIX letters or digits before the '*')
  *   "a b c"     the words in this order (an unclosed quote runs to the end)
  *   -word  -"a b"  -pre*   must not appear
  * Nothing else is an operator: AND, OR, NOT, NEAR, parentheses, colons and
  * quotes inside words are text. A term with no letter or digit in it (a
- * lone "-", "*", "()") is dropped. Control characters count as spaces.
+ * lone "-", "*", "()") is dropped, and so is a term given again (letter
+ * case aside). Control characters count as spaces.
  *
  * Limits, so no query is slow or large: at most SEARCH_MAX_BYTES bytes of
- * input and SEARCH_MAX_TERMS terms. The parse is pure (no database); the
+ * input, SEARCH_MAX_TERMS terms, and of those at most SEARCH_MAX_PREFIXES
+ * prefixes, each of at least SEARCH_MIN_PREFIX characters. A prefix is
+ * the expensive term: the index has to merge every word that starts with
+ * it (SQLite keeps a prefix index of 2 and 3 characters for them, schema
+ * 0010; PostgreSQL's GIN index scans every matching word), so a shorter
+ * one, or more of them, is refused with a sentence saying so rather than
+ * run. What else a search may cost is bounded where it runs: the time
+ * budget and the number of searches at once (render/page-search.c).
+ * The parse is pure (no database); the
  * store's driver turns the terms into its own expression (FTS5 MATCH,
  * tsquery), quoting every term, so no input can be a syntax error there. */
 #ifndef GAZETTE_SEARCH_QUERY_H
@@ -25,6 +34,8 @@ struct buf;
 
 #define SEARCH_MAX_BYTES	256
 #define SEARCH_MAX_TERMS	16
+#define SEARCH_MAX_PREFIXES	4
+#define SEARCH_MIN_PREFIX	2	/* characters of the word before '*' */
 
 enum search_err {
 	SEARCH_OK = 0,
@@ -33,6 +44,8 @@ enum search_err {
 	SEARCH_TOO_MANY,	/* over SEARCH_MAX_TERMS */
 	SEARCH_BAD_UTF8,	/* not well-formed UTF-8 */
 	SEARCH_ONLY_EXCLUDED,	/* every term has a '-' */
+	SEARCH_PREFIX_SHORT,	/* under SEARCH_MIN_PREFIX before a '*' */
+	SEARCH_TOO_MANY_PREFIXES,	/* over SEARCH_MAX_PREFIXES */
 	SEARCH__MAX
 };
 

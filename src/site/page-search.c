@@ -1,18 +1,171 @@
-/* page-search.c: /search (the results page) and /api/v1/search (JSON). */
+/* page-search.c: /search (the results page) and /api/v1/search (JSON),
+ * and what bounds a search's cost between them (struct search_gate).
+ *
+ * Both pages go through search_run: a result page already made is
+ * answered from the page cache, under a key of the query's canonical
+ * form (search_query_format), so every spelling of one search shares an
+ * entry, and the API's own checks (unknown parameters are a 400) still
+ * run first; otherwise the search takes one of the gate's slots, fewer
+ * than the server's threads so that searches cannot hold them all (none
+ * free: 503 at once), and runs within the time budget (past it: 503).
+ * Both 503s carry Retry-After and say what happened. */
 #include <jansson.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "cache/cache.h"
 #include "render/esc.h"
 #include "search/query.h"
 #include "site/feed.h"
 #include "site/page.h"
 #include "util/str.h"
+#include "util/xalloc.h"
 
 #define SEARCH_PER_PAGE		20
 #define SEARCH_MAX_OFFSET	1000	/* deeper pages are not worth the work */
+
+struct search_gate {
+	atomic_uint	 running;	/* searches holding a slot */
+	unsigned	 slots;
+	int64_t		 budget_ms;
+	struct cache	*cache;		/* borrowed; NULL: none */
+};
+
+struct search_gate *
+search_gate_new(unsigned slots, int64_t budget_ms, struct cache *cache)
+{
+	struct search_gate *g = xcalloc(1, sizeof(*g));
+
+	atomic_init(&g->running, 0);
+	g->slots = slots ? slots : 1;
+	g->budget_ms = budget_ms > 0 ? budget_ms : 0;
+	g->cache = cache;
+	return g;
+}
+
+void
+search_gate_free(struct search_gate *g)
+{
+	free(g);
+}
+
+/* What became of a search (search_run). */
+enum search_run_result {
+	SEARCH_RUN_OK = 0,		/* results in the search_result */
+	SEARCH_RUN_CACHED,		/* resp holds the page, from the cache */
+	SEARCH_RUN_BUSY,		/* every slot taken */
+	SEARCH_RUN_SLOW,		/* past the time budget */
+	SEARCH_RUN_FAILED,		/* the database failed */
+	SEARCH_RUN__MAX
+};
+
+/* The answer to a search not run, the same for the page and the API. */
+static const struct {
+	const char	*retry_after;
+	const char	*text;
+} refusal[SEARCH_RUN__MAX] = {
+	[SEARCH_RUN_BUSY] = { "1", "too many searches are running at once; "
+	    "try again in a moment" },
+	[SEARCH_RUN_SLOW] = { "5", "the search took longer than its time "
+	    "budget; try again, or with longer words and fewer '*'" },
+	[SEARCH_RUN_FAILED] = { "5", "the database is not available" },
+};
+
+/* One search's page: its cache key and the cache's epoch before the
+ * search ran (cache.h: a page that raced an invalidation is not kept). */
+struct search_page {
+	const char	*key;
+	size_t		 keylen;
+	uint64_t	 epoch;
+	struct cache	*cache;		/* NULL: not cached */
+};
+
+static void
+shared_free(void *p)
+{
+	http_shared_unref(p);
+}
+
+/*
+ * Runs q for one page of results (offset, limit) of kind ("page" or
+ * "api": their bytes differ), unless that page is in the cache (then
+ * SEARCH_RUN_CACHED and resp holds it) or the gate refuses it. pg is set for
+ * search_keep. The key starts with a byte no request path starts with,
+ * so no request can be answered with it by the server's own lookup.
+ */
+static enum search_run_result
+search_run(struct http_req *req, struct http_resp *resp,
+    const struct site *s, const char *kind, const struct search_query *q,
+    size_t offset, size_t limit, struct search_result *r,
+    struct search_page *pg)
+{
+	struct search_gate *g = s->search;
+	struct store *st = site_store(s);
+	struct cache_item *it;
+	struct http_shared *body;
+	struct buf k = BUF_INIT;
+	enum store_err e;
+
+	memset(pg, 0, sizeof(*pg));
+	if (g != NULL && g->cache != NULL) {
+		buf_printf(&k, "\x1fsearch %s %zu %zu ", kind, offset, limit);
+		search_query_format(q, &k);
+		pg->keylen = k.len;
+		pg->key = arena_strndup(req->arena, buf_str(&k), k.len);
+		buf_free(&k);
+		if ((it = cache_get(g->cache, pg->key, pg->keylen)) != NULL) {
+			body = cache_item_payload(it);
+			http_shared_ref(body);
+			resp->shared = body;
+			cache_item_unref(it);
+			return SEARCH_RUN_CACHED;
+		}
+		pg->cache = g->cache;
+		pg->epoch = cache_epoch(g->cache);
+	}
+	if (st == NULL)
+		return SEARCH_RUN_FAILED;
+	if (g != NULL && atomic_fetch_add(&g->running, 1) >= g->slots) {
+		atomic_fetch_sub(&g->running, 1);
+		return SEARCH_RUN_BUSY;
+	}
+	e = store_search_budget(st, req->arena, q, (int64_t)time(NULL),
+	    offset, limit, g ? g->budget_ms : 0, r);
+	if (g != NULL)
+		atomic_fetch_sub(&g->running, 1);
+	if (e == STORE_OK)
+		return SEARCH_RUN_OK;
+	if (e != STORE_TIMEOUT)
+		return SEARCH_RUN_FAILED;
+	fprintf(stderr, "gazette: serve: a search ran past its %lld ms budget "
+	    "(%s)\n", (long long)g->budget_ms, store_errmsg(st));
+	return SEARCH_RUN_SLOW;
+}
+
+/* Keeps the page just made (a 200 in resp's body) for pg's key, until
+ * an article changes ("list") or the next scheduled one goes public. */
+static void
+search_keep(const struct site *s, struct http_resp *resp,
+    const struct search_page *pg)
+{
+	static const char *const deps[] = { "list" };
+	struct store *st = site_store(s);
+	struct http_shared *body;
+	int64_t when = 0;
+
+	if (pg->cache == NULL || resp->status != 200 || resp->shared ||
+	    buf_err(&resp->body) || st == NULL ||
+	    store_article_next_public(st, (int64_t)time(NULL), &when) !=
+	    STORE_OK)
+		return;
+	body = http_shared_new(buf_str(&resp->body), resp->body.len);
+	if (!cache_put(pg->cache, pg->key, pg->keylen, deps, 1, pg->epoch,
+	    when, body, resp->body.len, shared_free))
+		http_shared_unref(body);
+}
 
 void
 search_snippet_html(struct buf *out, const char *s, size_t n)
@@ -85,14 +238,16 @@ page_search(struct http_req *req, struct http_resp *resp, void *ctx)
 {
 	const struct site *s = ctx;
 	struct arena *a = req->arena;
-	struct store *st = site_store(s);
 	struct search_query q;
 	struct search_result r;
+	struct search_page pg;
 	struct tval *root, *items, *m;
-	const char *qs, *ps;
-	size_t qlen = 0, plen, i;
+	struct buf canon = BUF_INIT;
+	const char *qs, *ps, *shown;
+	size_t qlen = 0, plen, i, shownlen;
 	int64_t pageno = 1;
 	enum search_err se = SEARCH_EMPTY;
+	enum search_run_result o = SEARCH_RUN_OK;
 
 	/* The route's q and page (a malformed one was the server's 400). */
 	qs = form_get(&req->args, "q", &qlen);
@@ -102,13 +257,34 @@ page_search(struct http_req *req, struct http_resp *resp, void *ctx)
 		pageno = 1;
 	if (qs)
 		se = search_query_parse(a, qs, qlen, &q);
-	root = page_root(req, s, "/search", qs && qlen && utf8_valid(qs, qlen) ?
-	    arena_printf(a, "Search: %.*s — %s", (int)qlen, qs, s->title) :
+	/* A search is shown as it was understood (its canonical form): so
+	 * the page is the same for every spelling, and can be cached as one. */
+	shown = qs;
+	shownlen = qlen;
+	if (se == SEARCH_OK) {
+		search_query_format(&q, &canon);
+		shown = arena_strndup(a, buf_str(&canon), canon.len);
+		shownlen = canon.len;
+		buf_free(&canon);
+		o = search_run(req, resp, s, "page", &q,
+		    (size_t)(pageno - 1) * SEARCH_PER_PAGE, SEARCH_PER_PAGE,
+		    &r, &pg);
+		if (o == SEARCH_RUN_CACHED)
+			return;
+		if (o == SEARCH_RUN_FAILED) {
+			page_store_failed(resp, site_store(s));
+			return;
+		}
+	}
+	root = page_root(req, s, "/search", shown && shownlen &&
+	    utf8_valid(shown, shownlen) ?
+	    arena_printf(a, "Search: %.*s — %s", (int)shownlen, shown,
+	    s->title) :
 	    arena_printf(a, "Search — %s", s->title),
 	    "Search the articles of this site.");
 	tv_set_bool(a, tv_get(root, "page"), "noindex", true);
-	if (qs && utf8_valid(qs, qlen))
-		tv_set(a, root, "query", tv_str(a, qs, qlen));
+	if (shown && utf8_valid(shown, shownlen))
+		tv_set(a, root, "query", tv_str(a, shown, shownlen));
 	if (se != SEARCH_OK) {
 		/* No query is the empty search form; a query we cannot
 		 * search is the reader's mistake, said plainly. */
@@ -120,14 +296,11 @@ page_search(struct http_req *req, struct http_resp *resp, void *ctx)
 		page_render(resp, s, "search.html", root);
 		return;
 	}
-	if (st == NULL) {
-		page_store_failed(resp, st);
-		return;
-	}
-	if (store_search(st, a, &q, (int64_t)time(NULL),
-	    (size_t)(pageno - 1) * SEARCH_PER_PAGE, SEARCH_PER_PAGE, &r) !=
-	    STORE_OK) {
-		page_store_failed(resp, st);
+	if (o != SEARCH_RUN_OK) {
+		resp->status = 503;
+		http_resp_header(resp, "Retry-After", refusal[o].retry_after);
+		tv_set_str(a, root, "error", refusal[o].text);
+		page_render(resp, s, "search.html", root);
 		return;
 	}
 	tv_set_bool(a, root, "searched", true);
@@ -141,12 +314,13 @@ page_search(struct http_req *req, struct http_resp *resp, void *ctx)
 	}
 	tv_set(a, root, "results", items);
 	if (pageno > 1)
-		tv_set_str(a, root, "newer_url", search_url(a, qs, qlen,
+		tv_set_str(a, root, "newer_url", search_url(a, shown, shownlen,
 		    pageno - 1));
 	if (r.more && pageno * SEARCH_PER_PAGE < SEARCH_MAX_OFFSET)
-		tv_set_str(a, root, "older_url", search_url(a, qs, qlen,
+		tv_set_str(a, root, "older_url", search_url(a, shown, shownlen,
 		    pageno + 1));
 	page_render(resp, s, "search.html", root);
+	search_keep(s, resp, &pg);
 }
 
 /* RFC 7807 problem details. */
@@ -175,13 +349,14 @@ api_search(struct http_req *req, struct http_resp *resp, void *ctx)
 {
 	const struct site *s = ctx;
 	struct arena *a = req->arena;
-	struct store *st;
 	struct search_query q;
 	struct search_result r;
+	struct search_page pg;
 	const char *qs, *v;
 	size_t qlen = 0, vlen, i;
 	int64_t offset = 0, limit = SEARCH_PER_PAGE;
 	enum search_err se;
+	enum search_run_result o;
 	json_t *root, *items, *it;
 	char *text;
 
@@ -206,11 +381,15 @@ api_search(struct http_req *req, struct http_resp *resp, void *ctx)
 		problem(resp, 400, search_err_text(se));
 		return;
 	}
-	if ((st = site_store(s)) == NULL ||
-	    store_search(st, a, &q, (int64_t)time(NULL), (size_t)offset,
-	    (size_t)limit, &r) != STORE_OK) {
-		problem(resp, 503, "the database is not available");
-		http_resp_header(resp, "Retry-After", "5");
+	o = search_run(req, resp, s, "api", &q, (size_t)offset, (size_t)limit,
+	    &r, &pg);
+	if (o == SEARCH_RUN_CACHED) {
+		resp->content_type = "application/json";
+		return;
+	}
+	if (o != SEARCH_RUN_OK) {
+		problem(resp, 503, refusal[o].text);
+		http_resp_header(resp, "Retry-After", refusal[o].retry_after);
 		return;
 	}
 	root = json_object();
@@ -249,4 +428,5 @@ api_search(struct http_req *req, struct http_resp *resp, void *ctx)
 	buf_putc(&resp->body, '\n');
 	free(text);
 	resp->content_type = "application/json";
+	search_keep(s, resp, &pg);
 }

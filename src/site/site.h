@@ -62,6 +62,10 @@ struct site {
 	 * none (any other command): nobody. */
 	const struct http_cidr	*metrics_allow;
 	size_t			 nmetrics_allow;
+	/* How searches are bounded and cached (page-search.c); owned by
+	 * serve, borrowed by every site loaded, like comments. NULL outside
+	 * serve: searches then run unbounded and uncached. */
+	struct search_gate	*search;
 };
 
 /* The setting keys a site has, with their defaults. */

@@ -16,6 +16,7 @@ struct search_query;
 enum stmt {
 	ST_MIGRATION_VERSION = 0,
 	ST_MIGRATION_RECORD,
+	ST_MIGRATION_APPLIED,
 	ST_SETTING_GET,
 	ST_SETTING_SET,
 	ST_ARTICLE_INSERT,
@@ -214,6 +215,11 @@ struct store_driver {
 	 * parameter of ST_SEARCH) into out. NULL: no search. */
 	void		 (*search_expr)(const struct search_query *q,
 			    struct buf *out);
+	/* budget: the statements after it on this connection get ms
+	 * milliseconds from now in all, lock waits included, and fail
+	 * with STORE_TIMEOUT past them; ms 0 lifts the limit again.
+	 * Outside a transaction. NULL: statements are not limited. */
+	enum store_err	 (*budget)(void *conn, int64_t ms);
 	/* Optional hooks (NULL where a backend has no need): what only a
 	 * shared server has, such as LISTEN/NOTIFY for cross-node cache
 	 * invalidation.

@@ -126,6 +126,8 @@
 static const char *const sql[] = {
 	[ST_MIGRATION_VERSION] =
 	    "SELECT coalesce(max(version), 0) FROM schema_migrations",
+	[ST_MIGRATION_APPLIED] =
+	    "SELECT version FROM schema_migrations",
 	[ST_MIGRATION_RECORD] =
 	    "INSERT INTO schema_migrations (version, name, applied_at) "
 	    "VALUES ($1::int, $2::text, $3::bigint)",
@@ -654,6 +656,8 @@ map_state(struct conn *c, const char *state)
 		return STORE_FULL;
 	if (strncmp(state, "08", 2) == 0 || strncmp(state, "57P0", 4) == 0)
 		return STORE_IO;
+	if (strcmp(state, "57014") == 0)	/* statement_timeout */
+		return STORE_TIMEOUT;
 	return STORE_ERROR;
 }
 
@@ -1025,6 +1029,26 @@ pg_rollback(void *conn)
 	return pg_simple(c, "ROLLBACK");
 }
 
+/* A time budget is statement_timeout, which counts lock waits too
+ * (57014 is STORE_TIMEOUT). Set for the session and RESET after, rather
+ * than SET LOCAL: the search runs outside a transaction, and a BEGIN and
+ * COMMIT around it would cost as many round trips. RESET restores what
+ * the URL's options or the role say, if anything. */
+static enum store_err
+pg_budget(void *conn, int64_t ms)
+{
+	struct conn *c = conn;
+	char q[64];
+	enum store_err e;
+
+	if ((e = pg_ready(c)) != STORE_OK)
+		return e;
+	if (ms <= 0)
+		return pg_simple(c, "RESET statement_timeout");
+	snprintf(q, sizeof(q), "SET statement_timeout = %lld", (long long)ms);
+	return pg_simple(c, q);
+}
+
 /* lock_timeout is off for this wait only: a migration may take longer
  * than 5 s on a large site, and the next node must wait for it. */
 static enum store_err
@@ -1200,6 +1224,7 @@ const struct store_driver store_driver_pg = {
 	.rollback = pg_rollback,
 	.check = pg_check,
 	.search_expr = pg_search_expr,
+	.budget = pg_budget,
 	.lock_migrations = pg_lock_migrations,
 	.notify = pg_notify,
 	.listen_start = pg_listen_start,

@@ -113,21 +113,40 @@ store_search(struct store *s, struct arena *arena,
     const struct search_query *q, int64_t now, size_t offset, size_t limit,
     struct search_result *out)
 {
+	return store_search_budget(s, arena, q, now, offset, limit, 0, out);
+}
+
+/* The budget is the driver's (a progress handler and a shorter busy
+ * timeout on SQLite, statement_timeout on PostgreSQL), set around the one
+ * statement and lifted after it, so no other statement on the connection
+ * runs under it. */
+enum store_err
+store_search_budget(struct store *s, struct arena *arena,
+    const struct search_query *q, int64_t now, size_t offset, size_t limit,
+    int64_t budget_ms, struct search_result *out)
+{
 	struct hit_rows h = { { arena, NULL, 0, 0 }, NULL, 0 };
 	struct buf expr = BUF_INIT;
-	enum store_err e;
+	enum store_err e, e2;
 	size_t i;
+	bool timed;
 
 	memset(out, 0, sizeof(*out));
 	if (s->drv->search_expr == NULL)
 		return STORE_ERROR;
 	if (limit == 0 || limit > 100)
 		limit = 20;
+	timed = budget_ms > 0 && s->drv->budget != NULL && s->txdepth == 0;
+	if (timed && (e = s->drv->budget(s->conn, budget_ms)) != STORE_OK)
+		return e;
 	s->drv->search_expr(q, &expr);
 	struct sval p[] = { P_TEXTN(buf_str(&expr), expr.len), P_INT(now),
 	    P_INT((int64_t)limit + 1), P_INT((int64_t)offset) };
 	e = store_exec(s, ST_SEARCH, p, NPARAMS(p), row_hit, &h);
 	buf_free(&expr);
+	if (timed && (e2 = s->drv->budget(s->conn, 0)) != STORE_OK &&
+	    e == STORE_OK)
+		e = e2;
 	if (e != STORE_OK)
 		return e;
 	out->more = h.r.n > limit;

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "search/query.h"
@@ -16,6 +17,11 @@
 #include "util/buf.h"
 #include "util/file.h"
 #include "util/xalloc.h"
+
+/* How long a statement waits for another connection's lock. */
+#define SQ_BUSY_MS	5000
+/* Virtual machine steps between two looks at a time budget's clock. */
+#define SQ_PROGRESS_OPS	1000
 
 #define ARTICLE_COLS \
 	"a.id, a.slug, a.title, a.summary, a.author, a.status, " \
@@ -57,6 +63,8 @@
 static const char *const sql[] = {
 	[ST_MIGRATION_VERSION] =
 	    "SELECT coalesce(max(version), 0) FROM schema_migrations",
+	[ST_MIGRATION_APPLIED] =
+	    "SELECT version FROM schema_migrations",
 	[ST_MIGRATION_RECORD] =
 	    "INSERT INTO schema_migrations (version, name, applied_at) "
 	    "VALUES (?1, ?2, ?3)",
@@ -508,7 +516,23 @@ struct conn {
 	char		 err[256];
 	bool		 in_tx;		/* between our BEGIN and its end */
 	bool		 bulk_journal;	/* sq_bulk left WAL for the journal */
+	int64_t		 deadline;	/* sq_budget's, monotonic µs; 0: none */
 };
+
+static int64_t
+mono_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static bool
+past_deadline(const struct conn *c)
+{
+	return c->deadline != 0 && mono_us() >= c->deadline;
+}
 
 static enum store_err
 map_err(struct conn *c, int rc)
@@ -526,7 +550,14 @@ map_err(struct conn *c, int rc)
 		return STORE_INVALID;
 	case SQLITE_BUSY:
 	case SQLITE_LOCKED:
-		return STORE_BUSY;
+		/* Under a budget the busy timeout is the budget's rest. */
+		if (!past_deadline(c))
+			return STORE_BUSY;
+		/* FALLTHROUGH */
+	case SQLITE_INTERRUPT:	/* sq_progress, past the budget */
+		snprintf(c->err, sizeof(c->err), "past the time budget: %s",
+		    sqlite3_errmsg(c->db));
+		return STORE_TIMEOUT;
 	case SQLITE_FULL:
 		return STORE_FULL;
 	case SQLITE_IOERR:
@@ -590,7 +621,7 @@ sq_open(const char *url, char *err, size_t errlen)
 		goto fail;
 	}
 	sqlite3_extended_result_codes(c->db, 1);
-	sqlite3_busy_timeout(c->db, 5000);
+	sqlite3_busy_timeout(c->db, SQ_BUSY_MS);
 	if (sqlite3_exec(c->db, pragmas, NULL, NULL, &msg) != SQLITE_OK) {
 		snprintf(err, errlen, "cannot open '%s': %s", url,
 		    msg ? msg : sqlite3_errmsg(c->db));
@@ -797,7 +828,7 @@ sq_bulk(void *conn)
 	 * for it to go away. */
 	sqlite3_busy_timeout(c->db, 0);
 	journal_mode(c, "DELETE", mode, sizeof(mode));
-	sqlite3_busy_timeout(c->db, 5000);
+	sqlite3_busy_timeout(c->db, SQ_BUSY_MS);
 	c->bulk_journal = strcmp(mode, "delete") == 0;
 }
 
@@ -885,6 +916,36 @@ sq_rollback(void *conn)
 	if (sqlite3_get_autocommit(c->db))
 		return STORE_OK;	/* SQLite already rolled back */
 	return sq_simple(conn, "ROLLBACK");
+}
+
+static int
+sq_progress(void *conn)
+{
+	return past_deadline(conn);
+}
+
+/* A time budget: the progress handler stops a statement running past it
+ * (SQLITE_INTERRUPT), and the busy timeout shrinks to it, so a wait for
+ * another connection's lock counts too (SQLITE_BUSY past the deadline).
+ * Both are STORE_TIMEOUT (map_err). The handler runs between virtual
+ * machine steps: one step of FTS5 (a prefix's word lists merged, one
+ * row's snippet) runs to its end, which the grammar's limits and the
+ * prefix index keep short. */
+static enum store_err
+sq_budget(void *conn, int64_t ms)
+{
+	struct conn *c = conn;
+
+	if (ms <= 0) {
+		c->deadline = 0;
+		sqlite3_progress_handler(c->db, 0, NULL, NULL);
+		sqlite3_busy_timeout(c->db, SQ_BUSY_MS);
+		return STORE_OK;
+	}
+	c->deadline = mono_us() + ms * 1000;
+	sqlite3_progress_handler(c->db, SQ_PROGRESS_OPS, sq_progress, c);
+	sqlite3_busy_timeout(c->db, ms < SQ_BUSY_MS ? (int)ms : SQ_BUSY_MS);
+	return STORE_OK;
 }
 
 /* --- operations: backup, restore, check ------------------------------ */
@@ -1283,6 +1344,7 @@ const struct store_driver store_driver_sqlite = {
 	.restore = sq_restore,
 	.check = sq_check,
 	.search_expr = sq_search_expr,
+	.budget = sq_budget,
 	.migrations = migrations_sqlite,
 	.nmigrations = &migrations_sqlite_n,
 };

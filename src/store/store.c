@@ -388,11 +388,22 @@ store_on_body_text(store_body_text_fn fn)
 	body_text_fn = fn;
 }
 
+/* The applied versions below 64 as bits (all there are, for now; the
+ * newest version still guards any above). */
+static int
+row_applied(void *ctx, const struct sval *c, size_t n)
+{
+	if (n > 0 && c[0].i >= 0 && c[0].i < 64)
+		*(uint64_t *)ctx |= UINT64_C(1) << c[0].i;
+	return 0;
+}
+
 enum store_err
 store_migrate(struct store *s, int *version)
 {
 	const struct migration *m = s->drv->migrations;
 	size_t i, n = *s->drv->nmigrations;
+	uint64_t done = 0;
 	enum store_err e;
 	bool applied = false;
 	int cur = 0;
@@ -413,8 +424,17 @@ store_migrate(struct store *s, int *version)
 		goto out;
 	if ((e = store_schema_version(s, &cur)) != STORE_OK)
 		goto out;
+	/* Every migration not yet recorded, in order: not only those above
+	 * the newest, so one written beside a newer one (two branches of
+	 * work, merged) still runs. */
+	if ((e = store_exec(s, ST_MIGRATION_APPLIED, NULL, 0, row_applied,
+	    &done)) != STORE_OK)
+		goto out;
 	for (i = 0; i < n; i++) {
-		if (m[i].version <= cur)
+		if (m[i].version < 64 && (done & (UINT64_C(1) <<
+		    m[i].version)))
+			continue;
+		if (m[i].version >= 64 && m[i].version <= cur)
 			continue;
 		if ((e = s->drv->script(s->conn, m[i].sql)) != STORE_OK)
 			goto out;
@@ -423,7 +443,8 @@ store_migrate(struct store *s, int *version)
 		if ((e = store_exec(s, ST_MIGRATION_RECORD, p, NPARAMS(p), NULL,
 		    NULL)) != STORE_OK)
 			goto out;
-		cur = m[i].version;
+		if (m[i].version > cur)
+			cur = m[i].version;
 		applied = true;
 	}
 	if (applied)

@@ -38,6 +38,7 @@ enum store_err {
 	STORE_STALE,		/* saved over a newer version (edited elsewhere) */
 	STORE_ERROR,		/* anything else */
 	STORE_UNSUPPORTED,	/* this backend cannot do that (see the call) */
+	STORE_TIMEOUT,		/* past the time budget it was given */
 	STORE__MAX
 };
 
@@ -642,6 +643,13 @@ enum store_err	 store_author_slug_backfill(struct store *);
  * migrating an existing database to full-text search), made by fn;
  * STORE_UNSUPPORTED when some need it and fn is NULL. */
 enum store_err	 store_search_backfill(struct store *, store_body_text_fn fn);
+/* The same within a time budget: budget_ms > 0 gives the search that many
+ * milliseconds of database time, waits for locks included, and past it
+ * stops the search and returns STORE_TIMEOUT (0: no limit, store_search).
+ * Outside a transaction. */
+enum store_err	 store_search_budget(struct store *, struct arena *,
+		    const struct search_query *q, int64_t now, size_t offset,
+		    size_t limit, int64_t budget_ms, struct search_result *out);
 
 /* Public articles, newest first, for sitemaps: fn gets each with id,
  * slug, title, published_at and updated_at set (the rest zero); from

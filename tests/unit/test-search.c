@@ -1,9 +1,11 @@
 /* test-search.c: the search grammar (tables of input → terms or error),
  * the SQLite driver's MATCH expressions for every row (no FTS5 syntax
  * error for any input), and snippet escaping. */
+#include <sqlite3.h>
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "render/body.h"
 #include "search/query.h"
 #include "site/page.h"
 #include "store/store.h"
@@ -21,9 +23,31 @@ static const struct {
 	{ "  china   russia ", 0, SEARCH_OK, "china russia" },
 	{ "kazakh*", 0, SEARCH_OK, "kazakh*" },
 	{ "kazakh***", 0, SEARCH_OK, "kazakh*" },
-	{ "k*", 0, SEARCH_OK, "k" },		/* one-letter prefix: a word */
-	{ "ü*", 0, SEARCH_OK, "ü" },
+	/* A prefix needs 2 letters or digits (of its last word) before
+	 * the '*', and a query at most 4 prefixes: each is merged from
+	 * every word it starts, the costly part of a search. */
+	{ "k*", 0, SEARCH_PREFIX_SHORT, "" },
+	{ "ü*", 0, SEARCH_PREFIX_SHORT, "" },
 	{ "ür*", 0, SEARCH_OK, "ür*" },
+	{ "ab*", 0, SEARCH_OK, "ab*" },
+	{ "ab.*", 0, SEARCH_OK, "ab.*" },	/* the tokenizers see "ab" */
+	{ "x.y*", 0, SEARCH_PREFIX_SHORT, "" },	/* ... and here "y" */
+	{ "a\xe2\x80\xa6*", 0, SEARCH_PREFIX_SHORT, "" },	/* "a…" */
+	{ "a\xf0\x9f\x92\xa5*", 0, SEARCH_PREFIX_SHORT, "" },	/* emoji */
+	{ "\xe2\x80\xa6\xe2\x80\xa6*", 0, SEARCH_PREFIX_SHORT, "" },
+	{ "pipeline -k*", 0, SEARCH_PREFIX_SHORT, "" },
+	{ "\"central a\"*", 0, SEARCH_PREFIX_SHORT, "" },
+	{ "\"central as\"*", 0, SEARCH_OK, "\"central as\"*" },
+	{ "co* re* pr* de*", 0, SEARCH_OK, "co* re* pr* de*" },
+	{ "co* re* pr* de* ex*", 0, SEARCH_TOO_MANY_PREFIXES, "" },
+	{ "co* re* pr* de* -ex*", 0, SEARCH_TOO_MANY_PREFIXES, "" },
+	{ "co* re* pr* de* ex", 0, SEARCH_OK, "co* re* pr* de* ex" },
+	/* A term given again is searched once (each copy cost as much). */
+	{ "common common Common COMMON", 0, SEARCH_OK, "common" },
+	{ "co* co* re* Re* pr* de* ex", 0, SEARCH_OK, "co* re* pr* de* ex" },
+	{ "xy -xy xy* \"x y\" \"X Y\" -xy", 0, SEARCH_OK,
+	    "xy -xy xy* \"x y\"" },
+	{ "a a a a a a a a a a a a a a a a a b", 0, SEARCH_OK, "a b" },
 	{ "\"central asia\"", 0, SEARCH_OK, "\"central asia\"" },
 	{ "\"  central \t asia  \"", 0, SEARCH_OK, "\"central asia\"" },
 	{ "\"central asi\"*", 0, SEARCH_OK, "\"central asi\"*" },
@@ -200,6 +224,177 @@ out:
 	}
 }
 
+/* The time budget, on the driver under test: a search of many matches
+ * given 1 ms stops with STORE_TIMEOUT (it takes tens of ms: 1,500
+ * articles ranked and snipped), and the budget goes with it, so that the
+ * next search on the connection, given none, runs to the end. */
+static void
+test_budget(void)
+{
+	char path[] = "/tmp/gazette-test-budget-XXXXXX";
+	char err[256], slug[32], side[64];
+	struct store *st;
+	struct arena a;
+	struct search_query q;
+	struct search_result r;
+	struct article art = { 0 };
+	const char *url;
+	int i, fd, bad = 0;
+
+	if ((fd = mkstemp(path)) < 0) {
+		T_CHECK(0, "mkstemp");
+		return;
+	}
+	close(fd);
+	arena_init(&a);
+	url = getenv("GAZETTE_TEST_DB");
+	st = store_open(url && *url ? url : path, err, sizeof(err));
+	T_TRUE(st != NULL);
+	if (st == NULL)
+		goto out;
+	T_EQ_INT(store_migrate(st, NULL), STORE_OK);
+	art.title = "Common budget story";
+	art.summary = "common";
+	art.body_md = "common words on a common theme, common to every one of "
+	    "these common articles; common again, and common once more.";
+	art.body_text = art.body_md;
+	art.body_html = "";
+	art.status = ARTICLE_PUBLISHED;
+	art.published_at = art.created_at = art.updated_at = 1000;
+	T_EQ_INT(store_begin(st), STORE_OK);
+	for (i = 0; i < 1500; i++) {
+		snprintf(slug, sizeof(slug), "budget-%d", i);
+		art.slug = slug;
+		art.id = 0;
+		if (store_article_insert(st, &art) != STORE_OK)
+			bad++;
+	}
+	T_EQ_INT(bad, 0);
+	T_EQ_INT(store_commit(st), STORE_OK);
+	T_EQ_INT(search_query_parse(&a, "common", 6, &q), SEARCH_OK);
+	T_EQ_INT(store_search_budget(st, &a, &q, 2000, 0, 100, 1, &r),
+	    STORE_TIMEOUT);
+	T_EQ_INT(r.n, 0);
+	T_EQ_INT(store_search_budget(st, &a, &q, 2000, 0, 100, 0, &r),
+	    STORE_OK);
+	T_EQ_INT(r.n, 100);
+	T_EQ_INT(store_search_budget(st, &a, &q, 2000, 0, 100, 60000, &r),
+	    STORE_OK);
+	T_EQ_INT(r.n, 100);
+	T_TRUE(r.more);
+out:
+	store_close(st);
+	arena_free(&a);
+	unlink(path);
+	snprintf(side, sizeof(side), "%s-wal", path);
+	unlink(side);
+	snprintf(side, sizeof(side), "%s-shm", path);
+	unlink(side);
+}
+
+static void
+check_quiet(void *ctx, bool problem, const char *text)
+{
+	(void)ctx;
+	(void)problem;
+	(void)text;
+}
+
+/* The SQL text of articles_fts in the SQLite file at path, or "". */
+static void
+fts_sql(const char *path, char *out, size_t n)
+{
+	sqlite3 *db;
+	sqlite3_stmt *st;
+
+	out[0] = '\0';
+	if (sqlite3_open(path, &db) != SQLITE_OK)
+		return;
+	if (sqlite3_prepare_v2(db, "SELECT sql FROM sqlite_schema WHERE name "
+	    "= 'articles_fts'", -1, &st, NULL) == SQLITE_OK) {
+		if (sqlite3_step(st) == SQLITE_ROW)
+			snprintf(out, n, "%s", sqlite3_column_text(st, 0));
+		sqlite3_finalize(st);
+	}
+	sqlite3_close(db);
+}
+
+/* Schema 0010 on SQLite: the full-text table has a prefix index, and a
+ * site upgraded from schema 9 (its table without one, articles indexed)
+ * gets it with every article still found and the index in step. */
+static void
+test_prefix_index(void)
+{
+	char path[] = "/tmp/gazette-test-prefix-XXXXXX";
+	char err[256], sql[1024], side[64];
+	struct store *st = NULL;
+	struct arena a;
+	struct search_query q;
+	struct search_result r;
+	struct article art = { 0 };
+	unsigned problems = 0;
+	sqlite3 *db;
+	int fd;
+
+	if (getenv("GAZETTE_TEST_DB") && *getenv("GAZETTE_TEST_DB"))
+		return;		/* PostgreSQL has no such index */
+	if ((fd = mkstemp(path)) < 0) {
+		T_CHECK(0, "mkstemp");
+		return;
+	}
+	close(fd);
+	arena_init(&a);
+	T_TRUE((st = store_open(path, err, sizeof(err))) != NULL);
+	if (st == NULL)
+		goto out;
+	T_EQ_INT(store_migrate(st, NULL), STORE_OK);
+	fts_sql(path, sql, sizeof(sql));
+	T_CONTAINS(sql, "prefix = '2 3'");
+	art.slug = "kazakh";
+	art.title = "Kazakhstan votes";
+	art.summary = "";
+	art.body_md = "Voters went to the polls in Almaty.";
+	art.body_text = art.body_md;
+	art.body_html = "";
+	art.status = ARTICLE_PUBLISHED;
+	art.published_at = art.created_at = art.updated_at = 1000;
+	T_EQ_INT(store_article_insert(st, &art), STORE_OK);
+	store_close(st);
+	st = NULL;
+	/* Back to schema 9's table, as 0003 made it. */
+	T_EQ_INT(sqlite3_open(path, &db), SQLITE_OK);
+	T_EQ_INT(sqlite3_exec(db, "DELETE FROM schema_migrations WHERE "
+	    "version = 10; DROP TABLE articles_fts; CREATE VIRTUAL TABLE "
+	    "articles_fts USING fts5(title, summary, body_text, tags_text, "
+	    "content = 'articles', content_rowid = 'id', tokenize = "
+	    "'unicode61 remove_diacritics 2'); INSERT INTO articles_fts "
+	    "(articles_fts) VALUES ('rebuild');", NULL, NULL, NULL),
+	    SQLITE_OK);
+	sqlite3_close(db);
+	fts_sql(path, sql, sizeof(sql));
+	T_LACKS(sql, "prefix");
+	T_TRUE((st = store_open(path, err, sizeof(err))) != NULL);
+	if (st == NULL)
+		goto out;
+	T_EQ_INT(store_migrate(st, NULL), STORE_OK);
+	fts_sql(path, sql, sizeof(sql));
+	T_CONTAINS(sql, "prefix = '2 3'");
+	T_EQ_INT(search_query_parse(&a, "ka* almaty", 10, &q), SEARCH_OK);
+	T_EQ_INT(store_search(st, &a, &q, 2000, 0, 20, &r), STORE_OK);
+	T_EQ_INT(r.n, 1);
+	T_EQ_INT(store_check(st, STORE_CHECK_SEARCH, check_quiet, NULL,
+	    &problems), STORE_OK);
+	T_EQ_INT(problems, 0);
+out:
+	store_close(st);
+	arena_free(&a);
+	unlink(path);
+	snprintf(side, sizeof(side), "%s-wal", path);
+	unlink(side);
+	snprintf(side, sizeof(side), "%s-shm", path);
+	unlink(side);
+}
+
 static void
 test_snippet_html(void)
 {
@@ -228,9 +423,13 @@ test_snippet_html(void)
 int
 main(void)
 {
+	/* As main.c: what a migration's backfill makes search text with. */
+	store_on_body_text(article_body_text);
 	T_RUN(test_grammar);
 	T_RUN(test_limits);
 	T_RUN(test_driver_expressions);
+	T_RUN(test_budget);
+	T_RUN(test_prefix_index);
 	T_RUN(test_snippet_html);
 	T_DONE("search");
 }
