@@ -22,6 +22,7 @@
 #include "http/http.h"
 #include "routes.h"
 #include "site/page.h"
+#include "site/search.h"
 #include "store/fault.h"
 #include "store/store.h"
 #include "util/confine.h"

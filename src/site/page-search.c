@@ -1,5 +1,6 @@
-/* page-search.c: /search (the results page) and /api/v1/search (JSON),
- * and what bounds a search's cost between them (struct search_gate).
+/* page-search.c: /search, the results page, and what bounds a search's
+ * cost for it and for /api/v1/search (api/search.c) alike (struct
+ * search_gate).
  *
  * Both pages go through search_run: a result page already made is
  * answered from the page cache, under a key of the query's canonical
@@ -9,7 +10,6 @@
  * than the server's threads so that searches cannot hold them all (none
  * free: 503 at once), and runs within the time budget (past it: 503).
  * Both 503s carry Retry-After and say what happened. */
-#include <jansson.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,11 +21,10 @@
 #include "search/query.h"
 #include "site/feed.h"
 #include "site/page.h"
+#include "site/search.h"
 #include "util/str.h"
 #include "util/xalloc.h"
 
-#define SEARCH_PER_PAGE		20
-#define SEARCH_MAX_OFFSET	1000	/* deeper pages are not worth the work */
 
 struct search_gate {
 	atomic_uint	 running;	/* searches holding a slot */
@@ -52,36 +51,28 @@ search_gate_free(struct search_gate *g)
 	free(g);
 }
 
-/* What became of a search (search_run). */
-enum search_run_result {
-	SEARCH_RUN_OK = 0,		/* results in the search_result */
-	SEARCH_RUN_CACHED,		/* resp holds the page, from the cache */
-	SEARCH_RUN_BUSY,		/* every slot taken */
-	SEARCH_RUN_SLOW,		/* past the time budget */
-	SEARCH_RUN_FAILED,		/* the database failed */
-	SEARCH_RUN__MAX
-};
-
 /* The answer to a search not run, the same for the page and the API. */
 static const struct {
-	const char	*retry_after;
+	int64_t		 retry_after;
 	const char	*text;
 } refusal[SEARCH_RUN__MAX] = {
-	[SEARCH_RUN_BUSY] = { "1", "too many searches are running at once; "
+	[SEARCH_RUN_BUSY] = { 1, "too many searches are running at once; "
 	    "try again in a moment" },
-	[SEARCH_RUN_SLOW] = { "5", "the search took longer than its time "
-	    "budget; try again, or with longer words and fewer '*'" },
-	[SEARCH_RUN_FAILED] = { "5", "the database is not available" },
+	[SEARCH_RUN_SLOW] = { HTTP_RETRY_S, "the search took longer than its "
+	    "time budget; try again, or with longer words and fewer '*'" },
+	[SEARCH_RUN_FAILED] = { HTTP_RETRY_S, "the database is not "
+	    "available" },
 };
 
-/* One search's page: its cache key and the cache's epoch before the
- * search ran (cache.h: a page that raced an invalidation is not kept). */
-struct search_page {
-	const char	*key;
-	size_t		 keylen;
-	uint64_t	 epoch;
-	struct cache	*cache;		/* NULL: not cached */
-};
+const char *
+search_refusal(enum search_run_result o, struct http_req *req,
+    struct http_resp *resp)
+{
+	if ((unsigned)o >= SEARCH_RUN__MAX || refusal[o].text == NULL)
+		o = SEARCH_RUN_FAILED;
+	http_resp_retry_after(resp, req->arena, refusal[o].retry_after);
+	return refusal[o].text;
+}
 
 static void
 shared_free(void *p)
@@ -96,7 +87,7 @@ shared_free(void *p)
  * search_keep. The key starts with a byte no request path starts with,
  * so no request can be answered with it by the server's own lookup.
  */
-static enum search_run_result
+enum search_run_result
 search_run(struct http_req *req, struct http_resp *resp,
     const struct site *s, const char *kind, const struct search_query *q,
     size_t offset, size_t limit, struct search_result *r,
@@ -147,7 +138,7 @@ search_run(struct http_req *req, struct http_resp *resp,
 
 /* Keeps the page just made (a 200 in resp's body) for pg's key, until
  * an article changes ("list") or the next scheduled one goes public. */
-static void
+void
 search_keep(const struct site *s, struct http_resp *resp,
     const struct search_page *pg)
 {
@@ -194,8 +185,8 @@ search_snippet_html(struct buf *out, const char *s, size_t n)
 }
 
 /* The snippet with the marks dropped: plain text for JSON clients. */
-static const char *
-snippet_plain(struct arena *a, const char *s)
+const char *
+search_snippet_plain(struct arena *a, const char *s)
 {
 	char *o = arena_strdup(a, s), *w = o;
 
@@ -206,8 +197,8 @@ snippet_plain(struct arena *a, const char *s)
 	return o;
 }
 
-static const char *
-snippet_html(struct arena *a, const char *s)
+const char *
+search_snippet_html_a(struct arena *a, const char *s)
 {
 	struct buf b = BUF_INIT;
 	const char *out;
@@ -298,8 +289,7 @@ page_search(struct http_req *req, struct http_resp *resp, void *ctx)
 	}
 	if (o != SEARCH_RUN_OK) {
 		resp->status = 503;
-		http_resp_header(resp, "Retry-After", refusal[o].retry_after);
-		tv_set_str(a, root, "error", refusal[o].text);
+		tv_set_str(a, root, "error", search_refusal(o, req, resp));
 		page_render(resp, s, "search.html", root);
 		return;
 	}
@@ -308,7 +298,7 @@ page_search(struct http_req *req, struct http_resp *resp, void *ctx)
 	items = tv_list(a);
 	for (i = 0; i < r.n; i++) {
 		m = page_article_tval(req, s, &r.items[i].article, false);
-		const char *h = snippet_html(a, r.items[i].snippet);
+		const char *h = search_snippet_html_a(a, r.items[i].snippet);
 		tv_set(a, m, "snippet", tv_raw(a, h, strlen(h)));
 		tv_push(a, items, m);
 	}
@@ -320,113 +310,5 @@ page_search(struct http_req *req, struct http_resp *resp, void *ctx)
 		tv_set_str(a, root, "older_url", search_url(a, shown, shownlen,
 		    pageno + 1));
 	page_render(resp, s, "search.html", root);
-	search_keep(s, resp, &pg);
-}
-
-/* RFC 7807 problem details. */
-static void
-problem(struct http_resp *resp, int status, const char *detail)
-{
-	json_t *o = json_object();
-	char *text;
-
-	json_object_set_new(o, "type", json_string("about:blank"));
-	json_object_set_new(o, "title", json_string(http_status_text(status)));
-	json_object_set_new(o, "status", json_integer(status));
-	json_object_set_new(o, "detail", json_string(detail));
-	text = json_dumps(o, JSON_PRESERVE_ORDER);
-	buf_reset(&resp->body);
-	buf_puts(&resp->body, text ? text : "{}");
-	buf_putc(&resp->body, '\n');
-	free(text);
-	json_decref(o);
-	resp->status = status;
-	resp->content_type = "application/problem+json";
-}
-
-void
-api_search(struct http_req *req, struct http_resp *resp, void *ctx)
-{
-	const struct site *s = ctx;
-	struct arena *a = req->arena;
-	struct search_query q;
-	struct search_result r;
-	struct search_page pg;
-	const char *qs, *v;
-	size_t qlen = 0, vlen, i;
-	int64_t offset = 0, limit = SEARCH_PER_PAGE;
-	enum search_err se;
-	enum search_run_result o;
-	json_t *root, *items, *it;
-	char *text;
-
-	http_resp_header(resp, "Access-Control-Allow-Origin", "*");
-	http_resp_header(resp, "Cache-Control", "no-store");
-	/* The route takes q, cursor and limit, and nothing else (strict). */
-	if ((v = form_get(&req->args, "limit", &vlen)) != NULL &&
-	    !parse_int(v, vlen, 1, 100, &limit)) {
-		problem(resp, 400, "limit must be a number from 1 to 100");
-		return;
-	}
-	if ((v = form_get(&req->args, "cursor", &vlen)) != NULL &&
-	    !parse_int(v, vlen, 0, SEARCH_MAX_OFFSET, &offset)) {
-		problem(resp, 400, "cursor is not one this server gave out");
-		return;
-	}
-	if ((qs = form_get(&req->args, "q", &qlen)) == NULL) {
-		problem(resp, 400, "the q parameter is required");
-		return;
-	}
-	if ((se = search_query_parse(a, qs, qlen, &q)) != SEARCH_OK) {
-		problem(resp, 400, search_err_text(se));
-		return;
-	}
-	o = search_run(req, resp, s, "api", &q, (size_t)offset, (size_t)limit,
-	    &r, &pg);
-	if (o == SEARCH_RUN_CACHED) {
-		resp->content_type = "application/json";
-		return;
-	}
-	if (o != SEARCH_RUN_OK) {
-		problem(resp, 503, refusal[o].text);
-		http_resp_header(resp, "Retry-After", refusal[o].retry_after);
-		return;
-	}
-	root = json_object();
-	items = json_array();
-	for (i = 0; i < r.n; i++) {
-		const struct article *art = &r.items[i].article;
-
-		it = json_object();
-		json_object_set_new(it, "id", json_integer(art->id));
-		json_object_set_new(it, "title", json_string(art->title));
-		json_object_set_new(it, "url", json_string(site_abs_url(s, a,
-		    article_path(s, a, art))));
-		json_object_set_new(it, "summary", json_string(art->summary));
-		json_object_set_new(it, "author", json_string(art->author));
-		json_object_set_new(it, "published_at", json_string(
-		    page_date_iso(a, art->published_at)));
-		json_object_set_new(it, "snippet", json_string(
-		    snippet_plain(a, r.items[i].snippet)));
-		json_object_set_new(it, "snippet_html", json_string(
-		    snippet_html(a, r.items[i].snippet)));
-		json_array_append_new(items, it);
-	}
-	json_object_set_new(root, "items", items);
-	if (r.more && offset + limit <= SEARCH_MAX_OFFSET)
-		json_object_set_new(root, "next_cursor", json_string(
-		    arena_printf(a, "%lld", (long long)(offset + limit))));
-	else
-		json_object_set_new(root, "next_cursor", json_null());
-	text = json_dumps(root, JSON_PRESERVE_ORDER);
-	json_decref(root);
-	if (text == NULL) {
-		problem(resp, 500, "the result could not be encoded");
-		return;
-	}
-	buf_puts(&resp->body, text);
-	buf_putc(&resp->body, '\n');
-	free(text);
-	resp->content_type = "application/json";
 	search_keep(s, resp, &pg);
 }

@@ -48,18 +48,8 @@ void	page_error(struct http_req *, struct http_resp *, int status,
 	    const char *msg, void *);
 /* Prometheus text metrics (page-ops.c). */
 void	page_metrics(struct http_req *, struct http_resp *, void *);
-/* page-search.c: the results page and the JSON search API. */
+/* page-search.c: the results page. */
 void	page_search(struct http_req *, struct http_resp *, void *);
-void	api_search(struct http_req *, struct http_resp *, void *);
-/* At most slots searches at once (serve: one fewer than its threads),
- * each within budget_ms of database time (0: none), their pages kept in
- * cache (the page cache; NULL: none). */
-struct cache;
-struct search_gate;
-#define SEARCH_BUDGET_MS_DEFAULT	1000
-struct search_gate *search_gate_new(unsigned slots, int64_t budget_ms,
-		    struct cache *cache);
-void		 search_gate_free(struct search_gate *);
 /* Appends a store snippet (SEARCH_MARK_OPEN/CLOSE around matches) as
  * HTML: the text escaped, the marks as balanced <mark> elements. */
 void	search_snippet_html(struct buf *, const char *s, size_t n);
