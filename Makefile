@@ -48,7 +48,7 @@ FUZZERS	:= $(FUZZSRC:fuzz/fuzz-%.c=%)
 REPLAYS	:= $(FUZZERS:%=$(BUILD)/fuzz/replay-%)
 FUZZ_SECONDS ?= 60
 
-.PHONY: all run test asan fuzz fuzz-bins fault bench install clean deps unit layers pkgcheck .FORCE
+.PHONY: all run test asan fuzz fuzz-bins fault bench install clean deps unit layers format pkgcheck .FORCE
 
 all: $(BIN)
 
@@ -151,6 +151,10 @@ test:
 
 # Every unit test binary counts its cases through t.h.
 $(TESTS): tests/unit/t.h
+
+# Every C file as .clang-format says (tests/format.sh checks it).
+format:
+	@clang-format -i $$(git ls-files 'src/*.[ch]' 'tests/unit/*.[ch]' 'fuzz/*.c')
 
 # The floors of src/ (scripts/layers.sh): includes and linked symbols.
 layers: all

@@ -12,13 +12,14 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t n)
 {
 	static const char *const names[] = { "gz_csrf", "gz_session", "a", "" };
-	struct arena a;
-	char *hdr;
-	const char *v;
-	size_t i;
+	struct arena		 a;
+	char			*hdr;
+	const char		*v;
+	size_t			 i;
 
 	arena_init(&a);
-	hdr = arena_strndup(&a, (const char *)data, n);	/* a header has no NUL */
+	hdr = arena_strndup(&a, (const char *)data,
+	    n); /* a header has no NUL */
 	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		v = cookie_find(&a, hdr, names[i]);
 		if (v != NULL && strlen(v) > n)

@@ -11,9 +11,9 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t n)
 {
 	struct arena a;
-	struct form f;
-	size_t i, len, total = 0;
-	char *seg;
+	struct form  f;
+	size_t	     i, len, total = 0;
+	char	    *seg;
 
 	arena_init(&a);
 	if (form_parse(&a, (const char *)data, n, 1000, &f) == FORM_OK) {
@@ -25,7 +25,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t n)
 			abort();
 		/* form_get looks names up as C strings: a name holding a
 		 * NUL (from %00) cannot be asked for, so is not checked. */
-		if (f.n > 0 && strlen(f.fields[0].name) == f.fields[0].name_len &&
+		if (f.n > 0 &&
+		    strlen(f.fields[0].name) == f.fields[0].name_len &&
 		    form_get(&f, f.fields[0].name, &len) == NULL)
 			abort();
 	}

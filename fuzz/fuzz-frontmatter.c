@@ -14,10 +14,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t n)
 {
-	struct buf err = BUF_INIT;
+	struct buf    err = BUF_INIT;
 	struct fm_doc d;
-	struct arena a;
-	const char *s = (const char *)data;
+	struct arena  a;
+	const char   *s = (const char *)data;
 
 	if (text_check(s, n, true) != NULL)
 		return 0;
@@ -26,7 +26,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t n)
 		if (d.title == NULL || d.body + d.body_len != s + n)
 			abort();
 	} else if (err.len == 0)
-		abort();	/* a refusal always says why */
+		abort(); /* a refusal always says why */
 	arena_free(&a);
 	buf_free(&err);
 	return 0;

@@ -28,15 +28,15 @@ static void
 comments(struct arena *a, const struct api_json *doc)
 {
 	struct comment_form cf;
-	struct api_problem p;
-	struct comment c;
-	size_t len[4];
+	struct api_problem  p;
+	struct comment	    c;
+	size_t		    len[4];
 
 	if (!api_comment_parse(a, doc, &cf, len, &p)) {
 		if (p.status != 422 || p.detail == NULL || p.field == NULL)
 			abort();
 	} else if (!comment_fields_check(a, &cf, &len[0], &len[1], &len[2],
-	    &len[3])) {
+		       &len[3])) {
 		/* Each refusal names its member; none is echoed unfit. */
 		if (api_comment_problem(a, &cf, &p) || p.status != 422 ||
 		    p.field == NULL)
@@ -57,7 +57,7 @@ comments(struct arena *a, const struct api_json *doc)
 
 	memset(&c, 0, sizeof(c));
 	c.id = 5;
-	c.author = "";		/* imported without a name */
+	c.author = ""; /* imported without a name */
 	c.email = "e@example.com";
 	c.url = "";
 	c.body_md = "old";
@@ -80,13 +80,13 @@ comments(struct arena *a, const struct api_json *doc)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t n)
 {
-	static struct tag tags[] = { { "China", "china", 0 } };
-	struct api_problem p;
+	static struct tag      tags[] = { { "China", "china", 0 } };
+	struct api_problem     p;
 	struct api_article_req r;
-	struct api_json *doc;
-	struct arena a;
-	struct article art;
-	int m;
+	struct api_json	      *doc;
+	struct arena	       a;
+	struct article	       art;
+	int		       m;
 
 	arena_init(&a);
 	doc = api_json_parse(&a, (const char *)data, n, &p);
@@ -108,7 +108,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t n)
 		art.tags = tags;
 		art.ntags = 1;
 		if (!api_article_apply(&a, doc, (enum api_mode)m, 1700000000,
-		    &art, &r, &p)) {
+			&art, &r, &p)) {
 			if (p.status != 422 || p.detail == NULL)
 				abort();
 			continue;
@@ -118,7 +118,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t n)
 		if (art.title == NULL || *art.title == '\0' ||
 		    !slug_valid(art.slug, strlen(art.slug)) ||
 		    text_check(art.title, strlen(art.title), false) != NULL ||
-		    text_check(art.body_md, strlen(art.body_md), true) != NULL ||
+		    text_check(art.body_md, strlen(art.body_md), true) !=
+			NULL ||
 		    art.body_html == NULL || art.summary == NULL ||
 		    (art.status == ARTICLE_SCHEDULED && art.published_at == 0))
 			abort();

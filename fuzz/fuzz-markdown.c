@@ -16,7 +16,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t n)
 {
-	struct buf out = BUF_INIT;
+	struct buf  out = BUF_INIT;
 	const char *why;
 
 	if (md_render(&out, (const char *)data, n, MD_COMMENT) &&

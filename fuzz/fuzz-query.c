@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "http/http.h"
 #include "http/http-int.h"
+#include "http/http.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
@@ -16,7 +16,7 @@ static bool
 declared(const char *name, size_t n)
 {
 	const char *w = names;
-	size_t len;
+	size_t	    len;
 
 	for (; *w; w += len) {
 		w += strspn(w, " ");
@@ -38,7 +38,7 @@ same(const struct form *a, const struct form *b)
 		if (strcmp(a->fields[i].name, b->fields[i].name) != 0 ||
 		    a->fields[i].value_len != b->fields[i].value_len ||
 		    memcmp(a->fields[i].value, b->fields[i].value,
-		    a->fields[i].value_len) != 0)
+			a->fields[i].value_len) != 0)
 			abort();
 }
 
@@ -47,9 +47,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t n)
 {
 	const char *s = (const char *)data, *bad, *bad2, *key, *key2, *q;
 	enum http_query_err e, es;
-	struct form f, fs, f2;
-	struct arena a;
-	size_t i, j, total = 0, klen, klen2;
+	struct form	    f, fs, f2;
+	struct arena	    a;
+	size_t		    i, j, total = 0, klen, klen2;
 
 	arena_init(&a);
 	e = http_query_parse(&a, s, n, names, false, &f, &bad);
@@ -66,8 +66,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t n)
 	if (e != HTTP_QUERY_OK) {
 		/* An error keeps nothing, and names a declared parameter
 		 * (an unknown one only on a strict route). */
-		if (f.n != 0 || f.fields != NULL || (bad != NULL &&
-		    !declared(bad, strlen(bad))))
+		if (f.n != 0 || f.fields != NULL ||
+		    (bad != NULL && !declared(bad, strlen(bad))))
 			abort();
 		goto out;
 	}
@@ -83,7 +83,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t n)
 				abort();
 		if (f.fields[i].value[f.fields[i].value_len] != '\0' ||
 		    text_check(f.fields[i].value, f.fields[i].value_len,
-		    false) != NULL)
+			false) != NULL)
 			abort();
 		total += f.fields[i].value_len;
 	}

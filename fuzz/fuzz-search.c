@@ -20,20 +20,24 @@ static sqlite3_stmt *
 fts(void)
 {
 	static sqlite3_stmt *st;
-	sqlite3 *db;
+	sqlite3		    *db;
 
 	if (st != NULL)
 		return st;
 	if (sqlite3_open(":memory:", &db) != SQLITE_OK ||
-	    sqlite3_exec(db, "CREATE VIRTUAL TABLE t USING fts5(title, "
-	    "summary, body_text, tags_text, tokenize = 'unicode61 "
-	    "remove_diacritics 2');"
-	    "INSERT INTO t VALUES ('Protests in Kazakhstan', 'Fuel prices', "
-	    "'The \"price\" of AND OR NOT NEAR(a b) col:x ^start', 'Asia');"
-	    "INSERT INTO t VALUES ('Élection', 'naïve café', 'prefix pre "
-	    "preface', 'Europe');", NULL, NULL, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(db, "SELECT rowid, bm25(t) FROM t WHERE t "
-	    "MATCH ?1 ORDER BY 2", -1, &st, NULL) != SQLITE_OK)
+	    sqlite3_exec(db,
+		"CREATE VIRTUAL TABLE t USING fts5(title, "
+		"summary, body_text, tags_text, tokenize = 'unicode61 "
+		"remove_diacritics 2');"
+		"INSERT INTO t VALUES ('Protests in Kazakhstan', 'Fuel prices', "
+		"'The \"price\" of AND OR NOT NEAR(a b) col:x ^start', 'Asia');"
+		"INSERT INTO t VALUES ('Élection', 'naïve café', 'prefix pre "
+		"preface', 'Europe');",
+		NULL, NULL, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db,
+		"SELECT rowid, bm25(t) FROM t WHERE t "
+		"MATCH ?1 ORDER BY 2",
+		-1, &st, NULL) != SQLITE_OK)
 		abort();
 	return st;
 }
@@ -42,8 +46,8 @@ static void
 check_fts5(const struct search_query *q)
 {
 	sqlite3_stmt *st = fts();
-	struct buf e = BUF_INIT;
-	int rc;
+	struct buf    e = BUF_INIT;
+	int	      rc;
 
 	store_driver_sqlite.search_expr(q, &e);
 	if (buf_err(&e))
@@ -65,7 +69,7 @@ static void
 check_terms(const struct search_query *q)
 {
 	const struct search_term *t;
-	size_t i, pos = 0;
+	size_t			  i, pos = 0;
 
 	if (q->n < 1 || q->n > SEARCH_MAX_TERMS)
 		abort();
@@ -90,7 +94,7 @@ static bool
 same(const struct search_query *a, const struct search_query *b)
 {
 	const struct search_term *s, *t;
-	size_t i;
+	size_t			  i;
 
 	if (a->n != b->n || a->npositive != b->npositive)
 		return false;
@@ -109,9 +113,9 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t n)
 {
 	struct search_query q, q2;
-	struct buf f = BUF_INIT, f2 = BUF_INIT;
-	struct arena a;
-	enum search_err e;
+	struct buf	    f = BUF_INIT, f2 = BUF_INIT;
+	struct arena	    a;
+	enum search_err	    e;
 
 	arena_init(&a);
 	e = search_query_parse(&a, (const char *)data, n, &q);

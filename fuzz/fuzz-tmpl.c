@@ -13,15 +13,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t n)
 {
-	static const char *const names[] = { "page.html", "part.html",
-	    "feed.xml" };
-	const char *texts[3];
+	static const char
+	    *const	 names[] = { "page.html", "part.html", "feed.xml" };
+	const char	*texts[3];
 	struct tmpl_set *set;
-	struct tval *root, *list, *item;
-	struct arena a;
-	struct buf out = BUF_INIT;
-	char err[256], *t;
-	size_t i;
+	struct tval	*root, *list, *item;
+	struct arena	 a;
+	struct buf	 out = BUF_INIT;
+	char		 err[256], *t;
+	size_t		 i;
 
 	t = malloc(n + 1);
 	memcpy(t, data, n);
@@ -47,7 +47,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t n)
 	set = tmpl_set_from_strings(names, texts, 3, err, sizeof(err));
 	if (set == NULL) {
 		if (err[0] == '\0')
-			abort();	/* a refusal always says why */
+			abort(); /* a refusal always says why */
 	} else {
 		tmpl_render(set, "page.html", root, &out);
 		buf_reset(&out);

@@ -28,23 +28,23 @@ in_list(const char *s, size_t n, const char *const *l)
 static void
 check_html(const char *h)
 {
-	static const char *const tags[] = { "p", "br", "h2", "h3", "h4",
-	    "h5", "h6", "blockquote", "ul", "ol", "li", "a", "em", "strong",
-	    "b", "i", "u", "s", "del", "sub", "sup", "code", "pre", "img",
-	    "figure", "figcaption", "table", "thead", "tbody", "tfoot", "tr",
-	    "th", "td", "hr", "span", "div", "cite", NULL };
+	static const char *const tags[] = { "p", "br", "h2", "h3", "h4", "h5",
+		"h6", "blockquote", "ul", "ol", "li", "a", "em", "strong", "b",
+		"i", "u", "s", "del", "sub", "sup", "code", "pre", "img",
+		"figure", "figcaption", "table", "thead", "tbody", "tfoot",
+		"tr", "th", "td", "hr", "span", "div", "cite", NULL };
 	static const char *const attrs[] = { "href", "src", "alt", "width",
-	    "height", "title", "colspan", "rowspan", NULL };
-	struct buf again = BUF_INIT;
-	const char *t, *q, *nm, *v;
-	size_t n;
+		"height", "title", "colspan", "rowspan", NULL };
+	struct buf		 again = BUF_INIT;
+	const char		*t, *q, *nm, *v;
+	size_t			 n;
 
 	for (t = strchr(h, '<'); t; t = strchr(q, '<')) {
 		q = t + 1;
 		if (*q == '/')
 			q++;
-		for (nm = q; (*q >= 'a' && *q <= 'z') || (*q >= '0' && *q <= '9');
-		    q++)
+		for (nm = q;
+		     (*q >= 'a' && *q <= 'z') || (*q >= '0' && *q <= '9'); q++)
 			;
 		if (!in_list(nm, (size_t)(q - nm), tags))
 			abort();
@@ -58,9 +58,10 @@ check_html(const char *h)
 			v = q + 2;
 			if ((q = strchr(v, '"')) == NULL)
 				abort();
-			if ((n == 4 || n == 3) && (strncasecmp(v, "javascript:",
-			    11) == 0 || strncasecmp(v, "data:", 5) == 0 ||
-			    strncasecmp(v, "vbscript:", 9) == 0))
+			if ((n == 4 || n == 3) &&
+			    (strncasecmp(v, "javascript:", 11) == 0 ||
+				strncasecmp(v, "data:", 5) == 0 ||
+				strncasecmp(v, "vbscript:", 9) == 0))
 				abort();
 			q++;
 		}
@@ -76,11 +77,11 @@ check_html(const char *h)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t n)
 {
-	struct buf err = BUF_INIT, report = BUF_INIT, h = BUF_INIT;
+	struct buf     err = BUF_INIT, report = BUF_INIT, h = BUF_INIT;
 	struct imp_set set;
-	struct arena a;
-	void *doc;
-	size_t i;
+	struct arena   a;
+	void	      *doc;
+	size_t	       i;
 
 	/* The allow-list on the raw bytes too (it takes any input). */
 	html_sanitize(&h, (const char *)data, n, NULL);
@@ -108,14 +109,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t n)
 			const struct article *art = &set.posts[i].art;
 
 			if (!slug_valid(art->slug, strlen(art->slug)) ||
-			    text_check(art->title, strlen(art->title),
-			    false) != NULL)
+			    text_check(art->title, strlen(art->title), false) !=
+				NULL)
 				abort();
 			if (art->format == BODY_HTML)
 				check_html(art->body_html);
 		}
 	} else if (err.len == 0)
-		abort();	/* a refusal always says why */
+		abort(); /* a refusal always says why */
 	arena_free(&a);
 	buf_free(&err);
 	buf_free(&report);

@@ -32,7 +32,7 @@ static void
 run_input(const char *label, const uint8_t *data, size_t n)
 {
 	pid_t pid;
-	int status;
+	int   status;
 
 	cases++;
 	fflush(stdout);
@@ -49,7 +49,8 @@ run_input(const char *label, const uint8_t *data, size_t n)
 	}
 	while (waitpid(pid, &status, 0) < 0) {
 		if (errno != EINTR) {
-			printf("FAIL %s: waitpid: %s\n", label, strerror(errno));
+			printf("FAIL %s: waitpid: %s\n", label,
+			    strerror(errno));
 			failed++;
 			return;
 		}
@@ -68,9 +69,9 @@ static void
 run_file(const char *path)
 {
 	struct stat st;
-	uint8_t *data = NULL;
-	FILE *f = NULL;
-	size_t n;
+	uint8_t	   *data = NULL;
+	FILE	   *f = NULL;
+	size_t	    n;
 
 	if (stat(path, &st) != 0) {
 		cases++;
@@ -108,9 +109,9 @@ out:
 static void
 run_folder(const char *dir)
 {
-	char path[4096];
+	char		path[4096];
 	struct dirent **de;
-	int i, n;
+	int		i, n;
 
 	if ((n = scandir(dir, &de, NULL, alphasort)) < 0) {
 		cases++;
@@ -134,7 +135,7 @@ run_folder(const char *dir)
 static const char *
 num(char *buf, size_t sz, int n)
 {
-	char d[16];
+	char   d[16];
 	size_t len, i, o = 0;
 
 	snprintf(d, sizeof(d), "%d", n);
@@ -151,9 +152,9 @@ num(char *buf, size_t sz, int n)
 int
 main(int argc, char **argv)
 {
-	char a[20], b[20], c[20], d[20];
+	char	    a[20], b[20], c[20], d[20];
 	const char *name = argc > 1 ? argv[1] : "fuzz";
-	int i;
+	int	    i;
 
 	for (i = 2; i < argc; i++)
 		run_folder(argv[i]);

@@ -17,7 +17,7 @@ set -eu
 pkgs="build-essential pkgconf libmicrohttpd-dev libsqlite3-dev libmd4c-dev
 libsodium-dev zlib1g-dev libjansson-dev libxml2-dev libpq-dev libseccomp-dev"
 if [ "${1:-}" = test ] || [ "${1:-}" = bench ]; then
-	pkgs="$pkgs python3 python3-feedparser postgresql clang curl chromium nodejs wrk"
+	pkgs="$pkgs python3 python3-feedparser postgresql clang clang-format curl chromium nodejs wrk"
 	# The Nu Html Checker (tests/validate) is an npm package run by java;
 	# either may come from elsewhere than these packages, so ask for the
 	# commands.

@@ -11,7 +11,7 @@
 #include "store/store.h"
 
 #ifndef GAZETTE_VERSION
-#define GAZETTE_VERSION	"0.1.0"
+#define GAZETTE_VERSION "0.1.0"
 #endif
 
 int

@@ -7,25 +7,25 @@
  * "/:year/:month/:slug" (which would take /admin/articles/7), and the API
  * and the discovery routes (feeds, sitemaps, search) before the /:year/…
  * patterns, which would take any path of the same shape. */
+#include "routes.h"
 #include "admin/admin.h"
 #include "api/api.h"
 #include "site/comments.h"
-#include "routes.h"
 #include "site/feed.h"
 #include "site/page.h"
 
 /* Methods: pages are GET, changes POST; a route answering both does the
  * change only on POST (admin_begin checks its token). */
-#define G	HTTP_M(HTTP_GET)
-#define P	HTTP_M(HTTP_POST)
+#define G HTTP_M(HTTP_GET)
+#define P HTTP_M(HTTP_POST)
 /* Every method goes to the API handlers, which answer 405 themselves with
  * a problem document. */
-#define API_METHODS	(HTTP_M(HTTP_GET) | HTTP_M(HTTP_POST) | \
-	HTTP_M(HTTP_PUT) | HTTP_M(HTTP_PATCH) | HTTP_M(HTTP_DELETE) | \
-	HTTP_M(HTTP_OPTIONS))
+#define API_METHODS \
+	(HTTP_M(HTTP_GET) | HTTP_M(HTTP_POST) | HTTP_M(HTTP_PUT) | \
+	    HTTP_M(HTTP_PATCH) | HTTP_M(HTTP_DELETE) | HTTP_M(HTTP_OPTIONS))
 
 const struct route routes[] = {
-/* The query parameters each page reads on a GET are all it sees
+	/* The query parameters each page reads on a GET are all it sees
  * (struct route); a POST reads its body. */
 	{ G | P, "/admin/login", admin_login, "next why" },
 	{ P, "/admin/logout", admin_logout },
@@ -50,8 +50,8 @@ const struct route routes[] = {
 	{ API_METHODS, "/api/v1/articles", api_articles,
 	    "cursor limit status tag author", true },
 	{ API_METHODS, "/api/v1/articles/:slug", api_article, NULL, true },
-	{ API_METHODS, "/api/v1/articles/:slug/comments",
-	    api_article_comments, "cursor limit status", true },
+	{ API_METHODS, "/api/v1/articles/:slug/comments", api_article_comments,
+	    "cursor limit status", true },
 	{ API_METHODS, "/api/v1/comments/:id", api_comment, NULL, true },
 	/* WordPress's /?p=N and /?page_id=N links (page_redirect_query). */
 	{ HTTP_M(HTTP_GET), "/", page_home, "p page_id" },
@@ -88,8 +88,7 @@ const struct route routes[] = {
 	{ HTTP_M(HTTP_GET), "/:year/:month/:slug", page_article,
 	    "comments_after reply held" },
 	{ HTTP_M(HTTP_POST), "/:year/:month/:slug/comments", comment_post },
-	{ HTTP_M(HTTP_GET), "/:year/:month/:slug/comments.atom",
-	    comment_feed },
+	{ HTTP_M(HTTP_GET), "/:year/:month/:slug/comments.atom", comment_feed },
 	{ HTTP_M(HTTP_GET), "/metrics", page_metrics },
 };
 const size_t routes_n = sizeof(routes) / sizeof(routes[0]);

@@ -4,7 +4,7 @@
 #   GAZETTE_BIN  the binary under test (default ./gazette)
 #   UNIT_DIR     where the unit test binaries are (default build/tests)
 #   FUZZ_DIR     where the fuzz replay binaries are (default build/fuzz)
-#   SUITES       space-separated subset: harness layers unit fuzz http browser
+#   SUITES       space-separated subset: harness layers format unit fuzz http browser
 #                browser-admin pg (default: all)
 #
 # Every suite counts test cases (a named test function, a table's group of
@@ -35,7 +35,7 @@ GAZETTE_BIN=${GAZETTE_BIN:-./gazette}
 UNIT_DIR=${UNIT_DIR:-build/tests}
 FUZZ_DIR=${FUZZ_DIR:-build/fuzz}
 export GAZETTE_BIN UNIT_DIR FUZZ_DIR
-SUITES=${SUITES:-"harness layers unit fuzz http browser browser-admin pg"}
+SUITES=${SUITES:-"harness layers format unit fuzz http browser browser-admin pg"}
 PY=/usr/bin/python3
 
 . tests/pg.sh
@@ -87,6 +87,9 @@ for s in $SUITES; do
 		# The counting itself: t.h, lib.py, lib.js, fuzz/replay.c,
 		# this script and the Makefile's test targets.
 		run harness sh tests/harness.sh ;;
+	format)
+		# Every C file as .clang-format lays it out (make format).
+		run format sh tests/format.sh ;;
 	layers)
 		# The floors of src/ over the objects the unit tests link.
 		BUILD_DIR=${UNIT_DIR%/tests}; export BUILD_DIR

@@ -6,8 +6,8 @@
 #include "util/arena.h"
 
 struct lines {
-	const char	**v;
-	size_t		  n;
+	const char **v;
+	size_t	     n;
 };
 
 /* Splits s at '\n' (a '\r' before it goes too) into arena strings. */
@@ -15,7 +15,7 @@ static void
 split(struct arena *a, const char *s, struct lines *out)
 {
 	const char *p, *nl;
-	size_t n = 0, k = 0, len;
+	size_t	    n = 0, k = 0, len;
 
 	for (p = s; *p; p++)
 		if (*p == '\n')
@@ -24,14 +24,14 @@ split(struct arena *a, const char *s, struct lines *out)
 	out->v = arena_alloc(a, n * sizeof(*out->v));
 	out->n = 0;
 	if (*s == '\0')
-		return;	/* no lines at all, not one empty line */
-	for (p = s; ; p = nl + 1) {
+		return; /* no lines at all, not one empty line */
+	for (p = s;; p = nl + 1) {
 		nl = strchr(p, '\n');
 		len = nl ? (size_t)(nl - p) : strlen(p);
 		if (len > 0 && p[len - 1] == '\r')
 			len--;
 		if (nl == NULL && len == 0 && k > 0)
-			break;	/* no empty line after a final newline */
+			break; /* no empty line after a final newline */
 		out->v[k++] = arena_strndup(a, p, len);
 		if (nl == NULL)
 			break;
@@ -51,11 +51,11 @@ bool
 diff_lines(struct arena *ar, const char *a, const char *b,
     struct diff_line **out, size_t *nout)
 {
-	struct lines x, y;
+	struct lines	  x, y;
 	struct diff_line *d;
-	size_t head = 0, tail = 0, m, n, i, j, k = 0;
-	uint32_t *t;
-	bool ok = true;
+	size_t		  head = 0, tail = 0, m, n, i, j, k = 0;
+	uint32_t	 *t;
+	bool		  ok = true;
 
 	split(ar, a, &x);
 	split(ar, b, &y);
@@ -74,19 +74,20 @@ diff_lines(struct arena *ar, const char *a, const char *b,
 		const char **xv = x.v + head, **yv = y.v + head;
 
 		t = arena_alloc(ar, (m + 1) * (n + 1) * sizeof(*t));
-#define T(i, j)	t[(i) * (n + 1) + (j)]
-		for (i = m; i-- > 0; )
-			for (j = n; j-- > 0; )
+#define T(i, j) t[(i) * (n + 1) + (j)]
+		for (i = m; i-- > 0;)
+			for (j = n; j-- > 0;)
 				T(i, j) = strcmp(xv[i], yv[j]) == 0 ?
 				    T(i + 1, j + 1) + 1 :
 				    T(i + 1, j) >= T(i, j + 1) ?
-				    T(i + 1, j) : T(i, j + 1);
-		for (i = 0, j = 0; i < m || j < n; ) {
+				    T(i + 1, j) :
+				    T(i, j + 1);
+		for (i = 0, j = 0; i < m || j < n;) {
 			if (i < m && j < n && strcmp(xv[i], yv[j]) == 0) {
 				push(d, &k, DIFF_SAME, xv[i]);
 				i++, j++;
-			} else if (i < m && (j == n ||
-			    T(i + 1, j) >= T(i, j + 1))) {
+			} else if (i < m &&
+			    (j == n || T(i + 1, j) >= T(i, j + 1))) {
 				push(d, &k, DIFF_DEL, xv[i++]);
 			} else
 				push(d, &k, DIFF_ADD, yv[j++]);

@@ -9,34 +9,37 @@
 #include "render/esc.h"
 #include "util/str.h"
 
-#define PER_PAGE	20
-#define TITLE_MAX	300	/* characters */
-#define SUMMARY_MAX	1000
-#define TAG_MAX		60
-#define TAGS_MAX	20
-#define BODY_MAX	(512 * 1024)	/* bytes */
+#define PER_PAGE    20
+#define TITLE_MAX   300 /* characters */
+#define SUMMARY_MAX 1000
+#define TAG_MAX	    60
+#define TAGS_MAX    20
+#define BODY_MAX    (512 * 1024) /* bytes */
 
 /* What the editor form holds, as typed. */
 struct edit {
-	const char		*title, *slug, *summary, *tags, *body;
-	const char		*status_s, *publish_at;
-	enum article_status	 status;
+	const char	   *title, *slug, *summary, *tags, *body;
+	const char	   *status_s, *publish_at;
+	enum article_status status;
 	/* The body's language: an HTML body (an import's) is edited, shown
 	 * and saved as HTML, never read as Markdown. */
-	enum body_format	 format;
-	int64_t			 version;
-	bool			 preview;
+	enum body_format format;
+	int64_t		 version;
+	bool		 preview;
 };
 
 static const char *
 msg_text(const char *code)
 {
-	static const struct { const char *code, *text; } m[] = {
+	static const struct {
+		const char *code, *text;
+	} m[] = {
 		{ "saved", "Saved." },
 		{ "created", "Article created." },
 		{ "deleted", "Article deleted." },
 		{ "restored", "Revision restored as a new version." },
-		{ "stale", "Someone saved this article after you opened it; "
+		{ "stale",
+		    "Someone saved this article after you opened it; "
 		    "nothing was restored. Here is the latest version." },
 	};
 	size_t i;
@@ -71,8 +74,8 @@ refused(const struct admin_req *ar, enum acl_action action,
 
 /* true when a lookup found its row; else answers 404 or 503. */
 static bool
-found(struct http_req *req, struct http_resp *resp,
-    const struct admin_req *ar, enum store_err e)
+found(struct http_req *req, struct http_resp *resp, const struct admin_req *ar,
+    enum store_err e)
 {
 	if (e == STORE_NOTFOUND) {
 		page_not_found(req, resp, (void *)ar->site);
@@ -90,8 +93,9 @@ static bool
 load_article(struct http_req *req, struct http_resp *resp,
     const struct admin_req *ar, int64_t id, struct article *a)
 {
-	return found(req, resp, ar, id ? store_article_by_id(ar->st,
-	    req->arena, id, a) : STORE_NOTFOUND);
+	return found(req, resp, ar,
+	    id ? store_article_by_id(ar->st, req->arena, id, a) :
+		 STORE_NOTFOUND);
 }
 
 /* "a, b, c" into tags; NULL or why not. */
@@ -99,9 +103,9 @@ static const char *
 parse_tags(struct arena *ar, const char *s, struct tag **out, size_t *n)
 {
 	struct tag *t = arena_alloc(ar, TAGS_MAX * sizeof(*t));
-	struct sv v;
+	struct sv   v;
 	const char *p, *comma;
-	size_t k = 0, i;
+	size_t	    k = 0, i;
 
 	for (p = s; *p; p = *comma ? comma + 1 : comma) {
 		comma = strchr(p, ',');
@@ -134,10 +138,10 @@ parse_tags(struct arena *ar, const char *s, struct tag **out, size_t *n)
 static bool
 parse_local(const struct site *s, const char *v, int64_t *out)
 {
-	int y, mo, d, h, mi, sec = 0, used = 0;
+	int	  y, mo, d, h, mi, sec = 0, used = 0;
 	struct tm tm = { 0 };
-	char iso[40];
-	size_t n = strlen(v);
+	char	  iso[40];
+	size_t	  n = strlen(v);
 
 	*out = 0;
 	if (n == 0)
@@ -145,8 +149,9 @@ parse_local(const struct site *s, const char *v, int64_t *out)
 	if ((n != 16 && n != 19) || v[4] != '-' || v[7] != '-' ||
 	    v[10] != 'T' || v[13] != ':')
 		return false;
-	if (sscanf(v, "%4d-%2d-%2dT%2d:%2d%n", &y, &mo, &d, &h, &mi,
-	    &used) != 5 || used != 16)
+	if (sscanf(v, "%4d-%2d-%2dT%2d:%2d%n", &y, &mo, &d, &h, &mi, &used) !=
+		5 ||
+	    used != 16)
 		return false;
 	if (n == 19 && (v[16] != ':' || sscanf(v + 17, "%2d", &sec) != 1))
 		return false;
@@ -154,8 +159,8 @@ parse_local(const struct site *s, const char *v, int64_t *out)
 	    h > 23 || mi > 59 || sec > 59 || h < 0 || mi < 0 || sec < 0)
 		return false;
 	if (s->tz_utc) {
-		snprintf(iso, sizeof(iso), "%04d-%02d-%02dT%02d:%02d:%02dZ",
-		    y, mo, d, h, mi, sec);
+		snprintf(iso, sizeof(iso), "%04d-%02d-%02dT%02d:%02d:%02dZ", y,
+		    mo, d, h, mi, sec);
 		return time_parse_rfc3339(iso, strlen(iso), out);
 	}
 	/* The process runs in the site's zone (site_load sets TZ), so
@@ -168,7 +173,7 @@ parse_local(const struct site *s, const char *v, int64_t *out)
 	tm.tm_sec = sec;
 	tm.tm_isdst = -1;
 	*out = (int64_t)mktime(&tm);
-	return tm.tm_mday == d;	/* 31 February rolls over: refuse it */
+	return tm.tm_mday == d; /* 31 February rolls over: refuse it */
 }
 
 static const char *
@@ -186,9 +191,9 @@ format_local(const struct site *s, struct arena *a, int64_t t)
 static const char *
 tags_text(struct arena *a, const struct article *art)
 {
-	struct buf b = BUF_INIT;
+	struct buf  b = BUF_INIT;
 	const char *s;
-	size_t i;
+	size_t	    i;
 
 	for (i = 0; i < art->ntags; i++)
 		buf_printf(&b, "%s%s", i ? ", " : "", art->tags[i].name);
@@ -245,11 +250,11 @@ static const char *
 edit_validate(struct http_req *req, const struct admin_req *ar,
     const struct edit *e, struct article *a)
 {
-	struct arena *ara = req->arena;
+	struct arena	   *ara = req->arena;
 	struct article_body body;
-	struct buf slug = BUF_INIT;
-	const char *why = NULL;
-	size_t n;
+	struct buf	    slug = BUF_INIT;
+	const char	   *why = NULL;
+	size_t		    n;
 
 	n = strlen(e->title);
 	if (n == 0 || text_check(e->title, n, false) != NULL ||
@@ -270,28 +275,28 @@ edit_validate(struct http_req *req, const struct admin_req *ar,
 		return "the publish time is not a date and time";
 	if (a->status == ARTICLE_SCHEDULED && a->published_at <= ar->now)
 		return "a scheduled article needs a publish time in the "
-		    "future (or publish it now)";
+		       "future (or publish it now)";
 	if (a->status == ARTICLE_PUBLISHED && a->published_at == 0)
 		a->published_at = ar->now;
 	if (*e->slug == '\0') {
 		slugify(&slug, e->title, strlen(e->title));
 		if (slug.len == 0) {
 			why = "the title has no letter or digit to make a "
-			    "slug from: type one";
+			      "slug from: type one";
 			goto out;
 		}
 		a->slug = arena_strndup(ara, buf_str(&slug), slug.len);
 	} else if (!slug_valid(e->slug, strlen(e->slug))) {
 		why = "the slug must be 1 to 80 of a-z, 0-9 and '-', not "
-		    "starting or ending with '-'";
+		      "starting or ending with '-'";
 		goto out;
 	} else
 		a->slug = e->slug;
 	if ((why = parse_tags(ara, e->tags, &a->tags, &a->ntags)) != NULL)
 		goto out;
 	a->title = e->title;
-	if (!article_body(ara, e->format, e->body, strlen(e->body),
-	    e->summary, NULL, &body)) {
+	if (!article_body(ara, e->format, e->body, strlen(e->body), e->summary,
+		NULL, &body)) {
 		why = "the body could not be rendered";
 		goto out;
 	}
@@ -308,30 +313,30 @@ out:
 /* Renders the editor. art is the stored article (NULL for a new one). */
 static void
 editor_page(struct http_req *req, struct http_resp *resp,
-    const struct admin_req *ar, const struct article *art,
-    const struct edit *e, const char *msg, const char *error)
+    const struct admin_req *ar, const struct article *art, const struct edit *e,
+    const char *msg, const char *error)
 {
-	static const char *const labels[ARTICLE_STATUS__MAX] = {
-		"Draft", "Published", "Scheduled" };
-	static const char *const flabels[BODY_FORMAT__MAX] = {
-		"Markdown", "HTML" };
-	struct arena *a = req->arena;
+	static const char *const
+	    labels[ARTICLE_STATUS__MAX] = { "Draft", "Published", "Scheduled" };
+	static const char
+	    *const	    flabels[BODY_FORMAT__MAX] = { "Markdown", "HTML" };
+	struct arena	   *a = req->arena;
 	struct article_body body;
-	struct tval *root, *f, *opts, *o, *revs, *r;
-	struct revision *rv;
-	enum user_role role = ar->sess.user.role;
-	bool can_publish = acl_allows(role, ACL_ARTICLE_PUBLISH, true);
+	struct tval	   *root, *f, *opts, *o, *revs, *r;
+	struct revision	   *rv;
+	enum user_role	    role = ar->sess.user.role;
+	bool   can_publish = acl_allows(role, ACL_ARTICLE_PUBLISH, true);
 	size_t i, n;
 
-	root = admin_root(req, ar, art ? arena_printf(a, "Edit: %s",
-	    art->title) : "New article", msg);
+	root = admin_root(req, ar,
+	    art ? arena_printf(a, "Edit: %s", art->title) : "New article", msg);
 	if (error)
 		tv_set_str(a, root, "error", error);
 	f = tv_map(a);
 	tv_set(a, root, "form", f);
-	tv_set_str(a, f, "action", art ? arena_printf(a,
-	    "/admin/articles/%lld", (long long)art->id) :
-	    "/admin/articles/new");
+	tv_set_str(a, f, "action",
+	    art ? arena_printf(a, "/admin/articles/%lld", (long long)art->id) :
+		  "/admin/articles/new");
 	tv_set_str(a, f, "title", e->title);
 	tv_set_str(a, f, "slug", e->slug);
 	tv_set_str(a, f, "summary", e->summary);
@@ -346,32 +351,32 @@ editor_page(struct http_req *req, struct http_resp *resp,
 		    e->status != (enum article_status)i)
 			continue;
 		o = tv_map(a);
-		tv_set_str(a, o, "value", article_status_name(
-		    (enum article_status)i));
+		tv_set_str(a, o, "value",
+		    article_status_name((enum article_status)i));
 		tv_set_str(a, o, "label", labels[i]);
-		tv_set_bool(a, o, "selected", e->status ==
-		    (enum article_status)i);
+		tv_set_bool(a, o, "selected",
+		    e->status == (enum article_status)i);
 		tv_push(a, opts, o);
 	}
 	tv_set(a, f, "statuses", opts);
 	opts = tv_list(a);
 	for (i = 0; i < BODY_FORMAT__MAX; i++) {
 		o = tv_map(a);
-		tv_set_str(a, o, "value", body_format_name(
-		    (enum body_format)i));
+		tv_set_str(a, o, "value",
+		    body_format_name((enum body_format)i));
 		tv_set_str(a, o, "label", flabels[i]);
-		tv_set_bool(a, o, "checked", e->format ==
-		    (enum body_format)i);
+		tv_set_bool(a, o, "checked", e->format == (enum body_format)i);
 		tv_push(a, opts, o);
 	}
 	tv_set(a, f, "formats", opts);
 	tv_set_bool(a, root, "can_publish", can_publish);
 	/* The preview is the body as it would be saved: HTML through the
 	 * allow-list, Markdown with its raw HTML escaped. */
-	if (e->preview && article_body(a, e->format, e->body,
-	    strlen(e->body), NULL, NULL, &body))
-		tv_set(a, root, "preview", tv_raw(a, body.html,
-		    strlen(body.html)));
+	if (e->preview &&
+	    article_body(a, e->format, e->body, strlen(e->body), NULL, NULL,
+		&body))
+		tv_set(a, root, "preview",
+		    tv_raw(a, body.html, strlen(body.html)));
 	if (art) {
 		o = tv_map(a);
 		tv_set(a, root, "article", o);
@@ -379,10 +384,10 @@ editor_page(struct http_req *req, struct http_resp *resp,
 		tv_set_str(a, o, "status", article_status_name(art->status));
 		tv_set_str(a, o, "author", art->author);
 		if (article_is_public(art, ar->now))
-			tv_set_str(a, o, "url", article_path(ar->site, a,
-			    art));
-		tv_set_bool(a, o, "can_delete", refused(ar,
-		    ACL_ARTICLE_DELETE, art, art->status) == ACL__MAX);
+			tv_set_str(a, o, "url", article_path(ar->site, a, art));
+		tv_set_bool(a, o, "can_delete",
+		    refused(ar, ACL_ARTICLE_DELETE, art, art->status) ==
+			ACL__MAX);
 		if (store_revision_list(ar->st, a, art->id, &rv, &n) !=
 		    STORE_OK) {
 			admin_store_failed(resp, ar->st);
@@ -393,15 +398,16 @@ editor_page(struct http_req *req, struct http_resp *resp,
 			r = tv_map(a);
 			tv_set_int(a, r, "version", rv[i].version);
 			tv_set_str(a, r, "editor", rv[i].editor);
-			tv_set_str(a, r, "when", admin_time(ar, a,
-			    rv[i].created_at));
-			tv_set_str(a, r, "status", article_status_name(
-			    rv[i].status));
-			tv_set_bool(a, r, "current", rv[i].version ==
-			    art->version);
-			tv_set_str(a, r, "url", arena_printf(a,
-			    "/admin/articles/%lld/revisions/%lld",
-			    (long long)art->id, (long long)rv[i].id));
+			tv_set_str(a, r, "when",
+			    admin_time(ar, a, rv[i].created_at));
+			tv_set_str(a, r, "status",
+			    article_status_name(rv[i].status));
+			tv_set_bool(a, r, "current",
+			    rv[i].version == art->version);
+			tv_set_str(a, r, "url",
+			    arena_printf(a,
+				"/admin/articles/%lld/revisions/%lld",
+				(long long)art->id, (long long)rv[i].id));
 			tv_push(a, revs, r);
 		}
 		tv_set(a, root, "revisions", revs);
@@ -413,16 +419,15 @@ void
 admin_article_new(struct http_req *req, struct http_resp *resp, void *ctx)
 {
 	struct admin_req ar;
-	struct article a;
-	struct edit e;
-	enum acl_action no;
-	const char *why;
-	enum store_err err;
+	struct article	 a;
+	struct edit	 e;
+	enum acl_action	 no;
+	const char	*why;
+	enum store_err	 err;
 
 	if (!admin_begin(req, resp, ctx, &ar))
 		return;
-	if (refused(&ar, ACL_ARTICLE_CREATE, NULL, ARTICLE_DRAFT) !=
-	    ACL__MAX) {
+	if (refused(&ar, ACL_ARTICLE_CREATE, NULL, ARTICLE_DRAFT) != ACL__MAX) {
 		admin_forbidden(req, resp, &ar,
 		    acl_action_name(ACL_ARTICLE_CREATE));
 		return;
@@ -453,35 +458,39 @@ admin_article_new(struct http_req *req, struct http_resp *resp, void *ctx)
 		editor_page(req, resp, &ar, NULL, &e, NULL, why);
 		return;
 	}
-	a.author = *ar.sess.user.display_name ? ar.sess.user.display_name :
+	a.author = *ar.sess.user.display_name ?
+	    ar.sess.user.display_name :
 	    ar.sess.user.name;
 	a.author_id = ar.sess.user.id;
 	a.created_at = a.updated_at = ar.now;
 	err = store_article_insert(ar.st, &a);
 	if (err == STORE_CONFLICT) {
 		resp->status = 409;
-		editor_page(req, resp, &ar, NULL, &e, NULL, arena_printf(
-		    req->arena, "another article has the slug '%s': choose "
-		    "another", a.slug));
+		editor_page(req, resp, &ar, NULL, &e, NULL,
+		    arena_printf(req->arena,
+			"another article has the slug '%s': choose "
+			"another",
+			a.slug));
 		return;
 	}
 	if (err != STORE_OK) {
 		admin_store_failed(resp, ar.st);
 		return;
 	}
-	http_resp_redirect(resp, 303, arena_printf(req->arena,
-	    "/admin/articles/%lld?msg=created", (long long)a.id));
+	http_resp_redirect(resp, 303,
+	    arena_printf(req->arena, "/admin/articles/%lld?msg=created",
+		(long long)a.id));
 }
 
 void
 admin_article_edit(struct http_req *req, struct http_resp *resp, void *ctx)
 {
 	struct admin_req ar;
-	struct article cur, a, now_art;
-	struct edit e;
-	enum acl_action no;
-	const char *why;
-	enum store_err err;
+	struct article	 cur, a, now_art;
+	struct edit	 e;
+	enum acl_action	 no;
+	const char	*why;
+	enum store_err	 err;
 
 	if (!admin_begin(req, resp, ctx, &ar) ||
 	    !load_article(req, resp, &ar, id_param(req, 0), &cur))
@@ -498,8 +507,7 @@ admin_article_edit(struct http_req *req, struct http_resp *resp, void *ctx)
 		return;
 	}
 	edit_from_form(&ar, cur.format, &e);
-	if ((no = refused(&ar, ACL_ARTICLE_EDIT, &cur, e.status)) !=
-	    ACL__MAX) {
+	if ((no = refused(&ar, ACL_ARTICLE_EDIT, &cur, e.status)) != ACL__MAX) {
 		admin_forbidden(req, resp, &ar, acl_action_name(no));
 		return;
 	}
@@ -526,19 +534,23 @@ admin_article_edit(struct http_req *req, struct http_resp *resp, void *ctx)
 		}
 		e.version = now_art.version;
 		resp->status = 409;
-		editor_page(req, resp, &ar, &now_art, &e, NULL, arena_printf(
-		    req->arena, "Not saved: this article was saved by someone "
-		    "else (version %lld, %s) after you opened it. Your text is "
-		    "kept below. Compare with the latest revision, then save "
-		    "again to replace it.", (long long)now_art.version,
-		    admin_time(&ar, req->arena, now_art.updated_at)));
+		editor_page(req, resp, &ar, &now_art, &e, NULL,
+		    arena_printf(req->arena,
+			"Not saved: this article was saved by someone "
+			"else (version %lld, %s) after you opened it. Your text is "
+			"kept below. Compare with the latest revision, then save "
+			"again to replace it.",
+			(long long)now_art.version,
+			admin_time(&ar, req->arena, now_art.updated_at)));
 		return;
 	}
 	if (err == STORE_CONFLICT) {
 		resp->status = 409;
-		editor_page(req, resp, &ar, &cur, &e, NULL, arena_printf(
-		    req->arena, "another article has the slug '%s': choose "
-		    "another", a.slug));
+		editor_page(req, resp, &ar, &cur, &e, NULL,
+		    arena_printf(req->arena,
+			"another article has the slug '%s': choose "
+			"another",
+			a.slug));
 		return;
 	}
 	if (err == STORE_NOTFOUND) {
@@ -549,16 +561,17 @@ admin_article_edit(struct http_req *req, struct http_resp *resp, void *ctx)
 		admin_store_failed(resp, ar.st);
 		return;
 	}
-	http_resp_redirect(resp, 303, arena_printf(req->arena,
-	    "/admin/articles/%lld?msg=saved", (long long)a.id));
+	http_resp_redirect(resp, 303,
+	    arena_printf(req->arena, "/admin/articles/%lld?msg=saved",
+		(long long)a.id));
 }
 
 void
 admin_article_delete(struct http_req *req, struct http_resp *resp, void *ctx)
 {
 	struct admin_req ar;
-	struct article cur;
-	struct tval *root, *m;
+	struct article	 cur;
+	struct tval	*root, *m;
 
 	if (!admin_begin(req, resp, ctx, &ar) ||
 	    !load_article(req, resp, &ar, id_param(req, 0), &cur))
@@ -577,26 +590,27 @@ admin_article_delete(struct http_req *req, struct http_resp *resp, void *ctx)
 		http_resp_redirect(resp, 303, "/admin/articles?msg=deleted");
 		return;
 	}
-	root = admin_root(req, &ar, arena_printf(req->arena, "Delete: %s",
-	    cur.title), NULL);
+	root = admin_root(req, &ar,
+	    arena_printf(req->arena, "Delete: %s", cur.title), NULL);
 	m = tv_map(req->arena);
 	tv_set_int(req->arena, m, "id", cur.id);
 	tv_set_str(req->arena, m, "title", cur.title);
 	tv_set_str(req->arena, m, "status", article_status_name(cur.status));
 	tv_set(req->arena, root, "article", m);
 	if (req->method == HTTP_POST)
-		tv_set_str(req->arena, root, "error", "Tick the box to confirm.");
+		tv_set_str(req->arena, root, "error",
+		    "Tick the box to confirm.");
 	admin_render(resp, &ar, "admin/delete.html", root);
 }
 
 void
 admin_preview(struct http_req *req, struct http_resp *resp, void *ctx)
 {
-	struct admin_req ar;
+	struct admin_req    ar;
 	struct article_body b;
-	enum body_format f;
-	const char *body;
-	size_t n;
+	enum body_format    f;
+	const char	   *body;
+	size_t		    n;
 
 	if (!admin_begin(req, resp, ctx, &ar))
 		return;
@@ -625,18 +639,18 @@ void
 admin_articles(struct http_req *req, struct http_resp *resp, void *ctx)
 {
 	static const char *const filters[] = { "status", "tag", "author", "q" };
-	struct admin_req ar;
-	struct arena *a = req->arena;
-	struct article_query q = { 0 };
-	struct article_list l;
-	struct tval *root, *items, *m, *opts, *o, *f;
-	struct user *users = NULL, u;
-	struct buf qs = BUF_INIT;
-	const char *status, *tag, *author, *search, *v;
-	size_t i, nusers = 0;
-	int64_t page = 1;
-	bool all;
-	enum store_err e;
+	struct admin_req	 ar;
+	struct arena		*a = req->arena;
+	struct article_query	 q = { 0 };
+	struct article_list	 l;
+	struct tval		*root, *items, *m, *opts, *o, *f;
+	struct user		*users = NULL, u;
+	struct buf		 qs = BUF_INIT;
+	const char		*status, *tag, *author, *search, *v;
+	size_t			 i, nusers = 0;
+	int64_t			 page = 1;
+	bool			 all;
+	enum store_err		 e;
 
 	if (!admin_begin(req, resp, ctx, &ar))
 		return;
@@ -655,13 +669,13 @@ admin_articles(struct http_req *req, struct http_resp *resp, void *ctx)
 	    text_check(search, strlen(search), false) == NULL)
 		q.title_like = search;
 	if (!all)
-		q.author_id = ar.sess.user.id;	/* authors see their own */
+		q.author_id = ar.sess.user.id; /* authors see their own */
 	else if (*author) {
 		e = store_user_by_name(ar.st, a, author, &u);
 		if (e == STORE_OK)
 			q.author_id = u.id;
 		else if (e == STORE_NOTFOUND)
-			q.author_id = -1;	/* matches nothing */
+			q.author_id = -1; /* matches nothing */
 		else {
 			admin_store_failed(resp, ar.st);
 			return;
@@ -684,10 +698,10 @@ admin_articles(struct http_req *req, struct http_resp *resp, void *ctx)
 	opts = tv_list(a);
 	for (i = 0; i < ARTICLE_STATUS__MAX; i++) {
 		o = tv_map(a);
-		tv_set_str(a, o, "value", article_status_name(
-		    (enum article_status)i));
-		tv_set_bool(a, o, "selected", !q.any_status &&
-		    q.status == (enum article_status)i);
+		tv_set_str(a, o, "value",
+		    article_status_name((enum article_status)i));
+		tv_set_bool(a, o, "selected",
+		    !q.any_status && q.status == (enum article_status)i);
 		tv_push(a, opts, o);
 	}
 	tv_set(a, f, "statuses", opts);
@@ -695,8 +709,8 @@ admin_articles(struct http_req *req, struct http_resp *resp, void *ctx)
 	for (i = 0; i < nusers; i++) {
 		o = tv_map(a);
 		tv_set_str(a, o, "value", users[i].name);
-		tv_set_bool(a, o, "selected", strcmp(users[i].name, author) ==
-		    0);
+		tv_set_bool(a, o, "selected",
+		    strcmp(users[i].name, author) == 0);
 		tv_push(a, opts, o);
 	}
 	tv_set(a, f, "authors", opts);
@@ -709,12 +723,13 @@ admin_articles(struct http_req *req, struct http_resp *resp, void *ctx)
 		tv_set_str(a, m, "title", art->title);
 		tv_set_str(a, m, "status", article_status_name(art->status));
 		tv_set_str(a, m, "author", art->author);
-		tv_set_str(a, m, "updated", admin_time(&ar, a,
-		    art->updated_at));
-		tv_set_str(a, m, "published", admin_time(&ar, a,
-		    art->published_at));
-		tv_set_str(a, m, "edit_url", arena_printf(a,
-		    "/admin/articles/%lld", (long long)art->id));
+		tv_set_str(a, m, "updated",
+		    admin_time(&ar, a, art->updated_at));
+		tv_set_str(a, m, "published",
+		    admin_time(&ar, a, art->published_at));
+		tv_set_str(a, m, "edit_url",
+		    arena_printf(a, "/admin/articles/%lld",
+			(long long)art->id));
 		if (article_is_public(art, ar.now))
 			tv_set_str(a, m, "url", article_path(ar.site, a, art));
 		tv_push(a, items, m);
@@ -730,13 +745,13 @@ admin_articles(struct http_req *req, struct http_resp *resp, void *ctx)
 		buf_putc(&qs, '&');
 	}
 	if (page > 1)
-		tv_set_str(a, root, "newer_url", arena_printf(a,
-		    "/admin/articles?%spage=%lld", buf_str(&qs),
-		    (long long)page - 1));
+		tv_set_str(a, root, "newer_url",
+		    arena_printf(a, "/admin/articles?%spage=%lld", buf_str(&qs),
+			(long long)page - 1));
 	if (l.more)
-		tv_set_str(a, root, "older_url", arena_printf(a,
-		    "/admin/articles?%spage=%lld", buf_str(&qs),
-		    (long long)page + 1));
+		tv_set_str(a, root, "older_url",
+		    arena_printf(a, "/admin/articles?%spage=%lld", buf_str(&qs),
+			(long long)page + 1));
 	buf_free(&qs);
 	admin_render(resp, &ar, "admin/articles.html", root);
 }
@@ -748,7 +763,7 @@ load_revision(struct http_req *req, struct http_resp *resp,
     const struct admin_req *ar, struct article *cur, struct revision *rv)
 {
 	enum store_err e;
-	int64_t rid = id_param(req, 1);
+	int64_t	       rid = id_param(req, 1);
 
 	if (!load_article(req, resp, ar, id_param(req, 0), cur))
 		return false;
@@ -757,10 +772,11 @@ load_revision(struct http_req *req, struct http_resp *resp,
 		    acl_action_name(ACL_ARTICLE_VIEW));
 		return false;
 	}
-	e = rid ? store_revision_get(ar->st, req->arena, rid, rv) :
+	e = rid ?
+	    store_revision_get(ar->st, req->arena, rid, rv) :
 	    STORE_NOTFOUND;
 	if (e == STORE_OK && rv->article_id != cur->id)
-		e = STORE_NOTFOUND;	/* another article's revision */
+		e = STORE_NOTFOUND; /* another article's revision */
 	return found(req, resp, ar, e);
 }
 
@@ -784,20 +800,22 @@ admin_revision(struct http_req *req, struct http_resp *resp, void *ctx)
 {
 	static const char *const cls[DIFF_OP__MAX] = { "same", "del", "add" };
 	static const char *const mark[DIFF_OP__MAX] = { " ", "-", "+" };
-	struct admin_req ar;
-	struct arena *a = req->arena;
-	struct article cur;
-	struct revision rv;
-	struct diff_line *d;
-	struct tval *root, *lines, *l, *m, *changes;
-	size_t n, i;
-	bool full;
+	struct admin_req	 ar;
+	struct arena		*a = req->arena;
+	struct article		 cur;
+	struct revision		 rv;
+	struct diff_line	*d;
+	struct tval		*root, *lines, *l, *m, *changes;
+	size_t			 n, i;
+	bool			 full;
 
 	if (!admin_begin(req, resp, ctx, &ar) ||
 	    !load_revision(req, resp, &ar, &cur, &rv))
 		return;
-	root = admin_root(req, &ar, arena_printf(a, "Version %lld of %s",
-	    (long long)rv.version, cur.title), NULL);
+	root = admin_root(req, &ar,
+	    arena_printf(a, "Version %lld of %s", (long long)rv.version,
+		cur.title),
+	    NULL);
 	m = tv_map(a);
 	tv_set(a, root, "article", m);
 	tv_set_int(a, m, "id", cur.id);
@@ -810,9 +828,9 @@ admin_revision(struct http_req *req, struct http_resp *resp, void *ctx)
 	tv_set_str(a, m, "editor", rv.editor);
 	tv_set_str(a, m, "when", admin_time(&ar, a, rv.created_at));
 	tv_set_bool(a, m, "current", rv.version == cur.version);
-	tv_set_str(a, m, "restore_url", arena_printf(a,
-	    "/admin/articles/%lld/revisions/%lld/restore", (long long)cur.id,
-	    (long long)rv.id));
+	tv_set_str(a, m, "restore_url",
+	    arena_printf(a, "/admin/articles/%lld/revisions/%lld/restore",
+		(long long)cur.id, (long long)rv.id));
 	changes = tv_list(a);
 	field_change(a, changes, "Title", rv.title, cur.title);
 	field_change(a, changes, "Slug", rv.slug, cur.slug);
@@ -832,22 +850,21 @@ admin_revision(struct http_req *req, struct http_resp *resp, void *ctx)
 		tv_push(a, lines, l);
 	}
 	tv_set(a, root, "lines", lines);
-	tv_set_bool(a, root, "can_restore", refused(&ar, ACL_ARTICLE_EDIT,
-	    &cur, cur.status) == ACL__MAX);
+	tv_set_bool(a, root, "can_restore",
+	    refused(&ar, ACL_ARTICLE_EDIT, &cur, cur.status) == ACL__MAX);
 	admin_render(resp, &ar, "admin/revision.html", root);
 }
 
 void
-admin_revision_restore(struct http_req *req, struct http_resp *resp,
-    void *ctx)
+admin_revision_restore(struct http_req *req, struct http_resp *resp, void *ctx)
 {
-	struct admin_req ar;
-	struct article cur, a;
+	struct admin_req    ar;
+	struct article	    cur, a;
 	struct article_body body;
-	struct revision rv;
-	enum acl_action no;
-	enum store_err e;
-	const char *v;
+	struct revision	    rv;
+	enum acl_action	    no;
+	enum store_err	    e;
+	const char	   *v;
 
 	if (!admin_begin(req, resp, ctx, &ar) ||
 	    !load_revision(req, resp, &ar, &cur, &rv))
@@ -870,8 +887,8 @@ admin_revision_restore(struct http_req *req, struct http_resp *resp,
 	 * is kept as it was. */
 	a.format = rv.format;
 	if (parse_tags(req->arena, rv.tags, &a.tags, &a.ntags) != NULL ||
-	    !article_body(req->arena, a.format, rv.body_md,
-	    strlen(rv.body_md), rv.summary, NULL, &body)) {
+	    !article_body(req->arena, a.format, rv.body_md, strlen(rv.body_md),
+		rv.summary, NULL, &body)) {
 		http_resp_text(resp, 500, "the revision could not be restored");
 		return;
 	}
@@ -881,12 +898,14 @@ admin_revision_restore(struct http_req *req, struct http_resp *resp,
 	a.summary = body.summary;
 	e = store_article_update(ar.st, &a, ar.sess.user.name, ar.now);
 	if (e == STORE_STALE) {
-		http_resp_redirect(resp, 303, arena_printf(req->arena,
-		    "/admin/articles/%lld?msg=stale", (long long)cur.id));
+		http_resp_redirect(resp, 303,
+		    arena_printf(req->arena, "/admin/articles/%lld?msg=stale",
+			(long long)cur.id));
 		return;
 	}
 	if (e == STORE_CONFLICT) {
-		http_resp_text(resp, 409, "another article now has this "
+		http_resp_text(resp, 409,
+		    "another article now has this "
 		    "revision's slug; edit the slug, then save");
 		return;
 	}
@@ -894,6 +913,7 @@ admin_revision_restore(struct http_req *req, struct http_resp *resp,
 		admin_store_failed(resp, ar.st);
 		return;
 	}
-	http_resp_redirect(resp, 303, arena_printf(req->arena,
-	    "/admin/articles/%lld?msg=restored", (long long)cur.id));
+	http_resp_redirect(resp, 303,
+	    arena_printf(req->arena, "/admin/articles/%lld?msg=restored",
+		(long long)cur.id));
 }

@@ -17,7 +17,7 @@
 #include "comment/spam.h"
 #include "util/str.h"
 
-#define PER_PAGE	50	/* + the form's own fields < admin's 64 */
+#define PER_PAGE 50 /* + the form's own fields < admin's 64 */
 
 enum mod_action {
 	MOD_APPROVE = 0,
@@ -28,16 +28,15 @@ enum mod_action {
 };
 
 static const struct {
-	const char		*name;	/* in forms */
-	const char		*label;	/* on buttons */
-	const char		*done;	/* past tense, for the message */
-	enum comment_status	 to;
+	const char	   *name;  /* in forms */
+	const char	   *label; /* on buttons */
+	const char	   *done;  /* past tense, for the message */
+	enum comment_status to;
 } actions[MOD_ACTION__MAX] = {
 	[MOD_APPROVE] = { "approve", "Approve", "approved", COMMENT_APPROVED },
 	[MOD_SPAM] = { "spam", "Spam", "marked as spam", COMMENT_SPAM },
 	[MOD_DELETE] = { "delete", "Delete", "deleted", COMMENT_DELETED },
-	[MOD_HOLD] = { "hold", "Hold", "held for moderation",
-	    COMMENT_PENDING },
+	[MOD_HOLD] = { "hold", "Hold", "held for moderation", COMMENT_PENDING },
 };
 
 static bool
@@ -95,14 +94,15 @@ list_url(struct arena *a, enum comment_status s, const char *msg)
 static const char *
 msg_text(struct arena *a, const char *code)
 {
-	const char *dash;
+	const char     *dash;
 	enum mod_action act;
-	int64_t n;
+	int64_t		n;
 
 	if (code == NULL || (dash = strchr(code, '-')) == NULL ||
 	    !parse_int(code, (size_t)(dash - code), 0, 1000, &n))
 		return strcmp(code ? code : "", "edited") == 0 ?
-		    "Comment saved." : NULL;
+		    "Comment saved." :
+		    NULL;
 	if (!action_parse(dash + 1, strlen(dash + 1), &act))
 		return NULL;
 	if (n == 0)
@@ -115,14 +115,14 @@ static void
 queue_page(struct http_req *req, struct http_resp *resp,
     const struct admin_req *ar)
 {
-	struct arena *a = req->arena;
+	struct arena	    *a = req->arena;
 	struct comment_queue q;
-	struct tval *root, *tabs, *rows, *m, *acts;
-	enum comment_status status = status_of(ar), s;
-	const char *v;
-	int64_t before = 0, n;
-	size_t i;
-	int k;
+	struct tval	    *root, *tabs, *rows, *m, *acts;
+	enum comment_status  status = status_of(ar), s;
+	const char	    *v;
+	int64_t		     before = 0, n;
+	size_t		     i;
+	int		     k;
 
 	v = admin_field(ar, "before", NULL);
 	if (*v)
@@ -132,8 +132,8 @@ queue_page(struct http_req *req, struct http_resp *resp,
 		admin_store_failed(resp, ar->st);
 		return;
 	}
-	root = admin_root(req, ar, "Comments", msg_text(a,
-	    form_get(&ar->form, "msg", NULL)));
+	root = admin_root(req, ar, "Comments",
+	    msg_text(a, form_get(&ar->form, "msg", NULL)));
 	tv_set_str(a, root, "status", comment_status_name(status));
 	tabs = tv_list(a);
 	for (k = 0; k < COMMENT_STATUS__MAX; k++) {
@@ -164,38 +164,40 @@ queue_page(struct http_req *req, struct http_resp *resp,
 	rows = tv_list(a);
 	for (i = 0; i < q.n; i++) {
 		struct comment_queue_item *it = &q.items[i];
-		struct tval *racts = tv_list(a), *ra;
+		struct tval		  *racts = tv_list(a), *ra;
 
 		m = tv_map(a);
 		tv_set_int(a, m, "id", it->c.id);
 		tv_set_str(a, m, "author", it->c.author);
 		tv_set_str(a, m, "email", it->c.email);
 		tv_set_str(a, m, "url", it->c.url);
-		tv_set(a, m, "html", tv_raw(a, it->c.body_html,
-		    strlen(it->c.body_html)));
+		tv_set(a, m, "html",
+		    tv_raw(a, it->c.body_html, strlen(it->c.body_html)));
 		tv_set_str(a, m, "time", admin_time(ar, a, it->c.created_at));
-		tv_set_str(a, m, "score", arena_printf(a, "%.2f",
-		    it->c.spam_score));
-		tv_set_bool(a, m, "suspect", it->c.spam_score >
-		    ar->site->spam_threshold);
+		tv_set_str(a, m, "score",
+		    arena_printf(a, "%.2f", it->c.spam_score));
+		tv_set_bool(a, m, "suspect",
+		    it->c.spam_score > ar->site->spam_threshold);
 		tv_set_str(a, m, "trained", spam_verdict_name(it->trained));
 		tv_set_str(a, m, "article_title", it->article.title);
-		tv_set_str(a, m, "article_url", article_path(ar->site, a,
-		    &it->article));
-		tv_set_bool(a, m, "article_public", article_is_public(
-		    &it->article, ar->now));
-		tv_set_str(a, m, "article_edit", arena_printf(a,
-		    "/admin/articles/%lld", (long long)it->article.id));
-		tv_set_str(a, m, "edit_url", arena_printf(a,
-		    "/admin/comments/%lld?status=%s", (long long)it->c.id,
-		    comment_status_name(status)));
+		tv_set_str(a, m, "article_url",
+		    article_path(ar->site, a, &it->article));
+		tv_set_bool(a, m, "article_public",
+		    article_is_public(&it->article, ar->now));
+		tv_set_str(a, m, "article_edit",
+		    arena_printf(a, "/admin/articles/%lld",
+			(long long)it->article.id));
+		tv_set_str(a, m, "edit_url",
+		    arena_printf(a, "/admin/comments/%lld?status=%s",
+			(long long)it->c.id, comment_status_name(status)));
 		for (k = 0; k < MOD_ACTION__MAX; k++) {
 			if (actions[k].to == status)
 				continue;
 			ra = tv_map(a);
 			tv_set_str(a, ra, "label", actions[k].label);
-			tv_set_str(a, ra, "value", arena_printf(a, "%s:%lld",
-			    actions[k].name, (long long)it->c.id));
+			tv_set_str(a, ra, "value",
+			    arena_printf(a, "%s:%lld", actions[k].name,
+				(long long)it->c.id));
 			tv_push(a, racts, ra);
 		}
 		tv_set(a, m, "actions", racts);
@@ -204,13 +206,13 @@ queue_page(struct http_req *req, struct http_resp *resp,
 	tv_set(a, root, "comments", rows);
 	tv_set_bool(a, root, "any", q.n > 0);
 	if (q.next_before)
-		tv_set_str(a, root, "older_url", arena_printf(a,
-		    "/admin/comments?status=%s&before=%lld",
-		    comment_status_name(status), (long long)q.next_before));
+		tv_set_str(a, root, "older_url",
+		    arena_printf(a, "/admin/comments?status=%s&before=%lld",
+			comment_status_name(status), (long long)q.next_before));
 	if (before)
 		tv_set_str(a, root, "newest_url", list_url(a, status, NULL));
-	tv_set_str(a, root, "threshold", arena_printf(a, "%.2f",
-	    ar->site->spam_threshold));
+	tv_set_str(a, root, "threshold",
+	    arena_printf(a, "%.2f", ar->site->spam_threshold));
 	admin_render(resp, ar, "admin/comments.html", root);
 }
 
@@ -220,7 +222,7 @@ static bool
 apply(const struct admin_req *ar, enum mod_action act, int64_t id)
 {
 	enum spam_verdict v;
-	enum store_err e;
+	enum store_err	  e;
 
 	/* Asked first: a miss inside comment_moderate would roll back the
 	 * whole bulk transaction. */
@@ -236,17 +238,18 @@ static void
 queue_post(struct http_req *req, struct http_resp *resp,
     const struct admin_req *ar)
 {
-	struct arena *a = req->arena;
-	const char *dov, *colon, *act_s;
+	struct arena   *a = req->arena;
+	const char     *dov, *colon, *act_s;
 	enum mod_action act;
-	size_t n, i;
-	int64_t id, done = 0;
+	size_t		n, i;
+	int64_t		id, done = 0;
 
 	dov = admin_field(ar, "do", &n);
 	if (strcmp(dov, "bulk") == 0) {
 		act_s = admin_field(ar, "action", &n);
 		if (!action_parse(act_s, n, &act)) {
-			http_resp_text(resp, 400, "choose an action for the "
+			http_resp_text(resp, 400,
+			    "choose an action for the "
 			    "ticked comments");
 			return;
 		}
@@ -278,7 +281,7 @@ queue_post(struct http_req *req, struct http_resp *resp,
 		if ((colon = memchr(dov, ':', n)) == NULL ||
 		    !action_parse(dov, (size_t)(colon - dov), &act) ||
 		    (id = id_of(colon + 1, n - (size_t)(colon + 1 - dov))) ==
-		    0) {
+			0) {
 			http_resp_text(resp, 400, "unknown moderation action");
 			return;
 		}
@@ -288,8 +291,10 @@ queue_post(struct http_req *req, struct http_resp *resp,
 		}
 		done = 1;
 	}
-	http_resp_redirect(resp, 303, list_url(a, status_of(ar),
-	    arena_printf(a, "%lld-%s", (long long)done, actions[act].name)));
+	http_resp_redirect(resp, 303,
+	    list_url(a, status_of(ar),
+		arena_printf(a, "%lld-%s", (long long)done,
+		    actions[act].name)));
 }
 
 void
@@ -297,8 +302,7 @@ admin_comments(struct http_req *req, struct http_resp *resp, void *ctx)
 {
 	struct admin_req ar;
 
-	if (!admin_begin(req, resp, ctx, &ar) ||
-	    !may_moderate(req, resp, &ar))
+	if (!admin_begin(req, resp, ctx, &ar) || !may_moderate(req, resp, &ar))
 		return;
 	if (req->method == HTTP_POST)
 		queue_post(req, resp, &ar);
@@ -312,7 +316,7 @@ edit_page(struct http_req *req, struct http_resp *resp,
     const struct comment_form *cf, int status)
 {
 	struct arena *a = req->arena;
-	struct tval *root = admin_root(req, ar, "Edit comment", NULL), *f;
+	struct tval  *root = admin_root(req, ar, "Edit comment", NULL), *f;
 
 	f = tv_map(a);
 	tv_set(a, root, "comment", f);
@@ -328,7 +332,8 @@ edit_page(struct http_req *req, struct http_resp *resp,
 	tv_set_str(a, f, "err_url", cf->err_url);
 	tv_set_str(a, f, "err_body", cf->err_body);
 	if (cf->err_author || cf->err_url || cf->err_body)
-		tv_set_str(a, root, "error", "The comment was not saved: "
+		tv_set_str(a, root, "error",
+		    "The comment was not saved: "
 		    "please see the notes by the fields below.");
 	admin_render(resp, ar, "admin/comment-edit.html", root);
 	if (status != 200 && resp->status == 200)
@@ -338,15 +343,14 @@ edit_page(struct http_req *req, struct http_resp *resp,
 void
 admin_comment_edit(struct http_req *req, struct http_resp *resp, void *ctx)
 {
-	struct admin_req ar;
+	struct admin_req    ar;
 	struct comment_form cf = { 0 };
-	struct comment c;
-	int64_t id = 0;
-	size_t na, nu, nb;
-	enum store_err e;
+	struct comment	    c;
+	int64_t		    id = 0;
+	size_t		    na, nu, nb;
+	enum store_err	    e;
 
-	if (!admin_begin(req, resp, ctx, &ar) ||
-	    !may_moderate(req, resp, &ar))
+	if (!admin_begin(req, resp, ctx, &ar) || !may_moderate(req, resp, &ar))
 		return;
 	if (req->nparams > 0)
 		id = id_of(req->params[0].p, req->params[0].n);
@@ -383,6 +387,5 @@ admin_comment_edit(struct http_req *req, struct http_resp *resp, void *ctx)
 		admin_store_failed(resp, ar.st);
 		return;
 	}
-	http_resp_redirect(resp, 303, list_url(req->arena, c.status,
-	    "edited"));
+	http_resp_redirect(resp, 303, list_url(req->arena, c.status, "edited"));
 }

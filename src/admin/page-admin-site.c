@@ -20,10 +20,10 @@ users_page(struct http_req *req, struct http_resp *resp,
     const struct admin_req *ar, const char *msg, const char *error)
 {
 	struct arena *a = req->arena;
-	struct tval *root, *list, *m, *roles, *o;
-	struct user *u;
-	size_t n, i;
-	int r;
+	struct tval  *root, *list, *m, *roles, *o;
+	struct user  *u;
+	size_t	      n, i;
+	int	      r;
 
 	if (store_user_list(ar->st, a, &u, &n) != STORE_OK) {
 		admin_store_failed(resp, ar->st);
@@ -44,10 +44,10 @@ users_page(struct http_req *req, struct http_resp *resp,
 		roles = tv_list(a);
 		for (r = 0; r < ROLE__MAX; r++) {
 			o = tv_map(a);
-			tv_set_str(a, o, "value", user_role_name(
-			    (enum user_role)r));
-			tv_set_bool(a, o, "selected", u[i].role ==
-			    (enum user_role)r);
+			tv_set_str(a, o, "value",
+			    user_role_name((enum user_role)r));
+			tv_set_bool(a, o, "selected",
+			    u[i].role == (enum user_role)r);
 			tv_push(a, roles, o);
 		}
 		tv_set(a, m, "roles", roles);
@@ -67,15 +67,14 @@ users_page(struct http_req *req, struct http_resp *resp,
 
 /* Would taking user id out of the admin role leave no admin? */
 static bool
-last_admin(const struct admin_req *ar, struct arena *a, int64_t id,
-    bool *last)
+last_admin(const struct admin_req *ar, struct arena *a, int64_t id, bool *last)
 {
 	struct user u;
-	int64_t n = 0;
+	int64_t	    n = 0;
 
 	*last = false;
 	if (store_user_by_id(ar->st, a, id, &u) != STORE_OK)
-		return true;	/* gone: nothing to protect */
+		return true; /* gone: nothing to protect */
 	if (u.role != ROLE_ADMIN)
 		return true;
 	if (store_user_count_role(ar->st, ROLE_ADMIN, &n) != STORE_OK)
@@ -87,21 +86,21 @@ last_admin(const struct admin_req *ar, struct arena *a, int64_t id,
 static const char *
 user_add(const struct admin_req *ar, struct http_req *req)
 {
-	char hash[AUTH_HASH_MAX];
-	const char *name, *pw, *why;
-	struct user u = { 0 };
-	size_t pwlen, n;
+	char	       hash[AUTH_HASH_MAX];
+	const char    *name, *pw, *why;
+	struct user    u = { 0 };
+	size_t	       pwlen, n;
 	enum store_err e;
 
 	name = admin_field(ar, "name", &n);
 	if (!auth_name_valid(name, n))
 		return "a user name is 1 to 64 of A-Z, a-z, 0-9, '-', '_' "
-		    "and '.'";
+		       "and '.'";
 	u.name = name;
 	u.display_name = admin_field(ar, "display_name", &n);
 	if (n > 200 || text_check(u.display_name, n, false) != NULL)
 		return "the display name must be at most 200 characters on "
-		    "one line";
+		       "one line";
 	if (!user_role_parse(admin_field(ar, "role", NULL), &u.role))
 		return "pick a role: admin, editor or author";
 	pw = admin_field(ar, "password", &pwlen);
@@ -126,9 +125,9 @@ user_add(const struct admin_req *ar, struct http_req *req)
 static const char *
 user_password(const struct admin_req *ar, struct http_req *req, int64_t id)
 {
-	char hash[AUTH_HASH_MAX];
-	const char *pw, *why;
-	size_t pwlen;
+	char	       hash[AUTH_HASH_MAX];
+	const char    *pw, *why;
+	size_t	       pwlen;
 	enum store_err e;
 
 	pw = admin_field(ar, "password", &pwlen);
@@ -149,10 +148,10 @@ void
 admin_users(struct http_req *req, struct http_resp *resp, void *ctx)
 {
 	struct admin_req ar;
-	const char *op, *v, *why = NULL, *msg = NULL;
-	enum user_role role;
-	int64_t id = 0;
-	bool last;
+	const char	*op, *v, *why = NULL, *msg = NULL;
+	enum user_role	 role;
+	int64_t		 id = 0;
+	bool		 last;
 
 	if (!admin_begin(req, resp, ctx, &ar))
 		return;
@@ -163,11 +162,18 @@ admin_users(struct http_req *req, struct http_resp *resp, void *ctx)
 	}
 	if (req->method != HTTP_POST) {
 		v = admin_field(&ar, "msg", NULL);
-		users_page(req, resp, &ar, strcmp(v, "added") == 0 ?
-		    "User added." : strcmp(v, "role") == 0 ? "Role changed." :
-		    strcmp(v, "removed") == 0 ? "User removed." :
-		    strcmp(v, "password") == 0 ? "Password changed; that "
-		    "user's sessions and API tokens are revoked." : NULL, NULL);
+		users_page(req, resp, &ar,
+		    strcmp(v, "added") == 0 ?
+			"User added." :
+			strcmp(v, "role") == 0 ?
+			"Role changed." :
+			strcmp(v, "removed") == 0 ?
+			"User removed." :
+			strcmp(v, "password") == 0 ?
+			"Password changed; that "
+			"user's sessions and API tokens are revoked." :
+			NULL,
+		    NULL);
 		return;
 	}
 	op = admin_field(&ar, "op", NULL);
@@ -183,7 +189,8 @@ admin_users(struct http_req *req, struct http_resp *resp, void *ctx)
 		else if (!last_admin(&ar, req->arena, id, &last))
 			why = "the database is not available";
 		else if (last && role != ROLE_ADMIN)
-			why = "this is the last admin: make another admin first";
+			why =
+			    "this is the last admin: make another admin first";
 		else if (store_user_set_role(ar.st, id, role) != STORE_OK)
 			why = "no such user";
 		else
@@ -202,7 +209,8 @@ admin_users(struct http_req *req, struct http_resp *resp, void *ctx)
 		if (!last_admin(&ar, req->arena, id, &last))
 			why = "the database is not available";
 		else if (last)
-			why = "this is the last admin: make another admin first";
+			why =
+			    "this is the last admin: make another admin first";
 		else if (store_user_remove(ar.st, id) != STORE_OK)
 			why = "no such user";
 		else
@@ -214,8 +222,8 @@ admin_users(struct http_req *req, struct http_resp *resp, void *ctx)
 		users_page(req, resp, &ar, NULL, why);
 		return;
 	}
-	http_resp_redirect(resp, 303, arena_printf(req->arena,
-	    "/admin/users?msg=%s", msg));
+	http_resp_redirect(resp, 303,
+	    arena_printf(req->arena, "/admin/users?msg=%s", msg));
 }
 
 /*
@@ -226,9 +234,9 @@ admin_users(struct http_req *req, struct http_resp *resp, void *ctx)
  * six, comments_close_days and spam_threshold belong to the comments
  * module. */
 static const struct {
-	const char	*key;
-	const char	*label;
-	const char	*def;
+	const char *key;
+	const char *label;
+	const char *def;
 } fields[] = {
 	{ "title", "Title", "Gazette" },
 	{ "description", "Description", "News and comment" },
@@ -236,17 +244,16 @@ static const struct {
 	{ "language", "Language", "en" },
 	{ "timezone", "Time zone", "UTC" },
 	{ "moderation", "Comment moderation", "first" },
-	{ "comments_close_days", "Close comments after (days, 0: never)",
-	    "0" },
+	{ "comments_close_days", "Close comments after (days, 0: never)", "0" },
 	{ "spam_threshold", "Spam threshold", "0.9" },
 };
-#define NFIELDS	(sizeof(fields) / sizeof(fields[0]))
+#define NFIELDS (sizeof(fields) / sizeof(fields[0]))
 
 /* Whether zone names a file under /usr/share/zoneinfo (and no more). */
 static bool
 zone_ok(const char *z)
 {
-	char path[512];
+	char	    path[512];
 	struct stat st;
 	const char *p;
 
@@ -254,7 +261,7 @@ zone_ok(const char *z)
 		return false;
 	for (p = z; *p; p++)
 		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-		    (*p >= '0' && *p <= '9') || strchr("/_+-", *p)))
+			(*p >= '0' && *p <= '9') || strchr("/_+-", *p)))
 			return false;
 	snprintf(path, sizeof(path), "/usr/share/zoneinfo/%s", z);
 	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
@@ -269,8 +276,8 @@ language_ok(const char *s)
 		return false;
 	for (i = 0; i < n; i++)
 		if (!((s[i] >= 'a' && s[i] <= 'z') ||
-		    (s[i] >= 'A' && s[i] <= 'Z') ||
-		    (s[i] >= '0' && s[i] <= '9') || s[i] == '-'))
+			(s[i] >= 'A' && s[i] <= 'Z') ||
+			(s[i] >= '0' && s[i] <= '9') || s[i] == '-'))
 			return false;
 	return true;
 }
@@ -278,11 +285,11 @@ language_ok(const char *s)
 static bool
 base_url_ok(const char *s)
 {
-	size_t n = strlen(s);
+	size_t	    n = strlen(s);
 	const char *host;
 
 	if (n == 0)
-		return true;	/* the listen address */
+		return true; /* the listen address */
 	if (n > 200 || text_check(s, n, false) != NULL || strchr(s, ' ') ||
 	    strchr(s, '?') || strchr(s, '#'))
 		return false;
@@ -300,35 +307,46 @@ static const char *
 setting_check(size_t i, const char *v)
 {
 	const char *k = fields[i].key;
-	size_t n = strlen(v);
-	int64_t days;
-	double thr;
+	size_t	    n = strlen(v);
+	int64_t	    days;
+	double	    thr;
 
 	if (strcmp(k, "title") == 0)
 		return n == 0 || n > 200 || text_check(v, n, false) ?
-		    "the title must be 1 to 200 characters on one line" : NULL;
+		    "the title must be 1 to 200 characters on one line" :
+		    NULL;
 	if (strcmp(k, "description") == 0)
 		return n > 500 || text_check(v, n, false) ?
 		    "the description must be at most 500 characters on one "
-		    "line" : NULL;
+		    "line" :
+		    NULL;
 	if (strcmp(k, "base_url") == 0)
-		return base_url_ok(v) ? NULL : "the base URL must be an "
+		return base_url_ok(v) ?
+		    NULL :
+		    "the base URL must be an "
 		    "http:// or https:// URL without query or fragment";
 	if (strcmp(k, "language") == 0)
-		return language_ok(v) ? NULL :
+		return language_ok(v) ?
+		    NULL :
 		    "the language must be a BCP 47 tag such as en or pt-BR";
 	if (strcmp(k, "timezone") == 0)
-		return zone_ok(v) ? NULL : "the time zone must be an IANA "
+		return zone_ok(v) ?
+		    NULL :
+		    "the time zone must be an IANA "
 		    "name such as Europe/Paris (see /usr/share/zoneinfo)";
 	if (strcmp(k, "moderation") == 0)
 		return strcmp(v, "none") == 0 || strcmp(v, "first") == 0 ||
-		    strcmp(v, "all") == 0 ? NULL :
+			strcmp(v, "all") == 0 ?
+		    NULL :
 		    "moderation must be none, first or all";
 	if (strcmp(k, "comments_close_days") == 0)
-		return parse_int(v, n, 0, 36500, &days) ? NULL :
+		return parse_int(v, n, 0, 36500, &days) ?
+		    NULL :
 		    "comment closing must be a number of days, 0 for never";
 	if (strcmp(k, "spam_threshold") == 0)
-		return site_threshold_parse(v, &thr) ? NULL : "the spam "
+		return site_threshold_parse(v, &thr) ?
+		    NULL :
+		    "the spam "
 		    "threshold must be a number from 0 to 1, such as 0.9";
 	return "unknown setting";
 }
@@ -339,9 +357,9 @@ settings_page(struct http_req *req, struct http_resp *resp,
     const char *error)
 {
 	static const char *const modes[] = { "none", "first", "all" };
-	struct arena *a = req->arena;
-	struct tval *root, *f, *opts, *o;
-	size_t i;
+	struct arena		*a = req->arena;
+	struct tval		*root, *f, *opts, *o;
+	size_t			 i;
 
 	root = admin_root(req, ar, "Settings", msg);
 	if (error)
@@ -377,9 +395,9 @@ void
 admin_settings(struct http_req *req, struct http_resp *resp, void *ctx)
 {
 	struct admin_req ar;
-	const char *values[NFIELDS], *why = NULL;
-	enum store_err e;
-	size_t i;
+	const char	*values[NFIELDS], *why = NULL;
+	enum store_err	 e;
+	size_t		 i;
 
 	if (!admin_begin(req, resp, ctx, &ar))
 		return;
@@ -393,10 +411,12 @@ admin_settings(struct http_req *req, struct http_resp *resp, void *ctx)
 				admin_store_failed(resp, ar.st);
 				return;
 			}
-		settings_page(req, resp, &ar, values, strcmp(admin_field(&ar,
-		    "msg", NULL), "saved") == 0 ? "Settings saved. The title, "
-		    "description, language, base URL and time zone reach "
-		    "readers when the server reloads its settings." : NULL,
+		settings_page(req, resp, &ar, values,
+		    strcmp(admin_field(&ar, "msg", NULL), "saved") == 0 ?
+			"Settings saved. The title, "
+			"description, language, base URL and time zone reach "
+			"readers when the server reloads its settings." :
+			NULL,
 		    NULL);
 		return;
 	}

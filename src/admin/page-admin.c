@@ -15,12 +15,12 @@
 #include "render/esc.h"
 #include "util/str.h"
 
-#define SESSION_COOKIE	"gz_session"
-#define LOGIN_COOKIE	"gz_login"	/* the sign-in form's own CSRF */
-#define SESSION_IDLE_S	(2 * 3600)
-#define SESSION_MAX_S	(12 * 3600)
-#define TOUCH_EVERY_S	60		/* seen_at is rewritten at most this often */
-#define MAX_FIELDS	64
+#define SESSION_COOKIE "gz_session"
+#define LOGIN_COOKIE   "gz_login" /* the sign-in form's own CSRF */
+#define SESSION_IDLE_S (2 * 3600)
+#define SESSION_MAX_S  (12 * 3600)
+#define TOUCH_EVERY_S  60 /* seen_at is rewritten at most this often */
+#define MAX_FIELDS     64
 
 static bool
 secure_site(const struct site *s)
@@ -59,7 +59,8 @@ admin_store_failed(struct http_resp *resp, struct store *st)
 	fprintf(stderr, "gazette: admin: database: %s\n",
 	    st ? store_errmsg(st) : "cannot open");
 	buf_reset(&resp->body);
-	http_resp_unavailable(resp, "the database is not available; "
+	http_resp_unavailable(resp,
+	    "the database is not available; "
 	    "try again shortly");
 }
 
@@ -78,7 +79,7 @@ next_ok(const char *next)
 		return false;
 	for (p = next; *p; p++)
 		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-		    (*p >= '0' && *p <= '9') || strchr("/-_.~?=&%+", *p)))
+			(*p >= '0' && *p <= '9') || strchr("/-_.~?=&%+", *p)))
 			return false;
 	return strstr(next, "//") == NULL;
 }
@@ -86,7 +87,7 @@ next_ok(const char *next)
 static void
 to_login(struct http_req *req, struct http_resp *resp, const char *why)
 {
-	struct buf b = BUF_INIT;
+	struct buf  b = BUF_INIT;
 	const char *next = req->path;
 
 	if (req->method == HTTP_GET && *req->query)
@@ -99,8 +100,8 @@ to_login(struct http_req *req, struct http_resp *resp, const char *why)
 			buf_printf(&b, "&why=%s", why);
 	} else if (why)
 		buf_printf(&b, "?why=%s", why);
-	http_resp_redirect(resp, 303, arena_strndup(req->arena, buf_str(&b),
-	    b.len));
+	http_resp_redirect(resp, 303,
+	    arena_strndup(req->arena, buf_str(&b), b.len));
 	http_resp_header(resp, "Cache-Control", "no-store");
 	buf_free(&b);
 }
@@ -109,8 +110,10 @@ static const char *
 cookie_line(struct http_req *req, const struct site *s, const char *name,
     const char *value, const char *path, const char *samesite, long max_age)
 {
-	return arena_printf(req->arena, "%s=%s; Path=%s; Max-Age=%ld; "
-	    "HttpOnly; SameSite=%s%s", name, value, path, max_age, samesite,
+	return arena_printf(req->arena,
+	    "%s=%s; Path=%s; Max-Age=%ld; "
+	    "HttpOnly; SameSite=%s%s",
+	    name, value, path, max_age, samesite,
 	    secure_site(s) ? "; Secure" : "");
 }
 
@@ -120,8 +123,8 @@ static bool
 session_of(struct http_req *req, struct store *st, int64_t now,
     struct session *out, const char **why, enum store_err *err)
 {
-	char digest[AUTH_DIGEST_LEN + 1];
-	const char *tok = http_req_cookie(req, SESSION_COOKIE);
+	char	       digest[AUTH_DIGEST_LEN + 1];
+	const char    *tok = http_req_cookie(req, SESSION_COOKIE);
 	enum store_err e;
 
 	*why = NULL;
@@ -147,10 +150,10 @@ session_of(struct http_req *req, struct store *st, int64_t now,
 }
 
 bool
-admin_begin(struct http_req *req, struct http_resp *resp,
-    const struct site *s, struct admin_req *ar)
+admin_begin(struct http_req *req, struct http_resp *resp, const struct site *s,
+    struct admin_req *ar)
 {
-	const char *why, *csrf;
+	const char    *why, *csrf;
 	enum store_err e;
 
 	memset(ar, 0, sizeof(*ar));
@@ -169,16 +172,17 @@ admin_begin(struct http_req *req, struct http_resp *resp,
 		return false;
 	}
 	if (req->method != HTTP_POST) {
-		ar->form = req->args;	/* the route's (admin_routes) */
+		ar->form = req->args; /* the route's (admin_routes) */
 		return true;
 	}
 	/* Every change comes as a POST carrying the session's token, which
 	 * another site cannot read and so cannot forge. */
 	if (form_parse(req->arena, req->body, req->body_len, MAX_FIELDS,
-	    &ar->form) != FORM_OK ||
+		&ar->form) != FORM_OK ||
 	    (csrf = form_get(&ar->form, "csrf", NULL)) == NULL ||
 	    !auth_equal(csrf, ar->sess.csrf)) {
-		http_resp_text(resp, 403, "this form has expired or did not "
+		http_resp_text(resp, 403,
+		    "this form has expired or did not "
 		    "come from this site: go back, reload the page and try "
 		    "again");
 		return false;
@@ -187,13 +191,13 @@ admin_begin(struct http_req *req, struct http_resp *resp,
 }
 
 struct tval *
-admin_root(struct http_req *req, const struct admin_req *ar,
-    const char *title, const char *msg)
+admin_root(struct http_req *req, const struct admin_req *ar, const char *title,
+    const char *msg)
 {
-	struct arena *a = req->arena;
-	struct tval *root = tv_map(a), *site = tv_map(a), *me = tv_map(a);
+	struct arena  *a = req->arena;
+	struct tval   *root = tv_map(a), *site = tv_map(a), *me = tv_map(a);
 	enum user_role r = ar->sess.user.role;
-	int64_t pending;
+	int64_t	       pending;
 
 	tv_set(a, root, "site", site);
 	tv_set_str(a, site, "title", ar->site->title);
@@ -203,13 +207,13 @@ admin_root(struct http_req *req, const struct admin_req *ar,
 	tv_set_str(a, me, "role", user_role_name(r));
 	tv_set_bool(a, me, "can_users", acl_allows(r, ACL_USER_MANAGE, false));
 	tv_set_bool(a, me, "can_settings", acl_allows(r, ACL_SETTINGS, false));
-	tv_set_bool(a, me, "can_moderate", acl_allows(r, ACL_COMMENT_MODERATE,
-	    false));
+	tv_set_bool(a, me, "can_moderate",
+	    acl_allows(r, ACL_COMMENT_MODERATE, false));
 	/* The header's pending count, for those who can act on it: one
 	 * count over the index comments_status. A failure only hides it. */
 	if (acl_allows(r, ACL_COMMENT_MODERATE, false) &&
 	    store_comment_count_status(ar->st, COMMENT_PENDING, &pending) ==
-	    STORE_OK)
+		STORE_OK)
 		tv_set_int(a, me, "pending", pending);
 	tv_set_str(a, root, "csrf", ar->sess.csrf);
 	tv_set_str(a, root, "title", title);
@@ -252,7 +256,7 @@ login_page(struct http_req *req, struct http_resp *resp, const struct site *s,
     const char *token, const char *name, const char *next, const char *msg)
 {
 	struct arena *a = req->arena;
-	struct tval *root = tv_map(a), *site = tv_map(a);
+	struct tval  *root = tv_map(a), *site = tv_map(a);
 
 	tv_set(a, root, "site", site);
 	tv_set_str(a, site, "title", s->title);
@@ -282,7 +286,7 @@ why_text(const char *why)
 		return "You have signed out.";
 	if (strcmp(why, "password") == 0)
 		return "Your password was changed, which signed you out "
-		    "everywhere. Please sign in with the new one.";
+		       "everywhere. Please sign in with the new one.";
 	return NULL;
 }
 
@@ -290,17 +294,17 @@ void
 admin_login(struct http_req *req, struct http_resp *resp, void *ctx)
 {
 	const struct site *s = ctx;
-	struct store *st = site_store(s);
-	char token[AUTH_TOKEN_LEN + 1], digest[AUTH_DIGEST_LEN + 1];
-	char csrf[AUTH_TOKEN_LEN + 1];
-	const char *pre, *name, *pw, *next, *why, *old;
+	struct store	  *st = site_store(s);
+	char	       token[AUTH_TOKEN_LEN + 1], digest[AUTH_DIGEST_LEN + 1];
+	char	       csrf[AUTH_TOKEN_LEN + 1];
+	const char    *pre, *name, *pw, *next, *why, *old;
 	struct session cur;
-	struct form f;
-	struct user u;
-	size_t pwlen, namelen;
-	int64_t now = (int64_t)time(NULL), wait;
+	struct form    f;
+	struct user    u;
+	size_t	       pwlen, namelen;
+	int64_t	       now = (int64_t)time(NULL), wait;
 	enum store_err e;
-	bool known, ok;
+	bool	       known, ok;
 
 	if (st == NULL) {
 		admin_store_failed(resp, NULL);
@@ -319,8 +323,9 @@ admin_login(struct http_req *req, struct http_resp *resp, void *ctx)
 		 * path sees: no other site can sign a browser in to an
 		 * account of theirs. */
 		auth_token_new(token);
-		http_resp_header(resp, "Set-Cookie", cookie_line(req, s,
-		    LOGIN_COOKIE, token, "/admin/login", "Strict", 3600));
+		http_resp_header(resp, "Set-Cookie",
+		    cookie_line(req, s, LOGIN_COOKIE, token, "/admin/login",
+			"Strict", 3600));
 		why = form_get(&f, "why", NULL);
 		login_page(req, resp, s, arena_strdup(req->arena, token), "",
 		    next, why_text(why));
@@ -338,7 +343,8 @@ admin_login(struct http_req *req, struct http_resp *resp, void *ctx)
 		next = "/admin";
 	if (pre == NULL || form_get(&f, "csrf", NULL) == NULL ||
 	    !auth_equal(pre, form_get(&f, "csrf", NULL))) {
-		http_resp_text(resp, 403, "the sign-in form has expired or "
+		http_resp_text(resp, 403,
+		    "the sign-in form has expired or "
 		    "cookies are off: reload the sign-in page and try again");
 		return;
 	}
@@ -346,17 +352,21 @@ admin_login(struct http_req *req, struct http_resp *resp, void *ctx)
 	    text_check(name, namelen, false) != NULL || pwlen == 0 ||
 	    pwlen > AUTH_PASSWORD_MAX) {
 		resp->status = 400;
-		login_page(req, resp, s, pre, name && namelen <= 64 &&
-		    !text_check(name, namelen, false) ? name : "", next,
-		    "Enter your user name and password.");
+		login_page(req, resp, s, pre,
+		    name && namelen <= 64 && !text_check(name, namelen, false) ?
+			name :
+			"",
+		    next, "Enter your user name and password.");
 		return;
 	}
 	if ((wait = login_limit_wait(req->client, name, now)) > 0) {
 		resp->status = 429;
 		http_resp_retry_after(resp, req->arena, wait);
-		login_page(req, resp, s, pre, name, next, arena_printf(
-		    req->arena, "Too many failed sign-ins. Try again in %lld "
-		    "minutes.", (long long)(wait + 59) / 60));
+		login_page(req, resp, s, pre, name, next,
+		    arena_printf(req->arena,
+			"Too many failed sign-ins. Try again in %lld "
+			"minutes.",
+			(long long)(wait + 59) / 60));
 		return;
 	}
 	e = store_user_by_name(st, req->arena, name, &u);
@@ -390,11 +400,11 @@ admin_login(struct http_req *req, struct http_resp *resp, void *ctx)
 		admin_store_failed(resp, st);
 		return;
 	}
-	http_resp_header(resp, "Set-Cookie", cookie_line(req, s,
-	    SESSION_COOKIE, arena_strdup(req->arena, token), "/admin", "Lax",
-	    SESSION_MAX_S));
-	http_resp_header(resp, "Set-Cookie", cookie_line(req, s, LOGIN_COOKIE,
-	    "", "/admin/login", "Strict", 0));
+	http_resp_header(resp, "Set-Cookie",
+	    cookie_line(req, s, SESSION_COOKIE, arena_strdup(req->arena, token),
+		"/admin", "Lax", SESSION_MAX_S));
+	http_resp_header(resp, "Set-Cookie",
+	    cookie_line(req, s, LOGIN_COOKIE, "", "/admin/login", "Strict", 0));
 	http_resp_header(resp, "Cache-Control", "no-store");
 	http_resp_redirect(resp, 303, next);
 }
@@ -403,9 +413,9 @@ void
 admin_logout(struct http_req *req, struct http_resp *resp, void *ctx)
 {
 	const struct site *s = ctx;
-	char digest[AUTH_DIGEST_LEN + 1];
-	struct admin_req ar;
-	const char *tok;
+	char		   digest[AUTH_DIGEST_LEN + 1];
+	struct admin_req   ar;
+	const char	  *tok;
 
 	if (!admin_begin(req, resp, s, &ar))
 		return;
@@ -415,8 +425,8 @@ admin_logout(struct http_req *req, struct http_resp *resp, void *ctx)
 		admin_store_failed(resp, ar.st);
 		return;
 	}
-	http_resp_header(resp, "Set-Cookie", cookie_line(req, s,
-	    SESSION_COOKIE, "", "/admin", "Lax", 0));
+	http_resp_header(resp, "Set-Cookie",
+	    cookie_line(req, s, SESSION_COOKIE, "", "/admin", "Lax", 0));
 	http_resp_redirect(resp, 303, "/admin/login?why=out");
 }
 
@@ -428,26 +438,27 @@ void
 admin_dashboard(struct http_req *req, struct http_resp *resp, void *ctx)
 {
 	struct admin_req ar;
-	struct arena *a = req->arena;
-	struct tval *root, *counts, *m;
-	int64_t n, mine;
-	int i;
+	struct arena	*a = req->arena;
+	struct tval	*root, *counts, *m;
+	int64_t		 n, mine;
+	int		 i;
 
 	if (!admin_begin(req, resp, ctx, &ar))
 		return;
 	root = admin_root(req, &ar, "Dashboard", NULL);
-	mine = acl_allows(ar.sess.user.role, ACL_ARTICLE_LIST_ALL, false) ? 0 :
+	mine = acl_allows(ar.sess.user.role, ACL_ARTICLE_LIST_ALL, false) ?
+	    0 :
 	    ar.sess.user.id;
 	counts = tv_list(a);
 	for (i = 0; i < ARTICLE_STATUS__MAX; i++) {
 		if (store_article_count_status(ar.st, (enum article_status)i,
-		    mine, &n) != STORE_OK) {
+			mine, &n) != STORE_OK) {
 			admin_store_failed(resp, ar.st);
 			return;
 		}
 		m = tv_map(a);
-		tv_set_str(a, m, "status", article_status_name(
-		    (enum article_status)i));
+		tv_set_str(a, m, "status",
+		    article_status_name((enum article_status)i));
 		tv_set_int(a, m, "count", n);
 		tv_push(a, counts, m);
 	}

@@ -10,11 +10,11 @@
 #include "util/buf.h"
 #include "util/str.h"
 
-#define MAX_TITLE	300		/* characters */
-#define MAX_SUMMARY	2000
-#define MAX_AUTHOR	200
-#define MAX_TAG		100
-#define MAX_BODY	(1024u * 1024)	/* bytes */
+#define MAX_TITLE   300 /* characters */
+#define MAX_SUMMARY 2000
+#define MAX_AUTHOR  200
+#define MAX_TAG	    100
+#define MAX_BODY    (1024u * 1024) /* bytes */
 
 enum member {
 	M_SLUG = 0,
@@ -55,10 +55,14 @@ static const char *const members[M__MAX] = {
 };
 
 static const char *const type_names[] = {
-	[JSON_OBJECT] = "an object", [JSON_ARRAY] = "an array",
-	[JSON_STRING] = "a string", [JSON_INTEGER] = "an integer",
-	[JSON_REAL] = "a number", [JSON_TRUE] = "true",
-	[JSON_FALSE] = "false", [JSON_NULL] = "null",
+	[JSON_OBJECT] = "an object",
+	[JSON_ARRAY] = "an array",
+	[JSON_STRING] = "a string",
+	[JSON_INTEGER] = "an integer",
+	[JSON_REAL] = "a number",
+	[JSON_TRUE] = "true",
+	[JSON_FALSE] = "false",
+	[JSON_NULL] = "null",
 };
 
 /* A string member, checked: type, UTF-8 (jansson already insists), NUL
@@ -68,7 +72,7 @@ text_member(struct arena *a, json_t *v, const char *field, bool multiline,
     size_t maxchars, size_t maxbytes, const char **out, struct api_problem *p)
 {
 	const char *s, *why;
-	size_t n;
+	size_t	    n;
 
 	if (!json_is_string(v))
 		return api_fail(p, a, 422, field, "%s must be a string, not %s",
@@ -81,8 +85,10 @@ text_member(struct arena *a, json_t *v, const char *field, bool multiline,
 	if ((why = text_check(s, n, multiline)) != NULL)
 		return api_fail(p, a, 422, field, "%s %s", field, why);
 	if (maxchars && utf8_len(s, n) > maxchars)
-		return api_fail(p, a, 422, field, "%s is longer than %zu "
-		    "characters", field, maxchars);
+		return api_fail(p, a, 422, field,
+		    "%s is longer than %zu "
+		    "characters",
+		    field, maxchars);
 	*out = arena_strndup(a, s, n);
 	return true;
 }
@@ -91,11 +97,11 @@ static bool
 tags_member(struct arena *a, json_t *v, struct article *art,
     struct api_problem *p)
 {
-	struct buf slug = BUF_INIT;
+	struct buf  slug = BUF_INIT;
 	const char *name;
-	char field[32];
-	size_t i, n;
-	bool ok = false;
+	char	    field[32];
+	size_t	    i, n;
+	bool	    ok = false;
 
 	if (json_is_null(v)) {
 		art->tags = NULL;
@@ -103,8 +109,10 @@ tags_member(struct arena *a, json_t *v, struct article *art,
 		return true;
 	}
 	if (!json_is_array(v))
-		return api_fail(p, a, 422, "tags", "tags must be an array of "
-		    "strings, not %s", type_names[json_typeof(v)]);
+		return api_fail(p, a, 422, "tags",
+		    "tags must be an array of "
+		    "strings, not %s",
+		    type_names[json_typeof(v)]);
 	if ((n = json_array_size(v)) > API_MAX_TAGS)
 		return api_fail(p, a, 422, "tags", "more than %d tags",
 		    API_MAX_TAGS);
@@ -112,14 +120,16 @@ tags_member(struct arena *a, json_t *v, struct article *art,
 	art->ntags = 0;
 	for (i = 0; i < n; i++) {
 		snprintf(field, sizeof(field), "tags[%zu]", i);
-		if (!text_member(a, json_array_get(v, i), field, false,
-		    MAX_TAG, 0, &name, p))
+		if (!text_member(a, json_array_get(v, i), field, false, MAX_TAG,
+			0, &name, p))
 			goto out;
 		buf_reset(&slug);
 		slugify(&slug, name, strlen(name));
 		if (slug.len == 0) {
-			api_fail(p, a, 422, field, "tag '%s' has no letter or "
-			    "digit to make its URL from", name);
+			api_fail(p, a, 422, field,
+			    "tag '%s' has no letter or "
+			    "digit to make its URL from",
+			    name);
 			goto out;
 		}
 		art->tags[art->ntags++].name = name;
@@ -136,7 +146,7 @@ member_apply(struct arena *a, enum member m, json_t *v, int64_t now,
     bool *has_slug, struct api_problem *p)
 {
 	const char *f = members[m], *s;
-	int64_t t;
+	int64_t	    t;
 
 	(void)now;
 	/* RFC 7396: null removes a member; for those an article cannot be
@@ -147,14 +157,30 @@ member_apply(struct arena *a, enum member m, json_t *v, int64_t now,
 		case M_STATUS:
 		case M_VERSION:
 			return api_fail(p, a, 422, f, "%s cannot be null", f);
-		case M_SLUG: *has_slug = false; art->slug = NULL; break;
-		case M_BODY_MARKDOWN: art->body_md = ""; break;
-		case M_BODY_FORMAT: art->format = BODY_MARKDOWN; break;
-		case M_SUMMARY: art->summary = ""; break;
-		case M_TAGS: return tags_member(a, v, art, p);
-		case M_AUTHOR: art->author = ""; req->has_author = true; break;
-		case M_PUBLISHED_AT: art->published_at = 0; break;
-		default: break;
+		case M_SLUG:
+			*has_slug = false;
+			art->slug = NULL;
+			break;
+		case M_BODY_MARKDOWN:
+			art->body_md = "";
+			break;
+		case M_BODY_FORMAT:
+			art->format = BODY_MARKDOWN;
+			break;
+		case M_SUMMARY:
+			art->summary = "";
+			break;
+		case M_TAGS:
+			return tags_member(a, v, art, p);
+		case M_AUTHOR:
+			art->author = "";
+			req->has_author = true;
+			break;
+		case M_PUBLISHED_AT:
+			art->published_at = 0;
+			break;
+		default:
+			break;
 		}
 		return true;
 	}
@@ -171,8 +197,10 @@ member_apply(struct arena *a, enum member m, json_t *v, int64_t now,
 		if (!text_member(a, v, f, false, 0, 0, &s, p))
 			return false;
 		if (!slug_valid(s, strlen(s)))
-			return api_fail(p, a, 422, f, "slug '%s' is not a "
-			    "slug: use a-z, 0-9 and '-', at most 80", s);
+			return api_fail(p, a, 422, f,
+			    "slug '%s' is not a "
+			    "slug: use a-z, 0-9 and '-', at most 80",
+			    s);
 		art->slug = s;
 		*has_slug = true;
 		return true;
@@ -183,12 +211,13 @@ member_apply(struct arena *a, enum member m, json_t *v, int64_t now,
 		if (!text_member(a, v, f, false, 0, 0, &s, p))
 			return false;
 		if (!body_format_parse(s, &art->format))
-			return api_fail(p, a, 422, f, "body_format must be "
+			return api_fail(p, a, 422, f,
+			    "body_format must be "
 			    "'markdown' or 'html'");
 		return true;
 	case M_SUMMARY:
-		return text_member(a, v, f, true, MAX_SUMMARY, 0,
-		    &art->summary, p);
+		return text_member(a, v, f, true, MAX_SUMMARY, 0, &art->summary,
+		    p);
 	case M_TAGS:
 		return tags_member(a, v, art, p);
 	case M_AUTHOR:
@@ -199,7 +228,8 @@ member_apply(struct arena *a, enum member m, json_t *v, int64_t now,
 		if (!text_member(a, v, f, false, 0, 0, &s, p))
 			return false;
 		if (!article_status_parse(s, &art->status))
-			return api_fail(p, a, 422, f, "status must be "
+			return api_fail(p, a, 422, f,
+			    "status must be "
 			    "'published', 'draft' or 'scheduled'");
 		req->has_status = true;
 		return true;
@@ -207,22 +237,26 @@ member_apply(struct arena *a, enum member m, json_t *v, int64_t now,
 		if (!text_member(a, v, f, false, 0, 64, &s, p))
 			return false;
 		if (!time_parse_rfc3339(s, strlen(s), &t) || t < 0)
-			return api_fail(p, a, 422, f, "published_at must be an "
+			return api_fail(p, a, 422, f,
+			    "published_at must be an "
 			    "RFC 3339 date, as 2022-01-10T09:30:00Z");
 		art->published_at = t;
 		return true;
 	case M_VERSION:
 		if (!json_is_integer(v))
-			return api_fail(p, a, 422, f, "version must be an "
-			    "integer, not %s", type_names[json_typeof(v)]);
+			return api_fail(p, a, 422, f,
+			    "version must be an "
+			    "integer, not %s",
+			    type_names[json_typeof(v)]);
 		if (json_integer_value(v) < 1)
-			return api_fail(p, a, 422, f, "version must be 1 or "
+			return api_fail(p, a, 422, f,
+			    "version must be 1 or "
 			    "more");
 		req->has_version = true;
 		req->version = json_integer_value(v);
 		return true;
 	default:
-		return true;	/* read only: ignored */
+		return true; /* read only: ignored */
 	}
 }
 
@@ -231,18 +265,19 @@ api_article_apply(struct arena *a, const struct api_json *jdoc,
     enum api_mode mode, int64_t now, struct article *art,
     struct api_article_req *req, struct api_problem *p)
 {
-	json_t *doc = (json_t *)jdoc, *v;
+	json_t	   *doc = (json_t *)jdoc, *v;
 	const char *key, *old_slug = art->slug, *old_author = art->author;
-	struct buf tmp = BUF_INIT;
-	bool has_title = false, has_slug = mode == API_PATCH, ok = false;
-	int64_t id = art->id;
-	size_t i;
+	struct buf  tmp = BUF_INIT;
+	bool	    has_title = false, has_slug = mode == API_PATCH, ok = false;
+	int64_t	    id = art->id;
+	size_t	    i;
 	enum member m;
 
 	memset(req, 0, sizeof(*req));
 	/* Unknown members first, all of them, before anything changes: a
 	 * typo ("titel") must not half-apply a document. */
-	json_object_foreach(doc, key, v) {
+	json_object_foreach(doc, key, v)
+	{
 		for (i = 0; i < M__MAX; i++)
 			if (strcmp(key, members[i]) == 0)
 				break;
@@ -270,8 +305,8 @@ api_article_apply(struct arena *a, const struct api_json *jdoc,
 	for (m = 0; m < M__MAX; m++) {
 		if ((v = json_object_get(doc, members[m])) == NULL)
 			continue;
-		if (!member_apply(a, m, v, now, art, req, &has_title,
-		    &has_slug, p))
+		if (!member_apply(a, m, v, now, art, req, &has_title, &has_slug,
+			p))
 			goto out;
 	}
 	if (mode != API_PATCH && !has_title) {
@@ -285,7 +320,8 @@ api_article_apply(struct arena *a, const struct api_json *jdoc,
 		else {
 			slugify(&tmp, art->title, strlen(art->title));
 			if (tmp.len == 0) {
-				api_fail(p, a, 422, "slug", "the title has no "
+				api_fail(p, a, 422, "slug",
+				    "the title has no "
 				    "letter or digit to make a slug from; "
 				    "give one");
 				goto out;
@@ -294,7 +330,8 @@ api_article_apply(struct arena *a, const struct api_json *jdoc,
 		}
 	}
 	if (art->status == ARTICLE_SCHEDULED && art->published_at == 0) {
-		api_fail(p, a, 422, "published_at", "a scheduled article needs "
+		api_fail(p, a, 422, "published_at",
+		    "a scheduled article needs "
 		    "published_at");
 		goto out;
 	}
@@ -305,7 +342,8 @@ api_article_apply(struct arena *a, const struct api_json *jdoc,
 	if (art->body_md == NULL)
 		art->body_md = "";
 	if (!api_article_render(a, art)) {
-		api_fail(p, a, 422, "body_markdown", "the body could not be "
+		api_fail(p, a, 422, "body_markdown",
+		    "the body could not be "
 		    "rendered");
 		goto out;
 	}
@@ -321,7 +359,7 @@ api_article_render(struct arena *a, struct article *art)
 	struct article_body body;
 
 	if (!article_body(a, art->format, art->body_md, strlen(art->body_md),
-	    art->summary, NULL, &body))
+		art->summary, NULL, &body))
 		return false;
 	art->body_md = body.source;
 	art->body_html = body.html;
@@ -331,10 +369,9 @@ api_article_render(struct arena *a, struct article *art)
 }
 
 void
-api_article_json(struct buf *b, const struct article *art,
-    const char *abs_url)
+api_article_json(struct buf *b, const struct article *art, const char *abs_url)
 {
-	bool first = true;
+	bool   first = true;
 	size_t i;
 
 	buf_putc(b, '{');
@@ -389,8 +426,9 @@ void
 api_cursor_encode(struct buf *b, int64_t t, int64_t id)
 {
 	char raw[48];
-	int n = snprintf(raw, sizeof(raw), "%lld.%lld", (long long)t,
-	    (long long)id), i;
+	int  n = snprintf(raw, sizeof(raw), "%lld.%lld", (long long)t,
+		 (long long)id),
+	    i;
 	unsigned v;
 
 	for (i = 0; i < n; i += 3) {
@@ -411,9 +449,9 @@ api_cursor_encode(struct buf *b, int64_t t, int64_t id)
 bool
 api_cursor_decode(const char *s, size_t n, int64_t *t, int64_t *id)
 {
-	char raw[48], *dot;
-	size_t i, j = 0, k;
-	unsigned v, bits = 0;
+	char	    raw[48], *dot;
+	size_t	    i, j = 0, k;
+	unsigned    v, bits = 0;
 	const char *c;
 
 	if (n == 0 || n > 60)
@@ -441,7 +479,7 @@ api_cursor_decode(const char *s, size_t n, int64_t *t, int64_t *id)
 	/* Only the canonical spelling: re-encoding must give s back. */
 	{
 		struct buf b = BUF_INIT;
-		bool same;
+		bool	   same;
 
 		api_cursor_encode(&b, *t, *id);
 		same = b.len == n && memcmp(b.p, s, n) == 0;

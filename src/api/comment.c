@@ -23,7 +23,7 @@ enum cmember {
 	CM_BODY,
 	CM_PARENT,
 	CM_STATUS,
-	CM_BODY_MARKDOWN,	/* PATCH: the name GET writes the body under */
+	CM_BODY_MARKDOWN, /* PATCH: the name GET writes the body under */
 	/* read only: accepted so a GET document can be sent back */
 	CM_ID,
 	CM_BODY_HTML,
@@ -47,21 +47,25 @@ static const char *const cmembers[CM__MAX] = {
 };
 
 static const char *const jtypes[] = {
-	[JSON_OBJECT] = "an object", [JSON_ARRAY] = "an array",
-	[JSON_STRING] = "a string", [JSON_INTEGER] = "an integer",
-	[JSON_REAL] = "a number", [JSON_TRUE] = "true",
-	[JSON_FALSE] = "false", [JSON_NULL] = "null",
+	[JSON_OBJECT] = "an object",
+	[JSON_ARRAY] = "an array",
+	[JSON_STRING] = "a string",
+	[JSON_INTEGER] = "an integer",
+	[JSON_REAL] = "a number",
+	[JSON_TRUE] = "true",
+	[JSON_FALSE] = "false",
+	[JSON_NULL] = "null",
 };
 
 /* Members a reader may send, and those a moderator's PATCH may. */
-#define POST_MEMBERS	((1u << CM_AUTHOR) | (1u << CM_EMAIL) | \
-			 (1u << CM_URL) | (1u << CM_BODY) | (1u << CM_PARENT))
-#define PATCH_MEMBERS	((1u << CM_AUTHOR) | (1u << CM_URL) | \
-			 (1u << CM_BODY) | (1u << CM_STATUS) | \
-			 (1u << CM_BODY_MARKDOWN) | (1u << CM_ID) | \
-			 (1u << CM_EMAIL) | (1u << CM_PARENT) | \
-			 (1u << CM_BODY_HTML) | (1u << CM_CREATED_AT) | \
-			 (1u << CM_UPDATED_AT))
+#define POST_MEMBERS \
+	((1u << CM_AUTHOR) | (1u << CM_EMAIL) | (1u << CM_URL) | \
+	    (1u << CM_BODY) | (1u << CM_PARENT))
+#define PATCH_MEMBERS \
+	((1u << CM_AUTHOR) | (1u << CM_URL) | (1u << CM_BODY) | \
+	    (1u << CM_STATUS) | (1u << CM_BODY_MARKDOWN) | (1u << CM_ID) | \
+	    (1u << CM_EMAIL) | (1u << CM_PARENT) | (1u << CM_BODY_HTML) | \
+	    (1u << CM_CREATED_AT) | (1u << CM_UPDATED_AT))
 
 /* Every member of doc must be one of mask; the first that is not is a
  * 422 naming it (before anything is looked at, so a typo never
@@ -71,10 +75,11 @@ members_known(struct arena *a, json_t *doc, unsigned mask,
     struct api_problem *p)
 {
 	const char *key;
-	json_t *v;
-	int i;
+	json_t	   *v;
+	int	    i;
 
-	json_object_foreach(doc, key, v) {
+	json_object_foreach(doc, key, v)
+	{
 		for (i = 0; i < CM__MAX; i++)
 			if ((mask & (1u << i)) && strcmp(key, cmembers[i]) == 0)
 				break;
@@ -138,9 +143,9 @@ api_comment_parse(struct arena *a, const struct api_json *jdoc,
 	if (!str_member(a, v, "author", false, &cf->author, &len[0], p))
 		return false;
 	if (!str_member(a, json_object_get(doc, "email"), "email", true,
-	    &cf->email, &len[1], p) ||
-	    !str_member(a, json_object_get(doc, "url"), "url", true,
-	    &cf->url, &len[2], p))
+		&cf->email, &len[1], p) ||
+	    !str_member(a, json_object_get(doc, "url"), "url", true, &cf->url,
+		&len[2], p))
 		return false;
 	if ((v = json_object_get(doc, "body")) == NULL)
 		return api_fail(p, a, 422, "body", "body is required");
@@ -148,11 +153,13 @@ api_comment_parse(struct arena *a, const struct api_json *jdoc,
 		return false;
 	if ((v = json_object_get(doc, "parent")) != NULL && !json_is_null(v)) {
 		if (!json_is_integer(v))
-			return api_fail(p, a, 422, "parent", "parent must be "
+			return api_fail(p, a, 422, "parent",
+			    "parent must be "
 			    "a comment's id (an integer), not %s",
 			    jtypes[json_typeof(v)]);
 		if (json_integer_value(v) < 1)
-			return api_fail(p, a, 422, "parent", "parent must be "
+			return api_fail(p, a, 422, "parent",
+			    "parent must be "
 			    "a comment's id, 1 or more");
 		cf->parent = json_integer_value(v);
 	}
@@ -160,15 +167,15 @@ api_comment_parse(struct arena *a, const struct api_json *jdoc,
 }
 
 bool
-api_comment_patch(struct arena *a, const struct api_json *jdoc,
-    int64_t now, struct comment *c, struct api_problem *p)
+api_comment_patch(struct arena *a, const struct api_json *jdoc, int64_t now,
+    struct comment *c, struct api_problem *p)
 {
-	json_t *doc = (json_t *)jdoc, *v, *vb, *vm;
+	json_t		   *doc = (json_t *)jdoc, *v, *vb, *vm;
 	struct comment_form cf;
-	struct buf html = BUF_INIT;
-	const char *s;
-	size_t na = 1, ne = 0, nu = 0, nb = 1, n;
-	bool has_author, has_url, has_body, ok = false;
+	struct buf	    html = BUF_INIT;
+	const char	   *s;
+	size_t		    na = 1, ne = 0, nu = 0, nb = 1, n;
+	bool		    has_author, has_url, has_body, ok = false;
 
 	if (!members_known(a, doc, PATCH_MEMBERS, p))
 		return false;
@@ -184,11 +191,14 @@ api_comment_patch(struct arena *a, const struct api_json *jdoc,
 		enum comment_status st;
 
 		if (!json_is_string(v))
-			return api_fail(p, a, 422, "status", "status must be a "
-			    "string, not %s", jtypes[json_typeof(v)]);
+			return api_fail(p, a, 422, "status",
+			    "status must be a "
+			    "string, not %s",
+			    jtypes[json_typeof(v)]);
 		if (!comment_status_parse(json_string_value(v), &st) ||
 		    strlen(json_string_value(v)) != json_string_length(v))
-			return api_fail(p, a, 422, "status", "status must be "
+			return api_fail(p, a, 422, "status",
+			    "status must be "
 			    "'approved', 'pending', 'spam' or 'deleted'");
 		c->status = st;
 	}
@@ -201,11 +211,12 @@ api_comment_patch(struct arena *a, const struct api_json *jdoc,
 	vb = json_object_get(doc, "body");
 	vm = json_object_get(doc, "body_markdown");
 	if (vb && vm && !json_equal(vb, vm))
-		return api_fail(p, a, 422, "body_markdown", "body and "
+		return api_fail(p, a, 422, "body_markdown",
+		    "body and "
 		    "body_markdown are one field: send one of them");
 	if ((has_body = (v = vb ? vb : vm) != NULL) &&
 	    !str_member(a, v, vb ? "body" : "body_markdown", false, &cf.body,
-	    &nb, p))
+		&nb, p))
 		return false;
 	if (!comment_fields_check(a, &cf, &na, &ne, &nu, &nb)) {
 		if (cf.err_body && vb == NULL)

@@ -13,7 +13,7 @@ static bool
 depth_ok(const char *s, size_t n, size_t max)
 {
 	size_t i, depth = 0;
-	bool instr = false;
+	bool   instr = false;
 
 	for (i = 0; i < n; i++) {
 		char c = s[i];
@@ -49,7 +49,7 @@ api_json_parse(struct arena *a, const char *body, size_t n,
     struct api_problem *p)
 {
 	json_error_t jerr;
-	json_t *doc;
+	json_t	    *doc;
 
 	if (n > API_MAX_BODY) {
 		api_fail(p, a, 413, NULL, "the body is larger than %u bytes",
@@ -57,18 +57,20 @@ api_json_parse(struct arena *a, const char *body, size_t n,
 		return NULL;
 	}
 	if (n == 0 || body == NULL) {
-		api_fail(p, a, 400, NULL, "the body is empty; send a JSON "
+		api_fail(p, a, 400, NULL,
+		    "the body is empty; send a JSON "
 		    "object");
 		return NULL;
 	}
 	if (!depth_ok(body, n, API_MAX_DEPTH)) {
-		api_fail(p, a, 400, NULL, "the document nests deeper than %d "
-		    "levels", API_MAX_DEPTH);
+		api_fail(p, a, 400, NULL,
+		    "the document nests deeper than %d "
+		    "levels",
+		    API_MAX_DEPTH);
 		return NULL;
 	}
-	doc = json_loadb(body, n, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL |
-	    JSON_DECODE_ANY,
-	    &jerr);
+	doc = json_loadb(body, n,
+	    JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL | JSON_DECODE_ANY, &jerr);
 	if (doc == NULL) {
 		api_fail(p, a, 400, NULL, "malformed JSON: %s", jerr.text);
 		p->line = jerr.line > 0 ? jerr.line : 1;

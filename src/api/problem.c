@@ -13,19 +13,23 @@ static const char *
 type_of(int status)
 {
 	switch (status) {
-	case 400: return "urn:gazette:problem:bad-request";
-	case 409: return "urn:gazette:problem:conflict";
-	case 422: return "urn:gazette:problem:invalid";
-	default: return "about:blank";
+	case 400:
+		return "urn:gazette:problem:bad-request";
+	case 409:
+		return "urn:gazette:problem:conflict";
+	case 422:
+		return "urn:gazette:problem:invalid";
+	default:
+		return "about:blank";
 	}
 }
 
 bool
-api_fail(struct api_problem *p, struct arena *a, int status,
-    const char *field, const char *fmt, ...)
+api_fail(struct api_problem *p, struct arena *a, int status, const char *field,
+    const char *fmt, ...)
 {
 	struct buf b = BUF_INIT;
-	va_list ap;
+	va_list	   ap;
 
 	va_start(ap, fmt);
 	buf_vprintf(&b, fmt, ap);
@@ -44,7 +48,7 @@ void
 api_problem_send(struct http_resp *resp, const struct api_problem *p)
 {
 	struct buf *b = &resp->body;
-	bool first = true;
+	bool	    first = true;
 
 	buf_reset(b);
 	resp->status = p->status ? p->status : 500;
@@ -79,8 +83,8 @@ api_error(struct http_resp *resp, struct arena *a, int status,
     const char *field, const char *fmt, ...)
 {
 	struct api_problem p;
-	struct buf b = BUF_INIT;
-	va_list ap;
+	struct buf	   b = BUF_INIT;
+	va_list		   ap;
 
 	va_start(ap, fmt);
 	buf_vprintf(&b, fmt, ap);

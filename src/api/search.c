@@ -17,7 +17,7 @@ item_json(struct buf *b, struct arena *a, const struct site *s,
     const struct search_hit *h)
 {
 	const struct article *art = &h->article;
-	bool first = true;
+	bool		      first = true;
 
 	buf_putc(b, '{');
 	jw_key(b, &first, "id");
@@ -42,30 +42,32 @@ item_json(struct buf *b, struct arena *a, const struct site *s,
 void
 api_search(struct http_req *req, struct http_resp *resp, void *ctx)
 {
-	const struct site *s = ctx;
-	struct arena *a = req->arena;
-	struct search_query q;
-	struct search_result r;
-	struct search_page pg;
-	struct buf *b = &resp->body;
-	const char *qs, *v;
-	size_t qlen = 0, vlen, i;
-	int64_t offset = 0, limit = SEARCH_PER_PAGE;
-	enum search_err se;
+	const struct site     *s = ctx;
+	struct arena	      *a = req->arena;
+	struct search_query    q;
+	struct search_result   r;
+	struct search_page     pg;
+	struct buf	      *b = &resp->body;
+	const char	      *qs, *v;
+	size_t		       qlen = 0, vlen, i;
+	int64_t		       offset = 0, limit = SEARCH_PER_PAGE;
+	enum search_err	       se;
 	enum search_run_result o;
-	bool first = true;
+	bool		       first = true;
 
 	http_resp_header(resp, "Access-Control-Allow-Origin", "*");
 	/* The route takes q, cursor and limit, and nothing else (strict). */
 	if ((v = form_get(&req->args, "limit", &vlen)) != NULL &&
 	    !parse_int(v, vlen, 1, 100, &limit)) {
-		api_error(resp, a, 400, "limit", "limit must be a number from "
+		api_error(resp, a, 400, "limit",
+		    "limit must be a number from "
 		    "1 to 100");
 		return;
 	}
 	if ((v = form_get(&req->args, "cursor", &vlen)) != NULL &&
 	    !parse_int(v, vlen, 0, SEARCH_MAX_OFFSET, &offset)) {
-		api_error(resp, a, 400, "cursor", "cursor is not one this "
+		api_error(resp, a, 400, "cursor",
+		    "cursor is not one this "
 		    "server gave out");
 		return;
 	}

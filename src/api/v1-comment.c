@@ -28,17 +28,16 @@
 #include "util/buf.h"
 #include "util/str.h"
 
-#define ALLOW_LIST	(HTTP_M(HTTP_GET) | HTTP_M(HTTP_POST))
-#define ALLOW_ITEM	(HTTP_M(HTTP_GET) | HTTP_M(HTTP_PATCH) | \
-			 HTTP_M(HTTP_DELETE))
+#define ALLOW_LIST (HTTP_M(HTTP_GET) | HTTP_M(HTTP_POST))
+#define ALLOW_ITEM (HTTP_M(HTTP_GET) | HTTP_M(HTTP_PATCH) | HTTP_M(HTTP_DELETE))
 
 /* Who moderates is the ACL table's to say (editors and admins), as on
  * the admin pages. */
 static bool
 moderator(const struct api_caller *c)
 {
-	return c->token && acl_allows(c->user.role, ACL_COMMENT_MODERATE,
-	    false);
+	return c->token &&
+	    acl_allows(c->user.role, ACL_COMMENT_MODERATE, false);
 }
 
 static bool
@@ -49,7 +48,8 @@ need_moderator(struct http_req *req, struct http_resp *resp,
 		return false;
 	if (moderator(c))
 		return true;
-	api_error(resp, req->arena, 403, NULL, "moderating comments needs an "
+	api_error(resp, req->arena, 403, NULL,
+	    "moderating comments needs an "
 	    "editor's or an admin's token; an author's does not");
 	return false;
 }
@@ -65,28 +65,31 @@ read_headers(struct http_resp *resp, const struct api_caller *c)
 
 /* GET /api/v1/articles/SLUG/comments */
 static void
-comments_list(struct http_req *req, struct http_resp *resp,
-    struct store *st, const struct api_caller *c, const struct article *art)
+comments_list(struct http_req *req, struct http_resp *resp, struct store *st,
+    const struct api_caller *c, const struct article *art)
 {
 	/* The route's cursor, limit and status (strict). */
-	const struct form *q = &req->args;
+	const struct form  *q = &req->args;
 	struct comment_list l;
-	struct buf *b = &resp->body;
-	const char *v;
-	size_t n, i;
-	int64_t lim = API_LIMIT_DEF, t, after = 0;
-	int status = COMMENT_APPROVED;
+	struct buf	   *b = &resp->body;
+	const char	   *v;
+	size_t		    n, i;
+	int64_t		    lim = API_LIMIT_DEF, t, after = 0;
+	int		    status = COMMENT_APPROVED;
 	enum comment_status cs;
 
 	if ((v = form_get(q, "limit", &n)) != NULL &&
 	    (n > 4 || !parse_int(v, n, 1, API_LIMIT_MAX, &lim))) {
-		api_error(resp, req->arena, 400, "limit", "limit must be a "
-		    "number from 1 to %d", API_LIMIT_MAX);
+		api_error(resp, req->arena, 400, "limit",
+		    "limit must be a "
+		    "number from 1 to %d",
+		    API_LIMIT_MAX);
 		return;
 	}
 	if ((v = form_get(q, "cursor", &n)) != NULL &&
 	    (!api_cursor_decode(v, n, &t, &after) || t != 0)) {
-		api_error(resp, req->arena, 400, "cursor", "the cursor is not "
+		api_error(resp, req->arena, 400, "cursor",
+		    "the cursor is not "
 		    "one this server gave out");
 		return;
 	}
@@ -96,7 +99,8 @@ comments_list(struct http_req *req, struct http_resp *resp,
 		else if (comment_status_parse(v, &cs))
 			status = (int)cs;
 		else {
-			api_error(resp, req->arena, 400, "status", "status must "
+			api_error(resp, req->arena, 400, "status",
+			    "status must "
 			    "be 'approved', 'pending', 'spam', 'deleted' or "
 			    "'all'");
 			return;
@@ -105,7 +109,7 @@ comments_list(struct http_req *req, struct http_resp *resp,
 			return;
 	}
 	if (store_comment_page(st, req->arena, art->id, status, after,
-	    (size_t)lim, &l) != STORE_OK) {
+		(size_t)lim, &l) != STORE_OK) {
 		api_store_failed(req, resp, st);
 		return;
 	}
@@ -130,41 +134,45 @@ comments_list(struct http_req *req, struct http_resp *resp,
 /* POST /api/v1/articles/SLUG/comments */
 static void
 comments_post(struct http_req *req, struct http_resp *resp,
-    const struct site *s, const struct api_caller *c,
-    const struct article *art)
+    const struct site *s, const struct api_caller *c, const struct article *art)
 {
-	struct api_problem p;
-	struct api_json *doc = NULL;
-	struct comment_form cf;
+	struct api_problem	  p;
+	struct api_json		 *doc = NULL;
+	struct comment_form	  cf;
 	struct comment_submission sub = { 0 };
-	struct comment got;
-	size_t len[4];
-	int64_t now = (int64_t)time(NULL), retry = 0;
+	struct comment		  got;
+	size_t			  len[4];
+	int64_t			  now = (int64_t)time(NULL), retry = 0;
 
 	if (!api_content_type_ok(req, resp, false))
 		return;
 	if (req->body_len > COMMENT_POST_MAX) {
-		api_error(resp, req->arena, 413, NULL, "a comment is sent in "
-		    "at most %d bytes", COMMENT_POST_MAX);
+		api_error(resp, req->arena, 413, NULL,
+		    "a comment is sent in "
+		    "at most %d bytes",
+		    COMMENT_POST_MAX);
 		return;
 	}
 	if (req->args.n > 0) {
-		api_error(resp, req->arena, 400, NULL, "this takes no query "
+		api_error(resp, req->arena, 400, NULL,
+		    "this takes no query "
 		    "parameters");
 		return;
 	}
 	if (s->comments == NULL) {
-		api_error(resp, req->arena, 503, NULL, "comments cannot be "
+		api_error(resp, req->arena, 503, NULL,
+		    "comments cannot be "
 		    "posted here");
 		return;
 	}
 	if (comment_closed(s->close_days, art, now)) {
-		api_error(resp, req->arena, 403, NULL, "comments are closed on "
+		api_error(resp, req->arena, 403, NULL,
+		    "comments are closed on "
 		    "this article");
 		return;
 	}
-	if ((doc = api_json_parse(req->arena, req->body, req->body_len, &p))
-	    == NULL) {
+	if ((doc = api_json_parse(req->arena, req->body, req->body_len, &p)) ==
+	    NULL) {
 		api_problem_send(resp, &p);
 		return;
 	}
@@ -187,23 +195,27 @@ comments_post(struct http_req *req, struct http_resp *resp,
 		break;
 	case COMMENT_INVALID:
 		if (api_comment_problem(req->arena, &cf, &p))
-			api_fail(&p, req->arena, 422, NULL, "the comment "
+			api_fail(&p, req->arena, 422, NULL,
+			    "the comment "
 			    "breaks a rule");
 		api_problem_send(resp, &p);
 		goto out;
 	case COMMENT_TOO_QUICK:
 	case COMMENT_TOO_MANY:
-		api_error(resp, req->arena, 429, NULL, "too many comments "
+		api_error(resp, req->arena, 429, NULL,
+		    "too many comments "
 		    "from your address: post again in %lld seconds",
 		    (long long)retry);
 		http_resp_retry_after(resp, req->arena, retry);
 		goto out;
 	case COMMENT_GONE:
-		api_error(resp, req->arena, 404, NULL, "the article or the "
+		api_error(resp, req->arena, 404, NULL,
+		    "the article or the "
 		    "comment replied to is gone");
 		goto out;
 	case COMMENT_UNRENDERABLE:
-		api_error(resp, req->arena, 422, "body", "the comment could "
+		api_error(resp, req->arena, 422, "body",
+		    "the comment could "
 		    "not be rendered");
 		goto out;
 	default:
@@ -214,39 +226,42 @@ comments_post(struct http_req *req, struct http_resp *resp,
 	resp->content_type = "application/json";
 	export_comment_json(&resp->body, &got, moderator(c));
 	buf_putc(&resp->body, '\n');
-	http_resp_header(resp, "Location", arena_printf(req->arena,
-	    "/api/v1/comments/%lld", (long long)got.id));
+	http_resp_header(resp, "Location",
+	    arena_printf(req->arena, "/api/v1/comments/%lld",
+		(long long)got.id));
 	http_resp_header(resp, "Cache-Control", "no-store");
 out:
 	api_json_free(doc);
 }
 
 void
-api_article_comments(struct http_req *req, struct http_resp *resp,
-    void *ctx)
+api_article_comments(struct http_req *req, struct http_resp *resp, void *ctx)
 {
 	const struct site *s = ctx;
-	struct store *st;
-	struct api_caller c;
-	struct article a;
-	const char *slug;
-	int64_t now = (int64_t)time(NULL);
-	enum store_err e;
+	struct store	  *st;
+	struct api_caller  c;
+	struct article	   a;
+	const char	  *slug;
+	int64_t		   now = (int64_t)time(NULL);
+	enum store_err	   e;
 
 	if (!api_begin(req, resp, s, ALLOW_LIST, &st, &c))
 		return;
 	slug = arena_strndup(req->arena, req->params[0].p, req->params[0].n);
 	e = slug_valid(slug, strlen(slug)) ?
-	    store_article_by_slug(st, req->arena, slug, &a) : STORE_NOTFOUND;
+	    store_article_by_slug(st, req->arena, slug, &a) :
+	    STORE_NOTFOUND;
 	/* Comments of an article nobody may read do not exist either; a
 	 * reader's post needs the article published. */
-	if (e == STORE_OK && (!api_may_read(&c, &a, now) ||
-	    (req->method == HTTP_POST && !article_is_public(&a, now))))
+	if (e == STORE_OK &&
+	    (!api_may_read(&c, &a, now) ||
+		(req->method == HTTP_POST && !article_is_public(&a, now))))
 		e = STORE_NOTFOUND;
 	if (e == STORE_NOTFOUND) {
-		api_error(resp, req->arena, 404, NULL, "no published article "
-		    "has the slug '%s'", slug_valid(slug, strlen(slug)) ?
-		    slug : "?");
+		api_error(resp, req->arena, 404, NULL,
+		    "no published article "
+		    "has the slug '%s'",
+		    slug_valid(slug, strlen(slug)) ? slug : "?");
 		return;
 	}
 	if (e != STORE_OK) {
@@ -261,15 +276,15 @@ api_article_comments(struct http_req *req, struct http_resp *resp,
 
 /* The comment of /api/v1/comments/ID as a reader or c may see it. */
 static enum store_err
-comment_find(struct http_req *req, struct store *st,
-    const struct api_caller *c, struct comment *out)
+comment_find(struct http_req *req, struct store *st, const struct api_caller *c,
+    struct comment *out)
 {
 	struct article a;
-	int64_t id, now = (int64_t)time(NULL);
+	int64_t	       id, now = (int64_t)time(NULL);
 	enum store_err e;
 
-	if (req->params[0].n > 18 || !parse_int(req->params[0].p,
-	    req->params[0].n, 1, INT64_MAX, &id))
+	if (req->params[0].n > 18 ||
+	    !parse_int(req->params[0].p, req->params[0].n, 1, INT64_MAX, &id))
 		return STORE_NOTFOUND;
 	if ((e = store_comment_get(st, req->arena, id, out)) != STORE_OK)
 		return e;
@@ -297,13 +312,13 @@ void
 api_comment(struct http_req *req, struct http_resp *resp, void *ctx)
 {
 	const struct site *s = ctx;
-	struct store *st;
-	struct api_caller c;
+	struct store	  *st;
+	struct api_caller  c;
 	struct api_problem p;
-	struct api_json *doc = NULL;
-	struct comment cm, got;
-	int64_t now = (int64_t)time(NULL);
-	enum store_err e;
+	struct api_json	  *doc = NULL;
+	struct comment	   cm, got;
+	int64_t		   now = (int64_t)time(NULL);
+	enum store_err	   e;
 	bool read = req->method == HTTP_GET || req->method == HTTP_HEAD;
 
 	if (!api_begin(req, resp, s, ALLOW_ITEM, &st, &c))
@@ -313,7 +328,8 @@ api_comment(struct http_req *req, struct http_resp *resp, void *ctx)
 	if (req->method == HTTP_PATCH && !api_content_type_ok(req, resp, true))
 		return;
 	if (req->args.n > 0) {
-		api_error(resp, req->arena, 400, NULL, "this takes no query "
+		api_error(resp, req->arena, 400, NULL,
+		    "this takes no query "
 		    "parameters");
 		return;
 	}
@@ -335,7 +351,8 @@ api_comment(struct http_req *req, struct http_resp *resp, void *ctx)
 		 * a wrong click and its replies keep their place. */
 		if (cm.status != COMMENT_DELETED &&
 		    (e = store_comment_set_status(st, cm.id, COMMENT_DELETED,
-		    now)) != STORE_OK && e != STORE_NOTFOUND) {
+			 now)) != STORE_OK &&
+		    e != STORE_NOTFOUND) {
 			api_store_failed(req, resp, st);
 			return;
 		}
@@ -344,8 +361,8 @@ api_comment(struct http_req *req, struct http_resp *resp, void *ctx)
 	default:
 		break;
 	}
-	if ((doc = api_json_parse(req->arena, req->body, req->body_len, &p))
-	    == NULL) {
+	if ((doc = api_json_parse(req->arena, req->body, req->body_len, &p)) ==
+	    NULL) {
 		api_problem_send(resp, &p);
 		return;
 	}

@@ -23,18 +23,18 @@
 #include "util/buf.h"
 #include "util/str.h"
 
-#define ALLOW_LIST	(HTTP_M(HTTP_GET) | HTTP_M(HTTP_POST))
-#define ALLOW_ITEM	(HTTP_M(HTTP_GET) | HTTP_M(HTTP_PUT) | \
-			 HTTP_M(HTTP_PATCH) | HTTP_M(HTTP_DELETE))
-
+#define ALLOW_LIST (HTTP_M(HTTP_GET) | HTTP_M(HTTP_POST))
+#define ALLOW_ITEM \
+	(HTTP_M(HTTP_GET) | HTTP_M(HTTP_PUT) | HTTP_M(HTTP_PATCH) | \
+	    HTTP_M(HTTP_DELETE))
 
 static void
 allow_header(struct http_resp *resp, struct arena *a, unsigned mask)
 {
 	static const char *const names[HTTP_METHOD__MAX] = { "GET", "HEAD",
-	    "POST", "PUT", "PATCH", "DELETE", "OPTIONS" };
-	struct buf b = BUF_INIT;
-	int i;
+		"POST", "PUT", "PATCH", "DELETE", "OPTIONS" };
+	struct buf		 b = BUF_INIT;
+	int			 i;
 
 	mask |= HTTP_M(HTTP_HEAD) | HTTP_M(HTTP_OPTIONS);
 	for (i = 0; i < HTTP_METHOD__MAX; i++)
@@ -60,9 +60,11 @@ api_method_check(struct http_req *req, struct http_resp *resp, unsigned mask)
 	if (mask & m)
 		return false;
 	api_error(resp, req->arena, 405, NULL, "%s is not allowed here",
-	    req->method == HTTP_GET ? "GET" : req->method == HTTP_POST ?
-	    "POST" : req->method == HTTP_PUT ? "PUT" : req->method ==
-	    HTTP_PATCH ? "PATCH" : "DELETE");
+	    req->method == HTTP_GET	  ? "GET" :
+		req->method == HTTP_POST  ? "POST" :
+		req->method == HTTP_PUT	  ? "PUT" :
+		req->method == HTTP_PATCH ? "PATCH" :
+					    "DELETE");
 	allow_header(resp, req->arena, mask);
 	return true;
 }
@@ -72,7 +74,8 @@ api_store_failed(struct http_req *req, struct http_resp *resp, struct store *st)
 {
 	fprintf(stderr, "gazette: serve: api: database: %s\n",
 	    st ? store_errmsg(st) : "cannot open");
-	api_error(resp, req->arena, 503, NULL, "the database is not "
+	api_error(resp, req->arena, 503, NULL,
+	    "the database is not "
 	    "available; try again shortly");
 	http_resp_retry_after(resp, NULL, HTTP_RETRY_S);
 }
@@ -83,16 +86,17 @@ bool
 api_caller_get(struct http_req *req, struct http_resp *resp, struct store *st,
     struct api_caller *c)
 {
-	const char *h = http_req_header(req, "Authorization"), *tok;
-	char digest[AUTH_DIGEST_LEN + 1];
+	const char    *h = http_req_header(req, "Authorization"), *tok;
+	char	       digest[AUTH_DIGEST_LEN + 1];
 	enum store_err e;
-	size_t n;
+	size_t	       n;
 
 	memset(c, 0, sizeof(*c));
 	if (h == NULL)
 		return true;
 	if (strncasecmp(h, "Bearer ", 7) != 0) {
-		api_error(resp, req->arena, 401, NULL, "the Authorization "
+		api_error(resp, req->arena, 401, NULL,
+		    "the Authorization "
 		    "header must be 'Bearer TOKEN'");
 		http_resp_header(resp, "WWW-Authenticate", "Bearer");
 		return false;
@@ -104,7 +108,8 @@ api_caller_get(struct http_req *req, struct http_resp *resp, struct store *st,
 	while (n > 0 && tok[n - 1] == ' ')
 		n--;
 	if (n == 0 || n > 256) {
-		api_error(resp, req->arena, 401, NULL, "the token is not "
+		api_error(resp, req->arena, 401, NULL,
+		    "the token is not "
 		    "valid");
 		http_resp_header(resp, "WWW-Authenticate",
 		    "Bearer error=\"invalid_token\"");
@@ -113,7 +118,8 @@ api_caller_get(struct http_req *req, struct http_resp *resp, struct store *st,
 	auth_token_digest(tok, n, digest);
 	e = store_token_user(st, req->arena, digest, &c->user);
 	if (e == STORE_NOTFOUND) {
-		api_error(resp, req->arena, 401, NULL, "the token is not "
+		api_error(resp, req->arena, 401, NULL,
+		    "the token is not "
 		    "valid (unknown or revoked)");
 		http_resp_header(resp, "WWW-Authenticate",
 		    "Bearer error=\"invalid_token\"");
@@ -128,9 +134,8 @@ api_caller_get(struct http_req *req, struct http_resp *resp, struct store *st,
 }
 
 bool
-api_begin(struct http_req *req, struct http_resp *resp,
-    const struct site *s, unsigned mask, struct store **st,
-    struct api_caller *c)
+api_begin(struct http_req *req, struct http_resp *resp, const struct site *s,
+    unsigned mask, struct store **st, struct api_caller *c)
 {
 	if (api_method_check(req, resp, mask))
 		return false;
@@ -147,7 +152,8 @@ api_need_token(struct http_req *req, struct http_resp *resp,
 {
 	if (c->token)
 		return true;
-	api_error(resp, req->arena, 401, NULL, "this needs an API token: "
+	api_error(resp, req->arena, 401, NULL,
+	    "this needs an API token: "
 	    "Authorization: Bearer TOKEN (gazette token create NAME)");
 	http_resp_header(resp, "WWW-Authenticate", "Bearer");
 	return false;
@@ -156,8 +162,7 @@ api_need_token(struct http_req *req, struct http_resp *resp,
 static const char *
 byline(const struct user *u)
 {
-	return u->display_name && *u->display_name ? u->display_name :
-	    u->name;
+	return u->display_name && *u->display_name ? u->display_name : u->name;
 }
 
 /* Whether c may see a (any article, public or not). */
@@ -166,8 +171,9 @@ api_may_read(const struct api_caller *c, const struct article *a, int64_t now)
 {
 	if (article_is_public(a, now))
 		return true;
-	return c->token && acl_article_refused(&c->user, ACL_ARTICLE_VIEW, a,
-	    a->status) == ACL__MAX;
+	return c->token &&
+	    acl_article_refused(&c->user, ACL_ARTICLE_VIEW, a, a->status) ==
+	    ACL__MAX;
 }
 
 /* Answers 403 when c may not do action to cur (NULL: a new article) with
@@ -181,9 +187,10 @@ acl_check(struct http_req *req, struct http_resp *resp,
 
 	if (no == ACL__MAX)
 		return true;
-	api_error(resp, req->arena, 403, no == ACL_ARTICLE_PUBLISH ? "status" :
-	    NULL, "role %s may not %s; an editor may",
-	    user_role_name(c->user.role), acl_action_name(no));
+	api_error(resp, req->arena, 403,
+	    no == ACL_ARTICLE_PUBLISH ? "status" : NULL,
+	    "role %s may not %s; an editor may", user_role_name(c->user.role),
+	    acl_action_name(no));
 	return false;
 }
 
@@ -193,7 +200,7 @@ bool
 api_content_type_ok(struct http_req *req, struct http_resp *resp, bool patch)
 {
 	const char *h = http_req_header(req, "Content-Type"), *semi, *p;
-	struct sv mt, par;
+	struct sv   mt, par;
 
 	if (h == NULL)
 		goto bad;
@@ -201,25 +208,25 @@ api_content_type_ok(struct http_req *req, struct http_resp *resp, bool patch)
 	mt = sv_trim((struct sv){ h, semi ? (size_t)(semi - h) : strlen(h) });
 	if (!(mt.n == 16 && strncasecmp(mt.p, "application/json", 16) == 0) &&
 	    !(patch && mt.n == 28 &&
-	    strncasecmp(mt.p, "application/merge-patch+json", 28) == 0))
+		strncasecmp(mt.p, "application/merge-patch+json", 28) == 0))
 		goto bad;
 	for (p = semi; p; p = semi) {
 		semi = strchr(p + 1, ';');
-		par = sv_trim((struct sv){ p + 1, semi ?
-		    (size_t)(semi - p - 1) : strlen(p + 1) });
+		par = sv_trim((struct sv){ p + 1,
+		    semi ? (size_t)(semi - p - 1) : strlen(p + 1) });
 		if (par.n == 0)
 			continue;
 		if (!(par.n == 13 &&
-		    strncasecmp(par.p, "charset=utf-8", 13) == 0) &&
+			strncasecmp(par.p, "charset=utf-8", 13) == 0) &&
 		    !(par.n == 15 &&
-		    strncasecmp(par.p, "charset=\"utf-8\"", 15) == 0))
+			strncasecmp(par.p, "charset=\"utf-8\"", 15) == 0))
 			goto bad;
 	}
 	return true;
 bad:
 	api_error(resp, req->arena, 415, NULL, "send the body as %s",
 	    patch ? "application/merge-patch+json or application/json" :
-	    "application/json");
+		    "application/json");
 	if (patch)
 		http_resp_header(resp, "Accept-Patch",
 		    "application/merge-patch+json, application/json");
@@ -236,14 +243,14 @@ abs_url(const struct site *s, struct arena *a, const struct article *art,
 }
 
 static void
-send_article(struct http_req *req, struct http_resp *resp,
-    const struct site *s, const struct article *art, int64_t now)
+send_article(struct http_req *req, struct http_resp *resp, const struct site *s,
+    const struct article *art, int64_t now)
 {
 	resp->content_type = "application/json";
 	api_article_json(&resp->body, art, abs_url(s, req->arena, art, now));
 	buf_putc(&resp->body, '\n');
-	http_resp_header(resp, "ETag", arena_printf(req->arena, "\"v%lld\"",
-	    (long long)art->version));
+	http_resp_header(resp, "ETag",
+	    arena_printf(req->arena, "\"v%lld\"", (long long)art->version));
 }
 
 /* GET /api/v1/articles */
@@ -252,37 +259,42 @@ articles_list(struct http_req *req, struct http_resp *resp,
     const struct site *s, struct store *st, const struct api_caller *c)
 {
 	/* The route's cursor, limit, status, tag and author (strict). */
-	const struct form *q = &req->args;
+	const struct form    *q = &req->args;
 	struct article_filter f = { 0 };
-	struct article_list l;
-	struct buf *b = &resp->body;
-	const char *v;
-	size_t n, i;
-	int64_t lim = API_LIMIT_DEF, now = (int64_t)time(NULL);
-	enum article_status status = ARTICLE_PUBLISHED;
-	enum store_err e;
+	struct article_list   l;
+	struct buf	     *b = &resp->body;
+	const char	     *v;
+	size_t		      n, i;
+	int64_t		      lim = API_LIMIT_DEF, now = (int64_t)time(NULL);
+	enum article_status   status = ARTICLE_PUBLISHED;
+	enum store_err	      e;
 
 	if ((v = form_get(q, "limit", &n)) != NULL &&
 	    (n > 4 || !parse_int(v, n, 1, API_LIMIT_MAX, &lim))) {
-		api_error(resp, req->arena, 400, "limit", "limit must be a "
-		    "number from 1 to %d", API_LIMIT_MAX);
+		api_error(resp, req->arena, 400, "limit",
+		    "limit must be a "
+		    "number from 1 to %d",
+		    API_LIMIT_MAX);
 		return;
 	}
 	if ((v = form_get(q, "cursor", &n)) != NULL &&
 	    !api_cursor_decode(v, n, &f.before_time, &f.before_id)) {
-		api_error(resp, req->arena, 400, "cursor", "the cursor is not "
+		api_error(resp, req->arena, 400, "cursor",
+		    "the cursor is not "
 		    "one this server gave out");
 		return;
 	}
 	if ((v = form_get(q, "status", &n)) != NULL &&
 	    !article_status_parse(v, &status)) {
-		api_error(resp, req->arena, 400, "status", "status must be "
+		api_error(resp, req->arena, 400, "status",
+		    "status must be "
 		    "'published', 'draft' or 'scheduled'");
 		return;
 	}
 	if ((v = form_get(q, "tag", &n)) != NULL) {
 		if (!slug_valid(v, n)) {
-			api_error(resp, req->arena, 400, "tag", "tag must be a "
+			api_error(resp, req->arena, 400, "tag",
+			    "tag must be a "
 			    "tag's slug, as in /tags/SLUG");
 			return;
 		}
@@ -290,7 +302,8 @@ articles_list(struct http_req *req, struct http_resp *resp,
 	}
 	if ((v = form_get(q, "author", &n)) != NULL) {
 		if (n == 0 || n > 200) {
-			api_error(resp, req->arena, 400, "author", "author "
+			api_error(resp, req->arena, 400, "author",
+			    "author "
 			    "must be a byline of 1 to 200 bytes");
 			return;
 		}
@@ -353,13 +366,14 @@ save_check(struct http_req *req, struct http_resp *resp,
     const struct api_caller *c, const struct article *old,
     const struct article *a, const struct api_article_req *r)
 {
-	if (!acl_check(req, resp, c, old ? ACL_ARTICLE_EDIT :
-	    ACL_ARTICLE_CREATE, old, a->status))
+	if (!acl_check(req, resp, c,
+		old ? ACL_ARTICLE_EDIT : ACL_ARTICLE_CREATE, old, a->status))
 		return false;
 	if (!acl_allows(c->user.role, ACL_ARTICLE_EDIT, false) &&
 	    r->has_author && strcmp(a->author, byline(&c->user)) != 0 &&
 	    (old == NULL || strcmp(a->author, old->author) != 0)) {
-		api_error(resp, req->arena, 403, "author", "an author writes "
+		api_error(resp, req->arena, 403, "author",
+		    "an author writes "
 		    "under their own byline");
 		return false;
 	}
@@ -371,22 +385,24 @@ static void
 articles_create(struct http_req *req, struct http_resp *resp,
     const struct site *s, struct store *st, const struct api_caller *c)
 {
-	struct api_problem p;
+	struct api_problem     p;
 	struct api_article_req r;
-	struct api_json *doc = NULL;
-	struct article a, got;
-	int64_t now = (int64_t)time(NULL);
-	enum store_err e;
+	struct api_json	      *doc = NULL;
+	struct article	       a, got;
+	int64_t		       now = (int64_t)time(NULL);
+	enum store_err	       e;
 
-	if (!api_need_token(req, resp, c) || !api_content_type_ok(req, resp, false))
+	if (!api_need_token(req, resp, c) ||
+	    !api_content_type_ok(req, resp, false))
 		return;
 	if (req->args.n > 0) {
-		api_error(resp, req->arena, 400, NULL, "this takes no query "
+		api_error(resp, req->arena, 400, NULL,
+		    "this takes no query "
 		    "parameters");
 		return;
 	}
-	if ((doc = api_json_parse(req->arena, req->body, req->body_len, &p))
-	    == NULL) {
+	if ((doc = api_json_parse(req->arena, req->body, req->body_len, &p)) ==
+	    NULL) {
 		write_problem(req, resp, &p);
 		return;
 	}
@@ -403,8 +419,10 @@ articles_create(struct http_req *req, struct http_resp *resp,
 	a.author_id = c->user.id;
 	a.created_at = a.updated_at = now;
 	if ((e = store_article_insert(st, &a)) == STORE_CONFLICT) {
-		api_error(resp, req->arena, 409, "slug", "slug '%s' is taken "
-		    "by another article", a.slug);
+		api_error(resp, req->arena, 409, "slug",
+		    "slug '%s' is taken "
+		    "by another article",
+		    a.slug);
 		goto out;
 	}
 	if (e != STORE_OK) {
@@ -417,8 +435,8 @@ articles_create(struct http_req *req, struct http_resp *resp,
 		got = a;
 	send_article(req, resp, s, &got, now);
 	resp->status = 201;
-	http_resp_header(resp, "Location", arena_printf(req->arena,
-	    "/api/v1/articles/%s", got.slug));
+	http_resp_header(resp, "Location",
+	    arena_printf(req->arena, "/api/v1/articles/%s", got.slug));
 out:
 	api_json_free(doc);
 }
@@ -427,8 +445,8 @@ void
 api_articles(struct http_req *req, struct http_resp *resp, void *ctx)
 {
 	const struct site *s = ctx;
-	struct store *st;
-	struct api_caller c;
+	struct store	  *st;
+	struct api_caller  c;
 
 	if (!api_begin(req, resp, s, ALLOW_LIST, &st, &c))
 		return;
@@ -444,31 +462,32 @@ article_write(struct http_req *req, struct http_resp *resp,
     const struct site *s, struct store *st, const struct api_caller *c,
     struct article *old)
 {
-	struct api_problem p;
+	struct api_problem     p;
 	struct api_article_req r;
-	struct api_json *doc = NULL;
-	struct article a, got;
-	int64_t now = (int64_t)time(NULL);
-	bool patch = req->method == HTTP_PATCH;
-	enum store_err e;
+	struct api_json	      *doc = NULL;
+	struct article	       a, got;
+	int64_t		       now = (int64_t)time(NULL);
+	bool		       patch = req->method == HTTP_PATCH;
+	enum store_err	       e;
 
 	if (!api_content_type_ok(req, resp, patch))
 		return;
-	if ((doc = api_json_parse(req->arena, req->body, req->body_len, &p))
-	    == NULL) {
+	if ((doc = api_json_parse(req->arena, req->body, req->body_len, &p)) ==
+	    NULL) {
 		write_problem(req, resp, &p);
 		return;
 	}
 	a = *old;
-	if (!api_article_apply(req->arena, doc, patch ? API_PATCH :
-	    API_REPLACE, now, &a, &r, &p)) {
+	if (!api_article_apply(req->arena, doc, patch ? API_PATCH : API_REPLACE,
+		now, &a, &r, &p)) {
 		write_problem(req, resp, &p);
 		goto out;
 	}
 	if (!save_check(req, resp, c, old, &a, &r))
 		goto out;
 	if (r.has_version && r.version != old->version) {
-		api_error(resp, req->arena, 409, "version", "the article was "
+		api_error(resp, req->arena, 409, "version",
+		    "the article was "
 		    "saved since version %lld was read (it is at version "
 		    "%lld); read it again and reapply the change",
 		    (long long)r.version, (long long)old->version);
@@ -477,13 +496,16 @@ article_write(struct http_req *req, struct http_resp *resp,
 	a.version = old->version;
 	e = store_article_update(st, &a, byline(&c->user), now);
 	if (e == STORE_STALE) {
-		api_error(resp, req->arena, 409, "version", "the article was "
+		api_error(resp, req->arena, 409, "version",
+		    "the article was "
 		    "saved by someone else meanwhile; read it again");
 		goto out;
 	}
 	if (e == STORE_CONFLICT) {
-		api_error(resp, req->arena, 409, "slug", "slug '%s' is taken "
-		    "by another article", a.slug);
+		api_error(resp, req->arena, 409, "slug",
+		    "slug '%s' is taken "
+		    "by another article",
+		    a.slug);
 		goto out;
 	}
 	if (e == STORE_NOTFOUND) {
@@ -506,12 +528,12 @@ void
 api_article(struct http_req *req, struct http_resp *resp, void *ctx)
 {
 	const struct site *s = ctx;
-	struct store *st;
-	struct api_caller c;
-	struct article a;
-	const char *slug;
-	int64_t now = (int64_t)time(NULL);
-	enum store_err e;
+	struct store	  *st;
+	struct api_caller  c;
+	struct article	   a;
+	const char	  *slug;
+	int64_t		   now = (int64_t)time(NULL);
+	enum store_err	   e;
 
 	if (!api_begin(req, resp, s, ALLOW_ITEM, &st, &c))
 		return;
@@ -519,20 +541,24 @@ api_article(struct http_req *req, struct http_resp *resp, void *ctx)
 	    !api_need_token(req, resp, &c))
 		return;
 	if (req->args.n > 0) {
-		api_error(resp, req->arena, 400, NULL, "this takes no query "
+		api_error(resp, req->arena, 400, NULL,
+		    "this takes no query "
 		    "parameters");
 		return;
 	}
 	slug = arena_strndup(req->arena, req->params[0].p, req->params[0].n);
 	e = slug_valid(slug, strlen(slug)) ?
-	    store_article_by_slug(st, req->arena, slug, &a) : STORE_NOTFOUND;
+	    store_article_by_slug(st, req->arena, slug, &a) :
+	    STORE_NOTFOUND;
 	/* What the caller may not see does not exist for them: a 403
 	 * would tell that the slug is taken by someone's draft. */
 	if (e == STORE_OK && !api_may_read(&c, &a, now))
 		e = STORE_NOTFOUND;
 	if (e == STORE_NOTFOUND) {
-		api_error(resp, req->arena, 404, NULL, "no article has the "
-		    "slug '%s'", slug_valid(slug, strlen(slug)) ? slug : "?");
+		api_error(resp, req->arena, 404, NULL,
+		    "no article has the "
+		    "slug '%s'",
+		    slug_valid(slug, strlen(slug)) ? slug : "?");
 		return;
 	}
 	if (e != STORE_OK) {
@@ -551,8 +577,7 @@ api_article(struct http_req *req, struct http_resp *resp, void *ctx)
 			    "private, no-store");
 		return;
 	case HTTP_DELETE:
-		if (!acl_check(req, resp, &c, ACL_ARTICLE_DELETE, &a,
-		    a.status))
+		if (!acl_check(req, resp, &c, ACL_ARTICLE_DELETE, &a, a.status))
 			return;
 		if ((e = store_article_delete(st, a.id)) != STORE_OK &&
 		    e != STORE_NOTFOUND) {
@@ -568,8 +593,8 @@ api_article(struct http_req *req, struct http_resp *resp, void *ctx)
 }
 
 bool
-api_bad_query(struct http_req *req, struct http_resp *resp,
-    const char *param, const char *msg)
+api_bad_query(struct http_req *req, struct http_resp *resp, const char *param,
+    const char *msg)
 {
 	if (strncmp(req->path, "/api/", 5) != 0)
 		return false;
@@ -588,7 +613,8 @@ api_not_found(struct http_req *req, struct http_resp *resp)
 {
 	if (!api_path(req->path))
 		return false;
-	api_error(resp, req->arena, 404, NULL, "there is no API resource "
+	api_error(resp, req->arena, 404, NULL,
+	    "there is no API resource "
 	    "at this path; see /api/v1/articles");
 	return true;
 }

@@ -3,9 +3,9 @@
 #include "auth/acl.h"
 
 enum grant {
-	NO = 0,		/* never */
-	OWN,		/* only on the user's own object */
-	ANY,		/* always */
+	NO = 0, /* never */
+	OWN,	/* only on the user's own object */
+	ANY,	/* always */
 };
 
 /* An author writes their own drafts and hands them to an editor: they may

@@ -26,19 +26,19 @@ bool
 auth_password_hash(const char *pw, size_t len, char out[AUTH_HASH_MAX])
 {
 	return crypto_pwhash_str(out, pw, len,
-	    crypto_pwhash_OPSLIMIT_INTERACTIVE,
-	    crypto_pwhash_MEMLIMIT_INTERACTIVE) == 0;
+		   crypto_pwhash_OPSLIMIT_INTERACTIVE,
+		   crypto_pwhash_MEMLIMIT_INTERACTIVE) == 0;
 }
 
-static char dummy[crypto_pwhash_STRBYTES];
+static char	      dummy[crypto_pwhash_STRBYTES];
 static pthread_once_t dummy_once = PTHREAD_ONCE_INIT;
 
 static void
 dummy_init(void)
 {
 	if (crypto_pwhash_str(dummy, "not a password", 14,
-	    crypto_pwhash_OPSLIMIT_INTERACTIVE,
-	    crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+		crypto_pwhash_OPSLIMIT_INTERACTIVE,
+		crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
 		dummy[0] = '\0';
 }
 
@@ -95,9 +95,9 @@ auth_name_valid(const char *name, size_t n)
 		return false;
 	for (i = 0; i < n; i++)
 		if (!((name[i] >= 'a' && name[i] <= 'z') ||
-		    (name[i] >= 'A' && name[i] <= 'Z') ||
-		    (name[i] >= '0' && name[i] <= '9') ||
-		    name[i] == '-' || name[i] == '_' || name[i] == '.'))
+			(name[i] >= 'A' && name[i] <= 'Z') ||
+			(name[i] >= '0' && name[i] <= '9') || name[i] == '-' ||
+			name[i] == '_' || name[i] == '.'))
 			return false;
 	return true;
 }

@@ -11,22 +11,22 @@
  * size and no more. When full, the entry idle longest goes; an attacker
  * rotating names to push out a locked account is himself one address,
  * locked after LOGIN_MAX_FAILS. */
-#define SLOTS	4096
+#define SLOTS 4096
 
 struct slot {
-	char	 key[96];	/* "a:" address or "u:" lowercased name */
-	int	 fails;
-	int64_t	 last;
-	int64_t	 locked_until;
+	char	key[96]; /* "a:" address or "u:" lowercased name */
+	int	fails;
+	int64_t last;
+	int64_t locked_until;
 };
 
-static struct slot slots[SLOTS];
+static struct slot     slots[SLOTS];
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 
 static void
 make_key(char *key, size_t size, char kind, const char *s)
 {
-	char lk[HTTP_LIMIT_KEY_MAX];
+	char   lk[HTTP_LIMIT_KEY_MAX];
 	size_t i;
 
 	/* An address counts by its limit key (an IPv6 /64), as every
@@ -48,7 +48,7 @@ static struct slot *
 find(const char *key, bool create)
 {
 	struct slot *s, *old = NULL;
-	size_t i;
+	size_t	     i;
 
 	for (i = 0; i < SLOTS; i++) {
 		s = &slots[i];
@@ -80,7 +80,7 @@ wait_of(const char *key, int64_t now)
 int64_t
 login_limit_wait(const char *client, const char *name, int64_t now)
 {
-	char ka[96], ku[96];
+	char	ka[96], ku[96];
 	int64_t a, u;
 
 	make_key(ka, sizeof(ka), 'a', client);
@@ -126,7 +126,7 @@ void
 login_limit_success(const char *name)
 {
 	struct slot *s;
-	char ku[96];
+	char	     ku[96];
 
 	make_key(ku, sizeof(ku), 'u', name);
 	pthread_mutex_lock(&lock);

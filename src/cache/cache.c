@@ -9,42 +9,42 @@
 #include "util/metrics.h"
 #include "util/xalloc.h"
 
-#define SLOTS		4096	/* dependency key slots; a power of two */
-#define BUCKETS		16384	/* hash chains; a power of two */
-#define ITEM_OVERHEAD	128	/* bytes an item costs besides its payload */
+#define SLOTS	      4096  /* dependency key slots; a power of two */
+#define BUCKETS	      16384 /* hash chains; a power of two */
+#define ITEM_OVERHEAD 128   /* bytes an item costs besides its payload */
 
 struct cache_item {
-	atomic_uint		 refs;
-	struct cache_item	*hnext;		/* hash chain */
-	struct cache_item	*prev, *next;	/* LRU, most recent first */
-	uint64_t		 hash;
-	char			*key;
-	size_t			 keylen;
-	unsigned		 slots[CACHE_DEPS_MAX];
-	size_t			 nslots;
-	uint64_t		 epoch;
-	int64_t			 expires;
-	void			*payload;
-	void			(*payload_free)(void *);
-	size_t			 size;		/* counted against the bound */
+	atomic_uint	   refs;
+	struct cache_item *hnext;	/* hash chain */
+	struct cache_item *prev, *next; /* LRU, most recent first */
+	uint64_t	   hash;
+	char		  *key;
+	size_t		   keylen;
+	unsigned	   slots[CACHE_DEPS_MAX];
+	size_t		   nslots;
+	uint64_t	   epoch;
+	int64_t		   expires;
+	void		  *payload;
+	void (*payload_free)(void *);
+	size_t size; /* counted against the bound */
 };
 
 struct cache {
-	pthread_mutex_t		 mu;	/* the map, the list, bytes, count */
-	struct cache_item	**buckets;
-	struct cache_item	*head, *tail;
-	size_t			 bytes, count, max;
-	int64_t			 ttl;
-	_Atomic uint64_t	 epoch;
-	_Atomic uint64_t	 site;
-	_Atomic uint64_t	 slots[SLOTS];
+	pthread_mutex_t	    mu; /* the map, the list, bytes, count */
+	struct cache_item **buckets;
+	struct cache_item  *head, *tail;
+	size_t		    bytes, count, max;
+	int64_t		    ttl;
+	_Atomic uint64_t    epoch;
+	_Atomic uint64_t    site;
+	_Atomic uint64_t    slots[SLOTS];
 };
 
 static uint64_t
 hash_bytes(const char *s, size_t n)
 {
-	uint64_t h = 1469598103934665603ULL;	/* FNV-1a */
-	size_t i;
+	uint64_t h = 1469598103934665603ULL; /* FNV-1a */
+	size_t	 i;
 
 	for (i = 0; i < n; i++) {
 		h ^= (unsigned char)s[i];
@@ -89,7 +89,7 @@ item_unlink(struct cache *c, struct cache_item *it)
 	struct cache_item **pp;
 
 	for (pp = &c->buckets[it->hash & (BUCKETS - 1)]; *pp != NULL;
-	    pp = &(*pp)->hnext)
+	     pp = &(*pp)->hnext)
 		if (*pp == it) {
 			*pp = it->hnext;
 			break;
@@ -142,7 +142,7 @@ void
 cache_invalidate(struct cache *c, const char *const *keys, size_t n)
 {
 	uint64_t e;
-	size_t i;
+	size_t	 i;
 
 	if (c == NULL || n == 0)
 		return;
@@ -151,8 +151,10 @@ cache_invalidate(struct cache *c, const char *const *keys, size_t n)
 		if (strcmp(keys[i], "site") == 0)
 			slot_raise(&c->site, e);
 		else
-			slot_raise(&c->slots[hash_bytes(keys[i],
-			    strlen(keys[i])) & (SLOTS - 1)], e);
+			slot_raise(
+			    &c->slots[hash_bytes(keys[i], strlen(keys[i])) &
+				(SLOTS - 1)],
+			    e);
 	}
 }
 
@@ -175,8 +177,8 @@ struct cache_item *
 cache_get(struct cache *c, const char *key, size_t len)
 {
 	struct cache_item *it;
-	uint64_t h = hash_bytes(key, len);
-	int64_t now = (int64_t)time(NULL);
+	uint64_t	   h = hash_bytes(key, len);
+	int64_t		   now = (int64_t)time(NULL);
 
 	pthread_mutex_lock(&c->mu);
 	for (it = c->buckets[h & (BUCKETS - 1)]; it != NULL; it = it->hnext)
@@ -225,13 +227,13 @@ cache_item_unref(struct cache_item *it)
 }
 
 bool
-cache_put(struct cache *c, const char *key, size_t len,
-    const char *const *deps, size_t ndeps, uint64_t epoch, int64_t expires,
-    void *payload, size_t size, void (*payload_free)(void *))
+cache_put(struct cache *c, const char *key, size_t len, const char *const *deps,
+    size_t ndeps, uint64_t epoch, int64_t expires, void *payload, size_t size,
+    void (*payload_free)(void *))
 {
 	struct cache_item *it, *old;
-	uint64_t h = hash_bytes(key, len);
-	size_t i, total = size + len + ITEM_OVERHEAD;
+	uint64_t	   h = hash_bytes(key, len);
+	size_t		   i, total = size + len + ITEM_OVERHEAD;
 
 	if (ndeps > CACHE_DEPS_MAX || total > c->max / 8)
 		return false;
@@ -243,8 +245,8 @@ cache_put(struct cache *c, const char *key, size_t len,
 	it->key[len] = '\0';
 	it->keylen = len;
 	for (i = 0; i < ndeps; i++)
-		it->slots[i] = (unsigned)(hash_bytes(deps[i],
-		    strlen(deps[i])) & (SLOTS - 1));
+		it->slots[i] = (unsigned)(hash_bytes(deps[i], strlen(deps[i])) &
+		    (SLOTS - 1));
 	it->nslots = ndeps;
 	it->epoch = epoch;
 	if (c->ttl > 0 && (expires == 0 || expires > time(NULL) + c->ttl))
@@ -261,8 +263,7 @@ cache_put(struct cache *c, const char *key, size_t len,
 	it->payload = payload;
 	it->payload_free = payload_free;
 	pthread_mutex_lock(&c->mu);
-	for (old = c->buckets[h & (BUCKETS - 1)]; old != NULL;
-	    old = old->hnext)
+	for (old = c->buckets[h & (BUCKETS - 1)]; old != NULL; old = old->hnext)
 		if (old->hash == h && old->keylen == len &&
 		    memcmp(old->key, key, len) == 0)
 			break;

@@ -24,7 +24,7 @@
 #include <stdint.h>
 
 /* Dependency keys a page may declare, at most this many. */
-#define CACHE_DEPS_MAX	8
+#define CACHE_DEPS_MAX 8
 
 struct cache;
 struct cache_item;
@@ -34,23 +34,22 @@ struct cache_item;
  * on staleness for changes no hook reports (another process writing the
  * SQLite file, time passing on a page that shows "the last two days").
  * max_bytes 0: NULL, no cache. */
-struct cache	*cache_new(size_t max_bytes, int64_t ttl);
+struct cache *cache_new(size_t max_bytes, int64_t ttl);
 /* Frees the cache; items still referenced stay alive until unref'd. */
-void		 cache_free(struct cache *);
+void cache_free(struct cache *);
 
 /* The epoch to pass to cache_put for a page about to be rendered. */
-uint64_t	 cache_epoch(const struct cache *);
+uint64_t cache_epoch(const struct cache *);
 /* Invalidates each key (NUL-terminated strings); "site" invalidates every
  * entry. Safe from any thread, including while requests are served. */
-void		 cache_invalidate(struct cache *, const char *const *keys,
-		    size_t n);
+void cache_invalidate(struct cache *, const char *const *keys, size_t n);
 
 /* The valid item for key[0..len), referenced (cache_item_unref when done),
  * or NULL; counts a hit or a miss in the metrics. An item past its expiry
  * or invalidated is dropped here. */
 struct cache_item *cache_get(struct cache *, const char *key, size_t len);
-void		*cache_item_payload(const struct cache_item *);
-void		 cache_item_unref(struct cache_item *);
+void		  *cache_item_payload(const struct cache_item *);
+void		   cache_item_unref(struct cache_item *);
 
 /*
  * Stores payload (of size bytes, freed by payload_free when the item goes
@@ -61,10 +60,9 @@ void		 cache_item_unref(struct cache_item *);
  * invalidated since epoch, or it is too large for the cache (over an
  * eighth of it). On true the cache owns the payload.
  */
-bool		 cache_put(struct cache *, const char *key, size_t len,
-		    const char *const *deps, size_t ndeps, uint64_t epoch,
-		    int64_t expires, void *payload, size_t size,
-		    void (*payload_free)(void *));
+bool cache_put(struct cache *, const char *key, size_t len,
+    const char *const *deps, size_t ndeps, uint64_t epoch, int64_t expires,
+    void *payload, size_t size, void (*payload_free)(void *));
 
 /* notify.c: keys from other processes writing the same database. The
  * server starts a listener (NULL when it cannot: then only the time limit
@@ -75,12 +73,11 @@ bool		 cache_put(struct cache *, const char *key, size_t len,
  * invalidated the keys (or at once, when none runs on that database). */
 struct cache_notify;
 struct cache_notify *cache_notify_start(const char *db_url, struct cache *);
-void		 cache_notify_stop(struct cache_notify *);
-void		 cache_notify_send(const char *db_url, const char *const *keys,
-		    size_t n);
+void		     cache_notify_stop(struct cache_notify *);
+void cache_notify_send(const char *db_url, const char *const *keys, size_t n);
 
 /* Bytes and items held (tests, metrics). */
-size_t		 cache_bytes(const struct cache *);
-size_t		 cache_count(const struct cache *);
+size_t cache_bytes(const struct cache *);
+size_t cache_count(const struct cache *);
 
 #endif

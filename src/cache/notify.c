@@ -30,24 +30,24 @@
 #include "store/store.h"
 #include "util/xalloc.h"
 
-#define MSG_MAX		4096
-#define ACK_WAIT_MS	1000
+#define MSG_MAX	    4096
+#define ACK_WAIT_MS 1000
 
 struct cache_notify {
-	struct cache		*cache;
-	int			 fd;		/* -1: no socket */
-	pthread_t		 thread;
-	struct store_listener	*listener;	/* NOTIFY, or NULL */
+	struct cache	      *cache;
+	int		       fd; /* -1: no socket */
+	pthread_t	       thread;
+	struct store_listener *listener; /* NOTIFY, or NULL */
 };
 
 /* "\0gazette-cache-" + a hash of the database's absolute path. */
 static socklen_t
 notify_addr(const char *db_url, struct sockaddr_un *sa)
 {
-	char *abs = realpath(db_url, NULL);
+	char	   *abs = realpath(db_url, NULL);
 	const char *s = abs ? abs : db_url;
-	uint64_t h = 1469598103934665603ULL;
-	int n;
+	uint64_t    h = 1469598103934665603ULL;
+	int	    n;
 
 	for (; *s; s++) {
 		h ^= (unsigned char)*s;
@@ -58,20 +58,20 @@ notify_addr(const char *db_url, struct sockaddr_un *sa)
 	sa->sun_family = AF_UNIX;
 	n = snprintf(sa->sun_path + 1, sizeof(sa->sun_path) - 1,
 	    "gazette-cache-%016llx", (unsigned long long)h);
-	return (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 +
-	    (size_t)n);
+	return (
+	    socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + (size_t)n);
 }
 
 static void *
 notify_loop(void *arg)
 {
 	struct cache_notify *cn = arg;
-	struct sockaddr_un from;
-	const char *keys[64];
-	char msg[MSG_MAX + 1], *p, *save = NULL;
-	socklen_t fl;
-	ssize_t n;
-	size_t nk;
+	struct sockaddr_un   from;
+	const char	    *keys[64];
+	char		     msg[MSG_MAX + 1], *p, *save = NULL;
+	socklen_t	     fl;
+	ssize_t		     n;
+	size_t		     nk;
 
 	for (;;) {
 		fl = sizeof(from);
@@ -79,15 +79,15 @@ notify_loop(void *arg)
 		    &fl);
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n <= 0)	/* shut down (cache_notify_stop) */
+		if (n <= 0) /* shut down (cache_notify_stop) */
 			break;
 		msg[n] = '\0';
 		nk = 0;
 		for (p = strtok_r(msg, "\n", &save); p && nk < 64;
-		    p = strtok_r(NULL, "\n", &save))
+		     p = strtok_r(NULL, "\n", &save))
 			keys[nk++] = p;
 		if (nk == 64) {
-			keys[0] = "site";	/* too many to name: all */
+			keys[0] = "site"; /* too many to name: all */
 			nk = 1;
 		}
 		cache_invalidate(cn->cache, keys, nk);
@@ -108,8 +108,8 @@ struct cache_notify *
 cache_notify_start(const char *db_url, struct cache *c)
 {
 	struct cache_notify *cn;
-	struct sockaddr_un sa;
-	socklen_t len;
+	struct sockaddr_un   sa;
+	socklen_t	     len;
 
 	if (c == NULL)
 		return NULL;
@@ -123,9 +123,11 @@ cache_notify_start(const char *db_url, struct cache *c)
 		 * another node on this host): this one then relies on
 		 * NOTIFY, or else on the cache's time limit. */
 		if (cn->listener == NULL)
-			fprintf(stderr, "gazette: serve: changes made by "
+			fprintf(stderr,
+			    "gazette: serve: changes made by "
 			    "other processes will reach the page cache only "
-			    "after its time limit: %s\n", strerror(errno));
+			    "after its time limit: %s\n",
+			    strerror(errno));
 		if (cn->fd >= 0)
 			close(cn->fd);
 		cn->fd = -1;
@@ -158,13 +160,13 @@ cache_notify_stop(struct cache_notify *cn)
 void
 cache_notify_send(const char *db_url, const char *const *keys, size_t n)
 {
-	static int fd = -1;
+	static int		  fd = -1;
 	static struct sockaddr_un sa;
-	static socklen_t len;
-	struct sockaddr_un me;
-	struct pollfd pfd;
-	char msg[MSG_MAX], ack[8];
-	size_t used = 0, i, k;
+	static socklen_t	  len;
+	struct sockaddr_un	  me;
+	struct pollfd		  pfd;
+	char			  msg[MSG_MAX], ack[8];
+	size_t			  used = 0, i, k;
 
 	if (fd < 0) {
 		len = notify_addr(db_url, &sa);
@@ -173,7 +175,8 @@ cache_notify_send(const char *db_url, const char *const *keys, size_t n)
 		/* An autobound (abstract) address, for the server's ack. */
 		memset(&me, 0, sizeof(me));
 		me.sun_family = AF_UNIX;
-		if (bind(fd, (struct sockaddr *)&me, sizeof(sa_family_t)) != 0) {
+		if (bind(fd, (struct sockaddr *)&me, sizeof(sa_family_t)) !=
+		    0) {
 			close(fd);
 			fd = -1;
 			return;
@@ -191,7 +194,7 @@ cache_notify_send(const char *db_url, const char *const *keys, size_t n)
 		used += k + 1;
 	}
 	if (sendto(fd, msg, used, 0, (struct sockaddr *)&sa, len) < 0)
-		return;		/* no server on this database */
+		return; /* no server on this database */
 	pfd.fd = fd;
 	pfd.events = POLLIN;
 	if (poll(&pfd, 1, ACK_WAIT_MS) == 1)

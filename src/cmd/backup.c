@@ -28,7 +28,9 @@ static const char *
 pg_shown(const char *url, char *shown, size_t n)
 {
 	store_url_printable(url, shown, n);
-	return strcmp(shown, url) == 0 ? "" : "\n(the password is shown as "
+	return strcmp(shown, url) == 0 ?
+	    "" :
+	    "\n(the password is shown as "
 	    "***: give it in PGPASSWORD or ~/.pgpass)";
 }
 
@@ -37,7 +39,7 @@ static void
 sync_dir_of(const char *path)
 {
 	char copy[PATH_MAX];
-	int fd;
+	int  fd;
 
 	snprintf(copy, sizeof(copy), "%s", path);
 	if ((fd = open(dirname(copy), O_RDONLY | O_DIRECTORY)) >= 0) {
@@ -72,16 +74,16 @@ static bool
 verify_copy(const char *path, int *version)
 {
 	struct store *st;
-	unsigned problems = 0;
-	char err[512];
-	bool ok = false;
+	unsigned      problems = 0;
+	char	      err[512];
+	bool	      ok = false;
 
 	if ((st = store_open(path, err, sizeof(err))) == NULL) {
 		cmd_err("backup", "cannot reopen the copy: %s", err);
 		return false;
 	}
 	if (store_check(st, STORE_CHECK_INTEGRITY, check_note, "backup",
-	    &problems) != STORE_OK)
+		&problems) != STORE_OK)
 		cmd_err("backup", "cannot check the copy: %s",
 		    store_errmsg(st));
 	else if (problems > 0)
@@ -103,19 +105,23 @@ cmd_backup(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *db = NULL, *out, *path, *note;
-	char tmp[PATH_MAX], err[512], rdb[PATH_MAX], rout[PATH_MAX];
-	char shown[256];
-	struct store *st = NULL;
+	const char    *db = NULL, *out, *path, *note;
+	char	       tmp[PATH_MAX], err[512], rdb[PATH_MAX], rout[PATH_MAX];
+	char	       shown[256];
+	struct store  *st = NULL;
 	enum store_err e;
-	bool made = false;
-	int c, rc = 1, version = 0;
+	bool	       made = false;
+	int	       c, rc = 1, version = 0;
 
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
-		case 'd': db = optarg; break;
-		case 'h': return cmd_usage("backup", true);
-		default: return cmd_usage("backup", false);
+		case 'd':
+			db = optarg;
+			break;
+		case 'h':
+			return cmd_usage("backup", true);
+		default:
+			return cmd_usage("backup", false);
 		}
 	}
 	if (optind != argc - 1)
@@ -124,7 +130,8 @@ cmd_backup(int argc, char **argv)
 	db = cmd_db_url(db);
 	if (store_url_kind(db) == STORE_URL_PG) {
 		note = pg_shown(db, shown, sizeof(shown));
-		cmd_err("backup", "a PostgreSQL site is backed up with "
+		cmd_err("backup",
+		    "a PostgreSQL site is backed up with "
 		    "PostgreSQL's own tools, which take a consistent snapshot "
 		    "while it serves:\n"
 		    "  pg_dump --format=custom --file=%s '%s'\n"
@@ -136,8 +143,7 @@ cmd_backup(int argc, char **argv)
 	/* NULL (not a SQLite site): store_open below says why. */
 	path = store_url_path(db);
 	if (path && realpath(path, rdb) != NULL &&
-	    realpath(out, rout) != NULL &&
-	    strcmp(rdb, rout) == 0) {
+	    realpath(out, rout) != NULL && strcmp(rdb, rout) == 0) {
 		cmd_err("backup", "'%s' is the site's own database", out);
 		return EXIT_USAGE;
 	}
@@ -151,7 +157,8 @@ cmd_backup(int argc, char **argv)
 	 * reopened as the file it is whatever its name looks like
 	 * (store_url_kind: "dbname=x" would be a libpq string). */
 	if ((size_t)snprintf(tmp, sizeof(tmp), "%s%s.tmp-%ld",
-	    out[0] == '/' ? "" : "./", out, (long)getpid()) >= sizeof(tmp)) {
+		out[0] == '/' ? "" : "./", out, (long)getpid()) >=
+	    sizeof(tmp)) {
 		cmd_err("backup", "'%s': path too long", out);
 		goto out;
 	}
@@ -159,7 +166,8 @@ cmd_backup(int argc, char **argv)
 	made = true;
 	if ((e = store_backup_to(st, tmp)) != STORE_OK) {
 		if (e == STORE_UNSUPPORTED)
-			cmd_err("backup", "the %s backend cannot be backed up "
+			cmd_err("backup",
+			    "the %s backend cannot be backed up "
 			    "by gazette; use its own tools",
 			    store_driver_name(st));
 		else
@@ -178,8 +186,8 @@ cmd_backup(int argc, char **argv)
 	made = false;
 	sync_dir_of(out);
 	printf("backed up %s (%lld bytes) to %s (%lld bytes, schema version "
-	    "%d, integrity ok)\n", path, file_size(path), out, file_size(out),
-	    version);
+	       "%d, integrity ok)\n",
+	    path, file_size(path), out, file_size(out), version);
 	rc = 0;
 out:
 	if (made)
@@ -197,19 +205,25 @@ cmd_restore(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *db = NULL, *in, *note;
-	struct store *st = NULL;
+	const char    *db = NULL, *in, *note;
+	struct store  *st = NULL;
 	enum store_err e;
-	char err[512], shown[256];
-	bool force = false;
-	int c, rc = 1, version = 0;
+	char	       err[512], shown[256];
+	bool	       force = false;
+	int	       c, rc = 1, version = 0;
 
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
-		case 'd': db = optarg; break;
-		case 'f': force = true; break;
-		case 'h': return cmd_usage("restore", true);
-		default: return cmd_usage("restore", false);
+		case 'd':
+			db = optarg;
+			break;
+		case 'f':
+			force = true;
+			break;
+		case 'h':
+			return cmd_usage("restore", true);
+		default:
+			return cmd_usage("restore", false);
 		}
 	}
 	if (optind != argc - 1)
@@ -218,10 +232,11 @@ cmd_restore(int argc, char **argv)
 	db = cmd_db_url(db);
 	note = pg_shown(db, shown, sizeof(shown));
 	if (store_url_kind(db) == STORE_URL_PG) {
-		cmd_err("restore", "a PostgreSQL site is restored with "
+		cmd_err("restore",
+		    "a PostgreSQL site is restored with "
 		    "PostgreSQL's own tools from a pg_dump archive:\n"
-		    "  pg_restore --clean --if-exists --dbname='%s' %s%s", shown,
-		    in, note);
+		    "  pg_restore --clean --if-exists --dbname='%s' %s%s",
+		    shown, in, note);
 		return 1;
 	}
 	if (access(in, R_OK) != 0) {
@@ -240,20 +255,23 @@ cmd_restore(int argc, char **argv)
 		    store_errmsg(st));
 		goto out;
 	case STORE_UNSUPPORTED:
-		cmd_err("restore", "the %s backend cannot be restored by "
-		    "gazette; use its own tools", store_driver_name(st));
+		cmd_err("restore",
+		    "the %s backend cannot be restored by "
+		    "gazette; use its own tools",
+		    store_driver_name(st));
 		goto out;
 	default:
 		cmd_err("restore", "%s", store_errmsg(st));
 		goto out;
 	}
 	if (store_migrate(st, &version) != STORE_OK) {
-		cmd_err("restore", "restored, but the schema upgrade failed: "
-		    "%s", store_errmsg(st));
+		cmd_err("restore",
+		    "restored, but the schema upgrade failed: "
+		    "%s",
+		    store_errmsg(st));
 		goto out;
 	}
-	printf("restored %s from %s (schema version %d)\n", shown, in,
-	    version);
+	printf("restored %s from %s (schema version %d)\n", shown, in, version);
 	rc = 0;
 out:
 	store_close(st);

@@ -41,10 +41,10 @@
  * time we could tell apart (1.1-1.2 s either way): pages are compressed
  * once and sent many times, so 9. -DGZ_LEVEL=N to measure again. */
 #ifndef GZ_LEVEL
-#define GZ_LEVEL	9
+#define GZ_LEVEL 9
 #endif
-#define MARKER		".gazette-build"	/* says OUT is ours to replace */
-#define MAX_THREADS	64
+#define MARKER	    ".gazette-build" /* says OUT is ours to replace */
+#define MAX_THREADS 64
 
 static volatile sig_atomic_t interrupted;
 
@@ -56,8 +56,8 @@ on_signal(int sig)
 }
 
 struct strs {
-	char	**v;
-	size_t	  n, cap;
+	char **v;
+	size_t n, cap;
 };
 
 static void
@@ -74,7 +74,7 @@ static void __attribute__((format(printf, 2, 3)))
 strs_printf(struct strs *s, const char *fmt, ...)
 {
 	va_list ap;
-	char *p;
+	char   *p;
 
 	va_start(ap, fmt);
 	if (vasprintf(&p, fmt, ap) < 0)
@@ -104,8 +104,8 @@ cmp_str(const void *a, const void *b)
 static void
 add_listing(struct strs *urls, const char *base, size_t count)
 {
-	size_t pages = count ? (count + SITE_PER_PAGE - 1) / SITE_PER_PAGE :
-	    1, p;
+	size_t pages = count ? (count + SITE_PER_PAGE - 1) / SITE_PER_PAGE : 1,
+	       p;
 	const char *sep = base[strlen(base) - 1] == '/' ? "" : "/";
 
 	strs_printf(urls, "%s", base);
@@ -118,23 +118,23 @@ add_listing(struct strs *urls, const char *base, size_t count)
 static void
 add_listings(struct strs *urls, struct strs *keys)
 {
-	size_t i, j;
+	size_t	    i, j;
 	const char *k;
 
 	qsort(keys->v, keys->n, sizeof(*keys->v), cmp_str);
 	for (i = 0; i < keys->n; i = j) {
-		for (j = i + 1; j < keys->n && strcmp(keys->v[i],
-		    keys->v[j]) == 0; j++)
+		for (j = i + 1;
+		     j < keys->n && strcmp(keys->v[i], keys->v[j]) == 0; j++)
 			;
 		k = keys->v[i];
 		switch (k[0]) {
 		case 't':
 		case 'a': {
 			char *base;
-			int f;
+			int   f;
 
-			if (asprintf(&base, "/%s/%s", k[0] == 't' ? "tags" :
-			    "authors", k + 2) < 0)
+			if (asprintf(&base, "/%s/%s",
+				k[0] == 't' ? "tags" : "authors", k + 2) < 0)
 				abort();
 			add_listing(urls, base, j - i);
 			for (f = 0; f < FEED__MAX; f++)
@@ -143,16 +143,15 @@ add_listings(struct strs *urls, struct strs *keys)
 			free(base);
 			break;
 		}
-		default:	/* "y/2022" → "/2022/", "m/2022/01" → "/2022/01/" */
-			{
-				char *base;
+		default: /* "y/2022" → "/2022/", "m/2022/01" → "/2022/01/" */
+		{
+			char *base;
 
-				if (asprintf(&base, "/%s/", k + 2) < 0)
-					abort();
-				add_listing(urls, base, j - i);
-				free(base);
-			}
-			break;
+			if (asprintf(&base, "/%s/", k + 2) < 0)
+				abort();
+			add_listing(urls, base, j - i);
+			free(base);
+		} break;
 		}
 	}
 }
@@ -163,17 +162,17 @@ site_urls(const struct site *s, struct store *st, struct strs *urls,
     size_t *narticles, char *err, size_t errlen)
 {
 	static const char *const fixed[] = { "/feed.atom", "/feed.rss",
-	    "/feed.json", "/tags", "/robots.txt", "/sitemap.xml",
-	    "/sitemap-news.xml", "/404.html" };
-	struct article_filter f = { 0 };
-	struct article_list l;
-	struct strs keys = { 0 };
-	struct arena a;
-	const char *path;
-	enum store_err e;
-	struct tm tm;
-	size_t i, k, total = 0;
-	bool ok = false;
+		"/feed.json", "/tags", "/robots.txt", "/sitemap.xml",
+		"/sitemap-news.xml", "/404.html" };
+	struct article_filter	 f = { 0 };
+	struct article_list	 l;
+	struct strs		 keys = { 0 };
+	struct arena		 a;
+	const char		*path;
+	enum store_err		 e;
+	struct tm		 tm;
+	size_t			 i, k, total = 0;
+	bool			 ok = false;
 
 	f.public = true;
 	f.now = (int64_t)time(NULL);
@@ -198,8 +197,8 @@ site_urls(const struct site *s, struct store *st, struct strs *urls,
 			/* The author's pages where every page links them. */
 			if (art->author && *art->author &&
 			    (path = page_author_path(&a, art->author)) != NULL)
-				strs_printf(&keys, "a/%s", path +
-				    strlen("/authors/"));
+				strs_printf(&keys, "a/%s",
+				    path + strlen("/authors/"));
 			for (k = 0; k < art->ntags; k++)
 				strs_printf(&keys, "t/%s", art->tags[k].slug);
 			total++;
@@ -232,13 +231,13 @@ out:
 static char *
 file_of(const char *path)
 {
-	struct buf b = BUF_INIT;
+	struct buf  b = BUF_INIT;
 	const char *seg, *p, *last;
-	size_t len;
-	char *out;
+	size_t	    len;
+	char	   *out;
 
 	last = strrchr(path, '/');
-	for (p = path; *p; ) {
+	for (p = path; *p;) {
 		seg = ++p;
 		while (*p && *p != '/')
 			p++;
@@ -247,8 +246,8 @@ file_of(const char *path)
 			continue;
 		{
 			struct arena a;
-			size_t n;
-			char *d;
+			size_t	     n;
+			char	    *d;
 
 			arena_init(&a);
 			d = url_decode_segment(&a, seg, len, &n);
@@ -282,19 +281,19 @@ is_text(const char *type)
 }
 
 struct job {
-	const struct site	*site;
-	const char		*tmp;		/* the directory being written */
-	char			**urls;
-	size_t			 n;
-	_Atomic size_t		 next;
-	_Atomic size_t		 done;
-	_Atomic size_t		 files;
-	_Atomic size_t		 gzfiles;
+	const struct site	  *site;
+	const char		  *tmp; /* the directory being written */
+	char			 **urls;
+	size_t			   n;
+	_Atomic size_t		   next;
+	_Atomic size_t		   done;
+	_Atomic size_t		   files;
+	_Atomic size_t		   gzfiles;
 	_Atomic unsigned long long bytes;
 	_Atomic unsigned long long gzbytes;
-	atomic_bool		 failed;
-	pthread_mutex_t		 mu;
-	char			 err[1024];	/* the first failure */
+	atomic_bool		   failed;
+	pthread_mutex_t		   mu;
+	char			   err[1024]; /* the first failure */
 };
 
 static void __attribute__((format(printf, 2, 3)))
@@ -316,7 +315,7 @@ job_fail(struct job *j, const char *fmt, ...)
 static bool
 mkdirs(const char *tmp, const char *rel)
 {
-	char path[4096];
+	char   path[4096];
 	size_t n = strlen(tmp), i;
 
 	if (n + 1 + strlen(rel) >= sizeof(path))
@@ -337,10 +336,10 @@ mkdirs(const char *tmp, const char *rel)
 static bool
 write_file(struct job *j, const char *rel, const void *data, size_t len)
 {
-	char path[4096];
+	char	    path[4096];
 	const char *p = data;
-	ssize_t w;
-	int fd;
+	ssize_t	    w;
+	int	    fd;
 
 	if (snprintf(path, sizeof(path), "%s/%s", j->tmp, rel) >=
 	    (int)sizeof(path)) {
@@ -376,15 +375,14 @@ write_file(struct job *j, const char *rel, const void *data, size_t len)
  * of data into *out (of *cap bytes, grown as needed and reused from file
  * to file); the length in *outlen. */
 static bool
-gzip_into(char **out, size_t *cap, size_t *outlen, const void *data,
-    size_t len)
+gzip_into(char **out, size_t *cap, size_t *outlen, const void *data, size_t len)
 {
 	z_stream z = { 0 };
-	size_t need;
-	int rc;
+	size_t	 need;
+	int	 rc;
 
 	if (deflateInit2(&z, GZ_LEVEL, Z_DEFLATED, 15 + 16, 9,
-	    Z_DEFAULT_STRATEGY) != Z_OK)
+		Z_DEFAULT_STRATEGY) != Z_OK)
 		return false;
 	need = deflateBound(&z, len) + 32;
 	if (*cap < need) {
@@ -406,15 +404,15 @@ static void
 render(const struct site *s, struct http_req *req, struct http_resp *resp)
 {
 	const struct route *found;
-	unsigned allow = 0;
+	unsigned	    allow = 0;
 
 	if (strcmp(req->path, "/404.html") == 0) {
 		resp->status = 404;
 		routes_not_found(req, resp, (void *)s);
 		return;
 	}
-	if (route_match(routes, routes_n, HTTP_GET, req->path, req,
-	    &found, &allow) == ROUTE_FOUND) {
+	if (route_match(routes, routes_n, HTTP_GET, req->path, req, &found,
+		&allow) == ROUTE_FOUND) {
 		req->route = found->pattern;
 		found->fn(req, resp, (void *)s);
 	} else {
@@ -426,16 +424,16 @@ render(const struct site *s, struct http_req *req, struct http_resp *resp)
 static void *
 worker(void *arg)
 {
-	struct job *j = arg;
-	char *gz = NULL;
-	size_t gzcap = 0, gzlen;
+	struct job	*j = arg;
+	char		*gz = NULL;
+	size_t		 gzcap = 0, gzlen;
 	struct http_resp resp;
-	struct http_req req;
-	const char *data, *loc;
-	struct arena a;
-	size_t i, len, k;
-	char *rel, gzrel[4200];
-	int want;
+	struct http_req	 req;
+	const char	*data, *loc;
+	struct arena	 a;
+	size_t		 i, len, k;
+	char		*rel, gzrel[4200];
+	int		 want;
 
 	for (;;) {
 		if (interrupted || atomic_load(&j->failed))
@@ -459,7 +457,8 @@ worker(void *arg)
 		if (resp.status != want || rel == NULL) {
 			loc = NULL;
 			for (k = 0; k < resp.nheaders; k++)
-				if (strcmp(resp.headers[k].name, "Location") == 0)
+				if (strcmp(resp.headers[k].name, "Location") ==
+				    0)
 					loc = resp.headers[k].value;
 			if (rel == NULL)
 				job_fail(j, "%s: not a path a file can have",
@@ -523,7 +522,7 @@ rm_tree(const char *path)
 static bool
 out_replaceable(const char *out, bool *exists, char *err, size_t errlen)
 {
-	char path[4096];
+	char	    path[4096];
 	struct stat st;
 
 	*exists = false;
@@ -545,17 +544,19 @@ out_replaceable(const char *out, bool *exists, char *err, size_t errlen)
 		*exists = false;
 		return true;
 	}
-	snprintf(err, errlen, "%s is not empty and was not written by "
-	    "gazette build; remove it or choose another directory", out);
+	snprintf(err, errlen,
+	    "%s is not empty and was not written by "
+	    "gazette build; remove it or choose another directory",
+	    out);
 	return false;
 }
 
 static void
 progress(const struct job *j, bool tty, double t0)
 {
-	size_t done = atomic_load(&j->done), w = 30, fill;
+	size_t		done = atomic_load(&j->done), w = 30, fill;
 	struct timespec ts;
-	char bar[64];
+	char		bar[64];
 
 	if (!tty)
 		return;
@@ -581,15 +582,15 @@ now_s(void)
 /* Puts the finished tree tmp in OUT's place: an atomic exchange when OUT
  * exists (the old site is then removed), a rename otherwise. */
 static bool
-swap_in(const char *tmp, const char *out, bool exists, char *err,
-    size_t errlen)
+swap_in(const char *tmp, const char *out, bool exists, char *err, size_t errlen)
 {
 	char marker[4096];
-	int fd;
+	int  fd;
 
 	snprintf(marker, sizeof(marker), "%s/" MARKER, tmp);
 	if ((fd = open(marker, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-	    0644)) < 0 || write(fd, "gazette build output\n", 21) != 21) {
+		 0644)) < 0 ||
+	    write(fd, "gazette build output\n", 21) != 21) {
 		snprintf(err, errlen, "%.900s: %s", marker, strerror(errno));
 		if (fd >= 0)
 			close(fd);
@@ -611,28 +612,27 @@ swap_in(const char *tmp, const char *out, bool exists, char *err,
 		return true;
 	}
 	if (renameat2(AT_FDCWD, tmp, AT_FDCWD, out, RENAME_EXCHANGE) != 0) {
-		snprintf(err, errlen, "replacing %s: %s", out,
-		    strerror(errno));
+		snprintf(err, errlen, "replacing %s: %s", out, strerror(errno));
 		return false;
 	}
-	rm_tree(tmp);	/* the old site, now at tmp's name */
+	rm_tree(tmp); /* the old site, now at tmp's name */
 	return true;
 }
 
 /* One build: what the flags said, then what build_start made ready. */
 struct build {
-	const char	*db, *outarg, *base, *live, *theme;
-	const char	*over[3];
-	int64_t		 nthreads;
-	char		*out;		/* --out without trailing slashes */
-	bool		 exists;	/* out is there, to be replaced */
-	struct store	*st;
-	struct site	*site;
-	struct strs	 urls;		/* every page to render */
-	size_t		 narticles;
-	char		*tmp;		/* out.build-XXXXXX, until swapped in */
-	struct job	 j;
-	double		 t0;
+	const char   *db, *outarg, *base, *live, *theme;
+	const char   *over[3];
+	int64_t	      nthreads;
+	char	     *out;    /* --out without trailing slashes */
+	bool	      exists; /* out is there, to be replaced */
+	struct store *st;
+	struct site  *site;
+	struct strs   urls; /* every page to render */
+	size_t	      narticles;
+	char	     *tmp; /* out.build-XXXXXX, until swapped in */
+	struct job    j;
+	double	      t0;
 };
 
 /* The flags into b. -1 to go on; else the exit code. */
@@ -650,26 +650,40 @@ build_parse(struct build *b, int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *jobs = NULL, *v;
-	size_t len;
-	int c;
+	size_t	    len;
+	int	    c;
 
 	while ((c = getopt_long(argc, argv, "ho:j:", opts, NULL)) != -1) {
 		switch (c) {
-		case 'd': b->db = optarg; break;
-		case 'o': b->outarg = optarg; break;
-		case 'b': b->base = optarg; break;
-		case 'l': b->live = optarg; break;
-		case 'j': jobs = optarg; break;
-		case 'T': b->theme = optarg; break;
-		case 'h': return cmd_usage("build", true);
-		default: return cmd_usage("build", false);
+		case 'd':
+			b->db = optarg;
+			break;
+		case 'o':
+			b->outarg = optarg;
+			break;
+		case 'b':
+			b->base = optarg;
+			break;
+		case 'l':
+			b->live = optarg;
+			break;
+		case 'j':
+			jobs = optarg;
+			break;
+		case 'T':
+			b->theme = optarg;
+			break;
+		case 'h':
+			return cmd_usage("build", true);
+		default:
+			return cmd_usage("build", false);
 		}
 	}
 	if (optind != argc || b->outarg == NULL || *b->outarg == '\0')
 		return cmd_usage("build", false);
 	b->nthreads = sysconf(_SC_NPROCESSORS_ONLN);
-	if (jobs && !parse_int(jobs, strlen(jobs), 1, MAX_THREADS,
-	    &b->nthreads)) {
+	if (jobs &&
+	    !parse_int(jobs, strlen(jobs), 1, MAX_THREADS, &b->nthreads)) {
 		cmd_err("build", "--jobs '%s' is not a number from 1 to %d",
 		    jobs, MAX_THREADS);
 		return EXIT_USAGE;
@@ -699,16 +713,16 @@ static bool
 build_start(struct build *b)
 {
 	struct site *site;
-	char err[1024];
-	size_t nparts = 0, i, len;
+	char	     err[1024];
+	size_t	     nparts = 0, i, len;
 
 	if ((b->st = cmd_open("build", cmd_db_url(b->db), false)) == NULL)
 		return false;
 	b->over[0] = "base_url";
 	b->over[1] = b->base;
-	if ((b->site = site_load(b->st, cmd_db_url(b->db),
-	    site_default_theme(), b->theme, b->base ? b->over : NULL, err,
-	    sizeof(err))) == NULL) {
+	if ((b->site = site_load(b->st, cmd_db_url(b->db), site_default_theme(),
+		 b->theme, b->base ? b->over : NULL, err, sizeof(err))) ==
+	    NULL) {
 		cmd_err("build", "%s", err);
 		return false;
 	}
@@ -716,9 +730,11 @@ build_start(struct build *b)
 	if (*site->base_url == '\0') {
 		free((char *)site->base_url);
 		site->base_url = xstrdup("http://127.0.0.1:8080");
-		fprintf(stderr, "gazette: build: no base URL set (--base-url, "
+		fprintf(stderr,
+		    "gazette: build: no base URL set (--base-url, "
 		    "GAZETTE_BASE_URL or the base_url setting); feeds and "
-		    "canonical links use %s\n", site->base_url);
+		    "canonical links use %s\n",
+		    site->base_url);
 	}
 	site->static_build = true;
 	if (b->live == NULL)
@@ -735,7 +751,7 @@ build_start(struct build *b)
 	}
 	b->t0 = now_s();
 	if (!site_urls(site, b->st, &b->urls, &b->narticles, err,
-	    sizeof(err))) {
+		sizeof(err))) {
 		cmd_err("build", "%s", err);
 		return false;
 	}
@@ -767,12 +783,12 @@ build_start(struct build *b)
 static bool
 build_run(struct build *b)
 {
-	struct job *j = &b->j;
+	struct job	*j = &b->j;
 	struct sigaction sa, oldint, oldterm;
-	pthread_t th[MAX_THREADS];
-	char err[1024];
-	unsigned started = 0, t;
-	bool tty, ok = false;
+	pthread_t	 th[MAX_THREADS];
+	char		 err[1024];
+	unsigned	 started = 0, t;
+	bool		 tty, ok = false;
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
@@ -814,14 +830,15 @@ build_run(struct build *b)
 	else {
 		free(b->tmp);
 		b->tmp = NULL;
-		fprintf(stderr, "gazette: build: %zu pages (%zu articles) in "
+		fprintf(stderr,
+		    "gazette: build: %zu pages (%zu articles) in "
 		    "%s: %zu files, %.1f MiB, and %zu .gz, %.1f MiB; %.2f s "
-		    "with %u threads\n", j->n, b->narticles, b->out,
-		    atomic_load(&j->files),
+		    "with %u threads\n",
+		    j->n, b->narticles, b->out, atomic_load(&j->files),
 		    (double)atomic_load(&j->bytes) / 1048576,
 		    atomic_load(&j->gzfiles),
-		    (double)atomic_load(&j->gzbytes) / 1048576,
-		    now_s() - b->t0, started);
+		    (double)atomic_load(&j->gzbytes) / 1048576, now_s() - b->t0,
+		    started);
 		ok = true;
 	}
 	sigaction(SIGINT, &oldint, NULL);
@@ -851,7 +868,7 @@ int
 cmd_build(int argc, char **argv)
 {
 	struct build b;
-	int rc;
+	int	     rc;
 
 	memset(&b, 0, sizeof(b));
 	pthread_mutex_init(&b.j.mu, NULL);

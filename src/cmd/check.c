@@ -25,11 +25,11 @@ static void
 check_modes(const char *db, unsigned *problems)
 {
 	static const char *const sides[] = { "", "-wal", "-shm", "-journal" };
-	const char *path = store_url_path(db);
-	char name[4200];
-	struct stat st;
-	size_t i;
-	bool open_to_others = false;
+	const char		*path = store_url_path(db);
+	char			 name[4200];
+	struct stat		 st;
+	size_t			 i;
+	bool			 open_to_others = false;
 
 	if (path == NULL)
 		return;
@@ -37,7 +37,8 @@ check_modes(const char *db, unsigned *problems)
 		snprintf(name, sizeof(name), "%s%s", path, sides[i]);
 		if (stat(name, &st) != 0 || (st.st_mode & S_IRWXO) == 0)
 			continue;
-		printf("PROBLEM: %s can be read by other users (mode %04o) and "
+		printf(
+		    "PROBLEM: %s can be read by other users (mode %04o) and "
 		    "holds password hashes, keys and emails; chmod o-rwx it\n",
 		    name, (unsigned)(st.st_mode & 07777));
 		open_to_others = true;
@@ -56,19 +57,25 @@ cmd_check(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *db = NULL, *theme = NULL, *v;
+	const char	*db = NULL, *theme = NULL, *v;
 	struct tmpl_set *ts;
-	struct store *st;
-	unsigned problems = 0;
-	char err[512];
-	int c;
+	struct store	*st;
+	unsigned	 problems = 0;
+	char		 err[512];
+	int		 c;
 
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
-		case 'd': db = optarg; break;
-		case 'T': theme = optarg; break;
-		case 'h': return cmd_usage("check", true);
-		default: return cmd_usage("check", false);
+		case 'd':
+			db = optarg;
+			break;
+		case 'T':
+			theme = optarg;
+			break;
+		case 'h':
+			return cmd_usage("check", true);
+		default:
+			return cmd_usage("check", false);
 		}
 	}
 	if (optind != argc)
@@ -82,7 +89,7 @@ cmd_check(int argc, char **argv)
 		problems++;
 	} else {
 		if (store_check(st, STORE_CHECK_ALL, finding, NULL,
-		    &problems) != STORE_OK) {
+			&problems) != STORE_OK) {
 			printf("PROBLEM: the check could not finish: %s\n",
 			    store_errmsg(st));
 			problems++;
@@ -91,7 +98,7 @@ cmd_check(int argc, char **argv)
 		check_modes(db, &problems);
 	}
 	if ((ts = tmpl_set_load(site_default_theme(), theme, err,
-	    sizeof(err))) == NULL) {
+		 sizeof(err))) == NULL) {
 		printf("PROBLEM: the theme does not load: %s\n", err);
 		problems++;
 	} else {
@@ -101,8 +108,8 @@ cmd_check(int argc, char **argv)
 		tmpl_set_free(ts);
 	}
 	if (problems)
-		printf("%u problem%s found\n", problems, problems == 1 ? "" :
-		    "s");
+		printf("%u problem%s found\n", problems,
+		    problems == 1 ? "" : "s");
 	else
 		printf("no problems found\n");
 	return problems ? 1 : 0;

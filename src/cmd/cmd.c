@@ -232,7 +232,7 @@ int
 cmd_usage(const char *name, bool asked)
 {
 	const struct cmd *c = find(name);
-	FILE *f = asked ? stdout : stderr;
+	FILE		 *f = asked ? stdout : stderr;
 
 	if (c == NULL)
 		return EXIT_USAGE;
@@ -258,12 +258,14 @@ cmd_help(int argc, char **argv)
 		}
 		return cmd_usage(argv[1], true);
 	}
-	printf("usage: gazette COMMAND [OPTIONS]\n\n"
+	printf(
+	    "usage: gazette COMMAND [OPTIONS]\n\n"
 	    "gazette publishes a news site or blog with reader comments.\n\n"
 	    "Commands:\n");
 	for (i = 0; i < commands_n; i++)
 		printf("  %-8s %s\n", commands[i].name, commands[i].summary);
-	printf("\nCommands on a site take --db URL (default $GAZETTE_DB, else "
+	printf(
+	    "\nCommands on a site take --db URL (default $GAZETTE_DB, else "
 	    "./gazette.db):\na file path is SQLite, postgresql://user@host/db "
 	    "PostgreSQL; nothing else\nis taken (no libpq host=... strings), "
 	    "and no message shows its password.\nA SQLite database gazette "
@@ -298,8 +300,8 @@ struct store *
 cmd_open(const char *cmd, const char *url, bool migrate)
 {
 	struct store *st;
-	char err[512];
-	int version, have;
+	char	      err[512];
+	int	      version, have;
 
 	if ((st = store_open(url, err, sizeof(err))) == NULL) {
 		cmd_err(cmd, "%s", err);
@@ -314,7 +316,8 @@ cmd_open(const char *cmd, const char *url, bool migrate)
 		}
 	} else if (store_schema_version(st, &have) != STORE_OK ||
 	    have < store_schema_latest()) {
-		cmd_err(cmd, "the database schema is not current; run "
+		cmd_err(cmd,
+		    "the database schema is not current; run "
 		    "'gazette init' first");
 		store_close(st);
 		return NULL;

@@ -35,13 +35,12 @@ static int
 list(struct store *st, int status, int64_t article)
 {
 	struct comment_list l;
-	struct arena a;
-	size_t i;
-	int rc = 0;
+	struct arena	    a;
+	size_t		    i;
+	int		    rc = 0;
 
 	arena_init(&a);
-	if (store_comment_list(st, &a, status, article, 1000, &l) !=
-	    STORE_OK) {
+	if (store_comment_list(st, &a, status, article, 1000, &l) != STORE_OK) {
 		cmd_err("comment", "%s", store_errmsg(st));
 		rc = 1;
 		goto out;
@@ -50,8 +49,8 @@ list(struct store *st, int status, int64_t article)
 		const struct comment *c = &l.items[i];
 
 		printf("%lld\t%s\t%lld\t%lld\t", (long long)c->id,
-		    comment_status_name(c->status),
-		    (long long)c->article_id, (long long)c->parent_id);
+		    comment_status_name(c->status), (long long)c->article_id,
+		    (long long)c->parent_id);
 		put_field(c->author, 0);
 		putchar('\t');
 		put_field(c->email, 0);
@@ -75,19 +74,27 @@ cmd_comment(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	enum comment_status to;
-	const char *db = NULL, *status = NULL, *article = NULL, *verb;
-	struct store *st = NULL;
-	int64_t id, art = 0;
-	int c, i, rc = 1, want = -1;
-	enum store_err e;
+	const char	   *db = NULL, *status = NULL, *article = NULL, *verb;
+	struct store	   *st = NULL;
+	int64_t		    id, art = 0;
+	int		    c, i, rc = 1, want = -1;
+	enum store_err	    e;
 
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
-		case 'd': db = optarg; break;
-		case 's': status = optarg; break;
-		case 'a': article = optarg; break;
-		case 'h': return cmd_usage("comment", true);
-		default: return cmd_usage("comment", false);
+		case 'd':
+			db = optarg;
+			break;
+		case 's':
+			status = optarg;
+			break;
+		case 'a':
+			article = optarg;
+			break;
+		case 'h':
+			return cmd_usage("comment", true);
+		default:
+			return cmd_usage("comment", false);
 		}
 	}
 	if (optind >= argc)
@@ -97,14 +104,16 @@ cmd_comment(int argc, char **argv)
 		if (optind != argc)
 			return cmd_usage("comment", false);
 		if (status && !comment_status_parse(status, &to)) {
-			cmd_err("comment", "--status '%s' is not pending, "
-			    "approved, spam or deleted", status);
+			cmd_err("comment",
+			    "--status '%s' is not pending, "
+			    "approved, spam or deleted",
+			    status);
 			return EXIT_USAGE;
 		}
 		if (status)
 			want = (int)to;
-		if (article && !parse_int(article, strlen(article), 1,
-		    INT64_MAX, &art)) {
+		if (article &&
+		    !parse_int(article, strlen(article), 1, INT64_MAX, &art)) {
 			cmd_err("comment", "--article '%s' is not an id",
 			    article);
 			return EXIT_USAGE;
@@ -130,8 +139,7 @@ cmd_comment(int argc, char **argv)
 		return cmd_usage("comment", false);
 	for (i = optind; i < argc; i++)
 		if (!parse_int(argv[i], strlen(argv[i]), 1, INT64_MAX, &id)) {
-			cmd_err("comment", "'%s' is not a comment id",
-			    argv[i]);
+			cmd_err("comment", "'%s' is not a comment id", argv[i]);
 			return EXIT_USAGE;
 		}
 	if ((st = cmd_open("comment", cmd_db_url(db), false)) == NULL)

@@ -16,8 +16,8 @@ extern const char demo_article[];
 /* A short discussion under the seed article, so the demo shows threads:
  * each entry replies to the one parent places it under (-1: none). */
 static const struct {
-	int		 parent;
-	const char	*author, *url, *body;
+	int	    parent;
+	const char *author, *url, *body;
 } demo_comments[] = {
 	{ -1, "Aigerim", "",
 	    "The offer came within days of the unrest. Does anyone know "
@@ -36,21 +36,21 @@ static bool
 demo_add_comments(struct store *st, int64_t now)
 {
 	struct article art;
-	struct arena a;
-	struct buf html = BUF_INIT;
-	struct comment c, made[sizeof(demo_comments) /
-	    sizeof(demo_comments[0])];
+	struct arena   a;
+	struct buf     html = BUF_INIT;
+	struct comment c,
+	    made[sizeof(demo_comments) / sizeof(demo_comments[0])];
 	size_t i;
-	bool ok = false;
+	bool   ok = false;
 
 	arena_init(&a);
 	if (store_article_by_slug(st, &a,
-	    "china-offers-kazakhstan-security-cooperation", &art) != STORE_OK)
+		"china-offers-kazakhstan-security-cooperation", &art) !=
+	    STORE_OK)
 		goto out;
 	if (store_begin(st) != STORE_OK)
 		goto out;
-	for (i = 0; i < sizeof(demo_comments) / sizeof(demo_comments[0]);
-	    i++) {
+	for (i = 0; i < sizeof(demo_comments) / sizeof(demo_comments[0]); i++) {
 		memset(&c, 0, sizeof(c));
 		buf_reset(&html);
 		md_render(&html, demo_comments[i].body,
@@ -67,9 +67,11 @@ demo_add_comments(struct store *st, int64_t now)
 		c.body_md = demo_comments[i].body;
 		c.body_html = buf_str(&html);
 		c.status = COMMENT_APPROVED;
-		c.created_at = c.updated_at = now - 3600 *
-		    (int64_t)(sizeof(demo_comments) /
-		    sizeof(demo_comments[0]) - i);
+		c.created_at = c.updated_at = now -
+		    3600 *
+			(int64_t)(sizeof(demo_comments) /
+				sizeof(demo_comments[0]) -
+			    i);
 		if (store_comment_insert(st, &c) != STORE_OK) {
 			store_rollback(st);
 			goto out;
@@ -92,18 +94,22 @@ cmd_demo(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct import_opts io = { 0 };
-	struct buf err = BUF_INIT;
-	const char *db = NULL;
-	struct store *st;
-	char shown[256];
-	int64_t count;
-	int c, rc = 1;
+	struct buf	   err = BUF_INIT;
+	const char	  *db = NULL;
+	struct store	  *st;
+	char		   shown[256];
+	int64_t		   count;
+	int		   c, rc = 1;
 
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
-		case 'd': db = optarg; break;
-		case 'h': return cmd_usage("demo", true);
-		default: return cmd_usage("demo", false);
+		case 'd':
+			db = optarg;
+			break;
+		case 'h':
+			return cmd_usage("demo", true);
+		default:
+			return cmd_usage("demo", false);
 		}
 	}
 	if (optind != argc)
@@ -134,7 +140,7 @@ cmd_demo(int argc, char **argv)
 	 * demo shows exactly what an import makes. */
 	io.now = (int64_t)time(NULL);
 	if (!import_memory(st, "demo article", demo_article,
-	    strlen(demo_article), &io, &err)) {
+		strlen(demo_article), &io, &err)) {
 		cmd_err("demo", "%s", buf_str(&err));
 		goto out;
 	}

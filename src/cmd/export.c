@@ -20,21 +20,29 @@ cmd_export(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct export_stats stats;
-	struct buf err = BUF_INIT;
-	struct arena a;
-	const char *db = NULL, *format = "wxr", *base = NULL, *env;
-	struct store *st = NULL;
-	bool ok;
-	int c, rc = 1;
+	struct buf	    err = BUF_INIT;
+	struct arena	    a;
+	const char	   *db = NULL, *format = "wxr", *base = NULL, *env;
+	struct store	   *st = NULL;
+	bool		    ok;
+	int		    c, rc = 1;
 
 	arena_init(&a);
 	while ((c = getopt_long(argc, argv, "hf:", opts, NULL)) != -1) {
 		switch (c) {
-		case 'd': db = optarg; break;
-		case 'f': format = optarg; break;
-		case 'b': base = optarg; break;
-		case 'h': return cmd_usage("export", true);
-		default: return cmd_usage("export", false);
+		case 'd':
+			db = optarg;
+			break;
+		case 'f':
+			format = optarg;
+			break;
+		case 'b':
+			base = optarg;
+			break;
+		case 'h':
+			return cmd_usage("export", true);
+		default:
+			return cmd_usage("export", false);
 		}
 	}
 	if (optind != argc - 1)
@@ -47,8 +55,8 @@ cmd_export(int argc, char **argv)
 		goto out;
 	if (base == NULL && (env = getenv("GAZETTE_BASE_URL")) && *env)
 		base = env;
-	if (base == NULL && store_setting_get(st, &a, "base_url", &base) !=
-	    STORE_OK)
+	if (base == NULL &&
+	    store_setting_get(st, &a, "base_url", &base) != STORE_OK)
 		base = NULL;
 	if (base == NULL || *base == '\0')
 		base = "http://127.0.0.1:8080";
@@ -60,10 +68,11 @@ cmd_export(int argc, char **argv)
 		cmd_err("export", "%s", buf_str(&err));
 		goto out;
 	}
-	fprintf(stderr, "gazette: export: %zu article%s and %zu comment%s to "
-	    "%s (%s)\n", stats.articles, stats.articles == 1 ? "" : "s",
-	    stats.comments, stats.comments == 1 ? "" : "s", argv[optind],
-	    format);
+	fprintf(stderr,
+	    "gazette: export: %zu article%s and %zu comment%s to "
+	    "%s (%s)\n",
+	    stats.articles, stats.articles == 1 ? "" : "s", stats.comments,
+	    stats.comments == 1 ? "" : "s", argv[optind], format);
 	rc = 0;
 out:
 	buf_free(&err);

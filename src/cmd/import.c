@@ -18,19 +18,25 @@ cmd_import(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct import_opts io = { 0 };
+	struct import_opts  io = { 0 };
 	struct import_stats stats;
-	struct buf err = BUF_INIT, report = BUF_INIT;
-	const char *db = NULL;
-	struct store *st;
-	int c, rc = 1;
+	struct buf	    err = BUF_INIT, report = BUF_INIT;
+	const char	   *db = NULL;
+	struct store	   *st;
+	int		    c, rc = 1;
 
 	while ((c = getopt_long(argc, argv, "hn", opts, NULL)) != -1) {
 		switch (c) {
-		case 'd': db = optarg; break;
-		case 'n': io.dry_run = true; break;
-		case 'h': return cmd_usage("import", true);
-		default: return cmd_usage("import", false);
+		case 'd':
+			db = optarg;
+			break;
+		case 'n':
+			io.dry_run = true;
+			break;
+		case 'h':
+			return cmd_usage("import", true);
+		default:
+			return cmd_usage("import", false);
 		}
 	}
 	if (optind == argc)
@@ -41,30 +47,33 @@ cmd_import(int argc, char **argv)
 	io.progress = isatty(2);
 	io.report = &report;
 	if (!import_files(st, argv + optind, (size_t)(argc - optind), &io,
-	    &stats, &err)) {
+		&stats, &err)) {
 		cmd_err("import", "%s", buf_str(&err));
 		goto out;
 	}
 	if (io.dry_run) {
 		/* The report is the product of a dry run: on stdout. */
 		printf("dry run, nothing written\n"
-		    "articles: %zu (pages among them: %zu)\n"
-		    "tags: %zu\nauthors: %zu\ncomments: %zu (stored: %zu)\n"
-		    "old links: %zu\ndropped: %zu\n%s", stats.articles,
-		    stats.pages, stats.tags, stats.authors, stats.comments,
-		    stats.comments_stored, stats.redirects, stats.drops,
-		    buf_str(&report));
-		fprintf(stderr, "gazette: import: dry run, nothing written: "
-		    "would import %zu article%s\n", stats.articles,
-		    stats.articles == 1 ? "" : "s");
+		       "articles: %zu (pages among them: %zu)\n"
+		       "tags: %zu\nauthors: %zu\ncomments: %zu (stored: %zu)\n"
+		       "old links: %zu\ndropped: %zu\n%s",
+		    stats.articles, stats.pages, stats.tags, stats.authors,
+		    stats.comments, stats.comments_stored, stats.redirects,
+		    stats.drops, buf_str(&report));
+		fprintf(stderr,
+		    "gazette: import: dry run, nothing written: "
+		    "would import %zu article%s\n",
+		    stats.articles, stats.articles == 1 ? "" : "s");
 	} else {
 		fputs(buf_str(&report), stderr);
 		fprintf(stderr, "gazette: import: imported %zu article%s",
 		    stats.articles, stats.articles == 1 ? "" : "s");
 		if (stats.comments || stats.redirects || stats.drops)
-			fprintf(stderr, ", %zu of %zu comments, %zu old "
-			    "links; %zu dropped", stats.comments_stored,
-			    stats.comments, stats.redirects, stats.drops);
+			fprintf(stderr,
+			    ", %zu of %zu comments, %zu old "
+			    "links; %zu dropped",
+			    stats.comments_stored, stats.comments,
+			    stats.redirects, stats.drops);
 		fputc('\n', stderr);
 	}
 	rc = 0;

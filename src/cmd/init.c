@@ -16,10 +16,10 @@
 static int
 init_secrets(struct store *st)
 {
-	unsigned char key[32];
-	char hex[65];
-	struct arena a;
-	const char *v;
+	unsigned char  key[32];
+	char	       hex[65];
+	struct arena   a;
+	const char    *v;
 	enum store_err e;
 
 	arena_init(&a);
@@ -32,7 +32,8 @@ init_secrets(struct store *st)
 	randombytes_buf(key, sizeof(key));
 	sodium_bin2hex(hex, sizeof(hex), key, sizeof(key));
 	return store_setting_set(st, "client_hash_key", hex) == STORE_OK ?
-	    0 : -1;
+	    0 :
+	    -1;
 }
 
 int
@@ -43,16 +44,20 @@ cmd_init(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *db = NULL;
+	const char   *db = NULL;
 	struct store *st;
-	char shown[256];
-	int c, version;
+	char	      shown[256];
+	int	      c, version;
 
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
-		case 'd': db = optarg; break;
-		case 'h': return cmd_usage("init", true);
-		default: return cmd_usage("init", false);
+		case 'd':
+			db = optarg;
+			break;
+		case 'h':
+			return cmd_usage("init", true);
+		default:
+			return cmd_usage("init", false);
 		}
 	}
 	if (optind != argc)

@@ -13,7 +13,7 @@ static void
 report(const struct store_digest *from, const struct store_digest *to)
 {
 	char hex[2 * sizeof(from->sum) + 1];
-	int t;
+	int  t;
 
 	printf("%-14s %10s %10s\n", "table", "source", "target");
 	for (t = 0; t < STORE_TABLE__MAX; t++)
@@ -36,18 +36,24 @@ cmd_migrate(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct store_digest dfrom, dto;
-	int64_t rows[STORE_TABLE__MAX], total = 0;
-	const char *from = NULL, *to = NULL, *path;
-	struct store *src = NULL, *dst = NULL, *bad;
-	bool empty = false;
-	int c, t, rc = 1;
+	int64_t		    rows[STORE_TABLE__MAX], total = 0;
+	const char	   *from = NULL, *to = NULL, *path;
+	struct store	   *src = NULL, *dst = NULL, *bad;
+	bool		    empty = false;
+	int		    c, t, rc = 1;
 
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
-		case 'f': from = optarg; break;
-		case 't': to = optarg; break;
-		case 'h': return cmd_usage("migrate", true);
-		default: return cmd_usage("migrate", false);
+		case 'f':
+			from = optarg;
+			break;
+		case 't':
+			to = optarg;
+			break;
+		case 'h':
+			return cmd_usage("migrate", true);
+		default:
+			return cmd_usage("migrate", false);
 		}
 	}
 	if (optind != argc || from == NULL || to == NULL || !*from || !*to)
@@ -70,7 +76,8 @@ cmd_migrate(int argc, char **argv)
 		goto out;
 	}
 	if (!empty) {
-		cmd_err("migrate", "the target database already holds a site "
+		cmd_err("migrate",
+		    "the target database already holds a site "
 		    "(articles, tags, users, comments or settings); give an "
 		    "empty one");
 		goto out;
@@ -104,12 +111,16 @@ cmd_migrate(int argc, char **argv)
 		total += rows[t];
 	if (memcmp(dfrom.rows, dto.rows, sizeof(dfrom.rows)) != 0 ||
 	    memcmp(dfrom.sum, dto.sum, sizeof(dfrom.sum)) != 0) {
-		cmd_err("migrate", "copied %lld rows but the target differs "
-		    "from the source (see the table above)", (long long)total);
+		cmd_err("migrate",
+		    "copied %lld rows but the target differs "
+		    "from the source (see the table above)",
+		    (long long)total);
 		goto out;
 	}
-	fprintf(stderr, "gazette: migrate: copied %lld rows; row counts and "
-	    "checksums match\n", (long long)total);
+	fprintf(stderr,
+	    "gazette: migrate: copied %lld rows; row counts and "
+	    "checksums match\n",
+	    (long long)total);
 	rc = 0;
 out:
 	store_close(src);

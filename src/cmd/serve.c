@@ -4,13 +4,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <libgen.h>
 #include <limits.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <libgen.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -18,9 +18,9 @@
 #include "admin/admin.h"
 #include "cache/cache.h"
 #include "cmd/cmd.h"
-#include "site/comments.h"
 #include "http/http.h"
 #include "routes.h"
+#include "site/comments.h"
 #include "site/page.h"
 #include "site/search.h"
 #include "store/fault.h"
@@ -31,15 +31,15 @@
 #include "util/xalloc.h"
 
 /* Who may read /metrics when GAZETTE_METRICS_ALLOW is not set. */
-#define METRICS_ALLOW_DEFAULT	"127.0.0.0/8, ::1"
+#define METRICS_ALLOW_DEFAULT "127.0.0.0/8, ::1"
 
 /* "127.0.0.1:8080", "[::1]:8080", ":8080" or "8080" into addr and port. */
 static bool
 parse_listen(const char *s, char *addr, size_t addrlen, unsigned *port)
 {
 	const char *colon, *host = s;
-	size_t hl;
-	int64_t p;
+	size_t	    hl;
+	int64_t	    p;
 
 	if (s[0] == '[') {
 		if ((colon = strstr(s, "]:")) == NULL)
@@ -69,33 +69,33 @@ parse_listen(const char *s, char *addr, size_t addrlen, unsigned *port)
 
 /* What serve keeps for reloads and hand-overs. */
 struct serve {
-	const char		*db;
-	const char		*theme;		/* overlay, or NULL */
-	const char		*over[4];	/* settings from flags */
-	char			 addr[INET6_ADDRSTRLEN];
-	unsigned		 port;		/* 0 until bound */
-	struct site_holder	*holder;
-	struct comment_ctx	*comments;	/* every site loaded shares */
-	struct cache		*cache;		/* the page cache, or NULL */
-	struct http_cidr	*metrics_allow;	/* GAZETTE_METRICS_ALLOW */
-	size_t			 nmetrics_allow;
-	struct search_gate	*search;	/* shared by every site loaded */
-	char			 exe[PATH_MAX];	/* this binary, at start */
-	int			 argc;
-	char			**argv;
+	const char	   *db;
+	const char	   *theme;   /* overlay, or NULL */
+	const char	   *over[4]; /* settings from flags */
+	char		    addr[INET6_ADDRSTRLEN];
+	unsigned	    port; /* 0 until bound */
+	struct site_holder *holder;
+	struct comment_ctx *comments;	   /* every site loaded shares */
+	struct cache	   *cache;	   /* the page cache, or NULL */
+	struct http_cidr   *metrics_allow; /* GAZETTE_METRICS_ALLOW */
+	size_t		    nmetrics_allow;
+	struct search_gate *search;	   /* shared by every site loaded */
+	char		    exe[PATH_MAX]; /* this binary, at start */
+	int		    argc;
+	char		  **argv;
 	/* What serve_parse read for serve_start. */
-	struct http_server_opts	 so;
-	struct http_cidr	*trusted;	/* --trusted-proxy and env */
-	size_t			 ntrusted;
-	const char		*sandboxing;	/* "on" | "off" */
-	int64_t			 nthreads;
-	int64_t			 cache_mb;
-	int64_t			 search_slots;	/* searches at once */
-	int64_t			 search_budget;	/* ms of database time each */
+	struct http_server_opts so;
+	struct http_cidr       *trusted; /* --trusted-proxy and env */
+	size_t			ntrusted;
+	const char	       *sandboxing; /* "on" | "off" */
+	int64_t			nthreads;
+	int64_t			cache_mb;
+	int64_t			search_slots;  /* searches at once */
+	int64_t			search_budget; /* ms of database time each */
 	/* What serve_start started, for serve_loop and serve_stop. */
-	sigset_t		 sigs;
-	struct http_server	*srv;
-	struct cache_notify	*notify;
+	sigset_t	     sigs;
+	struct http_server  *srv;
+	struct cache_notify *notify;
 };
 
 static const char *
@@ -119,8 +119,9 @@ base_url_default(const struct serve *sv, struct site *site)
 
 	if (*site->base_url != '\0' || sv->port == 0)
 		return;
-	if (asprintf(&bu, strchr(sv->addr, ':') ? "http://[%s]:%u" :
-	    "http://%s:%u", sv->addr, sv->port) < 0)
+	if (asprintf(&bu,
+		strchr(sv->addr, ':') ? "http://[%s]:%u" : "http://%s:%u",
+		sv->addr, sv->port) < 0)
 		return;
 	free((char *)site->base_url);
 	site->base_url = bu;
@@ -131,8 +132,8 @@ load(const struct serve *sv, struct store *st, char *err, size_t errlen)
 {
 	struct site *site;
 
-	site = site_load(st, sv->db, site_default_theme(), sv->theme,
-	    sv->over, err, errlen);
+	site = site_load(st, sv->db, site_default_theme(), sv->theme, sv->over,
+	    err, errlen);
 	if (site) {
 		base_url_default(sv, site);
 		site->metrics_allow = sv->metrics_allow;
@@ -150,8 +151,8 @@ static void
 reload(struct serve *sv)
 {
 	struct store *st;
-	struct site *site = NULL;
-	char err[512];
+	struct site  *site = NULL;
+	char	      err[512];
 
 	if ((st = store_open(sv->db, err, sizeof(err))) != NULL) {
 		site = load(sv, st, err, sizeof(err));
@@ -159,8 +160,10 @@ reload(struct serve *sv)
 	}
 	metrics_reload(site != NULL);
 	if (site == NULL) {
-		fprintf(stderr, "gazette: serve: reload failed, still serving "
-		    "the previous settings and theme: %s\n", err);
+		fprintf(stderr,
+		    "gazette: serve: reload failed, still serving "
+		    "the previous settings and theme: %s\n",
+		    err);
 		return;
 	}
 	site_holder_swap(sv->holder, site);
@@ -180,7 +183,7 @@ reload(struct serve *sv)
  * this node was not listening is made up for by dropping everything),
  * and time passing on pages that show "the last two days" (the news
  * sitemap). gazette's own commands and other nodes notify at once. */
-#define CACHE_TTL	60
+#define CACHE_TTL 60
 
 static void
 on_change(void *cache, const char *const *keys, size_t n)
@@ -208,19 +211,20 @@ static int
 inherited_fd(void)
 {
 	const char *p = getenv("LISTEN_PID"), *n = getenv("LISTEN_FDS");
-	int64_t pid, nfds;
+	int64_t	    pid, nfds;
 
 	if (p == NULL || n == NULL ||
 	    !parse_int(p, strlen(p), 1, INT64_MAX, &pid) ||
-	    pid != (int64_t)getpid() ||
-	    !parse_int(n, strlen(n), 1, 64, &nfds))
+	    pid != (int64_t)getpid() || !parse_int(n, strlen(n), 1, 64, &nfds))
 		return 0;
 	unsetenv("LISTEN_PID");
 	unsetenv("LISTEN_FDS");
 	unsetenv("LISTEN_FDNAMES");
 	if (nfds > 1)
-		fprintf(stderr, "gazette: serve: %lld sockets inherited; "
-		    "listening on the first\n", (long long)nfds);
+		fprintf(stderr,
+		    "gazette: serve: %lld sockets inherited; "
+		    "listening on the first\n",
+		    (long long)nfds);
 	return 3;
 }
 
@@ -228,13 +232,13 @@ static void
 sock_addr(int fd, char *addr, size_t n)
 {
 	struct sockaddr_storage ss;
-	socklen_t sl = sizeof(ss);
+	socklen_t		sl = sizeof(ss);
 
 	if (getsockname(fd, (struct sockaddr *)&ss, &sl) != 0)
 		return;
 	if (ss.ss_family == AF_INET)
-		inet_ntop(AF_INET, &((struct sockaddr_in *)&ss)->sin_addr,
-		    addr, (socklen_t)n);
+		inet_ntop(AF_INET, &((struct sockaddr_in *)&ss)->sin_addr, addr,
+		    (socklen_t)n);
 	else if (ss.ss_family == AF_INET6)
 		inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ss)->sin6_addr,
 		    addr, (socklen_t)n);
@@ -254,10 +258,10 @@ static void
 successor(const struct serve *sv, int fd)
 {
 	extern char **environ;
-	char **args, **envp, pidenv[32] = "LISTEN_PID=", digits[16];
-	size_t i, n = 0, k;
-	sigset_t none;
-	pid_t pid, me;
+	char	    **args, **envp, pidenv[32] = "LISTEN_PID=", digits[16];
+	size_t	      i, n = 0, k;
+	sigset_t      none;
+	pid_t	      pid, me;
 
 	for (i = 0; environ[i]; i++)
 		;
@@ -282,7 +286,7 @@ successor(const struct serve *sv, int fd)
 		me = getpid();
 		for (k = 0; me > 0 && k < sizeof(digits); me /= 10)
 			digits[k++] = (char)('0' + me % 10);
-		for (i = 11; k > 0; )
+		for (i = 11; k > 0;)
 			pidenv[i++] = digits[--k];
 		pidenv[i] = '\0';
 		execve(sv->exe, args, envp);
@@ -292,10 +296,11 @@ successor(const struct serve *sv, int fd)
 		fprintf(stderr, "gazette: serve: SIGUSR2: cannot fork: %s\n",
 		    strerror(errno));
 	else
-		fprintf(stderr, "gazette: serve: SIGUSR2: started %s as pid "
+		fprintf(stderr,
+		    "gazette: serve: SIGUSR2: started %s as pid "
 		    "%ld on the listening socket; stop this process (pid %ld) "
-		    "with SIGTERM once it listens\n", sv->exe, (long)pid,
-		    (long)getpid());
+		    "with SIGTERM once it listens\n",
+		    sv->exe, (long)pid, (long)getpid());
 	free(args);
 	free(envp);
 }
@@ -305,13 +310,16 @@ static void
 reap(void)
 {
 	pid_t pid;
-	int status;
+	int   status;
 
 	while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
-		fprintf(stderr, "gazette: serve: successor pid %ld exited "
-		    "with status %d; still serving\n", (long)pid,
-		    WIFEXITED(status) ? WEXITSTATUS(status) : 128 +
-		    WTERMSIG(status));
+		fprintf(stderr,
+		    "gazette: serve: successor pid %ld exited "
+		    "with status %d; still serving\n",
+		    (long)pid,
+		    WIFEXITED(status) ?
+			WEXITSTATUS(status) :
+			128 + WTERMSIG(status));
 }
 
 /* After start-up serve needs the theme, the time zones, the database's
@@ -320,9 +328,9 @@ static bool
 sandbox(const struct serve *sv, char *what, size_t n)
 {
 	struct confine c = { 0 };
-	const char *path = store_url_path(sv->db);
-	char *copy = NULL;
-	bool ok;
+	const char    *path = store_url_path(sv->db);
+	char	      *copy = NULL;
+	bool	       ok;
 
 	c.read[c.nread++] = site_default_theme();
 	if (sv->theme)
@@ -362,31 +370,47 @@ serve_flags(struct serve *sv, int argc, char **argv, const char **listen,
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *bad;
-	size_t badlen;
-	int c;
+	size_t	    badlen;
+	int	    c;
 
 	sv->argc = argc;
 	sv->argv = argv;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
-		case 'd': sv->db = optarg; break;
-		case 'l': *listen = optarg; break;
-		case 't': *threads = optarg; break;
-		case 'T': sv->theme = optarg; break;
+		case 'd':
+			sv->db = optarg;
+			break;
+		case 'l':
+			*listen = optarg;
+			break;
+		case 't':
+			*threads = optarg;
+			break;
+		case 'T':
+			sv->theme = optarg;
+			break;
 		case 'b':
 			sv->over[0] = "base_url";
 			sv->over[1] = optarg;
 			break;
-		case 'q': *logfmt = "off"; break;
-		case 'S': sv->sandboxing = "off"; break;
-		case 'a': *logfmt = optarg; break;
+		case 'q':
+			*logfmt = "off";
+			break;
+		case 'S':
+			sv->sandboxing = "off";
+			break;
+		case 'a':
+			*logfmt = optarg;
+			break;
 		case 'p':
 			if (strchr(optarg, ',') == NULL &&
 			    http_cidr_list_parse(optarg, &sv->trusted,
-			    &sv->ntrusted, &bad, &badlen))
+				&sv->ntrusted, &bad, &badlen))
 				break;
-			cmd_err("serve", "--trusted-proxy '%s' is not an "
-			    "address or a network (10.0.0.0/8)", optarg);
+			cmd_err("serve",
+			    "--trusted-proxy '%s' is not an "
+			    "address or a network (10.0.0.0/8)",
+			    optarg);
 			return EXIT_USAGE;
 		case 'h':
 			return cmd_usage("serve", true);
@@ -421,29 +445,33 @@ env_num(const char *name, int64_t min, int64_t max, int64_t *out,
 static int
 serve_parse(struct serve *sv, int argc, char **argv)
 {
-	const char *listen = NULL, *threads = NULL, *logfmt = NULL;
-	const char *bad, *env;
+	const char		*listen = NULL, *threads = NULL, *logfmt = NULL;
+	const char		*bad, *env;
 	struct http_server_opts *so = &sv->so;
-	int64_t body_s = 30, body_rate = 1024;
-	size_t badlen;
-	ssize_t n;
-	int rc;
+	int64_t			 body_s = 30, body_rate = 1024;
+	size_t			 badlen;
+	ssize_t			 n;
+	int			 rc;
 
 	if ((rc = serve_flags(sv, argc, argv, &listen, &threads, &logfmt)) >= 0)
 		return rc;
 	if ((env = getenv("GAZETTE_TRUSTED_PROXIES")) != NULL &&
 	    !http_cidr_list_parse(env, &sv->trusted, &sv->ntrusted, &bad,
-	    &badlen)) {
-		cmd_err("serve", "GAZETTE_TRUSTED_PROXIES: '%.*s' is not an "
-		    "address or a network (10.0.0.0/8)", (int)badlen, bad);
+		&badlen)) {
+		cmd_err("serve",
+		    "GAZETTE_TRUSTED_PROXIES: '%.*s' is not an "
+		    "address or a network (10.0.0.0/8)",
+		    (int)badlen, bad);
 		return EXIT_USAGE;
 	}
 	/* Who may read /metrics: loopback unless told otherwise; "none" for
 	 * nobody. */
 	env = envor(NULL, "GAZETTE_METRICS_ALLOW", METRICS_ALLOW_DEFAULT);
-	if (strcmp(env, "none") != 0 && !http_cidr_list_parse(env,
-	    &sv->metrics_allow, &sv->nmetrics_allow, &bad, &badlen)) {
-		cmd_err("serve", "GAZETTE_METRICS_ALLOW: '%.*s' is not an "
+	if (strcmp(env, "none") != 0 &&
+	    !http_cidr_list_parse(env, &sv->metrics_allow, &sv->nmetrics_allow,
+		&bad, &badlen)) {
+		cmd_err("serve",
+		    "GAZETTE_METRICS_ALLOW: '%.*s' is not an "
 		    "address or a network (10.0.0.0/8), nor 'none'",
 		    (int)badlen, bad);
 		return EXIT_USAGE;
@@ -473,8 +501,8 @@ serve_parse(struct serve *sv, int argc, char **argv)
 	}
 	threads = envor(threads, "GAZETTE_THREADS", NULL);
 	sv->nthreads = sysconf(_SC_NPROCESSORS_ONLN);
-	if (threads && !parse_int(threads, strlen(threads), 1, 256,
-	    &sv->nthreads)) {
+	if (threads &&
+	    !parse_int(threads, strlen(threads), 1, 256, &sv->nthreads)) {
 		cmd_err("serve", "--threads '%s' is not a number from 1 to 256",
 		    threads);
 		return EXIT_USAGE;
@@ -489,26 +517,26 @@ serve_parse(struct serve *sv, int argc, char **argv)
 	 * page cache's size. */
 	sv->cache_mb = 32;
 	if (!env_num("GAZETTE_BODY_TIMEOUT", 1, 86400, &body_s,
-	    "a number of seconds from 1 to 86400") ||
+		"a number of seconds from 1 to 86400") ||
 	    !env_num("GAZETTE_BODY_MIN_RATE", 0, 1 << 30, &body_rate,
-	    "a number of bytes a second (0: no minimum)") ||
+		"a number of bytes a second (0: no minimum)") ||
 	    !env_num("GAZETTE_CACHE_MB", 0, 1 << 20, &sv->cache_mb,
-	    "a number of MiB (0: no cache)") ||
+		"a number of MiB (0: no cache)") ||
 	    !env_num("GAZETTE_SEARCH_CONCURRENCY", 1, 256, &sv->search_slots,
-	    "a number from 1 to 256") ||
+		"a number from 1 to 256") ||
 	    !env_num("GAZETTE_SEARCH_BUDGET_MS", 0, 600000, &sv->search_budget,
-	    "a number of milliseconds from 0 (no limit) to 600000"))
+		"a number of milliseconds from 0 (no limit) to 600000"))
 		return EXIT_USAGE;
 	so->limits.body_timeout = (unsigned)body_s;
-	so->limits.body_min_rate = body_rate ? (unsigned)body_rate :
-	    HTTP_LIMIT_OFF;
+	so->limits.body_min_rate =
+	    body_rate ? (unsigned)body_rate : HTTP_LIMIT_OFF;
 	if ((n = readlink("/proc/self/exe", sv->exe, sizeof(sv->exe) - 1)) < 0)
 		n = 0;
 	sv->exe[n] = '\0';
 	so->listen_fd = inherited_fd();
 	if (so->listen_fd > 0) {
 		sock_addr(so->listen_fd, sv->addr, sizeof(sv->addr));
-		sv->port = 0;	/* from the socket, once started */
+		sv->port = 0; /* from the socket, once started */
 	}
 	return -1;
 }
@@ -520,10 +548,10 @@ static bool
 serve_start(struct serve *sv)
 {
 	struct http_server_opts *so = &sv->so;
-	struct site *site = NULL;
-	struct store *st = NULL;
-	char err[512], what[2048];
-	bool ok = false;
+	struct site		*site = NULL;
+	struct store		*st = NULL;
+	char			 err[512], what[2048];
+	bool			 ok = false;
 
 	sv->db = cmd_db_url(sv->db);
 	if ((st = cmd_open("serve", sv->db, true)) == NULL)
@@ -549,14 +577,16 @@ serve_start(struct serve *sv)
 	 * calling thread and those it creates), with the database open. */
 	if (strcmp(sv->sandboxing, "on") == 0) {
 		if (!sandbox(sv, what, sizeof(what))) {
-			cmd_err("serve", "cannot confine the server (%s); "
+			cmd_err("serve",
+			    "cannot confine the server (%s); "
 			    "--no-sandbox or GAZETTE_SANDBOX=off runs without",
 			    what);
 			goto out;
 		}
 		fprintf(stderr, "gazette: serve: confined: %s\n", what);
 	} else
-		fprintf(stderr, "gazette: serve: not confined "
+		fprintf(stderr,
+		    "gazette: serve: not confined "
 		    "(GAZETTE_SANDBOX=off or --no-sandbox)\n");
 
 	/* The page cache, told of every write this process commits (the
@@ -575,7 +605,7 @@ serve_start(struct serve *sv)
 	 * outlives the server so requests in flight still get answers, and
 	 * outlives reloads: every site loaded borrows it. */
 	if ((sv->comments = comment_ctx_new(st, site->db_url, err,
-	    sizeof(err))) == NULL) {
+		 sizeof(err))) == NULL) {
 		cmd_err("serve", "%s", err);
 		goto out;
 	}
@@ -616,8 +646,10 @@ serve_start(struct serve *sv)
 	}
 	fault_arm_listen();
 	fault_probe();
-	fprintf(stderr, strchr(sv->addr, ':') ?
-	    "listening on http://[%s]:%u\n" : "listening on http://%s:%u\n",
+	fprintf(stderr,
+	    strchr(sv->addr, ':') ?
+		"listening on http://[%s]:%u\n" :
+		"listening on http://%s:%u\n",
 	    sv->addr, sv->port);
 	ok = true;
 out:
@@ -645,7 +677,8 @@ serve_loop(struct serve *sv)
 		else
 			break;
 	}
-	fprintf(stderr, "gazette: serve: stopping: finishing requests in "
+	fprintf(stderr,
+	    "gazette: serve: stopping: finishing requests in "
 	    "flight\n");
 }
 
@@ -671,7 +704,7 @@ int
 cmd_serve(int argc, char **argv)
 {
 	struct serve sv = { 0 };
-	int rc;
+	int	     rc;
 
 	if ((rc = serve_parse(&sv, argc, argv)) < 0) {
 		rc = 1;

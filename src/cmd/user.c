@@ -43,8 +43,10 @@ static bool
 name_ok(const char *cmd, const char *name)
 {
 	if (!auth_name_valid(name, strlen(name))) {
-		cmd_err(cmd, "user name '%s' must be 1 to 64 of A-Z, a-z, 0-9, "
-		    "'-', '_' and '.'", name);
+		cmd_err(cmd,
+		    "user name '%s' must be 1 to 64 of A-Z, a-z, 0-9, "
+		    "'-', '_' and '.'",
+		    name);
 		return false;
 	}
 	return true;
@@ -54,10 +56,10 @@ static int
 user_add(struct store *st, const char *name, const char *role,
     const char *display)
 {
-	char pw[AUTH_PASSWORD_MAX + 2], hash[AUTH_HASH_MAX];
-	struct user u = { 0 };
+	char	       pw[AUTH_PASSWORD_MAX + 2], hash[AUTH_HASH_MAX];
+	struct user    u = { 0 };
 	enum store_err e;
-	size_t len;
+	size_t	       len;
 
 	if (!name_ok("user add", name))
 		return EXIT_USAGE;
@@ -96,11 +98,11 @@ user_add(struct store *st, const char *name, const char *role,
 static int
 user_passwd(struct store *st, const char *name)
 {
-	char pw[AUTH_PASSWORD_MAX + 2], hash[AUTH_HASH_MAX];
+	char	     pw[AUTH_PASSWORD_MAX + 2], hash[AUTH_HASH_MAX];
 	struct arena a;
-	struct user u;
-	size_t len;
-	int rc = 1;
+	struct user  u;
+	size_t	     len;
+	int	     rc = 1;
 
 	arena_init(&a);
 	if (store_user_by_name(st, &a, name, &u) != STORE_OK) {
@@ -118,8 +120,10 @@ user_passwd(struct store *st, const char *name)
 		cmd_err("user passwd", "%s", store_errmsg(st));
 		goto out;
 	}
-	fprintf(stderr, "gazette: user passwd: password of '%s' changed; "
-	    "their sessions and API tokens are revoked\n", name);
+	fprintf(stderr,
+	    "gazette: user passwd: password of '%s' changed; "
+	    "their sessions and API tokens are revoked\n",
+	    name);
 	rc = 0;
 out:
 	sodium_memzero(pw, sizeof(pw));
@@ -131,9 +135,9 @@ static int
 user_remove(struct store *st, const char *name)
 {
 	struct arena a;
-	struct user u;
-	int64_t admins;
-	int rc = 1;
+	struct user  u;
+	int64_t	     admins;
+	int	     rc = 1;
 
 	arena_init(&a);
 	if (store_user_by_name(st, &a, name, &u) != STORE_OK) {
@@ -143,8 +147,10 @@ user_remove(struct store *st, const char *name)
 	if (u.role == ROLE_ADMIN &&
 	    store_user_count_role(st, ROLE_ADMIN, &admins) == STORE_OK &&
 	    admins <= 1) {
-		cmd_err("user remove", "'%s' is the last admin; add another "
-		    "admin first", name);
+		cmd_err("user remove",
+		    "'%s' is the last admin; add another "
+		    "admin first",
+		    name);
 		goto out;
 	}
 	if (store_user_remove(st, u.id) != STORE_OK) {
@@ -163,7 +169,7 @@ user_list(struct store *st)
 {
 	struct arena a;
 	struct user *u;
-	size_t n, i;
+	size_t	     n, i;
 
 	arena_init(&a);
 	if (store_user_list(st, &a, &u, &n) != STORE_OK) {
@@ -188,26 +194,34 @@ cmd_user(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *db = NULL, *role = NULL, *display = NULL, *verb;
+	const char   *db = NULL, *role = NULL, *display = NULL, *verb;
 	struct store *st;
-	int c, rc, want;
+	int	      c, rc, want;
 
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
-		case 'd': db = optarg; break;
-		case 'r': role = optarg; break;
-		case 'n': display = optarg; break;
-		case 'h': return cmd_usage("user", true);
-		default: return cmd_usage("user", false);
+		case 'd':
+			db = optarg;
+			break;
+		case 'r':
+			role = optarg;
+			break;
+		case 'n':
+			display = optarg;
+			break;
+		case 'h':
+			return cmd_usage("user", true);
+		default:
+			return cmd_usage("user", false);
 		}
 	}
 	if (optind >= argc)
 		return cmd_usage("user", false);
 	verb = argv[optind];
 	want = strcmp(verb, "list") == 0 ? 1 : 2;
-	if (argc - optind != want || (strcmp(verb, "add") != 0 &&
-	    strcmp(verb, "list") != 0 && strcmp(verb, "passwd") != 0 &&
-	    strcmp(verb, "remove") != 0))
+	if (argc - optind != want ||
+	    (strcmp(verb, "add") != 0 && strcmp(verb, "list") != 0 &&
+		strcmp(verb, "passwd") != 0 && strcmp(verb, "remove") != 0))
 		return cmd_usage("user", false);
 	if ((st = cmd_open("user", cmd_db_url(db), true)) == NULL)
 		return 1;
@@ -231,29 +245,33 @@ cmd_token(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	char tok[AUTH_TOKEN_LEN + 1], dig[AUTH_DIGEST_LEN + 1];
-	const char *db = NULL, *verb;
+	char		  tok[AUTH_TOKEN_LEN + 1], dig[AUTH_DIGEST_LEN + 1];
+	const char	 *db = NULL, *verb;
 	struct api_token *t;
-	struct store *st;
-	struct arena a;
-	struct user u;
-	int64_t id;
-	size_t n, i;
-	int c, rc = 1;
+	struct store	 *st;
+	struct arena	  a;
+	struct user	  u;
+	int64_t		  id;
+	size_t		  n, i;
+	int		  c, rc = 1;
 
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
-		case 'd': db = optarg; break;
-		case 'h': return cmd_usage("token", true);
-		default: return cmd_usage("token", false);
+		case 'd':
+			db = optarg;
+			break;
+		case 'h':
+			return cmd_usage("token", true);
+		default:
+			return cmd_usage("token", false);
 		}
 	}
 	if (optind >= argc)
 		return cmd_usage("token", false);
 	verb = argv[optind];
 	if (!((strcmp(verb, "create") == 0 && argc - optind == 2) ||
-	    (strcmp(verb, "revoke") == 0 && argc - optind == 2) ||
-	    (strcmp(verb, "list") == 0 && argc - optind == 1)))
+		(strcmp(verb, "revoke") == 0 && argc - optind == 2) ||
+		(strcmp(verb, "list") == 0 && argc - optind == 1)))
 		return cmd_usage("token", false);
 	if ((st = cmd_open("token", cmd_db_url(db), true)) == NULL)
 		return 1;
@@ -275,15 +293,18 @@ cmd_token(int argc, char **argv)
 		/* The token alone on stdout: it is shown this once and
 		 * only its hash is kept. */
 		printf("%s\n", tok);
-		fprintf(stderr, "gazette: token create: token %lld for '%s' "
+		fprintf(stderr,
+		    "gazette: token create: token %lld for '%s' "
 		    "(revoke with 'gazette token revoke %lld')\n",
 		    (long long)id, u.name, (long long)id);
 		sodium_memzero(tok, sizeof(tok));
 	} else if (strcmp(verb, "revoke") == 0) {
 		if (!parse_int(argv[optind + 1], strlen(argv[optind + 1]), 1,
-		    INT64_MAX, &id)) {
-			cmd_err("token revoke", "'%s' is not a token number "
-			    "(see 'gazette token list')", argv[optind + 1]);
+			INT64_MAX, &id)) {
+			cmd_err("token revoke",
+			    "'%s' is not a token number "
+			    "(see 'gazette token list')",
+			    argv[optind + 1]);
 			goto out;
 		}
 		if (store_token_revoke(st, id, (int64_t)time(NULL)) !=

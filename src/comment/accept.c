@@ -31,7 +31,7 @@ trim(struct arena *a, const char *s, size_t *n)
 static const char *
 unix_lines(struct arena *a, const char *s, size_t *n)
 {
-	char *out = arena_alloc(a, *n + 1);
+	char  *out = arena_alloc(a, *n + 1);
 	size_t i, o = 0;
 
 	for (i = 0; i < *n; i++)
@@ -56,7 +56,7 @@ static bool
 email_ok(const char *s, size_t n)
 {
 	const char *at = memchr(s, '@', n);
-	size_t i;
+	size_t	    i;
 
 	if (at == NULL || at == s || at == s + n - 1 ||
 	    memchr(at + 1, '@', n - (size_t)(at + 1 - s)) != NULL)
@@ -76,8 +76,8 @@ check_text(const char *s, size_t n, bool multiline, size_t max,
 	if ((why = text_check(s, n, multiline)) != NULL)
 		return arena_printf(a, "%s %s", what, why);
 	if (utf8_len(s, n) > max)
-		return arena_printf(a, "%s is longer than %zu characters",
-		    what, max);
+		return arena_printf(a, "%s is longer than %zu characters", what,
+		    max);
 	return NULL;
 }
 
@@ -86,27 +86,29 @@ comment_fields_check(struct arena *a, struct comment_form *cf, size_t *na,
     size_t *ne, size_t *nu, size_t *nb)
 {
 	if ((cf->err_author = check_text(cf->author, *na, false,
-	    COMMENT_AUTHOR_MAX, "the name", a)) == NULL) {
+		 COMMENT_AUTHOR_MAX, "the name", a)) == NULL) {
 		cf->author = trim(a, cf->author, na);
 		if (*na == 0)
 			cf->err_author = "please give a name";
 	}
 	if ((cf->err_email = check_text(cf->email, *ne, false,
-	    COMMENT_EMAIL_MAX, "the email address", a)) == NULL) {
+		 COMMENT_EMAIL_MAX, "the email address", a)) == NULL) {
 		cf->email = trim(a, cf->email, ne);
 		if (*ne > 0 && !email_ok(cf->email, *ne))
-			cf->err_email = "this does not look like an email "
+			cf->err_email =
+			    "this does not look like an email "
 			    "address";
 	}
 	if ((cf->err_url = check_text(cf->url, *nu, false, COMMENT_URL_MAX,
-	    "the web address", a)) == NULL) {
+		 "the web address", a)) == NULL) {
 		cf->url = trim(a, cf->url, nu);
 		if (*nu > 0 && !url_is_http(cf->url, *nu))
-			cf->err_url = "the web address must start with "
+			cf->err_url =
+			    "the web address must start with "
 			    "http:// or https://";
 	}
 	if ((cf->err_body = check_text(cf->body, *nb, true, COMMENT_BODY_MAX,
-	    "the comment", a)) == NULL) {
+		 "the comment", a)) == NULL) {
 		cf->body = unix_lines(a, cf->body, nb);
 		if (blank(cf->body, *nb))
 			cf->err_body = "please write a comment";
@@ -121,14 +123,14 @@ comment_fields_check(struct arena *a, struct comment_form *cf, size_t *na,
 		cf->url = "";
 	if (cf->err_body && text_check(cf->body, *nb, true))
 		cf->body = "";
-	return !(cf->err_author || cf->err_email || cf->err_url ||
-	    cf->err_body);
+	return !(
+	    cf->err_author || cf->err_email || cf->err_url || cf->err_body);
 }
 
 const char *
 comment_body_html(struct arena *a, const char *body, size_t n)
 {
-	struct buf html = BUF_INIT;
+	struct buf  html = BUF_INIT;
 	const char *out = NULL;
 
 	buf_init(&html, 4 * COMMENT_POST_MAX);
@@ -145,7 +147,7 @@ spam_score_of(struct arena *a, struct store *st, const char *author,
     const char *email, const char *url, const char *body, size_t nb)
 {
 	struct spam_tokens t;
-	double score = SPAM_UNSURE;
+	double		   score = SPAM_UNSURE;
 
 	if (st == NULL)
 		return score;
@@ -172,8 +174,8 @@ count_links(const char *html)
 }
 
 static enum comment_verdict accept(struct comment_ctx *, struct store *,
-    const struct comment_policy *, struct arena *,
-    struct comment_submission *, struct comment *, int64_t *);
+    const struct comment_policy *, struct arena *, struct comment_submission *,
+    struct comment *, int64_t *);
 
 /* Every outcome is counted for /metrics: published, held, spam (the
  * honeypot and the classifier's suspects) or refused. */
@@ -200,14 +202,14 @@ accept(struct comment_ctx *cc, struct store *st,
     const struct comment_policy *pol, struct arena *a,
     struct comment_submission *sub, struct comment *out, int64_t *retry)
 {
-	enum moderation policy = pol->moderation;
-	struct comment_form *cf = sub->cf;
-	struct comment c = { 0 }, parent;
+	enum moderation	      policy = pol->moderation;
+	struct comment_form  *cf = sub->cf;
+	struct comment	      c = { 0 }, parent;
 	const struct article *art = sub->art;
-	const char *hash, *html;
-	enum store_err e;
-	double score;
-	bool ok, spam;
+	const char	     *hash, *html;
+	enum store_err	      e;
+	double		      score;
+	bool		      ok, spam;
 
 	*retry = 0;
 	if (cc == NULL || st == NULL)
@@ -215,11 +217,13 @@ accept(struct comment_ctx *cc, struct store *st,
 	ok = comment_fields_check(a, cf, &sub->nauthor, &sub->nemail,
 	    &sub->nurl, &sub->nbody);
 	if (cf->err_parent == NULL && cf->parent != 0) {
-		if ((e = store_comment_get(st, a, cf->parent,
-		    &parent)) == STORE_NOTFOUND || (e == STORE_OK &&
-		    (parent.article_id != art->id ||
-		    parent.status != COMMENT_APPROVED))) {
-			cf->err_parent = "the comment you are replying to is "
+		if ((e = store_comment_get(st, a, cf->parent, &parent)) ==
+			STORE_NOTFOUND ||
+		    (e == STORE_OK &&
+			(parent.article_id != art->id ||
+			    parent.status != COMMENT_APPROVED))) {
+			cf->err_parent =
+			    "the comment you are replying to is "
 			    "not on this article";
 			cf->parent = 0;
 		} else if (e != STORE_OK)
@@ -233,8 +237,12 @@ accept(struct comment_ctx *cc, struct store *st,
 		return COMMENT_TOO_QUICK;
 	}
 	hash = comment_client_hash(a, cc, sub->client);
-	if (sub->paced && !comment_rate_take(cc, sub->client_key ?
-	    comment_client_hash(a, cc, sub->client_key) : hash, retry))
+	if (sub->paced &&
+	    !comment_rate_take(cc,
+		sub->client_key ?
+		    comment_client_hash(a, cc, sub->client_key) :
+		    hash,
+		retry))
 		return COMMENT_TOO_MANY;
 
 	if ((html = comment_body_html(a, cf->body, sub->nbody)) == NULL)

@@ -12,8 +12,8 @@
 #include "util/xalloc.h"
 
 static bool
-env_int(const char *name, int64_t def, int64_t max, int64_t *out,
-    char *err, size_t errlen)
+env_int(const char *name, int64_t def, int64_t max, int64_t *out, char *err,
+    size_t errlen)
 {
 	const char *v = getenv(name);
 
@@ -33,12 +33,12 @@ env_int(const char *name, int64_t def, int64_t max, int64_t *out,
 static bool
 load_key(struct store *st, unsigned char *key, char *err, size_t errlen)
 {
-	char hex[2 * crypto_generichash_KEYBYTES + 1];
-	struct arena a;
-	const char *v = NULL;
-	size_t n = 0;
+	char	       hex[2 * crypto_generichash_KEYBYTES + 1];
+	struct arena   a;
+	const char    *v = NULL;
+	size_t	       n = 0;
 	enum store_err e;
-	bool ok = false;
+	bool	       ok = false;
 
 	arena_init(&a);
 	e = store_setting_get(st, &a, "client_hash_key", &v);
@@ -47,8 +47,10 @@ load_key(struct store *st, unsigned char *key, char *err, size_t errlen)
 		sodium_bin2hex(hex, sizeof(hex), key,
 		    crypto_generichash_KEYBYTES);
 		if (store_setting_set(st, "client_hash_key", hex) != STORE_OK)
-			snprintf(err, errlen, "cannot store client_hash_key: "
-			    "%s", store_errmsg(st));
+			snprintf(err, errlen,
+			    "cannot store client_hash_key: "
+			    "%s",
+			    store_errmsg(st));
 		else
 			ok = true;
 		goto out;
@@ -58,9 +60,11 @@ load_key(struct store *st, unsigned char *key, char *err, size_t errlen)
 		    store_errmsg(st));
 		goto out;
 	}
-	if (sodium_hex2bin(key, crypto_generichash_KEYBYTES, v, strlen(v),
-	    NULL, &n, NULL) != 0 || n != crypto_generichash_KEYBYTES) {
-		snprintf(err, errlen, "setting client_hash_key is not 64 hex "
+	if (sodium_hex2bin(key, crypto_generichash_KEYBYTES, v, strlen(v), NULL,
+		&n, NULL) != 0 ||
+	    n != crypto_generichash_KEYBYTES) {
+		snprintf(err, errlen,
+		    "setting client_hash_key is not 64 hex "
 		    "digits");
 		goto out;
 	}
@@ -71,12 +75,11 @@ out:
 }
 
 struct comment_ctx *
-comment_ctx_new(struct store *st, const char *db_url, char *err,
-    size_t errlen)
+comment_ctx_new(struct store *st, const char *db_url, char *err, size_t errlen)
 {
-	static const char ctxt[] = "gazette comment form v1";
-	static const char mtxt[] = "gazette commenter mac v1";
-	static const char itxt[] = "gazette commenter id v1";
+	static const char   ctxt[] = "gazette comment form v1";
+	static const char   mtxt[] = "gazette commenter mac v1";
+	static const char   itxt[] = "gazette commenter id v1";
 	struct comment_ctx *c;
 
 	if (sodium_init() < 0) {
@@ -86,9 +89,11 @@ comment_ctx_new(struct store *st, const char *db_url, char *err,
 	c = xcalloc(1, sizeof(*c));
 	pthread_mutex_init(&c->rate_mu, NULL);
 	if (!env_int("GAZETTE_COMMENT_MIN_FILL", 3, 86400, &c->min_fill, err,
-	    errlen) || !env_int("GAZETTE_COMMENT_RATE", 6, 1000000, &c->rate,
-	    err, errlen) || !env_int("GAZETTE_COMMENT_MAX_LINKS", 3, 1000,
-	    &c->max_links, err, errlen))
+		errlen) ||
+	    !env_int("GAZETTE_COMMENT_RATE", 6, 1000000, &c->rate, err,
+		errlen) ||
+	    !env_int("GAZETTE_COMMENT_MAX_LINKS", 3, 1000, &c->max_links, err,
+		errlen))
 		goto fail;
 	if (!load_key(st, c->hash_key, err, errlen))
 		goto fail;
@@ -103,8 +108,7 @@ comment_ctx_new(struct store *st, const char *db_url, char *err,
 	crypto_generichash(c->commenter_id_key, sizeof(c->commenter_id_key),
 	    (const unsigned char *)itxt, sizeof(itxt) - 1, c->hash_key,
 	    sizeof(c->hash_key));
-	if ((c->writer = comment_writer_start(db_url, err, errlen)) ==
-	    NULL)
+	if ((c->writer = comment_writer_start(db_url, err, errlen)) == NULL)
 		goto fail;
 	return c;
 fail:
@@ -152,8 +156,8 @@ static void
 csrf_mac(const struct comment_ctx *c, const unsigned char *raw,
     unsigned char *mac)
 {
-	crypto_generichash(mac, CSRF_MAC, raw, CSRF_RAW - CSRF_MAC,
-	    c->form_key, sizeof(c->form_key));
+	crypto_generichash(mac, CSRF_MAC, raw, CSRF_RAW - CSRF_MAC, c->form_key,
+	    sizeof(c->form_key));
 }
 
 bool
@@ -161,12 +165,13 @@ comment_csrf_check(const struct comment_ctx *c, const char *v, int64_t now,
     int64_t *issued)
 {
 	unsigned char raw[CSRF_RAW], mac[CSRF_MAC];
-	uint64_t t = 0;
-	size_t got = 0, i;
+	uint64_t      t = 0;
+	size_t	      got = 0, i;
 
 	if (v == NULL || strlen(v) != CSRF_HEX ||
-	    sodium_hex2bin(raw, sizeof(raw), v, CSRF_HEX, NULL, &got,
-	    NULL) != 0 || got != sizeof(raw))
+	    sodium_hex2bin(raw, sizeof(raw), v, CSRF_HEX, NULL, &got, NULL) !=
+		0 ||
+	    got != sizeof(raw))
 		return false;
 	csrf_mac(c, raw, mac);
 	if (sodium_memcmp(mac, raw + CSRF_RAW - CSRF_MAC, CSRF_MAC) != 0)
@@ -189,7 +194,7 @@ static void
 random_take(unsigned char *out, size_t n)
 {
 	static _Thread_local unsigned char pool[4096];
-	static _Thread_local size_t left;
+	static _Thread_local size_t	   left;
 
 	if (left < n) {
 		randombytes_buf(pool, sizeof(pool));
@@ -205,7 +210,7 @@ comment_csrf_make(const struct comment_ctx *c, int64_t now,
     char hex[CSRF_HEX + 1])
 {
 	unsigned char raw[CSRF_RAW];
-	size_t i;
+	size_t	      i;
 
 	for (i = 0; i < 8; i++)
 		raw[i] = (unsigned char)((uint64_t)now >> (56 - 8 * i));
@@ -219,8 +224,8 @@ comment_form_token(struct arena *a, const struct comment_ctx *c,
     int64_t article_id)
 {
 	unsigned char mac[16];
-	char msg[32], *hex = arena_alloc(a, 2 * sizeof(mac) + 1);
-	int n;
+	char	      msg[32], *hex = arena_alloc(a, 2 * sizeof(mac) + 1);
+	int	      n;
 
 	n = snprintf(msg, sizeof(msg), "form:%lld", (long long)article_id);
 	crypto_generichash(mac, sizeof(mac), (const unsigned char *)msg,
@@ -244,28 +249,28 @@ comment_commenter_hash(struct arena *a, const struct comment_ctx *c,
 {
 	unsigned char raw[COMMENTER_ID + COMMENTER_MAC], mac[COMMENTER_MAC];
 	unsigned char h[16];
-	char *hex;
-	size_t got = 0;
+	char	     *hex;
+	size_t	      got = 0;
 
 	if (v == NULL || strlen(v) != COMMENTER_HEX ||
 	    sodium_hex2bin(raw, sizeof(raw), v, COMMENTER_HEX, NULL, &got,
-	    NULL) != 0 || got != sizeof(raw))
+		NULL) != 0 ||
+	    got != sizeof(raw))
 		return NULL;
 	commenter_mac(c, raw, mac);
 	if (sodium_memcmp(mac, raw + COMMENTER_ID, COMMENTER_MAC) != 0)
 		return NULL;
 	/* Under a key of its own, so what the database holds is neither
 	 * the cookie nor enough to make one. */
-	crypto_generichash(h, sizeof(h), raw, COMMENTER_ID,
-	    c->commenter_id_key, sizeof(c->commenter_id_key));
+	crypto_generichash(h, sizeof(h), raw, COMMENTER_ID, c->commenter_id_key,
+	    sizeof(c->commenter_id_key));
 	hex = arena_alloc(a, 2 * sizeof(h) + 1);
 	sodium_bin2hex(hex, 2 * sizeof(h) + 1, h, sizeof(h));
 	return hex;
 }
 
 void
-comment_commenter_make(const struct comment_ctx *c,
-    char hex[COMMENTER_HEX + 1])
+comment_commenter_make(const struct comment_ctx *c, char hex[COMMENTER_HEX + 1])
 {
 	unsigned char raw[COMMENTER_ID + COMMENTER_MAC];
 
@@ -279,7 +284,7 @@ comment_client_hash(struct arena *a, const struct comment_ctx *c,
     const char *addr)
 {
 	unsigned char h[16];
-	char *hex = arena_alloc(a, 2 * sizeof(h) + 1);
+	char	     *hex = arena_alloc(a, 2 * sizeof(h) + 1);
 
 	crypto_generichash(h, sizeof(h), (const unsigned char *)addr,
 	    strlen(addr), c->hash_key, sizeof(c->hash_key));
@@ -300,17 +305,19 @@ bool
 comment_rate_take(struct comment_ctx *c, const char *hash, int64_t *retry)
 {
 	struct rate_slot *slot = NULL, *s;
-	uint64_t key = 0;
-	int64_t now = mono_us();
-	double per_us;
-	size_t i, base;
-	bool ok;
+	uint64_t	  key = 0;
+	int64_t		  now = mono_us();
+	double		  per_us;
+	size_t		  i, base;
+	bool		  ok;
 
 	if (c->rate <= 0)
 		return true;
 	for (i = 0; i < 16 && hash[i]; i++)
-		key = key << 4 | (uint64_t)(hash[i] <= '9' ? hash[i] - '0' :
-		    hash[i] - 'a' + 10);
+		key = key << 4 |
+		    (uint64_t)(hash[i] <= '9' ?
+			    hash[i] - '0' :
+			    hash[i] - 'a' + 10);
 	key |= 1;
 	per_us = (double)c->rate / 60e6;
 	base = (size_t)(key % RATE_SLOTS);

@@ -35,9 +35,9 @@ comment_edit(struct store *st, struct arena *a, int64_t id,
     struct comment_form *cf, size_t na, size_t nu, size_t nb, int64_t now)
 {
 	enum spam_verdict was;
-	const char *html;
-	enum store_err e;
-	size_t ne = 0;
+	const char	 *html;
+	enum store_err	  e;
+	size_t		  ne = 0;
 
 	cf->email = "";
 	if (!comment_fields_check(a, cf, &na, &ne, &nu, &nb))
@@ -50,11 +50,11 @@ comment_edit(struct store *st, struct arena *a, int64_t id,
 		return e;
 	/* Counted under the old text, recounted under the new one. */
 	if ((e = store_comment_trained(st, id, &was)) != STORE_OK ||
-	    (was != SPAM_NONE && (e = spam_train(st, id, SPAM_NONE)) !=
-	    STORE_OK))
+	    (was != SPAM_NONE &&
+		(e = spam_train(st, id, SPAM_NONE)) != STORE_OK))
 		goto out;
-	if ((e = store_comment_edit(st, id, cf->author, cf->url, cf->body,
-	    html, now)) != STORE_OK)
+	if ((e = store_comment_edit(st, id, cf->author, cf->url, cf->body, html,
+		 now)) != STORE_OK)
 		goto out;
 	if (was != SPAM_NONE)
 		e = spam_train(st, id, was);

@@ -50,23 +50,23 @@
 #include "util/arena.h"
 #include "util/str.h"
 
-#define STRENGTH	0.45	/* Robinson's s */
-#define NEUTRAL		0.5	/* Robinson's x */
-#define MIN_DEV		0.1
-#define HASH_SLOTS	1024	/* > 2 * SPAM_TOKENS_MAX: short probes */
+#define STRENGTH   0.45 /* Robinson's s */
+#define NEUTRAL	   0.5	/* Robinson's x */
+#define MIN_DEV	   0.1
+#define HASH_SLOTS 1024 /* > 2 * SPAM_TOKENS_MAX: short probes */
 
 struct tok {
-	struct arena	*a;
-	const char	*slot[HASH_SLOTS];
-	const char	**v;
-	size_t		 n;
+	struct arena *a;
+	const char   *slot[HASH_SLOTS];
+	const char  **v;
+	size_t	      n;
 };
 
 static uint32_t
 fnv(const char *s, size_t n)
 {
 	uint32_t h = 2166136261u;
-	size_t i;
+	size_t	 i;
 
 	for (i = 0; i < n; i++)
 		h = (h ^ (unsigned char)s[i]) * 16777619u;
@@ -77,10 +77,10 @@ fnv(const char *s, size_t n)
 static void
 add(struct tok *t, const char *prefix, const char *s, size_t n)
 {
-	char buf[SPAM_TOKEN_MAX + 1];
-	size_t pl = strlen(prefix), len;
+	char	 buf[SPAM_TOKEN_MAX + 1];
+	size_t	 pl = strlen(prefix), len;
 	uint32_t h;
-	char *copy;
+	char	*copy;
 
 	if (t->n >= SPAM_TOKENS_MAX || n == 0)
 		return;
@@ -91,7 +91,7 @@ add(struct tok *t, const char *prefix, const char *s, size_t n)
 	len = pl + n;
 	buf[len] = '\0';
 	for (h = fnv(buf, len) % HASH_SLOTS; t->slot[h] != NULL;
-	    h = (h + 1) % HASH_SLOTS)
+	     h = (h + 1) % HASH_SLOTS)
 		if (strcmp(t->slot[h], buf) == 0)
 			return;
 	copy = arena_strndup(t->a, buf, len);
@@ -111,7 +111,7 @@ static int32_t
 next_cp(const char *s, size_t n, size_t *i)
 {
 	uint32_t cp;
-	size_t len = utf8_decode((const unsigned char *)s + *i, n - *i, &cp);
+	size_t	 len = utf8_decode((const unsigned char *)s + *i, n - *i, &cp);
 
 	if (len == 0) {
 		(*i)++;
@@ -177,12 +177,24 @@ lower(int32_t c)
 static int32_t
 homoglyph(int32_t c)
 {
-	static const struct { int32_t cyr, lat; } map[] = {
-		{ 0x430, 'a' }, { 0x435, 'e' }, { 0x43e, 'o' },
-		{ 0x440, 'p' }, { 0x441, 'c' }, { 0x443, 'y' },
-		{ 0x445, 'x' }, { 0x456, 'i' }, { 0x455, 's' },
-		{ 0x458, 'j' }, { 0x4bb, 'h' }, { 0x43a, 'k' },
-		{ 0x43c, 'm' }, { 0x442, 't' }, { 0x432, 'b' },
+	static const struct {
+		int32_t cyr, lat;
+	} map[] = {
+		{ 0x430, 'a' },
+		{ 0x435, 'e' },
+		{ 0x43e, 'o' },
+		{ 0x440, 'p' },
+		{ 0x441, 'c' },
+		{ 0x443, 'y' },
+		{ 0x445, 'x' },
+		{ 0x456, 'i' },
+		{ 0x455, 's' },
+		{ 0x458, 'j' },
+		{ 0x4bb, 'h' },
+		{ 0x43a, 'k' },
+		{ 0x43c, 'm' },
+		{ 0x442, 't' },
+		{ 0x432, 'b' },
 	};
 	size_t i;
 
@@ -194,19 +206,19 @@ homoglyph(int32_t c)
 
 /* One word's code points, as read. */
 struct word {
-	int32_t	 cp[SPAM_WORD_MAX + 1];
-	size_t	 n;		/* kept, at most SPAM_WORD_MAX */
-	size_t	 total;		/* read, for "too long" */
-	bool	 latin, cyrillic, digit;
+	int32_t cp[SPAM_WORD_MAX + 1];
+	size_t	n;     /* kept, at most SPAM_WORD_MAX */
+	size_t	total; /* read, for "too long" */
+	bool	latin, cyrillic, digit;
 };
 
 static void
 word_emit(struct tok *t, const char *prefix, struct word *w)
 {
-	char buf[SPAM_WORD_MAX * 4 + 1];
-	size_t i, o = 0;
+	char	buf[SPAM_WORD_MAX * 4 + 1];
+	size_t	i, o = 0;
 	int32_t c, g;
-	bool mixed = w->latin && w->cyrillic, allnum = true;
+	bool	mixed = w->latin && w->cyrillic, allnum = true;
 
 	if (w->total > SPAM_WORD_MAX) {
 		add_str(t, "meta:longword");
@@ -241,8 +253,11 @@ word_emit(struct tok *t, const char *prefix, struct word *w)
 				c = g;
 			if (c >= '0' && c <= '9' &&
 			    strchr("01345", (int)c) != NULL)
-				c = c == '0' ? 'o' : c == '1' ? 'i' :
-				    c == '3' ? 'e' : c == '4' ? 'a' : 's';
+				c = c == '0' ? 'o' :
+				    c == '1' ? 'i' :
+				    c == '3' ? 'e' :
+				    c == '4' ? 'a' :
+					       's';
 			o += utf8_encode((uint32_t)c, buf + o);
 		}
 		add(t, prefix, buf, o);
@@ -251,8 +266,8 @@ word_emit(struct tok *t, const char *prefix, struct word *w)
 
 /* Letters spelled apart, one at a time: joined when 4 or more. */
 struct spaced {
-	char	 buf[SPAM_WORD_MAX + 1];
-	size_t	 n;
+	char   buf[SPAM_WORD_MAX + 1];
+	size_t n;
 };
 
 static void
@@ -268,23 +283,23 @@ spaced_end(struct tok *t, struct spaced *sp)
 /* Splits s into words (prefixed), returning the number of ASCII capitals
  * and letters seen (for shouting). */
 static void
-words(struct tok *t, const char *prefix, const char *s, size_t n,
-    size_t *caps, size_t *letters)
+words(struct tok *t, const char *prefix, const char *s, size_t n, size_t *caps,
+    size_t *letters)
 {
-	struct word w = { .n = 0 };
+	struct word   w = { .n = 0 };
 	struct spaced sp = { .n = 0 };
-	size_t i = 0, gap = 0;
-	int32_t c;
+	size_t	      i = 0, gap = 0;
+	int32_t	      c;
 
 	if (n > SPAM_SCAN_MAX)
 		n = SPAM_SCAN_MAX;
 	for (;;) {
-		c = i < n ? next_cp(s, n, &i) : -2;	/* -2: the end */
+		c = i < n ? next_cp(s, n, &i) : -2; /* -2: the end */
 		if (c >= 0 && invisible(c))
 			continue;
 		if (c >= 0 && wordish(c)) {
-			if (caps && c < 0x80 && ((c | 32) >= 'a' &&
-			    (c | 32) <= 'z')) {
+			if (caps && c < 0x80 &&
+			    ((c | 32) >= 'a' && (c | 32) <= 'z')) {
 				(*letters)++;
 				if (c <= 'Z')
 					(*caps)++;
@@ -335,14 +350,15 @@ hostch(unsigned char c)
 static void
 host_at(struct tok *t, const char *p, size_t n)
 {
-	char h[SPAM_TOKEN_MAX];
-	size_t k = 0, i;
+	char	    h[SPAM_TOKEN_MAX];
+	size_t	    k = 0, i;
 	const char *dot;
 
 	for (i = 0; i < n && hostch((unsigned char)p[i]); i++)
 		if (k < sizeof(h) - 8)
 			h[k++] = (char)((p[i] >= 'A' && p[i] <= 'Z') ?
-			    p[i] + 32 : p[i]);
+				p[i] + 32 :
+				p[i]);
 	while (k > 0 && (h[k - 1] == '.' || h[k - 1] == '-'))
 		k--;
 	h[k] = '\0';
@@ -383,8 +399,8 @@ links(struct tok *t, const char *s, size_t n)
 			i += 8;
 		} else if (prefix_ci(s + i, n - i, "http://")) {
 			i += 7;
-		} else if (prefix_ci(s + i, n - i, "www.") && (i == 0 ||
-		    !hostch((unsigned char)s[i - 1]))) {
+		} else if (prefix_ci(s + i, n - i, "www.") &&
+		    (i == 0 || !hostch((unsigned char)s[i - 1]))) {
 			;
 		} else
 			continue;
@@ -400,10 +416,10 @@ void
 spam_tokenize(struct arena *a, const char *author, const char *email,
     const char *url, const char *body, size_t nbody, struct spam_tokens *out)
 {
-	struct tok *t = arena_alloc(a, sizeof(*t));
-	size_t nlinks, caps = 0, letters = 0, cps = 0, i;
+	struct tok		*t = arena_alloc(a, sizeof(*t));
+	size_t			 nlinks, caps = 0, letters = 0, cps = 0, i;
 	static const char *const lbucket[] = { "meta:links=0", "meta:links=1",
-	    "meta:links=2", "meta:links=3-4", "meta:links=3-4" };
+		"meta:links=2", "meta:links=3-4", "meta:links=3-4" };
 
 	t->a = a;
 	t->v = arena_alloc(a, SPAM_TOKENS_MAX * sizeof(*t->v));
@@ -417,8 +433,11 @@ spam_tokenize(struct arena *a, const char *author, const char *email,
 	for (i = 0; i < nbody && i < SPAM_SCAN_MAX; i++)
 		if (((unsigned char)body[i] & 0xc0) != 0x80)
 			cps++;
-	add_str(t, cps < 40 ? "meta:len<40" : cps < 200 ? "meta:len<200" :
-	    cps < 1000 ? "meta:len<1000" : "meta:len>=1000");
+	add_str(t,
+	    cps < 40	   ? "meta:len<40" :
+		cps < 200  ? "meta:len<200" :
+		cps < 1000 ? "meta:len<1000" :
+			     "meta:len>=1000");
 	if (url && *url)
 		links(t, url, strlen(url));
 	words(t, "", body, nbody, &caps, &letters);
@@ -510,8 +529,8 @@ enum store_err
 spam_score(struct store *st, const struct spam_tokens *t, double *score)
 {
 	struct spam_count counts[SPAM_TOKENS_MAX];
-	int64_t ham, spam;
-	enum store_err e;
+	int64_t		  ham, spam;
+	enum store_err	  e;
 
 	*score = SPAM_UNSURE;
 	if ((e = store_spam_totals(st, &ham, &spam)) != STORE_OK)
@@ -529,25 +548,24 @@ enum store_err
 spam_train(struct store *st, int64_t id, enum spam_verdict to)
 {
 	struct spam_tokens t;
-	enum spam_verdict was;
-	struct comment c;
-	struct arena a;
-	enum store_err e;
+	enum spam_verdict  was;
+	struct comment	   c;
+	struct arena	   a;
+	enum store_err	   e;
 
 	arena_init(&a);
 	if ((e = store_begin(st)) != STORE_OK)
 		goto done;
-	if ((e = store_comment_trained(st, id, &was)) != STORE_OK ||
-	    was == to)
+	if ((e = store_comment_trained(st, id, &was)) != STORE_OK || was == to)
 		goto out;
 	if ((e = store_comment_get(st, &a, id, &c)) != STORE_OK)
 		goto out;
 	spam_tokens_of(&a, &c, &t);
-	if (was != SPAM_NONE && (e = store_spam_add(st, t.v, t.n, was, -1)) !=
-	    STORE_OK)
+	if (was != SPAM_NONE &&
+	    (e = store_spam_add(st, t.v, t.n, was, -1)) != STORE_OK)
 		goto out;
-	if (to != SPAM_NONE && (e = store_spam_add(st, t.v, t.n, to, 1)) !=
-	    STORE_OK)
+	if (to != SPAM_NONE &&
+	    (e = store_spam_add(st, t.v, t.n, to, 1)) != STORE_OK)
 		goto out;
 	e = store_comment_set_trained(st, id, to);
 out:

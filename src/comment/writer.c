@@ -17,33 +17,33 @@
 
 /* Comments in one transaction at most: bounds how long a group holds the
  * write lock and how much a failed group must redo. */
-#define GROUP_MAX	512
+#define GROUP_MAX 512
 
 struct wjob {
-	struct comment		*c;
-	enum moderation		 policy;
-	bool			 spam;
-	bool			 done;
-	bool			 failed;	/* taken out of its group */
-	enum store_err		 err;
-	struct wjob		*next;
+	struct comment *c;
+	enum moderation policy;
+	bool		spam;
+	bool		done;
+	bool		failed; /* taken out of its group */
+	enum store_err	err;
+	struct wjob    *next;
 };
 
 struct comment_writer {
-	struct store		*st;
-	pthread_t		 th;
-	pthread_mutex_t		 mu;
-	pthread_cond_t		 work;	/* the writer waits here */
-	pthread_cond_t		 done;	/* posters wait here */
-	struct wjob		*head, *tail;
-	bool			 stopping;
-	bool			 running;
+	struct store   *st;
+	pthread_t	th;
+	pthread_mutex_t mu;
+	pthread_cond_t	work; /* the writer waits here */
+	pthread_cond_t	done; /* posters wait here */
+	struct wjob    *head, *tail;
+	bool		stopping;
+	bool		running;
 };
 
 static enum store_err
 decide(struct store *st, struct wjob *j)
 {
-	bool trusted;
+	bool	       trusted;
 	enum store_err e;
 
 	if (j->spam) {
@@ -62,7 +62,7 @@ decide(struct store *st, struct wjob *j)
 		 * cookie of a browser with an approved comment), never an
 		 * email address, which anyone can type. */
 		if ((e = store_commenter_trusted(st, j->c->commenter,
-		    &trusted)) != STORE_OK)
+			 &trusted)) != STORE_OK)
 			return e;
 		j->c->status = trusted ? COMMENT_APPROVED : COMMENT_PENDING;
 		break;
@@ -76,7 +76,7 @@ decide(struct store *st, struct wjob *j)
 static void
 write_group(struct comment_writer *w, struct wjob *list)
 {
-	struct wjob *j, *bad;
+	struct wjob   *j, *bad;
 	enum store_err e;
 
 	for (;;) {
@@ -88,7 +88,7 @@ write_group(struct comment_writer *w, struct wjob *list)
 				continue;
 			if ((e = decide(w->st, j)) != STORE_OK ||
 			    (e = store_comment_insert(w->st, j->c)) !=
-			    STORE_OK) {
+				STORE_OK) {
 				bad = j;
 				break;
 			}
@@ -119,8 +119,8 @@ static void *
 writer_main(void *arg)
 {
 	struct comment_writer *w = arg;
-	struct wjob *list, *j, *last;
-	size_t n;
+	struct wjob	      *list, *j, *last;
+	size_t		       n;
 
 	pthread_mutex_lock(&w->mu);
 	for (;;) {

@@ -10,7 +10,7 @@ const char *
 http_etag_of(struct arena *a, const void *data, size_t len)
 {
 	unsigned char h[16];
-	char hex[sizeof(h) * 2 + 1];
+	char	      hex[sizeof(h) * 2 + 1];
 
 	/* A strong validator: the same bytes give the same tag on every
 	 * thread and after a restart, and any change in the bytes changes it. */
@@ -24,7 +24,7 @@ http_etag_of(struct arena *a, const void *data, size_t len)
 bool
 http_inm_matches(const char *v, const char *etag)
 {
-	size_t elen = strlen(etag), n;
+	size_t	    elen = strlen(etag), n;
 	const char *p = v, *q;
 
 	while (*p) {
@@ -37,7 +37,7 @@ http_inm_matches(const char *v, const char *etag)
 		if (strncmp(p, "W/", 2) == 0)
 			p += 2;
 		if (*p != '"')
-			return false;	/* malformed: ignore the header */
+			return false; /* malformed: ignore the header */
 		if ((q = strchr(p + 1, '"')) == NULL)
 			return false;
 		n = (size_t)(q - p) + 1;
@@ -54,13 +54,14 @@ bool
 http_date_parse(const char *s, int64_t *out)
 {
 	static const char *const mon[] = { "Jan", "Feb", "Mar", "Apr", "May",
-	    "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
-	char ms[4], tz[4], iso[32];
-	int d, y, hh, mm, ss, m, used = 0;
+		"Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+	char			 ms[4], tz[4], iso[32];
+	int			 d, y, hh, mm, ss, m, used = 0;
 
-	if (strlen(s) != 29 || sscanf(s + 5, "%2d %3s %4d %2d:%2d:%2d %3s%n",
-	    &d, ms, &y, &hh, &mm, &ss, tz, &used) != 7 || used != 24 ||
-	    strcmp(tz, "GMT") != 0)
+	if (strlen(s) != 29 ||
+	    sscanf(s + 5, "%2d %3s %4d %2d:%2d:%2d %3s%n", &d, ms, &y, &hh, &mm,
+		&ss, tz, &used) != 7 ||
+	    used != 24 || strcmp(tz, "GMT") != 0)
 		return false;
 	for (m = 0; m < 12; m++)
 		if (strcmp(ms, mon[m]) == 0)
@@ -77,9 +78,9 @@ http_resp_conditional(const struct http_req *req, struct http_resp *resp,
     const char *etag, int64_t last_modified)
 {
 	const char *inm, *ims;
-	struct buf b = BUF_INIT;
-	bool fresh = false;
-	int64_t t;
+	struct buf  b = BUF_INIT;
+	bool	    fresh = false;
+	int64_t	    t;
 
 	if (etag)
 		http_resp_header(resp, "ETag", etag);

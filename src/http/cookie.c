@@ -15,7 +15,7 @@ const char *
 cookie_find(struct arena *a, const char *header, const char *name)
 {
 	const char *p, *semi, *eq, *ns, *ne, *vs, *ve;
-	size_t nlen;
+	size_t	    nlen;
 
 	if (header == NULL || name == NULL)
 		return NULL;

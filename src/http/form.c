@@ -27,7 +27,7 @@ static long
 decode(char *out, const char *s, size_t n, bool plus)
 {
 	size_t i, o = 0;
-	int hi, lo;
+	int    hi, lo;
 
 	for (i = 0; i < n; i++) {
 		if (s[i] == '%') {
@@ -52,7 +52,7 @@ char *
 url_decode_segment(struct arena *a, const char *s, size_t n, size_t *outlen)
 {
 	char *out = arena_alloc(a, n + 1);
-	long len = decode(out, s, n, false);
+	long  len = decode(out, s, n, false);
 
 	if (len < 0)
 		return NULL;
@@ -63,8 +63,8 @@ url_decode_segment(struct arena *a, const char *s, size_t n, size_t *outlen)
 
 /* One pair of an urlencoded string, as sent. */
 struct pair {
-	const char	*name, *value;
-	size_t		 nlen, vlen;
+	const char *name, *value;
+	size_t	    nlen, vlen;
 };
 
 /*
@@ -79,7 +79,7 @@ static bool
 pair_next(const char *s, size_t n, size_t *pos, struct pair *p)
 {
 	const char *amp, *eq;
-	size_t len;
+	size_t	    len;
 
 	while (*pos < n) {
 		p->name = s + *pos;
@@ -102,10 +102,10 @@ form_parse(struct arena *a, const char *s, size_t n, size_t max_fields,
     struct form *out)
 {
 	struct form_field *f;
-	struct pair p;
-	size_t count = 0, pos = 0;
-	char *buf;
-	long len;
+	struct pair	   p;
+	size_t		   count = 0, pos = 0;
+	char		  *buf;
+	long		   len;
 
 	out->fields = NULL;
 	out->n = 0;
@@ -142,8 +142,8 @@ static bool
 name_is(const char *s, size_t n, const char *d, size_t dn)
 {
 	size_t i, o = 0;
-	int hi, lo;
-	char c;
+	int    hi, lo;
+	char   c;
 
 	for (i = 0; i < n; i++, o++) {
 		if (s[i] == '%') {
@@ -205,16 +205,16 @@ name_shown(const char *s, long n)
 }
 
 enum http_query_err
-http_query_parse(struct arena *a, const char *s, size_t n,
-    const char *names, bool strict, struct form *out, const char **bad)
+http_query_parse(struct arena *a, const char *s, size_t n, const char *names,
+    bool strict, struct form *out, const char **bad)
 {
-	struct form_field *slot = NULL, *f;
+	struct form_field  *slot = NULL, *f;
 	enum http_query_err e = HTTP_QUERY_OK;
-	struct pair p;
-	const char *w;
-	size_t k = 0, i, wl, pos = 0;
-	char *v;
-	long len;
+	struct pair	    p;
+	const char	   *w;
+	size_t		    k = 0, i, wl, pos = 0;
+	char		   *v;
+	long		    len;
 
 	out->fields = NULL;
 	out->n = 0;
@@ -222,14 +222,14 @@ http_query_parse(struct arena *a, const char *s, size_t n,
 	for (w = names; word_next(&w, &wl); w += wl)
 		k++;
 	if (k > 0)
-		slot = arena_alloc(a, k * sizeof(*slot));	/* zeroed */
+		slot = arena_alloc(a, k * sizeof(*slot)); /* zeroed */
 	while (pair_next(s, n, &pos, &p)) {
 		for (i = 0, w = names; word_next(&w, &wl); w += wl, i++)
 			if (name_is(p.name, p.nlen, w, wl))
 				break;
 		if (i == k) {
 			if (!strict)
-				continue;	/* not this page's: ignored */
+				continue; /* not this page's: ignored */
 			v = arena_alloc(a, p.nlen + 1);
 			if ((len = decode(v, p.name, p.nlen, true)) < 0)
 				return HTTP_QUERY_BAD_ESCAPE;
@@ -277,8 +277,9 @@ http_query_problem(struct arena *a, enum http_query_err e, const char *bad)
 	if ((unsigned)e >= HTTP_QUERY__MAX)
 		e = HTTP_QUERY_BAD_ESCAPE;
 	if (e == HTTP_QUERY_UNKNOWN)
-		return bad ? arena_printf(a, "unknown query parameter '%s'",
-		    bad) : "unknown query parameter";
+		return bad ?
+		    arena_printf(a, "unknown query parameter '%s'", bad) :
+		    "unknown query parameter";
 	if (bad == NULL)
 		return arena_printf(a, "the query string %s", what[e]);
 	return arena_printf(a, "query parameter '%s' %s", bad, what[e]);

@@ -21,8 +21,8 @@ void
 http_limit_key(const char *addr, char *out, size_t outlen)
 {
 	struct in6_addr a6;
-	struct in_addr a4;
-	char text[INET6_ADDRSTRLEN];
+	struct in_addr	a4;
+	char		text[INET6_ADDRSTRLEN];
 
 	if (outlen == 0)
 		return;
@@ -39,18 +39,18 @@ http_limit_key(const char *addr, char *out, size_t outlen)
 		inet_ntop(AF_INET6, &a6, text, sizeof(text));
 		snprintf(out, outlen, "%s/64", text);
 	} else
-		snprintf(out, outlen, "%s", addr);	/* "-", a name */
+		snprintf(out, outlen, "%s", addr); /* "-", a name */
 }
 
 struct addr_node {
-	struct addr_node	*next;
-	unsigned		 n;
-	char			 key[HTTP_LIMIT_KEY_MAX];
+	struct addr_node *next;
+	unsigned	  n;
+	char		  key[HTTP_LIMIT_KEY_MAX];
 };
 
 struct http_addr_counts {
-	struct addr_node	**b;
-	size_t			  nb;	/* a power of two */
+	struct addr_node **b;
+	size_t		   nb; /* a power of two */
 };
 
 struct http_addr_counts *
@@ -68,7 +68,7 @@ void
 http_addr_counts_free(struct http_addr_counts *t)
 {
 	struct addr_node *n, *next;
-	size_t i;
+	size_t		  i;
 
 	if (t == NULL)
 		return;
@@ -86,8 +86,8 @@ static struct addr_node **
 slot_of(struct http_addr_counts *t, const char *key)
 {
 	struct addr_node **pp;
-	uint32_t h = 2166136261u;
-	const char *p;
+	uint32_t	   h = 2166136261u;
+	const char	  *p;
 
 	for (p = key; *p; p++)
 		h = (h ^ (unsigned char)*p) * 16777619u;
@@ -98,8 +98,7 @@ slot_of(struct http_addr_counts *t, const char *key)
 }
 
 bool
-http_addr_counts_take(struct http_addr_counts *t, const char *key,
-    unsigned max)
+http_addr_counts_take(struct http_addr_counts *t, const char *key, unsigned max)
 {
 	struct addr_node **pp = slot_of(t, key);
 

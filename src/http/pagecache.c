@@ -13,33 +13,34 @@
 #include "http/pagecache.h"
 #include "util/xalloc.h"
 
-#define GZIP_MIN	256	/* smaller bodies are sent as they are */
-#define HDRS_MAX	32
+#define GZIP_MIN 256 /* smaller bodies are sent as they are */
+#define HDRS_MAX 32
 
 /* Shared caches (a CDN, nginx) keep a page a minute and may serve it
  * stale while they fetch a new one; browsers revalidate every time
  * (max-age=0), which costs a 304 from memory, so an edit or a scheduled
  * article shows on the next reload. */
-static const char cc_public[] = "public, max-age=0, s-maxage=60, "
+static const char cc_public[] =
+    "public, max-age=0, s-maxage=60, "
     "stale-while-revalidate=600";
 static const char cc_private[] = "private, no-cache";
 
 struct prebuilt {
-	atomic_uint		 refs;
-	unsigned		 route;
-	int64_t			 last_modified;
-	char			 etag[48], etag_gz[52];
-	struct http_header	 hdrs[HDRS_MAX];
-	size_t			 nhdrs;
-	char			*hstore;
+	atomic_uint	   refs;
+	unsigned	   route;
+	int64_t		   last_modified;
+	char		   etag[48], etag_gz[52];
+	struct http_header hdrs[HDRS_MAX];
+	size_t		   nhdrs;
+	char		  *hstore;
 	/* Persistent responses. r_gz NULL: no gzip. */
-	struct MHD_Response	*r_id, *r_gz, *r_304, *r_304_gz;
-	size_t			 id_len, gz_len;
+	struct MHD_Response *r_id, *r_gz, *r_304, *r_304_gz;
+	size_t		     id_len, gz_len;
 	/* Pages with per-visitor headers: the bytes, for a response built
 	 * per request when the hook adds any. */
-	http_visitor_fn		 vfn;
-	void			*vctx;
-	struct http_shared	*body, *gz;
+	http_visitor_fn	    vfn;
+	void		   *vctx;
+	struct http_shared *body, *gz;
 };
 
 static void
@@ -61,13 +62,12 @@ static bool
 gzip_to(struct buf *out, const char *s, size_t n)
 {
 	z_stream z;
-	size_t cap;
-	char *tmp;
-	bool ok;
+	size_t	 cap;
+	char	*tmp;
+	bool	 ok;
 
 	memset(&z, 0, sizeof(z));
-	if (deflateInit2(&z, 6, Z_DEFLATED, 31, 8, Z_DEFAULT_STRATEGY) !=
-	    Z_OK)
+	if (deflateInit2(&z, 6, Z_DEFLATED, 31, 8, Z_DEFAULT_STRATEGY) != Z_OK)
 		return false;
 	cap = deflateBound(&z, (uLong)n) + 16;
 	tmp = xmalloc(cap);
@@ -93,7 +93,7 @@ etags_set(struct prebuilt *pb, const char *data, size_t len)
 	static const unsigned char key[crypto_shorthash_siphashx24_KEYBYTES] =
 	    "gazette etag key";
 	unsigned char h[crypto_shorthash_siphashx24_BYTES];
-	char hex[sizeof(h) * 2 + 1];
+	char	      hex[sizeof(h) * 2 + 1];
 
 	crypto_shorthash_siphashx24(h, (const unsigned char *)data, len, key);
 	sodium_bin2hex(hex, sizeof(hex), h, sizeof(h));
@@ -123,9 +123,9 @@ static bool
 headers_copy(struct prebuilt *pb, const struct http_resp *resp)
 {
 	const char *lm_etc[4][2];
-	struct buf lm = BUF_INIT;
-	size_t i, n = 0, total = 0, k;
-	char *p;
+	struct buf  lm = BUF_INIT;
+	size_t	    i, n = 0, total = 0, k;
+	char	   *p;
 
 	time_format_http(&lm, pb->last_modified);
 	for (i = 0; i < resp->nheaders; i++) {
@@ -142,7 +142,8 @@ headers_copy(struct prebuilt *pb, const struct http_resp *resp)
 		n++;
 	}
 	lm_etc[0][0] = "Content-Type";
-	lm_etc[0][1] = resp->content_type ? resp->content_type :
+	lm_etc[0][1] = resp->content_type ?
+	    resp->content_type :
 	    "text/html; charset=utf-8";
 	lm_etc[1][0] = "Last-Modified";
 	lm_etc[1][1] = buf_str(&lm);
@@ -180,15 +181,17 @@ fail:
 
 /* pb's headers; private ones (a visitor's own) say so in Cache-Control. */
 static void
-headers_add(struct MHD_Response *r, const struct prebuilt *pb,
-    const char *etag, bool private)
+headers_add(struct MHD_Response *r, const struct prebuilt *pb, const char *etag,
+    bool private)
 {
 	size_t i;
 
 	for (i = 0; i < pb->nhdrs; i++)
-		MHD_add_response_header(r, pb->hdrs[i].name, private &&
-		    strcasecmp(pb->hdrs[i].name, "Cache-Control") == 0 ?
-		    cc_private : pb->hdrs[i].value);
+		MHD_add_response_header(r, pb->hdrs[i].name,
+		    private &&
+			    strcasecmp(pb->hdrs[i].name, "Cache-Control") == 0 ?
+			cc_private :
+			pb->hdrs[i].value);
 	MHD_add_response_header(r, "ETag", etag);
 }
 
@@ -196,8 +199,8 @@ static struct MHD_Response *
 resp_shared(struct http_shared *sh)
 {
 	struct MHD_Response *r;
-	const char *data;
-	size_t len;
+	const char	    *data;
+	size_t		     len;
 
 	data = http_shared_data(sh, &len);
 	http_shared_ref(sh);
@@ -212,7 +215,7 @@ static struct MHD_Response *
 resp_304(const struct prebuilt *pb, const char *etag, bool private)
 {
 	struct MHD_Response *r;
-	size_t i;
+	size_t		     i;
 
 	r = MHD_create_response_from_buffer(0, (void *)"",
 	    MHD_RESPMEM_PERSISTENT);
@@ -237,10 +240,10 @@ build_whole(struct prebuilt *pb, struct http_shared *body, bool with_gzip,
     const char *type, size_t *size)
 {
 	struct http_shared *gz = NULL;
-	struct buf z = BUF_INIT;
-	const char *data;
-	size_t len;
-	char *own;
+	struct buf	    z = BUF_INIT;
+	const char	   *data;
+	size_t		    len;
+	char		   *own;
 
 	data = http_shared_data(body, &len);
 	etags_set(pb, data, len);
@@ -279,10 +282,10 @@ struct prebuilt *
 prebuilt_new(struct http_resp *resp, bool with_gzip, unsigned route,
     size_t *size)
 {
-	struct prebuilt *pb = xcalloc(1, sizeof(*pb));
+	struct prebuilt	   *pb = xcalloc(1, sizeof(*pb));
 	struct http_shared *body = NULL;
-	char *own;
-	size_t len;
+	char		   *own;
+	size_t		    len;
 
 	atomic_init(&pb->refs, 1);
 	pb->route = route;
@@ -323,8 +326,8 @@ prebuilt_unref(void *p)
 {
 	struct prebuilt *pb = p;
 
-	if (pb == NULL || atomic_fetch_sub_explicit(&pb->refs, 1,
-	    memory_order_acq_rel) != 1)
+	if (pb == NULL ||
+	    atomic_fetch_sub_explicit(&pb->refs, 1, memory_order_acq_rel) != 1)
 		return;
 	/* libmicrohttpd frees each response when its last send is done. */
 	if (pb->r_id)
@@ -351,8 +354,8 @@ bool
 http_accepts_gzip(const char *v)
 {
 	const char *p = v, *end, *semi, *q;
-	bool star = false, gzip_listed = false, gzip_ok = false, ok;
-	size_t n;
+	bool	    star = false, gzip_listed = false, gzip_ok = false, ok;
+	size_t	    n;
 
 	if (v == NULL)
 		return false;
@@ -390,12 +393,12 @@ const char *
 http_cache_key(struct arena *a, const char *path, const struct form *args,
     size_t *len)
 {
-	static const char hex[] = "0123456789ABCDEF";
-	struct buf b = BUF_INIT;
+	static const char	 hex[] = "0123456789ABCDEF";
+	struct buf		 b = BUF_INIT;
 	const struct form_field *f;
-	const char *out;
-	unsigned char c;
-	size_t i, j;
+	const char		*out;
+	unsigned char		 c;
+	size_t			 i, j;
 
 	*len = strlen(path);
 	if (args->n == 0)
@@ -432,8 +435,8 @@ visitor_response(struct prebuilt *pb, const struct http_resp *v, int status,
     bool gz, size_t *bytes)
 {
 	struct MHD_Response *r;
-	const char *etag = gz ? pb->etag_gz : pb->etag;
-	size_t i;
+	const char	    *etag = gz ? pb->etag_gz : pb->etag;
+	size_t		     i;
 
 	if (status == 304) {
 		if ((r = resp_304(pb, etag, true)) == NULL)
@@ -444,8 +447,7 @@ visitor_response(struct prebuilt *pb, const struct http_resp *v, int status,
 		*bytes = gz ? pb->gz_len : pb->id_len;
 		headers_add(r, pb, etag, true);
 		if (gz)
-			MHD_add_response_header(r, "Content-Encoding",
-			    "gzip");
+			MHD_add_response_header(r, "Content-Encoding", "gzip");
 	}
 	for (i = 0; i < v->nheaders; i++)
 		if (hdr_ok(v->headers[i].name) && hdr_ok(v->headers[i].value))
@@ -460,14 +462,14 @@ static bool
 fresh(const struct prebuilt *pb, struct http_req *req, bool *gz_tag)
 {
 	const char *inm, *ims;
-	int64_t t;
+	int64_t	    t;
 
 	*gz_tag = false;
 	if ((inm = http_req_header(req, "If-None-Match")) != NULL) {
 		if (http_inm_matches(inm, pb->etag))
 			return true;
-		return *gz_tag = pb->r_304_gz && http_inm_matches(inm,
-		    pb->etag_gz);
+		return *gz_tag = pb->r_304_gz &&
+		    http_inm_matches(inm, pb->etag_gz);
 	}
 	if ((ims = http_req_header(req, "If-Modified-Since")) != NULL)
 		return http_date_parse(ims, &t) && pb->last_modified <= t;
@@ -479,9 +481,9 @@ prebuilt_queue(struct prebuilt *pb, struct MHD_Connection *c,
     struct http_req *req, int *status, size_t *bytes)
 {
 	struct MHD_Response *r;
-	struct http_resp v;
-	enum MHD_Result ret = MHD_NO;
-	bool gz_tag, gz;
+	struct http_resp     v;
+	enum MHD_Result	     ret = MHD_NO;
+	bool		     gz_tag, gz;
 
 	*bytes = 0;
 	if (fresh(pb, req, &gz_tag)) {
@@ -497,7 +499,7 @@ prebuilt_queue(struct prebuilt *pb, struct MHD_Connection *c,
 		pb->vfn(req, &v, pb->vctx);
 		if (v.nheaders > 0) {
 			if ((r = visitor_response(pb, &v, *status, gz,
-			    bytes)) != NULL) {
+				 bytes)) != NULL) {
 				ret = MHD_queue_response(c, (unsigned)*status,
 				    r);
 				MHD_destroy_response(r);
@@ -508,8 +510,8 @@ prebuilt_queue(struct prebuilt *pb, struct MHD_Connection *c,
 		http_resp_clear(&v);
 	}
 	if (*status == 304)
-		return MHD_queue_response(c, 304, gz ? pb->r_304_gz :
-		    pb->r_304);
+		return MHD_queue_response(c, 304,
+		    gz ? pb->r_304_gz : pb->r_304);
 	*bytes = gz ? pb->gz_len : pb->id_len;
 	return MHD_queue_response(c, 200, gz ? pb->r_gz : pb->r_id);
 }

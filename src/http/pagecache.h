@@ -25,16 +25,16 @@ struct prebuilt;
  * body; headers are copied); with_gzip adds the gzip variant. NULL when
  * resp cannot be kept (Set-Cookie, too many headers); resp is untouched
  * then. *size gets the bytes it holds. route is the metrics index. */
-struct prebuilt	*prebuilt_new(struct http_resp *, bool with_gzip,
-		    unsigned route, size_t *size);
+struct prebuilt *prebuilt_new(struct http_resp *, bool with_gzip,
+    unsigned route, size_t *size);
 void		 prebuilt_ref(struct prebuilt *);
 /* void * so that it can be the cache's payload destructor. */
-void		 prebuilt_unref(void *);
-unsigned	 prebuilt_route(const struct prebuilt *);
+void	 prebuilt_unref(void *);
+unsigned prebuilt_route(const struct prebuilt *);
 /* Queues the answer to req from pb: 304 when a validator matches, gzip
  * when accepted, with the visitor's own headers. *status and *bytes
  * get what was answered. */
-enum MHD_Result	 prebuilt_queue(struct prebuilt *, struct MHD_Connection *,
-		    struct http_req *, int *status, size_t *bytes);
+enum MHD_Result prebuilt_queue(struct prebuilt *, struct MHD_Connection *,
+    struct http_req *, int *status, size_t *bytes);
 
 #endif

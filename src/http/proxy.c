@@ -17,8 +17,8 @@
 static bool
 addr_parse(const char *s, size_t n, int *family, uint8_t out[16])
 {
-	static const uint8_t mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-	    0xff, 0xff };
+	static const uint8_t
+	     mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
 	char tmp[INET6_ADDRSTRLEN + 1];
 
 	if (n == 0 || n >= sizeof(tmp))
@@ -43,8 +43,8 @@ bool
 http_cidr_parse(const char *s, size_t n, struct http_cidr *c)
 {
 	const char *slash = memchr(s, '/', n);
-	size_t alen = slash ? (size_t)(slash - s) : n, i, max;
-	int64_t bits;
+	size_t	    alen = slash ? (size_t)(slash - s) : n, i, max;
+	int64_t	    bits;
 
 	memset(c, 0, sizeof(*c));
 	if (!addr_parse(s, alen, &c->family, c->addr))
@@ -52,7 +52,7 @@ http_cidr_parse(const char *s, size_t n, struct http_cidr *c)
 	max = c->family == AF_INET ? 32 : 128;
 	if (slash) {
 		if (!parse_int(slash + 1, n - alen - 1, 0,
-		    memchr(s, ':', alen) ? 128 : (int64_t)max, &bits))
+			memchr(s, ':', alen) ? 128 : (int64_t)max, &bits))
 			return false;
 		/* "::ffff:10.0.0.0/104" means 10.0.0.0/8. */
 		if (c->family == AF_INET && memchr(s, ':', alen) != NULL) {
@@ -67,7 +67,8 @@ http_cidr_parse(const char *s, size_t n, struct http_cidr *c)
 		if (i * 8 >= c->bits)
 			c->addr[i] = 0;
 		else if (i * 8 + 8 > c->bits)
-			c->addr[i] &= (uint8_t)(0xff << (8 - (c->bits - i * 8)));
+			c->addr[i] &= (uint8_t)(0xff
+			    << (8 - (c->bits - i * 8)));
 	}
 	return true;
 }
@@ -76,7 +77,7 @@ bool
 http_cidr_list_parse(const char *csv, struct http_cidr **list, size_t *n,
     const char **bad, size_t *badlen)
 {
-	const char *p = csv, *e, *a, *b;
+	const char	*p = csv, *e, *a, *b;
 	struct http_cidr c;
 
 	while (*p) {
@@ -102,10 +103,9 @@ http_cidr_list_parse(const char *csv, struct http_cidr **list, size_t *n,
 }
 
 static bool
-in_list(const struct http_cidr *l, size_t n, int family,
-    const uint8_t *addr)
+in_list(const struct http_cidr *l, size_t n, int family, const uint8_t *addr)
 {
-	size_t i, k, full;
+	size_t	i, k, full;
 	uint8_t mask;
 
 	for (i = 0; i < n; i++) {
@@ -129,7 +129,7 @@ bool
 http_cidr_list_match(const struct http_cidr *l, size_t n, const char *addr)
 {
 	uint8_t a[16];
-	int family;
+	int	family;
 
 	return addr_parse(addr, strlen(addr), &family, a) &&
 	    in_list(l, n, family, a);
@@ -157,8 +157,8 @@ item_parse(const char *s, size_t n, int *family, uint8_t a[16])
 		    *family == AF_INET6;
 	}
 	colon = memchr(s, ':', n);
-	if (colon && memchr(colon + 1, ':', n - (size_t)(colon - s) - 1) ==
-	    NULL)
+	if (colon &&
+	    memchr(colon + 1, ':', n - (size_t)(colon - s) - 1) == NULL)
 		return addr_parse(s, (size_t)(colon - s), family, a) &&
 		    *family == AF_INET;
 	return addr_parse(s, n, family, a);
@@ -179,13 +179,13 @@ http_proxy_client(const struct http_cidr *l, size_t n, const char *peer,
     const char *xff, char *out, size_t outlen)
 {
 	const char *end, *p, *a, *b;
-	uint8_t addr[16];
-	int family;
+	uint8_t	    addr[16];
+	int	    family;
 
 	snprintf(out, outlen, "%s", peer);
 	if (!addr_parse(peer, strlen(peer), &family, addr))
 		return;
-	addr_text(family, addr, out, outlen);	/* unmapped */
+	addr_text(family, addr, out, outlen); /* unmapped */
 	if (n == 0 || !in_list(l, n, family, addr) || xff == NULL)
 		return;
 	end = xff + strlen(xff);
@@ -198,7 +198,7 @@ http_proxy_client(const struct http_cidr *l, size_t n, const char *peer,
 			;
 		end = p > xff ? p - 1 : xff;
 		if (a == b)
-			continue;	/* "a,,b": an empty item says nothing */
+			continue; /* "a,,b": an empty item says nothing */
 		if (!item_parse(a, (size_t)(b - a), &family, addr))
 			return;
 		addr_text(family, addr, out, outlen);

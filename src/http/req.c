@@ -19,9 +19,9 @@ http_req_header(const struct http_req *req, const char *name)
 }
 
 struct cookie_iter {
-	struct arena	*arena;
-	const char	*name;
-	const char	*found;
+	struct arena *arena;
+	const char   *name;
+	const char   *found;
 };
 
 static enum MHD_Result
@@ -44,8 +44,7 @@ http_req_cookie(const struct http_req *req, const char *name)
 
 	if (req->impl == NULL)
 		return NULL;
-	MHD_get_connection_values(req->impl, MHD_HEADER_KIND, cookie_each,
-	    &it);
+	MHD_get_connection_values(req->impl, MHD_HEADER_KIND, cookie_each, &it);
 	return it.found;
 }
 

@@ -4,7 +4,13 @@
 #include "http/http-int.h"
 
 static const char *const method_names[HTTP_METHOD__MAX] = {
-	"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS",
+	"GET",
+	"HEAD",
+	"POST",
+	"PUT",
+	"PATCH",
+	"DELETE",
+	"OPTIONS",
 };
 
 bool
@@ -50,7 +56,7 @@ static bool
 match(const char *pat, const char *path, struct sv *params, size_t *np)
 {
 	const char *pe, *se;
-	size_t plen, slen;
+	size_t	    plen, slen;
 
 	*np = 0;
 	if (pat[0] != '/' || path[0] != '/')
@@ -90,8 +96,8 @@ route_match(const struct route *routes, size_t n, enum http_method m,
     unsigned *allow)
 {
 	struct sv params[4];
-	size_t i, j, np;
-	unsigned want, mask = 0;
+	size_t	  i, j, np;
+	unsigned  want, mask = 0;
 
 	want = HTTP_M(m);
 	if (m == HTTP_HEAD)

@@ -41,32 +41,32 @@
 #include "util/metrics.h"
 #include "util/xalloc.h"
 
-#define STOP_WAIT_US	(10 * 1000000LL)
-#define DRAIN_IDLE_US	(1000000LL)	/* idle kept-alive conns closed */
-#define BODY_GRACE_US	(2000000LL)	/* before a body's rate counts */
-#define EVICT_WAIT_MS	100		/* for an evicted conn to go */
+#define STOP_WAIT_US  (10 * 1000000LL)
+#define DRAIN_IDLE_US (1000000LL) /* idle kept-alive conns closed */
+#define BODY_GRACE_US (2000000LL) /* before a body's rate counts */
+#define EVICT_WAIT_MS 100	  /* for an evicted conn to go */
 
 /* Where a connection is in its request (see watchdog() and evict()). */
 enum conn_phase {
-	CONN_WAIT = 0,	/* reading a request line and headers, or idle */
-	CONN_BODY,	/* headers in, reading the body */
-	CONN_BUSY,	/* a handler runs */
-	CONN_SEND	/* the answer is queued or going out */
+	CONN_WAIT = 0, /* reading a request line and headers, or idle */
+	CONN_BODY,     /* headers in, reading the body */
+	CONN_BUSY,     /* a handler runs */
+	CONN_SEND      /* the answer is queued or going out */
 };
 
 /* Per connection, for the deadlines and the caps. */
 struct conn {
-	struct conn		*prev, *next;
-	int			 fd;
-	_Atomic int64_t		 deadline;	/* monotonic µs; 0: none */
-	_Atomic int64_t		 idle_since;	/* between requests; 0: in one */
-	_Atomic int		 phase;		/* enum conn_phase */
-	_Atomic int64_t		 since;		/* µs, the phase's start */
-	_Atomic uint64_t	 body_bytes;	/* of this request's body */
-	bool			 evicted;	/* shut for a newcomer */
-	unsigned		 eof_ticks;	/* peer_gone()'s count */
-	bool			 counted;	/* in per_addr under key */
-	char			 key[HTTP_LIMIT_KEY_MAX];
+	struct conn	*prev, *next;
+	int		 fd;
+	_Atomic int64_t	 deadline;   /* monotonic µs; 0: none */
+	_Atomic int64_t	 idle_since; /* between requests; 0: in one */
+	_Atomic int	 phase;	     /* enum conn_phase */
+	_Atomic int64_t	 since;	     /* µs, the phase's start */
+	_Atomic uint64_t body_bytes; /* of this request's body */
+	bool		 evicted;    /* shut for a newcomer */
+	unsigned	 eof_ticks;  /* peer_gone()'s count */
+	bool		 counted;    /* in per_addr under key */
+	char		 key[HTTP_LIMIT_KEY_MAX];
 };
 
 struct http_server {
@@ -75,45 +75,45 @@ struct http_server {
 	int			 fd;
 	unsigned		 port;
 	atomic_uint		 active;
-	atomic_bool		 draining;	/* stopping: close after answering */
-	atomic_uint		 nconns;	/* open connections */
-	int			 stopfd;	/* eventfd: the acceptor stops */
+	atomic_bool		 draining; /* stopping: close after answering */
+	atomic_uint		 nconns;   /* open connections */
+	int			 stopfd;   /* eventfd: the acceptor stops */
 	bool			 acceptor_on;
 	pthread_t		 acceptor;
-	pthread_mutex_t		 mu;	/* conns, per_addr, stopping */
+	pthread_mutex_t		 mu; /* conns, per_addr, stopping */
 	pthread_cond_t		 cv;
 	bool			 stopping;
 	bool			 watchdog_on;
 	pthread_t		 watchdog;
 	struct conn		*conns;
-	struct http_addr_counts	*per_addr;	/* open conns per limit key */
+	struct http_addr_counts *per_addr; /* open conns per limit key */
 };
 
 enum rq_state {
-	RQ_NEW = 0,	/* request line read, headers not yet seen */
-	RQ_BODY,	/* headers read, body (if any) arriving */
-	RQ_DONE		/* response queued */
+	RQ_NEW = 0, /* request line read, headers not yet seen */
+	RQ_BODY,    /* headers read, body (if any) arriving */
+	RQ_DONE	    /* response queued */
 };
 
 struct rq {
-	struct http_server	*s;
-	struct arena		 arena;
-	enum rq_state		 state;
-	const char		*uri;		/* MHD's, for the NUL check */
-	const char		*target;	/* raw, maybe truncated */
-	size_t			 target_len;	/* as sent */
-	const char		*method;	/* as sent, for the log */
-	struct buf		 body;
-	bool			 too_big;
-	size_t			 dropped;	/* body bytes past max_body */
-	int			 status;	/* 0 until we queue */
-	unsigned		 route;		/* metrics index */
-	void			*ctx;		/* acquired, or NULL */
-	size_t			 bytes;
-	const char		*ckey;		/* page cache key, or NULL */
-	size_t			 ckeylen;
-	uint64_t		 epoch;		/* the cache's, before the handler */
-	struct http_req		 req;
+	struct http_server *s;
+	struct arena	    arena;
+	enum rq_state	    state;
+	const char	   *uri;	/* MHD's, for the NUL check */
+	const char	   *target;	/* raw, maybe truncated */
+	size_t		    target_len; /* as sent */
+	const char	   *method;	/* as sent, for the log */
+	struct buf	    body;
+	bool		    too_big;
+	size_t		    dropped; /* body bytes past max_body */
+	int		    status;  /* 0 until we queue */
+	unsigned	    route;   /* metrics index */
+	void		   *ctx;     /* acquired, or NULL */
+	size_t		    bytes;
+	const char	   *ckey; /* page cache key, or NULL */
+	size_t		    ckeylen;
+	uint64_t	    epoch; /* the cache's, before the handler */
+	struct http_req	    req;
 };
 
 static int64_t
@@ -159,9 +159,9 @@ rq_ctx(struct rq *rq)
 /* --- responses -------------------------------------------------------- */
 
 static enum MHD_Result respond(struct rq *, struct MHD_Connection *,
-		    struct http_resp *);
-static void	error_fill(struct rq *, struct http_resp *, int status,
-		    const char *msg);
+    struct http_resp *);
+static void	       error_fill(struct rq *, struct http_resp *, int status,
+	       const char *msg);
 
 static bool
 header_ok(const char *s)
@@ -186,14 +186,13 @@ shared_free(void *p)
  * gzip.
  */
 static enum MHD_Result
-respond_cached(struct rq *rq, struct MHD_Connection *c,
-    struct http_resp *resp)
+respond_cached(struct rq *rq, struct MHD_Connection *c, struct http_resp *resp)
 {
 	struct http_server *s = rq->s;
-	struct cache *cache = s->o.cache;
-	struct prebuilt *pb;
-	enum MHD_Result ret;
-	size_t size = 0;
+	struct cache	   *cache = s->o.cache;
+	struct prebuilt	   *pb;
+	enum MHD_Result	    ret;
+	size_t		    size = 0;
 
 	if ((pb = prebuilt_new(resp, cache != NULL, rq->route, &size)) ==
 	    NULL) {
@@ -205,8 +204,8 @@ respond_cached(struct rq *rq, struct MHD_Connection *c,
 	if (cache && rq->ckey && resp->cache) {
 		prebuilt_ref(pb);
 		if (!cache_put(cache, rq->ckey, rq->ckeylen, resp->deps,
-		    resp->ndeps, rq->epoch, resp->expires, pb, size,
-		    prebuilt_unref))
+			resp->ndeps, rq->epoch, resp->expires, pb, size,
+			prebuilt_unref))
 			prebuilt_unref(pb);
 	}
 	ret = prebuilt_queue(pb, c, &rq->req, &rq->status, &rq->bytes);
@@ -235,12 +234,12 @@ visitor_headers(struct rq *rq, struct http_resp *resp)
 static enum MHD_Result
 respond(struct rq *rq, struct MHD_Connection *c, struct http_resp *resp)
 {
-	struct http_server *s = rq->s;
+	struct http_server  *s = rq->s;
 	struct MHD_Response *mr;
-	enum MHD_Result ret;
-	const char *data;
-	char *own;
-	size_t i, len;
+	enum MHD_Result	     ret;
+	const char	    *data;
+	char		    *own;
+	size_t		     i, len;
 
 	rq->state = RQ_DONE;
 	if (resp->shared == NULL && buf_err(&resp->body)) {
@@ -259,8 +258,8 @@ respond(struct rq *rq, struct MHD_Connection *c, struct http_resp *resp)
 		visitor_headers(rq, resp);
 	if (resp->shared) {
 		data = http_shared_data(resp->shared, &len);
-		mr = MHD_create_response_from_buffer_with_free_callback_cls(
-		    len, (void *)data, shared_free, resp->shared);
+		mr = MHD_create_response_from_buffer_with_free_callback_cls(len,
+		    (void *)data, shared_free, resp->shared);
 		if (mr == NULL)
 			http_shared_unref(resp->shared);
 		resp->shared = NULL;
@@ -279,13 +278,14 @@ respond(struct rq *rq, struct MHD_Connection *c, struct http_resp *resp)
 		MHD_add_response_header(mr, MHD_HTTP_HEADER_CONNECTION,
 		    "close");
 	MHD_add_response_header(mr, MHD_HTTP_HEADER_CONTENT_TYPE,
-	    resp->content_type ? resp->content_type :
-	    "text/html; charset=utf-8");
+	    resp->content_type ?
+		resp->content_type :
+		"text/html; charset=utf-8");
 	for (i = 0; i < resp->nheaders; i++) {
 		if (!header_ok(resp->headers[i].name) ||
 		    !header_ok(resp->headers[i].value) ||
 		    MHD_add_response_header(mr, resp->headers[i].name,
-		    resp->headers[i].value) != MHD_YES)
+			resp->headers[i].value) != MHD_YES)
 			fprintf(stderr, "http: header refused: \"%s\"\n",
 			    resp->headers[i].name);
 	}
@@ -305,11 +305,10 @@ respond(struct rq *rq, struct MHD_Connection *c, struct http_resp *resp)
  * path, so the hook can tell whose it is.
  */
 static void
-error_fill(struct rq *rq, struct http_resp *resp, int status,
-    const char *msg)
+error_fill(struct rq *rq, struct http_resp *resp, int status, const char *msg)
 {
 	struct http_server *s = rq->s;
-	struct http_req *req = &rq->req;
+	struct http_req	   *req = &rq->req;
 
 	http_resp_clear(resp);
 	if (s->o.error == NULL) {
@@ -329,13 +328,13 @@ respond_text(struct rq *rq, struct MHD_Connection *c, int status,
     const char *msg, unsigned allow)
 {
 	struct http_resp resp;
-	struct buf b = BUF_INIT;
+	struct buf	 b = BUF_INIT;
 
 	http_resp_init(&resp);
 	if (status >= 400)
 		error_fill(rq, &resp, status, msg);
 	else {
-		resp.status = status;	/* 204: no body */
+		resp.status = status; /* 204: no body */
 		resp.content_type = "text/plain; charset=utf-8";
 	}
 	if (allow) {
@@ -353,7 +352,7 @@ static void
 client_text(struct MHD_Connection *c, char *out, size_t n)
 {
 	const union MHD_ConnectionInfo *ci;
-	const struct sockaddr *sa;
+	const struct sockaddr	       *sa;
 
 	snprintf(out, n, "-");
 	ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
@@ -369,13 +368,12 @@ client_text(struct MHD_Connection *c, char *out, size_t n)
 }
 
 struct xff_iter {
-	struct buf	b;
-	const char	*name;
+	struct buf  b;
+	const char *name;
 };
 
 static enum MHD_Result
-xff_each(void *cls, enum MHD_ValueKind kind, const char *key,
-    const char *value)
+xff_each(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
 {
 	struct xff_iter *it = cls;
 
@@ -394,9 +392,9 @@ static void
 client_from_proxy(struct rq *rq, struct MHD_Connection *c)
 {
 	struct http_server *s = rq->s;
-	struct xff_iter it = { BUF_INIT, "X-Forwarded-For" };
-	char peer[sizeof(rq->req.client)];
-	const char *scheme;
+	struct xff_iter	    it = { BUF_INIT, "X-Forwarded-For" };
+	char		    peer[sizeof(rq->req.client)];
+	const char	   *scheme;
 
 	if (!http_proxy_trusted(s->o.trusted, s->o.ntrusted, rq->req.client))
 		return;
@@ -417,7 +415,7 @@ static struct rq *
 rq_new(struct http_server *s, const char *uri)
 {
 	struct rq *rq = xcalloc(1, sizeof(*rq));
-	size_t n = strlen(uri);
+	size_t	   n = strlen(uri);
 
 	rq->s = s;
 	arena_init(&rq->arena);
@@ -442,7 +440,7 @@ static void *
 on_uri(void *cls, const char *uri, struct MHD_Connection *c)
 {
 	struct conn *cn;
-	struct rq *rq;
+	struct rq   *rq;
 
 	if ((cn = conn_of(c)) != NULL)
 		atomic_store(&cn->idle_since, 0);
@@ -463,7 +461,7 @@ on_unescape(void *cls, struct MHD_Connection *c, char *s)
 }
 
 struct framing {
-	unsigned	ncl, nte;
+	unsigned ncl, nte;
 };
 
 static enum MHD_Result
@@ -476,16 +474,15 @@ framing_each(void *cls, enum MHD_ValueKind kind, const char *key,
 	(void)value;
 	if (key && strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH) == 0)
 		f->ncl++;
-	else if (key &&
-	    strcasecmp(key, MHD_HTTP_HEADER_TRANSFER_ENCODING) == 0)
+	else if (key && strcasecmp(key, MHD_HTTP_HEADER_TRANSFER_ENCODING) == 0)
 		f->nte++;
 	return MHD_YES;
 }
 
 struct fields {
-	size_t		bytes;		/* names, values and separators */
-	unsigned	nhost;
-	bool		bad_name;
+	size_t	 bytes; /* names, values and separators */
+	unsigned nhost;
+	bool	 bad_name;
 };
 
 /* A field name is a token (RFC 9110 section 5.1): "X(Y)" or "Content-
@@ -494,11 +491,11 @@ static bool
 token_ok(const char *s)
 {
 	static const char tchar[] = "!#$%&'*+-.^_`|~";
-	const char *p;
+	const char	 *p;
 
 	for (p = s; *p; p++)
 		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-		    (*p >= '0' && *p <= '9') || strchr(tchar, *p) != NULL))
+			(*p >= '0' && *p <= '9') || strchr(tchar, *p) != NULL))
 			return false;
 	return p != s;
 }
@@ -559,14 +556,14 @@ check_fields(struct rq *rq, struct MHD_Connection *c, const char *method,
 static bool
 target_has_nul(const struct rq *rq, const char *version)
 {
-	uintptr_t end, v = (uintptr_t)version;
+	uintptr_t   end, v = (uintptr_t)version;
 	const char *p;
 
 	if (rq->uri == NULL)
 		return false;
 	end = (uintptr_t)rq->uri + rq->target_len;
 	if (v <= end || v - end > rq->s->o.limits.header_mem)
-		return false;	/* not the layout described above */
+		return false; /* not the layout described above */
 	for (p = rq->uri + rq->target_len; (uintptr_t)p < v; p++)
 		if (*p != '\0' && *p != ' ' && *p != '\t')
 			return true;
@@ -580,12 +577,12 @@ check_request(struct rq *rq, struct MHD_Connection *c, const char *method,
     const char *version, const char **msg, unsigned *allow)
 {
 	const struct http_limits *l = &rq->s->o.limits;
-	const char *t = rq->target, *q, *v;
-	struct framing fr = { 0, 0 };
-	unsigned long long cl;
-	char *end;
-	size_t i;
-	int st;
+	const char		 *t = rq->target, *q, *v;
+	struct framing		  fr = { 0, 0 };
+	unsigned long long	  cl;
+	char			 *end;
+	size_t			  i;
+	int			  st;
 
 	if (strcmp(version, MHD_HTTP_VERSION_1_1) != 0 &&
 	    strcmp(version, MHD_HTTP_VERSION_1_0) != 0)
@@ -604,7 +601,7 @@ check_request(struct rq *rq, struct MHD_Connection *c, const char *method,
 	}
 	if (t[0] != '/' || target_has_nul(rq, version))
 		return *msg = "bad request target", 400;
-	for (i = 0; i < rq->target_len; i++)	/* blanks: MHD is tolerant */
+	for (i = 0; i < rq->target_len; i++) /* blanks: MHD is tolerant */
 		if ((unsigned char)t[i] <= 0x20 || t[i] == 0x7f)
 			return *msg = "bad request target", 400;
 	if ((q = strchr(t, '?')) != NULL) {
@@ -640,7 +637,7 @@ bad_query(struct rq *rq, struct MHD_Connection *c, enum http_query_err e,
     const char *param)
 {
 	struct http_resp resp;
-	const char *msg = http_query_problem(&rq->arena, e, param);
+	const char	*msg = http_query_problem(&rq->arena, e, param);
 
 	http_resp_init(&resp);
 	if (rq->s->o.bad_query == NULL)
@@ -656,12 +653,12 @@ static enum MHD_Result
 dispatch(struct rq *rq, struct MHD_Connection *c)
 {
 	struct http_server *s = rq->s;
-	struct http_req *req = &rq->req;
-	struct http_resp resp;
+	struct http_req	   *req = &rq->req;
+	struct http_resp    resp;
 	const struct route *found;
 	enum http_query_err qe;
-	const char *bad;
-	unsigned allow = 0;
+	const char	   *bad;
+	unsigned	    allow = 0;
 
 	if (rq->body.p) {
 		req->body = rq->body.p;
@@ -691,11 +688,12 @@ dispatch(struct rq *rq, struct MHD_Connection *c)
 	    found->query, found->query_strict, &req->args, &bad);
 	if (qe != HTTP_QUERY_OK)
 		return bad_query(rq, c, qe, bad);
-	if (s->o.cache && (req->method == HTTP_GET ||
-	    req->method == HTTP_HEAD) && !atomic_load(&s->draining)) {
+	if (s->o.cache &&
+	    (req->method == HTTP_GET || req->method == HTTP_HEAD) &&
+	    !atomic_load(&s->draining)) {
 		struct cache_item *it;
-		struct prebuilt *pb;
-		enum MHD_Result ret;
+		struct prebuilt	  *pb;
+		enum MHD_Result	   ret;
 
 		rq->ckey = http_cache_key(&rq->arena, req->path, &req->args,
 		    &rq->ckeylen);
@@ -723,14 +721,14 @@ on_access(void *cls, struct MHD_Connection *c, const char *url,
     size_t *upload_size, void **con_cls)
 {
 	struct http_server *s = cls;
-	struct rq *rq = *con_cls;
-	struct conn *cn = conn_of(c);
-	const char *msg = NULL;
-	enum MHD_Result ret;
-	unsigned allow = 0;
-	int status;
+	struct rq	   *rq = *con_cls;
+	struct conn	   *cn = conn_of(c);
+	const char	   *msg = NULL;
+	enum MHD_Result	    ret;
+	unsigned	    allow = 0;
+	int		    status;
 
-	if (rq == NULL)		/* no URI callback: should not happen */
+	if (rq == NULL) /* no URI callback: should not happen */
 		*con_cls = rq = rq_new(s, url);
 	switch (rq->state) {
 	case RQ_NEW:
@@ -756,8 +754,9 @@ on_access(void *cls, struct MHD_Connection *c, const char *url,
 		 * gets a deadline and a minimum rate (watchdog()). */
 		if (cn != NULL) {
 			atomic_store(&cn->body_bytes, 0);
-			atomic_store(&cn->deadline, now_us() +
-			    (int64_t)s->o.limits.body_timeout * 1000000);
+			atomic_store(&cn->deadline,
+			    now_us() +
+				(int64_t)s->o.limits.body_timeout * 1000000);
 			conn_enter(cn, CONN_BODY);
 		}
 		return MHD_YES;
@@ -806,9 +805,9 @@ on_access(void *cls, struct MHD_Connection *c, const char *url,
 static void
 log_json(struct rq *rq, int status, bool completed)
 {
-	struct buf line = BUF_INIT;
+	struct buf	line = BUF_INIT;
 	struct timespec ts;
-	bool first = true;
+	bool		first = true;
 
 	clock_gettime(CLOCK_REALTIME, &ts);
 	buf_putc(&line, '{');
@@ -835,24 +834,26 @@ static void
 on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
     enum MHD_RequestTerminationCode toe)
 {
-	struct http_server *s = cls;
-	struct rq *rq = *con_cls;
+	struct http_server	       *s = cls;
+	struct rq		       *rq = *con_cls;
 	const union MHD_ConnectionInfo *ci;
-	struct conn *cn;
-	struct buf line = BUF_INIT;
-	const char *path;
-	int status;
+	struct conn		       *cn;
+	struct buf			line = BUF_INIT;
+	const char		       *path;
+	int				status;
 
 	if (rq == NULL)
 		return;
 	*con_cls = NULL;
 	status = rq->status;
-	if (status == 0 && (ci = MHD_get_connection_info(c,
-	    MHD_CONNECTION_INFO_HTTP_STATUS)) != NULL)
+	if (status == 0 &&
+	    (ci = MHD_get_connection_info(c,
+		 MHD_CONNECTION_INFO_HTTP_STATUS)) != NULL)
 		status = (int)ci->http_status;
 	metrics_http(rq->route, status, now_us() - rq->req.start_us);
 	if (s->o.access_log && s->o.log_format == HTTP_LOG_JSON)
-		log_json(rq, status, toe == MHD_REQUEST_TERMINATED_COMPLETED_OK);
+		log_json(rq, status,
+		    toe == MHD_REQUEST_TERMINATED_COMPLETED_OK);
 	else if (s->o.access_log) {
 		path = rq->req.path[0] ? rq->req.path : rq->target;
 		if (rq->method)
@@ -864,17 +865,20 @@ on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 		buf_printf(&line, " %d %zu %lld %s%s\n", status, rq->bytes,
 		    (long long)(now_us() - rq->req.start_us),
 		    rq->req.client[0] ? rq->req.client : "-",
-		    toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" :
-		    " aborted");
+		    toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ?
+			"" :
+			" aborted");
 		fwrite(line.p, 1, line.len, stderr);
 		buf_free(&line);
 	}
 	/* A kept-alive connection gets its idle time plus the header time to
 	 * send the next request's headers. */
 	if ((cn = conn_of(c)) != NULL) {
-		atomic_store(&cn->deadline, now_us() +
-		    (int64_t)(s->o.limits.idle_timeout +
-		    s->o.limits.header_timeout) * 1000000);
+		atomic_store(&cn->deadline,
+		    now_us() +
+			(int64_t)(s->o.limits.idle_timeout +
+			    s->o.limits.header_timeout) *
+			    1000000);
 		atomic_store(&cn->idle_since, now_us());
 		conn_enter(cn, CONN_WAIT);
 	}
@@ -913,10 +917,10 @@ static void
 on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
     enum MHD_ConnectionNotificationCode code)
 {
-	struct http_server *s = cls;
+	struct http_server	       *s = cls;
 	const union MHD_ConnectionInfo *ci;
-	char peer[64];
-	struct conn *cn;
+	char				peer[64];
+	struct conn		       *cn;
 
 	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
 		atomic_fetch_add(&s->nconns, 1);
@@ -926,8 +930,8 @@ on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
 			return;
 		cn = xcalloc(1, sizeof(*cn));
 		cn->fd = ci->connect_fd;
-		atomic_init(&cn->deadline, now_us() +
-		    (int64_t)s->o.limits.header_timeout * 1000000);
+		atomic_init(&cn->deadline,
+		    now_us() + (int64_t)s->o.limits.header_timeout * 1000000);
 		atomic_init(&cn->idle_since, now_us());
 		atomic_init(&cn->phase, CONN_WAIT);
 		atomic_init(&cn->since, now_us());
@@ -940,8 +944,8 @@ on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
 			s->conns->prev = cn;
 		s->conns = cn;
 		if (!http_proxy_trusted(s->o.trusted, s->o.ntrusted, peer) &&
-		    !(cn->counted = http_addr_counts_take(s->per_addr,
-		    cn->key, s->o.limits.max_conns_per_ip)))
+		    !(cn->counted = http_addr_counts_take(s->per_addr, cn->key,
+			  s->o.limits.max_conns_per_ip)))
 			shutdown(cn->fd, SHUT_RDWR);
 		pthread_mutex_unlock(&s->mu);
 		*socket_context = cn;
@@ -994,7 +998,7 @@ body_too_slow(const struct http_limits *l, struct conn *cn, int64_t now)
 static bool
 peer_gone(struct conn *cn)
 {
-	int phase = atomic_load(&cn->phase);
+	int  phase = atomic_load(&cn->phase);
 	char ch;
 
 	if ((phase != CONN_WAIT && phase != CONN_BODY) ||
@@ -1009,9 +1013,9 @@ static void *
 watchdog(void *arg)
 {
 	struct http_server *s = arg;
-	struct timespec ts;
-	struct conn *cn;
-	int64_t now, d;
+	struct timespec	    ts;
+	struct conn	   *cn;
+	int64_t		    now, d;
 
 	pthread_mutex_lock(&s->mu);
 	while (!s->stopping) {
@@ -1027,7 +1031,7 @@ watchdog(void *arg)
 			d = atomic_load(&cn->deadline);
 			if ((d != 0 && now > d) ||
 			    (atomic_load(&cn->phase) == CONN_BODY && d != 0 &&
-			    body_too_slow(&s->o.limits, cn, now)) ||
+				body_too_slow(&s->o.limits, cn, now)) ||
 			    peer_gone(cn)) {
 				shutdown(cn->fd, SHUT_RDWR);
 				atomic_store(&cn->deadline, 0);
@@ -1095,11 +1099,11 @@ static int
 listen_on(const char *addr, unsigned port, unsigned *bound, char *err,
     size_t errlen)
 {
-	struct addrinfo hints, *res = NULL;
+	struct addrinfo		hints, *res = NULL;
 	struct sockaddr_storage ss;
-	socklen_t sl = sizeof(ss);
-	char portstr[16];
-	int fd = -1, one = 1, rc;
+	socklen_t		sl = sizeof(ss);
+	char			portstr[16];
+	int			fd = -1, one = 1, rc;
 
 	memset(&hints, 0, sizeof(hints));
 	hints.ai_family = AF_UNSPEC;
@@ -1119,8 +1123,8 @@ listen_on(const char *addr, unsigned port, unsigned *bound, char *err,
 	    bind(fd, res->ai_addr, res->ai_addrlen) != 0 ||
 	    listen(fd, 1024) != 0 ||
 	    getsockname(fd, (struct sockaddr *)&ss, &sl) != 0) {
-		snprintf(err, errlen, "cannot listen on %s:%u: %s", addr,
-		    port, strerror(errno));
+		snprintf(err, errlen, "cannot listen on %s:%u: %s", addr, port,
+		    strerror(errno));
 		if (fd >= 0)
 			close(fd);
 		freeaddrinfo(res);
@@ -1128,8 +1132,8 @@ listen_on(const char *addr, unsigned port, unsigned *bound, char *err,
 	}
 	freeaddrinfo(res);
 	*bound = ntohs(ss.ss_family == AF_INET6 ?
-	    ((struct sockaddr_in6 *)&ss)->sin6_port :
-	    ((struct sockaddr_in *)&ss)->sin_port);
+		((struct sockaddr_in6 *)&ss)->sin6_port :
+		((struct sockaddr_in *)&ss)->sin_port);
 	return fd;
 }
 
@@ -1141,14 +1145,16 @@ static bool
 listen_check(int fd, unsigned *bound, char *err, size_t errlen)
 {
 	struct sockaddr_storage ss;
-	socklen_t sl = sizeof(ss), ol = sizeof(int);
-	int acc = 0, fl;
+	socklen_t		sl = sizeof(ss), ol = sizeof(int);
+	int			acc = 0, fl;
 
-	if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &acc, &ol) != 0 ||
-	    !acc || getsockname(fd, (struct sockaddr *)&ss, &sl) != 0 ||
+	if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &acc, &ol) != 0 || !acc ||
+	    getsockname(fd, (struct sockaddr *)&ss, &sl) != 0 ||
 	    (ss.ss_family != AF_INET && ss.ss_family != AF_INET6)) {
-		snprintf(err, errlen, "inherited descriptor %d is not a "
-		    "listening TCP socket", fd);
+		snprintf(err, errlen,
+		    "inherited descriptor %d is not a "
+		    "listening TCP socket",
+		    fd);
 		return false;
 	}
 	if ((fl = fcntl(fd, F_GETFL)) < 0 ||
@@ -1159,8 +1165,8 @@ listen_check(int fd, unsigned *bound, char *err, size_t errlen)
 		return false;
 	}
 	*bound = ntohs(ss.ss_family == AF_INET6 ?
-	    ((struct sockaddr_in6 *)&ss)->sin6_port :
-	    ((struct sockaddr_in *)&ss)->sin_port);
+		((struct sockaddr_in6 *)&ss)->sin6_port :
+		((struct sockaddr_in *)&ss)->sin_port);
 	return true;
 }
 
@@ -1189,7 +1195,7 @@ static bool
 evict(struct http_server *s)
 {
 	struct conn *cn, *victim = NULL;
-	int64_t oldest = 0, t;
+	int64_t	     oldest = 0, t;
 
 	pthread_mutex_lock(&s->mu);
 	for (cn = s->conns; cn != NULL; cn = cn->next) {
@@ -1221,13 +1227,13 @@ static void *
 acceptor(void *arg)
 {
 	struct http_server *s = arg;
-	struct pollfd pfd[2] = {
-		{ .fd = s->fd, .events = POLLIN },
-		{ .fd = s->stopfd, .events = POLLIN },
+	struct pollfd	    pfd[2] = {
+		      { .fd = s->fd, .events = POLLIN },
+		      { .fd = s->stopfd, .events = POLLIN },
 	};
 	struct sockaddr_storage ss;
-	socklen_t sl;
-	int c, i;
+	socklen_t		sl;
+	int			c, i;
 
 	for (;;) {
 		if (poll(pfd, 2, -1) < 0) {
@@ -1245,8 +1251,9 @@ acceptor(void *arg)
 					break;
 				continue;
 			}
-			for (i = 0; i < EVICT_WAIT_MS && atomic_load(&s->nconns)
-			    >= s->o.limits.max_conns; i++)
+			for (i = 0; i < EVICT_WAIT_MS &&
+			     atomic_load(&s->nconns) >= s->o.limits.max_conns;
+			     i++)
 				if (poll(&pfd[1], 1, 1) != 0)
 					return NULL;
 			continue;
@@ -1295,16 +1302,16 @@ server_free(struct http_server *s)
 }
 
 struct http_server *
-http_server_start(const struct http_server_opts *opts, char *err,
-    size_t errlen)
+http_server_start(const struct http_server_opts *opts, char *err, size_t errlen)
 {
-	struct http_server *s = xcalloc(1, sizeof(*s));
+	struct http_server   *s = xcalloc(1, sizeof(*s));
 	struct MHD_OptionItem pool[2] = {
-		{ MHD_OPTION_END, 0, NULL }, { MHD_OPTION_END, 0, NULL },
+		{ MHD_OPTION_END, 0, NULL },
+		{ MHD_OPTION_END, 0, NULL },
 	};
 	pthread_condattr_t ca;
-	const char **patterns;
-	size_t i;
+	const char	 **patterns;
+	size_t		   i;
 
 	s->o = *opts;
 	s->fd = -1;
@@ -1334,7 +1341,7 @@ http_server_start(const struct http_server_opts *opts, char *err,
 		if (!listen_check(s->fd, &s->port, err, errlen))
 			goto fail;
 	} else if ((s->fd = listen_on(s->o.addr, s->o.port, &s->port, err,
-	    errlen)) < 0)
+			errlen)) < 0)
 		goto fail;
 	if (pthread_create(&s->watchdog, NULL, watchdog, s) != 0) {
 		snprintf(err, errlen, "cannot start the watchdog thread");
@@ -1346,11 +1353,10 @@ http_server_start(const struct http_server_opts *opts, char *err,
 		pool[0].value = (intptr_t)s->o.threads;
 	}
 	s->d = MHD_start_daemon(MHD_USE_EPOLL_INTERNAL_THREAD |
-	    MHD_USE_ERROR_LOG | MHD_USE_ITC | MHD_USE_NO_LISTEN_SOCKET, 0,
-	    NULL, NULL, on_access, s,
-	    MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, s,
-	    MHD_OPTION_ARRAY, pool,
-	    MHD_OPTION_CONNECTION_TIMEOUT, s->o.limits.idle_timeout,
+		MHD_USE_ERROR_LOG | MHD_USE_ITC | MHD_USE_NO_LISTEN_SOCKET,
+	    0, NULL, NULL, on_access, s, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log,
+	    s, MHD_OPTION_ARRAY, pool, MHD_OPTION_CONNECTION_TIMEOUT,
+	    s->o.limits.idle_timeout,
 	    /* Room above our own 431 (check_fields()). */
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, 2 * s->o.limits.header_mem,
 	    /* The acceptor enforces max_conns; MHD's count lags ours (it
@@ -1359,12 +1365,10 @@ http_server_start(const struct http_server_opts *opts, char *err,
 	     * anything the acceptor lets through. */
 	    MHD_OPTION_CONNECTION_LIMIT, 2 * s->o.limits.max_conns,
 	    /* Tolerant: check_fields() is the strict one. */
-	    MHD_OPTION_STRICT_FOR_CLIENT, (int)0,
-	    MHD_OPTION_URI_LOG_CALLBACK, on_uri, s,
-	    MHD_OPTION_UNESCAPE_CALLBACK, on_unescape, s,
+	    MHD_OPTION_STRICT_FOR_CLIENT, (int)0, MHD_OPTION_URI_LOG_CALLBACK,
+	    on_uri, s, MHD_OPTION_UNESCAPE_CALLBACK, on_unescape, s,
 	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
-	    MHD_OPTION_NOTIFY_CONNECTION, on_connection, s,
-	    MHD_OPTION_END);
+	    MHD_OPTION_NOTIFY_CONNECTION, on_connection, s, MHD_OPTION_END);
 	if (s->d == NULL) {
 		snprintf(err, errlen, "cannot start the http server on %s:%u",
 		    s->o.addr, s->port);
@@ -1407,7 +1411,7 @@ void
 http_server_stop(struct http_server *s)
 {
 	int64_t until;
-	bool left;
+	bool	left;
 
 	if (s == NULL)
 		return;

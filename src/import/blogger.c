@@ -20,12 +20,12 @@
 #include "util/str.h"
 #include "util/xalloc.h"
 
-#define NS_ATOM		"http://www.w3.org/2005/Atom"
-#define NS_APP		"http://purl.org/atom/app#"
-#define NS_APP2007	"http://www.w3.org/2007/app"
-#define NS_THR		"http://purl.org/syndication/thread/1.0"
-#define SCHEME_KIND	"http://schemas.google.com/g/2005#kind"
-#define SCHEME_LABEL	"http://www.blogger.com/atom/ns#"
+#define NS_ATOM	     "http://www.w3.org/2005/Atom"
+#define NS_APP	     "http://purl.org/atom/app#"
+#define NS_APP2007   "http://www.w3.org/2007/app"
+#define NS_THR	     "http://purl.org/syndication/thread/1.0"
+#define SCHEME_KIND  "http://schemas.google.com/g/2005#kind"
+#define SCHEME_LABEL "http://www.blogger.com/atom/ns#"
 
 enum kind {
 	K_OTHER = 0,
@@ -46,7 +46,7 @@ is(const xmlNode *n, const char *ns, const char *name)
 static const char *
 attr(struct arena *a, const xmlNode *n, const char *name)
 {
-	xmlChar *v = xmlGetNoNsProp(n, (const xmlChar *)name);
+	xmlChar	   *v = xmlGetNoNsProp(n, (const xmlChar *)name);
 	const char *s = v ? arena_strdup(a, (const char *)v) : NULL;
 
 	xmlFree(v);
@@ -76,7 +76,7 @@ static enum kind
 kind_of(struct arena *a, const xmlNode *e, const char **term)
 {
 	const xmlNode *c;
-	const char *scheme, *t;
+	const char    *scheme, *t;
 
 	*term = "";
 	for (c = e->children; c; c = c->next) {
@@ -111,7 +111,7 @@ static const char *
 link_href(struct arena *a, const xmlNode *e, const char *rel)
 {
 	const xmlNode *c;
-	const char *r;
+	const char    *r;
 
 	for (c = e->children; c; c = c->next) {
 		if (!is(c, NS_ATOM, "link"))
@@ -127,7 +127,7 @@ static bool
 is_draft(struct arena *a, const xmlNode *e)
 {
 	const xmlNode *c = first(e, NS_APP, "control");
-	const char *d;
+	const char    *d;
 
 	if (c == NULL)
 		c = first(e, NS_APP2007, "control");
@@ -142,13 +142,13 @@ is_draft(struct arena *a, const xmlNode *e)
 static void
 post_read(struct imp_set *s, const xmlNode *e, enum kind k)
 {
-	struct arena *a = s->arena;
+	struct arena	*a = s->arena;
 	struct imp_post *p = imp_post_new(s);
-	const xmlNode *c, *au;
-	const char *href, *path, *base, *dot, *t, *scheme;
-	struct buf b = BUF_INIT;
-	size_t n = 0, i;
-	int64_t upd;
+	const xmlNode	*c, *au;
+	const char	*href, *path, *base, *dot, *t, *scheme;
+	struct buf	 b = BUF_INIT;
+	size_t		 n = 0, i;
+	int64_t		 upd;
 
 	p->kind = k == K_PAGE ? "page" : "post";
 	p->ext_id = post_id(imp_one_line(a, child(a, e, NS_ATOM, "id")));
@@ -160,10 +160,11 @@ post_read(struct imp_set *s, const xmlNode *e, enum kind k)
 		    p->ext_id, p->art.title);
 	}
 	if (!time_parse_rfc3339(child(a, e, NS_ATOM, "published"),
-	    strlen(child(a, e, NS_ATOM, "published")), &p->art.published_at))
+		strlen(child(a, e, NS_ATOM, "published")),
+		&p->art.published_at))
 		p->art.published_at = 0;
 	if (!time_parse_rfc3339(child(a, e, NS_ATOM, "updated"),
-	    strlen(child(a, e, NS_ATOM, "updated")), &upd))
+		strlen(child(a, e, NS_ATOM, "updated")), &upd))
 		upd = p->art.published_at;
 	if (is_draft(a, e))
 		p->art.status = ARTICLE_DRAFT;
@@ -203,7 +204,7 @@ post_read(struct imp_set *s, const xmlNode *e, enum kind k)
 		    p->kind, p->art.title, t);
 	if (c && t && strcmp(t, "text") == 0) {
 		/* Plain text: escape it so the sanitiser keeps it as is. */
-		struct buf h = BUF_INIT;
+		struct buf  h = BUF_INIT;
 		const char *raw = imp_text(a, c);
 
 		for (; *raw; raw++) {
@@ -236,8 +237,10 @@ post_read(struct imp_set *s, const xmlNode *e, enum kind k)
 		buf_reset(&b);
 		slugify(&b, t, strlen(t));
 		if (b.len == 0) {
-			imp_drop(s, "%s '%s': label '%s' has no letter or "
-			    "digit", p->kind, p->art.title, t);
+			imp_drop(s,
+			    "%s '%s': label '%s' has no letter or "
+			    "digit",
+			    p->kind, p->art.title, t);
 			continue;
 		}
 		for (i = 0; i < p->art.ntags; i++)
@@ -256,8 +259,8 @@ struct centry {
 	const xmlNode	*e;
 	const char	*id;
 	const char	*ref;
-	struct imp_post	*post;
-	bool		 reply;		/* ref names a comment */
+	struct imp_post *post;
+	bool		 reply; /* ref names a comment */
 };
 
 /* Fills cm from comment entry c, a reply to parent ("" for none: the
@@ -266,9 +269,9 @@ static void
 comment_fill(struct imp_set *s, struct imp_comment *cm, const struct centry *c,
     const char *parent)
 {
-	struct arena *a = s->arena;
+	struct arena  *a = s->arena;
 	const xmlNode *e = c->e, *au;
-	const char *rel, *slash;
+	const char    *rel, *slash;
 
 	memset(cm, 0, sizeof(*cm));
 	cm->ext_id = c->id;
@@ -288,10 +291,10 @@ comment_fill(struct imp_set *s, struct imp_comment *cm, const struct centry *c,
 	cm->body = child(a, e, NS_ATOM, "content");
 	cm->status = "approved";
 	if (!time_parse_rfc3339(child(a, e, NS_ATOM, "published"),
-	    strlen(child(a, e, NS_ATOM, "published")), &cm->created_at))
+		strlen(child(a, e, NS_ATOM, "published")), &cm->created_at))
 		cm->created_at = 0;
 	if (!time_parse_rfc3339(child(a, e, NS_ATOM, "updated"),
-	    strlen(child(a, e, NS_ATOM, "updated")), &cm->updated_at))
+		strlen(child(a, e, NS_ATOM, "updated")), &cm->updated_at))
 		cm->updated_at = 0;
 }
 
@@ -304,10 +307,10 @@ comment_fill(struct imp_set *s, struct imp_comment *cm, const struct centry *c,
 static void
 comments_file(struct imp_set *s, struct centry *c, size_t n)
 {
-	struct arena *a = s->arena;
+	struct arena	*a = s->arena;
 	struct imp_index posts, ids;
-	ssize_t *par;
-	size_t *order, nfiled, i, k, j;
+	ssize_t		*par;
+	size_t		*order, nfiled, i, k, j;
 	struct imp_post *p;
 
 	if (n == 0)
@@ -343,8 +346,8 @@ comments_file(struct imp_set *s, struct centry *c, size_t n)
 	for (i = 0; i < s->n; i++) {
 		p = &s->posts[i];
 		if (p->ncomments)
-			p->comments = arena_alloc(a, p->ncomments *
-			    sizeof(*p->comments));
+			p->comments = arena_alloc(a,
+			    p->ncomments * sizeof(*p->comments));
 		p->ncomments = 0;
 	}
 	for (k = 0; k < nfiled; k++) {
@@ -355,19 +358,21 @@ comments_file(struct imp_set *s, struct centry *c, size_t n)
 	}
 	for (i = 0; i < n; i++)
 		if (c[i].post == NULL)
-			imp_drop(s, "comment %s: the post or comment it "
-			    "answers is not in the export", c[i].id);
+			imp_drop(s,
+			    "comment %s: the post or comment it "
+			    "answers is not in the export",
+			    c[i].id);
 }
 
 bool
 blogger_read(void *vdoc, struct imp_set *s, struct buf *err)
 {
-	xmlNode *root = xmlDocGetRootElement(vdoc), *e;
+	xmlNode	      *root = xmlDocGetRootElement(vdoc), *e;
 	const xmlNode *r;
 	struct centry *c = NULL;
-	const char *term, *ref;
-	enum kind k;
-	size_t other = 0, nc = 0, cap = 0, i;
+	const char    *term, *ref;
+	enum kind      k;
+	size_t	       other = 0, nc = 0, cap = 0, i;
 
 	s->format = "Blogger";
 	if (root == NULL || !is(root, NS_ATOM, "feed")) {
@@ -393,17 +398,21 @@ blogger_read(void *vdoc, struct imp_set *s, struct buf *err)
 			    strcmp(term, "template") == 0)
 				other++;
 			else
-				imp_drop(s, "entry of kind '%s' is not an "
-				    "article", *term ? term : "(none)");
+				imp_drop(s,
+				    "entry of kind '%s' is not an "
+				    "article",
+				    *term ? term : "(none)");
 		}
 	}
 	if (other)
-		imp_drop(s, "%zu settings and template entries: the blog's "
-		    "settings and theme are not content", other);
+		imp_drop(s,
+		    "%zu settings and template entries: the blog's "
+		    "settings and theme are not content",
+		    other);
 	for (i = 0; i < nc; i++) {
 		r = first(c[i].e, NS_THR, "in-reply-to");
-		c[i].id = post_id(imp_one_line(s->arena, child(s->arena,
-		    c[i].e, NS_ATOM, "id")));
+		c[i].id = post_id(imp_one_line(s->arena,
+		    child(s->arena, c[i].e, NS_ATOM, "id")));
 		ref = r ? attr(s->arena, r, "ref") : NULL;
 		c[i].ref = ref ? post_id(ref) : NULL;
 	}

@@ -27,7 +27,7 @@
 #include "util/file.h"
 #include "util/str.h"
 
-#define BATCH	200
+#define BATCH 200
 
 /* A double-quoted front matter scalar (escapes \" \\ \n \t). */
 static void
@@ -36,12 +36,23 @@ fm_quote(struct buf *b, const char *s)
 	buf_putc(b, '"');
 	for (; *s; s++) {
 		switch (*s) {
-		case '"': buf_puts(b, "\\\""); break;
-		case '\\': buf_puts(b, "\\\\"); break;
-		case '\n': buf_puts(b, "\\n"); break;
-		case '\t': buf_puts(b, "\\t"); break;
-		case '\r': break;	/* the parser has no escape for it */
-		default: buf_putc(b, *s); break;
+		case '"':
+			buf_puts(b, "\\\"");
+			break;
+		case '\\':
+			buf_puts(b, "\\\\");
+			break;
+		case '\n':
+			buf_puts(b, "\\n");
+			break;
+		case '\t':
+			buf_puts(b, "\\t");
+			break;
+		case '\r':
+			break; /* the parser has no escape for it */
+		default:
+			buf_putc(b, *s);
+			break;
 		}
 	}
 	buf_putc(b, '"');
@@ -86,9 +97,9 @@ static bool
 write_new(const char *path, const struct buf *b, struct buf *err)
 {
 	/* Private: an export holds drafts and commenters' emails. */
-	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
-	    FILE_MODE_PRIVATE);
-	size_t off = 0;
+	int	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+		FILE_MODE_PRIVATE);
+	size_t	off = 0;
 	ssize_t w;
 
 	if (fd < 0) {
@@ -118,10 +129,10 @@ each_article(struct store *st, bool (*fn)(const struct article *, void *),
     void *ctx, struct buf *err)
 {
 	struct article_list l;
-	struct arena a;
-	int64_t after = 0;
-	size_t i;
-	bool ok = false;
+	struct arena	    a;
+	int64_t		    after = 0;
+	size_t		    i;
+	bool		    ok = false;
 
 	arena_init(&a);
 	for (;;) {
@@ -151,9 +162,9 @@ comments_of(struct store *st, struct arena *a, const struct article *art,
     struct comment_list *out, struct buf *err)
 {
 	struct comment_list l;
-	struct comment *all = NULL, *grown;
-	size_t n = 0;
-	int64_t after = 0;
+	struct comment	   *all = NULL, *grown;
+	size_t		    n = 0;
+	int64_t		    after = 0;
 
 	do {
 		if (store_comment_page(st, a, art->id, -1, after, 1000, &l) !=
@@ -230,20 +241,20 @@ md_comments(struct buf *b, const struct comment_list *l)
 }
 
 struct md_ctx {
-	struct store		*st;
-	const char		*dir;
-	struct export_stats	*stats;
-	struct buf		*err;
+	struct store	    *st;
+	const char	    *dir;
+	struct export_stats *stats;
+	struct buf	    *err;
 };
 
 static bool
 md_one(const struct article *a, void *vctx)
 {
-	struct md_ctx *c = vctx;
-	struct buf b = BUF_INIT, path = BUF_INIT;
+	struct md_ctx	   *c = vctx;
+	struct buf	    b = BUF_INIT, path = BUF_INIT;
 	struct comment_list l;
-	struct arena ar;
-	bool ok;
+	struct arena	    ar;
+	bool		    ok;
 
 	arena_init(&ar);
 	md_article(&b, a);
@@ -316,13 +327,13 @@ wp_time(struct buf *b, int64_t t)
 }
 
 struct wxr_ctx {
-	struct store		*st;
-	struct buf		*err;
-	struct buf		*out;
-	const char		*base;
-	struct export_stats	*stats;
+	struct store	    *st;
+	struct buf	    *err;
+	struct buf	    *out;
+	const char	    *base;
+	struct export_stats *stats;
 	/* bylines already written as wp:author: "\nA\nB\n" */
-	struct buf		 seen;
+	struct buf seen;
 };
 
 static void
@@ -337,8 +348,8 @@ static bool
 wxr_author(const struct article *a, void *vctx)
 {
 	struct wxr_ctx *c = vctx;
-	struct buf key = BUF_INIT;
-	bool seen;
+	struct buf	key = BUF_INIT;
+	bool		seen;
 
 	if (a->author == NULL || *a->author == '\0')
 		return true;
@@ -368,39 +379,47 @@ wxr_comments(struct wxr_ctx *c, const struct article *art)
 		[COMMENT_SPAM] = "spam",
 		[COMMENT_DELETED] = "trash",
 	};
-	struct buf *b = c->out;
-	struct comment_list l;
+	struct buf	     *b = c->out;
+	struct comment_list   l;
 	const struct comment *m;
-	struct arena a;
-	size_t i;
-	bool ok;
+	struct arena	      a;
+	size_t		      i;
+	bool		      ok;
 
 	arena_init(&a);
 	if (!(ok = comments_of(c->st, &a, art, &l, c->err)))
 		goto out;
 	for (i = 0; i < l.n; i++) {
 		m = &l.items[i];
-		buf_printf(b, "\t\t<wp:comment>\n"
+		buf_printf(b,
+		    "\t\t<wp:comment>\n"
 		    "\t\t\t<wp:comment_id>%lld</wp:comment_id>\n"
-		    "\t\t\t<wp:comment_author>", (long long)m->id);
+		    "\t\t\t<wp:comment_author>",
+		    (long long)m->id);
 		cdata(b, m->author);
-		buf_puts(b, "</wp:comment_author>\n"
+		buf_puts(b,
+		    "</wp:comment_author>\n"
 		    "\t\t\t<wp:comment_author_email>");
 		cdata(b, m->email);
-		buf_puts(b, "</wp:comment_author_email>\n"
+		buf_puts(b,
+		    "</wp:comment_author_email>\n"
 		    "\t\t\t<wp:comment_author_url>");
 		xml_text(b, m->url);
-		buf_puts(b, "</wp:comment_author_url>\n"
+		buf_puts(b,
+		    "</wp:comment_author_url>\n"
 		    "\t\t\t<wp:comment_author_IP></wp:comment_author_IP>\n"
 		    "\t\t\t<wp:comment_date><![CDATA[");
 		wp_time(b, m->created_at);
-		buf_puts(b, "]]></wp:comment_date>\n"
+		buf_puts(b,
+		    "]]></wp:comment_date>\n"
 		    "\t\t\t<wp:comment_date_gmt><![CDATA[");
 		wp_time(b, m->created_at);
-		buf_puts(b, "]]></wp:comment_date_gmt>\n"
+		buf_puts(b,
+		    "]]></wp:comment_date_gmt>\n"
 		    "\t\t\t<wp:comment_content>");
 		cdata(b, m->body_html);
-		buf_printf(b, "</wp:comment_content>\n"
+		buf_printf(b,
+		    "</wp:comment_content>\n"
 		    "\t\t\t<wp:comment_approved><![CDATA[%s]]>"
 		    "</wp:comment_approved>\n"
 		    "\t\t\t<wp:comment_type><![CDATA[comment]]>"
@@ -415,11 +434,13 @@ wxr_comments(struct wxr_ctx *c, const struct article *art)
 		cdata(b, m->body_md);
 		buf_puts(b, "</wp:meta_value>\n\t\t\t</wp:commentmeta>\n");
 		if (m->updated_at != m->created_at) {
-			buf_puts(b, "\t\t\t<wp:commentmeta>\n\t\t\t\t"
+			buf_puts(b,
+			    "\t\t\t<wp:commentmeta>\n\t\t\t\t"
 			    "<wp:meta_key><![CDATA[_gazette_updated_at]]>"
 			    "</wp:meta_key>\n\t\t\t\t<wp:meta_value>");
 			time_format_rfc3339(b, m->updated_at);
-			buf_puts(b, "</wp:meta_value>\n"
+			buf_puts(b,
+			    "</wp:meta_value>\n"
 			    "\t\t\t</wp:commentmeta>\n");
 		}
 		buf_puts(b, "\t\t</wp:comment>\n");
@@ -439,9 +460,9 @@ wxr_item(const struct article *a, void *vctx)
 		[ARTICLE_SCHEDULED] = "future",
 	};
 	struct wxr_ctx *c = vctx;
-	struct buf *b = c->out;
-	struct tm tm;
-	size_t i;
+	struct buf     *b = c->out;
+	struct tm	tm;
+	size_t		i;
 
 	time_utc(a->published_at, &tm);
 	buf_puts(b, "\t<item>\n\t\t<title>");
@@ -456,22 +477,29 @@ wxr_item(const struct article *a, void *vctx)
 	cdata(b, a->author ? a->author : "");
 	buf_printf(b, "</dc:creator>\n\t\t<guid isPermaLink=\"false\">");
 	xml_text(b, c->base);
-	buf_printf(b, "/?p=%lld</guid>\n\t\t<description></description>\n"
-	    "\t\t<content:encoded>", (long long)a->id);
+	buf_printf(b,
+	    "/?p=%lld</guid>\n\t\t<description></description>\n"
+	    "\t\t<content:encoded>",
+	    (long long)a->id);
 	cdata(b, a->format == BODY_HTML ? a->body_md : a->body_html);
 	buf_puts(b, "</content:encoded>\n\t\t<excerpt:encoded>");
 	cdata(b, a->summary ? a->summary : "");
-	buf_printf(b, "</excerpt:encoded>\n\t\t<wp:post_id>%lld</wp:post_id>\n"
-	    "\t\t<wp:post_date><![CDATA[", (long long)a->id);
+	buf_printf(b,
+	    "</excerpt:encoded>\n\t\t<wp:post_id>%lld</wp:post_id>\n"
+	    "\t\t<wp:post_date><![CDATA[",
+	    (long long)a->id);
 	wp_time(b, a->published_at);
 	buf_puts(b, "]]></wp:post_date>\n\t\t<wp:post_date_gmt><![CDATA[");
 	wp_time(b, a->published_at);
-	buf_printf(b, "]]></wp:post_date_gmt>\n"
+	buf_printf(b,
+	    "]]></wp:post_date_gmt>\n"
 	    "\t\t<wp:comment_status><![CDATA[%s]]></wp:comment_status>\n"
 	    "\t\t<wp:ping_status><![CDATA[closed]]></wp:ping_status>\n"
-	    "\t\t<wp:post_name>", a->comments_closed ? "closed" : "open");
+	    "\t\t<wp:post_name>",
+	    a->comments_closed ? "closed" : "open");
 	cdata(b, a->slug);
-	buf_printf(b, "</wp:post_name>\n"
+	buf_printf(b,
+	    "</wp:post_name>\n"
 	    "\t\t<wp:status><![CDATA[%s]]></wp:status>\n"
 	    "\t\t<wp:post_parent>0</wp:post_parent>\n"
 	    "\t\t<wp:menu_order>0</wp:menu_order>\n"
@@ -490,12 +518,14 @@ wxr_item(const struct article *a, void *vctx)
 		buf_puts(b, "</category>\n");
 		buf_free(&slug);
 	}
-	buf_printf(b, "\t\t<wp:postmeta>\n\t\t\t<wp:meta_key><![CDATA["
+	buf_printf(b,
+	    "\t\t<wp:postmeta>\n\t\t\t<wp:meta_key><![CDATA["
 	    "_gazette_body_format]]></wp:meta_key>\n\t\t\t<wp:meta_value>"
 	    "<![CDATA[%s]]></wp:meta_value>\n\t\t</wp:postmeta>\n",
 	    body_format_name(a->format));
 	if (a->format == BODY_MARKDOWN) {
-		buf_puts(b, "\t\t<wp:postmeta>\n\t\t\t<wp:meta_key><![CDATA["
+		buf_puts(b,
+		    "\t\t<wp:postmeta>\n\t\t\t<wp:meta_key><![CDATA["
 		    "_gazette_markdown]]></wp:meta_key>\n\t\t\t"
 		    "<wp:meta_value>");
 		cdata(b, a->body_md ? a->body_md : "");
@@ -512,12 +542,13 @@ bool
 export_wxr(struct store *st, const char *path, const char *base_url,
     struct export_stats *stats, struct buf *err)
 {
-	struct buf out = BUF_INIT;
+	struct buf     out = BUF_INIT;
 	struct wxr_ctx c = { st, err, &out, base_url, stats, BUF_INIT };
-	bool ok = false;
+	bool	       ok = false;
 
 	memset(stats, 0, sizeof(*stats));
-	buf_puts(&out, "<?xml version=\"1.0\" encoding=\"UTF-8\" ?>\n"
+	buf_puts(&out,
+	    "<?xml version=\"1.0\" encoding=\"UTF-8\" ?>\n"
 	    "<!-- A WordPress eXtended RSS (WXR 1.2) export written by "
 	    "gazette. -->\n"
 	    "<rss version=\"2.0\"\n"
@@ -528,7 +559,8 @@ export_wxr(struct store *st, const char *path, const char *base_url,
 	    "\txmlns:wp=\"http://wordpress.org/export/1.2/\"\n>\n"
 	    "<channel>\n\t<title>gazette export</title>\n\t<link>");
 	xml_text(&out, base_url);
-	buf_puts(&out, "</link>\n\t<description></description>\n"
+	buf_puts(&out,
+	    "</link>\n\t<description></description>\n"
 	    "\t<wp:wxr_version>1.2</wp:wxr_version>\n\t<wp:base_site_url>");
 	xml_text(&out, base_url);
 	buf_puts(&out, "</wp:base_site_url>\n\t<wp:base_blog_url>");

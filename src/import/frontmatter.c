@@ -12,7 +12,7 @@
 #include "util/buf.h"
 #include "util/str.h"
 
-#define MAX_TAGS	64
+#define MAX_TAGS 64
 
 enum fm_key {
 	FM_TITLE = 0,
@@ -40,11 +40,11 @@ static const char *const keys[FM_KEY__MAX] = {
 };
 
 struct parser {
-	struct arena	*arena;
-	struct buf	*err;
-	struct fm_doc	*doc;
-	size_t		 line;
-	bool		 seen[FM_KEY__MAX];
+	struct arena  *arena;
+	struct buf    *err;
+	struct fm_doc *doc;
+	size_t	       line;
+	bool	       seen[FM_KEY__MAX];
 };
 
 static bool
@@ -61,8 +61,8 @@ static bool
 scalar(struct parser *p, struct sv v, const char **out)
 {
 	struct buf b = BUF_INIT;
-	size_t i;
-	char q;
+	size_t	   i;
+	char	   q;
 
 	v = sv_trim(v);
 	if (v.n == 0 || (v.p[0] != '"' && v.p[0] != '\'')) {
@@ -71,15 +71,22 @@ scalar(struct parser *p, struct sv v, const char **out)
 	}
 	q = v.p[0];
 	if (v.n < 2 || v.p[v.n - 1] != q)
-		return fail(p, "unterminated %s", q == '"' ? "\"string\"" :
-		    "'string'");
+		return fail(p, "unterminated %s",
+		    q == '"' ? "\"string\"" : "'string'");
 	for (i = 1; i < v.n - 1; i++) {
 		if (q == '"' && v.p[i] == '\\' && i + 1 < v.n - 1) {
 			i++;
 			switch (v.p[i]) {
-			case 'n': buf_putc(&b, '\n'); break;
-			case 't': buf_putc(&b, '\t'); break;
-			case '"': case '\\': buf_putc(&b, v.p[i]); break;
+			case 'n':
+				buf_putc(&b, '\n');
+				break;
+			case 't':
+				buf_putc(&b, '\t');
+				break;
+			case '"':
+			case '\\':
+				buf_putc(&b, v.p[i]);
+				break;
 			default:
 				buf_free(&b);
 				return fail(p, "unknown escape '\\%s'",
@@ -124,8 +131,8 @@ add_tag(struct parser *p, struct sv v)
 static bool
 flow_list(struct parser *p, struct sv v)
 {
-	size_t i, start;
-	char q = 0;
+	size_t	  i, start;
+	char	  q = 0;
 	struct sv item;
 
 	if (v.n < 2 || v.p[v.n - 1] != ']')
@@ -160,15 +167,15 @@ static bool
 set_key(struct parser *p, enum fm_key k, struct sv v)
 {
 	struct fm_doc *d = p->doc;
-	const char *s;
+	const char    *s;
 
 	if (k == FM_TAGS) {
 		v = sv_trim(v);
 		if (v.n == 0)
-			return true;	/* a block list follows */
+			return true; /* a block list follows */
 		if (v.p[0] == '[')
 			return flow_list(p, v);
-		return add_tag(p, v);	/* "tags: one" */
+		return add_tag(p, v); /* "tags: one" */
 	}
 	if (!scalar(p, v, &s))
 		return false;
@@ -180,14 +187,18 @@ set_key(struct parser *p, enum fm_key k, struct sv v)
 		break;
 	case FM_SLUG:
 		if (!slug_valid(s, strlen(s)))
-			return fail(p, "slug '%s' must be 1 to 80 of a-z, 0-9 "
-			    "and '-', not starting or ending with '-'", s);
+			return fail(p,
+			    "slug '%s' must be 1 to 80 of a-z, 0-9 "
+			    "and '-', not starting or ending with '-'",
+			    s);
 		d->slug = s;
 		break;
 	case FM_DATE:
 		if (!time_parse_rfc3339(s, strlen(s), &d->date))
-			return fail(p, "date '%s' is not RFC 3339 (like "
-			    "2022-01-10T09:30:00Z or 2022-01-10)", s);
+			return fail(p,
+			    "date '%s' is not RFC 3339 (like "
+			    "2022-01-10T09:30:00Z or 2022-01-10)",
+			    s);
 		d->has_date = true;
 		break;
 	case FM_AUTHOR:
@@ -198,8 +209,10 @@ set_key(struct parser *p, enum fm_key k, struct sv v)
 		break;
 	case FM_STATUS:
 		if (!article_status_parse(s, &d->status))
-			return fail(p, "status '%s' is not draft, published "
-			    "or scheduled", s);
+			return fail(p,
+			    "status '%s' is not draft, published "
+			    "or scheduled",
+			    s);
 		d->has_status = true;
 		break;
 	case FM_FORMAT:
@@ -230,11 +243,11 @@ fm_parse(struct arena *a, const char *s, size_t n, struct fm_doc *doc,
     struct buf *err)
 {
 	struct parser p = { a, err, doc, 1, { false } };
-	struct sv line, key, val;
-	const char *nl, *end = s + n, *colon;
-	enum fm_key k, last = FM_KEY__MAX;
-	size_t len;
-	int i;
+	struct sv     line, key, val;
+	const char   *nl, *end = s + n, *colon;
+	enum fm_key   k, last = FM_KEY__MAX;
+	size_t	      len;
+	int	      i;
 
 	memset(doc, 0, sizeof(*doc));
 	doc->status = ARTICLE_PUBLISHED;
@@ -281,9 +294,9 @@ fm_parse(struct arena *a, const char *s, size_t n, struct fm_doc *doc,
 			if (sv_eq(key, keys[i]))
 				break;
 		if (i == FM_KEY__MAX) {
-			char kb[64];
-			size_t kn = key.n < sizeof(kb) - 1 ? key.n :
-			    sizeof(kb) - 1;
+			char   kb[64];
+			size_t kn =
+			    key.n < sizeof(kb) - 1 ? key.n : sizeof(kb) - 1;
 
 			memcpy(kb, key.p, kn);
 			kb[kn] = '\0';

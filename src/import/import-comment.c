@@ -48,15 +48,16 @@
 static const char *
 storable(struct arena *a, const char *s, size_t n, bool multiline)
 {
-	char *o;
+	char  *o;
 	size_t i;
 
 	if (text_check(s, n, multiline) == NULL)
 		return arena_strndup(a, s, n);
 	o = arena_strndup(a, s, n);
 	for (i = 0; i < n; i++)
-		if (((unsigned char)o[i] < 0x20 && !(multiline &&
-		    o[i] == '\n')) || o[i] == 0x7f)
+		if (((unsigned char)o[i] < 0x20 &&
+			!(multiline && o[i] == '\n')) ||
+		    o[i] == 0x7f)
 			o[i] = ' ';
 	if (text_check(o, n, multiline) != NULL)
 		return "";
@@ -93,8 +94,8 @@ out:
 
 /* A comment of the post once placed: its new id. */
 struct placed {
-	int64_t	 id;
-	bool	 done;
+	int64_t id;
+	bool	done;
 };
 
 static const char *
@@ -105,25 +106,26 @@ what(const struct imp_comment *c)
 
 /* Stores comment i (its parent placed, or none: top-level). */
 static bool
-place(struct store *st, struct imp_set *set, const struct imp_post *p,
-    size_t i, ssize_t parent, struct placed *pl, int64_t article_id,
+place(struct store *st, struct imp_set *set, const struct imp_post *p, size_t i,
+    ssize_t parent, struct placed *pl, int64_t article_id,
     size_t per[COMMENT_STATUS__MAX], struct import_stats *stats,
     struct buf *err)
 {
 	const struct imp_comment *ic = &p->comments[i];
-	struct arena *a = set->arena;
-	struct html_drops d;
-	struct comment c;
-	enum store_err e;
-	const char *url;
+	struct arena		 *a = set->arena;
+	struct html_drops	  d;
+	struct comment		  c;
+	enum store_err		  e;
+	const char		 *url;
 
 	memset(&c, 0, sizeof(c));
 	memset(&d, 0, sizeof(d));
 	c.article_id = article_id;
 	if (!comment_status_parse(ic->status, &c.status)) {
-		imp_drop(set, "%s '%s': comment %s: status '%s' unknown: held "
-		    "as pending", p->kind, p->art.title, what(ic),
-		    ic->status);
+		imp_drop(set,
+		    "%s '%s': comment %s: status '%s' unknown: held "
+		    "as pending",
+		    p->kind, p->art.title, what(ic), ic->status);
 		c.status = COMMENT_PENDING;
 	}
 	c.author = storable(a, ic->author, strlen(ic->author), false);
@@ -135,34 +137,40 @@ place(struct store *st, struct imp_set *set, const struct imp_post *p,
 	if (*url && url_is_http(url, strlen(url)))
 		c.url = url;
 	else if (*url)
-		imp_drop(set, "%s '%s': comment %s: web address '%s' dropped: "
-		    "only http and https are kept", p->kind, p->art.title,
-		    what(ic), url);
-	imp_comment_body(a, ic->body ? ic->body : "", ic->markdown,
-	    &c.body_md, &c.body_html, &d);
+		imp_drop(set,
+		    "%s '%s': comment %s: web address '%s' dropped: "
+		    "only http and https are kept",
+		    p->kind, p->art.title, what(ic), url);
+	imp_comment_body(a, ic->body ? ic->body : "", ic->markdown, &c.body_md,
+	    &c.body_html, &d);
 	if (d.elements + d.attributes + d.urls > 0)
-		imp_drop(set, "%s '%s': comment %s: body: %s (%zu element%s, "
-		    "%zu attribute%s, %zu address%s removed)", p->kind,
-		    p->art.title, what(ic), d.first, d.elements,
+		imp_drop(set,
+		    "%s '%s': comment %s: body: %s (%zu element%s, "
+		    "%zu attribute%s, %zu address%s removed)",
+		    p->kind, p->art.title, what(ic), d.first, d.elements,
 		    d.elements == 1 ? "" : "s", d.attributes,
 		    d.attributes == 1 ? "" : "s", d.urls,
 		    d.urls == 1 ? "" : "es");
 	c.created_at = ic->created_at;
 	if (c.created_at <= 0) {
-		c.created_at = p->art.published_at > 0 ?
-		    p->art.published_at : set->now;
-		imp_drop(set, "%s '%s': comment %s: no date: dated as its "
-		    "article", p->kind, p->art.title, what(ic));
+		c.created_at =
+		    p->art.published_at > 0 ? p->art.published_at : set->now;
+		imp_drop(set,
+		    "%s '%s': comment %s: no date: dated as its "
+		    "article",
+		    p->kind, p->art.title, what(ic));
 	}
-	c.updated_at = ic->updated_at > c.created_at ? ic->updated_at :
-	    c.created_at;
+	c.updated_at =
+	    ic->updated_at > c.created_at ? ic->updated_at : c.created_at;
 	if (parent >= 0)
 		c.parent_id = pl[parent].id;
 	if (st != NULL) {
 		if ((e = store_comment_insert(st, &c)) != STORE_OK) {
-			buf_printf(err, "%s: %s '%s': comment %s: cannot "
-			    "store: %s", set->file, p->kind, p->art.title,
-			    what(ic), store_errmsg(st));
+			buf_printf(err,
+			    "%s: %s '%s': comment %s: cannot "
+			    "store: %s",
+			    set->file, p->kind, p->art.title, what(ic),
+			    store_errmsg(st));
 			return false;
 		}
 	} else {
@@ -181,13 +189,13 @@ imp_comments_store(struct store *st, struct imp_set *set,
     const struct imp_post *p, int64_t article_id, struct import_stats *stats,
     struct buf *err)
 {
-	struct arena *a = set->arena;
-	struct imp_index ix;
-	struct placed *pl;
-	size_t per[COMMENT_STATUS__MAX] = { 0 };
-	size_t *order, n = p->ncomments, nplaced, i, k, j;
-	ssize_t *par;
-	bool *missing;
+	struct arena		 *a = set->arena;
+	struct imp_index	  ix;
+	struct placed		 *pl;
+	size_t			  per[COMMENT_STATUS__MAX] = { 0 };
+	size_t			 *order, n = p->ncomments, nplaced, i, k, j;
+	ssize_t			 *par;
+	bool			 *missing;
 	const struct imp_comment *ic;
 
 	if (n == 0)
@@ -220,12 +228,13 @@ imp_comments_store(struct store *st, struct imp_set *set,
 		i = order[k];
 		ic = &p->comments[i];
 		if (missing[i])
-			imp_drop(set, "%s '%s': comment %s: the comment it "
+			imp_drop(set,
+			    "%s '%s': comment %s: the comment it "
 			    "answers (%s) is not in the export: imported as "
-			    "top-level", p->kind, p->art.title, what(ic),
-			    ic->parent_ext_id);
+			    "top-level",
+			    p->kind, p->art.title, what(ic), ic->parent_ext_id);
 		if (!place(st, set, p, i, par[i], pl, article_id, per, stats,
-		    err))
+			err))
 			return false;
 	}
 	/* What is left is a loop of replies (a → b → a) and what hangs
@@ -234,18 +243,20 @@ imp_comments_store(struct store *st, struct imp_set *set,
 	for (i = 0; i < n; i++) {
 		if (pl[i].done)
 			continue;
-		imp_drop(set, "%s '%s': comment %s: its replies form a loop: "
-		    "imported as top-level", p->kind, p->art.title,
-		    what(&p->comments[i]));
+		imp_drop(set,
+		    "%s '%s': comment %s: its replies form a loop: "
+		    "imported as top-level",
+		    p->kind, p->art.title, what(&p->comments[i]));
 		if (!place(st, set, p, i, -1, pl, article_id, per, stats, err))
 			return false;
 	}
 	/* The per-article count is what a dry run is for; an import
 	 * proper says only what it dropped. */
 	if (set->report && st == NULL)
-		buf_printf(set->report, "comments: %s: %s '%s': %zu (approved "
-		    "%zu, pending %zu, spam %zu, deleted %zu)\n", set->file,
-		    p->kind, p->art.title, p->ncomments,
+		buf_printf(set->report,
+		    "comments: %s: %s '%s': %zu (approved "
+		    "%zu, pending %zu, spam %zu, deleted %zu)\n",
+		    set->file, p->kind, p->art.title, p->ncomments,
 		    per[COMMENT_APPROVED], per[COMMENT_PENDING],
 		    per[COMMENT_SPAM], per[COMMENT_DELETED]);
 	return true;
@@ -278,23 +289,23 @@ json_when(json_t *o, const char *key, int64_t *t)
 {
 	json_t *v = json_object_get(o, key);
 
-	return json_is_string(v) && time_parse_rfc3339(json_string_value(v),
-	    json_string_length(v), t);
+	return json_is_string(v) &&
+	    time_parse_rfc3339(json_string_value(v), json_string_length(v), t);
 }
 
 static bool
 sidecar_read(struct arena *a, const char *path, const char *text, size_t n,
     struct imp_post *p, struct buf *err)
 {
-	static const char *const known[] = { "id", "parent", "author",
-	    "email", "url", "status", "created_at", "updated_at",
-	    "body_markdown", "body_html", NULL };
-	json_error_t jerr;
-	json_t *doc, *list, *o, *v;
-	struct imp_comment *c;
+	static const char *const known[] = { "id", "parent", "author", "email",
+		"url", "status", "created_at", "updated_at", "body_markdown",
+		"body_html", NULL };
+	json_error_t		 jerr;
+	json_t			*doc, *list, *o, *v;
+	struct imp_comment	*c;
 	const char *key, *const *k;
 	size_t i;
-	bool ok = false, fine;
+	bool   ok = false, fine;
 
 	if ((doc = json_loadb(text, n, JSON_REJECT_DUPLICATES, &jerr)) ==
 	    NULL) {
@@ -303,13 +314,15 @@ sidecar_read(struct arena *a, const char *path, const char *text, size_t n,
 	}
 	if (!json_is_object(doc) ||
 	    !json_is_array(list = json_object_get(doc, "comments"))) {
-		buf_printf(err, "%s: not a comments file: {\"comments\": "
-		    "[...]} expected", path);
+		buf_printf(err,
+		    "%s: not a comments file: {\"comments\": "
+		    "[...]} expected",
+		    path);
 		goto out;
 	}
 	p->ncomments = json_array_size(list);
-	p->comments = arena_alloc(a, (p->ncomments ? p->ncomments : 1) *
-	    sizeof(*p->comments));
+	p->comments = arena_alloc(a,
+	    (p->ncomments ? p->ncomments : 1) * sizeof(*p->comments));
 	for (i = 0; i < p->ncomments; i++) {
 		c = &p->comments[i];
 		memset(c, 0, sizeof(*c));
@@ -319,54 +332,66 @@ sidecar_read(struct arena *a, const char *path, const char *text, size_t n,
 			    path, i);
 			goto out;
 		}
-		json_object_foreach(o, key, v) {
+		json_object_foreach(o, key, v)
+		{
 			for (k = known; *k && strcmp(*k, key); k++)
 				;
 			if (*k == NULL) {
-				buf_printf(err, "%s: comments[%zu]: unknown "
-				    "member '%s'", path, i, key);
+				buf_printf(err,
+				    "%s: comments[%zu]: unknown "
+				    "member '%s'",
+				    path, i, key);
 				goto out;
 			}
 		}
 		v = json_object_get(o, "id");
 		if (!json_is_integer(v) || json_integer_value(v) < 1) {
-			buf_printf(err, "%s: comments[%zu]: id must be a "
-			    "positive integer", path, i);
+			buf_printf(err,
+			    "%s: comments[%zu]: id must be a "
+			    "positive integer",
+			    path, i);
 			goto out;
 		}
 		c->ext_id = arena_printf(a, "%lld",
 		    (long long)json_integer_value(v));
 		v = json_object_get(o, "parent");
-		if (v && !json_is_null(v) && (!json_is_integer(v) ||
-		    json_integer_value(v) < 1)) {
-			buf_printf(err, "%s: comments[%zu]: parent must be an "
-			    "id or null", path, i);
+		if (v && !json_is_null(v) &&
+		    (!json_is_integer(v) || json_integer_value(v) < 1)) {
+			buf_printf(err,
+			    "%s: comments[%zu]: parent must be an "
+			    "id or null",
+			    path, i);
 			goto out;
 		}
-		c->parent_ext_id = v && json_is_integer(v) ? arena_printf(a,
-		    "%lld", (long long)json_integer_value(v)) : "";
+		c->parent_ext_id = v && json_is_integer(v) ?
+		    arena_printf(a, "%lld", (long long)json_integer_value(v)) :
+		    "";
 		fine = true;
-		c->author = arena_strdup(a, json_text(o, "author", false,
-		    &fine));
+		c->author = arena_strdup(a,
+		    json_text(o, "author", false, &fine));
 		c->email = arena_strdup(a, json_text(o, "email", true, &fine));
 		c->url = arena_strdup(a, json_text(o, "url", true, &fine));
-		c->status = arena_strdup(a, json_text(o, "status", false,
-		    &fine));
-		c->markdown = arena_strdup(a, json_text(o, "body_markdown",
-		    false, &fine));
-		c->body = arena_strdup(a, json_text(o, "body_html", false,
-		    &fine));
+		c->status = arena_strdup(a,
+		    json_text(o, "status", false, &fine));
+		c->markdown = arena_strdup(a,
+		    json_text(o, "body_markdown", false, &fine));
+		c->body = arena_strdup(a,
+		    json_text(o, "body_html", false, &fine));
 		if (!fine) {
-			buf_printf(err, "%s: comments[%zu]: author, email, url, "
+			buf_printf(err,
+			    "%s: comments[%zu]: author, email, url, "
 			    "status, body_markdown and body_html are strings "
-			    "(without NUL)", path, i);
+			    "(without NUL)",
+			    path, i);
 			goto out;
 		}
 		if (!json_when(o, "created_at", &c->created_at) ||
 		    (json_object_get(o, "updated_at") &&
-		    !json_when(o, "updated_at", &c->updated_at))) {
-			buf_printf(err, "%s: comments[%zu]: created_at and "
-			    "updated_at are RFC 3339 dates", path, i);
+			!json_when(o, "updated_at", &c->updated_at))) {
+			buf_printf(err,
+			    "%s: comments[%zu]: created_at and "
+			    "updated_at are RFC 3339 dates",
+			    path, i);
 			goto out;
 		}
 	}
@@ -394,10 +419,10 @@ imp_sidecar_read(const char *md_path, struct buf *text, bool *found,
     struct buf *err)
 {
 	struct buf path = BUF_INIT;
-	char chunk[65536];
-	size_t n;
-	FILE *f;
-	bool ok = false;
+	char	   chunk[65536];
+	size_t	   n;
+	FILE	  *f;
+	bool	   ok = false;
 
 	*found = false;
 	buf_reset(text);
@@ -434,16 +459,15 @@ out:
 }
 
 bool
-imp_comments_sidecar(struct store *st, const char *md_path,
-    const char *text, size_t len, const struct article *art,
-    const struct import_opts *o, struct import_stats *stats,
-    struct buf *err)
+imp_comments_sidecar(struct store *st, const char *md_path, const char *text,
+    size_t len, const struct article *art, const struct import_opts *o,
+    struct import_stats *stats, struct buf *err)
 {
-	struct arena a;
-	struct imp_set set;
+	struct arena	a;
+	struct imp_set	set;
 	struct imp_post p;
-	struct buf path = BUF_INIT;
-	bool ok = false;
+	struct buf	path = BUF_INIT;
+	bool		ok = false;
 
 	if (text == NULL || !sidecar_path(&path, md_path))
 		return true;
@@ -462,7 +486,7 @@ imp_comments_sidecar(struct store *st, const char *md_path,
 		goto out;
 	stats->comments += p.ncomments;
 	if (!imp_comments_store(o->dry_run ? NULL : st, &set, &p, art->id,
-	    stats, err))
+		stats, err))
 		goto out;
 	stats->drops += set.drops;
 	ok = true;

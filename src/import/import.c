@@ -15,11 +15,11 @@
 #include "util/str.h"
 #include "util/xalloc.h"
 
-#define MAX_FILE	(16u * 1024 * 1024)
+#define MAX_FILE (16u * 1024 * 1024)
 
 struct pathlist {
-	char	**v;
-	size_t	  n, cap;
+	char **v;
+	size_t n, cap;
 };
 
 static void
@@ -53,11 +53,11 @@ cmp_str(const void *a, const void *b)
 static bool
 expand(const char *path, struct pathlist *out, struct buf *err)
 {
-	struct stat st;
+	struct stat    st;
 	struct dirent *de;
-	DIR *d;
-	size_t first = out->n, len;
-	char *full;
+	DIR	      *d;
+	size_t	       first = out->n, len;
+	char	      *full;
 
 	if (stat(path, &st) != 0) {
 		buf_printf(err, "%s: %s", path, strerror(errno));
@@ -89,8 +89,8 @@ expand(const char *path, struct pathlist *out, struct buf *err)
 /* Distinct names (tag slugs, bylines) for the report: an open-addressing
  * set of copies, grown at half full. */
 struct nameset {
-	char	**v;
-	size_t	  n, cap;
+	char **v;
+	size_t n, cap;
 };
 
 static size_t
@@ -120,14 +120,14 @@ nameset_add(struct nameset *ns, const char *s)
 			if (old[i] == NULL)
 				continue;
 			for (j = name_hash(old[i]) & (ns->cap - 1); ns->v[j];
-			    j = (j + 1) & (ns->cap - 1))
+			     j = (j + 1) & (ns->cap - 1))
 				;
 			ns->v[j] = old[i];
 		}
 		free(old);
 	}
 	for (j = name_hash(s) & (ns->cap - 1); ns->v[j];
-	    j = (j + 1) & (ns->cap - 1))
+	     j = (j + 1) & (ns->cap - 1))
 		if (strcmp(ns->v[j], s) == 0)
 			return;
 	ns->v[j] = xstrdup(s);
@@ -142,7 +142,7 @@ nameset_has(const struct nameset *ns, const char *s)
 	if (ns->cap == 0)
 		return false;
 	for (j = name_hash(s) & (ns->cap - 1); ns->v[j];
-	    j = (j + 1) & (ns->cap - 1))
+	     j = (j + 1) & (ns->cap - 1))
 		if (strcmp(ns->v[j], s) == 0)
 			return true;
 	return false;
@@ -161,16 +161,16 @@ nameset_free(struct nameset *ns)
 
 /* What the report counts across every file of one import. */
 struct tally {
-	struct nameset	 tags;
-	struct nameset	 authors;
-	struct nameset	 slugs;		/* taken in this import */
+	struct nameset tags;
+	struct nameset authors;
+	struct nameset slugs; /* taken in this import */
 };
 
 static void
 tally_article(struct tally *t, const struct article *a)
 {
 	struct buf slug = BUF_INIT;
-	size_t i;
+	size_t	   i;
 
 	for (i = 0; i < a->ntags; i++) {
 		buf_reset(&slug);
@@ -187,9 +187,9 @@ tally_article(struct tally *t, const struct article *a)
 static bool
 read_file(const char *path, struct buf *into, struct buf *err)
 {
-	char chunk[65536];
+	char   chunk[65536];
 	size_t n;
-	FILE *f;
+	FILE  *f;
 
 	buf_reset(into);
 	if ((f = fopen(path, "rb")) == NULL) {
@@ -232,12 +232,12 @@ static bool
 load_text(struct arena *a, const char *path, const struct buf *text,
     const struct import_opts *o, struct article *art, struct buf *err)
 {
-	struct fm_doc d;
+	struct fm_doc	    d;
 	struct article_body body;
-	struct buf tmp = BUF_INIT, ferr = BUF_INIT;
-	const char *why;
-	size_t line;
-	bool ok = false;
+	struct buf	    tmp = BUF_INIT, ferr = BUF_INIT;
+	const char	   *why;
+	size_t		    line;
+	bool		    ok = false;
 
 	if (text->len > MAX_FILE) {
 		buf_printf(err, "%s: larger than 16 MiB", path);
@@ -273,8 +273,10 @@ load_text(struct arena *a, const char *path, const struct buf *text,
 	else {
 		slugify(&tmp, d.title, strlen(d.title));
 		if (tmp.len == 0) {
-			buf_printf(err, "%s: cannot make a slug from the "
-			    "title; give one with 'slug:'", path);
+			buf_printf(err,
+			    "%s: cannot make a slug from the "
+			    "title; give one with 'slug:'",
+			    path);
 			goto out;
 		}
 		art->slug = arena_strndup(a, tmp.p, tmp.len);
@@ -283,14 +285,14 @@ load_text(struct arena *a, const char *path, const struct buf *text,
 	art->format = d.format;
 	art->comments_closed = d.comments_closed;
 	art->author = d.author ? d.author : "";
-	art->published_at = d.has_date ? d.date :
-	    (d.status == ARTICLE_DRAFT ? 0 : o->now);
+	art->published_at =
+	    d.has_date ? d.date : (d.status == ARTICLE_DRAFT ? 0 : o->now);
 	art->created_at = o->now;
 	art->updated_at = o->now;
 	/* HTML kept from another system (an export of an import) goes
 	 * through the allow-list again, which leaves it as it was. */
 	if (!article_body(a, d.format, d.body, d.body_len, d.summary, NULL,
-	    &body)) {
+		&body)) {
 		buf_printf(err, "%s: the body could not be rendered", path);
 		goto out;
 	}
@@ -328,8 +330,9 @@ is_xml(const struct buf *t)
 
 	if (t->len >= 3 && memcmp(t->p, "\xef\xbb\xbf", 3) == 0)
 		i = 3;
-	while (i < t->len && (t->p[i] == ' ' || t->p[i] == '\t' ||
-	    t->p[i] == '\n' || t->p[i] == '\r'))
+	while (i < t->len &&
+	    (t->p[i] == ' ' || t->p[i] == '\t' || t->p[i] == '\n' ||
+		t->p[i] == '\r'))
 		i++;
 	return i < t->len && t->p[i] == '<';
 }
@@ -340,12 +343,12 @@ static bool
 slug_free(struct store *s, struct imp_set *set, struct imp_post *p,
     struct tally *t, struct buf *err)
 {
-	struct arena tmp;
+	struct arena   tmp;
 	struct article got;
-	struct buf b = BUF_INIT;
-	const char *want = p->art.slug;
+	struct buf     b = BUF_INIT;
+	const char    *want = p->art.slug;
 	enum store_err e;
-	int n;
+	int	       n;
 
 	arena_init(&tmp);
 	for (n = 1; n < 1000; n++) {
@@ -382,17 +385,17 @@ fail:
  * with its old links and comments (inside the caller's transaction). */
 static bool
 import_xml(struct store *s, const char *path, const struct buf *text,
-    const struct import_opts *o, struct import_stats *stats,
-    struct tally *t, struct buf *err)
+    const struct import_opts *o, struct import_stats *stats, struct tally *t,
+    struct buf *err)
 {
-	struct arena a;
-	struct imp_set set;
-	struct buf xerr = BUF_INIT;
+	struct arena	 a;
+	struct imp_set	 set;
+	struct buf	 xerr = BUF_INIT;
 	struct imp_post *p;
-	enum store_err e;
-	size_t i, j;
-	void *doc;
-	bool ok = false;
+	enum store_err	 e;
+	size_t		 i, j;
+	void		*doc;
+	bool		 ok = false;
 
 	arena_init(&a);
 	memset(&set, 0, sizeof(set));
@@ -401,8 +404,8 @@ import_xml(struct store *s, const char *path, const struct buf *text,
 	set.report = o->report;
 	set.now = o->now;
 	if ((doc = imp_xml_read(text->p, text->len, &xerr)) == NULL) {
-		buf_printf(err, "%s:%s%s", path, isdigit_first(&xerr) ? "" :
-		    " ", buf_str(&xerr));
+		buf_printf(err, "%s:%s%s", path,
+		    isdigit_first(&xerr) ? "" : " ", buf_str(&xerr));
 		goto out;
 	}
 	switch (imp_xml_kind(doc)) {
@@ -413,7 +416,8 @@ import_xml(struct store *s, const char *path, const struct buf *text,
 		ok = blogger_read(doc, &set, &xerr);
 		break;
 	default:
-		buf_printf(&xerr, "XML that is neither a WordPress export "
+		buf_printf(&xerr,
+		    "XML that is neither a WordPress export "
 		    "(WXR) nor a Blogger export (Atom)");
 		break;
 	}
@@ -446,8 +450,10 @@ import_xml(struct store *s, const char *path, const struct buf *text,
 		for (j = 0; j < p->nold; j++)
 			if ((e = store_redirect_add(s, p->old[j], p->art.id)) !=
 			    STORE_OK) {
-				buf_printf(err, "%s: cannot store an old link: "
-				    "%s", path, store_errmsg(s));
+				buf_printf(err,
+				    "%s: cannot store an old link: "
+				    "%s",
+				    path, store_errmsg(s));
 				goto out;
 			}
 		if (!imp_comments_store(s, &set, p, p->art.id, stats, err))
@@ -471,40 +477,40 @@ out:
  * stores all or nothing. Only this thread touches the store, the report
  * and stderr.
  */
-#define QUEUE_LEN	64
+#define QUEUE_LEN 64
 
 enum job_kind {
-	JOB_ARTICLE,	/* art, from a Markdown file */
-	JOB_XML,	/* text, an export for import_xml */
-	JOB_ERROR,	/* err */
+	JOB_ARTICLE, /* art, from a Markdown file */
+	JOB_XML,     /* text, an export for import_xml */
+	JOB_ERROR,   /* err */
 	JOB_KIND__MAX
 };
 
 struct job {
-	enum job_kind	 kind;
-	struct arena	 arena;		/* art's strings */
-	struct article	 art;
-	struct buf	 text;		/* the file */
-	struct buf	 err;
+	enum job_kind  kind;
+	struct arena   arena; /* art's strings */
+	struct article art;
+	struct buf     text; /* the file */
+	struct buf     err;
 	/* JOB_ARTICLE: its comments file, read here; an error in reading
 	 * it is reported after the article's own, as it always was. */
-	bool		 side_ok, side_found;
-	struct buf	 side, side_err;
+	bool	   side_ok, side_found;
+	struct buf side, side_err;
 };
 
 struct reader {
-	pthread_mutex_t			 mu;
-	pthread_cond_t			 ready;	/* produced grew */
-	pthread_cond_t			 room;	/* room for half the queue, or stop */
-	size_t				 produced, consumed;
-	bool				 stop;
+	pthread_mutex_t mu;
+	pthread_cond_t	ready; /* produced grew */
+	pthread_cond_t	room;  /* room for half the queue, or stop */
+	size_t		produced, consumed;
+	bool		stop;
 	/* Who sleeps: a wake-up is a system call, so each side is woken
 	 * only when it waits (the reader, usually ahead, only once half
 	 * the queue is free, so not once per file). */
-	bool				 want_ready, want_room;
-	struct job			 q[QUEUE_LEN];	/* file i in q[i % QUEUE_LEN] */
-	const struct pathlist		*files;
-	const struct import_opts	*o;
+	bool			  want_ready, want_room;
+	struct job		  q[QUEUE_LEN]; /* file i in q[i % QUEUE_LEN] */
+	const struct pathlist	 *files;
+	const struct import_opts *o;
 };
 
 static void
@@ -528,8 +534,8 @@ static void *
 reader_run(void *arg)
 {
 	struct reader *r = arg;
-	struct job *j;
-	size_t i;
+	struct job    *j;
+	size_t	       i;
 
 	for (i = 0; i < r->files->n; i++) {
 		pthread_mutex_lock(&r->mu);
@@ -554,7 +560,7 @@ reader_run(void *arg)
 		}
 		pthread_mutex_unlock(&r->mu);
 		if (j->kind == JOB_ERROR)
-			break;	/* the import ends there */
+			break; /* the import ends there */
 	}
 	return NULL;
 }
@@ -644,16 +650,15 @@ reader_free(struct reader *r, pthread_t *th)
 
 bool
 import_files(struct store *s, char *const *paths, size_t npaths,
-    const struct import_opts *o, struct import_stats *stats,
-    struct buf *err)
+    const struct import_opts *o, struct import_stats *stats, struct buf *err)
 {
 	struct pathlist files = { NULL, 0, 0 };
-	struct reader *r;
-	struct tally t;
-	struct job *j;
-	pthread_t th;
-	enum store_err e;
-	bool ok = false, intx = false, threaded = false, bulk = false;
+	struct reader  *r;
+	struct tally	t;
+	struct job     *j;
+	pthread_t	th;
+	enum store_err	e;
+	bool   ok = false, intx = false, threaded = false, bulk = false;
 	size_t i, step;
 
 	r = xmalloc(sizeof(*r));
@@ -691,22 +696,25 @@ import_files(struct store *s, char *const *paths, size_t npaths,
 		}
 		if (j->kind == JOB_XML) {
 			if (!import_xml(s, files.v[i], &j->text, o, stats, &t,
-			    err))
+				err))
 				goto out;
 			goto next;
 		}
 		if (o->dry_run && nameset_has(&t.slugs, j->art.slug)) {
-			buf_printf(err, "%s: slug '%s' is already taken by "
-			    "another article", files.v[i], j->art.slug);
+			buf_printf(err,
+			    "%s: slug '%s' is already taken by "
+			    "another article",
+			    files.v[i], j->art.slug);
 			goto out;
 		}
 		tally_article(&t, &j->art);
 		if (!o->dry_run &&
 		    (e = store_article_insert(s, &j->art)) != STORE_OK) {
 			if (e == STORE_CONFLICT)
-				buf_printf(err, "%s: slug '%s' is already "
-				    "taken by another article", files.v[i],
-				    j->art.slug);
+				buf_printf(err,
+				    "%s: slug '%s' is already "
+				    "taken by another article",
+				    files.v[i], j->art.slug);
 			else
 				buf_printf(err, "%s: cannot store: %s",
 				    files.v[i], store_errmsg(s));
@@ -717,9 +725,9 @@ import_files(struct store *s, char *const *paths, size_t npaths,
 			buf_put(err, j->side_err.p, j->side_err.len);
 			goto out;
 		}
-		if (!imp_comments_sidecar(s, files.v[i], j->side_found ?
-		    buf_str(&j->side) : NULL, j->side.len, &j->art, o, stats,
-		    err))
+		if (!imp_comments_sidecar(s, files.v[i],
+			j->side_found ? buf_str(&j->side) : NULL, j->side.len,
+			&j->art, o, stats, err))
 			goto out;
 next:
 		reader_done(r, threaded, i);
@@ -755,14 +763,14 @@ out:
 }
 
 bool
-import_memory(struct store *s, const char *name, const char *text,
-    size_t len, const struct import_opts *o, struct buf *err)
+import_memory(struct store *s, const char *name, const char *text, size_t len,
+    const struct import_opts *o, struct buf *err)
 {
-	struct buf t = BUF_INIT;
-	struct arena a;
+	struct buf     t = BUF_INIT;
+	struct arena   a;
 	struct article art;
 	enum store_err e;
-	bool ok = false;
+	bool	       ok = false;
 
 	arena_init(&a);
 	buf_put(&t, text, len);
@@ -770,8 +778,9 @@ import_memory(struct store *s, const char *name, const char *text,
 		goto out;
 	if ((e = store_article_insert(s, &art)) != STORE_OK) {
 		buf_printf(err, "%s: cannot store: %s", name,
-		    e == STORE_CONFLICT ? "the slug is already taken" :
-		    store_errmsg(s));
+		    e == STORE_CONFLICT ?
+			"the slug is already taken" :
+			store_errmsg(s));
 		goto out;
 	}
 	ok = true;

@@ -17,7 +17,7 @@ static size_t
 slot_of(const struct imp_index *x, const char *key)
 {
 	unsigned char h[crypto_shorthash_BYTES];
-	uint64_t v;
+	uint64_t      v;
 
 	crypto_shorthash(h, (const unsigned char *)key, strlen(key), x->key);
 	memcpy(&v, h, sizeof(v));
@@ -78,13 +78,13 @@ imp_index_get(const struct imp_index *x, const char *key, size_t *val)
  * walked through once. An item's pass is its parent's when the parent
  * comes before it (the same pass reaches the parent first), else one
  * more. */
-#define PASS_NONE	0
-#define PASS_STUCK	SIZE_MAX
+#define PASS_NONE  0
+#define PASS_STUCK SIZE_MAX
 
 size_t
 imp_order(struct arena *a, const ssize_t *parent, size_t n, size_t *order)
 {
-	size_t *pass, *stack, *count, i, k, e, sp, max = 0, placed = 0;
+	size_t	      *pass, *stack, *count, i, k, e, sp, max = 0, placed = 0;
 	unsigned char *on;
 
 	if (n == 0)
@@ -97,7 +97,7 @@ imp_order(struct arena *a, const ssize_t *parent, size_t n, size_t *order)
 			continue;
 		sp = 0;
 		for (k = i; pass[k] == PASS_NONE && !on[k];
-		    k = (size_t)parent[k]) {
+		     k = (size_t)parent[k]) {
 			on[k] = 1;
 			stack[sp++] = k;
 			if (parent[k] < 0)
@@ -116,8 +116,7 @@ imp_order(struct arena *a, const ssize_t *parent, size_t n, size_t *order)
 			e = stack[--sp];
 			if (parent[e] == IMP_ROOT)
 				pass[e] = 1;
-			else if (parent[e] < 0 ||
-			    pass[parent[e]] == PASS_STUCK)
+			else if (parent[e] < 0 || pass[parent[e]] == PASS_STUCK)
 				pass[e] = PASS_STUCK;
 			else
 				pass[e] = pass[parent[e]] +

@@ -15,11 +15,11 @@
 #include "util/buf.h"
 #include "util/str.h"
 
-#define NS_WP		"http://wordpress.org/export/"
-#define NS_CONTENT	"http://purl.org/rss/1.0/modules/content/"
+#define NS_WP	   "http://wordpress.org/export/"
+#define NS_CONTENT "http://purl.org/rss/1.0/modules/content/"
 /* …/1.2/excerpt/: told from wp: by its ending, see is() */
-#define NS_EXCERPT	"http://wordpress.org/export/1."
-#define NS_DC		"http://purl.org/dc/elements/1.1/"
+#define NS_EXCERPT "http://wordpress.org/export/1."
+#define NS_DC	   "http://purl.org/dc/elements/1.1/"
 
 static bool
 is(const xmlNode *n, const char *ns, const char *name)
@@ -53,12 +53,12 @@ child(struct arena *a, const xmlNode *n, const char *ns, const char *name)
 static const char *
 autop(struct arena *a, const char *s)
 {
-	static const char *const blocks[] = { "<p", "<div", "<h1", "<h2",
-	    "<h3", "<h4", "<h5", "<h6", "<ul", "<ol", "<blockquote", "<pre",
-	    "<table", "<figure", "<!-- wp:", NULL };
-	struct buf b = BUF_INIT;
-	const char *const *k, *p, *e, *out;
-	size_t n;
+	static const char *const blocks[] = { "<p", "<div", "<h1", "<h2", "<h3",
+		"<h4", "<h5", "<h6", "<ul", "<ol", "<blockquote", "<pre",
+		"<table", "<figure", "<!-- wp:", NULL };
+	struct buf		 b = BUF_INIT;
+	const char *const	*k, *p, *e, *out;
+	size_t			 n;
 
 	for (k = blocks; *k; k++)
 		if (strstr(s, *k))
@@ -103,8 +103,8 @@ old_add(struct imp_post *p, const char *path)
 
 /* Logins to display names, indexed: a file may list many authors. */
 struct author_map {
-	const char		**name;
-	struct imp_index	  ix;
+	const char     **name;
+	struct imp_index ix;
 };
 
 static const char *
@@ -131,11 +131,11 @@ comment_meta(struct arena *a, const xmlNode *c, const char *key)
 static void
 comments_read(struct imp_set *s, struct imp_post *p, const xmlNode *item)
 {
-	struct arena *a = s->arena;
-	const xmlNode *c;
+	struct arena	   *a = s->arena;
+	const xmlNode	   *c;
 	struct imp_comment *cm;
-	const char *approved, *type, *upd;
-	size_t n = 0;
+	const char	   *approved, *type, *upd;
+	size_t		    n = 0;
 
 	for (c = item->children; c; c = c->next)
 		if (is(c, NS_WP, "comment"))
@@ -148,23 +148,24 @@ comments_read(struct imp_set *s, struct imp_post *p, const xmlNode *item)
 			continue;
 		type = child(a, c, NS_WP, "comment_type");
 		if (*type && strcmp(type, "comment") != 0) {
-			imp_drop(s, "%s '%s': a %s is not a comment (pingbacks "
-			    "and trackbacks are left out on purpose)", p->kind,
-			    p->art.title, type);
+			imp_drop(s,
+			    "%s '%s': a %s is not a comment (pingbacks "
+			    "and trackbacks are left out on purpose)",
+			    p->kind, p->art.title, type);
 			continue;
 		}
 		cm = &p->comments[p->ncomments++];
 		cm->ext_id = imp_one_line(a, child(a, c, NS_WP, "comment_id"));
-		cm->parent_ext_id = imp_one_line(a, child(a, c, NS_WP,
-		    "comment_parent"));
+		cm->parent_ext_id = imp_one_line(a,
+		    child(a, c, NS_WP, "comment_parent"));
 		if (strcmp(cm->parent_ext_id, "0") == 0)
 			cm->parent_ext_id = "";
-		cm->author = imp_one_line(a, child(a, c, NS_WP,
-		    "comment_author"));
-		cm->email = imp_one_line(a, child(a, c, NS_WP,
-		    "comment_author_email"));
-		cm->url = imp_one_line(a, child(a, c, NS_WP,
-		    "comment_author_url"));
+		cm->author = imp_one_line(a,
+		    child(a, c, NS_WP, "comment_author"));
+		cm->email = imp_one_line(a,
+		    child(a, c, NS_WP, "comment_author_email"));
+		cm->url = imp_one_line(a,
+		    child(a, c, NS_WP, "comment_author_url"));
 		/* WordPress keeps a comment's paragraphs as blank lines, as
 		 * it does a post's; gazette's own export has the HTML whole,
 		 * and the Markdown beside it. */
@@ -175,15 +176,19 @@ comments_read(struct imp_set *s, struct imp_post *p, const xmlNode *item)
 		if ((upd = comment_meta(a, c, "_gazette_updated_at")) == NULL ||
 		    !time_parse_rfc3339(upd, strlen(upd), &cm->updated_at))
 			cm->updated_at = 0;
-		approved = imp_one_line(a, child(a, c, NS_WP,
-		    "comment_approved"));
-		cm->status = strcmp(approved, "1") == 0 ? "approved" :
-		    strcmp(approved, "spam") == 0 ? "spam" :
-		    strcmp(approved, "trash") == 0 ? "deleted" : "pending";
+		approved = imp_one_line(a,
+		    child(a, c, NS_WP, "comment_approved"));
+		cm->status = strcmp(approved, "1") == 0 ?
+		    "approved" :
+		    strcmp(approved, "spam") == 0 ?
+		    "spam" :
+		    strcmp(approved, "trash") == 0 ?
+		    "deleted" :
+		    "pending";
 		if (!imp_time_wp(child(a, c, NS_WP, "comment_date_gmt"),
-		    &cm->created_at) &&
+			&cm->created_at) &&
 		    !imp_time_wp(child(a, c, NS_WP, "comment_date"),
-		    &cm->created_at))
+			&cm->created_at))
 			cm->created_at = 0;
 	}
 }
@@ -206,14 +211,14 @@ meta(struct arena *a, const xmlNode *item, const char *key)
 static void
 item_read(struct imp_set *s, const struct author_map *am, const xmlNode *item)
 {
-	struct arena *a = s->arena;
+	struct arena	*a = s->arena;
 	struct imp_post *p;
-	const xmlNode *c;
-	const char *type, *st, *title, *id, *date, *name, *link, *pw, *fmt;
-	struct buf b = BUF_INIT;
-	size_t ntags = 0, k;
-	int64_t local;
-	struct tm tm;
+	const xmlNode	*c;
+	const char	*type, *st, *title, *id, *date, *name, *link, *pw, *fmt;
+	struct buf	 b = BUF_INIT;
+	size_t		 ntags = 0, k;
+	int64_t		 local;
+	struct tm	 tm;
 
 	type = imp_one_line(a, child(a, item, NS_WP, "post_type"));
 	title = imp_one_line(a, child(a, item, NULL, "title"));
@@ -246,31 +251,36 @@ item_read(struct imp_set *s, const struct author_map *am, const xmlNode *item)
 	else {
 		p->art.status = ARTICLE_DRAFT;
 		if (strcmp(st, "draft") != 0)
-			imp_drop(s, "%s '%s': status '%s' has no equivalent: "
-			    "imported as a draft", p->kind, title, st);
+			imp_drop(s,
+			    "%s '%s': status '%s' has no equivalent: "
+			    "imported as a draft",
+			    p->kind, title, st);
 	}
 	pw = child(a, item, NS_WP, "post_password");
 	if (*pw && p->art.status != ARTICLE_DRAFT) {
 		p->art.status = ARTICLE_DRAFT;
-		imp_drop(s, "%s '%s': password protection is not supported: "
-		    "imported as a draft", p->kind, title);
+		imp_drop(s,
+		    "%s '%s': password protection is not supported: "
+		    "imported as a draft",
+		    p->kind, title);
 	}
 	date = child(a, item, NS_WP, "post_date_gmt");
 	if (!imp_time_wp(date, &p->art.published_at)) {
 		/* Drafts carry no GMT date; their local date is all there
 		 * is, and it is taken as UTC. */
 		if (!imp_time_wp(child(a, item, NS_WP, "post_date"),
-		    &p->art.published_at))
+			&p->art.published_at))
 			p->art.published_at = 0;
 	}
 	if (p->art.status != ARTICLE_DRAFT && p->art.published_at == 0)
 		p->art.published_at = s->now;
 	p->art.created_at = p->art.published_at ? p->art.published_at : s->now;
 	p->art.updated_at = p->art.created_at;
-	p->art.author = author_of(am, imp_one_line(a, child(a, item, NS_DC,
-	    "creator")));
-	p->art.comments_closed = strcmp(imp_one_line(a, child(a, item, NS_WP,
-	    "comment_status")), "closed") == 0;
+	p->art.author = author_of(am,
+	    imp_one_line(a, child(a, item, NS_DC, "creator")));
+	p->art.comments_closed =
+	    strcmp(imp_one_line(a, child(a, item, NS_WP, "comment_status")),
+		"closed") == 0;
 	name = imp_one_line(a, child(a, item, NS_WP, "post_name"));
 	/* WordPress keeps non-ASCII slugs percent-encoded; the slug is
 	 * made again from it (or the title) in gazette's alphabet. */
@@ -282,14 +292,17 @@ item_read(struct imp_set *s, const struct author_map *am, const xmlNode *item)
 	p->art.slug = arena_strndup(a, b.p, b.len);
 	fmt = meta(a, item, "_gazette_body_format");
 	if (fmt && strcmp(fmt, "markdown") == 0)
-		imp_post_markdown(s, p, meta(a, item, "_gazette_markdown") ?
-		    meta(a, item, "_gazette_markdown") : "",
+		imp_post_markdown(s, p,
+		    meta(a, item, "_gazette_markdown") ?
+			meta(a, item, "_gazette_markdown") :
+			"",
 		    child(a, item, NS_EXCERPT, "encoded"));
 	else {
-		imp_post_body(s, p, fmt ? child(a, item, NS_CONTENT,
-		    "encoded") : autop(a, child(a, item, NS_CONTENT,
-		    "encoded")), fmt ? NULL : child(a, item, NS_EXCERPT,
-		    "encoded"), arena_printf(a, "%s '%s'", p->kind, title));
+		imp_post_body(s, p,
+		    fmt ? child(a, item, NS_CONTENT, "encoded") :
+			  autop(a, child(a, item, NS_CONTENT, "encoded")),
+		    fmt ? NULL : child(a, item, NS_EXCERPT, "encoded"),
+		    arena_printf(a, "%s '%s'", p->kind, title));
 		if (fmt)
 			p->art.summary = child(a, item, NS_EXCERPT, "encoded");
 	}
@@ -297,8 +310,8 @@ item_read(struct imp_set *s, const struct author_map *am, const xmlNode *item)
 	for (c = item->children; c; c = c->next)
 		if (is(c, NULL, "category"))
 			ntags++;
-	p->art.tags = ntags ? arena_alloc(a, ntags * sizeof(*p->art.tags)) :
-	    NULL;
+	p->art.tags =
+	    ntags ? arena_alloc(a, ntags * sizeof(*p->art.tags)) : NULL;
 	for (c = item->children; c; c = c->next) {
 		const char *t;
 
@@ -325,9 +338,10 @@ item_read(struct imp_set *s, const struct author_map *am, const xmlNode *item)
 	 * makes it). */
 	if (p->art.status == ARTICLE_PUBLISHED) {
 		if (*id && strspn(id, "0123456789") == strlen(id))
-			old_add(p, arena_printf(a, "/?%s=%s",
-			    strcmp(p->kind, "page") == 0 ? "page_id" : "p",
-			    id));
+			old_add(p,
+			    arena_printf(a, "/?%s=%s",
+				strcmp(p->kind, "page") == 0 ? "page_id" : "p",
+				id));
 		link = imp_one_line(a, child(a, item, NULL, "link"));
 		if (strstr(link, "?p=") == NULL &&
 		    strstr(link, "?page_id=") == NULL)
@@ -336,9 +350,10 @@ item_read(struct imp_set *s, const struct author_map *am, const xmlNode *item)
 		    slug_valid(name, strlen(name)) &&
 		    imp_time_wp(child(a, item, NS_WP, "post_date"), &local)) {
 			time_utc(local, &tm);
-			old_add(p, arena_printf(a, "/%04d/%02d/%02d/%s/",
-			    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-			    name));
+			old_add(p,
+			    arena_printf(a, "/%04d/%02d/%02d/%s/",
+				tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+				name));
 		}
 	}
 	comments_read(s, p, item);
@@ -348,9 +363,9 @@ item_read(struct imp_set *s, const struct author_map *am, const xmlNode *item)
 bool
 wxr_read(void *vdoc, struct imp_set *s, struct buf *err)
 {
-	xmlNode *root = xmlDocGetRootElement(vdoc), *ch, *n;
+	xmlNode		 *root = xmlDocGetRootElement(vdoc), *ch, *n;
 	struct author_map am;
-	size_t cap = 0, k = 0;
+	size_t		  cap = 0, k = 0;
 
 	s->format = "WordPress";
 	for (ch = root ? root->children : NULL; ch; ch = ch->next)
@@ -370,10 +385,10 @@ wxr_read(void *vdoc, struct imp_set *s, struct buf *err)
 
 		if (!is(n, NS_WP, "author"))
 			continue;
-		login = imp_one_line(s->arena, child(s->arena, n, NS_WP,
-		    "author_login"));
-		name = imp_one_line(s->arena, child(s->arena, n, NS_WP,
-		    "author_display_name"));
+		login = imp_one_line(s->arena,
+		    child(s->arena, n, NS_WP, "author_login"));
+		name = imp_one_line(s->arena,
+		    child(s->arena, n, NS_WP, "author_display_name"));
 		/* The first of a login stands, as a walk would find it. */
 		am.name[k] = *name ? name : login;
 		if (imp_index_add(&am.ix, login, k))

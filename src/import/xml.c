@@ -25,7 +25,7 @@ is_space(char c)
 static bool
 has_doctype(const char *s, size_t n)
 {
-	size_t i = 0;
+	size_t	    i = 0;
 	const char *e;
 
 	if (n >= 3 && memcmp(s, "\xef\xbb\xbf", 3) == 0)
@@ -45,7 +45,7 @@ has_doctype(const char *s, size_t n)
 		    strncasecmp(s + i, "<!DOCTYPE", 9) == 0)
 			return true;
 		else
-			return false;	/* the root element */
+			return false; /* the root element */
 		if (e == NULL)
 			return false;
 		i = (size_t)(e - s) + 2;
@@ -63,24 +63,24 @@ quiet(void *ctx, const char *msg, ...)
 /* The first error is the one to show (libxml2 keeps the last, which for
  * a mismatched tag is "premature end of data" far below it). */
 struct first_err {
-	int	 line;
-	char	 msg[200];
-	bool	 set;
+	int  line;
+	char msg[200];
+	bool set;
 };
 
 static void
 first_error(void *data, xmlErrorPtr e)
 {
-	xmlParserCtxtPtr ctx = data;
+	xmlParserCtxtPtr  ctx = data;
 	struct first_err *f = ctx ? ctx->_private : NULL;
-	size_t k;
+	size_t		  k;
 
 	if (f == NULL || f->set || e == NULL || e->level < XML_ERR_ERROR)
 		return;
 	f->set = true;
 	f->line = e->line;
-	snprintf(f->msg, sizeof(f->msg), "%s", e->message ? e->message :
-	    "error");
+	snprintf(f->msg, sizeof(f->msg), "%s",
+	    e->message ? e->message : "error");
 	k = strlen(f->msg);
 	while (k > 0 && is_space(f->msg[k - 1]))
 		f->msg[--k] = '\0';
@@ -90,7 +90,7 @@ void *
 imp_xml_read(const char *data, size_t n, struct buf *err)
 {
 	xmlParserCtxtPtr ctx = NULL;
-	xmlDocPtr doc = NULL;
+	xmlDocPtr	 doc = NULL;
 	struct first_err fe = { 0, "", false };
 
 	if (n > IMP_MAX_XML) {
@@ -98,7 +98,8 @@ imp_xml_read(const char *data, size_t n, struct buf *err)
 		return NULL;
 	}
 	if (has_doctype(data, n)) {
-		buf_printf(err, "the XML has a DOCTYPE; refused, because "
+		buf_printf(err,
+		    "the XML has a DOCTYPE; refused, because "
 		    "entity declarations (entity bombs, external entities) "
 		    "are not accepted in an import");
 		return NULL;
@@ -115,7 +116,7 @@ imp_xml_read(const char *data, size_t n, struct buf *err)
 	 * nodes and nesting stay on. */
 	doc = xmlCtxtReadMemory(ctx, data, (int)n, NULL, NULL,
 	    XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_NOERROR |
-	    XML_PARSE_NOWARNING | XML_PARSE_NOBLANKS);
+		XML_PARSE_NOWARNING | XML_PARSE_NOBLANKS);
 	if (doc == NULL || !ctx->wellFormed) {
 		if (fe.set)
 			buf_printf(err, "%d: malformed XML: %s", fe.line,
@@ -161,7 +162,7 @@ imp_xml_kind(void *vdoc)
 		return IMP_WXR;
 	if (strcmp((const char *)root->name, "feed") == 0 && root->ns &&
 	    strcmp((const char *)root->ns->href,
-	    "http://www.w3.org/2005/Atom") == 0)
+		"http://www.w3.org/2005/Atom") == 0)
 		return IMP_BLOGGER;
 	return IMP_UNKNOWN;
 }
@@ -169,7 +170,7 @@ imp_xml_kind(void *vdoc)
 const char *
 imp_text(struct arena *a, const void *node)
 {
-	xmlChar *c = xmlNodeGetContent(node);
+	xmlChar	   *c = xmlNodeGetContent(node);
 	const char *s = arena_strdup(a, c ? (const char *)c : "");
 
 	xmlFree(c);
@@ -179,9 +180,9 @@ imp_text(struct arena *a, const void *node)
 const char *
 imp_one_line(struct arena *a, const char *s)
 {
-	struct buf b = BUF_INIT;
+	struct buf  b = BUF_INIT;
 	const char *out;
-	bool sp = false;
+	bool	    sp = false;
 
 	for (; *s; s++) {
 		/* XML 1.0 lets DEL (and C1 controls) through, but no control
@@ -257,8 +258,10 @@ post_body(struct imp_set *s, struct imp_post *p, enum body_format f,
 
 	p->art.format = f;
 	if (!article_body(s->arena, f, src, strlen(src), summary, d, &body)) {
-		imp_drop(s, "%s: body: too large once rendered: imported "
-		    "empty", what);
+		imp_drop(s,
+		    "%s: body: too large once rendered: imported "
+		    "empty",
+		    what);
 		body.source = body.html = body.text = "";
 		body.summary = summary ? summary : "";
 	}
@@ -273,8 +276,8 @@ imp_post_body(struct imp_set *s, struct imp_post *p, const char *html,
     const char *excerpt, const char *what)
 {
 	struct html_drops d;
-	struct buf b = BUF_INIT;
-	const char *summary = NULL;
+	struct buf	  b = BUF_INIT;
+	const char	 *summary = NULL;
 
 	memset(&d, 0, sizeof(d));
 	if (excerpt && *excerpt) {
@@ -283,10 +286,11 @@ imp_post_body(struct imp_set *s, struct imp_post *p, const char *html,
 	}
 	post_body(s, p, BODY_HTML, html, summary, &d, what);
 	if (d.elements + d.attributes + d.urls > 0)
-		imp_drop(s, "%s: body: %s (%zu element%s, %zu attribute%s, "
-		    "%zu URL%s removed by the HTML allow-list)", what, d.first,
-		    d.elements, d.elements == 1 ? "" : "s", d.attributes,
-		    d.attributes == 1 ? "" : "s", d.urls,
+		imp_drop(s,
+		    "%s: body: %s (%zu element%s, %zu attribute%s, "
+		    "%zu URL%s removed by the HTML allow-list)",
+		    what, d.first, d.elements, d.elements == 1 ? "" : "s",
+		    d.attributes, d.attributes == 1 ? "" : "s", d.urls,
 		    d.urls == 1 ? "" : "s");
 	buf_free(&b);
 }
@@ -295,8 +299,8 @@ void
 imp_post_markdown(struct imp_set *s, struct imp_post *p, const char *md,
     const char *summary)
 {
-	post_body(s, p, BODY_MARKDOWN, md, summary, NULL, arena_printf(
-	    s->arena, "%s '%s'", p->kind, p->art.title));
+	post_body(s, p, BODY_MARKDOWN, md, summary, NULL,
+	    arena_printf(s->arena, "%s '%s'", p->kind, p->art.title));
 }
 
 bool

@@ -11,8 +11,8 @@
  * under BODY_MIN_CAP: Markdown's reference links let a few bytes stand
  * for a long URL each time they are used, so without a cap a small body
  * could become gigabytes. */
-#define BODY_GROWTH	8
-#define BODY_MIN_CAP	(8u * 1024 * 1024)
+#define BODY_GROWTH  8
+#define BODY_MIN_CAP (8u * 1024 * 1024)
 
 static const char *const format_names[BODY_FORMAT__MAX] = {
 	[BODY_MARKDOWN] = "markdown",
@@ -68,7 +68,7 @@ article_body(struct arena *a, enum body_format f, const char *src, size_t n,
     const char *summary, struct html_drops *drops, struct article_body *out)
 {
 	struct buf html, text, sum = BUF_INIT;
-	bool ok = false;
+	bool	   ok = false;
 
 	buf_init(&html, cap_of(n));
 	buf_init(&text, cap_of(n));

@@ -19,7 +19,7 @@ struct buf;
 
 /* The summary made when none is given: the start of the body's plain
  * text, cut at a word to at most this many bytes with its ellipsis. */
-#define SUMMARY_AUTO	280
+#define SUMMARY_AUTO 280
 
 /* The language of an article's source (its body_md): Markdown as authors
  * write it, or HTML kept from another system, sanitised on the way in. */
@@ -30,9 +30,9 @@ enum body_format {
 };
 
 /* "markdown" | "html", as the database, the API and exports spell it. */
-const char	*body_format_name(enum body_format);
+const char *body_format_name(enum body_format);
 /* Parses "markdown" | "html"; false otherwise. */
-bool		 body_format_parse(const char *, enum body_format *);
+bool body_format_parse(const char *, enum body_format *);
 
 struct html_drops;
 
@@ -41,12 +41,12 @@ struct article_body {
 	/* What to store as the source: Markdown as given; HTML as the
 	 * allow-list wrote it (a fixed point: making it again changes
 	 * nothing, so a save of an unchanged body is a no-op). */
-	const char	*source;
-	const char	*html;		/* what readers see */
-	const char	*text;		/* plain text, for search: no markup */
+	const char *source;
+	const char *html; /* what readers see */
+	const char *text; /* plain text, for search: no markup */
 	/* The summary given, or when that is NULL or "", SUMMARY_AUTO
 	 * bytes of text (md_plain_cut). */
-	const char	*summary;
+	const char *summary;
 };
 
 /* Makes a body of format from src[0..n) (valid UTF-8; callers check).
@@ -55,14 +55,13 @@ struct article_body {
  * made: md4c failed, or the HTML or text would pass 8 times the source
  * (at least 8 MiB), as a few bytes of reference links can make of
  * Markdown. Hostile input is otherwise made, never refused. */
-bool	article_body(struct arena *, enum body_format, const char *src,
-	    size_t n, const char *summary, struct html_drops *drops,
-	    struct article_body *out);
+bool article_body(struct arena *, enum body_format, const char *src, size_t n,
+    const char *summary, struct html_drops *drops, struct article_body *out);
 /* Appends the search text alone of a body (what article_body puts in
  * text): for the store's backfill (store_on_body_text). Appends nothing
  * for a body article_body would refuse. */
-void	article_body_text(struct buf *out, enum body_format, const char *src,
-	    size_t n);
+void article_body_text(struct buf *out, enum body_format, const char *src,
+    size_t n);
 
 /* sanitize.c: HTML from other systems (WordPress, Blogger, the API with
  * body_format "html") through one allow-list.
@@ -83,22 +82,22 @@ void	article_body_text(struct buf *out, enum body_format, const char *src,
 
 /* Why something was dropped, reported by --dry-run. */
 struct html_drops {
-	size_t	 elements;	/* dangerous elements removed with content */
-	size_t	 attributes;	/* attributes outside the allow-list */
-	size_t	 urls;		/* href/src with a refused scheme */
-	char	 first[128];	/* the first drop, "script element" … */
+	size_t elements;   /* dangerous elements removed with content */
+	size_t attributes; /* attributes outside the allow-list */
+	size_t urls;	   /* href/src with a refused scheme */
+	char   first[128]; /* the first drop, "script element" … */
 };
 
 /* Appends the sanitised form of the HTML fragment s[0..n) (UTF-8) to out;
  * drops may be NULL. Never fails on any input; out may hit its cap. */
-void	html_sanitize(struct buf *out, const char *s, size_t n,
-	    struct html_drops *drops);
+void html_sanitize(struct buf *out, const char *s, size_t n,
+    struct html_drops *drops);
 /* Appends the plain text of an HTML fragment, whitespace collapsed, cut
  * as md_plain_cut cuts at max bytes (0: no limit). Not escaped. */
-void	html_plain(struct buf *out, const char *s, size_t n, size_t max);
+void html_plain(struct buf *out, const char *s, size_t n, size_t max);
 /* Appends the text of an HTML fragment as plain text that keeps its
  * shape: blocks (paragraphs, list items, quotes) apart by a blank line,
  * <br> as a line break, other whitespace runs folded. Not escaped. */
-void	html_text(struct buf *out, const char *s, size_t n);
+void html_text(struct buf *out, const char *s, size_t n);
 
 #endif

@@ -7,28 +7,41 @@
 #include "util/buf.h"
 #include "util/str.h"
 
-#define REPLACEMENT	"\xef\xbf\xbd"
+#define REPLACEMENT "\xef\xbf\xbd"
 
 static void
 html_common(struct buf *b, const char *s, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	size_t i = 0, run = 0, k;
-	uint32_t cp;
-	const char *rep;
+	size_t		     i = 0, run = 0, k;
+	uint32_t	     cp;
+	const char	    *rep;
 
 	while (i < n) {
 		rep = NULL;
 		k = 1;
 		switch (p[i]) {
-		case '&': rep = "&amp;"; break;
-		case '<': rep = "&lt;"; break;
-		case '>': rep = "&gt;"; break;
-		case '"': rep = "&quot;"; break;
-		case '\'': rep = "&#39;"; break;
-		case '\0': rep = REPLACEMENT; break;
+		case '&':
+			rep = "&amp;";
+			break;
+		case '<':
+			rep = "&lt;";
+			break;
+		case '>':
+			rep = "&gt;";
+			break;
+		case '"':
+			rep = "&quot;";
+			break;
+		case '\'':
+			rep = "&#39;";
+			break;
+		case '\0':
+			rep = REPLACEMENT;
+			break;
 		default:
-			if (p[i] >= 0x80 && (k = utf8_decode(p + i, n - i, &cp)) == 0) {
+			if (p[i] >= 0x80 &&
+			    (k = utf8_decode(p + i, n - i, &cp)) == 0) {
 				rep = REPLACEMENT;
 				k = 1;
 			}
@@ -65,8 +78,8 @@ lower(int c)
 bool
 url_scheme_allowed(const char *s, size_t n)
 {
-	char scheme[16];
-	size_t i, k = 0;
+	char	      scheme[16];
+	size_t	      i, k = 0;
 	unsigned char c;
 
 	/* Browsers ignore leading spaces/controls and strip tabs and
@@ -80,17 +93,18 @@ url_scheme_allowed(const char *s, size_t n)
 		if (c == ':')
 			break;
 		if (c == '/' || c == '?' || c == '#')
-			return true;	/* relative reference */
+			return true; /* relative reference */
 		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		    (k > 0 && ((c >= '0' && c <= '9') || c == '+' ||
-		    c == '-' || c == '.'))))
+			(k > 0 &&
+			    ((c >= '0' && c <= '9') || c == '+' || c == '-' ||
+				c == '.'))))
 			return memchr(s + i, ':', n - i) == NULL;
 		if (k + 1 >= sizeof(scheme))
 			return false;
 		scheme[k++] = (char)lower(c);
 	}
 	if (i == n)
-		return true;	/* no colon: relative */
+		return true; /* no colon: relative */
 	scheme[k] = '\0';
 	return strcmp(scheme, "http") == 0 || strcmp(scheme, "https") == 0 ||
 	    strcmp(scheme, "mailto") == 0;
@@ -119,9 +133,9 @@ url_is_http(const char *s, size_t n)
 bool
 esc_url(struct buf *b, const char *s, size_t n)
 {
-	static const char hex[] = "0123456789ABCDEF";
+	static const char    hex[] = "0123456789ABCDEF";
 	const unsigned char *p = (const unsigned char *)s;
-	size_t i;
+	size_t		     i;
 
 	if (!url_scheme_allowed(s, n)) {
 		buf_putc(b, '#');
@@ -145,14 +159,15 @@ esc_url(struct buf *b, const char *s, size_t n)
 void
 esc_url_arg(struct buf *b, const char *s, size_t n)
 {
-	static const char hex[] = "0123456789ABCDEF";
+	static const char    hex[] = "0123456789ABCDEF";
 	const unsigned char *p = (const unsigned char *)s;
-	size_t i;
+	size_t		     i;
 
 	for (i = 0; i < n; i++) {
-		if ((p[i] >= 'a' && p[i] <= 'z') || (p[i] >= 'A' && p[i] <= 'Z') ||
-		    (p[i] >= '0' && p[i] <= '9') || p[i] == '-' || p[i] == '.' ||
-		    p[i] == '_' || p[i] == '~')
+		if ((p[i] >= 'a' && p[i] <= 'z') ||
+		    (p[i] >= 'A' && p[i] <= 'Z') ||
+		    (p[i] >= '0' && p[i] <= '9') || p[i] == '-' ||
+		    p[i] == '.' || p[i] == '_' || p[i] == '~')
 			buf_putc(b, p[i]);
 		else {
 			buf_putc(b, '%');
@@ -165,10 +180,10 @@ esc_url_arg(struct buf *b, const char *s, size_t n)
 void
 esc_json(struct buf *b, const char *s, size_t n)
 {
-	static const char hex[] = "0123456789abcdef";
+	static const char    hex[] = "0123456789abcdef";
 	const unsigned char *p = (const unsigned char *)s;
-	size_t i = 0, k;
-	uint32_t cp;
+	size_t		     i = 0, k;
+	uint32_t	     cp;
 
 	while (i < n) {
 		if (p[i] >= 0x80) {
@@ -185,12 +200,25 @@ esc_json(struct buf *b, const char *s, size_t n)
 			continue;
 		}
 		switch (p[i]) {
-		case '"': buf_puts(b, "\\\""); break;
-		case '\\': buf_puts(b, "\\\\"); break;
-		case '\n': buf_puts(b, "\\n"); break;
-		case '\r': buf_puts(b, "\\r"); break;
-		case '\t': buf_puts(b, "\\t"); break;
-		case '<': case '>': case '&': case '\'':
+		case '"':
+			buf_puts(b, "\\\"");
+			break;
+		case '\\':
+			buf_puts(b, "\\\\");
+			break;
+		case '\n':
+			buf_puts(b, "\\n");
+			break;
+		case '\r':
+			buf_puts(b, "\\r");
+			break;
+		case '\t':
+			buf_puts(b, "\\t");
+			break;
+		case '<':
+		case '>':
+		case '&':
+		case '\'':
 			buf_printf(b, "\\u%04x", p[i]);
 			break;
 		default:
@@ -209,20 +237,33 @@ void
 esc_xml(struct buf *b, const char *s, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	size_t i = 0, run = 0, k;
-	uint32_t cp;
-	const char *rep;
+	size_t		     i = 0, run = 0, k;
+	uint32_t	     cp;
+	const char	    *rep;
 
 	while (i < n) {
 		rep = NULL;
 		k = 1;
 		switch (p[i]) {
-		case '&': rep = "&amp;"; break;
-		case '<': rep = "&lt;"; break;
-		case '>': rep = "&gt;"; break;
-		case '"': rep = "&quot;"; break;
-		case '\'': rep = "&apos;"; break;
-		case '\t': case '\n': case '\r': break;
+		case '&':
+			rep = "&amp;";
+			break;
+		case '<':
+			rep = "&lt;";
+			break;
+		case '>':
+			rep = "&gt;";
+			break;
+		case '"':
+			rep = "&quot;";
+			break;
+		case '\'':
+			rep = "&apos;";
+			break;
+		case '\t':
+		case '\n':
+		case '\r':
+			break;
 		default:
 			if (p[i] < 0x20 || p[i] == 0x7f)
 				rep = REPLACEMENT;

@@ -10,10 +10,10 @@
 
 struct buf;
 
-void	jw_str(struct buf *, const char *s);	/* "…" or null for NULL */
-void	jw_strn(struct buf *, const char *s, size_t n);
+void jw_str(struct buf *, const char *s); /* "…" or null for NULL */
+void jw_strn(struct buf *, const char *s, size_t n);
 /* ',' unless *first, then "key": */
-void	jw_key(struct buf *, bool *first, const char *key);
-void	jw_time(struct buf *, int64_t t);	/* RFC 3339 string */
+void jw_key(struct buf *, bool *first, const char *key);
+void jw_time(struct buf *, int64_t t); /* RFC 3339 string */
 
 #endif

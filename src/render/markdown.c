@@ -14,8 +14,8 @@
 #include "util/str.h"
 #include "util/xalloc.h"
 
-#define REPLACEMENT	"\xef\xbf\xbd"
-#define ELLIPSIS	"\xe2\x80\xa6"
+#define REPLACEMENT "\xef\xbf\xbd"
+#define ELLIPSIS    "\xe2\x80\xa6"
 
 /* md4c's own renderer (md4c-html) is not used: it passes every URL through
  * and knows no policy. These flags are the whole dialect of each policy;
@@ -32,45 +32,44 @@ static const unsigned md_flags[MD_POLICY__MAX] = {
 /* Links cannot nest in CommonMark, but md4c still reports a permissive
  * autolink inside link text; such an inner link renders as text (nested
  * <a> is invalid HTML), and so does any link deeper than this. */
-#define LINK_DEPTH	64
+#define LINK_DEPTH 64
 
 struct md_id {
-	char		*s;	/* NULL: free slot */
-	unsigned	 next;	/* next suffix to try for this base */
+	char	*s;    /* NULL: free slot */
+	unsigned next; /* next suffix to try for this base */
 };
 
 /* The heading ids already given out in one document: an open-addressing
  * hash set, so a hostile article of many equal headings stays linear. */
 struct md_ids {
-	struct md_id	*tab;
-	size_t		 cap;	/* power of two, or 0 */
-	size_t		 n;
+	struct md_id *tab;
+	size_t	      cap; /* power of two, or 0 */
+	size_t	      n;
 };
 
 struct md_ctx {
-	enum md_policy	 pol;
-	struct buf	*out;	/* the caller's buffer */
-	struct buf	*o;	/* where HTML goes now: out, or hhtml in a heading */
-	struct buf	 hhtml;	/* article heading: its inner HTML */
-	struct buf	 htext;	/* article heading: its plain text, for the id */
-	int		 inhead;
-	unsigned	 hlevel;
-	unsigned	 img;	/* image nesting: inside, only alt text is output */
-	unsigned char	 links[LINK_DEPTH];	/* did this <a> get emitted? */
-	size_t		 nlinks;
-	unsigned	 ina;	/* emitted <a> now open */
-	struct md_ids	 ids;
-	struct buf	 tmp;	/* decoded attributes */
+	enum md_policy pol;
+	struct buf    *out; /* the caller's buffer */
+	struct buf    *o; /* where HTML goes now: out, or hhtml in a heading */
+	struct buf     hhtml; /* article heading: its inner HTML */
+	struct buf     htext; /* article heading: its plain text, for the id */
+	int	       inhead;
+	unsigned       hlevel;
+	unsigned       img; /* image nesting: inside, only alt text is output */
+	unsigned char  links[LINK_DEPTH]; /* did this <a> get emitted? */
+	size_t	       nlinks;
+	unsigned       ina; /* emitted <a> now open */
+	struct md_ids  ids;
+	struct buf     tmp; /* decoded attributes */
 	/* md_plain only */
-	int		 plain;
+	int plain;
 	/* md_render_text: the plain text as well, into this buffer */
-	struct buf	*ptext;
-	size_t		 plainmax;	/* stop collecting past this; 0: never */
-	const char	*in_beg;	/* the text md4c parses, for clamping */
-	const char	*in_end;
-	int		 pspace;	/* a space is owed before the next byte */
+	struct buf *ptext;
+	size_t	    plainmax; /* stop collecting past this; 0: never */
+	const char *in_beg;   /* the text md4c parses, for clamping */
+	const char *in_end;
+	int	    pspace; /* a space is owed before the next byte */
 };
-
 
 /* Decodes the entity s[0..n) ("&name;", "&#NNN;", "&#xHH;") into o, which
  * has room for 4 bytes; returns the length, or 0 for a named entity we do
@@ -80,19 +79,37 @@ struct md_ctx {
 static size_t
 entity_decode(const char *s, size_t n, char *o)
 {
-	static const struct { const char *name; uint32_t cp; } names[] = {
-		{ "amp", '&' }, { "lt", '<' }, { "gt", '>' }, { "quot", '"' },
-		{ "apos", '\'' }, { "nbsp", 0xa0 }, { "copy", 0xa9 },
-		{ "reg", 0xae }, { "trade", 0x2122 }, { "mdash", 0x2014 },
-		{ "ndash", 0x2013 }, { "hellip", 0x2026 }, { "laquo", 0xab },
-		{ "raquo", 0xbb }, { "lsquo", 0x2018 }, { "rsquo", 0x2019 },
-		{ "ldquo", 0x201c }, { "rdquo", 0x201d }, { "euro", 0x20ac },
-		{ "times", 0xd7 }, { "deg", 0xb0 }, { "middot", 0xb7 },
+	static const struct {
+		const char *name;
+		uint32_t    cp;
+	} names[] = {
+		{ "amp", '&' },
+		{ "lt", '<' },
+		{ "gt", '>' },
+		{ "quot", '"' },
+		{ "apos", '\'' },
+		{ "nbsp", 0xa0 },
+		{ "copy", 0xa9 },
+		{ "reg", 0xae },
+		{ "trade", 0x2122 },
+		{ "mdash", 0x2014 },
+		{ "ndash", 0x2013 },
+		{ "hellip", 0x2026 },
+		{ "laquo", 0xab },
+		{ "raquo", 0xbb },
+		{ "lsquo", 0x2018 },
+		{ "rsquo", 0x2019 },
+		{ "ldquo", 0x201c },
+		{ "rdquo", 0x201d },
+		{ "euro", 0x20ac },
+		{ "times", 0xd7 },
+		{ "deg", 0xb0 },
+		{ "middot", 0xb7 },
 		{ "bull", 0x2022 },
 	};
 	uint32_t cp = 0;
-	size_t i;
-	int d;
+	size_t	 i;
+	int	 d;
 
 	if (n < 3 || s[0] != '&' || s[n - 1] != ';')
 		return 0;
@@ -130,7 +147,7 @@ entity_decode(const char *s, size_t n, char *o)
 				cp = cp * 10 + (uint32_t)(s[i] - '0');
 		}
 	}
-	return utf8_encode(cp, o);	/* 0, surrogates, too large: U+FFFD */
+	return utf8_encode(cp, o); /* 0, surrogates, too large: U+FFFD */
 }
 
 /* An md4c attribute (link href, title, code info) with its entities and
@@ -139,8 +156,8 @@ static void
 attr_decode(struct buf *b, const MD_ATTRIBUTE *a)
 {
 	const char *s;
-	size_t i, beg, end, k;
-	char u[4];
+	size_t	    i, beg, end, k;
+	char	    u[4];
 
 	buf_reset(b);
 	if (a->text == NULL || a->size == 0)
@@ -180,7 +197,7 @@ static struct md_id *
 ids_find(struct md_ids *t, const char *s, size_t n, int add)
 {
 	struct md_id *old;
-	size_t i, j, oldcap;
+	size_t	      i, j, oldcap;
 
 	if (add && (t->n + 1) * 2 > t->cap) {
 		old = t->tab;
@@ -231,8 +248,8 @@ static void
 heading_id(struct md_ctx *c, struct buf *b, const char *s, size_t n)
 {
 	struct md_id *e;
-	size_t base = b->len;
-	unsigned k;
+	size_t	      base = b->len;
+	unsigned      k;
 
 	slugify(b, s, n);
 	if (b->len == base)
@@ -248,7 +265,7 @@ heading_id(struct md_ctx *c, struct buf *b, const char *s, size_t n)
 		if (ids_find(&c->ids, b->p + base, b->len - base, 0) == NULL)
 			break;
 	}
-	e->next = k + 1;	/* before the insert, which may move e */
+	e->next = k + 1; /* before the insert, which may move e */
 	ids_find(&c->ids, b->p + base, b->len - base, 1);
 }
 
@@ -259,8 +276,8 @@ static int
 plain_put(struct md_ctx *c, struct buf *o, const char *s, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	size_t i = 0, k = 1, run;
-	uint32_t cp;
+	size_t		     i = 0, k = 1, run;
+	uint32_t	     cp;
 
 	while (i < n) {
 		if (p[i] == ' ' || p[i] == '\t' || p[i] == '\n' ||
@@ -274,9 +291,10 @@ plain_put(struct md_ctx *c, struct buf *o, const char *s, size_t n)
 		c->pspace = 0;
 		/* A whole word at a time: this runs over every article body
 		 * (summaries, the search index), so no per-byte appends. */
-		for (run = i; i < n && p[i] != ' ' && p[i] != '\t' &&
-		    p[i] != '\n' && p[i] != '\r' && p[i] != '\f' &&
-		    p[i] != '\v'; i += k)
+		for (run = i;
+		     i < n && p[i] != ' ' && p[i] != '\t' && p[i] != '\n' &&
+		     p[i] != '\r' && p[i] != '\f' && p[i] != '\v';
+		     i += k)
 			if (p[i] < 0x80)
 				k = 1;
 			else if ((k = utf8_decode(p + i, n - i, &cp)) == 0)
@@ -326,14 +344,14 @@ enter_block(MD_BLOCKTYPE type, void *detail, void *arg)
 		[MD_ALIGN_CENTER] = "center",
 		[MD_ALIGN_RIGHT] = "right",
 	};
-	struct md_ctx *c = arg;
-	struct buf *o = c->o;
-	MD_BLOCK_OL_DETAIL *ol;
+	struct md_ctx	     *c = arg;
+	struct buf	     *o = c->o;
+	MD_BLOCK_OL_DETAIL   *ol;
 	MD_BLOCK_CODE_DETAIL *code;
-	MD_BLOCK_TD_DETAIL *td;
-	int art = c->pol == MD_ARTICLE;
+	MD_BLOCK_TD_DETAIL   *td;
+	int		      art = c->pol == MD_ARTICLE;
 
-	c->pspace = 1;	/* plain text: blocks are separated by a space */
+	c->pspace = 1; /* plain text: blocks are separated by a space */
 	if (c->plain)
 		return 0;
 	switch (type) {
@@ -417,7 +435,7 @@ enter_block(MD_BLOCKTYPE type, void *detail, void *arg)
 			    align[td->align]);
 		buf_putc(o, '>');
 		break;
-	default:	/* DOC; HTML cannot occur under MD_FLAG_NOHTML */
+	default: /* DOC; HTML cannot occur under MD_FLAG_NOHTML */
 		break;
 	}
 	return 0;
@@ -427,8 +445,8 @@ static int
 leave_block(MD_BLOCKTYPE type, void *detail, void *arg)
 {
 	struct md_ctx *c = arg;
-	struct buf *o = c->o;
-	int art = c->pol == MD_ARTICLE;
+	struct buf    *o = c->o;
+	int	       art = c->pol == MD_ARTICLE;
 
 	(void)detail;
 	c->pspace = 1;
@@ -525,7 +543,7 @@ static void
 link_enter(struct md_ctx *c, const MD_SPAN_A_DETAIL *a)
 {
 	struct buf *o = c->o;
-	int emit;
+	int	    emit;
 
 	attr_decode(&c->tmp, &a->href);
 	emit = c->img == 0 && c->ina == 0 && c->nlinks < LINK_DEPTH;
@@ -567,8 +585,8 @@ link_leave(struct md_ctx *c)
 static int
 enter_span(MD_SPANTYPE type, void *detail, void *arg)
 {
-	struct md_ctx *c = arg;
-	struct buf *o = c->o;
+	struct md_ctx	   *c = arg;
+	struct buf	   *o = c->o;
 	MD_SPAN_IMG_DETAIL *im;
 
 	if (c->plain)
@@ -590,7 +608,7 @@ enter_span(MD_SPANTYPE type, void *detail, void *arg)
 		return 0;
 	}
 	if (c->img)
-		return 0;	/* alt text is plain */
+		return 0; /* alt text is plain */
 	switch (type) {
 	case MD_SPAN_EM:
 		buf_puts(o, "<em>");
@@ -604,7 +622,7 @@ enter_span(MD_SPANTYPE type, void *detail, void *arg)
 	case MD_SPAN_DEL:
 		buf_puts(o, "<del>");
 		break;
-	default:	/* extensions we do not enable */
+	default: /* extensions we do not enable */
 		break;
 	}
 	return 0;
@@ -613,8 +631,8 @@ enter_span(MD_SPANTYPE type, void *detail, void *arg)
 static int
 leave_span(MD_SPANTYPE type, void *detail, void *arg)
 {
-	struct md_ctx *c = arg;
-	struct buf *o = c->o;
+	struct md_ctx	   *c = arg;
+	struct buf	   *o = c->o;
 	MD_SPAN_IMG_DETAIL *im;
 
 	if (c->plain)
@@ -659,8 +677,8 @@ static int
 text(MD_TEXTTYPE type, const MD_CHAR *s, MD_SIZE n, void *arg)
 {
 	struct md_ctx *c = arg;
-	char u[4];
-	size_t k;
+	char	       u[4];
+	size_t	       k;
 
 	if (s >= c->in_beg && s <= c->in_end && n > (MD_SIZE)(c->in_end - s))
 		n = (MD_SIZE)(c->in_end - s);
@@ -681,7 +699,7 @@ text(MD_TEXTTYPE type, const MD_CHAR *s, MD_SIZE n, void *arg)
 	case MD_TEXT_ENTITY:
 		if ((k = entity_decode(s, n, u)) > 0)
 			return put_text(c, u, k);
-		return put_text(c, s, n);	/* "&amp;name;" once escaped */
+		return put_text(c, s, n); /* "&amp;name;" once escaped */
 	default:
 		/* NORMAL, CODE, and HTML and LATEXMATH, which our flags keep
 		 * from happening: all of it is text to escape. */
@@ -717,10 +735,10 @@ ctx_free(struct md_ctx *c)
 static int
 parse(struct md_ctx *c, const char *s, size_t n)
 {
-	struct buf in = BUF_INIT;
+	struct buf  in = BUF_INIT;
 	const char *nul;
-	MD_PARSER p;
-	int rc;
+	MD_PARSER   p;
+	int	    rc;
 
 	while (n > 0 && (nul = memchr(s, '\0', n)) != NULL) {
 		buf_put(&in, s, (size_t)(nul - s));
@@ -751,7 +769,7 @@ render(struct buf *out, struct buf *text, const char *s, size_t n,
     enum md_policy pol)
 {
 	struct md_ctx c;
-	bool ok;
+	bool	      ok;
 
 	if ((unsigned)pol >= MD_POLICY__MAX || n > UINT_MAX)
 		return false;
@@ -777,16 +795,16 @@ md_render_text(struct buf *html, struct buf *text, const char *s, size_t n)
 void
 md_plain(struct buf *out, const char *s, size_t n, size_t max)
 {
-	struct buf t;
+	struct buf    t;
 	struct md_ctx c;
 
 	if (n > UINT_MAX)
-		n = UINT_MAX;	/* a summary needs only the start */
+		n = UINT_MAX; /* a summary needs only the start */
 	buf_init(&t, 0);
 	ctx_init(&c, &t, MD_ARTICLE);
 	c.plain = 1;
 	c.plainmax = max;
-	(void)parse(&c, s, n);	/* a stop on plainmax is not a failure */
+	(void)parse(&c, s, n); /* a stop on plainmax is not a failure */
 	ctx_free(&c);
 	/* Past max, what was collected is the start of the whole text
 	 * (output only ever grows), and the cut reads no further than max. */

@@ -15,8 +15,8 @@
 struct buf;
 
 enum md_policy {
-	MD_ARTICLE,	/* full CommonMark + tables, strikethrough, heading ids */
-	MD_COMMENT,	/* emphasis, code, links, quotes, lists; headings and
+	MD_ARTICLE, /* full CommonMark + tables, strikethrough, heading ids */
+	MD_COMMENT, /* emphasis, code, links, quotes, lists; headings and
 			 * images as plain text; links rel="nofollow ugc noopener" */
 	MD_POLICY__MAX
 };
@@ -42,7 +42,7 @@ enum md_policy {
  *    not restored); images as their alt text; hr as nothing; ordered
  *    lists without a start attribute; code blocks without a class;
  *  - tables are not parsed: their source stays text. */
-bool	md_render(struct buf *out, const char *s, size_t n, enum md_policy);
+bool md_render(struct buf *out, const char *s, size_t n, enum md_policy);
 /* Appends the plain text of s (no markup: link text, image alt text and
  * code included), whitespace collapsed to single spaces and trimmed,
  * invalid UTF-8 replaced by U+FFFD: for summaries and meta descriptions.
@@ -51,15 +51,15 @@ bool	md_render(struct buf *out, const char *s, size_t n, enum md_policy);
  * text plus "…" fit in max (at a code point boundary, at a space when
  * one lies in the second half); max 0 means no limit, max < 3 yields ""
  * for text that does not fit. Parsing stops early once the cut is known. */
-void	md_plain(struct buf *out, const char *s, size_t n, size_t max);
+void md_plain(struct buf *out, const char *s, size_t n, size_t max);
 /* What an article needs of its body in one parse instead of two: appends
  * md_render(html, s, n, MD_ARTICLE) to html and md_plain(text, s, n, 0) to
  * text, byte for byte; false as md_render. */
-bool	md_render_text(struct buf *html, struct buf *text, const char *s,
-	    size_t n);
+bool md_render_text(struct buf *html, struct buf *text, const char *s,
+    size_t n);
 /* Appends t[0..len), plain text as md_plain makes it, cut to max bytes as
  * md_plain cuts it: md_plain(out, s, n, max) is md_plain_cut of
  * md_plain(s, n, 0), so a summary can come from text already at hand. */
-void	md_plain_cut(struct buf *out, const char *t, size_t len, size_t max);
+void md_plain_cut(struct buf *out, const char *t, size_t len, size_t max);
 
 #endif

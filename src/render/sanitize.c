@@ -18,52 +18,84 @@
 #include "util/str.h"
 
 enum el_kind {
-	EL_UNWRAP = 0,	/* unknown: children kept, the tag itself not */
+	EL_UNWRAP = 0, /* unknown: children kept, the tag itself not */
 	EL_KEEP,
-	EL_VOID,	/* kept, no content, no end tag */
-	EL_DROP,	/* removed with everything inside */
+	EL_VOID, /* kept, no content, no end tag */
+	EL_DROP, /* removed with everything inside */
 	EL_KIND__MAX
 };
 
 struct el_rule {
-	const char	*name;
-	enum el_kind	 kind;
-	const char	*as;	/* written under another name, or NULL */
+	const char  *name;
+	enum el_kind kind;
+	const char  *as; /* written under another name, or NULL */
 };
 
 static const struct el_rule rules[] = {
-	{ "p", EL_KEEP, NULL }, { "br", EL_VOID, NULL },
-	{ "h1", EL_KEEP, "h2" }, { "h2", EL_KEEP, NULL },
-	{ "h3", EL_KEEP, NULL }, { "h4", EL_KEEP, NULL },
-	{ "h5", EL_KEEP, NULL }, { "h6", EL_KEEP, NULL },
-	{ "blockquote", EL_KEEP, NULL }, { "ul", EL_KEEP, NULL },
-	{ "ol", EL_KEEP, NULL }, { "li", EL_KEEP, NULL },
-	{ "a", EL_KEEP, NULL }, { "em", EL_KEEP, NULL },
-	{ "strong", EL_KEEP, NULL }, { "b", EL_KEEP, NULL },
-	{ "i", EL_KEEP, NULL }, { "u", EL_KEEP, NULL },
-	{ "s", EL_KEEP, NULL }, { "del", EL_KEEP, NULL },
-	{ "sub", EL_KEEP, NULL }, { "sup", EL_KEEP, NULL },
-	{ "code", EL_KEEP, NULL }, { "pre", EL_KEEP, NULL },
-	{ "img", EL_VOID, NULL }, { "figure", EL_KEEP, NULL },
-	{ "figcaption", EL_KEEP, NULL }, { "table", EL_KEEP, NULL },
-	{ "thead", EL_KEEP, NULL }, { "tbody", EL_KEEP, NULL },
-	{ "tfoot", EL_KEEP, NULL }, { "tr", EL_KEEP, NULL },
-	{ "th", EL_KEEP, NULL }, { "td", EL_KEEP, NULL },
-	{ "hr", EL_VOID, NULL }, { "span", EL_KEEP, NULL },
-	{ "div", EL_KEEP, NULL }, { "cite", EL_KEEP, NULL },
-	{ "script", EL_DROP, NULL }, { "style", EL_DROP, NULL },
-	{ "iframe", EL_DROP, NULL }, { "object", EL_DROP, NULL },
-	{ "embed", EL_DROP, NULL }, { "applet", EL_DROP, NULL },
-	{ "form", EL_DROP, NULL }, { "input", EL_DROP, NULL },
-	{ "button", EL_DROP, NULL }, { "select", EL_DROP, NULL },
-	{ "textarea", EL_DROP, NULL }, { "template", EL_DROP, NULL },
-	{ "svg", EL_DROP, NULL }, { "math", EL_DROP, NULL },
-	{ "noscript", EL_DROP, NULL }, { "frame", EL_DROP, NULL },
-	{ "frameset", EL_DROP, NULL }, { "head", EL_DROP, NULL },
-	{ "title", EL_DROP, NULL }, { "meta", EL_DROP, NULL },
-	{ "link", EL_DROP, NULL }, { "base", EL_DROP, NULL },
-	{ "audio", EL_DROP, NULL }, { "video", EL_DROP, NULL },
-	{ "source", EL_DROP, NULL }, { "param", EL_DROP, NULL },
+	{ "p", EL_KEEP, NULL },
+	{ "br", EL_VOID, NULL },
+	{ "h1", EL_KEEP, "h2" },
+	{ "h2", EL_KEEP, NULL },
+	{ "h3", EL_KEEP, NULL },
+	{ "h4", EL_KEEP, NULL },
+	{ "h5", EL_KEEP, NULL },
+	{ "h6", EL_KEEP, NULL },
+	{ "blockquote", EL_KEEP, NULL },
+	{ "ul", EL_KEEP, NULL },
+	{ "ol", EL_KEEP, NULL },
+	{ "li", EL_KEEP, NULL },
+	{ "a", EL_KEEP, NULL },
+	{ "em", EL_KEEP, NULL },
+	{ "strong", EL_KEEP, NULL },
+	{ "b", EL_KEEP, NULL },
+	{ "i", EL_KEEP, NULL },
+	{ "u", EL_KEEP, NULL },
+	{ "s", EL_KEEP, NULL },
+	{ "del", EL_KEEP, NULL },
+	{ "sub", EL_KEEP, NULL },
+	{ "sup", EL_KEEP, NULL },
+	{ "code", EL_KEEP, NULL },
+	{ "pre", EL_KEEP, NULL },
+	{ "img", EL_VOID, NULL },
+	{ "figure", EL_KEEP, NULL },
+	{ "figcaption", EL_KEEP, NULL },
+	{ "table", EL_KEEP, NULL },
+	{ "thead", EL_KEEP, NULL },
+	{ "tbody", EL_KEEP, NULL },
+	{ "tfoot", EL_KEEP, NULL },
+	{ "tr", EL_KEEP, NULL },
+	{ "th", EL_KEEP, NULL },
+	{ "td", EL_KEEP, NULL },
+	{ "hr", EL_VOID, NULL },
+	{ "span", EL_KEEP, NULL },
+	{ "div", EL_KEEP, NULL },
+	{ "cite", EL_KEEP, NULL },
+	{ "script", EL_DROP, NULL },
+	{ "style", EL_DROP, NULL },
+	{ "iframe", EL_DROP, NULL },
+	{ "object", EL_DROP, NULL },
+	{ "embed", EL_DROP, NULL },
+	{ "applet", EL_DROP, NULL },
+	{ "form", EL_DROP, NULL },
+	{ "input", EL_DROP, NULL },
+	{ "button", EL_DROP, NULL },
+	{ "select", EL_DROP, NULL },
+	{ "textarea", EL_DROP, NULL },
+	{ "template", EL_DROP, NULL },
+	{ "svg", EL_DROP, NULL },
+	{ "math", EL_DROP, NULL },
+	{ "noscript", EL_DROP, NULL },
+	{ "frame", EL_DROP, NULL },
+	{ "frameset", EL_DROP, NULL },
+	{ "head", EL_DROP, NULL },
+	{ "title", EL_DROP, NULL },
+	{ "meta", EL_DROP, NULL },
+	{ "link", EL_DROP, NULL },
+	{ "base", EL_DROP, NULL },
+	{ "audio", EL_DROP, NULL },
+	{ "video", EL_DROP, NULL },
+	{ "source", EL_DROP, NULL },
+	{ "param", EL_DROP, NULL },
 };
 
 static const struct el_rule *
@@ -77,7 +109,7 @@ rule_of(const char *name)
 	return NULL;
 }
 
-static bool	url_ok(const char *, bool);
+static bool url_ok(const char *, bool);
 
 /* Counts a drop; the one named in reports is the first element removed,
  * else the first URL or attribute: the most telling. */
@@ -87,8 +119,7 @@ note(struct html_drops *d, size_t *count, const char *what, const char *name)
 	if (d == NULL)
 		return;
 	(*count)++;
-	if (d->first[0] == '\0' || (count == &d->elements &&
-	    d->elements == 1))
+	if (d->first[0] == '\0' || (count == &d->elements && d->elements == 1))
 		snprintf(d->first, sizeof(d->first), "%s %s", name, what);
 }
 
@@ -97,8 +128,10 @@ static bool
 img_ok(xmlNode *n)
 {
 	xmlChar *v = xmlGetProp(n, (const xmlChar *)"src");
-	bool ok = v && text_check((const char *)v, strlen((const char *)v),
-	    false) == NULL && url_ok((const char *)v, true);
+	bool	 ok = v &&
+	    text_check((const char *)v, strlen((const char *)v), false) ==
+		NULL &&
+	    url_ok((const char *)v, true);
 
 	xmlFree(v);
 	return ok;
@@ -133,13 +166,12 @@ url_ok(const char *v, bool is_src)
 static void
 attrs(struct buf *out, xmlNode *n, const char *name, struct html_drops *d)
 {
-	struct buf u = BUF_INIT;
-	xmlAttr *at;
-	xmlChar *val;
+	struct buf  u = BUF_INIT;
+	xmlAttr	   *at;
+	xmlChar	   *val;
 	const char *an, *v;
 	bool is_a = strcmp(name, "a") == 0, is_img = strcmp(name, "img") == 0,
-	    is_cell = strcmp(name, "td") == 0 || strcmp(name, "th") == 0,
-	    ok;
+	     is_cell = strcmp(name, "td") == 0 || strcmp(name, "th") == 0, ok;
 
 	for (at = n->properties; at; at = at->next) {
 		an = (const char *)at->name;
@@ -147,7 +179,7 @@ attrs(struct buf *out, xmlNode *n, const char *name, struct html_drops *d)
 		v = val ? (const char *)val : "";
 		ok = false;
 		if (text_check(v, strlen(v), true) != NULL)
-			;	/* NUL or controls: never copied */
+			; /* NUL or controls: never copied */
 		else if ((is_a && strcmp(an, "href") == 0) ||
 		    (is_img && strcmp(an, "src") == 0)) {
 			buf_reset(&u);
@@ -167,10 +199,14 @@ attrs(struct buf *out, xmlNode *n, const char *name, struct html_drops *d)
 			esc_attr(out, v, strlen(v));
 			buf_putc(out, '"');
 			ok = true;
-		} else if ((is_img && (strcmp(an, "width") == 0 ||
-		    strcmp(an, "height") == 0) && digits(v, 5)) ||
-		    (is_cell && (strcmp(an, "colspan") == 0 ||
-		    strcmp(an, "rowspan") == 0) && digits(v, 3))) {
+		} else if ((is_img &&
+			       (strcmp(an, "width") == 0 ||
+				   strcmp(an, "height") == 0) &&
+			       digits(v, 5)) ||
+		    (is_cell &&
+			(strcmp(an, "colspan") == 0 ||
+			    strcmp(an, "rowspan") == 0) &&
+			digits(v, 3))) {
 			buf_printf(out, " %s=\"%s\"", an, v);
 			ok = true;
 		}
@@ -210,16 +246,16 @@ walk(xmlNode *root, walk_open open, walk_close close, void *ctx)
 }
 
 struct san {
-	struct buf		*out;
-	struct html_drops	*drops;
+	struct buf	  *out;
+	struct html_drops *drops;
 };
 
 static bool
 san_open(xmlNode *n, void *ctx)
 {
-	struct san *s = ctx;
+	struct san	     *s = ctx;
 	const struct el_rule *r;
-	const char *name;
+	const char	     *name;
 
 	if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
 		if (n->content)
@@ -228,12 +264,12 @@ san_open(xmlNode *n, void *ctx)
 		return false;
 	}
 	if (n->type != XML_ELEMENT_NODE)
-		return false;	/* comments, processing instructions */
+		return false; /* comments, processing instructions */
 	name = (const char *)n->name;
 	if (strcmp(name, "html") == 0 || strcmp(name, "body") == 0)
 		return true;
 	if ((r = rule_of(name)) == NULL)
-		return true;	/* unwrapped */
+		return true; /* unwrapped */
 	if (r->kind == EL_DROP) {
 		note(s->drops, s->drops ? &s->drops->elements : NULL,
 		    "element removed", name);
@@ -253,12 +289,11 @@ san_open(xmlNode *n, void *ctx)
 static void
 san_close(xmlNode *n, void *ctx)
 {
-	struct san *s = ctx;
+	struct san	     *s = ctx;
 	const struct el_rule *r;
 
 	if (n->type != XML_ELEMENT_NODE ||
-	    (r = rule_of((const char *)n->name)) == NULL ||
-	    r->kind != EL_KEEP)
+	    (r = rule_of((const char *)n->name)) == NULL || r->kind != EL_KEEP)
 		return;
 	buf_printf(s->out, "</%s>", r->as ? r->as : r->name);
 }
@@ -270,8 +305,9 @@ parse(const char *s, size_t n)
 	 * html and body, which the writers skip. */
 	if (n > INT32_MAX)
 		return NULL;
-	return htmlReadMemory(s, (int)n, NULL, "UTF-8", HTML_PARSE_NONET |
-	    HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_COMPACT);
+	return htmlReadMemory(s, (int)n, NULL, "UTF-8",
+	    HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
+		HTML_PARSE_COMPACT);
 }
 
 static void
@@ -305,19 +341,19 @@ html_sanitize(struct buf *out, const char *s, size_t n,
 }
 
 struct plain {
-	struct buf	*out;
-	bool		 space;
+	struct buf *out;
+	bool	    space;
 	/* html_text: breaks kept, 2 a line break, 3 a paragraph's */
-	bool		 lines;
-	int		 brk;
+	bool lines;
+	int  brk;
 };
 
 static bool
 plain_open(xmlNode *n, void *ctx)
 {
-	struct plain *p = ctx;
+	struct plain	     *p = ctx;
 	const struct el_rule *r;
-	const unsigned char *c;
+	const unsigned char  *c;
 
 	if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
 		for (c = n->content; c && *c; c++) {
@@ -326,8 +362,8 @@ plain_open(xmlNode *n, void *ctx)
 				p->space = true;
 			else {
 				if (p->lines && p->brk >= 2 && p->out->len > 0)
-					buf_puts(p->out, p->brk == 2 ? "\n" :
-					    "\n\n");
+					buf_puts(p->out,
+					    p->brk == 2 ? "\n" : "\n\n");
 				else if (p->space && p->out->len > 0)
 					buf_putc(p->out, ' ');
 				p->space = false;
@@ -362,7 +398,7 @@ plain_open(xmlNode *n, void *ctx)
 static void
 plain_close(xmlNode *n, void *ctx)
 {
-	struct plain *p = ctx;
+	struct plain	     *p = ctx;
 	const struct el_rule *r;
 
 	/* What follows a block starts a paragraph of its own. */
@@ -380,9 +416,9 @@ plain_close(xmlNode *n, void *ctx)
 void
 html_plain(struct buf *out, const char *s, size_t n, size_t max)
 {
-	struct buf all = BUF_INIT;
+	struct buf   all = BUF_INIT;
 	struct plain p = { &all, false, false, 0 };
-	htmlDocPtr doc;
+	htmlDocPtr   doc;
 
 	if (n == 0 || (doc = parse(s, n)) == NULL)
 		return;
@@ -398,7 +434,7 @@ void
 html_text(struct buf *out, const char *s, size_t n)
 {
 	struct plain p = { out, false, true, 0 };
-	htmlDocPtr doc;
+	htmlDocPtr   doc;
 
 	if (n == 0 || (doc = parse(s, n)) == NULL)
 		return;

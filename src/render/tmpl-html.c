@@ -4,14 +4,24 @@
 #include <string.h>
 #include <strings.h>
 
-static const char *const elnames[HE__MAX] = {
-	NULL, "script", "style", "title", "textarea"
-};
+static const char
+    *const elnames[HE__MAX] = { NULL, "script", "style", "title", "textarea" };
 
 /* Attributes whose value is a URL; data-* and the like are plain. */
 static const char *const urlattrs[] = {
-	"href", "src", "action", "formaction", "cite", "poster", "xlink:href",
-	"background", "longdesc", "manifest", "ping", "codebase", "icon",
+	"href",
+	"src",
+	"action",
+	"formaction",
+	"cite",
+	"poster",
+	"xlink:href",
+	"background",
+	"longdesc",
+	"manifest",
+	"ping",
+	"codebase",
+	"icon",
 };
 
 static int
@@ -152,7 +162,7 @@ static void
 value_end(struct hctx *h)
 {
 	static const char ldjson[] = "application/ld+json";
-	size_t a = 0, b = h->typelen;
+	size_t		  a = 0, b = h->typelen;
 
 	if (h->at == HA_TYPE) {
 		while (a < b && isws(h->type[a]))
@@ -173,7 +183,7 @@ static long
 endtag_match(const struct hctx *h, const char *s, size_t n)
 {
 	const char *name = elnames[h->el];
-	size_t len = strlen(name), m;
+	size_t	    len = strlen(name), m;
 
 	if (n < 2 || s[1] != '/')
 		return n < 2 ? -1 : 0;
@@ -192,8 +202,8 @@ const char *
 hctx_feed(struct hctx *h, const char *s, size_t n, bool more, size_t *off)
 {
 	size_t i;
-	long k;
-	int c;
+	long   k;
+	int    c;
 
 	for (i = 0; i < n; i++) {
 		c = (unsigned char)s[i];
@@ -240,7 +250,7 @@ hctx_feed(struct hctx *h, const char *s, size_t n, bool more, size_t *off)
 				h->st = HS_BOGUS;
 			else {
 				h->st = HS_DATA;
-				i--;	/* "<<", "< ": look at it again as text */
+				i--; /* "<<", "< ": look at it again as text */
 			}
 			break;
 		case HS_END_TAG_OPEN:
@@ -252,12 +262,18 @@ hctx_feed(struct hctx *h, const char *s, size_t n, bool more, size_t *off)
 				h->st = c == '>' ? HS_DATA : HS_BOGUS;
 			break;
 		case HS_MARKUP:
-			h->st = c == '-' ? HS_MARKUP_DASH :
-			    c == '>' ? HS_DATA : HS_BOGUS;
+			h->st = c == '-' ?
+			    HS_MARKUP_DASH :
+			    c == '>' ?
+			    HS_DATA :
+			    HS_BOGUS;
 			break;
 		case HS_MARKUP_DASH:
-			h->st = c == '-' ? HS_COMMENT :
-			    c == '>' ? HS_DATA : HS_BOGUS;
+			h->st = c == '-' ?
+			    HS_COMMENT :
+			    c == '>' ?
+			    HS_DATA :
+			    HS_BOGUS;
 			h->dashes = 0;
 			break;
 		case HS_COMMENT:
@@ -318,14 +334,14 @@ hctx_feed(struct hctx *h, const char *s, size_t n, bool more, size_t *off)
 				if (h->ambig) {
 					*off = i;
 					return "'=' after a section that may "
-					    "leave no attribute name before it";
+					       "leave no attribute name before it";
 				}
 				value_begin(h);
 			} else {
 				if (h->ambig == 1) {
 					*off = i;
 					return "attribute name runs on from "
-					    "a section";
+					       "a section";
 				}
 				h->ambig = 0;
 				name_start(h, c);
@@ -379,7 +395,8 @@ hctx_where(const struct hctx *h)
 	case HS_RAWTEXT:
 		if (h->el == HE_STYLE)
 			return "<style>";
-		return h->json ? "<script type=\"application/ld+json\">" :
+		return h->json ?
+		    "<script type=\"application/ld+json\">" :
 		    "<script>";
 	case HS_TAG_OPEN:
 	case HS_END_TAG_OPEN:
@@ -452,7 +469,7 @@ hctx_var(struct hctx *h, enum tctx *tc)
 	case HS_BEFORE_ATTR:
 	case HS_AFTER_ATTR_NAME:
 		return "a tag, between attributes (a section may add a "
-		    "boolean attribute)";
+		       "boolean attribute)";
 	default:
 		break;
 	}
@@ -520,7 +537,9 @@ hctx_sect_close(struct hctx *h, const struct hctx *begin)
 		if (h->st == HS_BEFORE_ATTR && begin->st == HS_BEFORE_ATTR)
 			return NULL;
 		h->ambig = h->st == HS_ATTR_NAME || h->ambig == 1 ||
-		    begin->ambig == 1 ? 1 : 2;
+			begin->ambig == 1 ?
+		    1 :
+		    2;
 		h->st = HS_AFTER_ATTR_NAME;
 		return NULL;
 	}

@@ -18,29 +18,29 @@
 #include "util/buf.h"
 #include "util/xalloc.h"
 
-#define TMPL_MAX_SIZE	(1024 * 1024)
-#define TMPL_MAX_NEST	32	/* sections inside one template */
-#define TMPL_MAX_PART	16	/* partials inside partials */
+#define TMPL_MAX_SIZE (1024 * 1024)
+#define TMPL_MAX_NEST 32 /* sections inside one template */
+#define TMPL_MAX_PART 16 /* partials inside partials */
 
 /*
  * Values.
  */
 
 struct tkv {
-	const char	*key;
-	size_t		 keylen;
-	struct tval	*val;
+	const char  *key;
+	size_t	     keylen;
+	struct tval *val;
 };
 
 struct tval {
-	enum tval_type	 type;
-	size_t		 len;	/* string bytes, list items, map entries */
-	size_t		 cap;	/* list or map slots */
+	enum tval_type type;
+	size_t	       len; /* string bytes, list items, map entries */
+	size_t	       cap; /* list or map slots */
 	union {
-		const char	 *s;
-		int64_t		  i;
-		struct tval	**items;
-		struct tkv	 *kv;
+		const char   *s;
+		int64_t	      i;
+		struct tval **items;
+		struct tkv   *kv;
 	} u;
 };
 
@@ -134,9 +134,10 @@ map_get(const struct tval *map, const char *key, size_t n)
 	/* The first byte before memcmp: most keys differ there, and this
 	 * runs for every name of every template, a row at a time. */
 	for (i = 0; i < map->len; i++)
-		if (map->u.kv[i].keylen == n && (n == 0 ||
-		    (map->u.kv[i].key[0] == key[0] &&
-		    memcmp(map->u.kv[i].key, key, n) == 0)))
+		if (map->u.kv[i].keylen == n &&
+		    (n == 0 ||
+			(map->u.kv[i].key[0] == key[0] &&
+			    memcmp(map->u.kv[i].key, key, n) == 0)))
 			return map->u.kv[i].val;
 	return NULL;
 }
@@ -150,14 +151,14 @@ tv_set(struct arena *a, struct tval *map, const char *key, struct tval *val)
 		return val;
 	n = strlen(key);
 	for (i = 0; i < map->len; i++)
-		if (map->u.kv[i].keylen == n && (n == 0 ||
-		    (map->u.kv[i].key[0] == key[0] &&
-		    memcmp(map->u.kv[i].key, key, n) == 0))) {
+		if (map->u.kv[i].keylen == n &&
+		    (n == 0 ||
+			(map->u.kv[i].key[0] == key[0] &&
+			    memcmp(map->u.kv[i].key, key, n) == 0))) {
 			map->u.kv[i].val = val;
 			return val;
 		}
-	map->u.kv = grow(a, map->u.kv, map->len, &map->cap,
-	    sizeof(struct tkv));
+	map->u.kv = grow(a, map->u.kv, map->len, &map->cap, sizeof(struct tkv));
 	map->u.kv[map->len].key = key;
 	map->u.kv[map->len].keylen = n;
 	map->u.kv[map->len].val = val;
@@ -211,52 +212,51 @@ tv_get(const struct tval *map, const char *key)
 
 enum topk {
 	TOP_TEXT = 0,
-	TOP_VAR,	/* {{x}} */
-	TOP_RAW,	/* {{{x}}} */
-	TOP_SECT,	/* {{#x}}, body up to arg */
-	TOP_INV,	/* {{^x}}, body up to arg */
-	TOP_PARTIAL,	/* {{>x}}, arg is the template's index */
+	TOP_VAR,     /* {{x}} */
+	TOP_RAW,     /* {{{x}}} */
+	TOP_SECT,    /* {{#x}}, body up to arg */
+	TOP_INV,     /* {{^x}}, body up to arg */
+	TOP_PARTIAL, /* {{>x}}, arg is the template's index */
 	TOP__MAX
 };
 
 struct tseg {
-	const char	*p;
-	size_t		 n;
+	const char *p;
+	size_t	    n;
 };
 
 struct top {
-	enum topk		 kind;
-	enum tctx		 ctx;
-	const char		*p;	/* text, or the name as written */
-	size_t			 n;
-	const struct tseg	*seg;	/* name split at dots */
-	size_t			 segi;	/* index of seg while compiling */
-	size_t			 nseg;	/* 0 for {{.}} */
-	size_t			 arg;
-	unsigned		 line;
+	enum topk	   kind;
+	enum tctx	   ctx;
+	const char	  *p; /* text, or the name as written */
+	size_t		   n;
+	const struct tseg *seg;	 /* name split at dots */
+	size_t		   segi; /* index of seg while compiling */
+	size_t		   nseg; /* 0 for {{.}} */
+	size_t		   arg;
+	unsigned	   line;
 };
 
 struct tmpl {
-	char		*name;
-	char		*src;	/* ops point into it */
-	size_t		 srclen;
-	bool		 xml;
-	bool		 endtext; /* ends in HTML text, may be a partial */
-	int		 mark;	/* partial walk: 0 new, 1 on path, 2 done */
-	unsigned	 depth;	/* partial nesting below, itself counted */
-	struct top	*ops;
-	size_t		 nops;
-	struct tseg	*segs;
-	size_t		 nsegs;
+	char	    *name;
+	char	    *src; /* ops point into it */
+	size_t	     srclen;
+	bool	     xml;
+	bool	     endtext; /* ends in HTML text, may be a partial */
+	int	     mark;    /* partial walk: 0 new, 1 on path, 2 done */
+	unsigned     depth;   /* partial nesting below, itself counted */
+	struct top  *ops;
+	size_t	     nops;
+	struct tseg *segs;
+	size_t	     nsegs;
 };
 
 struct tmpl_set {
-	struct tmpl	*t;	/* sorted by name */
-	size_t		 n;
+	struct tmpl *t; /* sorted by name */
+	size_t	     n;
 };
 
-static void
-seterr(char *err, size_t errlen, const char *fmt, ...)
+static void seterr(char *err, size_t errlen, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
 static void
@@ -274,7 +274,7 @@ seterr(char *err, size_t errlen, const char *fmt, ...)
 static unsigned
 count_lines(const char *s, size_t n)
 {
-	unsigned k = 0;
+	unsigned    k = 0;
 	const char *e = s + n;
 
 	while ((s = memchr(s, '\n', (size_t)(e - s))) != NULL) {
@@ -368,11 +368,11 @@ op_name(struct tmpl *t, size_t *cap, struct top *op, const char *s, size_t n)
 }
 
 struct open_sect {
-	const char	*name;
-	size_t		 n;
-	size_t		 op;
-	unsigned	 line;
-	struct hctx	 h;
+	const char *name;
+	size_t	    n;
+	size_t	    op;
+	unsigned    line;
+	struct hctx h;
 };
 
 /*
@@ -383,23 +383,24 @@ static bool
 tmpl_compile(struct tmpl *t, char *err, size_t errlen)
 {
 	struct open_sect stack[TMPL_MAX_NEST];
-	const char *s = t->src, *e = t->src + t->srclen, *k, *close, *why;
-	const char *tag, *name;
-	size_t depth = 0, opcap = 0, segcap = 0, off, taglen, n, i;
-	unsigned line = 1;
-	struct hctx h;
-	struct top *op;
-	enum tctx tc;
-	bool ok = false, triple;
-	int sigil;
+	const char	*s = t->src, *e = t->src + t->srclen, *k, *close, *why;
+	const char	*tag, *name;
+	size_t		 depth = 0, opcap = 0, segcap = 0, off, taglen, n, i;
+	unsigned	 line = 1;
+	struct hctx	 h;
+	struct top	*op;
+	enum tctx	 tc;
+	bool		 ok = false, triple;
+	int		 sigil;
 
 	hctx_init(&h);
 	while (s < e) {
 		k = memmem(s, (size_t)(e - s), "{{", 2);
 		n = (size_t)((k ? k : e) - s);
 		if (n > 0) {
-			if (!t->xml && (why = hctx_feed(&h, s, n, k != NULL,
-			    &off)) != NULL) {
+			if (!t->xml &&
+			    (why = hctx_feed(&h, s, n, k != NULL, &off)) !=
+				NULL) {
 				seterr(err, errlen, "%s:%u: %s", t->name,
 				    line + count_lines(s, off), why);
 				goto out;
@@ -413,8 +414,8 @@ tmpl_compile(struct tmpl *t, char *err, size_t errlen)
 			break;
 
 		triple = k + 2 < e && k[2] == '{';
-		close = memmem(k + 2, (size_t)(e - k - 2), triple ? "}}}" :
-		    "}}", triple ? 3 : 2);
+		close = memmem(k + 2, (size_t)(e - k - 2),
+		    triple ? "}}}" : "}}", triple ? 3 : 2);
 		if (close == NULL) {
 			seterr(err, errlen, "%s:%u: unclosed tag '%.*s'",
 			    t->name, line, (int)((e - k) > 20 ? 20 : e - k), k);
@@ -436,9 +437,12 @@ tmpl_compile(struct tmpl *t, char *err, size_t errlen)
 			line += count_lines(tag, taglen);
 			continue;
 		}
-		if (sigil == '>' ? !pname_valid(name, n) : !name_valid(name, n)) {
+		if (sigil == '>' ?
+			!pname_valid(name, n) :
+			!name_valid(name, n)) {
 			seterr(err, errlen, "%s:%u: bad name in '%.*s'",
-			    t->name, line, (int)(taglen > 60 ? 60 : taglen), tag);
+			    t->name, line, (int)(taglen > 60 ? 60 : taglen),
+			    tag);
 			goto out;
 		}
 
@@ -447,7 +451,8 @@ tmpl_compile(struct tmpl *t, char *err, size_t errlen)
 			tc = TC_XML;
 			if (!t->xml && (why = hctx_var(&h, &tc)) != NULL)
 				goto badctx;
-			op = op_add(t, &opcap, triple ? TOP_RAW : TOP_VAR, line);
+			op = op_add(t, &opcap, triple ? TOP_RAW : TOP_VAR,
+			    line);
 			op->ctx = tc;
 			op_name(t, &segcap, op, name, n);
 			break;
@@ -456,13 +461,14 @@ tmpl_compile(struct tmpl *t, char *err, size_t errlen)
 			if (!t->xml && (why = hctx_sect_open(&h)) != NULL)
 				goto badctx;
 			if (depth == TMPL_MAX_NEST) {
-				seterr(err, errlen, "%s:%u: sections nested "
-				    "deeper than %d", t->name, line,
-				    TMPL_MAX_NEST);
+				seterr(err, errlen,
+				    "%s:%u: sections nested "
+				    "deeper than %d",
+				    t->name, line, TMPL_MAX_NEST);
 				goto out;
 			}
-			op = op_add(t, &opcap, sigil == '#' ? TOP_SECT : TOP_INV,
-			    line);
+			op = op_add(t, &opcap,
+			    sigil == '#' ? TOP_SECT : TOP_INV, line);
 			op_name(t, &segcap, op, name, n);
 			stack[depth].name = name;
 			stack[depth].n = n;
@@ -473,21 +479,27 @@ tmpl_compile(struct tmpl *t, char *err, size_t errlen)
 			break;
 		case '/':
 			if (depth == 0) {
-				seterr(err, errlen, "%s:%u: '%.*s' closes no "
-				    "section", t->name, line, (int)taglen, tag);
+				seterr(err, errlen,
+				    "%s:%u: '%.*s' closes no "
+				    "section",
+				    t->name, line, (int)taglen, tag);
 				goto out;
 			}
 			if (stack[depth - 1].n != n ||
 			    memcmp(stack[depth - 1].name, name, n) != 0) {
-				seterr(err, errlen, "%s:%u: '%.*s' closes '%.*s'",
-				    t->name, line, (int)taglen, tag,
-				    (int)stack[depth - 1].n, stack[depth - 1].name);
+				seterr(err, errlen,
+				    "%s:%u: '%.*s' closes '%.*s'", t->name,
+				    line, (int)taglen, tag,
+				    (int)stack[depth - 1].n,
+				    stack[depth - 1].name);
 				goto out;
 			}
 			depth--;
-			if (!t->xml && (why = hctx_sect_close(&h,
-			    &stack[depth].h)) != NULL) {
-				seterr(err, errlen, "%s:%u: section '%.*s' "
+			if (!t->xml &&
+			    (why = hctx_sect_close(&h, &stack[depth].h)) !=
+				NULL) {
+				seterr(err, errlen,
+				    "%s:%u: section '%.*s' "
 				    "%s (began in %s at line %u, ends in %s)",
 				    t->name, line, (int)n, name, why,
 				    hctx_where(&stack[depth].h),
@@ -553,7 +565,7 @@ static const struct tmpl *
 tmpl_find(const struct tmpl_set *set, const char *name, size_t n)
 {
 	size_t lo = 0, hi = set->n, mid;
-	int c;
+	int    c;
 
 	while (lo < hi) {
 		mid = lo + (hi - lo) / 2;
@@ -583,7 +595,7 @@ static bool
 partial_walk(struct tmpl_set *set, struct tmpl *t, char *err, size_t errlen)
 {
 	struct tmpl *p;
-	size_t i;
+	size_t	     i;
 
 	if (t->mark == 2)
 		return true;
@@ -594,8 +606,10 @@ partial_walk(struct tmpl_set *set, struct tmpl *t, char *err, size_t errlen)
 			continue;
 		p = &set->t[t->ops[i].arg];
 		if (p->mark == 1) {
-			seterr(err, errlen, "%s:%u: partial '%s' includes "
-			    "itself", t->name, t->ops[i].line, p->name);
+			seterr(err, errlen,
+			    "%s:%u: partial '%s' includes "
+			    "itself",
+			    t->name, t->ops[i].line, p->name);
 			return false;
 		}
 		if (!partial_walk(set, p, err, errlen))
@@ -603,8 +617,10 @@ partial_walk(struct tmpl_set *set, struct tmpl *t, char *err, size_t errlen)
 		if (p->depth + 1 > t->depth)
 			t->depth = p->depth + 1;
 		if (t->depth > TMPL_MAX_PART + 1) {
-			seterr(err, errlen, "%s:%u: partials nested deeper "
-			    "than %d", t->name, t->ops[i].line, TMPL_MAX_PART);
+			seterr(err, errlen,
+			    "%s:%u: partials nested deeper "
+			    "than %d",
+			    t->name, t->ops[i].line, TMPL_MAX_PART);
 			return false;
 		}
 	}
@@ -633,8 +649,8 @@ static struct tmpl_set *
 set_build(struct tmpl_set *set, char *err, size_t errlen)
 {
 	const struct tmpl *p;
-	struct tmpl *t;
-	size_t i, j;
+	struct tmpl	  *t;
+	size_t		   i, j;
 
 	qsort(set->t, set->n, sizeof(*set->t), tmpl_cmp);
 	for (i = 0; i < set->n; i++) {
@@ -652,15 +668,18 @@ set_build(struct tmpl_set *set, char *err, size_t errlen)
 				continue;
 			if ((p = tmpl_find(set, t->ops[j].p, t->ops[j].n)) ==
 			    NULL) {
-				seterr(err, errlen, "%s:%u: unknown partial "
-				    "'%.*s'", t->name, t->ops[j].line,
-				    (int)t->ops[j].n, t->ops[j].p);
+				seterr(err, errlen,
+				    "%s:%u: unknown partial "
+				    "'%.*s'",
+				    t->name, t->ops[j].line, (int)t->ops[j].n,
+				    t->ops[j].p);
 				goto fail;
 			}
 			if (!t->xml && !p->endtext) {
-				seterr(err, errlen, "%s:%u: partial '%s' does "
-				    "not end in HTML text", t->name,
-				    t->ops[j].line, p->name);
+				seterr(err, errlen,
+				    "%s:%u: partial '%s' does "
+				    "not end in HTML text",
+				    t->name, t->ops[j].line, p->name);
 				goto fail;
 			}
 			t->ops[j].arg = (size_t)(p - set->t);
@@ -680,7 +699,7 @@ static void
 set_add(struct tmpl_set *set, size_t *cap, char *name, char *src, size_t len)
 {
 	struct tmpl *t = NULL;
-	size_t i;
+	size_t	     i;
 
 	for (i = 0; i < set->n; i++)
 		if (strcmp(set->t[i].name, name) == 0) {
@@ -706,7 +725,7 @@ tmpl_set_from_strings(const char *const *names, const char *const *texts,
     size_t n, char *err, size_t errlen)
 {
 	struct tmpl_set *set = xcalloc(1, sizeof(*set));
-	size_t i, cap = 0, len;
+	size_t		 i, cap = 0, len;
 
 	for (i = 0; i < n; i++) {
 		len = strlen(texts[i]);
@@ -728,11 +747,11 @@ read_file(int dfd, const char *file, const char *path, char **srcp,
     size_t *lenp, char *err, size_t errlen)
 {
 	struct stat st;
-	char *src = NULL;
-	size_t len = 0;
-	ssize_t r;
-	int fd;
-	bool ok = false;
+	char	   *src = NULL;
+	size_t	    len = 0;
+	ssize_t	    r;
+	int	    fd;
+	bool	    ok = false;
 
 	if ((fd = openat(dfd, file, O_RDONLY | O_CLOEXEC)) == -1) {
 		seterr(err, errlen, "%s: %s", path, strerror(errno));
@@ -783,12 +802,12 @@ static bool
 load_dir(struct tmpl_set *set, size_t *cap, const char *dir, const char *sub,
     char *err, size_t errlen)
 {
-	char path[4096], *src, *name;
+	char	       path[4096], *src, *name;
 	struct dirent *de;
-	struct stat st;
-	DIR *d = NULL;
-	size_t len;
-	bool ok = false;
+	struct stat    st;
+	DIR	      *d = NULL;
+	size_t	       len;
+	bool	       ok = false;
 
 	snprintf(path, sizeof(path), "%s/%s", dir, sub);
 	if ((d = opendir(path)) == NULL) {
@@ -800,15 +819,16 @@ load_dir(struct tmpl_set *set, size_t *cap, const char *dir, const char *sub,
 		goto out;
 	}
 	while ((de = readdir(d)) != NULL) {
-		if (de->d_name[0] == '.' || (!endswith(de->d_name, ".html") &&
-		    !endswith(de->d_name, ".xml")))
+		if (de->d_name[0] == '.' ||
+		    (!endswith(de->d_name, ".html") &&
+			!endswith(de->d_name, ".xml")))
 			continue;
 		if (fstatat(dirfd(d), de->d_name, &st, 0) == -1 ||
 		    !S_ISREG(st.st_mode))
 			continue;
 		snprintf(path, sizeof(path), "%s/%s%s", dir, sub, de->d_name);
 		if (!read_file(dirfd(d), de->d_name, path, &src, &len, err,
-		    errlen))
+			errlen))
 			goto out;
 		name = xmalloc(strlen(sub) + strlen(de->d_name) + 1);
 		strcpy(name, sub);
@@ -826,7 +846,7 @@ struct tmpl_set *
 tmpl_set_load(const char *dir, const char *overlay, char *err, size_t errlen)
 {
 	struct tmpl_set *set = xcalloc(1, sizeof(*set));
-	size_t cap = 0;
+	size_t		 cap = 0;
 
 	if (!load_dir(set, &cap, dir, "", err, errlen) ||
 	    !load_dir(set, &cap, dir, "partials/", err, errlen) ||
@@ -834,8 +854,8 @@ tmpl_set_load(const char *dir, const char *overlay, char *err, size_t errlen)
 		goto fail;
 	if (overlay != NULL &&
 	    (!load_dir(set, &cap, overlay, "", err, errlen) ||
-	    !load_dir(set, &cap, overlay, "partials/", err, errlen) ||
-	    !load_dir(set, &cap, overlay, "admin/", err, errlen)))
+		!load_dir(set, &cap, overlay, "partials/", err, errlen) ||
+		!load_dir(set, &cap, overlay, "admin/", err, errlen)))
 		goto fail;
 	return set_build(set, err, errlen);
 fail:
@@ -849,15 +869,15 @@ fail:
  */
 
 struct frame {
-	const struct tval	*v;
-	const struct frame	*up;
+	const struct tval  *v;
+	const struct frame *up;
 };
 
 static const struct tval *
 lookup(const struct frame *f, const struct tseg *seg, size_t nseg)
 {
 	const struct tval *v = NULL;
-	size_t i;
+	size_t		   i;
 
 	if (nseg == 0)
 		return f->v;
@@ -919,7 +939,7 @@ emit(struct buf *out, enum tctx tc, const char *s, size_t n)
 static void
 put_value(struct buf *out, const struct top *op, const struct tval *v)
 {
-	char num[24], *p = num + sizeof(num);
+	char	 num[24], *p = num + sizeof(num);
 	uint64_t u;
 
 	if (v == NULL)
@@ -955,14 +975,14 @@ put_value(struct buf *out, const struct top *op, const struct tval *v)
 }
 
 static void
-render(const struct tmpl_set *set, const struct tmpl *t, size_t i,
-    size_t end, const struct frame *f, unsigned pdepth, struct buf *out)
+render(const struct tmpl_set *set, const struct tmpl *t, size_t i, size_t end,
+    const struct frame *f, unsigned pdepth, struct buf *out)
 {
-	const struct top *op;
+	const struct top  *op;
 	const struct tval *v;
 	const struct tmpl *p;
-	struct frame fr;
-	size_t k;
+	struct frame	   fr;
+	size_t		   k;
 
 	while (i < end) {
 		op = &t->ops[i];
@@ -989,7 +1009,8 @@ render(const struct tmpl_set *set, const struct tmpl *t, size_t i,
 				}
 			} else {
 				fr.v = v;
-				render(set, t, i + 1, op->arg, &fr, pdepth, out);
+				render(set, t, i + 1, op->arg, &fr, pdepth,
+				    out);
 			}
 			i = op->arg;
 			break;
@@ -1018,7 +1039,7 @@ tmpl_render(const struct tmpl_set *set, const char *name,
     const struct tval *data, struct buf *out)
 {
 	const struct tmpl *t;
-	struct frame root;
+	struct frame	   root;
 
 	if (set == NULL || name == NULL ||
 	    (t = tmpl_find(set, name, strlen(name))) == NULL)

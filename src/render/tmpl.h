@@ -60,8 +60,8 @@ struct buf;
 
 enum tval_type {
 	TV_NULL = 0,
-	TV_STR,		/* text: always escaped */
-	TV_RAW,		/* trusted HTML rendered by gazette */
+	TV_STR, /* text: always escaped */
+	TV_RAW, /* trusted HTML rendered by gazette */
 	TV_INT,
 	TV_BOOL,
 	TV_LIST,
@@ -72,45 +72,42 @@ enum tval_type {
 struct tval;
 
 /* Values live in an arena and die with it. Strings are copied in. */
-struct tval	*tv_map(struct arena *);
-struct tval	*tv_list(struct arena *);
-struct tval	*tv_str(struct arena *, const char *, size_t);
-struct tval	*tv_cstr(struct arena *, const char *);	/* NULL → TV_NULL */
-struct tval	*tv_raw(struct arena *, const char *, size_t);
-struct tval	*tv_int(struct arena *, int64_t);
-struct tval	*tv_bool(struct arena *, bool);
+struct tval *tv_map(struct arena *);
+struct tval *tv_list(struct arena *);
+struct tval *tv_str(struct arena *, const char *, size_t);
+struct tval *tv_cstr(struct arena *, const char *); /* NULL → TV_NULL */
+struct tval *tv_raw(struct arena *, const char *, size_t);
+struct tval *tv_int(struct arena *, int64_t);
+struct tval *tv_bool(struct arena *, bool);
 /* Adds or replaces key in a map; key is not copied (use literals or arena
  * strings). Returns val for chaining. */
-struct tval	*tv_set(struct arena *, struct tval *map, const char *key,
-		    struct tval *val);
-void		 tv_set_str(struct arena *, struct tval *, const char *key,
-		    const char *s);	/* NULL s: key is set to TV_NULL */
-void		 tv_set_int(struct arena *, struct tval *, const char *key,
-		    int64_t);
-void		 tv_set_bool(struct arena *, struct tval *, const char *key,
-		    bool);
-void		 tv_push(struct arena *, struct tval *list, struct tval *val);
-size_t		 tv_len(const struct tval *);	/* list items; else 0 */
-struct tval	*tv_get(const struct tval *map, const char *key);
+struct tval *tv_set(struct arena *, struct tval *map, const char *key,
+    struct tval *val);
+void	     tv_set_str(struct arena *, struct tval *, const char *key,
+	    const char *s); /* NULL s: key is set to TV_NULL */
+void   tv_set_int(struct arena *, struct tval *, const char *key, int64_t);
+void   tv_set_bool(struct arena *, struct tval *, const char *key, bool);
+void   tv_push(struct arena *, struct tval *list, struct tval *val);
+size_t tv_len(const struct tval *); /* list items; else 0 */
+struct tval *tv_get(const struct tval *map, const char *key);
 
 struct tmpl_set;
 
 /* Compiles every template under dir and then overlay (overlay may be NULL).
  * On failure returns NULL and writes "FILE:LINE: problem" into err. The set
  * is immutable afterwards and may be used from many threads at once. */
-struct tmpl_set	*tmpl_set_load(const char *dir, const char *overlay,
-		    char *err, size_t errlen);
+struct tmpl_set *tmpl_set_load(const char *dir, const char *overlay, char *err,
+    size_t errlen);
 /* Compiles templates from memory (tests, fuzzing): names[i] ↔ texts[i]. */
-struct tmpl_set	*tmpl_set_from_strings(const char *const *names,
-		    const char *const *texts, size_t n, char *err,
-		    size_t errlen);
+struct tmpl_set *tmpl_set_from_strings(const char *const *names,
+    const char *const *texts, size_t n, char *err, size_t errlen);
 void		 tmpl_set_free(struct tmpl_set *);
 bool		 tmpl_exists(const struct tmpl_set *, const char *name);
 
 /* Renders template name with data as the root context, appending to out.
  * Returns false (out unchanged beyond what was appended) if there is no
  * such template. Missing values render as nothing. */
-bool		 tmpl_render(const struct tmpl_set *, const char *name,
-		    const struct tval *data, struct buf *out);
+bool tmpl_render(const struct tmpl_set *, const char *name,
+    const struct tval *data, struct buf *out);
 
 #endif

@@ -15,8 +15,9 @@ static const char *const err_text[SEARCH__MAX] = {
 	[SEARCH_BAD_UTF8] = "the search is not valid UTF-8 text",
 	[SEARCH_ONLY_EXCLUDED] =
 	    "the search needs a word that is not excluded with '-'",
-	[SEARCH_PREFIX_SHORT] = ("a word ending in '*' needs at least 2 "
-	    "letters or digits before the '*'"),
+	[SEARCH_PREFIX_SHORT] =
+	    ("a word ending in '*' needs at least 2 "
+	     "letters or digits before the '*'"),
 	[SEARCH_TOO_MANY_PREFIXES] =
 	    "the search has too many words ending in '*' (at most 4)",
 };
@@ -48,7 +49,7 @@ is_space(unsigned char c)
 static bool
 has_word_char(const char *s, size_t n)
 {
-	size_t i;
+	size_t	      i;
 	unsigned char c;
 
 	for (i = 0; i < n; i++) {
@@ -72,15 +73,15 @@ prefix_char(uint32_t c)
 		return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
 		    (c >= 'A' && c <= 'Z');
 	return !(c <= 0xbf || c == 0xd7 || c == 0xf7 ||
-	    (c >= 0x2000 && c <= 0x2bff) ||	/* punctuation … symbols */
-	    (c >= 0x2e00 && c <= 0x2e7f) ||	/* supplemental punctuation */
-	    (c >= 0x3000 && c <= 0x303f) ||	/* CJK punctuation */
-	    (c >= 0xe000 && c <= 0xf8ff) ||	/* private use */
-	    (c >= 0xfe10 && c <= 0xfe6f) ||	/* vertical, small forms */
+	    (c >= 0x2000 && c <= 0x2bff) || /* punctuation … symbols */
+	    (c >= 0x2e00 && c <= 0x2e7f) || /* supplemental punctuation */
+	    (c >= 0x3000 && c <= 0x303f) || /* CJK punctuation */
+	    (c >= 0xe000 && c <= 0xf8ff) || /* private use */
+	    (c >= 0xfe10 && c <= 0xfe6f) || /* vertical, small forms */
 	    (c >= 0xff00 && c <= 0xff0f) || (c >= 0xff1a && c <= 0xff20) ||
 	    (c >= 0xff3b && c <= 0xff40) || (c >= 0xff5b && c <= 0xff65) ||
-	    (c >= 0xfff0 && c <= 0xffff) ||	/* specials */
-	    (c >= 0x1f000 && c <= 0x1faff) ||	/* emoji and pictographs */
+	    (c >= 0xfff0 && c <= 0xffff) ||   /* specials */
+	    (c >= 0x1f000 && c <= 0x1faff) || /* emoji and pictographs */
 	    c >= 0xf0000);
 }
 
@@ -91,8 +92,8 @@ static size_t
 prefix_len(const char *s, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	size_t i = 0, k, run = 0, last = 0;
-	uint32_t c;
+	size_t		     i = 0, k, run = 0, last = 0;
+	uint32_t	     c;
 
 	while (i < n) {
 		if ((k = utf8_decode(p + i, n - i, &c)) == 0)
@@ -113,9 +114,9 @@ prefix_len(const char *s, size_t n)
 static char *
 squeeze(struct arena *a, const char *s, size_t n, size_t *outlen)
 {
-	char *o = arena_alloc(a, n + 1);
+	char  *o = arena_alloc(a, n + 1);
 	size_t i, k = 0;
-	bool sp = false;
+	bool   sp = false;
 
 	for (i = 0; i < n; i++) {
 		if (is_space((unsigned char)s[i])) {
@@ -138,7 +139,7 @@ static bool
 repeated(const struct search_query *q, const struct search_term *t)
 {
 	const struct search_term *u;
-	size_t i, k;
+	size_t			  i, k;
 
 	for (i = 0; i < q->n; i++) {
 		u = &q->terms[i];
@@ -159,8 +160,8 @@ search_query_parse(struct arena *a, const char *s, size_t n,
     struct search_query *out)
 {
 	struct search_term t;
-	size_t i = 0, start, end, nprefix = 0;
-	enum search_err e = SEARCH_OK;
+	size_t		   i = 0, start, end, nprefix = 0;
+	enum search_err	   e = SEARCH_OK;
 
 	memset(out, 0, sizeof(*out));
 	if (n > SEARCH_MAX_BYTES)
@@ -173,7 +174,8 @@ search_query_parse(struct arena *a, const char *s, size_t n,
 		if (i == n)
 			break;
 		memset(&t, 0, sizeof(t));
-		if (s[i] == '-' && i + 1 < n && !is_space((unsigned char)s[i + 1])) {
+		if (s[i] == '-' && i + 1 < n &&
+		    !is_space((unsigned char)s[i + 1])) {
 			t.exclude = true;
 			i++;
 		}
@@ -184,7 +186,7 @@ search_query_parse(struct arena *a, const char *s, size_t n,
 				i++;
 			end = i;
 			if (i < n)
-				i++;	/* the closing quote */
+				i++; /* the closing quote */
 			if (i < n && s[i] == '*') {
 				t.prefix = true;
 				while (i < n && s[i] == '*')
@@ -244,8 +246,8 @@ void
 search_query_format(const struct search_query *q, struct buf *b)
 {
 	const struct search_term *t;
-	size_t i;
-	bool quote;
+	size_t			  i;
+	bool			  quote;
 
 	for (i = 0; i < q->n; i++) {
 		t = &q->terms[i];

@@ -32,46 +32,46 @@
 struct arena;
 struct buf;
 
-#define SEARCH_MAX_BYTES	256
-#define SEARCH_MAX_TERMS	16
-#define SEARCH_MAX_PREFIXES	4
-#define SEARCH_MIN_PREFIX	2	/* characters of the word before '*' */
+#define SEARCH_MAX_BYTES    256
+#define SEARCH_MAX_TERMS    16
+#define SEARCH_MAX_PREFIXES 4
+#define SEARCH_MIN_PREFIX   2 /* characters of the word before '*' */
 
 enum search_err {
 	SEARCH_OK = 0,
-	SEARCH_EMPTY,		/* nothing to search for */
-	SEARCH_TOO_LONG,	/* over SEARCH_MAX_BYTES */
-	SEARCH_TOO_MANY,	/* over SEARCH_MAX_TERMS */
-	SEARCH_BAD_UTF8,	/* not well-formed UTF-8 */
-	SEARCH_ONLY_EXCLUDED,	/* every term has a '-' */
-	SEARCH_PREFIX_SHORT,	/* under SEARCH_MIN_PREFIX before a '*' */
-	SEARCH_TOO_MANY_PREFIXES,	/* over SEARCH_MAX_PREFIXES */
+	SEARCH_EMPTY,		  /* nothing to search for */
+	SEARCH_TOO_LONG,	  /* over SEARCH_MAX_BYTES */
+	SEARCH_TOO_MANY,	  /* over SEARCH_MAX_TERMS */
+	SEARCH_BAD_UTF8,	  /* not well-formed UTF-8 */
+	SEARCH_ONLY_EXCLUDED,	  /* every term has a '-' */
+	SEARCH_PREFIX_SHORT,	  /* under SEARCH_MIN_PREFIX before a '*' */
+	SEARCH_TOO_MANY_PREFIXES, /* over SEARCH_MAX_PREFIXES */
 	SEARCH__MAX
 };
 
 struct search_term {
-	const char	*text;		/* NUL-terminated, in the arena; for a
+	const char *text; /* NUL-terminated, in the arena; for a
 					 * phrase its words joined by spaces */
-	size_t		 len;
-	bool		 phrase;	/* was quoted */
-	bool		 prefix;	/* ended in '*' */
-	bool		 exclude;	/* began with '-' */
+	size_t	    len;
+	bool	    phrase;  /* was quoted */
+	bool	    prefix;  /* ended in '*' */
+	bool	    exclude; /* began with '-' */
 };
 
 struct search_query {
-	struct search_term	 terms[SEARCH_MAX_TERMS];
-	size_t			 n;
-	size_t			 npositive;	/* terms without exclude */
+	struct search_term terms[SEARCH_MAX_TERMS];
+	size_t		   n;
+	size_t		   npositive; /* terms without exclude */
 };
 
 /* Parses s[0..n). On SEARCH_OK out holds 1..SEARCH_MAX_TERMS terms with
  * at least one positive; otherwise out->n is 0. */
-enum search_err	 search_query_parse(struct arena *, const char *s, size_t n,
-		    struct search_query *out);
+enum search_err search_query_parse(struct arena *, const char *s, size_t n,
+    struct search_query *out);
 /* A sentence for the reader: "the search is too long (at most 256 bytes)". */
-const char	*search_err_text(enum search_err);
+const char *search_err_text(enum search_err);
 /* The query written back in canonical form (-"a b" pre* word), for tests
  * and for showing the reader what was searched. */
-void		 search_query_format(const struct search_query *, struct buf *);
+void search_query_format(const struct search_query *, struct buf *);
 
 #endif

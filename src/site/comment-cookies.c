@@ -26,16 +26,17 @@ comment_csrf_issue(const struct comment_ctx *c, struct http_req *req,
 	char hex[CSRF_HEX + 1];
 
 	comment_csrf_make(c, now, hex);
-	http_resp_header(resp, "Set-Cookie", arena_printf(req->arena,
-	    "gz_csrf=%s; Path=/; HttpOnly; SameSite=Strict%s", hex,
-	    comment_ctx_is_secure(c) ? "; Secure" : ""));
+	http_resp_header(resp, "Set-Cookie",
+	    arena_printf(req->arena,
+		"gz_csrf=%s; Path=/; HttpOnly; SameSite=Strict%s", hex,
+		comment_ctx_is_secure(c) ? "; Secure" : ""));
 }
 
 void
 comment_visitor(struct http_req *req, struct http_resp *hdrs, void *ctx)
 {
 	const struct comment_ctx *c = ctx;
-	int64_t now = (int64_t)time(NULL);
+	int64_t			  now = (int64_t)time(NULL);
 
 	if (!comment_csrf_valid(c, req, now, NULL))
 		comment_csrf_issue(c, req, hdrs, now);
@@ -45,16 +46,17 @@ void
 comment_ctx_site(struct comment_ctx *c, const struct site *s)
 {
 	if (c != NULL)
-		comment_ctx_secure(c,
-		    strncmp(s->base_url, "https://", 8) == 0);
+		comment_ctx_secure(c, strncmp(s->base_url, "https://", 8) == 0);
 }
 
 void
 comment_commenter_issue(const struct comment_ctx *c, struct http_req *req,
     struct http_resp *resp, const char *hex)
 {
-	http_resp_header(resp, "Set-Cookie", arena_printf(req->arena,
-	    "gz_commenter=%s; Path=/; Max-Age=%d; HttpOnly; "
-	    "SameSite=Strict%s", hex, COMMENTER_MAX_AGE,
-	    comment_ctx_is_secure(c) ? "; Secure" : ""));
+	http_resp_header(resp, "Set-Cookie",
+	    arena_printf(req->arena,
+		"gz_commenter=%s; Path=/; Max-Age=%d; HttpOnly; "
+		"SameSite=Strict%s",
+		hex, COMMENTER_MAX_AGE,
+		comment_ctx_is_secure(c) ? "; Secure" : ""));
 }

@@ -23,14 +23,14 @@
 #include "util/str.h"
 
 /* Form fields this route reads at most; a longer form is refused. */
-#define POST_FIELDS	32
+#define POST_FIELDS 32
 
 static bool
 form_type_ok(const struct http_req *req)
 {
 	static const char want[] = "application/x-www-form-urlencoded";
-	const char *ct = http_req_header(req, "Content-Type");
-	size_t n = sizeof(want) - 1;
+	const char	 *ct = http_req_header(req, "Content-Type");
+	size_t		  n = sizeof(want) - 1;
 
 	if (ct == NULL)
 		return false;
@@ -64,7 +64,7 @@ same_origin(const struct http_req *req, const struct site *s)
 	const char *sfs = http_req_header(req, "Sec-Fetch-Site");
 	const char *o = http_req_header(req, "Origin");
 	const char *host = http_req_header(req, "Host"), *p, *b;
-	size_t n;
+	size_t	    n;
 
 	if (sfs != NULL)
 		return strcmp(sfs, "same-origin") == 0 ||
@@ -72,7 +72,7 @@ same_origin(const struct http_req *req, const struct site *s)
 	if (o == NULL)
 		return true;
 	if ((p = strstr(o, "://")) == NULL)
-		return false;	/* "null" and anything else unreadable */
+		return false; /* "null" and anything else unreadable */
 	if (host != NULL && strcasecmp(p + 3, host) == 0)
 		return true;
 	/* Behind a proxy that rewrites Host: the site's own base URL. */
@@ -96,25 +96,26 @@ reshow(struct http_req *req, struct http_resp *resp, const struct site *s,
 void
 comment_post(struct http_req *req, struct http_resp *resp, void *ctx)
 {
-	const struct site *s = ctx;
-	struct comment_ctx *cc = s->comments;
-	struct arena *a = req->arena;
-	struct comment_form cf = { 0 };
+	const struct site	 *s = ctx;
+	struct comment_ctx	 *cc = s->comments;
+	struct arena		 *a = req->arena;
+	struct comment_form	  cf = { 0 };
 	struct comment_submission sub = { 0 };
-	struct comment c;
-	struct article art;
-	struct form f;
-	const char *path = NULL, *token, *want, *hp, *p, *who;
-	char fresh[COMMENTER_HEX + 1];
-	size_t ntok, nhp, np;
-	int64_t now = (int64_t)time(NULL), when, retry = 0;
+	struct comment		  c;
+	struct article		  art;
+	struct form		  f;
+	const char		 *path = NULL, *token, *want, *hp, *p, *who;
+	char			  fresh[COMMENTER_HEX + 1];
+	size_t			  ntok, nhp, np;
+	int64_t			  now = (int64_t)time(NULL), when, retry = 0;
 
 	if (cc == NULL) {
 		http_resp_text(resp, 503, "comments cannot be posted here");
 		return;
 	}
 	if (!form_type_ok(req)) {
-		http_resp_text(resp, 415, "comments are sent as "
+		http_resp_text(resp, 415,
+		    "comments are sent as "
 		    "application/x-www-form-urlencoded");
 		return;
 	}
@@ -130,12 +131,14 @@ comment_post(struct http_req *req, struct http_resp *resp, void *ctx)
 		page_not_found(req, resp, ctx);
 		return;
 	default:
-		http_resp_unavailable(resp, "the database is not available; "
+		http_resp_unavailable(resp,
+		    "the database is not available; "
 		    "try again shortly");
 		return;
 	}
 	if (comment_closed(s->close_days, &art, now)) {
-		http_resp_text(resp, 403, "comments are closed on this article");
+		http_resp_text(resp, 403,
+		    "comments are closed on this article");
 		return;
 	}
 	if (form_parse(a, req->body, req->body_len, POST_FIELDS, &f) !=
@@ -152,13 +155,15 @@ comment_post(struct http_req *req, struct http_resp *resp, void *ctx)
 	if (token == NULL || ntok != strlen(want) ||
 	    sodium_memcmp(token, want, ntok) != 0 ||
 	    !comment_csrf_valid(cc, req, now, &when)) {
-		http_resp_text(resp, 403, "the form's security token does not "
+		http_resp_text(resp, 403,
+		    "the form's security token does not "
 		    "match this browser; reload the article and post again "
 		    "(cookies must be on)");
 		return;
 	}
 	if (!same_origin(req, s)) {
-		http_resp_text(resp, 403, "comments are posted from this "
+		http_resp_text(resp, 403,
+		    "comments are posted from this "
 		    "site's own pages only");
 		return;
 	}
@@ -169,9 +174,10 @@ comment_post(struct http_req *req, struct http_resp *resp, void *ctx)
 	cf.body = field(&f, "body", &sub.nbody);
 	p = field(&f, "parent", &np);
 	hp = field(&f, "website2", &nhp);
-	if (np > 0 && (np > 18 || !parse_int(p, np, 1, INT64_MAX,
-	    &cf.parent))) {
-		cf.err_parent = "the comment you are replying to is not on "
+	if (np > 0 &&
+	    (np > 18 || !parse_int(p, np, 1, INT64_MAX, &cf.parent))) {
+		cf.err_parent =
+		    "the comment you are replying to is not on "
 		    "this article";
 		cf.parent = 0;
 	}
@@ -200,18 +206,21 @@ comment_post(struct http_req *req, struct http_resp *resp, void *ctx)
 		comment_commenter_issue(cc, req, resp, who);
 		break;
 	case COMMENT_INVALID:
-		cf.err_form = "the comment was not posted: please see the "
+		cf.err_form =
+		    "the comment was not posted: please see the "
 		    "notes by the fields below";
 		reshow(req, resp, s, &art, path, &cf, 400);
 		return;
 	case COMMENT_TOO_QUICK:
-		cf.err_form = arena_printf(a, "that was quick: please read "
+		cf.err_form = arena_printf(a,
+		    "that was quick: please read "
 		    "your comment over and post it again in %lld seconds",
 		    (long long)retry);
 		reshow(req, resp, s, &art, path, &cf, 400);
 		return;
 	case COMMENT_TOO_MANY:
-		cf.err_form = arena_printf(a, "too many comments from your "
+		cf.err_form = arena_printf(a,
+		    "too many comments from your "
 		    "address: please post again in %lld seconds",
 		    (long long)retry);
 		reshow(req, resp, s, &art, path, &cf, 429);
@@ -225,16 +234,17 @@ comment_post(struct http_req *req, struct http_resp *resp, void *ctx)
 		http_resp_text(resp, 500, "the comment could not be rendered");
 		return;
 	default:
-		http_resp_unavailable(resp, "the comment could not be saved; "
+		http_resp_unavailable(resp,
+		    "the comment could not be saved; "
 		    "try again shortly");
 		return;
 	}
 	if (c.status == COMMENT_APPROVED)
-		http_resp_redirect(resp, 303, arena_printf(a, "%s#c-%lld",
-		    path, (long long)c.id));
+		http_resp_redirect(resp, 303,
+		    arena_printf(a, "%s#c-%lld", path, (long long)c.id));
 	else
-		http_resp_redirect(resp, 303, arena_printf(a,
-		    "%s?held=1#comments", path));
+		http_resp_redirect(resp, 303,
+		    arena_printf(a, "%s?held=1#comments", path));
 }
 
 enum comment_verdict

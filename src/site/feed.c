@@ -16,12 +16,12 @@
 #include "site/page.h"
 #include "util/str.h"
 
-#define FEED_ENTRIES	20
+#define FEED_ENTRIES 20
 
 static const struct {
-	const char	*suffix;	/* of the URL path */
-	const char	*type;		/* Content-Type */
-	const char	*tmpl;		/* NULL: built in C */
+	const char *suffix; /* of the URL path */
+	const char *type;   /* Content-Type */
+	const char *tmpl;   /* NULL: built in C */
 } fmts[FEED__MAX] = {
 	[FEED_ATOM] = { "feed.atom", "application/atom+xml", "feed.atom.xml" },
 	[FEED_RSS] = { "feed.rss", "application/rss+xml", "feed.rss.xml" },
@@ -33,8 +33,8 @@ static const char *
 base_host(const struct site *s, struct arena *a)
 {
 	const char *p = strstr(s->base_url, "://"), *e;
-	char *h;
-	size_t i;
+	char	   *h;
+	size_t	    i;
 
 	if (p == NULL)
 		return "localhost";
@@ -67,14 +67,15 @@ feed_entry_id(const struct site *s, struct arena *a, const struct article *art)
 int64_t
 feed_article_mtime(const struct article *art)
 {
-	return art->updated_at > art->published_at ? art->updated_at :
+	return art->updated_at > art->published_at ?
+	    art->updated_at :
 	    art->published_at;
 }
 
 static const char *
 date_rfc822(struct arena *a, int64_t t)
 {
-	struct buf b = BUF_INIT;
+	struct buf  b = BUF_INIT;
 	const char *s;
 
 	time_format_http(&b, t);
@@ -85,23 +86,25 @@ date_rfc822(struct arena *a, int64_t t)
 
 /* What a feed is about: its title and where its HTML page is. */
 struct feed_desc {
-	const char	*title;
-	const char	*subtitle;
-	const char	*html_path;	/* "/tags/china" */
-	const char	*feed_path;	/* "/tags/china/" (format appended) */
+	const char *title;
+	const char *subtitle;
+	const char *html_path; /* "/tags/china" */
+	const char *feed_path; /* "/tags/china/" (format appended) */
 };
 
 const char *
 feed_suffix(enum feed_fmt f)
 {
-	return (unsigned)f < FEED__MAX ? fmts[f].suffix : fmts[FEED_ATOM].suffix;
+	return (unsigned)f < FEED__MAX ?
+	    fmts[f].suffix :
+	    fmts[FEED_ATOM].suffix;
 }
 
 static enum feed_fmt
 fmt_of(const char *path)
 {
 	size_t n = strlen(path), k;
-	int i;
+	int    i;
 
 	for (i = 0; i < FEED__MAX; i++) {
 		k = strlen(fmts[i].suffix);
@@ -116,8 +119,8 @@ entry_tval(struct http_req *req, const struct site *s,
     const struct article *art)
 {
 	struct arena *a = req->arena;
-	struct tval *m = tv_map(a), *tags = tv_list(a), *t;
-	size_t i;
+	struct tval  *m = tv_map(a), *tags = tv_list(a), *t;
+	size_t	      i;
 
 	tv_set_str(a, m, "id", feed_entry_id(s, a, art));
 	tv_set_str(a, m, "title", art->title);
@@ -135,8 +138,9 @@ entry_tval(struct http_req *req, const struct site *s,
 	for (i = 0; i < art->ntags; i++) {
 		t = tv_map(a);
 		tv_set_str(a, t, "name", art->tags[i].name);
-		tv_set_str(a, t, "url", site_abs_url(s, a,
-		    page_url_seg(a, "/tags/", art->tags[i].slug)));
+		tv_set_str(a, t, "url",
+		    site_abs_url(s, a,
+			page_url_seg(a, "/tags/", art->tags[i].slug)));
 		tv_push(a, tags, t);
 	}
 	tv_set(a, m, "tags", tags);
@@ -169,22 +173,21 @@ jf_author(struct buf *b, bool *first, const char *name)
  * writer. Stored text is UTF-8 (checked on the way in), so every string
  * goes out whole. */
 static bool
-json_feed(struct http_req *req, const struct site *s,
-    const struct feed_desc *d, const struct article_list *l, struct buf *out)
+json_feed(struct http_req *req, const struct site *s, const struct feed_desc *d,
+    const struct article_list *l, struct buf *out)
 {
-	struct arena *a = req->arena;
+	struct arena	     *a = req->arena;
 	const struct article *art;
-	bool first = true, f;
-	size_t i, k;
+	bool		      first = true, f;
+	size_t		      i, k;
 
 	buf_putc(out, '{');
 	jf_str(out, &first, "version", "https://jsonfeed.org/version/1.1");
 	jf_str(out, &first, "title", d->title);
 	jf_str(out, &first, "description", d->subtitle);
-	jf_str(out, &first, "home_page_url", site_abs_url(s, a,
-	    d->html_path));
-	jf_str(out, &first, "feed_url", site_abs_url(s, a,
-	    arena_printf(a, "%sfeed.json", d->feed_path)));
+	jf_str(out, &first, "home_page_url", site_abs_url(s, a, d->html_path));
+	jf_str(out, &first, "feed_url",
+	    site_abs_url(s, a, arena_printf(a, "%sfeed.json", d->feed_path)));
 	jf_str(out, &first, "language", s->language);
 	jf_author(out, &first, s->title);
 	jw_key(out, &first, "items");
@@ -194,8 +197,8 @@ json_feed(struct http_req *req, const struct site *s,
 		f = true;
 		buf_puts(out, i ? ",\n{" : "\n{");
 		jf_str(out, &f, "id", feed_entry_id(s, a, art));
-		jf_str(out, &f, "url", site_abs_url(s, a,
-		    article_path(s, a, art)));
+		jf_str(out, &f, "url",
+		    site_abs_url(s, a, article_path(s, a, art)));
 		jf_str(out, &f, "title", art->title);
 		jf_str(out, &f, "summary", art->summary);
 		jw_key(out, &f, "content_html");
@@ -223,17 +226,16 @@ json_feed(struct http_req *req, const struct site *s,
 }
 
 static void
-feed_render(struct http_req *req, struct http_resp *resp,
-    const struct site *s, struct article_filter *f, const struct feed_desc *d,
-    bool empty_is_404)
+feed_render(struct http_req *req, struct http_resp *resp, const struct site *s,
+    struct article_filter *f, const struct feed_desc *d, bool empty_is_404)
 {
-	struct arena *a = req->arena;
-	struct store *st = site_store(s);
-	enum feed_fmt fmt = fmt_of(req->path);
-	struct tval *root, *feed, *site, *entries;
+	struct arena	   *a = req->arena;
+	struct store	   *st = site_store(s);
+	enum feed_fmt	    fmt = fmt_of(req->path);
+	struct tval	   *root, *feed, *site, *entries;
 	struct article_list l;
-	int64_t newest = 0, t;
-	size_t i;
+	int64_t		    newest = 0, t;
+	size_t		    i;
 
 	if (st == NULL) {
 		page_store_failed(resp, st);
@@ -256,7 +258,8 @@ feed_render(struct http_req *req, struct http_resp *resp,
 			newest = t;
 	if (fmt == FEED_JSON) {
 		if (!json_feed(req, s, d, &l, &resp->body)) {
-			http_resp_text(resp, 500, "the feed could not be built");
+			http_resp_text(resp, 500,
+			    "the feed could not be built");
 			return;
 		}
 	} else {
@@ -269,10 +272,14 @@ feed_render(struct http_req *req, struct http_resp *resp,
 		tv_set(a, root, "feed", feed);
 		tv_set_str(a, feed, "title", d->title);
 		tv_set_str(a, feed, "subtitle", d->subtitle);
-		tv_set_str(a, feed, "id", site_abs_url(s, a,
-		    arena_printf(a, "%s%s", d->feed_path, fmts[fmt].suffix)));
-		tv_set_str(a, feed, "self", site_abs_url(s, a,
-		    arena_printf(a, "%s%s", d->feed_path, fmts[fmt].suffix)));
+		tv_set_str(a, feed, "id",
+		    site_abs_url(s, a,
+			arena_printf(a, "%s%s", d->feed_path,
+			    fmts[fmt].suffix)));
+		tv_set_str(a, feed, "self",
+		    site_abs_url(s, a,
+			arena_printf(a, "%s%s", d->feed_path,
+			    fmts[fmt].suffix)));
 		tv_set_str(a, feed, "html", site_abs_url(s, a, d->html_path));
 		tv_set_str(a, feed, "updated", page_date_iso(a, newest));
 		tv_set_str(a, feed, "pubdate", date_rfc822(a, newest));
@@ -288,16 +295,16 @@ feed_render(struct http_req *req, struct http_resp *resp,
 	http_resp_header(resp, "Cache-Control", "public, max-age=300");
 	/* RSS items carry comment counts. */
 	page_cache_list(req, resp, s, fmt == FEED_RSS ? "counts" : NULL);
-	http_resp_conditional(req, resp, http_etag_of(a, buf_str(&resp->body),
-	    resp->body.len), newest);
+	http_resp_conditional(req, resp,
+	    http_etag_of(a, buf_str(&resp->body), resp->body.len), newest);
 }
 
 void
 feed_site(struct http_req *req, struct http_resp *resp, void *ctx)
 {
-	const struct site *s = ctx;
+	const struct site    *s = ctx;
 	struct article_filter f = { 0 };
-	struct feed_desc d = { s->title, s->description, "/", "/" };
+	struct feed_desc      d = { s->title, s->description, "/", "/" };
 
 	feed_render(req, resp, s, &f, &d, false);
 }
@@ -305,14 +312,14 @@ feed_site(struct http_req *req, struct http_resp *resp, void *ctx)
 void
 feed_tag(struct http_req *req, struct http_resp *resp, void *ctx)
 {
-	const struct site *s = ctx;
-	struct arena *a = req->arena;
+	const struct site    *s = ctx;
+	struct arena	     *a = req->arena;
 	struct article_filter f = { 0 };
-	struct store *st = site_store(s);
-	struct feed_desc d;
-	struct tag t;
-	const char *slug;
-	enum store_err e;
+	struct store	     *st = site_store(s);
+	struct feed_desc      d;
+	struct tag	      t;
+	const char	     *slug;
+	enum store_err	      e;
 
 	if (st == NULL) {
 		page_store_failed(resp, st);
@@ -321,7 +328,7 @@ feed_tag(struct http_req *req, struct http_resp *resp, void *ctx)
 	slug = arena_strndup(a, req->params[0].p, req->params[0].n);
 	if (!slug_valid(slug, strlen(slug)) ||
 	    (e = store_tag_by_slug(st, a, slug, (int64_t)time(NULL), &t)) ==
-	    STORE_NOTFOUND) {
+		STORE_NOTFOUND) {
 		page_not_found(req, resp, ctx);
 		return;
 	}
@@ -340,11 +347,11 @@ feed_tag(struct http_req *req, struct http_resp *resp, void *ctx)
 void
 feed_author(struct http_req *req, struct http_resp *resp, void *ctx)
 {
-	const struct site *s = ctx;
-	struct arena *a = req->arena;
+	const struct site    *s = ctx;
+	struct arena	     *a = req->arena;
 	struct article_filter f = { 0 };
-	struct feed_desc d;
-	const char *slug, *name;
+	struct feed_desc      d;
+	const char	     *slug, *name;
 
 	/* Only an author with articles has a feed, so crawlers cannot mint
 	 * endless empty ones; a byline in the URL is sent to its slug's. */

@@ -12,19 +12,19 @@
 #include <string.h>
 #include <time.h>
 
-#include "site/comments.h"
 #include "render/esc.h"
 #include "render/tmpl.h"
+#include "site/comments.h"
 #include "site/page.h"
 #include "util/arena.h"
 #include "util/str.h"
 
 struct tree {
-	const struct comment	*c;
-	size_t			 n;
-	ssize_t			*dparent;	/* display parent, -1 root */
-	ssize_t			*first, *last, *next;	/* children */
-	bool			*shown;		/* approved or holds some */
+	const struct comment *c;
+	size_t		      n;
+	ssize_t		     *dparent;		   /* display parent, -1 root */
+	ssize_t		     *first, *last, *next; /* children */
+	bool		     *shown;		   /* approved or holds some */
 };
 
 /* Index of comment id of thread in c[0..n), sorted by (thread, id). */
@@ -51,7 +51,7 @@ tree_build(struct arena *a, struct tree *t, ssize_t *roots_first,
     ssize_t *roots_last)
 {
 	ssize_t *parent, p;
-	size_t i, n = t->n;
+	size_t	 i, n = t->n;
 
 	parent = arena_alloc(a, (n + 1) * sizeof(*parent));
 	t->dparent = arena_alloc(a, (n + 1) * sizeof(ssize_t));
@@ -60,7 +60,8 @@ tree_build(struct arena *a, struct tree *t, ssize_t *roots_first,
 	t->next = arena_alloc(a, (n + 1) * sizeof(ssize_t));
 	t->shown = arena_alloc(a, (n + 1) * sizeof(bool));
 	for (i = 0; i < n; i++) {
-		parent[i] = t->c[i].parent_id == 0 ? -1 :
+		parent[i] = t->c[i].parent_id == 0 ?
+		    -1 :
 		    find(t->c, n, t->c[i].thread_id, t->c[i].parent_id);
 		/* A parent always has a smaller id; anything else is not a
 		 * tree we can draw, so the comment stands on its own. */
@@ -99,10 +100,10 @@ tree_build(struct arena *a, struct tree *t, ssize_t *roots_first,
 }
 
 struct emit {
-	struct http_req		*req;
-	const struct site	*site;
-	struct tval		*items;
-	struct tval		*last;		/* the item emitted last */
+	struct http_req	  *req;
+	const struct site *site;
+	struct tval	  *items;
+	struct tval	  *last; /* the item emitted last */
 };
 
 static void
@@ -120,20 +121,20 @@ static void
 emit(struct emit *em, const struct tree *t, ssize_t i, bool first_reply,
     int level)
 {
-	struct arena *a = em->req->arena;
+	struct arena	     *a = em->req->arena;
 	const struct comment *c = &t->c[i];
-	struct tval *m = tv_map(a);
-	ssize_t k;
+	struct tval	     *m = tv_map(a);
+	ssize_t		      k;
 
 	tv_set_int(a, m, "id", c->id);
 	tv_set_bool(a, m, "opens_list", first_reply);
 	tv_set_bool(a, m, "removed", c->status != COMMENT_APPROVED);
 	tv_set_str(a, m, "author", c->author);
-	tv_set_str(a, m, "homepage", *c->url && url_is_http(c->url,
-	    strlen(c->url)) ? c->url : NULL);
+	tv_set_str(a, m, "homepage",
+	    *c->url && url_is_http(c->url, strlen(c->url)) ? c->url : NULL);
 	tv_set_str(a, m, "date_iso", page_date_iso(a, c->created_at));
-	tv_set_str(a, m, "date_human", page_date_human(em->site, a,
-	    c->created_at));
+	tv_set_str(a, m, "date_human",
+	    page_date_human(em->site, a, c->created_at));
 	tv_set(a, m, "body", tv_raw(a, c->body_html, strlen(c->body_html)));
 	tv_set_bool(a, m, "leaf", t->first[i] < 0);
 	tv_set_int(a, m, "level", level);
@@ -154,8 +155,8 @@ static int64_t
 query_id(struct http_req *req, const char *name)
 {
 	const char *v;
-	size_t n;
-	int64_t id;
+	size_t	    n;
+	int64_t	    id;
 
 	if ((v = form_get(&req->args, name, &n)) == NULL || n > 18 ||
 	    !parse_int(v, n, 1, INT64_MAX, &id))
@@ -175,10 +176,10 @@ form_data(struct http_req *req, struct http_resp *resp, const struct site *s,
     const struct article *art, const char *path, struct tval *cm,
     const struct comment_form *cf)
 {
-	struct arena *a = req->arena;
-	struct tval *f = tv_map(a), *errs = tv_map(a);
+	struct arena  *a = req->arena;
+	struct tval   *f = tv_map(a), *errs = tv_map(a);
 	struct comment parent;
-	int64_t pid;
+	int64_t	       pid;
 	enum store_err e;
 
 	pid = cf ? cf->parent : query_id(req, "reply");
@@ -197,11 +198,11 @@ form_data(struct http_req *req, struct http_resp *resp, const struct site *s,
 			return false;
 		if (e == STORE_OK && parent.article_id == art->id &&
 		    parent.status == COMMENT_APPROVED) {
-			tv_set_str(a, f, "parent", arena_printf(a, "%lld",
-			    (long long)pid));
+			tv_set_str(a, f, "parent",
+			    arena_printf(a, "%lld", (long long)pid));
 			tv_set_str(a, f, "reply_to", parent.author);
-			tv_set_str(a, f, "cancel_url", arena_printf(a,
-			    "%s#post-comment", path));
+			tv_set_str(a, f, "cancel_url",
+			    arena_printf(a, "%s#post-comment", path));
 		}
 	}
 	if (cf) {
@@ -223,15 +224,15 @@ comment_page_data(struct http_req *req, struct http_resp *resp,
     const struct site *s, const struct article *art, const char *path,
     struct tval *root, const struct comment_form *cf)
 {
-	struct arena *a = req->arena;
-	struct tval *cm = tv_map(a);
+	struct arena	   *a = req->arena;
+	struct tval	   *cm = tv_map(a);
 	struct comment_list l;
-	struct emit em = { req, s, tv_list(a), NULL };
-	struct tree t = { 0 };
-	struct store *st = site_store(s);
-	ssize_t first = -1, last = -1, i;
-	int64_t after = query_id(req, "comments_after");
-	const char *held, *live_page = "";
+	struct emit	    em = { req, s, tv_list(a), NULL };
+	struct tree	    t = { 0 };
+	struct store	   *st = site_store(s);
+	ssize_t		    first = -1, last = -1, i;
+	int64_t		    after = query_id(req, "comments_after");
+	const char	   *held, *live_page = "";
 
 	if (st == NULL)
 		return false;
@@ -241,19 +242,21 @@ comment_page_data(struct http_req *req, struct http_resp *resp,
 		live_page = arena_printf(a, "%s%s", s->live_url, path);
 		tv_set_str(a, cm, "reply_base", live_page);
 		if (!comment_closed(s->close_days, art, (int64_t)time(NULL)))
-			tv_set_str(a, cm, "live_comment_url", arena_printf(a,
-			    "%s#post-comment", live_page));
+			tv_set_str(a, cm, "live_comment_url",
+			    arena_printf(a, "%s#post-comment", live_page));
 	} else if (s->static_build)
 		tv_set_bool(a, cm, "no_reply", true);
 	tv_set(a, root, "comments", cm);
 	tv_set_int(a, cm, "count", art->comment_count);
-	tv_set_str(a, cm, "count_label", art->comment_count == 1 ?
-	    "1 comment" : arena_printf(a, "%lld comments",
-	    (long long)art->comment_count));
+	tv_set_str(a, cm, "count_label",
+	    art->comment_count == 1 ?
+		"1 comment" :
+		arena_printf(a, "%lld comments",
+		    (long long)art->comment_count));
 	held = form_get(&req->args, "held", NULL);
 	tv_set_bool(a, cm, "held", held && strcmp(held, "1") == 0);
 	if (store_comment_threads(st, a, art->id, after, COMMENT_THREADS_PAGE,
-	    &l) != STORE_OK)
+		&l) != STORE_OK)
 		return false;
 	t.c = l.items;
 	t.n = l.n;
@@ -264,19 +267,21 @@ comment_page_data(struct http_req *req, struct http_resp *resp,
 	tv_set_bool(a, cm, "any", tv_len(em.items) > 0);
 	if (s->static_build && s->live_url == NULL)
 		l.next_after = 0;
-	tv_set_str(a, cm, "more_url", l.next_after ? arena_printf(a,
-	    "%s?comments_after=%lld#comments", live_page,
-	    (long long)l.next_after) : NULL);
-	tv_set_str(a, cm, "first_url", after ? arena_printf(a, "%s#comments",
-	    path) : NULL);
-	tv_set_bool(a, cm, "closed", comment_closed(s->close_days, art,
-	    (int64_t)time(NULL)));
-	tv_set_str(a, cm, "feed_url", arena_printf(a, "%s/comments.atom",
-	    path));
+	tv_set_str(a, cm, "more_url",
+	    l.next_after ?
+		arena_printf(a, "%s?comments_after=%lld#comments", live_page,
+		    (long long)l.next_after) :
+		NULL);
+	tv_set_str(a, cm, "first_url",
+	    after ? arena_printf(a, "%s#comments", path) : NULL);
+	tv_set_bool(a, cm, "closed",
+	    comment_closed(s->close_days, art, (int64_t)time(NULL)));
+	tv_set_str(a, cm, "feed_url",
+	    arena_printf(a, "%s/comments.atom", path));
 	tv_set(a, cm, "form", tv_cstr(a, NULL));
-	if (s->comments != NULL && !comment_closed(s->close_days, art,
-	    (int64_t)time(NULL)) && !form_data(req, resp, s, art, path, cm,
-	    cf))
+	if (s->comments != NULL &&
+	    !comment_closed(s->close_days, art, (int64_t)time(NULL)) &&
+	    !form_data(req, resp, s, art, path, cm, cf))
 		return false;
 	return true;
 }

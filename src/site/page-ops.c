@@ -17,7 +17,7 @@ page_metrics(struct http_req *req, struct http_resp *resp, void *ctx)
 	const struct site *s = ctx;
 
 	if (!http_cidr_list_match(s->metrics_allow, s->nmetrics_allow,
-	    req->client)) {
+		req->client)) {
 		page_not_found(req, resp, ctx);
 		return;
 	}

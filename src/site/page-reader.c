@@ -3,13 +3,13 @@
 #include <string.h>
 #include <time.h>
 
-#include "site/comments.h"
 #include "render/esc.h"
+#include "site/comments.h"
 #include "site/feed.h"
 #include "site/page.h"
 #include "util/str.h"
 
-#define MAX_PAGE	100000
+#define MAX_PAGE 100000
 
 /* OpenGraph wants ll_TT ("en_GB") where BCP 47 says "en-GB". */
 static const char *
@@ -27,7 +27,7 @@ static struct tval *
 root_new(struct http_req *req, const struct site *s, const char *path)
 {
 	struct arena *a = req->arena;
-	struct tval *root = tv_map(a), *site = tv_map(a), *page = tv_map(a);
+	struct tval  *root = tv_map(a), *site = tv_map(a), *page = tv_map(a);
 
 	tv_set(a, root, "site", site);
 	tv_set_str(a, site, "title", s->title);
@@ -39,12 +39,12 @@ root_new(struct http_req *req, const struct site *s, const char *path)
 	if (!s->static_build)
 		tv_set_str(a, site, "search_url", "/search");
 	else if (s->live_url != NULL)
-		tv_set_str(a, site, "search_url", arena_printf(a, "%s/search",
-		    s->live_url));
+		tv_set_str(a, site, "search_url",
+		    arena_printf(a, "%s/search", s->live_url));
 	tv_set(a, root, "page", page);
 	tv_set_str(a, page, "path", path);
-	tv_set_str(a, page, "canonical", arena_printf(a, "%s%s", s->base_url,
-	    path));
+	tv_set_str(a, page, "canonical",
+	    arena_printf(a, "%s%s", s->base_url, path));
 	tv_set_str(a, page, "description", s->description);
 	tv_set_str(a, page, "og_type", "website");
 	return root;
@@ -78,7 +78,8 @@ page_store_failed(struct http_resp *resp, struct store *st)
 {
 	fprintf(stderr, "gazette: serve: database: %s\n",
 	    st ? store_errmsg(st) : "cannot open");
-	http_resp_unavailable(resp, "the database is not available; "
+	http_resp_unavailable(resp,
+	    "the database is not available; "
 	    "try again shortly");
 }
 
@@ -94,7 +95,7 @@ page_date_iso(struct arena *a, int64_t t)
 const char *
 page_date_human(const struct site *s, struct arena *a, int64_t t)
 {
-	char *out = arena_alloc(a, TIME_HUMAN_MAX);
+	char	 *out = arena_alloc(a, TIME_HUMAN_MAX);
 	struct tm tm;
 
 	site_time(s, t, &tm);
@@ -105,7 +106,7 @@ page_date_human(const struct site *s, struct arena *a, int64_t t)
 const char *
 page_url_seg(struct arena *a, const char *prefix, const char *s)
 {
-	struct buf b = BUF_INIT;
+	struct buf  b = BUF_INIT;
 	const char *out;
 
 	buf_puts(&b, prefix);
@@ -118,7 +119,7 @@ page_url_seg(struct arena *a, const char *prefix, const char *s)
 const char *
 page_author_path(struct arena *a, const char *byline)
 {
-	struct buf b = BUF_INIT;
+	struct buf  b = BUF_INIT;
 	const char *out = NULL;
 
 	buf_puts(&b, "/authors/");
@@ -134,12 +135,12 @@ page_author_find(struct http_req *req, struct http_resp *resp,
     const struct site *s, const char **slug, const char **name)
 {
 	struct article_filter f = { 0 };
-	struct article_list l;
-	struct store *st = site_store(s);
-	struct buf b = BUF_INIT;
-	const char *given, *rest;
-	size_t len;
-	bool ok = false;
+	struct article_list   l;
+	struct store	     *st = site_store(s);
+	struct buf	      b = BUF_INIT;
+	const char	     *given, *rest;
+	size_t		      len;
+	bool		      ok = false;
 
 	given = url_decode_segment(req->arena, req->params[0].p,
 	    req->params[0].n, &len);
@@ -175,8 +176,9 @@ page_author_find(struct http_req *req, struct http_resp *resp,
 		/* The byline where the slug goes: an author's URL as it was
 		 * before slugs, or a near miss ("J-Smith"). */
 		rest = req->params[0].p + req->params[0].n;
-		http_resp_redirect(resp, 301, arena_printf(req->arena,
-		    "/authors/%s%s", f.author_slug, rest));
+		http_resp_redirect(resp, 301,
+		    arena_printf(req->arena, "/authors/%s%s", f.author_slug,
+			rest));
 		goto out;
 	}
 	*slug = f.author_slug;
@@ -192,16 +194,15 @@ page_article_tval(struct http_req *req, const struct site *s,
     const struct article *art, bool body)
 {
 	struct arena *a = req->arena;
-	struct tval *m = tv_map(a), *tags = tv_list(a), *t;
-	const char *path = article_path(s, a, art), *apath;
-	size_t i;
+	struct tval  *m = tv_map(a), *tags = tv_list(a), *t;
+	const char   *path = article_path(s, a, art), *apath;
+	size_t	      i;
 
 	tv_set_int(a, m, "id", art->id);
 	tv_set_str(a, m, "title", art->title);
 	tv_set_str(a, m, "slug", art->slug);
 	tv_set_str(a, m, "url", path);
-	tv_set_str(a, m, "abs_url", arena_printf(a, "%s%s", s->base_url,
-	    path));
+	tv_set_str(a, m, "abs_url", arena_printf(a, "%s%s", s->base_url, path));
 	tv_set_str(a, m, "summary", art->summary);
 	if (art->author && *art->author) {
 		tv_set_str(a, m, "author", art->author);
@@ -209,19 +210,21 @@ page_article_tval(struct http_req *req, const struct site *s,
 			tv_set_str(a, m, "author_url", apath);
 	}
 	tv_set_str(a, m, "date_iso", page_date_iso(a, art->published_at));
-	tv_set_str(a, m, "date_human", page_date_human(s, a, art->published_at));
+	tv_set_str(a, m, "date_human",
+	    page_date_human(s, a, art->published_at));
 	tv_set_str(a, m, "updated_iso", page_date_iso(a, art->updated_at));
 	tv_set_int(a, m, "comment_count", art->comment_count);
 	for (i = 0; i < art->ntags; i++) {
 		t = tv_map(a);
 		tv_set_str(a, t, "name", art->tags[i].name);
-		tv_set_str(a, t, "url", page_url_seg(a, "/tags/", art->tags[i].slug));
+		tv_set_str(a, t, "url",
+		    page_url_seg(a, "/tags/", art->tags[i].slug));
 		tv_push(a, tags, t);
 	}
 	tv_set(a, m, "tags", tags);
 	if (body)
-		tv_set(a, m, "body", tv_raw(a, art->body_html,
-		    strlen(art->body_html)));
+		tv_set(a, m, "body",
+		    tv_raw(a, art->body_html, strlen(art->body_html)));
 	return m;
 }
 
@@ -244,13 +247,13 @@ listing(struct http_req *req, struct http_resp *resp, const struct site *s,
     struct article_filter *f, int64_t pageno, const char *base,
     const char *heading, const char *title, const char *description)
 {
-	struct arena *a = req->arena;
-	struct store *st = site_store(s);
+	struct arena	   *a = req->arena;
+	struct store	   *st = site_store(s);
 	struct article_list l;
-	struct tval *root, *items;
-	const char *sep, *path;
-	enum store_err e;
-	size_t i;
+	struct tval	   *root, *items;
+	const char	   *sep, *path;
+	enum store_err	    e;
+	size_t		    i;
 
 	if (st == NULL) {
 		page_store_failed(resp, st);
@@ -274,7 +277,8 @@ listing(struct http_req *req, struct http_resp *resp, const struct site *s,
 		page_not_found(req, resp, (void *)s);
 		return;
 	}
-	path = pageno == 1 ? base :
+	path = pageno == 1 ?
+	    base :
 	    arena_printf(a, "%s%spage/%lld", base, sep, (long long)pageno);
 	root = root_new(req, s, path);
 	if (pageno > 1)
@@ -290,16 +294,19 @@ listing(struct http_req *req, struct http_resp *resp, const struct site *s,
 	}
 	items = tv_list(a);
 	for (i = 0; i < l.n; i++)
-		tv_push(a, items, page_article_tval(req, s, &l.items[i], false));
+		tv_push(a, items,
+		    page_article_tval(req, s, &l.items[i], false));
 	tv_set(a, root, "articles", items);
 	if (pageno == 2)
 		tv_set_str(a, root, "newer_url", base);
 	else if (pageno > 2)
-		tv_set_str(a, root, "newer_url", arena_printf(a,
-		    "%s%spage/%lld", base, sep, (long long)pageno - 1));
+		tv_set_str(a, root, "newer_url",
+		    arena_printf(a, "%s%spage/%lld", base, sep,
+			(long long)pageno - 1));
 	if (l.more)
-		tv_set_str(a, root, "older_url", arena_printf(a,
-		    "%s%spage/%lld", base, sep, (long long)pageno + 1));
+		tv_set_str(a, root, "older_url",
+		    arena_printf(a, "%s%spage/%lld", base, sep,
+			(long long)pageno + 1));
 	page_render(resp, s, "list.html", root);
 	if (resp->status == 200)
 		page_cache_list(req, resp, s, NULL);
@@ -310,13 +317,13 @@ page_cache_list(struct http_req *req, struct http_resp *resp,
     const struct site *s, const char *key)
 {
 	struct store *st = site_store(s);
-	int64_t when = 0;
+	int64_t	      when = 0;
 
 	(void)req;
 	if (st == NULL ||
 	    store_article_next_public(st, (int64_t)time(NULL), &when) !=
-	    STORE_OK)
-		return;		/* not known: not cached */
+		STORE_OK)
+		return; /* not known: not cached */
 	http_resp_cache(resp, "list");
 	if (key)
 		http_resp_cache(resp, key);
@@ -326,9 +333,9 @@ page_cache_list(struct http_req *req, struct http_resp *resp,
 void
 page_home(struct http_req *req, struct http_resp *resp, void *ctx)
 {
-	const struct site *s = ctx;
+	const struct site    *s = ctx;
 	struct article_filter f = { 0 };
-	int64_t n = req->nparams ? page_param(req, 0) : 1;
+	int64_t		      n = req->nparams ? page_param(req, 0) : 1;
 
 	if (req->nparams == 0 && page_redirect_query(req, resp, s))
 		return;
@@ -336,20 +343,21 @@ page_home(struct http_req *req, struct http_resp *resp, void *ctx)
 		page_not_found(req, resp, ctx);
 		return;
 	}
-	listing(req, resp, s, &f, n, "/", "Latest news", n == 1 ? s->title :
-	    arena_printf(req->arena, "%s", s->title), s->description);
+	listing(req, resp, s, &f, n, "/", "Latest news",
+	    n == 1 ? s->title : arena_printf(req->arena, "%s", s->title),
+	    s->description);
 }
 
 void
 page_tag(struct http_req *req, struct http_resp *resp, void *ctx)
 {
-	const struct site *s = ctx;
+	const struct site    *s = ctx;
 	struct article_filter f = { 0 };
-	struct store *st = site_store(s);
-	struct tag t;
-	const char *slug;
-	int64_t n = req->nparams > 1 ? page_param(req, 1) : 1;
-	enum store_err e;
+	struct store	     *st = site_store(s);
+	struct tag	      t;
+	const char	     *slug;
+	int64_t		      n = req->nparams > 1 ? page_param(req, 1) : 1;
+	enum store_err	      e;
 
 	if (st == NULL) {
 		page_store_failed(resp, st);
@@ -358,7 +366,7 @@ page_tag(struct http_req *req, struct http_resp *resp, void *ctx)
 	slug = arena_strndup(req->arena, req->params[0].p, req->params[0].n);
 	if (n == 0 || !slug_valid(slug, strlen(slug)) ||
 	    (e = store_tag_by_slug(st, req->arena, slug, (int64_t)time(NULL),
-	    &t)) == STORE_NOTFOUND) {
+		 &t)) == STORE_NOTFOUND) {
 		page_not_found(req, resp, ctx);
 		return;
 	}
@@ -367,24 +375,23 @@ page_tag(struct http_req *req, struct http_resp *resp, void *ctx)
 		return;
 	}
 	f.tag_slug = slug;
-	listing(req, resp, s, &f, n, arena_printf(req->arena, "/tags/%s",
-	    slug), t.name, arena_printf(req->arena, "%s — %s", t.name,
-	    s->title), arena_printf(req->arena, "Articles tagged %s.",
-	    t.name));
+	listing(req, resp, s, &f, n, arena_printf(req->arena, "/tags/%s", slug),
+	    t.name, arena_printf(req->arena, "%s — %s", t.name, s->title),
+	    arena_printf(req->arena, "Articles tagged %s.", t.name));
 }
 
 void
 page_tags(struct http_req *req, struct http_resp *resp, void *ctx)
 {
 	const struct site *s = ctx;
-	struct store *st = site_store(s);
-	struct arena *a = req->arena;
-	struct tval *root, *list, *m;
-	struct tag *tags;
-	size_t n, i;
+	struct store	  *st = site_store(s);
+	struct arena	  *a = req->arena;
+	struct tval	  *root, *list, *m;
+	struct tag	  *tags;
+	size_t		   n, i;
 
-	if (st == NULL || store_tag_list(st, a, (int64_t)time(NULL), &tags,
-	    &n) != STORE_OK) {
+	if (st == NULL ||
+	    store_tag_list(st, a, (int64_t)time(NULL), &tags, &n) != STORE_OK) {
 		page_store_failed(resp, st);
 		return;
 	}
@@ -395,7 +402,8 @@ page_tags(struct http_req *req, struct http_resp *resp, void *ctx)
 	for (i = 0; i < n; i++) {
 		m = tv_map(a);
 		tv_set_str(a, m, "name", tags[i].name);
-		tv_set_str(a, m, "url", page_url_seg(a, "/tags/", tags[i].slug));
+		tv_set_str(a, m, "url",
+		    page_url_seg(a, "/tags/", tags[i].slug));
 		tv_set_int(a, m, "count", tags[i].count);
 		tv_push(a, list, m);
 	}
@@ -408,10 +416,10 @@ page_tags(struct http_req *req, struct http_resp *resp, void *ctx)
 void
 page_author(struct http_req *req, struct http_resp *resp, void *ctx)
 {
-	const struct site *s = ctx;
+	const struct site    *s = ctx;
 	struct article_filter f = { 0 };
-	const char *slug, *name;
-	int64_t n = req->nparams > 1 ? page_param(req, 1) : 1;
+	const char	     *slug, *name;
+	int64_t		      n = req->nparams > 1 ? page_param(req, 1) : 1;
 
 	if (n == 0) {
 		page_not_found(req, resp, ctx);
@@ -420,14 +428,15 @@ page_author(struct http_req *req, struct http_resp *resp, void *ctx)
 	if (!page_author_find(req, resp, s, &slug, &name))
 		return;
 	f.author_slug = slug;
-	listing(req, resp, s, &f, n, arena_printf(req->arena, "/authors/%s",
-	    slug), name, arena_printf(req->arena, "%s — %s", name, s->title),
+	listing(req, resp, s, &f, n,
+	    arena_printf(req->arena, "/authors/%s", slug), name,
+	    arena_printf(req->arena, "%s — %s", name, s->title),
 	    arena_printf(req->arena, "Articles by %s.", name));
 }
 
 static const char *const month_names[] = { "January", "February", "March",
-    "April", "May", "June", "July", "August", "September", "October",
-    "November", "December" };
+	"April", "May", "June", "July", "August", "September", "October",
+	"November", "December" };
 
 /* Unix time of the first second of year/month (month 0: the year) in the
  * site's zone. */
@@ -435,8 +444,8 @@ static int64_t
 zone_start(const struct site *s, int year, int month)
 {
 	struct tm tm = { 0 };
-	char buf[32];
-	int64_t t;
+	char	  buf[32];
+	int64_t	  t;
 
 	if (s->tz_utc) {
 		snprintf(buf, sizeof(buf), "%04d-%02d-01", year,
@@ -453,12 +462,12 @@ zone_start(const struct site *s, int year, int month)
 void
 page_archive(struct http_req *req, struct http_resp *resp, void *ctx)
 {
-	const struct site *s = ctx;
+	const struct site    *s = ctx;
 	struct article_filter f = { 0 };
-	struct arena *a = req->arena;
-	int64_t year, month = 0, n = 1;
-	const char *base, *heading;
-	bool paged;
+	struct arena	     *a = req->arena;
+	int64_t		      year, month = 0, n = 1;
+	const char	     *base, *heading;
+	bool		      paged;
 
 	if (req->params[0].n != 4 ||
 	    !parse_int(req->params[0].p, 4, 1970, 9999, &year)) {
@@ -468,8 +477,9 @@ page_archive(struct http_req *req, struct http_resp *resp, void *ctx)
 	/* /:year/page/:n and /:year/:month/ both have two parameters:
 	 * only the path tells them apart (a month "page" is no month). */
 	paged = strstr(req->path, "/page/") != NULL;
-	if (req->nparams > (paged ? 2u : 1u) && !(req->params[1].n == 2 &&
-	    parse_int(req->params[1].p, 2, 1, 12, &month))) {
+	if (req->nparams > (paged ? 2u : 1u) &&
+	    !(req->params[1].n == 2 &&
+		parse_int(req->params[1].p, 2, 1, 12, &month))) {
 		page_not_found(req, resp, ctx);
 		return;
 	}
@@ -481,8 +491,10 @@ page_archive(struct http_req *req, struct http_resp *resp, void *ctx)
 		}
 	}
 	f.from = zone_start(s, (int)year, (int)month);
-	f.to = month == 0 ? zone_start(s, (int)year + 1, 0) :
-	    month == 12 ? zone_start(s, (int)year + 1, 1) :
+	f.to = month == 0 ?
+	    zone_start(s, (int)year + 1, 0) :
+	    month == 12 ?
+	    zone_start(s, (int)year + 1, 1) :
 	    zone_start(s, (int)year, (int)month + 1);
 	if (month) {
 		base = arena_printf(a, "/%04d/%02d/", (int)year, (int)month);
@@ -501,10 +513,10 @@ int
 page_article_lookup(struct http_req *req, const struct site *s,
     struct article *art, const char **path)
 {
-	struct store *st = site_store(s);
-	struct arena *a = req->arena;
-	const char *slug;
-	int64_t now = (int64_t)time(NULL), y, mo;
+	struct store  *st = site_store(s);
+	struct arena  *a = req->arena;
+	const char    *slug;
+	int64_t	       now = (int64_t)time(NULL), y, mo;
 	enum store_err e;
 
 	if (st == NULL)
@@ -516,8 +528,8 @@ page_article_lookup(struct http_req *req, const struct site *s,
 	    !slug_valid(slug, strlen(slug)))
 		return 404;
 	e = store_article_by_slug(st, a, slug, art);
-	if (e == STORE_NOTFOUND || (e == STORE_OK &&
-	    !article_is_public(art, now)))
+	if (e == STORE_NOTFOUND ||
+	    (e == STORE_OK && !article_is_public(art, now)))
 		return 404;
 	if (e != STORE_OK)
 		return 503;
@@ -535,9 +547,9 @@ page_article_show(struct http_req *req, struct http_resp *resp,
     const struct comment_form *form)
 {
 	struct arena *a = req->arena;
-	struct tval *root, *m;
-	int64_t now = (int64_t)time(NULL);
-	bool has_form;
+	struct tval  *root, *m;
+	int64_t	      now = (int64_t)time(NULL);
+	bool	      has_form;
 
 	root = root_new(req, s, path);
 	m = page_article_tval(req, s, art, true);
@@ -554,11 +566,12 @@ page_article_show(struct http_req *req, struct http_resp *resp,
 		return;
 	/* The same bytes for every visitor (the form's token is in the
 	 * cookie): cacheable, ?reply and ?held included (route parameters). */
-	has_form = s->comments != NULL && !comment_closed(s->close_days, art, now);
-	http_resp_cache(resp, arena_printf(a, "article:%lld",
-	    (long long)art->id));
-	http_resp_cache(resp, arena_printf(a, "comments:%lld",
-	    (long long)art->id));
+	has_form = s->comments != NULL &&
+	    !comment_closed(s->close_days, art, now);
+	http_resp_cache(resp,
+	    arena_printf(a, "article:%lld", (long long)art->id));
+	http_resp_cache(resp,
+	    arena_printf(a, "comments:%lld", (long long)art->id));
 	/* The form goes away when comments close with age. */
 	if (has_form && s->close_days > 0)
 		resp->expires = art->published_at + s->close_days * 86400;
@@ -568,8 +581,8 @@ void
 page_article(struct http_req *req, struct http_resp *resp, void *ctx)
 {
 	const struct site *s = ctx;
-	struct article art;
-	const char *path = NULL;
+	struct article	   art;
+	const char	  *path = NULL;
 
 	/* The article, its tags and its comments from one snapshot. */
 	store_read_begin(site_store(s));
@@ -594,14 +607,15 @@ void
 page_not_found(struct http_req *req, struct http_resp *resp, void *ctx)
 {
 	const struct site *s = ctx;
-	struct tval *root;
+	struct tval	  *root;
 
 	if (page_redirect_old(req, resp, s, req->path))
 		return;
 	root = root_new(req, s, "/404");
 
-	page_meta(req, root, arena_printf(req->arena, "Page not found — %s",
-	    s->title), "There is no page at this address.");
+	page_meta(req, root,
+	    arena_printf(req->arena, "Page not found — %s", s->title),
+	    "There is no page at this address.");
 	buf_reset(&resp->body);
 	page_render(resp, s, "404.html", root);
 	if (resp->status == 200)
@@ -620,8 +634,8 @@ page_error(struct http_req *req, struct http_resp *resp, int status,
     const char *msg, void *ctx)
 {
 	const struct site *s = ctx;
-	const char *title = http_status_text(status);
-	struct buf *b = &resp->body;
+	const char	  *title = http_status_text(status);
+	struct buf	  *b = &resp->body;
 
 	(void)req;
 	resp->status = status;
@@ -630,14 +644,17 @@ page_error(struct http_req *req, struct http_resp *resp, int status,
 	buf_reset(b);
 	buf_puts(b, "<!doctype html>\n<html lang=\"");
 	esc_attr(b, s->language, strlen(s->language));
-	buf_printf(b, "\">\n<head>\n<meta charset=\"utf-8\">\n"
-	    "<title>%d ", status);
+	buf_printf(b,
+	    "\">\n<head>\n<meta charset=\"utf-8\">\n"
+	    "<title>%d ",
+	    status);
 	esc_html(b, title, strlen(title));
 	buf_printf(b, "</title>\n</head>\n<body>\n<h1>%d ", status);
 	esc_html(b, title, strlen(title));
 	buf_puts(b, "</h1>\n<p>");
 	esc_html(b, msg, strlen(msg));
-	buf_puts(b, "</p>\n<p><a href=\"/\">Go to the front page</a></p>\n"
+	buf_puts(b,
+	    "</p>\n<p><a href=\"/\">Go to the front page</a></p>\n"
 	    "</body>\n</html>\n");
 }
 
@@ -646,12 +663,12 @@ page_bad_query(struct http_req *req, struct http_resp *resp, void *ctx,
     const char *param, const char *msg)
 {
 	const struct site *s = ctx;
-	struct tval *root;
+	struct tval	  *root;
 
-	(void)param;	/* the page names the problem; the API names the field */
+	(void)param; /* the page names the problem; the API names the field */
 	root = root_new(req, s, "/400");
-	page_meta(req, root, arena_printf(req->arena, "Bad request — %s",
-	    s->title), msg);
+	page_meta(req, root,
+	    arena_printf(req->arena, "Bad request — %s", s->title), msg);
 	tv_set_bool(req->arena, tv_get(root, "page"), "noindex", true);
 	tv_set_str(req->arena, root, "error", msg);
 	buf_reset(&resp->body);
@@ -664,7 +681,7 @@ void
 page_static(struct http_req *req, struct http_resp *resp, void *ctx)
 {
 	const struct site *s = ctx;
-	size_t i;
+	size_t		   i;
 
 	for (i = 0; i < s->nstatics; i++)
 		if (strcmp(s->statics[i].path, req->path) == 0) {
@@ -693,7 +710,8 @@ page_robots(struct http_req *req, struct http_resp *resp, void *ctx)
 	const struct site *s = ctx;
 
 	resp->content_type = "text/plain; charset=utf-8";
-	buf_printf(&resp->body, "User-agent: *\nDisallow: /admin/\n"
+	buf_printf(&resp->body,
+	    "User-agent: *\nDisallow: /admin/\n"
 	    "Disallow: /search\nDisallow: /api/\n\n");
 	/* Crawlers need absolute sitemap URLs (sitemaps.org). */
 	buf_printf(&resp->body, "Sitemap: %s\nSitemap: %s\n",

@@ -25,12 +25,11 @@
 #include "util/str.h"
 #include "util/xalloc.h"
 
-
 struct search_gate {
-	atomic_uint	 running;	/* searches holding a slot */
-	unsigned	 slots;
-	int64_t		 budget_ms;
-	struct cache	*cache;		/* borrowed; NULL: none */
+	atomic_uint   running; /* searches holding a slot */
+	unsigned      slots;
+	int64_t	      budget_ms;
+	struct cache *cache; /* borrowed; NULL: none */
 };
 
 struct search_gate *
@@ -53,14 +52,17 @@ search_gate_free(struct search_gate *g)
 
 /* The answer to a search not run, the same for the page and the API. */
 static const struct {
-	int64_t		 retry_after;
-	const char	*text;
+	int64_t	    retry_after;
+	const char *text;
 } refusal[SEARCH_RUN__MAX] = {
-	[SEARCH_RUN_BUSY] = { 1, "too many searches are running at once; "
+	[SEARCH_RUN_BUSY] = { 1,
+	    "too many searches are running at once; "
 	    "try again in a moment" },
-	[SEARCH_RUN_SLOW] = { HTTP_RETRY_S, "the search took longer than its "
+	[SEARCH_RUN_SLOW] = { HTTP_RETRY_S,
+	    "the search took longer than its "
 	    "time budget; try again, or with longer words and fewer '*'" },
-	[SEARCH_RUN_FAILED] = { HTTP_RETRY_S, "the database is not "
+	[SEARCH_RUN_FAILED] = { HTTP_RETRY_S,
+	    "the database is not "
 	    "available" },
 };
 
@@ -88,17 +90,16 @@ shared_free(void *p)
  * so no request can be answered with it by the server's own lookup.
  */
 enum search_run_result
-search_run(struct http_req *req, struct http_resp *resp,
-    const struct site *s, const char *kind, const struct search_query *q,
-    size_t offset, size_t limit, struct search_result *r,
-    struct search_page *pg)
+search_run(struct http_req *req, struct http_resp *resp, const struct site *s,
+    const char *kind, const struct search_query *q, size_t offset, size_t limit,
+    struct search_result *r, struct search_page *pg)
 {
 	struct search_gate *g = s->search;
-	struct store *st = site_store(s);
-	struct cache_item *it;
+	struct store	   *st = site_store(s);
+	struct cache_item  *it;
 	struct http_shared *body;
-	struct buf k = BUF_INIT;
-	enum store_err e;
+	struct buf	    k = BUF_INIT;
+	enum store_err	    e;
 
 	memset(pg, 0, sizeof(*pg));
 	if (g != NULL && g->cache != NULL) {
@@ -123,16 +124,18 @@ search_run(struct http_req *req, struct http_resp *resp,
 		atomic_fetch_sub(&g->running, 1);
 		return SEARCH_RUN_BUSY;
 	}
-	e = store_search_budget(st, req->arena, q, (int64_t)time(NULL),
-	    offset, limit, g ? g->budget_ms : 0, r);
+	e = store_search_budget(st, req->arena, q, (int64_t)time(NULL), offset,
+	    limit, g ? g->budget_ms : 0, r);
 	if (g != NULL)
 		atomic_fetch_sub(&g->running, 1);
 	if (e == STORE_OK)
 		return SEARCH_RUN_OK;
 	if (e != STORE_TIMEOUT)
 		return SEARCH_RUN_FAILED;
-	fprintf(stderr, "gazette: serve: a search ran past its %lld ms budget "
-	    "(%s)\n", (long long)g->budget_ms, store_errmsg(st));
+	fprintf(stderr,
+	    "gazette: serve: a search ran past its %lld ms budget "
+	    "(%s)\n",
+	    (long long)g->budget_ms, store_errmsg(st));
 	return SEARCH_RUN_SLOW;
 }
 
@@ -143,18 +146,18 @@ search_keep(const struct site *s, struct http_resp *resp,
     const struct search_page *pg)
 {
 	static const char *const deps[] = { "list" };
-	struct store *st = site_store(s);
-	struct http_shared *body;
-	int64_t when = 0;
+	struct store		*st = site_store(s);
+	struct http_shared	*body;
+	int64_t			 when = 0;
 
 	if (pg->cache == NULL || resp->status != 200 || resp->shared ||
 	    buf_err(&resp->body) || st == NULL ||
 	    store_article_next_public(st, (int64_t)time(NULL), &when) !=
-	    STORE_OK)
+		STORE_OK)
 		return;
 	body = http_shared_new(buf_str(&resp->body), resp->body.len);
-	if (!cache_put(pg->cache, pg->key, pg->keylen, deps, 1, pg->epoch,
-	    when, body, resp->body.len, shared_free))
+	if (!cache_put(pg->cache, pg->key, pg->keylen, deps, 1, pg->epoch, when,
+		body, resp->body.len, shared_free))
 		http_shared_unref(body);
 }
 
@@ -162,7 +165,7 @@ void
 search_snippet_html(struct buf *out, const char *s, size_t n)
 {
 	size_t i, start = 0;
-	bool open = false;
+	bool   open = false;
 
 	for (i = 0; i <= n; i++) {
 		if (i < n && s[i] != SEARCH_MARK_OPEN &&
@@ -200,7 +203,7 @@ search_snippet_plain(struct arena *a, const char *s)
 const char *
 search_snippet_html_a(struct arena *a, const char *s)
 {
-	struct buf b = BUF_INIT;
+	struct buf  b = BUF_INIT;
 	const char *out;
 
 	search_snippet_html(&b, s, strlen(s));
@@ -212,7 +215,7 @@ search_snippet_html_a(struct arena *a, const char *s)
 static const char *
 search_url(struct arena *a, const char *q, size_t qlen, int64_t page)
 {
-	struct buf b = BUF_INIT;
+	struct buf  b = BUF_INIT;
 	const char *out;
 
 	buf_puts(&b, "/search?q=");
@@ -227,24 +230,24 @@ search_url(struct arena *a, const char *q, size_t qlen, int64_t page)
 void
 page_search(struct http_req *req, struct http_resp *resp, void *ctx)
 {
-	const struct site *s = ctx;
-	struct arena *a = req->arena;
-	struct search_query q;
-	struct search_result r;
-	struct search_page pg;
-	struct tval *root, *items, *m;
-	struct buf canon = BUF_INIT;
-	const char *qs, *ps, *shown;
-	size_t qlen = 0, plen, i, shownlen;
-	int64_t pageno = 1;
-	enum search_err se = SEARCH_EMPTY;
+	const struct site     *s = ctx;
+	struct arena	      *a = req->arena;
+	struct search_query    q;
+	struct search_result   r;
+	struct search_page     pg;
+	struct tval	      *root, *items, *m;
+	struct buf	       canon = BUF_INIT;
+	const char	      *qs, *ps, *shown;
+	size_t		       qlen = 0, plen, i, shownlen;
+	int64_t		       pageno = 1;
+	enum search_err	       se = SEARCH_EMPTY;
 	enum search_run_result o = SEARCH_RUN_OK;
 
 	/* The route's q and page (a malformed one was the server's 400). */
 	qs = form_get(&req->args, "q", &qlen);
 	if ((ps = form_get(&req->args, "page", &plen)) != NULL &&
 	    !parse_int(ps, plen, 1, SEARCH_MAX_OFFSET / SEARCH_PER_PAGE,
-	    &pageno))
+		&pageno))
 		pageno = 1;
 	if (qs)
 		se = search_query_parse(a, qs, qlen, &q);
@@ -258,8 +261,8 @@ page_search(struct http_req *req, struct http_resp *resp, void *ctx)
 		shownlen = canon.len;
 		buf_free(&canon);
 		o = search_run(req, resp, s, "page", &q,
-		    (size_t)(pageno - 1) * SEARCH_PER_PAGE, SEARCH_PER_PAGE,
-		    &r, &pg);
+		    (size_t)(pageno - 1) * SEARCH_PER_PAGE, SEARCH_PER_PAGE, &r,
+		    &pg);
 		if (o == SEARCH_RUN_CACHED)
 			return;
 		if (o == SEARCH_RUN_FAILED) {
@@ -267,11 +270,11 @@ page_search(struct http_req *req, struct http_resp *resp, void *ctx)
 			return;
 		}
 	}
-	root = page_root(req, s, "/search", shown && shownlen &&
-	    utf8_valid(shown, shownlen) ?
-	    arena_printf(a, "Search: %.*s — %s", (int)shownlen, shown,
-	    s->title) :
-	    arena_printf(a, "Search — %s", s->title),
+	root = page_root(req, s, "/search",
+	    shown && shownlen && utf8_valid(shown, shownlen) ?
+		arena_printf(a, "Search: %.*s — %s", (int)shownlen, shown,
+		    s->title) :
+		arena_printf(a, "Search — %s", s->title),
 	    "Search the articles of this site.");
 	tv_set_bool(a, tv_get(root, "page"), "noindex", true);
 	if (shown && utf8_valid(shown, shownlen))
@@ -304,11 +307,11 @@ page_search(struct http_req *req, struct http_resp *resp, void *ctx)
 	}
 	tv_set(a, root, "results", items);
 	if (pageno > 1)
-		tv_set_str(a, root, "newer_url", search_url(a, shown, shownlen,
-		    pageno - 1));
+		tv_set_str(a, root, "newer_url",
+		    search_url(a, shown, shownlen, pageno - 1));
 	if (r.more && pageno * SEARCH_PER_PAGE < SEARCH_MAX_OFFSET)
-		tv_set_str(a, root, "older_url", search_url(a, shown, shownlen,
-		    pageno + 1));
+		tv_set_str(a, root, "older_url",
+		    search_url(a, shown, shownlen, pageno + 1));
 	page_render(resp, s, "search.html", root);
 	search_keep(s, resp, &pg);
 }

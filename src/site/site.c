@@ -18,7 +18,7 @@
 #include "util/xalloc.h"
 
 #ifndef GAZETTE_DATADIR
-#define GAZETTE_DATADIR	"/usr/local/share/gazette"
+#define GAZETTE_DATADIR "/usr/local/share/gazette"
 #endif
 
 const struct setting_def site_settings[] = {
@@ -28,10 +28,8 @@ const struct setting_def site_settings[] = {
 	{ "base_url", "",
 	    "absolute URL of the site (default http:// + the listen address)" },
 	{ "language", "en", "BCP 47 language tag of the content" },
-	{ "timezone", "UTC",
-	    "IANA time zone for dates and /YYYY/MM/ URLs" },
-	{ "moderation", "first",
-	    "comment moderation: none, first or all" },
+	{ "timezone", "UTC", "IANA time zone for dates and /YYYY/MM/ URLs" },
+	{ "moderation", "first", "comment moderation: none, first or all" },
 	{ "comments_close_days", "0",
 	    "days after publication when comments close (0: never)" },
 	{ "spam_threshold", "0.9",
@@ -43,14 +41,14 @@ const size_t site_settings_n = sizeof(site_settings) / sizeof(site_settings[0]);
 static bool
 is_theme(const char *dir)
 {
-	char probe[PATH_MAX + 128];
+	char	    probe[PATH_MAX + 128];
 	struct stat st;
 
 	snprintf(probe, sizeof(probe), "%s/article.html", dir);
 	return stat(probe, &st) == 0 && S_ISREG(st.st_mode);
 }
 
-static char	default_theme[PATH_MAX + 64];
+static char default_theme[PATH_MAX + 64];
 
 /*
  * Where the built-in theme is, looked up from the binary and never from
@@ -67,7 +65,7 @@ static char	default_theme[PATH_MAX + 64];
 static void
 default_theme_find(void)
 {
-	char exe[PATH_MAX], *slash;
+	char	exe[PATH_MAX], *slash;
 	ssize_t n;
 
 	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
@@ -103,7 +101,9 @@ site_default_theme(void)
 static const char *
 mime_for(const char *name)
 {
-	static const struct { const char *ext, *type; } types[] = {
+	static const struct {
+		const char *ext, *type;
+	} types[] = {
 		{ ".css", "text/css; charset=utf-8" },
 		{ ".js", "text/javascript; charset=utf-8" },
 		{ ".svg", "image/svg+xml" },
@@ -127,19 +127,20 @@ mime_for(const char *name)
 static bool
 load_statics(struct site *s, const char *dir, char *err, size_t errlen)
 {
-	char path[4096], *data;
+	char	       path[4096], *data;
 	struct dirent *de;
-	const char *type;
-	struct stat st;
-	size_t i;
-	FILE *f;
-	DIR *d;
+	const char    *type;
+	struct stat    st;
+	size_t	       i;
+	FILE	      *f;
+	DIR	      *d;
 
 	snprintf(path, sizeof(path), "%s/static", dir);
 	if ((d = opendir(path)) == NULL)
 		return true;
 	while ((de = readdir(d)) != NULL) {
-		if (de->d_name[0] == '.' || (type = mime_for(de->d_name)) == NULL)
+		if (de->d_name[0] == '.' ||
+		    (type = mime_for(de->d_name)) == NULL)
 			continue;
 		snprintf(path, sizeof(path), "%s/static/%s", dir, de->d_name);
 		if (stat(path, &st) != 0 || !S_ISREG(st.st_mode) ||
@@ -151,7 +152,8 @@ load_statics(struct site *s, const char *dir, char *err, size_t errlen)
 			return false;
 		}
 		data = xmalloc((size_t)st.st_size + 1);
-		if (fread(data, 1, (size_t)st.st_size, f) != (size_t)st.st_size) {
+		if (fread(data, 1, (size_t)st.st_size, f) !=
+		    (size_t)st.st_size) {
 			free(data);
 			fclose(f);
 			snprintf(err, errlen, "%s: cannot read", path);
@@ -182,7 +184,7 @@ load_statics(struct site *s, const char *dir, char *err, size_t errlen)
 bool
 site_threshold_parse(const char *v, double *out)
 {
-	char *end;
+	char  *end;
 	double d;
 
 	if (v == NULL || *v == '\0' || strlen(v) > 20 ||
@@ -199,9 +201,9 @@ static const char *
 setting(struct store *st, struct arena *a, const char *const *over,
     const struct setting_def *def)
 {
-	char env[64];
+	char	    env[64];
 	const char *v;
-	size_t i;
+	size_t	    i;
 
 	for (i = 0; over && over[i]; i += 2)
 		if (strcmp(over[i], def->key) == 0 && over[i + 1])
@@ -221,13 +223,13 @@ site_load(struct store *st, const char *db_url, const char *theme,
     const char *overlay, const char *const *over, char *err, size_t errlen)
 {
 	static const char *const moderations[3] = { "none", "first", "all" };
-	struct site *s = xcalloc(1, sizeof(*s));
+	struct site		*s = xcalloc(1, sizeof(*s));
 	const char **slot[] = { &s->title, &s->description, &s->base_url,
-	    &s->language, &s->timezone, &s->moderation,
-	    &s->comments_close_days, &s->spam_threshold_s, NULL };
+		&s->language, &s->timezone, &s->moderation,
+		&s->comments_close_days, &s->spam_threshold_s, NULL };
 	struct arena a;
-	size_t i, n;
-	char *bu;
+	size_t	     i, n;
+	char	    *bu;
 
 	arena_init(&a);
 	for (i = 0; slot[i] != NULL; i++)
@@ -241,33 +243,41 @@ site_load(struct store *st, const char *db_url, const char *theme,
 		if (strcmp(s->moderation, moderations[i]) == 0)
 			break;
 	if (i == 3) {
-		snprintf(err, errlen, "moderation '%s' is not none, first or "
-		    "all", s->moderation);
+		snprintf(err, errlen,
+		    "moderation '%s' is not none, first or "
+		    "all",
+		    s->moderation);
 		goto fail;
 	}
-	s->moderation_policy = (int)i;	/* enum moderation's order */
-	if (!parse_int(s->comments_close_days,
-	    strlen(s->comments_close_days), 0, 100000, &s->close_days)) {
-		snprintf(err, errlen, "comments_close_days '%s' is not a "
-		    "number of days", s->comments_close_days);
+	s->moderation_policy = (int)i; /* enum moderation's order */
+	if (!parse_int(s->comments_close_days, strlen(s->comments_close_days),
+		0, 100000, &s->close_days)) {
+		snprintf(err, errlen,
+		    "comments_close_days '%s' is not a "
+		    "number of days",
+		    s->comments_close_days);
 		goto fail;
 	}
 	if (!site_threshold_parse(s->spam_threshold_s, &s->spam_threshold)) {
-		snprintf(err, errlen, "spam_threshold '%s' is not a number "
-		    "from 0 to 1", s->spam_threshold_s);
+		snprintf(err, errlen,
+		    "spam_threshold '%s' is not a number "
+		    "from 0 to 1",
+		    s->spam_threshold_s);
 		goto fail;
 	}
 	s->tz_utc = strcmp(s->timezone, "UTC") == 0 ||
 	    strcmp(s->timezone, "Etc/UTC") == 0;
 	if (!s->tz_utc) {
-		char zpath[512];
+		char	    zpath[512];
 		struct stat zs;
 
 		snprintf(zpath, sizeof(zpath), "/usr/share/zoneinfo/%s",
 		    s->timezone);
 		if (strstr(s->timezone, "..") || stat(zpath, &zs) != 0) {
-			snprintf(err, errlen, "timezone '%s' is not a known "
-			    "IANA zone", s->timezone);
+			snprintf(err, errlen,
+			    "timezone '%s' is not a known "
+			    "IANA zone",
+			    s->timezone);
 			goto fail;
 		}
 		/* The whole process works in one zone, set before any
@@ -313,8 +323,8 @@ site_free(struct site *s)
 }
 
 struct site_holder {
-	pthread_mutex_t	 mu;
-	struct site	*cur;
+	pthread_mutex_t mu;
+	struct site    *cur;
 };
 
 struct site_holder *
@@ -356,8 +366,8 @@ site_acquire(struct site_holder *h)
 void
 site_release(struct site *s)
 {
-	if (s != NULL && atomic_fetch_sub_explicit(&s->refs, 1,
-	    memory_order_acq_rel) == 1)
+	if (s != NULL &&
+	    atomic_fetch_sub_explicit(&s->refs, 1, memory_order_acq_rel) == 1)
 		site_free(s);
 }
 
@@ -374,7 +384,7 @@ site_holder_swap(struct site_holder *h, struct site *s)
 	site_release(old);
 }
 
-static pthread_key_t store_key;
+static pthread_key_t  store_key;
 static pthread_once_t store_once = PTHREAD_ONCE_INIT;
 
 static void
@@ -393,7 +403,7 @@ struct store *
 site_store(const struct site *s)
 {
 	struct store *st;
-	char err[512];
+	char	      err[512];
 
 	pthread_once(&store_once, store_key_init);
 	if ((st = pthread_getspecific(store_key)) != NULL)

@@ -42,17 +42,16 @@ enum fault_kind {
 	FAULT__MAX
 };
 
-static const char *const kind_names[FAULT__MAX] = {
-	"write", "sync", "read", "busy", "alloc"
-};
+static const char *const
+    kind_names[FAULT__MAX] = { "write", "sync", "read", "busy", "alloc" };
 
-static enum fault_kind	kind = FAULT__MAX;
-static long		target;
-static int		persist;
-static atomic_bool	armed;
-static atomic_long	count;
-static sqlite3_vfs	*base;
-static sqlite3_vfs	shim;
+static enum fault_kind	   kind = FAULT__MAX;
+static long		   target;
+static int		   persist;
+static atomic_bool	   armed;
+static atomic_long	   count;
+static sqlite3_vfs	  *base;
+static sqlite3_vfs	   shim;
 static sqlite3_mem_methods base_mem;
 
 /* true when this operation of kind k is the one to fail. */
@@ -66,25 +65,27 @@ fire(enum fault_kind k)
 	n = atomic_fetch_add(&count, 1) + 1;
 	if (n == target || (persist && n > target)) {
 		if (n == target)
-			fprintf(stderr, "gazette: fault: injected %s fault "
-			    "number %ld\n", kind_names[k], n);
+			fprintf(stderr,
+			    "gazette: fault: injected %s fault "
+			    "number %ld\n",
+			    kind_names[k], n);
 		return 1;
 	}
 	return 0;
 }
 
 struct ffile {
-	sqlite3_file	 base;	/* must be first: our io methods */
-	sqlite3_file	*real;
+	sqlite3_file  base; /* must be first: our io methods */
+	sqlite3_file *real;
 };
 
-#define REAL(f)	(((struct ffile *)(f))->real)
+#define REAL(f) (((struct ffile *)(f))->real)
 
 static int
 f_close(sqlite3_file *f)
 {
-	int rc = REAL(f)->pMethods ? REAL(f)->pMethods->xClose(REAL(f)) :
-	    SQLITE_OK;
+	int rc =
+	    REAL(f)->pMethods ? REAL(f)->pMethods->xClose(REAL(f)) : SQLITE_OK;
 
 	sqlite3_free(REAL(f));
 	return rc;
@@ -188,18 +189,15 @@ f_shmunmap(sqlite3_file *f, int del)
 	return REAL(f)->pMethods->xShmUnmap(REAL(f), del);
 }
 
-static const sqlite3_io_methods fio = {
-	2, f_close, f_read, f_write, f_truncate, f_sync, f_size, f_lock,
-	f_unlock, f_reserved, f_fcntl, f_sector, f_caps, f_shmmap, f_shmlock,
-	f_shmbarrier, f_shmunmap, NULL, NULL
-};
+static const sqlite3_io_methods fio = { 2, f_close, f_read, f_write, f_truncate,
+	f_sync, f_size, f_lock, f_unlock, f_reserved, f_fcntl, f_sector, f_caps,
+	f_shmmap, f_shmlock, f_shmbarrier, f_shmunmap, NULL, NULL };
 
 static int
-v_open(sqlite3_vfs *v, const char *name, sqlite3_file *f, int flags,
-    int *out)
+v_open(sqlite3_vfs *v, const char *name, sqlite3_file *f, int flags, int *out)
 {
 	struct ffile *ff = (struct ffile *)f;
-	int rc;
+	int	      rc;
 
 	(void)v;
 	ff->real = sqlite3_malloc(base->szOsFile);
@@ -232,9 +230,9 @@ m_realloc(void *p, int n)
 void
 fault_init(void)
 {
-	const char *spec = getenv("GAZETTE_FAULT"), *arm, *eq;
+	const char	   *spec = getenv("GAZETTE_FAULT"), *arm, *eq;
 	sqlite3_mem_methods mem;
-	int i;
+	int		    i;
 
 	if (spec == NULL || (eq = strchr(spec, '=')) == NULL)
 		return;
@@ -278,8 +276,8 @@ fault_probe(void)
 {
 	const char *path = getenv("GAZETTE_FAULT_PROBE");
 	char *const argv[] = { "/bin/true", NULL };
-	int fd, st, e;
-	pid_t pid;
+	int	    fd, st, e;
+	pid_t	    pid;
 
 	if (path == NULL || *path == '\0')
 		return;
@@ -299,8 +297,11 @@ fault_probe(void)
 	if (pid > 0)
 		waitpid(pid, &st, 0);
 	fprintf(stderr, "gazette: fault: probe exec /bin/true: %s\n",
-	    pid < 0 ? "cannot fork" : WIFEXITED(st) && WEXITSTATUS(st) == 0 ?
-	    "ok" : strerror(WIFEXITED(st) ? WEXITSTATUS(st) : EINTR));
+	    pid < 0 ?
+		"cannot fork" :
+		WIFEXITED(st) && WEXITSTATUS(st) == 0 ?
+		"ok" :
+		strerror(WIFEXITED(st) ? WEXITSTATUS(st) : EINTR));
 	e = unshare(0) == 0 ? 0 : errno;
 	fprintf(stderr, "gazette: fault: probe unshare: %s\n",
 	    e == 0 ? "ok" : strerror(e));

@@ -18,13 +18,13 @@
 
 /* Installs the faulting VFS and allocator before SQLite is first used.
  * Must run before any database is opened. */
-void	fault_init(void);
+void fault_init(void);
 /* Starts counting when GAZETTE_FAULT_ARM=listen. */
-void	fault_arm_listen(void);
+void fault_arm_listen(void);
 /* With GAZETTE_FAULT_PROBE=PATH, once serve is confined and listening:
  * tries to create PATH, to execute /bin/true and to call unshare(0), and
  * writes one line to stderr for each with its outcome ("ok" or the
  * error), so a test can see what the sandbox (util/confine.h) refuses. */
-void	fault_probe(void);
+void fault_probe(void);
 
 #endif

@@ -5,8 +5,8 @@
 #include "store/store-int.h"
 #include "util/arena.h"
 
-#define NPARAMS(a)	(sizeof(a) / sizeof((a)[0]))
-#define COMMENT_NCOLS	15
+#define NPARAMS(a)    (sizeof(a) / sizeof((a)[0]))
+#define COMMENT_NCOLS 15
 
 static const char *const cstatus_names[COMMENT_STATUS__MAX] = {
 	[COMMENT_PENDING] = "pending",
@@ -41,9 +41,9 @@ row_int(void *ctx, const struct sval *c, size_t n)
 }
 
 struct comment_rows {
-	struct arena	*arena;
-	struct comment	*items;
-	size_t		 n, cap;
+	struct arena   *arena;
+	struct comment *items;
+	size_t		n, cap;
 };
 
 static const char *
@@ -57,8 +57,8 @@ static int
 row_comment(void *ctx, const struct sval *c, size_t n)
 {
 	struct comment_rows *r = ctx;
-	struct comment *m, *grown;
-	const char *status;
+	struct comment	    *m, *grown;
+	const char	    *status;
 
 	if (n < COMMENT_NCOLS)
 		return 1;
@@ -105,9 +105,9 @@ static enum store_err
 comment_place(struct store *s, struct comment *c)
 {
 	struct comment p;
-	struct arena a;
+	struct arena   a;
 	enum store_err e;
-	int64_t id = c->parent_id, steps = -1;
+	int64_t	       id = c->parent_id, steps = -1;
 
 	arena_init(&a);
 	for (;;) {
@@ -127,8 +127,8 @@ comment_place(struct store *s, struct comment *c)
 	}
 	c->parent_id = p.id;
 	c->thread_id = p.thread_id;
-	c->depth = p.depth < COMMENT_DEPTH_MAX ? p.depth + 1 :
-	    COMMENT_DEPTH_MAX;
+	c->depth =
+	    p.depth < COMMENT_DEPTH_MAX ? p.depth + 1 : COMMENT_DEPTH_MAX;
 out:
 	arena_free(&a);
 	return e;
@@ -150,8 +150,10 @@ store_comment_insert(struct store *s, struct comment *c)
 			c->parent_id ? P_INT(c->parent_id) : P_NULL,
 			P_INT(c->thread_id),
 			P_INT(c->depth),
-			P_TEXT(c->author), P_TEXT(c->email ? c->email : ""),
-			P_TEXT(c->url ? c->url : ""), P_TEXT(c->body_md),
+			P_TEXT(c->author),
+			P_TEXT(c->email ? c->email : ""),
+			P_TEXT(c->url ? c->url : ""),
+			P_TEXT(c->body_md),
 			P_TEXT(c->body_html),
 			P_TEXT(comment_status_name(c->status)),
 			P_TEXT(c->client_hash ? c->client_hash : ""),
@@ -161,8 +163,7 @@ store_comment_insert(struct store *s, struct comment *c)
 		};
 		c->id = 0;
 		if ((e = store_exec(s, ST_COMMENT_INSERT, p, NPARAMS(p),
-		    row_int,
-		    &c->id)) != STORE_OK)
+			 row_int, &c->id)) != STORE_OK)
 			goto out;
 	}
 	if (c->parent_id == 0) {
@@ -170,24 +171,21 @@ store_comment_insert(struct store *s, struct comment *c)
 
 		c->thread_id = c->id;
 		if ((e = store_exec(s, ST_COMMENT_SET_THREAD, p, 1, NULL,
-		    NULL)) !=
-		    STORE_OK)
+			 NULL)) != STORE_OK)
 			goto out;
 	}
 	if (c->updated_at > c->created_at) {
 		struct sval p[] = { P_INT(c->id), P_INT(c->updated_at) };
 
 		if ((e = store_exec(s, ST_COMMENT_SET_UPDATED, p, 2, NULL,
-		    NULL)) !=
-		    STORE_OK)
+			 NULL)) != STORE_OK)
 			goto out;
 	}
 	if (c->status == COMMENT_APPROVED) {
 		struct sval p[] = { P_INT(c->article_id), P_INT(1) };
 
 		if ((e = store_exec(s, ST_ARTICLE_COMMENT_ADD, p, 2, NULL,
-		    NULL)) !=
-		    STORE_OK)
+			 NULL)) != STORE_OK)
 			goto out;
 	}
 out:
@@ -206,11 +204,11 @@ store_comment_get(struct store *s, struct arena *a, int64_t id,
     struct comment *out)
 {
 	struct comment_rows r = { a, NULL, 0, 0 };
-	struct sval p[] = { P_INT(id) };
-	enum store_err e;
+	struct sval	    p[] = { P_INT(id) };
+	enum store_err	    e;
 
-	if ((e = store_exec(s, ST_COMMENT_GET, p, 1, row_comment,
-	    &r)) != STORE_OK)
+	if ((e = store_exec(s, ST_COMMENT_GET, p, 1, row_comment, &r)) !=
+	    STORE_OK)
 		return e;
 	if (r.n == 0)
 		return STORE_NOTFOUND;
@@ -231,14 +229,14 @@ static enum store_err
 status_write(struct store *s, const struct comment *old,
     enum comment_status status, int64_t now)
 {
-	struct sval p[] = { P_INT(old->id),
-	    P_TEXT(comment_status_name(status)), P_INT(now) };
+	struct sval p[] = { P_INT(old->id), P_TEXT(comment_status_name(status)),
+		P_INT(now) };
 	struct sval q[] = { P_INT(old->article_id) };
 	struct sval t[] = { P_INT(old->id), P_INT(now) };
 	enum store_err e;
 
 	if ((e = store_exec(s, ST_COMMENT_SET_STATUS, p, NPARAMS(p), NULL,
-	    NULL)) != STORE_OK)
+		 NULL)) != STORE_OK)
 		return e;
 	if (status == COMMENT_APPROVED)
 		e = store_exec(s, ST_COMMENTER_TRUST, t, NPARAMS(t), NULL,
@@ -261,7 +259,7 @@ enum store_err
 store_comment_set_status(struct store *s, int64_t id,
     enum comment_status status, int64_t now)
 {
-	struct arena a;
+	struct arena   a;
 	struct comment c;
 	enum store_err e;
 
@@ -282,10 +280,9 @@ done:
 }
 
 enum store_err
-store_commenter_trusted(struct store *s, const char *commenter,
-    bool *trusted)
+store_commenter_trusted(struct store *s, const char *commenter, bool *trusted)
 {
-	int64_t one = 0;
+	int64_t	       one = 0;
 	enum store_err e;
 
 	*trusted = false;
@@ -301,16 +298,16 @@ store_commenter_trusted(struct store *s, const char *commenter,
 }
 
 struct id_rows {
-	struct arena	*arena;
-	int64_t		*ids;
-	size_t		 n, cap;
+	struct arena *arena;
+	int64_t	     *ids;
+	size_t	      n, cap;
 };
 
 static int
 row_id(void *ctx, const struct sval *c, size_t n)
 {
 	struct id_rows *r = ctx;
-	int64_t *grown;
+	int64_t	       *grown;
 
 	if (n < 1)
 		return 1;
@@ -329,21 +326,20 @@ enum store_err
 store_comment_threads(struct store *s, struct arena *a, int64_t article_id,
     int64_t after_thread, size_t nthreads, struct comment_list *out)
 {
-	struct id_rows ids = { a, NULL, 0, 0 };
+	struct id_rows	    ids = { a, NULL, 0, 0 };
 	struct comment_rows r = { a, NULL, 0, 0 };
-	enum store_err e;
-	int64_t last;
+	enum store_err	    e;
+	int64_t		    last;
 
 	memset(out, 0, sizeof(*out));
 	if (nthreads == 0)
 		nthreads = 100;
 	{
 		struct sval p[] = { P_INT(article_id), P_INT(after_thread),
-		    P_INT((int64_t)nthreads + 1) };
+			P_INT((int64_t)nthreads + 1) };
 
 		if ((e = store_exec(s, ST_COMMENT_THREAD_IDS, p, NPARAMS(p),
-		    row_id,
-		    &ids)) != STORE_OK)
+			 row_id, &ids)) != STORE_OK)
 			return e;
 	}
 	if (ids.n == 0)
@@ -352,11 +348,11 @@ store_comment_threads(struct store *s, struct arena *a, int64_t article_id,
 	if (ids.n > nthreads)
 		out->next_after = last;
 	{
-		struct sval p[] = { P_INT(article_id), P_INT(ids.ids[0]),
-		    P_INT(last) };
+		struct sval
+		    p[] = { P_INT(article_id), P_INT(ids.ids[0]), P_INT(last) };
 
 		if ((e = store_exec(s, ST_COMMENT_THREAD_ITEMS, p, NPARAMS(p),
-		    row_comment, &r)) != STORE_OK)
+			 row_comment, &r)) != STORE_OK)
 			return e;
 	}
 	out->items = r.items;
@@ -369,8 +365,8 @@ store_comment_recent(struct store *s, struct arena *a, int64_t article_id,
     size_t limit, struct comment_list *out)
 {
 	struct comment_rows r = { a, NULL, 0, 0 };
-	struct sval p[] = { P_INT(article_id), P_INT((int64_t)limit) };
-	enum store_err e;
+	struct sval	    p[] = { P_INT(article_id), P_INT((int64_t)limit) };
+	enum store_err	    e;
 
 	memset(out, 0, sizeof(*out));
 	e = store_exec(s, ST_COMMENT_RECENT, p, NPARAMS(p), row_comment, &r);
@@ -384,11 +380,12 @@ store_comment_list(struct store *s, struct arena *a, int status,
     int64_t article_id, size_t limit, struct comment_list *out)
 {
 	struct comment_rows r = { a, NULL, 0, 0 };
-	struct sval p[] = {
-		status >= 0 && status < COMMENT_STATUS__MAX ?
-		    P_TEXT(comment_status_name((enum comment_status)status)) :
-		    P_NULL,
-		P_INT(article_id), P_INT((int64_t)limit),
+	struct sval	    p[] = {
+			status >= 0 && status < COMMENT_STATUS__MAX ?
+			    P_TEXT(comment_status_name((enum comment_status)status)) :
+			    P_NULL,
+		P_INT(article_id),
+		P_INT((int64_t)limit),
 	};
 	enum store_err e;
 
@@ -404,7 +401,7 @@ store_comment_page(struct store *s, struct arena *a, int64_t article_id,
     int status, int64_t after_id, size_t limit, struct comment_list *out)
 {
 	struct comment_rows r = { a, NULL, 0, 0 };
-	enum store_err e;
+	enum store_err	    e;
 
 	memset(out, 0, sizeof(*out));
 	if (limit == 0 || limit > 1000)
@@ -414,12 +411,14 @@ store_comment_page(struct store *s, struct arena *a, int64_t article_id,
 			P_INT(article_id),
 			status >= 0 && status < COMMENT_STATUS__MAX ?
 			    P_TEXT(comment_status_name(
-			    (enum comment_status)status)) : P_NULL,
-			P_INT(after_id), P_INT((int64_t)limit + 1),
+				(enum comment_status)status)) :
+			    P_NULL,
+			P_INT(after_id),
+			P_INT((int64_t)limit + 1),
 		};
 
 		if ((e = store_exec(s, ST_COMMENT_ARTICLE_PAGE, p, NPARAMS(p),
-		    row_comment, &r)) != STORE_OK)
+			 row_comment, &r)) != STORE_OK)
 			return e;
 	}
 	/* One row past the page says whether another page follows. */
@@ -435,7 +434,7 @@ store_comment_page(struct store *s, struct arena *a, int64_t article_id,
 enum store_err
 store_comment_update(struct store *s, const struct comment *c)
 {
-	struct arena a;
+	struct arena   a;
 	struct comment old;
 	enum store_err e;
 
@@ -446,11 +445,11 @@ store_comment_update(struct store *s, const struct comment *c)
 		goto out;
 	{
 		struct sval p[] = { P_INT(c->id), P_TEXT(c->author),
-		    P_TEXT(c->url ? c->url : ""), P_TEXT(c->body_md),
-		    P_TEXT(c->body_html), P_INT(c->updated_at) };
+			P_TEXT(c->url ? c->url : ""), P_TEXT(c->body_md),
+			P_TEXT(c->body_html), P_INT(c->updated_at) };
 
 		if ((e = store_exec(s, ST_COMMENT_EDIT, p, NPARAMS(p), NULL,
-		    NULL)) != STORE_OK)
+			 NULL)) != STORE_OK)
 			goto out;
 	}
 	if (c->status != old.status &&
@@ -468,7 +467,9 @@ done:
 }
 
 static const char *const verdict_names[SPAM_VERDICT__MAX] = {
-	[SPAM_NONE] = "", [SPAM_HAM] = "ham", [SPAM_SPAM] = "spam",
+	[SPAM_NONE] = "",
+	[SPAM_HAM] = "ham",
+	[SPAM_SPAM] = "spam",
 };
 
 const char *
@@ -488,18 +489,18 @@ verdict_parse(const struct sval *c)
 }
 
 struct queue_rows {
-	struct comment_rows	 r;
-	struct comment_queue	*q;
-	size_t			 cap;
+	struct comment_rows   r;
+	struct comment_queue *q;
+	size_t		      cap;
 };
 
 static int
 row_queue(void *ctx, const struct sval *c, size_t n)
 {
-	struct queue_rows *qr = ctx;
+	struct queue_rows	  *qr = ctx;
 	struct comment_queue_item *it, *grown;
-	struct arena *a = qr->r.arena;
-	const char *status;
+	struct arena		  *a = qr->r.arena;
+	const char		  *status;
 
 	if (n < COMMENT_NCOLS + 5)
 		return 1;
@@ -534,16 +535,15 @@ store_comment_queue(struct store *s, struct arena *a,
     struct comment_queue *out)
 {
 	struct queue_rows qr = { { a, NULL, 0, 0 }, out, 0 };
-	struct sval p[] = { P_TEXT(comment_status_name(status)),
-	    P_INT(before_id), P_INT((int64_t)limit + 1) };
-	enum store_err e;
+	struct sval	  p[] = { P_TEXT(comment_status_name(status)),
+		      P_INT(before_id), P_INT((int64_t)limit + 1) };
+	enum store_err	  e;
 
 	memset(out, 0, sizeof(*out));
 	if (limit == 0 || limit > 1000)
 		return STORE_INVALID;
 	if ((e = store_exec(s, ST_COMMENT_QUEUE, p, NPARAMS(p), row_queue,
-	    &qr)) !=
-	    STORE_OK)
+		 &qr)) != STORE_OK)
 		return e;
 	/* One row past the page says whether another page follows. */
 	if (out->n > limit) {
@@ -567,10 +567,10 @@ enum store_err
 store_comment_edit(struct store *s, int64_t id, const char *author,
     const char *url, const char *body_md, const char *body_html, int64_t now)
 {
-	struct sval p[] = { P_INT(id), P_TEXT(author), P_TEXT(url),
-	    P_TEXT(body_md), P_TEXT(body_html), P_INT(now) };
+	struct sval    p[] = { P_INT(id), P_TEXT(author), P_TEXT(url),
+		   P_TEXT(body_md), P_TEXT(body_html), P_INT(now) };
 	struct comment c;
-	struct arena a;
+	struct arena   a;
 	enum store_err e;
 
 	/* The comment must exist (an UPDATE of nothing is no error), and
@@ -578,15 +578,15 @@ store_comment_edit(struct store *s, int64_t id, const char *author,
 	arena_init(&a);
 	if ((e = store_comment_get(s, &a, id, &c)) == STORE_OK &&
 	    (e = store_exec(s, ST_COMMENT_EDIT, p, NPARAMS(p), NULL, NULL)) ==
-	    STORE_OK)
+		STORE_OK)
 		store_changed(s, "comments:%lld", (long long)c.article_id);
 	arena_free(&a);
 	return e;
 }
 
 struct trained_row {
-	bool			 found;
-	enum spam_verdict	 v;
+	bool		  found;
+	enum spam_verdict v;
 };
 
 static int
@@ -605,13 +605,12 @@ enum store_err
 store_comment_trained(struct store *s, int64_t id, enum spam_verdict *out)
 {
 	struct trained_row t = { false, SPAM_NONE };
-	struct sval p[] = { P_INT(id) };
-	enum store_err e;
+	struct sval	   p[] = { P_INT(id) };
+	enum store_err	   e;
 
 	*out = SPAM_NONE;
 	if ((e = store_exec(s, ST_COMMENT_TRAINED_GET, p, 1, row_trained,
-	    &t)) !=
-	    STORE_OK)
+		 &t)) != STORE_OK)
 		return e;
 	if (!t.found)
 		return STORE_NOTFOUND;

@@ -15,8 +15,8 @@
 #include "store/store-int.h"
 
 struct table {
-	const char	*name;
-	enum stmt	 dump, load;
+	const char *name;
+	enum stmt   dump, load;
 };
 
 static const struct table tables[STORE_TABLE__MAX] = {
@@ -25,12 +25,9 @@ static const struct table tables[STORE_TABLE__MAX] = {
 	[STORE_T_TAGS] = { "tags", ST_TAGS_DUMP, ST_TAGS_LOAD },
 	[STORE_T_ARTICLE_TAGS] = { "article_tags", ST_ARTICLE_TAGS_DUMP,
 	    ST_ARTICLE_TAGS_LOAD },
-	[STORE_T_COMMENTS] = { "comments", ST_COMMENTS_DUMP,
-	    ST_COMMENTS_LOAD },
-	[STORE_T_SETTINGS] = { "settings", ST_SETTINGS_DUMP,
-	    ST_SETTINGS_LOAD },
-	[STORE_T_SESSIONS] = { "sessions", ST_SESSIONS_DUMP,
-	    ST_SESSIONS_LOAD },
+	[STORE_T_COMMENTS] = { "comments", ST_COMMENTS_DUMP, ST_COMMENTS_LOAD },
+	[STORE_T_SETTINGS] = { "settings", ST_SETTINGS_DUMP, ST_SETTINGS_LOAD },
+	[STORE_T_SESSIONS] = { "sessions", ST_SESSIONS_DUMP, ST_SESSIONS_LOAD },
 	[STORE_T_API_TOKENS] = { "api_tokens", ST_API_TOKENS_DUMP,
 	    ST_API_TOKENS_LOAD },
 	[STORE_T_REVISIONS] = { "revisions", ST_REVISIONS_DUMP,
@@ -62,7 +59,7 @@ row_count(void *ctx, const struct sval *c, size_t n)
 enum store_err
 store_site_empty(struct store *s, bool *empty)
 {
-	int64_t n = 0;
+	int64_t	       n = 0;
 	enum store_err e;
 
 	e = store_exec(s, ST_SITE_ROWS, NULL, 0, row_count, &n);
@@ -71,8 +68,8 @@ store_site_empty(struct store *s, bool *empty)
 }
 
 struct digest_ctx {
-	crypto_generichash_state	 h;
-	int64_t				 rows;
+	crypto_generichash_state h;
+	int64_t			 rows;
 };
 
 /* A type byte, a 64-bit little-endian length, then the bytes (a row's
@@ -81,8 +78,8 @@ static void
 put_field(crypto_generichash_state *h, char type, const void *p, size_t n)
 {
 	unsigned char hdr[9];
-	uint64_t len = n;
-	int i;
+	uint64_t      len = n;
+	int	      i;
 
 	hdr[0] = (unsigned char)type;
 	for (i = 0; i < 8; i++)
@@ -98,9 +95,9 @@ static int
 row_digest(void *ctx, const struct sval *c, size_t n)
 {
 	struct digest_ctx *d = ctx;
-	char num[40];
-	size_t i;
-	int len;
+	char		   num[40];
+	size_t		   i;
+	int		   len;
 
 	d->rows++;
 	put_field(&d->h, 'R', NULL, n);
@@ -129,8 +126,8 @@ enum store_err
 store_digest(struct store *s, struct store_digest *out)
 {
 	struct digest_ctx d;
-	enum store_err e = STORE_OK;
-	int t;
+	enum store_err	  e = STORE_OK;
+	int		  t;
 
 	memset(out, 0, sizeof(*out));
 	crypto_generichash_init(&d.h, NULL, 0, sizeof(out->sum));
@@ -147,10 +144,10 @@ store_digest(struct store *s, struct store_digest *out)
 }
 
 struct copy_ctx {
-	struct store	*to;
-	enum stmt	 load;
-	int64_t		 rows;
-	enum store_err	 e;
+	struct store  *to;
+	enum stmt      load;
+	int64_t	       rows;
+	enum store_err e;
 };
 
 /* Each dumped row is loaded as it comes, on the other connection: the
@@ -168,12 +165,12 @@ row_copy(void *ctx, const struct sval *c, size_t n)
 }
 
 enum store_err
-store_copy(struct store *from, struct store *to,
-    int64_t rows[STORE_TABLE__MAX], struct store **culprit)
+store_copy(struct store *from, struct store *to, int64_t rows[STORE_TABLE__MAX],
+    struct store **culprit)
 {
 	struct copy_ctx k = { to, ST__MAX, 0, STORE_OK };
-	enum store_err e;
-	int t;
+	enum store_err	e;
+	int		t;
 
 	*culprit = to;
 	memset(rows, 0, STORE_TABLE__MAX * sizeof(rows[0]));

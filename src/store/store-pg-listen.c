@@ -30,18 +30,18 @@
 #include "util/metrics.h"
 #include "util/xalloc.h"
 
-#define BACKOFF_MIN_MS		50
-#define BACKOFF_MAX_MS		5000
-#define CONNECT_TIMEOUT_MS	10000
+#define BACKOFF_MIN_MS	   50
+#define BACKOFF_MAX_MS	   5000
+#define CONNECT_TIMEOUT_MS 10000
 /* More keys in one notification than this: everything ("site"). */
-#define KEYS_MAX		64
+#define KEYS_MAX 64
 
 struct pg_listener {
-	char		*url;
-	store_change_fn	 fn;
-	void		*ctx;
-	int		 wake[2];	/* stop writes a byte to [1] */
-	pthread_t	 thread;
+	char	       *url;
+	store_change_fn fn;
+	void	       *ctx;
+	int		wake[2]; /* stop writes a byte to [1] */
+	pthread_t	thread;
 };
 
 static const char *const all[] = { "site" };
@@ -61,7 +61,7 @@ static int
 listener_wait(struct pg_listener *pl, int fd, short events, int ms)
 {
 	struct pollfd p[2];
-	int n;
+	int	      n;
 
 	p[0].fd = pl->wake[0];
 	p[0].events = POLLIN;
@@ -80,7 +80,7 @@ static void
 notice_quiet(void *arg, const char *msg)
 {
 	(void)arg;
-	(void)msg;	/* the server's goodbye when it ends the connection */
+	(void)msg; /* the server's goodbye when it ends the connection */
 }
 
 /* Copies libpq's message, first line only and without the URL's
@@ -89,8 +89,11 @@ static void
 listener_err(const struct pg_listener *pl, PGconn *pg, const char *why,
     char *err, size_t errlen)
 {
-	store_url_scrub(pl->url, why ? why : pg ? PQerrorMessage(pg) :
-	    "out of memory", err, errlen);
+	store_url_scrub(pl->url,
+	    why	   ? why :
+		pg ? PQerrorMessage(pg) :
+		     "out of memory",
+	    err, errlen);
 	err[strcspn(err, "\n")] = '\0';
 }
 
@@ -105,16 +108,16 @@ static PGconn *
 listener_connect(struct pg_listener *pl, bool *stop, char *err, size_t errlen)
 {
 	const char *const keys[] = { "client_encoding",
-	    "fallback_application_name", "keepalives", "keepalives_idle",
-	    "keepalives_interval", "keepalives_count", "dbname", NULL };
-	const char *const vals[] = { "UTF8", "gazette-listen", "1", "30",
-	    "10", "3", pl->url, NULL };
+		"fallback_application_name", "keepalives", "keepalives_idle",
+		"keepalives_interval", "keepalives_count", "dbname", NULL };
+	const char *const vals[] = { "UTF8", "gazette-listen", "1", "30", "10",
+		"3", pl->url, NULL };
 	PostgresPollingStatusType st = PGRES_POLLING_WRITING;
-	int64_t deadline = mono_ms() + CONNECT_TIMEOUT_MS, left;
+	int64_t	  deadline = mono_ms() + CONNECT_TIMEOUT_MS, left;
 	PGresult *res;
-	PGconn *pg;
-	bool ok = true;
-	int r;
+	PGconn	 *pg;
+	bool	  ok = true;
+	int	  r;
 
 	*stop = false;
 	pg = PQconnectStartParams(keys, vals, 1);
@@ -129,11 +132,12 @@ listener_connect(struct pg_listener *pl, bool *stop, char *err, size_t errlen)
 			goto fail;
 		}
 		if ((left = deadline - mono_ms()) <= 0) {
-			listener_err(pl, pg, "timed out connecting", err, errlen);
+			listener_err(pl, pg, "timed out connecting", err,
+			    errlen);
 			goto fail;
 		}
-		r = listener_wait(pl, PQsocket(pg), st == PGRES_POLLING_READING ?
-		    POLLIN : POLLOUT, (int)left);
+		r = listener_wait(pl, PQsocket(pg),
+		    st == PGRES_POLLING_READING ? POLLIN : POLLOUT, (int)left);
 		if (r < 0) {
 			*stop = true;
 			goto fail;
@@ -146,8 +150,8 @@ listener_connect(struct pg_listener *pl, bool *stop, char *err, size_t errlen)
 	}
 	while (PQisBusy(pg)) {
 		if ((left = deadline - mono_ms()) <= 0) {
-			listener_err(pl, pg, "timed out starting to listen", err,
-			    errlen);
+			listener_err(pl, pg, "timed out starting to listen",
+			    err, errlen);
 			goto fail;
 		}
 		if ((r = listener_wait(pl, PQsocket(pg), POLLIN, (int)left)) <
@@ -162,7 +166,8 @@ listener_connect(struct pg_listener *pl, bool *stop, char *err, size_t errlen)
 	}
 	while ((res = PQgetResult(pg)) != NULL) {
 		if (PQresultStatus(res) != PGRES_COMMAND_OK && ok) {
-			listener_err(pl, pg, PQresultErrorMessage(res), err, errlen);
+			listener_err(pl, pg, PQresultErrorMessage(res), err,
+			    errlen);
 			ok = false;
 		}
 		PQclear(res);
@@ -179,12 +184,12 @@ static void
 listener_deliver(struct pg_listener *pl, const char *payload)
 {
 	const char *keys[KEYS_MAX];
-	char *copy = xstrdup(payload), *p, *save = NULL;
-	size_t n = 0;
+	char	   *copy = xstrdup(payload), *p, *save = NULL;
+	size_t	    n = 0;
 
 	metrics_cache_notification();
 	for (p = strtok_r(copy, " \n", &save); p != NULL;
-	    p = strtok_r(NULL, " \n", &save)) {
+	     p = strtok_r(NULL, " \n", &save)) {
 		if (n == KEYS_MAX) {
 			n = 0;
 			break;
@@ -194,7 +199,7 @@ listener_deliver(struct pg_listener *pl, const char *payload)
 	if (n > 0)
 		pl->fn(pl->ctx, keys, n);
 	else if (*payload != '\0')
-		pl->fn(pl->ctx, all, 1);	/* too many to name */
+		pl->fn(pl->ctx, all, 1); /* too many to name */
 	free(copy);
 }
 
@@ -204,7 +209,7 @@ static int
 listener_read(struct pg_listener *pl, PGconn *pg, char *err, size_t errlen)
 {
 	PGnotify *n;
-	int r;
+	int	  r;
 
 	for (;;) {
 		/* First what libpq holds already (some may have come in
@@ -231,10 +236,10 @@ static void *
 listener_loop(void *arg)
 {
 	struct pg_listener *pl = arg;
-	char err[256];
-	PGconn *pg;
-	bool stop, lost = false, told = false;
-	int backoff = 0, r;
+	char		    err[256];
+	PGconn		   *pg;
+	bool		    stop, lost = false, told = false;
+	int		    backoff = 0, r;
 
 	for (;;) {
 		if (backoff > 0 && listener_wait(pl, -1, 0, backoff) < 0)
@@ -245,12 +250,16 @@ listener_loop(void *arg)
 				break;
 			/* Once per loss: the log is not a retry counter. */
 			if (!told)
-				fprintf(stderr, "gazette: cannot listen for "
+				fprintf(stderr,
+				    "gazette: cannot listen for "
 				    "changes made by other nodes: %s; "
-				    "retrying\n", err);
+				    "retrying\n",
+				    err);
 			told = true;
-			backoff = backoff == 0 ? BACKOFF_MIN_MS :
-			    backoff * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS :
+			backoff = backoff == 0 ?
+			    BACKOFF_MIN_MS :
+			    backoff * 2 > BACKOFF_MAX_MS ?
+			    BACKOFF_MAX_MS :
 			    backoff * 2;
 			continue;
 		}
@@ -259,7 +268,8 @@ listener_loop(void *arg)
 		metrics_gauge_set(METRICS_CACHE_LISTENING, 1);
 		if (lost) {
 			metrics_cache_relisten();
-			fprintf(stderr, "gazette: listening again for changes "
+			fprintf(stderr,
+			    "gazette: listening again for changes "
 			    "made by other nodes; dropped the page cache\n");
 		}
 		told = false;
@@ -268,8 +278,10 @@ listener_loop(void *arg)
 		PQfinish(pg);
 		if (r < 0)
 			break;
-		fprintf(stderr, "gazette: lost the connection listening for "
-		    "changes made by other nodes: %s; reconnecting\n", err);
+		fprintf(stderr,
+		    "gazette: lost the connection listening for "
+		    "changes made by other nodes: %s; reconnecting\n",
+		    err);
 		lost = told = true;
 		backoff = BACKOFF_MIN_MS;
 	}

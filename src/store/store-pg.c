@@ -63,20 +63,20 @@
 
 /* pg_type OIDs (stable since forever; the server headers are not part of
  * libpq-dev). */
-#define OID_BOOL	16
-#define OID_INT8	20
-#define OID_INT2	21
-#define OID_INT4	23
-#define OID_TEXT	25
-#define OID_OID		26
-#define OID_FLOAT4	700
-#define OID_FLOAT8	701
-#define OID_NUMERIC	1700
+#define OID_BOOL    16
+#define OID_INT8    20
+#define OID_INT2    21
+#define OID_INT4    23
+#define OID_TEXT    25
+#define OID_OID	    26
+#define OID_FLOAT4  700
+#define OID_FLOAT8  701
+#define OID_NUMERIC 1700
 
-#define MAXPARAMS	32
+#define MAXPARAMS 32
 
 /* pg_advisory_xact_lock key for migrations: "gazette" in ASCII. */
-#define MIGRATION_LOCK	"29099100917232741"
+#define MIGRATION_LOCK "29099100917232741"
 
 #define ARTICLE_COLS \
 	"a.id, a.slug, a.title, a.summary, a.author, a.status, " \
@@ -119,15 +119,14 @@
 /* The search text of a column for ts_headline: '<' and '&' would be read
  * as the start of a tag or an entity, which ts_headline drops; they go in
  * as control characters (which stored text cannot hold) and come back. */
-#define HL_IN(x)	"translate(" x ", '<&', chr(3) || chr(4))"
-#define TSQ		"to_tsquery('simple'::regconfig, $1::text)"
-#define HL_MATCH(x)	"to_tsvector('simple'::regconfig, " x ") @@ " TSQ
+#define HL_IN(x)    "translate(" x ", '<&', chr(3) || chr(4))"
+#define TSQ	    "to_tsquery('simple'::regconfig, $1::text)"
+#define HL_MATCH(x) "to_tsvector('simple'::regconfig, " x ") @@ " TSQ
 
 static const char *const sql[] = {
 	[ST_MIGRATION_VERSION] =
 	    "SELECT coalesce(max(version), 0) FROM schema_migrations",
-	[ST_MIGRATION_APPLIED] =
-	    "SELECT version FROM schema_migrations",
+	[ST_MIGRATION_APPLIED] = "SELECT version FROM schema_migrations",
 	[ST_MIGRATION_RECORD] =
 	    "INSERT INTO schema_migrations (version, name, applied_at) "
 	    "VALUES ($1::int, $2::text, $3::bigint)",
@@ -152,8 +151,7 @@ static const char *const sql[] = {
 	[ST_ARTICLE_LIST_TAG] =
 	    "SELECT " ARTICLE_COLS " FROM articles a "
 	    "JOIN article_tags at ON at.article_id = a.id "
-	    "JOIN tags t ON t.id = at.tag_id AND t.slug = $11::text"
-	    LIST_WHERE,
+	    "JOIN tags t ON t.id = at.tag_id AND t.slug = $11::text" LIST_WHERE,
 	[ST_ARTICLE_COUNT_PUBLIC] =
 	    "SELECT count(*) FROM articles WHERE status IN ('published', "
 	    "'scheduled') AND published_at <= $1::bigint",
@@ -194,9 +192,8 @@ static const char *const sql[] = {
 	    "WHERE lower(u.name) = lower($1::text)",
 	[ST_USER_BY_ID] =
 	    "SELECT " USER_COLS " FROM users u WHERE u.id = $1::bigint",
-	[ST_USER_LIST] =
-	    "SELECT " USER_COLS " FROM users u "
-	    "ORDER BY lower(u.name) COLLATE \"C\"",
+	[ST_USER_LIST] = "SELECT " USER_COLS " FROM users u "
+			 "ORDER BY lower(u.name) COLLATE \"C\"",
 	[ST_USER_SET_PASSWORD] =
 	    "UPDATE users SET pw_hash = $2::text WHERE id = $1::bigint "
 	    "RETURNING id",
@@ -348,16 +345,20 @@ static const char *const sql[] = {
 	    "SELECT a.id, a.slug, a.title, a.summary, a.author, a.status, "
 	    "a.published_at, a.created_at, a.updated_at, a.comment_count, "
 	    "a.comments_closed, '', '', a.version, coalesce(a.author_id, 0), "
-	    "a.body_format, translate(ts_headline('simple'::regconfig, "
-	    HL_IN("CASE WHEN " HL_MATCH("a.body_text") " THEN a.body_text "
-	    "WHEN " HL_MATCH("a.summary") " THEN a.summary "
-	    "WHEN " HL_MATCH("a.title") " THEN a.title "
-	    "WHEN " HL_MATCH("a.tags_text") " THEN a.tags_text "
-	    "ELSE a.body_text END") ", " TSQ ", "
-	    "'StartSel=' || chr(1) || ', StopSel=' || chr(2) || "
-	    "', MaxWords=32, MinWords=12'), chr(3) || chr(4), '<&') "
-	    "FROM hits h JOIN articles a ON a.id = h.id "
-	    "ORDER BY h.score DESC, h.id DESC",
+	    "a.body_format, translate(ts_headline('simple'::regconfig, " HL_IN("CASE WHEN " HL_MATCH(
+		"a.body_text") " THEN a.body_text "
+			       "WHEN " HL_MATCH(
+				   "a.summary") " THEN a.summary "
+						"WHEN " HL_MATCH(
+						    "a.title") " THEN a.title "
+							       "WHEN " HL_MATCH(
+								   "a.tags_text") " THEN a.tags_text "
+										  "ELSE a.body_text END") ", " TSQ
+													  ", "
+													  "'StartSel=' || chr(1) || ', StopSel=' || chr(2) || "
+													  "', MaxWords=32, MinWords=12'), chr(3) || chr(4), '<&') "
+													  "FROM hits h JOIN articles a ON a.id = h.id "
+													  "ORDER BY h.score DESC, h.id DESC",
 	[ST_SEARCH_SET_TEXT] =
 	    "UPDATE articles SET body_text = $2::text, "
 	    "tags_text = gazette_tags_text($1::bigint) WHERE id = $1::bigint",
@@ -437,9 +438,8 @@ static const char *const sql[] = {
 	    "$12::bigint, $13::int, $14::bigint, $15::bigint, $16::text, "
 	    "$17::text, $18::text)",
 	[ST_TAGS_DUMP] = "SELECT id, name, slug FROM tags ORDER BY id",
-	[ST_TAGS_LOAD] =
-	    "INSERT INTO tags (id, name, slug) "
-	    "VALUES ($1::bigint, $2::text, $3::text)",
+	[ST_TAGS_LOAD] = "INSERT INTO tags (id, name, slug) "
+			 "VALUES ($1::bigint, $2::text, $3::text)",
 	[ST_ARTICLE_TAGS_DUMP] =
 	    "SELECT article_id, tag_id FROM article_tags "
 	    "ORDER BY article_id, tag_id",
@@ -467,9 +467,8 @@ static const char *const sql[] = {
 	/* The schema declares its foreign keys DEFERRABLE for this. */
 	[ST_COPY_DEFER_FKS] = "SET CONSTRAINTS ALL DEFERRED",
 	[ST_COPY_RESET_IDS] =
-	    "SELECT " RESET_ID("users") ", " RESET_ID("articles") ", "
-	    RESET_ID("tags") ", " RESET_ID("comments") ", "
-	    RESET_ID("api_tokens") ", " RESET_ID("revisions"),
+	    "SELECT " RESET_ID("users") ", " RESET_ID("articles") ", " RESET_ID("tags") ", " RESET_ID(
+		"comments") ", " RESET_ID("api_tokens") ", " RESET_ID("revisions"),
 	[ST_SESSIONS_DUMP] =
 	    "SELECT hash, user_id, csrf, created_at, seen_at FROM sessions "
 	    "ORDER BY hash COLLATE \"C\"",
@@ -483,8 +482,7 @@ static const char *const sql[] = {
 	    "INSERT INTO api_tokens (id, user_id, hash, created_at, used_at, "
 	    "revoked_at) VALUES ($1::bigint, $2::bigint, $3::text, "
 	    "$4::bigint, $5::bigint, $6::bigint)",
-	[ST_REVISIONS_DUMP] =
-	    "SELECT " REV_COLS " FROM revisions ORDER BY id",
+	[ST_REVISIONS_DUMP] = "SELECT " REV_COLS " FROM revisions ORDER BY id",
 	[ST_REVISIONS_LOAD] =
 	    "INSERT INTO revisions (" REV_COLS ") VALUES ($1::bigint, "
 	    "$2::bigint, $3::bigint, $4::text, $5::text, $6::text, $7::text, "
@@ -528,8 +526,7 @@ static const char *const sql[] = {
 	    "SELECT spam_trained FROM comments WHERE id = $1::bigint",
 	[ST_COMMENT_TRAINED_SET] =
 	    "UPDATE comments SET spam_trained = $2::text WHERE id = $1::bigint",
-	[ST_SPAM_TOTALS_GET] =
-	    "SELECT ham, spam FROM spam_totals WHERE id = 1",
+	[ST_SPAM_TOTALS_GET] = "SELECT ham, spam FROM spam_totals WHERE id = 1",
 	[ST_SPAM_TOTALS_ADD] =
 	    "INSERT INTO spam_totals (id, ham, spam) VALUES (1, "
 	    "greatest($1::bigint, 0), greatest($2::bigint, 0)) "
@@ -573,8 +570,7 @@ static const char *const sql[] = {
 	[ST_ARTICLE_LIST_TAG_PUBLIC] =
 	    "SELECT " ARTICLE_COLS " FROM articles a "
 	    "JOIN article_tags at ON at.article_id = a.id "
-	    "JOIN tags t ON t.id = at.tag_id AND t.slug = $11::text"
-	    LIST_WHERE,
+	    "JOIN tags t ON t.id = at.tag_id AND t.slug = $11::text" LIST_WHERE,
 	[ST_ARTICLE_LIST_AUTHOR_PUBLIC] =
 	    "SELECT " ARTICLE_COLS " FROM articles a" LIST_WHERE,
 	[ST_ARTICLE_LIST_AUTHOR_SLUG_PUBLIC] =
@@ -591,7 +587,7 @@ static const char *const sql[] = {
 	/* The tag row stays locked until the writer's link to it commits,
 	 * so ST_TAG_PRUNE in another transaction leaves it alone. */
 	[ST_TAG_ID] = "SELECT id FROM tags WHERE slug = $1::text "
-	    "FOR KEY SHARE",
+		      "FOR KEY SHARE",
 	/* Writers run side by side here: a tag another transaction is
 	 * linking (its ST_TAG_ID or the link's foreign key check holds the
 	 * row) is skipped, not deleted under it with the link cascading
@@ -613,12 +609,12 @@ _Static_assert(sizeof(sql) / sizeof(sql[0]) == ST__MAX,
     "postgresql statement table out of step with enum stmt");
 
 struct conn {
-	PGconn		*pg;
-	bool		 prepared[ST__MAX];
-	bool		 in_tx;
-	char		*pbuf;		/* parameter text, reused */
-	size_t		 pcap;
-	char		 err[512];
+	PGconn *pg;
+	bool	prepared[ST__MAX];
+	bool	in_tx;
+	char   *pbuf; /* parameter text, reused */
+	size_t	pcap;
+	char	err[512];
 };
 
 /* Keeps the first line only: log lines and command errors are one line
@@ -628,8 +624,8 @@ set_err(struct conn *c, const char *msg)
 {
 	size_t n;
 
-	snprintf(c->err, sizeof(c->err), "%s", msg && *msg ? msg :
-	    "unknown PostgreSQL error");
+	snprintf(c->err, sizeof(c->err), "%s",
+	    msg && *msg ? msg : "unknown PostgreSQL error");
 	c->err[strcspn(c->err, "\n")] = '\0';
 	n = strlen(c->err);
 	while (n > 0 && c->err[n - 1] == ' ')
@@ -656,7 +652,7 @@ map_state(struct conn *c, const char *state)
 		return STORE_FULL;
 	if (strncmp(state, "08", 2) == 0 || strncmp(state, "57P0", 4) == 0)
 		return STORE_IO;
-	if (strcmp(state, "57014") == 0)	/* statement_timeout */
+	if (strcmp(state, "57014") == 0) /* statement_timeout */
 		return STORE_TIMEOUT;
 	return STORE_ERROR;
 }
@@ -667,12 +663,14 @@ map_res(struct conn *c, PGresult *res)
 {
 	if (res == NULL) {
 		set_err(c, PQerrorMessage(c->pg));
-		return PQstatus(c->pg) == CONNECTION_BAD ? STORE_IO :
+		return PQstatus(c->pg) == CONNECTION_BAD ?
+		    STORE_IO :
 		    STORE_ERROR;
 	}
-	set_err(c, PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) ?
-	    PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) :
-	    PQresultErrorMessage(res));
+	set_err(c,
+	    PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) ?
+		PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) :
+		PQresultErrorMessage(res));
 	return map_state(c, PQresultErrorField(res, PG_DIAG_SQLSTATE));
 }
 
@@ -680,7 +678,7 @@ static void
 notice_quiet(void *arg, const char *msg)
 {
 	(void)arg;
-	(void)msg;	/* "relation ... already exists, skipping" and such */
+	(void)msg; /* "relation ... already exists, skipping" and such */
 }
 
 static void *
@@ -689,19 +687,22 @@ pg_open(const char *url, char *err, size_t errlen)
 	/* Defaults first: whatever the URL says overrides them. lock_timeout
 	 * plays SQLite's busy timeout (55P03 is STORE_BUSY). */
 	const char *const keys[] = { "client_encoding", "options",
-	    "fallback_application_name", "connect_timeout", "dbname", NULL };
+		"fallback_application_name", "connect_timeout", "dbname",
+		NULL };
 	const char *const vals[] = { "UTF8",
-	    "-c lock_timeout=5s -c client_min_messages=warning", "gazette",
-	    "10", url, NULL };
-	char shown[256], said[512];
-	struct conn *c;
-	size_t i;
+		"-c lock_timeout=5s -c client_min_messages=warning", "gazette",
+		"10", url, NULL };
+	char		  shown[256], said[512];
+	struct conn	 *c;
+	size_t		  i;
 
 	store_url_printable(url, shown, sizeof(shown));
 	for (i = 0; i < ST__MAX; i++)
 		if (sql[i] == NULL) {
-			snprintf(err, errlen, "cannot open '%s': statement %zu "
-			    "has no PostgreSQL text", shown, i);
+			snprintf(err, errlen,
+			    "cannot open '%s': statement %zu "
+			    "has no PostgreSQL text",
+			    shown, i);
 			return NULL;
 		}
 	c = xcalloc(1, sizeof(*c));
@@ -710,7 +711,8 @@ pg_open(const char *url, char *err, size_t errlen)
 		/* libpq quotes a URL it cannot parse, password and all. */
 		snprintf(err, errlen, "cannot open '%s': %s", shown,
 		    c->pg ? store_url_scrub(url, PQerrorMessage(c->pg), said,
-		    sizeof(said)) : "out of memory");
+				sizeof(said)) :
+			    "out of memory");
 		err[strcspn(err, "\n")] = '\0';
 		PQfinish(c->pg);
 		free(c);
@@ -778,7 +780,7 @@ pg_ready(struct conn *c)
 static enum store_err
 pg_simple(struct conn *c, const char *text)
 {
-	PGresult *res = PQexec(c->pg, text);
+	PGresult      *res = PQexec(c->pg, text);
 	enum store_err e = STORE_OK;
 	ExecStatusType s = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
 
@@ -790,12 +792,12 @@ pg_simple(struct conn *c, const char *text)
 
 /* Lays the parameters out as NUL-terminated text in c->pbuf. */
 static enum store_err
-params_text(struct conn *c, const struct sval *p, size_t np,
-    const char **vals, Oid *types)
+params_text(struct conn *c, const struct sval *p, size_t np, const char **vals,
+    Oid *types)
 {
 	size_t need = 0, off = 0, k;
 	size_t offs[MAXPARAMS];
-	int n;
+	int    n;
 
 	for (k = 0; k < np; k++)
 		need += p[k].t == SV_TEXT ? p[k].n + 1 : 32;
@@ -824,8 +826,10 @@ params_text(struct conn *c, const struct sval *p, size_t np,
 			 * through (text is checked at the edge; this is the
 			 * backstop). */
 			if (p[k].n > 0 && memchr(p[k].s, '\0', p[k].n)) {
-				snprintf(c->err, sizeof(c->err), "parameter "
-				    "%zu contains a NUL byte", k + 1);
+				snprintf(c->err, sizeof(c->err),
+				    "parameter "
+				    "%zu contains a NUL byte",
+				    k + 1);
 				return STORE_INVALID;
 			}
 			types[k] = OID_TEXT;
@@ -885,14 +889,14 @@ static enum store_err
 pg_exec_once(struct conn *c, enum stmt id, const struct sval *p, size_t np,
     store_row_fn row, void *ctx, bool *delivered)
 {
-	struct sval cols[STORE_MAXCOLS];
-	const char *vals[MAXPARAMS];
-	Oid types[MAXPARAMS];
-	char name[16];
-	PGresult *res;
+	struct sval    cols[STORE_MAXCOLS];
+	const char    *vals[MAXPARAMS];
+	Oid	       types[MAXPARAMS];
+	char	       name[16];
+	PGresult      *res;
 	enum store_err e;
-	bool stopped = row == NULL;
-	int i, ncol;
+	bool	       stopped = row == NULL;
+	int	       i, ncol;
 
 	if ((unsigned)id >= ST__MAX || np > MAXPARAMS) {
 		snprintf(c->err, sizeof(c->err), "statement %d: bad call",
@@ -961,8 +965,8 @@ static enum store_err
 pg_exec(void *conn, enum stmt id, const struct sval *p, size_t np,
     store_row_fn row, void *ctx)
 {
-	struct conn *c = conn;
-	bool delivered = false;
+	struct conn   *c = conn;
+	bool	       delivered = false;
 	enum store_err e;
 
 	e = pg_exec_once(c, id, p, np, row, ctx, &delivered);
@@ -976,7 +980,7 @@ pg_exec(void *conn, enum stmt id, const struct sval *p, size_t np,
 static enum store_err
 pg_script(void *conn, const char *text)
 {
-	struct conn *c = conn;
+	struct conn   *c = conn;
 	enum store_err e;
 
 	if ((e = pg_ready(c)) != STORE_OK)
@@ -987,7 +991,7 @@ pg_script(void *conn, const char *text)
 static enum store_err
 pg_begin(void *conn)
 {
-	struct conn *c = conn;
+	struct conn   *c = conn;
 	enum store_err e;
 
 	if ((e = pg_ready(c)) != STORE_OK)
@@ -1002,8 +1006,8 @@ pg_begin(void *conn)
 static enum store_err
 pg_commit(void *conn)
 {
-	struct conn *c = conn;
-	PGresult *res = PQexec(c->pg, "COMMIT");
+	struct conn   *c = conn;
+	PGresult      *res = PQexec(c->pg, "COMMIT");
 	enum store_err e = STORE_OK;
 
 	if (res == NULL || PQresultStatus(res) != PGRES_COMMAND_OK)
@@ -1025,7 +1029,7 @@ pg_rollback(void *conn)
 	c->in_tx = false;
 	if (PQstatus(c->pg) != CONNECTION_OK ||
 	    PQtransactionStatus(c->pg) == PQTRANS_IDLE)
-		return STORE_OK;	/* nothing left to roll back */
+		return STORE_OK; /* nothing left to roll back */
 	return pg_simple(c, "ROLLBACK");
 }
 
@@ -1037,8 +1041,8 @@ pg_rollback(void *conn)
 static enum store_err
 pg_budget(void *conn, int64_t ms)
 {
-	struct conn *c = conn;
-	char q[64];
+	struct conn   *c = conn;
+	char	       q[64];
 	enum store_err e;
 
 	if ((e = pg_ready(c)) != STORE_OK)
@@ -1054,7 +1058,8 @@ pg_budget(void *conn, int64_t ms)
 static enum store_err
 pg_lock_migrations(void *conn)
 {
-	return pg_simple(conn, "SET LOCAL lock_timeout = 0; "
+	return pg_simple(conn,
+	    "SET LOCAL lock_timeout = 0; "
 	    "SELECT pg_advisory_xact_lock(" MIGRATION_LOCK ")");
 }
 
@@ -1065,18 +1070,18 @@ pg_lock_migrations(void *conn)
 static enum store_err
 pg_notify(void *conn, const char *const *keys, size_t n)
 {
-	struct conn *c = conn;
+	struct conn		*c = conn;
 	static const char *const all[] = { "site" };
-	char payload[PG_PAYLOAD_MAX + 1];
-	const char *vals[2] = { PG_CHANGE_CHANNEL, payload };
-	PGresult *res;
-	enum store_err e;
-	size_t used = 0, i, k;
+	char			 payload[PG_PAYLOAD_MAX + 1];
+	const char		*vals[2] = { PG_CHANGE_CHANNEL, payload };
+	PGresult		*res;
+	enum store_err		 e;
+	size_t			 used = 0, i, k;
 
 	for (i = 0; i < n; i++)
 		used += strlen(keys[i]) + 1;
 	if (used > sizeof(payload)) {
-		keys = all;	/* too many to name: everything */
+		keys = all; /* too many to name: everything */
 		n = 1;
 	}
 	for (i = 0, used = 0; i < n; i++) {
@@ -1106,7 +1111,7 @@ static int64_t
 pg_count(struct conn *c, const char *q)
 {
 	PGresult *res = PQexec(c->pg, q);
-	int64_t n = -1;
+	int64_t	  n = -1;
 
 	if (res != NULL && PQresultStatus(res) == PGRES_TUPLES_OK &&
 	    PQntuples(res) == 1)
@@ -1125,34 +1130,39 @@ pg_count(struct conn *c, const char *q)
  * generated from the columns it reads, so it cannot drift, but tags_text
  * (kept by triggers) can be compared with the tags. */
 static enum store_err
-pg_check(void *conn, unsigned what, store_check_fn fn, void *ctx,
-    unsigned *np)
+pg_check(void *conn, unsigned what, store_check_fn fn, void *ctx, unsigned *np)
 {
-	struct conn *c = conn;
+	struct conn   *c = conn;
 	enum store_err e;
-	int64_t n;
+	int64_t	       n;
 
 	if ((e = pg_ready(c)) != STORE_OK)
 		return e;
 	if (what & STORE_CHECK_INTEGRITY)
-		store_report(fn, ctx, np, false, "database file check: not "
+		store_report(fn, ctx, np, false,
+		    "database file check: not "
 		    "applicable on PostgreSQL (the server keeps its own "
 		    "files; its administrator can run pg_amcheck)");
 	if (what & STORE_CHECK_KEYS)
-		store_report(fn, ctx, np, false, "foreign keys: enforced by "
+		store_report(fn, ctx, np, false,
+		    "foreign keys: enforced by "
 		    "PostgreSQL on every write (nothing to check)");
 	if (what & STORE_CHECK_SEARCH) {
-		n = pg_count(c, "SELECT count(*) FROM articles "
+		n = pg_count(c,
+		    "SELECT count(*) FROM articles "
 		    "WHERE tags_text <> gazette_tags_text(id)");
 		if (n < 0)
 			return STORE_ERROR;
 		if (n > 0)
-			store_report(fn, ctx, np, true, "the search text of "
+			store_report(fn, ctx, np, true,
+			    "the search text of "
 			    "%lld article(s) is out of step with their tags; "
 			    "rebuild it with \"UPDATE articles SET tags_text "
-			    "= gazette_tags_text(id)\"", (long long)n);
+			    "= gazette_tags_text(id)\"",
+			    (long long)n);
 		else
-			store_report(fn, ctx, np, false, "search index "
+			store_report(fn, ctx, np, false,
+			    "search index "
 			    "articles.search: in step (generated from the "
 			    "articles; tag text matches the tags)");
 	}
@@ -1187,7 +1197,7 @@ static void
 pg_search_expr(const struct search_query *q, struct buf *out)
 {
 	const struct search_term *t;
-	size_t i, k = 0;
+	size_t			  i, k = 0;
 
 	buf_putc(out, '(');
 	for (i = 0; i < q->n; i++) {
@@ -1198,7 +1208,7 @@ pg_search_expr(const struct search_query *q, struct buf *out)
 			buf_puts(out, " & ");
 		tsq_string(out, t);
 	}
-	if (k == 0)	/* never (the parser keeps a positive term): and
+	if (k == 0) /* never (the parser keeps a positive term): and
 			 * then a syntax error, not a match-all */
 		buf_puts(out, "''");
 	buf_putc(out, ')');

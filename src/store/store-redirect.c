@@ -5,8 +5,8 @@
 #include "util/arena.h"
 
 struct id_out {
-	int64_t	 id;
-	bool	 found;
+	int64_t id;
+	bool	found;
 };
 
 static int
@@ -32,8 +32,8 @@ store_redirect_add(struct store *s, const char *old_path, int64_t article_id)
 enum store_err
 store_redirect_get(struct store *s, const char *old_path, int64_t *article_id)
 {
-	struct sval p[] = { P_TEXT(old_path) };
-	struct id_out o = { 0, false };
+	struct sval    p[] = { P_TEXT(old_path) };
+	struct id_out  o = { 0, false };
 	enum store_err e;
 
 	if ((e = store_exec(s, ST_REDIRECT_GET, p, 1, row_id, &o)) != STORE_OK)
@@ -45,16 +45,16 @@ store_redirect_get(struct store *s, const char *old_path, int64_t *article_id)
 }
 
 struct path_rows {
-	struct arena	 *arena;
-	const char	**v;
-	size_t		  n, cap;
+	struct arena *arena;
+	const char  **v;
+	size_t	      n, cap;
 };
 
 static int
 row_path(void *ctx, const struct sval *c, size_t n)
 {
 	struct path_rows *r = ctx;
-	const char **grown;
+	const char	**grown;
 
 	if (n < 1 || c[0].t != SV_TEXT)
 		return 0;
@@ -74,8 +74,8 @@ store_redirect_list(struct store *s, struct arena *a, int64_t article_id,
     const char ***out, size_t *n)
 {
 	struct path_rows r = { a, NULL, 0, 0 };
-	struct sval p[] = { P_INT(article_id) };
-	enum store_err e;
+	struct sval	 p[] = { P_INT(article_id) };
+	enum store_err	 e;
 
 	e = store_exec(s, ST_REDIRECT_LIST, p, 1, row_path, &r);
 	*out = r.v;

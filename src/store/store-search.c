@@ -8,8 +8,8 @@
 #include "util/buf.h"
 #include "util/xalloc.h"
 
-#define NPARAMS(a)	(sizeof(a) / sizeof((a)[0]))
-#define BACKFILL_BATCH	256
+#define NPARAMS(a)     (sizeof(a) / sizeof((a)[0]))
+#define BACKFILL_BATCH 256
 
 enum store_err
 store_search_set_plain(struct store *s, int64_t id, const char *text,
@@ -21,10 +21,10 @@ store_search_set_plain(struct store *s, int64_t id, const char *text,
 }
 
 struct backfill {
-	int64_t			 ids[BACKFILL_BATCH];
-	char			*bodies[BACKFILL_BATCH];
-	enum body_format	 formats[BACKFILL_BATCH];
-	size_t			 n;
+	int64_t		 ids[BACKFILL_BATCH];
+	char		*bodies[BACKFILL_BATCH];
+	enum body_format formats[BACKFILL_BATCH];
+	size_t		 n;
 };
 
 static int
@@ -36,8 +36,8 @@ row_backfill(void *ctx, const struct sval *c, size_t n)
 		return 1;
 	b->ids[b->n] = c[0].i;
 	b->bodies[b->n] = xstrndup(c[1].s ? c[1].s : "", c[1].n);
-	if (c[2].t != SV_TEXT || !body_format_parse(c[2].s ? c[2].s : "",
-	    &b->formats[b->n]))
+	if (c[2].t != SV_TEXT ||
+	    !body_format_parse(c[2].s ? c[2].s : "", &b->formats[b->n]))
 		b->formats[b->n] = BODY_MARKDOWN;
 	b->n++;
 	return 0;
@@ -50,17 +50,16 @@ enum store_err
 store_search_backfill(struct store *s, store_body_text_fn fn)
 {
 	struct backfill b;
-	struct buf text = BUF_INIT;
-	int64_t last = 0;
-	enum store_err e = STORE_OK;
-	size_t i;
+	struct buf	text = BUF_INIT;
+	int64_t		last = 0;
+	enum store_err	e = STORE_OK;
+	size_t		i;
 
 	do {
 		b.n = 0;
 		struct sval p[] = { P_INT(last), P_INT(BACKFILL_BATCH) };
 		e = store_exec(s, ST_SEARCH_BACKFILL, p, NPARAMS(p),
-		    row_backfill,
-		    &b);
+		    row_backfill, &b);
 		if (e == STORE_OK && b.n > 0 && fn == NULL)
 			e = STORE_UNSUPPORTED;
 		for (i = 0; i < b.n; i++) {
@@ -80,17 +79,17 @@ store_search_backfill(struct store *s, store_body_text_fn fn)
 }
 
 struct hit_rows {
-	struct article_rows	 r;
-	const char		**snippets;
-	size_t			 cap;
+	struct article_rows r;
+	const char	  **snippets;
+	size_t		    cap;
 };
 
 static int
 row_hit(void *ctx, const struct sval *c, size_t n)
 {
 	struct hit_rows *h = ctx;
-	const char **grown;
-	size_t before = h->r.n;
+	const char     **grown;
+	size_t		 before = h->r.n;
 
 	if (n < ARTICLE_NCOLS + 1 || store_row_article(&h->r, c, n) != 0 ||
 	    h->r.n == before)
@@ -109,9 +108,8 @@ row_hit(void *ctx, const struct sval *c, size_t n)
 }
 
 enum store_err
-store_search(struct store *s, struct arena *arena,
-    const struct search_query *q, int64_t now, size_t offset, size_t limit,
-    struct search_result *out)
+store_search(struct store *s, struct arena *arena, const struct search_query *q,
+    int64_t now, size_t offset, size_t limit, struct search_result *out)
 {
 	return store_search_budget(s, arena, q, now, offset, limit, 0, out);
 }
@@ -126,10 +124,10 @@ store_search_budget(struct store *s, struct arena *arena,
     int64_t budget_ms, struct search_result *out)
 {
 	struct hit_rows h = { { arena, NULL, 0, 0 }, NULL, 0 };
-	struct buf expr = BUF_INIT;
-	enum store_err e, e2;
-	size_t i;
-	bool timed;
+	struct buf	expr = BUF_INIT;
+	enum store_err	e, e2;
+	size_t		i;
+	bool		timed;
 
 	memset(out, 0, sizeof(*out));
 	if (s->drv->search_expr == NULL)
@@ -141,7 +139,7 @@ store_search_budget(struct store *s, struct arena *arena,
 		return e;
 	s->drv->search_expr(q, &expr);
 	struct sval p[] = { P_TEXTN(buf_str(&expr), expr.len), P_INT(now),
-	    P_INT((int64_t)limit + 1), P_INT((int64_t)offset) };
+		P_INT((int64_t)limit + 1), P_INT((int64_t)offset) };
 	e = store_exec(s, ST_SEARCH, p, NPARAMS(p), row_hit, &h);
 	buf_free(&expr);
 	if (timed && (e2 = s->drv->budget(s->conn, 0)) != STORE_OK &&
@@ -151,8 +149,8 @@ store_search_budget(struct store *s, struct arena *arena,
 		return e;
 	out->more = h.r.n > limit;
 	out->n = h.r.n > limit ? limit : h.r.n;
-	out->items = arena_alloc(arena, (out->n ? out->n : 1) *
-	    sizeof(*out->items));
+	out->items = arena_alloc(arena,
+	    (out->n ? out->n : 1) * sizeof(*out->items));
 	for (i = 0; i < out->n; i++) {
 		out->items[i].article = h.r.items[i];
 		out->items[i].snippet = h.snippets[i];
@@ -161,17 +159,17 @@ store_search_budget(struct store *s, struct arena *arena,
 }
 
 struct each_ctx {
-	store_article_fn	 fn;
-	void			*ctx;
-	struct arena		 arena;
+	store_article_fn fn;
+	void		*ctx;
+	struct arena	 arena;
 };
 
 static int
 row_each(void *ctx, const struct sval *c, size_t n)
 {
 	struct each_ctx *x = ctx;
-	struct article a;
-	int rc;
+	struct article	 a;
+	int		 rc;
 
 	if (n < 5)
 		return 1;
@@ -194,11 +192,11 @@ store_article_each_public(struct store *s, int64_t now, int64_t from,
     size_t offset, size_t limit, store_article_fn fn, void *ctx)
 {
 	struct each_ctx x = { fn, ctx, { 0 } };
-	enum store_err e;
+	enum store_err	e;
 
 	arena_init(&x.arena);
 	struct sval p[] = { P_INT(now), P_INT(from), P_INT((int64_t)limit),
-	    P_INT((int64_t)offset) };
+		P_INT((int64_t)offset) };
 	e = store_exec(s, ST_ARTICLE_EACH_PUBLIC, p, NPARAMS(p), row_each, &x);
 	arena_free(&x.arena);
 	return e;

@@ -6,7 +6,7 @@
 #include "store/store-int.h"
 
 struct totals {
-	int64_t	*ham, *spam;
+	int64_t *ham, *spam;
 };
 
 static int
@@ -31,16 +31,16 @@ store_spam_totals(struct store *s, int64_t *ham, int64_t *spam)
 }
 
 struct batch {
-	const char *const	*tokens;
-	size_t			 n;
-	struct spam_count	*out;
+	const char *const *tokens;
+	size_t		   n;
+	struct spam_count *out;
 };
 
 static int
 row_count(void *ctx, const struct sval *c, size_t n)
 {
 	struct batch *b = ctx;
-	size_t i;
+	size_t	      i;
 
 	if (n < 3 || c[0].t != SV_TEXT)
 		return 0;
@@ -59,10 +59,10 @@ enum store_err
 store_spam_counts(struct store *s, const char *const *tokens, size_t n,
     struct spam_count *out)
 {
-	struct sval p[SPAM_BATCH];
-	struct batch b;
+	struct sval    p[SPAM_BATCH];
+	struct batch   b;
 	enum store_err e;
-	size_t at, i, k;
+	size_t	       at, i, k;
 
 	memset(out, 0, n * sizeof(*out));
 	for (at = 0; at < n; at += k) {
@@ -73,8 +73,7 @@ store_spam_counts(struct store *s, const char *const *tokens, size_t n,
 		b.n = k;
 		b.out = out + at;
 		if ((e = store_exec(s, ST_SPAM_TOKENS_GET, p, SPAM_BATCH,
-		    row_count,
-		    &b)) != STORE_OK)
+			 row_count, &b)) != STORE_OK)
 			return e;
 	}
 	return STORE_OK;
@@ -86,7 +85,7 @@ store_spam_add(struct store *s, const char *const *tokens, size_t n,
 {
 	int64_t dh = v == SPAM_HAM ? delta : 0, ds = v == SPAM_SPAM ? delta : 0;
 	enum store_err e;
-	size_t i;
+	size_t	       i;
 
 	if (v != SPAM_HAM && v != SPAM_SPAM)
 		return STORE_INVALID;

@@ -19,9 +19,9 @@
 #include "util/xalloc.h"
 
 /* How long a statement waits for another connection's lock. */
-#define SQ_BUSY_MS	5000
+#define SQ_BUSY_MS 5000
 /* Virtual machine steps between two looks at a time budget's clock. */
-#define SQ_PROGRESS_OPS	1000
+#define SQ_PROGRESS_OPS 1000
 
 #define ARTICLE_COLS \
 	"a.id, a.slug, a.title, a.summary, a.author, a.status, " \
@@ -57,14 +57,12 @@
 	" AND a.author = ?3 AND a.published_at <= ?2 AND ?1 = 1" LIST_REST
 #define PUBLIC_WHERE_AUTHOR_SLUG \
 	" WHERE a.status IN ('published', 'scheduled')" \
-	" AND a.author_slug = ?14 AND a.published_at <= ?2 AND ?1 = 1" \
-	LIST_REST
+	" AND a.author_slug = ?14 AND a.published_at <= ?2 AND ?1 = 1" LIST_REST
 
 static const char *const sql[] = {
 	[ST_MIGRATION_VERSION] =
 	    "SELECT coalesce(max(version), 0) FROM schema_migrations",
-	[ST_MIGRATION_APPLIED] =
-	    "SELECT version FROM schema_migrations",
+	[ST_MIGRATION_APPLIED] = "SELECT version FROM schema_migrations",
 	[ST_MIGRATION_RECORD] =
 	    "INSERT INTO schema_migrations (version, name, applied_at) "
 	    "VALUES (?1, ?2, ?3)",
@@ -122,7 +120,8 @@ static const char *const sql[] = {
 	    "JOIN articles a ON a.id = at.article_id "
 	    "WHERE t.slug = ?1 AND a.status IN ('published', 'scheduled') "
 	    "AND a.published_at <= ?2 GROUP BY t.id",
-#define USER_COLS "u.id, u.name, u.display_name, u.role, u.pw_hash, u.created_at"
+#define USER_COLS \
+	"u.id, u.name, u.display_name, u.role, u.pw_hash, u.created_at"
 	[ST_USER_ADD] =
 	    "INSERT INTO users (name, display_name, role, pw_hash, created_at) "
 	    "VALUES (?1, ?2, ?3, ?4, ?5) RETURNING id",
@@ -134,9 +133,8 @@ static const char *const sql[] = {
 	    "UPDATE users SET pw_hash = ?2 WHERE id = ?1 RETURNING id",
 	[ST_USER_REMOVE] = "DELETE FROM users WHERE id = ?1 RETURNING id",
 	[ST_USER_COUNT_ROLE] = "SELECT count(*) FROM users WHERE role = ?1",
-	[ST_TOKEN_ADD] =
-	    "INSERT INTO api_tokens (user_id, hash, created_at) "
-	    "VALUES (?1, ?2, ?3) RETURNING id",
+	[ST_TOKEN_ADD] = "INSERT INTO api_tokens (user_id, hash, created_at) "
+			 "VALUES (?1, ?2, ?3) RETURNING id",
 	[ST_TOKEN_USER] =
 	    "SELECT " USER_COLS " FROM api_tokens t "
 	    "JOIN users u ON u.id = t.user_id "
@@ -154,8 +152,7 @@ static const char *const sql[] = {
 	    "SELECT " USER_COLS ", s.csrf, s.created_at, s.seen_at "
 	    "FROM sessions s JOIN users u ON u.id = s.user_id "
 	    "WHERE s.hash = ?1",
-	[ST_SESSION_TOUCH] =
-	    "UPDATE sessions SET seen_at = ?2 WHERE hash = ?1",
+	[ST_SESSION_TOUCH] = "UPDATE sessions SET seen_at = ?2 WHERE hash = ?1",
 	[ST_SESSION_DELETE] = "DELETE FROM sessions WHERE hash = ?1",
 	[ST_SESSION_PURGE] =
 	    "DELETE FROM sessions WHERE seen_at < ?1 OR created_at < ?2",
@@ -177,7 +174,8 @@ static const char *const sql[] = {
 	    "summary, body_md, tags, status, published_at, created_at, "
 	    "body_format) "
 	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-#define REV_COLS "id, article_id, version, editor, title, slug, summary, " \
+#define REV_COLS \
+	"id, article_id, version, editor, title, slug, summary, " \
 	"body_md, tags, status, published_at, created_at, body_format"
 	[ST_REVISION_LIST] =
 	    "SELECT " REV_COLS " FROM revisions WHERE article_id = ?1 "
@@ -343,8 +341,7 @@ static const char *const sql[] = {
 	    "SELECT spam_trained FROM comments WHERE id = ?1",
 	[ST_COMMENT_TRAINED_SET] =
 	    "UPDATE comments SET spam_trained = ?2 WHERE id = ?1",
-	[ST_SPAM_TOTALS_GET] =
-	    "SELECT ham, spam FROM spam_totals WHERE id = 1",
+	[ST_SPAM_TOTALS_GET] = "SELECT ham, spam FROM spam_totals WHERE id = 1",
 	[ST_SPAM_TOTALS_ADD] =
 	    "INSERT INTO spam_totals (id, ham, spam) VALUES (1, "
 	    "CASE WHEN ?1 > 0 THEN ?1 ELSE 0 END, "
@@ -437,8 +434,7 @@ static const char *const sql[] = {
 	[ST_API_TOKENS_LOAD] =
 	    "INSERT INTO api_tokens (id, user_id, hash, created_at, used_at, "
 	    "revoked_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-	[ST_REVISIONS_DUMP] =
-	    "SELECT " REV_COLS " FROM revisions ORDER BY id",
+	[ST_REVISIONS_DUMP] = "SELECT " REV_COLS " FROM revisions ORDER BY id",
 	[ST_REVISIONS_LOAD] =
 	    "INSERT INTO revisions (" REV_COLS ") VALUES (?1, ?2, ?3, ?4, ?5, "
 	    "?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
@@ -494,9 +490,8 @@ static const char *const sql[] = {
 	[ST_TAG_ID] = "SELECT id FROM tags WHERE slug = ?1",
 	/* One writer at a time: nothing links the tag between the check
 	 * and the delete. */
-	[ST_TAG_PRUNE] =
-	    "DELETE FROM tags WHERE id = ?1 AND NOT EXISTS "
-	    "(SELECT 1 FROM article_tags WHERE tag_id = ?1)",
+	[ST_TAG_PRUNE] = "DELETE FROM tags WHERE id = ?1 AND NOT EXISTS "
+			 "(SELECT 1 FROM article_tags WHERE tag_id = ?1)",
 	[ST_SESSION_DELETE_USER] = "DELETE FROM sessions WHERE user_id = ?1",
 	[ST_TOKEN_REVOKE_USER] =
 	    "UPDATE api_tokens SET revoked_at = ?2 "
@@ -511,12 +506,12 @@ _Static_assert(sizeof(sql) / sizeof(sql[0]) == ST__MAX,
     "sqlite statement table out of step with enum stmt");
 
 struct conn {
-	sqlite3		*db;
-	sqlite3_stmt	*st[ST__MAX];
-	char		 err[256];
-	bool		 in_tx;		/* between our BEGIN and its end */
-	bool		 bulk_journal;	/* sq_bulk left WAL for the journal */
-	int64_t		 deadline;	/* sq_budget's, monotonic µs; 0: none */
+	sqlite3	     *db;
+	sqlite3_stmt *st[ST__MAX];
+	char	      err[256];
+	bool	      in_tx;	    /* between our BEGIN and its end */
+	bool	      bulk_journal; /* sq_bulk left WAL for the journal */
+	int64_t	      deadline;	    /* sq_budget's, monotonic µs; 0: none */
 };
 
 static int64_t
@@ -554,7 +549,7 @@ map_err(struct conn *c, int rc)
 		if (!past_deadline(c))
 			return STORE_BUSY;
 		/* FALLTHROUGH */
-	case SQLITE_INTERRUPT:	/* sq_progress, past the budget */
+	case SQLITE_INTERRUPT: /* sq_progress, past the budget */
 		snprintf(c->err, sizeof(c->err), "past the time budget: %s",
 		    sqlite3_errmsg(c->db));
 		return STORE_TIMEOUT;
@@ -583,13 +578,13 @@ static int
 sq_open_file(const char *path, sqlite3 **db, int flags)
 {
 	char *name = NULL;
-	int rc;
+	int   rc;
 
 	/* Should this fail, so does the open, and SQLite says why. */
 	if (flags & SQLITE_OPEN_CREATE)
 		(void)file_create_private(path);
-	if (path[0] != '/' && (strncmp(path, "file:", 5) == 0 ||
-	    path[0] == ':'))
+	if (path[0] != '/' &&
+	    (strncmp(path, "file:", 5) == 0 || path[0] == ':'))
 		if (asprintf(&name, "./%s", path) < 0)
 			name = NULL;
 	rc = sqlite3_open_v2(name ? name : path, db, flags, NULL);
@@ -606,15 +601,15 @@ sq_open(const char *url, char *err, size_t errlen)
 	    "PRAGMA foreign_keys = ON;"
 	    "PRAGMA temp_store = MEMORY;";
 	struct conn *c = xcalloc(1, sizeof(*c));
-	char *msg = NULL;
-	int rc;
+	char	    *msg = NULL;
+	int	     rc;
 
 	if ((url = store_url_path(url)) == NULL) {
 		snprintf(err, errlen, "not a database file path");
 		goto fail;
 	}
-	rc = sq_open_file(url, &c->db, SQLITE_OPEN_READWRITE |
-	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX);
+	rc = sq_open_file(url, &c->db,
+	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX);
 	if (rc != SQLITE_OK) {
 		snprintf(err, errlen, "cannot open '%s': %s", url,
 		    c->db ? sqlite3_errmsg(c->db) : sqlite3_errstr(rc));
@@ -639,7 +634,7 @@ static void
 sq_close(void *conn)
 {
 	struct conn *c = conn;
-	size_t i;
+	size_t	     i;
 
 	if (c == NULL)
 		return;
@@ -659,12 +654,12 @@ static enum store_err
 sq_exec(void *conn, enum stmt id, const struct sval *p, size_t np,
     store_row_fn row, void *ctx)
 {
-	struct conn *c = conn;
-	struct sval cols[STORE_MAXCOLS];
-	sqlite3_stmt *st;
+	struct conn   *c = conn;
+	struct sval    cols[STORE_MAXCOLS];
+	sqlite3_stmt  *st;
 	enum store_err e = STORE_OK;
-	int rc, i, ncol;
-	size_t k;
+	int	       rc, i, ncol;
+	size_t	       k;
 
 	if ((st = c->st[id]) == NULL) {
 		if (sql[id] == NULL) {
@@ -750,7 +745,8 @@ out:
 	 * statement fails until the caller's rollback. */
 	if (c->in_tx && sqlite3_get_autocommit(c->db)) {
 		if (e == STORE_OK)
-			snprintf(c->err, sizeof(c->err), "the transaction was "
+			snprintf(c->err, sizeof(c->err),
+			    "the transaction was "
 			    "rolled back after an error");
 		e = e == STORE_OK ? STORE_ERROR : e;
 	}
@@ -761,15 +757,16 @@ static enum store_err
 sq_script(void *conn, const char *text)
 {
 	struct conn *c = conn;
-	char *msg = NULL;
-	int rc;
+	char	    *msg = NULL;
+	int	     rc;
 
 	rc = sqlite3_exec(c->db, text, NULL, NULL, &msg);
 	if (rc != SQLITE_OK) {
 		snprintf(c->err, sizeof(c->err), "%s",
 		    msg ? msg : sqlite3_errmsg(c->db));
 		sqlite3_free(msg);
-		return map_err(c, rc) == STORE_OK ? STORE_ERROR :
+		return map_err(c, rc) == STORE_OK ?
+		    STORE_ERROR :
 		    map_err(c, rc);
 	}
 	return STORE_OK;
@@ -780,15 +777,15 @@ sq_script(void *conn, const char *text)
 static void
 journal_mode(struct conn *c, const char *mode, char *out, size_t n)
 {
-	char q[64];
+	char	      q[64];
 	sqlite3_stmt *st = NULL;
 
 	snprintf(out, n, "?");
 	snprintf(q, sizeof(q), "PRAGMA journal_mode = %s", mode);
 	if (sqlite3_prepare_v2(c->db, q, -1, &st, NULL) == SQLITE_OK &&
 	    sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
-		snprintf(out, n, "%s", (const char *)sqlite3_column_text(st,
-		    0));
+		snprintf(out, n, "%s",
+		    (const char *)sqlite3_column_text(st, 0));
 	sqlite3_finalize(st);
 }
 
@@ -820,7 +817,7 @@ static void
 sq_bulk(void *conn)
 {
 	struct conn *c = conn;
-	char mode[16];
+	char	     mode[16];
 
 	(void)sqlite3_exec(c->db, "PRAGMA cache_size = -65536", NULL, NULL,
 	    NULL);
@@ -839,7 +836,7 @@ static void
 sq_bulk_end(void *conn)
 {
 	struct conn *c = conn;
-	char mode[16];
+	char	     mode[16];
 
 	(void)sqlite3_exec(c->db, "PRAGMA cache_size = -2000", NULL, NULL,
 	    NULL);
@@ -861,7 +858,7 @@ sq_simple(struct conn *c, const char *text)
 static enum store_err
 sq_begin(void *conn)
 {
-	struct conn *c = conn;
+	struct conn   *c = conn;
 	enum store_err e;
 
 	if ((e = sq_simple(c, "BEGIN IMMEDIATE")) == STORE_OK)
@@ -890,11 +887,12 @@ sq_read_end(void *conn)
 static enum store_err
 sq_commit(void *conn)
 {
-	struct conn *c = conn;
+	struct conn   *c = conn;
 	enum store_err e;
 
 	if (c->in_tx && sqlite3_get_autocommit(c->db)) {
-		snprintf(c->err, sizeof(c->err), "the transaction was rolled "
+		snprintf(c->err, sizeof(c->err),
+		    "the transaction was rolled "
 		    "back after an error");
 		c->in_tx = false;
 		return STORE_ERROR;
@@ -914,7 +912,7 @@ sq_rollback(void *conn)
 
 	c->in_tx = false;
 	if (sqlite3_get_autocommit(c->db))
-		return STORE_OK;	/* SQLite already rolled back */
+		return STORE_OK; /* SQLite already rolled back */
 	return sq_simple(conn, "ROLLBACK");
 }
 
@@ -964,13 +962,14 @@ static bool
 integrity_first(sqlite3 *db, char *out, size_t n)
 {
 	sqlite3_stmt *st = NULL;
-	bool ok = false;
+	bool	      ok = false;
 
 	if (sqlite3_prepare_v2(db, "PRAGMA integrity_check(1)", -1, &st,
-	    NULL) != SQLITE_OK)
+		NULL) != SQLITE_OK)
 		goto out;
 	if (sqlite3_step(st) == SQLITE_ROW) {
-		snprintf(out, n, "%s", (const char *)sqlite3_column_text(st, 0));
+		snprintf(out, n, "%s",
+		    (const char *)sqlite3_column_text(st, 0));
 		ok = true;
 	}
 out:
@@ -991,19 +990,19 @@ out:
 static enum store_err
 sq_backup(void *conn, const char *path)
 {
-	struct conn *c = conn;
-	sqlite3 *dst = NULL;
+	struct conn    *c = conn;
+	sqlite3	       *dst = NULL;
 	sqlite3_backup *b = NULL;
-	enum store_err e = STORE_OK;
-	bool intx = false;
-	int rc;
+	enum store_err	e = STORE_OK;
+	bool		intx = false;
+	int		rc;
 
 	if (access(path, F_OK) == 0) {
 		e = sq_fail(c, STORE_CONFLICT, "'%s' exists%s", path, "");
 		goto out;
 	}
-	rc = sq_open_file(path, &dst, SQLITE_OPEN_READWRITE |
-	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX);
+	rc = sq_open_file(path, &dst,
+	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX);
 	if (rc != SQLITE_OK) {
 		e = sq_fail(c, STORE_IO, "cannot create '%s': %s", path,
 		    dst ? sqlite3_errmsg(dst) : sqlite3_errstr(rc));
@@ -1027,8 +1026,9 @@ sq_backup(void *conn, const char *path)
 	rc = sqlite3_backup_finish(b);
 	b = NULL;
 	if (rc != SQLITE_OK) {
-		e = sq_fail(c, map_err(c, rc) == STORE_OK ? STORE_ERROR :
-		    map_err(c, rc), "backup: %s", sqlite3_errmsg(dst), "");
+		e = sq_fail(c,
+		    map_err(c, rc) == STORE_OK ? STORE_ERROR : map_err(c, rc),
+		    "backup: %s", sqlite3_errmsg(dst), "");
 		goto out;
 	}
 out:
@@ -1046,17 +1046,18 @@ out:
 static enum store_err
 sq_holds_data(struct conn *c, bool *holds, char *which, size_t n)
 {
-	sqlite3_stmt *st = NULL, *q = NULL;
+	sqlite3_stmt  *st = NULL, *q = NULL;
 	enum store_err e = STORE_OK;
-	char sqlq[300];
-	int rc;
+	char	       sqlq[300];
+	int	       rc;
 
 	*holds = false;
-	rc = sqlite3_prepare_v2(c->db, "SELECT name FROM pragma_table_list "
+	rc = sqlite3_prepare_v2(c->db,
+	    "SELECT name FROM pragma_table_list "
 	    "WHERE schema = 'main' AND type = 'table' "
 	    "AND name NOT LIKE 'sqlite_%' "
-	    "AND name NOT IN ('schema_migrations', 'settings')", -1, &st,
-	    NULL);
+	    "AND name NOT IN ('schema_migrations', 'settings')",
+	    -1, &st, NULL);
 	if (rc != SQLITE_OK)
 		return map_err(c, rc);
 	while (!*holds && (rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -1081,42 +1082,51 @@ sq_holds_data(struct conn *c, bool *holds, char *which, size_t n)
 static enum store_err
 sq_restore(void *conn, const char *path, int latest, bool force)
 {
-	struct conn *c = conn;
-	sqlite3 *src = NULL;
-	sqlite3_stmt *st = NULL;
+	struct conn    *c = conn;
+	sqlite3	       *src = NULL;
+	sqlite3_stmt   *st = NULL;
 	sqlite3_backup *b = NULL;
-	enum store_err e = STORE_OK;
-	char msg[200], which[128];
-	bool holds;
-	int rc, version = -1, tries;
+	enum store_err	e = STORE_OK;
+	char		msg[200], which[128];
+	bool		holds;
+	int		rc, version = -1, tries;
 
-	rc = sq_open_file(path, &src, SQLITE_OPEN_READONLY |
-	    SQLITE_OPEN_NOMUTEX);
+	rc = sq_open_file(path, &src,
+	    SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX);
 	if (rc != SQLITE_OK) {
 		e = sq_fail(c, STORE_IO, "cannot open '%s': %s", path,
 		    src ? sqlite3_errmsg(src) : sqlite3_errstr(rc));
 		goto out;
 	}
-	if (!integrity_first(src, msg, sizeof(msg)) ||
-	    strcmp(msg, "ok") != 0) {
-		e = sq_fail(c, STORE_INVALID, "'%s' is damaged or not a "
-		    "database: %s", path, msg);
+	if (!integrity_first(src, msg, sizeof(msg)) || strcmp(msg, "ok") != 0) {
+		e = sq_fail(c, STORE_INVALID,
+		    "'%s' is damaged or not a "
+		    "database: %s",
+		    path, msg);
 		goto out;
 	}
-	if (sqlite3_prepare_v2(src, "SELECT coalesce(max(version), 0) "
-	    "FROM schema_migrations", -1, &st, NULL) == SQLITE_OK &&
+	if (sqlite3_prepare_v2(src,
+		"SELECT coalesce(max(version), 0) "
+		"FROM schema_migrations",
+		-1, &st, NULL) == SQLITE_OK &&
 	    sqlite3_step(st) == SQLITE_ROW)
 		version = sqlite3_column_int(st, 0);
 	if (version <= 0) {
-		e = sq_fail(c, STORE_INVALID, "'%s' is not a gazette "
-		    "database (it has no schema version)%s", path, "");
+		e = sq_fail(c, STORE_INVALID,
+		    "'%s' is not a gazette "
+		    "database (it has no schema version)%s",
+		    path, "");
 		goto out;
 	}
 	if (version > latest) {
-		snprintf(msg, sizeof(msg), "schema %d, this gazette knows up "
-		    "to %d", version, latest);
-		e = sq_fail(c, STORE_INVALID, "'%s' was written by a newer "
-		    "gazette (%s)", path, msg);
+		snprintf(msg, sizeof(msg),
+		    "schema %d, this gazette knows up "
+		    "to %d",
+		    version, latest);
+		e = sq_fail(c, STORE_INVALID,
+		    "'%s' was written by a newer "
+		    "gazette (%s)",
+		    path, msg);
 		goto out;
 	}
 	if (!force) {
@@ -1124,8 +1134,10 @@ sq_restore(void *conn, const char *path, int latest, bool force)
 		    STORE_OK)
 			goto out;
 		if (holds) {
-			e = sq_fail(c, STORE_CONFLICT, "the site is not empty "
-			    "(table %s has rows)%s", which, "");
+			e = sq_fail(c, STORE_CONFLICT,
+			    "the site is not empty "
+			    "(table %s has rows)%s",
+			    which, "");
 			goto out;
 		}
 	}
@@ -1158,8 +1170,8 @@ static enum store_err
 check_integrity(struct conn *c, store_check_fn fn, void *ctx, unsigned *np)
 {
 	sqlite3_stmt *st = NULL;
-	const char *row;
-	int rc;
+	const char   *row;
+	int	      rc;
 
 	rc = sqlite3_prepare_v2(c->db, "PRAGMA integrity_check(50)", -1, &st,
 	    NULL);
@@ -1170,13 +1182,16 @@ check_integrity(struct conn *c, store_check_fn fn, void *ctx, unsigned *np)
 		if (row == NULL || strcmp(row, "ok") == 0)
 			continue;
 		if (strstr(row, "index") != NULL)
-			store_report(fn, ctx, np, true, "an index does not "
+			store_report(fn, ctx, np, true,
+			    "an index does not "
 			    "match its table (%s); rebuild it with "
 			    "\"sqlite3 DB 'REINDEX'\" or restore a backup",
 			    row);
 		else
-			store_report(fn, ctx, np, true, "the database file "
-			    "is damaged (%s); restore a backup", row);
+			store_report(fn, ctx, np, true,
+			    "the database file "
+			    "is damaged (%s); restore a backup",
+			    row);
 	}
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE ? STORE_OK : map_err(c, rc);
@@ -1186,16 +1201,18 @@ static enum store_err
 check_fkeys(struct conn *c, store_check_fn fn, void *ctx, unsigned *np)
 {
 	sqlite3_stmt *st = NULL;
-	int rc;
+	int	      rc;
 
 	/* One line per table and missing parent, not per row. */
-	rc = sqlite3_prepare_v2(c->db, "SELECT \"table\", parent, count(*) "
-	    "FROM pragma_foreign_key_check GROUP BY 1, 2 ORDER BY 1, 2", -1,
-	    &st, NULL);
+	rc = sqlite3_prepare_v2(c->db,
+	    "SELECT \"table\", parent, count(*) "
+	    "FROM pragma_foreign_key_check GROUP BY 1, 2 ORDER BY 1, 2",
+	    -1, &st, NULL);
 	if (rc != SQLITE_OK)
 		return map_err(c, rc);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		store_report(fn, ctx, np, true, "%d row(s) of table %s "
+		store_report(fn, ctx, np, true,
+		    "%d row(s) of table %s "
 		    "refer to rows of %s that do not exist",
 		    sqlite3_column_int(st, 2), sqlite3_column_text(st, 0),
 		    sqlite3_column_text(st, 1));
@@ -1211,15 +1228,16 @@ static enum store_err
 check_search(struct conn *c, store_check_fn fn, void *ctx, unsigned *np)
 {
 	sqlite3_stmt *st = NULL;
-	const char *name;
-	char q[300];
-	unsigned n = 0;
-	int rc, rc2;
+	const char   *name;
+	char	      q[300];
+	unsigned      n = 0;
+	int	      rc, rc2;
 
-	rc = sqlite3_prepare_v2(c->db, "SELECT name, sql LIKE '%fts5%' "
+	rc = sqlite3_prepare_v2(c->db,
+	    "SELECT name, sql LIKE '%fts5%' "
 	    "FROM sqlite_schema WHERE type = 'table' AND (sql LIKE 'CREATE VIRTUAL TABLE%fts5%' "
-	    "OR sql LIKE 'CREATE VIRTUAL TABLE%fts4%') ORDER BY name", -1, &st,
-	    NULL);
+	    "OR sql LIKE 'CREATE VIRTUAL TABLE%fts4%') ORDER BY name",
+	    -1, &st, NULL);
 	if (rc != SQLITE_OK)
 		return map_err(c, rc);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -1231,14 +1249,19 @@ check_search(struct conn *c, store_check_fn fn, void *ctx, unsigned *np)
 		 * external content table (without it only the index's
 		 * own structure is checked). */
 		if (sqlite3_column_int(st, 1))
-			snprintf(q, sizeof(q), "INSERT INTO \"%s\"(\"%s\", "
-			    "rank) VALUES ('integrity-check', 1)", name, name);
+			snprintf(q, sizeof(q),
+			    "INSERT INTO \"%s\"(\"%s\", "
+			    "rank) VALUES ('integrity-check', 1)",
+			    name, name);
 		else
-			snprintf(q, sizeof(q), "INSERT INTO \"%s\"(\"%s\") "
-			    "VALUES ('integrity-check')", name, name);
+			snprintf(q, sizeof(q),
+			    "INSERT INTO \"%s\"(\"%s\") "
+			    "VALUES ('integrity-check')",
+			    name, name);
 		rc2 = sqlite3_exec(c->db, q, NULL, NULL, NULL);
 		if (rc2 != SQLITE_OK)
-			store_report(fn, ctx, np, true, "the search index %s "
+			store_report(fn, ctx, np, true,
+			    "the search index %s "
 			    "is out of step with the articles (%s); rebuild it "
 			    "with \"INSERT INTO %s(%s) VALUES ('rebuild')\"",
 			    name, sqlite3_errmsg(c->db), name, name);
@@ -1250,16 +1273,16 @@ check_search(struct conn *c, store_check_fn fn, void *ctx, unsigned *np)
 	if (rc != SQLITE_DONE)
 		return map_err(c, rc);
 	if (n == 0)
-		store_report(fn, ctx, np, false, "no full-text search index "
+		store_report(fn, ctx, np, false,
+		    "no full-text search index "
 		    "in this database: search check skipped");
 	return STORE_OK;
 }
 
 static enum store_err
-sq_check(void *conn, unsigned what, store_check_fn fn, void *ctx,
-    unsigned *np)
+sq_check(void *conn, unsigned what, store_check_fn fn, void *ctx, unsigned *np)
 {
-	struct conn *c = conn;
+	struct conn   *c = conn;
 	enum store_err e = STORE_OK;
 
 	if ((what & STORE_CHECK_INTEGRITY) &&
@@ -1297,7 +1320,7 @@ static void
 sq_search_expr(const struct search_query *q, struct buf *out)
 {
 	const struct search_term *t;
-	size_t i, k = 0;
+	size_t			  i, k = 0;
 
 	for (i = 0; i < q->n; i++)
 		if (q->terms[i].exclude)

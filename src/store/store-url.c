@@ -72,11 +72,11 @@ store_url_path(const char *url)
 /* A secret in a connection string: its bytes as written, and whether
  * they are percent-encoded (a URL) or backslash-escaped (keyword form). */
 struct secret {
-	size_t	off, len;
-	bool	pct;
+	size_t off, len;
+	bool   pct;
 };
 
-#define SECRETS_MAX	8
+#define SECRETS_MAX 8
 
 static bool
 secret_key(const char *k, size_t n)
@@ -103,7 +103,7 @@ is_pct(const char *s, size_t n)
 static bool
 secret_key_pct(const char *k, size_t n)
 {
-	char d[16];
+	char   d[16];
 	size_t i = 0, m = 0;
 
 	while (i < n && m < sizeof(d)) {
@@ -124,13 +124,13 @@ static size_t
 secrets_url(const char *url, size_t skip, struct secret *sv)
 {
 	const char *p = url + skip, *at, *colon, *q, *amp, *eq;
-	size_t n = 0;
+	size_t	    n = 0;
 
 	at = p + strcspn(p, "@/");
 	if (*at == '@') {
 		if ((colon = memchr(p, ':', (size_t)(at - p))) != NULL)
 			sv[n++] = (struct secret){ (size_t)(colon + 1 - url),
-			    (size_t)(at - colon - 1), true };
+				(size_t)(at - colon - 1), true };
 		p = at + 1;
 	}
 	if ((q = strchr(p, '?')) == NULL)
@@ -138,15 +138,15 @@ secrets_url(const char *url, size_t skip, struct secret *sv)
 	for (q++; *q != '\0'; q = *amp ? amp + 1 : amp) {
 		if (n == SECRETS_MAX) {
 			/* More than any real URL has: hide the rest. */
-			sv[n++] = (struct secret){ (size_t)(q - url),
-			    strlen(q), true };
+			sv[n++] = (struct secret){ (size_t)(q - url), strlen(q),
+				true };
 			break;
 		}
 		amp = q + strcspn(q, "&");
 		eq = memchr(q, '=', (size_t)(amp - q));
 		if (eq != NULL && secret_key_pct(q, (size_t)(eq - q)))
 			sv[n++] = (struct secret){ (size_t)(eq + 1 - url),
-			    (size_t)(amp - eq - 1), true };
+				(size_t)(amp - eq - 1), true };
 	}
 	return n;
 }
@@ -159,7 +159,7 @@ static size_t
 secrets_keywords(const char *s, struct secret *sv)
 {
 	const char *p = s, *k, *v;
-	size_t n = 0, klen;
+	size_t	    n = 0, klen;
 
 	for (;;) {
 		while (isspace((unsigned char)*p))
@@ -192,7 +192,7 @@ secrets_keywords(const char *s, struct secret *sv)
 		}
 		if (secret_key(k, klen))
 			sv[n++] = (struct secret){ (size_t)(v - s),
-			    (size_t)(p - v), false };
+				(size_t)(p - v), false };
 		if (*p == '\'')
 			p++;
 	}
@@ -216,8 +216,8 @@ const char *
 store_url_printable(const char *url, char *out, size_t len)
 {
 	struct secret sv[SECRETS_MAX + 1];
-	struct buf b = BUF_INIT;
-	size_t n = secrets_of(url, sv), i, at = 0;
+	struct buf    b = BUF_INIT;
+	size_t	      n = secrets_of(url, sv), i, at = 0;
 
 	for (i = 0; i < n; i++) {
 		buf_put(&b, url + at, sv[i].off - at);
@@ -236,13 +236,13 @@ static void
 secret_decoded(const char *url, const struct secret *s, struct buf *d)
 {
 	const char *p = url + s->off, *e = p + s->len;
-	int c;
+	int	    c;
 
 	buf_reset(d);
 	while (p < e) {
 		if (s->pct && is_pct(p, (size_t)(e - p))) {
 			if ((c = hexval((unsigned char)p[1]) * 16 +
-			    hexval((unsigned char)p[2])) == 0) {
+				    hexval((unsigned char)p[2])) == 0) {
 				buf_reset(d);
 				return;
 			}
@@ -279,8 +279,8 @@ const char *
 store_url_scrub(const char *url, const char *msg, char *out, size_t len)
 {
 	struct secret sv[SECRETS_MAX + 1];
-	struct buf m = BUF_INIT, t = BUF_INIT, d = BUF_INIT;
-	size_t n = secrets_of(url, sv), i;
+	struct buf    m = BUF_INIT, t = BUF_INIT, d = BUF_INIT;
+	size_t	      n = secrets_of(url, sv), i;
 
 	buf_puts(&m, msg);
 	for (i = 0; i < n; i++) {

@@ -4,7 +4,7 @@
 #include "store/store-int.h"
 #include "util/arena.h"
 
-#define NPARAMS(a)	(sizeof(a) / sizeof((a)[0]))
+#define NPARAMS(a) (sizeof(a) / sizeof((a)[0]))
 
 static const char *const role_names[ROLE__MAX] = {
 	[ROLE_ADMIN] = "admin",
@@ -37,11 +37,11 @@ dup(struct arena *a, const struct sval *c)
 }
 
 struct rows {
-	struct arena	*arena;
-	void		*items;
-	size_t		 n, cap, size;
-	int64_t		 id;	/* for RETURNING id */
-	bool		 found;
+	struct arena *arena;
+	void	     *items;
+	size_t	      n, cap, size;
+	int64_t	      id; /* for RETURNING id */
+	bool	      found;
 };
 
 static void *
@@ -98,15 +98,15 @@ row_id(void *ctx, const struct sval *c, size_t n)
 enum store_err
 store_user_add(struct store *s, struct user *u)
 {
-	struct rows r = { 0 };
-	struct sval p[] = { P_TEXT(u->name),
-	    P_TEXT(u->display_name ? u->display_name : ""),
-	    P_TEXT(user_role_name(u->role)),
-	    P_TEXT(u->pw_hash ? u->pw_hash : ""), P_INT(u->created_at) };
+	struct rows    r = { 0 };
+	struct sval    p[] = { P_TEXT(u->name),
+		   P_TEXT(u->display_name ? u->display_name : ""),
+		   P_TEXT(user_role_name(u->role)),
+		   P_TEXT(u->pw_hash ? u->pw_hash : ""), P_INT(u->created_at) };
 	enum store_err e;
 
-	if ((e = store_exec(s, ST_USER_ADD, p, NPARAMS(p), row_id,
-	    &r)) == STORE_OK)
+	if ((e = store_exec(s, ST_USER_ADD, p, NPARAMS(p), row_id, &r)) ==
+	    STORE_OK)
 		u->id = r.id;
 	return e;
 }
@@ -115,7 +115,7 @@ static enum store_err
 user_one(struct store *s, struct arena *a, enum stmt st, struct sval key,
     struct user *out)
 {
-	struct rows r = { a, NULL, 0, 0, sizeof(struct user), 0, false };
+	struct rows    r = { a, NULL, 0, 0, sizeof(struct user), 0, false };
 	enum store_err e;
 
 	if ((e = store_exec(s, st, &key, 1, row_user, &r)) != STORE_OK)
@@ -134,17 +134,15 @@ store_user_by_name(struct store *s, struct arena *a, const char *name,
 }
 
 enum store_err
-store_user_by_id(struct store *s, struct arena *a, int64_t id,
-    struct user *out)
+store_user_by_id(struct store *s, struct arena *a, int64_t id, struct user *out)
 {
 	return user_one(s, a, ST_USER_BY_ID, P_INT(id), out);
 }
 
 enum store_err
-store_user_list(struct store *s, struct arena *a, struct user **out,
-    size_t *n)
+store_user_list(struct store *s, struct arena *a, struct user **out, size_t *n)
 {
-	struct rows r = { a, NULL, 0, 0, sizeof(struct user), 0, false };
+	struct rows    r = { a, NULL, 0, 0, sizeof(struct user), 0, false };
 	enum store_err e;
 
 	e = store_exec(s, ST_USER_LIST, NULL, 0, row_user, &r);
@@ -156,7 +154,7 @@ store_user_list(struct store *s, struct arena *a, struct user **out,
 static enum store_err
 by_id(struct store *s, enum stmt st, const struct sval *p, size_t n)
 {
-	struct rows r = { 0 };
+	struct rows    r = { 0 };
 	enum store_err e;
 
 	if ((e = store_exec(s, st, p, n, row_id, &r)) != STORE_OK)
@@ -175,15 +173,15 @@ enum store_err
 store_user_set_password(struct store *s, int64_t id, const char *hash,
     int64_t now)
 {
-	struct sval p[] = { P_INT(id), P_TEXT(hash) };
-	struct sval q[] = { P_INT(id), P_INT(now) };
+	struct sval    p[] = { P_INT(id), P_TEXT(hash) };
+	struct sval    q[] = { P_INT(id), P_INT(now) };
 	enum store_err e;
 
 	if ((e = store_begin(s)) != STORE_OK)
 		return e;
 	if ((e = by_id(s, ST_USER_SET_PASSWORD, p, NPARAMS(p))) == STORE_OK &&
 	    (e = store_exec(s, ST_SESSION_DELETE_USER, q, 1, NULL, NULL)) ==
-	    STORE_OK)
+		STORE_OK)
 		e = store_exec(s, ST_TOKEN_REVOKE_USER, q, NPARAMS(q), NULL,
 		    NULL);
 	if (e != STORE_OK) {
@@ -212,8 +210,8 @@ store_user_set_role(struct store *s, int64_t id, enum user_role role)
 enum store_err
 store_user_count_role(struct store *s, enum user_role role, int64_t *n)
 {
-	struct rows r = { 0 };
-	struct sval p[] = { P_TEXT(user_role_name(role)) };
+	struct rows    r = { 0 };
+	struct sval    p[] = { P_TEXT(user_role_name(role)) };
 	enum store_err e;
 
 	e = store_exec(s, ST_USER_COUNT_ROLE, p, NPARAMS(p), row_id, &r);
@@ -225,12 +223,12 @@ enum store_err
 store_token_add(struct store *s, int64_t user_id, const char *digest,
     int64_t now, int64_t *id)
 {
-	struct rows r = { 0 };
-	struct sval p[] = { P_INT(user_id), P_TEXT(digest), P_INT(now) };
+	struct rows    r = { 0 };
+	struct sval    p[] = { P_INT(user_id), P_TEXT(digest), P_INT(now) };
 	enum store_err e;
 
-	if ((e = store_exec(s, ST_TOKEN_ADD, p, NPARAMS(p), row_id,
-	    &r)) == STORE_OK)
+	if ((e = store_exec(s, ST_TOKEN_ADD, p, NPARAMS(p), row_id, &r)) ==
+	    STORE_OK)
 		*id = r.id;
 	return e;
 }
@@ -253,7 +251,7 @@ store_token_revoke(struct store *s, int64_t id, int64_t now)
 static int
 row_token(void *ctx, const struct sval *c, size_t n)
 {
-	struct rows *r = ctx;
+	struct rows	 *r = ctx;
 	struct api_token *t;
 
 	if (n < 4)
@@ -283,8 +281,8 @@ enum store_err
 store_session_add(struct store *s, const char *digest, int64_t user_id,
     const char *csrf, int64_t now)
 {
-	struct sval p[] = { P_TEXT(digest), P_INT(user_id), P_TEXT(csrf),
-	    P_INT(now) };
+	struct sval
+	    p[] = { P_TEXT(digest), P_INT(user_id), P_TEXT(csrf), P_INT(now) };
 
 	return store_exec(s, ST_SESSION_ADD, p, NPARAMS(p), NULL, NULL);
 }
@@ -292,7 +290,7 @@ store_session_add(struct store *s, const char *digest, int64_t user_id,
 static int
 row_session(void *ctx, const struct sval *c, size_t n)
 {
-	struct rows *r = ctx;
+	struct rows    *r = ctx;
 	struct session *se;
 
 	if (n < 9)
@@ -309,12 +307,12 @@ enum store_err
 store_session_get(struct store *s, struct arena *a, const char *digest,
     struct session *out)
 {
-	struct rows r = { a, NULL, 0, 0, sizeof(struct session), 0, false };
-	struct sval p[] = { P_TEXT(digest) };
+	struct rows    r = { a, NULL, 0, 0, sizeof(struct session), 0, false };
+	struct sval    p[] = { P_TEXT(digest) };
 	enum store_err e;
 
-	if ((e = store_exec(s, ST_SESSION_GET, p, 1, row_session,
-	    &r)) != STORE_OK)
+	if ((e = store_exec(s, ST_SESSION_GET, p, 1, row_session, &r)) !=
+	    STORE_OK)
 		return e;
 	if (r.n == 0)
 		return STORE_NOTFOUND;

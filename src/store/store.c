@@ -50,7 +50,8 @@ bool
 article_is_public(const struct article *a, int64_t now)
 {
 	return (a->status == ARTICLE_PUBLISHED ||
-	    a->status == ARTICLE_SCHEDULED) && a->published_at <= now;
+		   a->status == ARTICLE_SCHEDULED) &&
+	    a->published_at <= now;
 }
 
 /* NULL for a string that is no database (STORE_URL_BAD). */
@@ -71,17 +72,18 @@ struct store *
 store_open(const char *url, char *err, size_t errlen)
 {
 	const struct store_driver *drv = driver_for(url);
-	struct store *s;
-	char shown[256];
-	void *conn;
+	struct store		  *s;
+	char			   shown[256];
+	void			  *conn;
 
 	if (drv == NULL) {
-		snprintf(err, errlen, "'%s' is neither a database file path "
+		snprintf(err, errlen,
+		    "'%s' is neither a database file path "
 		    "nor a postgresql:// URL (for PostgreSQL write "
 		    "postgresql://USER@HOST/DB, other settings as ?KEY=VALUE; "
 		    "a file whose name has the form KEY=... is written "
-		    "./KEY=...)", store_url_printable(url, shown,
-		    sizeof(shown)));
+		    "./KEY=...)",
+		    store_url_printable(url, shown, sizeof(shown)));
 		return NULL;
 	}
 	if ((conn = drv->open(url, err, errlen)) == NULL)
@@ -115,8 +117,8 @@ store_driver_name(const struct store *s)
 	return s->drv->name;
 }
 
-static store_change_fn	 change_fn;
-static void		*change_ctx;
+static store_change_fn change_fn;
+static void	      *change_ctx;
 
 void
 store_on_change(store_change_fn fn, void *ctx)
@@ -126,16 +128,16 @@ store_on_change(store_change_fn fn, void *ctx)
 }
 
 struct store_listener {
-	const struct store_driver	*drv;
-	void				*l;
+	const struct store_driver *drv;
+	void			  *l;
 };
 
 struct store_listener *
 store_listen_start(const char *url, store_change_fn fn, void *ctx)
 {
 	const struct store_driver *drv = driver_for(url);
-	struct store_listener *sl;
-	void *l;
+	struct store_listener	  *sl;
+	void			  *l;
 
 	if (drv == NULL || drv->listen_start == NULL ||
 	    (l = drv->listen_start(url, fn, ctx)) == NULL)
@@ -183,7 +185,7 @@ static enum store_err
 pend_notify(struct store *s)
 {
 	const char *keys[STORE_PEND_MAX];
-	size_t n;
+	size_t	    n;
 
 	if (s->drv->notify == NULL || (n = pend_keys(s, keys)) == 0)
 		return STORE_OK;
@@ -196,7 +198,7 @@ static void
 pend_flush(struct store *s)
 {
 	const char *keys[STORE_PEND_MAX];
-	size_t n;
+	size_t	    n;
 
 	if (change_fn != NULL && (n = pend_keys(s, keys)) > 0)
 		change_fn(change_ctx, keys, n);
@@ -206,10 +208,10 @@ pend_flush(struct store *s)
 void
 store_changed(struct store *s, const char *fmt, ...)
 {
-	char key[sizeof(s->pend[0])];
+	char	key[sizeof(s->pend[0])];
 	va_list ap;
-	size_t i;
-	int n;
+	size_t	i;
+	int	n;
 
 	va_start(ap, fmt);
 	n = vsnprintf(key, sizeof(key), fmt, ap);
@@ -223,7 +225,7 @@ store_changed(struct store *s, const char *fmt, ...)
 		if (i == s->npend && s->npend < STORE_PEND_MAX)
 			memcpy(s->pend[s->npend++], key, (size_t)n + 1);
 		else if (i == s->npend)
-			s->pend_all = true;	/* a big batch: everything */
+			s->pend_all = true; /* a big batch: everything */
 	}
 	if (s->txdepth == 0) {
 		/* The write is in: a notification that fails now is made
@@ -336,7 +338,7 @@ enum store_err
 store_exec(struct store *s, enum stmt st, const struct sval *p, size_t n,
     store_row_fn fn, void *ctx)
 {
-	int64_t t0 = mono_us();
+	int64_t	       t0 = mono_us();
 	enum store_err e;
 
 	store_stmt_ran[st] = 1;
@@ -345,7 +347,7 @@ store_exec(struct store *s, enum stmt st, const struct sval *p, size_t n,
 	return e;
 }
 
-#define NPARAMS(a)	(sizeof(a) / sizeof((a)[0]))
+#define NPARAMS(a) (sizeof(a) / sizeof((a)[0]))
 
 static int
 row_int(void *ctx, const struct sval *c, size_t n)
@@ -369,7 +371,7 @@ store_schema_latest(void)
 enum store_err
 store_schema_version(struct store *s, int *version)
 {
-	int64_t v = 0, exists = 0;
+	int64_t	       v = 0, exists = 0;
 	enum store_err e;
 
 	e = store_exec(s, ST_MIGRATION_TABLE_EXISTS, NULL, 0, row_int, &exists);
@@ -402,11 +404,11 @@ enum store_err
 store_migrate(struct store *s, int *version)
 {
 	const struct migration *m = s->drv->migrations;
-	size_t i, n = *s->drv->nmigrations;
-	uint64_t done = 0;
-	enum store_err e;
-	bool applied = false;
-	int cur = 0;
+	size_t			i, n = *s->drv->nmigrations;
+	uint64_t		done = 0;
+	enum store_err		e;
+	bool			applied = false;
+	int			cur = 0;
 
 	/* The version is read inside the write transaction, after the
 	 * backend's migration lock, so two processes starting at once cannot
@@ -417,10 +419,10 @@ store_migrate(struct store *s, int *version)
 	    (e = s->drv->lock_migrations(s->conn)) != STORE_OK)
 		goto out;
 	if ((e = s->drv->script(s->conn,
-	    "CREATE TABLE IF NOT EXISTS schema_migrations ("
-	    " version INTEGER PRIMARY KEY,"
-	    " name TEXT NOT NULL,"
-	    " applied_at BIGINT NOT NULL)")) != STORE_OK)
+		 "CREATE TABLE IF NOT EXISTS schema_migrations ("
+		 " version INTEGER PRIMARY KEY,"
+		 " name TEXT NOT NULL,"
+		 " applied_at BIGINT NOT NULL)")) != STORE_OK)
 		goto out;
 	if ((e = store_schema_version(s, &cur)) != STORE_OK)
 		goto out;
@@ -428,20 +430,19 @@ store_migrate(struct store *s, int *version)
 	 * the newest, so one written beside a newer one (two branches of
 	 * work, merged) still runs. */
 	if ((e = store_exec(s, ST_MIGRATION_APPLIED, NULL, 0, row_applied,
-	    &done)) != STORE_OK)
+		 &done)) != STORE_OK)
 		goto out;
 	for (i = 0; i < n; i++) {
-		if (m[i].version < 64 && (done & (UINT64_C(1) <<
-		    m[i].version)))
+		if (m[i].version < 64 && (done & (UINT64_C(1) << m[i].version)))
 			continue;
 		if (m[i].version >= 64 && m[i].version <= cur)
 			continue;
 		if ((e = s->drv->script(s->conn, m[i].sql)) != STORE_OK)
 			goto out;
 		struct sval p[] = { P_INT(m[i].version), P_TEXT(m[i].name),
-		    P_INT((int64_t)time(NULL)) };
+			P_INT((int64_t)time(NULL)) };
 		if ((e = store_exec(s, ST_MIGRATION_RECORD, p, NPARAMS(p), NULL,
-		    NULL)) != STORE_OK)
+			 NULL)) != STORE_OK)
 			goto out;
 		if (m[i].version > cur)
 			cur = m[i].version;
@@ -464,9 +465,9 @@ out:
 /* Settings */
 
 struct str_out {
-	struct arena	*arena;
-	const char	*s;
-	bool		 found;
+	struct arena *arena;
+	const char   *s;
+	bool	      found;
 };
 
 static int
@@ -486,7 +487,7 @@ store_setting_get(struct store *s, struct arena *a, const char *key,
     const char **value)
 {
 	struct str_out o = { a, NULL, false };
-	struct sval p[] = { P_TEXT(key) };
+	struct sval    p[] = { P_TEXT(key) };
 	enum store_err e;
 
 	if ((e = store_exec(s, ST_SETTING_GET, p, 1, row_str, &o)) != STORE_OK)
@@ -500,7 +501,7 @@ store_setting_get(struct store *s, struct arena *a, const char *key,
 enum store_err
 store_setting_set(struct store *s, const char *key, const char *value)
 {
-	struct sval p[] = { P_TEXT(key), P_TEXT(value) };
+	struct sval    p[] = { P_TEXT(key), P_TEXT(value) };
 	enum store_err e;
 
 	if ((e = store_exec(s, ST_SETTING_SET, p, NPARAMS(p), NULL, NULL)) ==
@@ -515,10 +516,10 @@ store_setting_set(struct store *s, const char *key, const char *value)
 static enum store_err
 add_tags(struct store *s, int64_t id, const struct article *a)
 {
-	struct buf slug = BUF_INIT;
+	struct buf     slug = BUF_INIT;
 	enum store_err e = STORE_OK;
-	int64_t tag_id;
-	size_t i;
+	int64_t	       tag_id;
+	size_t	       i;
 
 	for (i = 0; i < a->ntags && e == STORE_OK; i++) {
 		buf_reset(&slug);
@@ -534,9 +535,9 @@ add_tags(struct store *s, int64_t id, const struct article *a)
 			break;
 		if (tag_id == 0) {
 			struct sval tp[] = { P_TEXT(a->tags[i].name),
-			    P_TEXTN(slug.p, slug.len) };
+				P_TEXTN(slug.p, slug.len) };
 			if ((e = store_exec(s, ST_TAG_UPSERT, tp, 2, row_int,
-			    &tag_id)) != STORE_OK)
+				 &tag_id)) != STORE_OK)
 				break;
 		}
 		struct sval ap[] = { P_INT(id), P_INT(tag_id) };
@@ -548,7 +549,7 @@ add_tags(struct store *s, int64_t id, const struct article *a)
 
 /* The tag ids an ST_ARTICLE_TAGS_CLEAR unlinked. */
 struct tag_ids {
-	int64_t	*v;
+	int64_t *v;
 	size_t	 n, cap;
 };
 
@@ -590,7 +591,7 @@ static enum store_err
 tags_prune(struct store *s, const struct tag_ids *t)
 {
 	enum store_err e = STORE_OK;
-	size_t i;
+	size_t	       i;
 
 	for (i = 0; i < t->n && e == STORE_OK; i++) {
 		struct sval p[] = { P_INT(t->v[i]) };
@@ -609,11 +610,11 @@ author_slug(struct buf *b, const struct article *a)
 		byline_slug(b, a->author, strlen(a->author));
 }
 
-#define AUTHOR_BATCH	64
+#define AUTHOR_BATCH 64
 
 struct author_rows {
-	char	*names[AUTHOR_BATCH];
-	size_t	 n;
+	char  *names[AUTHOR_BATCH];
+	size_t n;
 };
 
 static int
@@ -633,10 +634,10 @@ enum store_err
 store_author_slug_backfill(struct store *s)
 {
 	struct author_rows r;
-	struct buf slug = BUF_INIT;
-	char *last = xstrdup("");
-	enum store_err e;
-	size_t i;
+	struct buf	   slug = BUF_INIT;
+	char		  *last = xstrdup("");
+	enum store_err	   e;
+	size_t		   i;
 
 	do {
 		r.n = 0;
@@ -647,7 +648,7 @@ store_author_slug_backfill(struct store *s)
 			buf_reset(&slug);
 			byline_slug(&slug, r.names[i], strlen(r.names[i]));
 			struct sval q[] = { P_TEXT(r.names[i]),
-			    P_TEXTN(buf_str(&slug), slug.len) };
+				P_TEXTN(buf_str(&slug), slug.len) };
 			if (e == STORE_OK)
 				e = store_exec(s, ST_AUTHOR_SLUG_SET, q,
 				    NPARAMS(q), NULL, NULL);
@@ -667,19 +668,19 @@ static enum store_err
 add_revision(struct store *s, const struct article *a, const char *editor,
     int64_t now)
 {
-	struct buf tags = BUF_INIT;
+	struct buf     tags = BUF_INIT;
 	enum store_err e;
-	size_t i;
+	size_t	       i;
 
 	for (i = 0; i < a->ntags; i++)
 		buf_printf(&tags, "%s%s", i ? ", " : "", a->tags[i].name);
 	struct sval p[] = { P_INT(a->id), P_INT(a->version),
-	    P_TEXT(editor ? editor : ""), P_TEXT(a->title), P_TEXT(a->slug),
-	    P_TEXT(a->summary ? a->summary : ""),
-	    P_TEXT(a->body_md ? a->body_md : ""),
-	    P_TEXTN(buf_str(&tags), tags.len),
-	    P_TEXT(article_status_name(a->status)), P_INT(a->published_at),
-	    P_INT(now), P_TEXT(body_format_name(a->format)) };
+		P_TEXT(editor ? editor : ""), P_TEXT(a->title), P_TEXT(a->slug),
+		P_TEXT(a->summary ? a->summary : ""),
+		P_TEXT(a->body_md ? a->body_md : ""),
+		P_TEXTN(buf_str(&tags), tags.len),
+		P_TEXT(article_status_name(a->status)), P_INT(a->published_at),
+		P_INT(now), P_TEXT(body_format_name(a->format)) };
 	e = store_exec(s, ST_REVISION_ADD, p, NPARAMS(p), NULL, NULL);
 	buf_free(&tags);
 	return e;
@@ -698,34 +699,39 @@ add_revision(struct store *s, const struct article *a, const char *editor,
 enum store_err
 store_article_insert(struct store *s, struct article *a)
 {
-	const char *md = a->body_md ? a->body_md : "", *text = a->body_text;
-	struct buf aslug = BUF_INIT;
-	int64_t id = 0;
+	const char    *md = a->body_md ? a->body_md : "", *text = a->body_text;
+	struct buf     aslug = BUF_INIT;
+	int64_t	       id = 0;
 	enum store_err e;
 
 	if (text == NULL)
-		return STORE_INVALID;	/* the caller renders, not the store */
+		return STORE_INVALID; /* the caller renders, not the store */
 	if ((e = store_begin(s)) != STORE_OK)
 		return e;
 	author_slug(&aslug, a);
 	e = store_exec(s, ST_ARTICLE_NEXT_ID, NULL, 0, row_int, &id);
 	if (e == STORE_OK && a->ntags > 0 && !s->txdeferred &&
-	    (e = store_exec(s, ST_COPY_DEFER_FKS, NULL, 0, NULL,
-	    NULL)) == STORE_OK)
+	    (e = store_exec(s, ST_COPY_DEFER_FKS, NULL, 0, NULL, NULL)) ==
+		STORE_OK)
 		s->txdeferred = true;
 	if (e == STORE_OK && a->ntags > 0)
 		e = add_tags(s, id, a);
 	if (e == STORE_OK) {
 		struct sval p[] = {
-			P_TEXT(a->slug), P_TEXT(a->title),
-			P_TEXT(a->summary ? a->summary : ""), P_TEXT(md),
+			P_TEXT(a->slug),
+			P_TEXT(a->title),
+			P_TEXT(a->summary ? a->summary : ""),
+			P_TEXT(md),
 			P_TEXT(a->body_html ? a->body_html : ""),
 			P_TEXT(a->author ? a->author : ""),
 			P_TEXT(article_status_name(a->status)),
-			P_INT(a->published_at), P_INT(a->created_at),
-			P_INT(a->updated_at), P_INT(a->comments_closed),
+			P_INT(a->published_at),
+			P_INT(a->created_at),
+			P_INT(a->updated_at),
+			P_INT(a->comments_closed),
 			P_INT(a->author_id),
-			P_TEXT(body_format_name(a->format)), P_TEXT(text),
+			P_TEXT(body_format_name(a->format)),
+			P_TEXT(text),
 			P_INT(id),
 			P_TEXTN(buf_str(&aslug), aslug.len),
 		};
@@ -753,25 +759,29 @@ store_article_update(struct store *s, struct article *a, const char *editor,
     int64_t now)
 {
 	struct tag_ids old = { 0 };
-	struct buf aslug = BUF_INIT;
-	int64_t version = 0;
+	struct buf     aslug = BUF_INIT;
+	int64_t	       version = 0;
 	enum store_err e;
 
 	if (a->body_text == NULL)
-		return STORE_INVALID;	/* the caller renders, not the store */
+		return STORE_INVALID; /* the caller renders, not the store */
 	if ((e = store_begin(s)) != STORE_OK)
 		return e;
 	author_slug(&aslug, a);
 	{
 		struct sval p[] = {
-			P_INT(a->id), P_TEXT(a->slug), P_TEXT(a->title),
+			P_INT(a->id),
+			P_TEXT(a->slug),
+			P_TEXT(a->title),
 			P_TEXT(a->summary ? a->summary : ""),
 			P_TEXT(a->body_md ? a->body_md : ""),
 			P_TEXT(a->body_html ? a->body_html : ""),
 			P_TEXT(a->author ? a->author : ""),
 			P_TEXT(article_status_name(a->status)),
-			P_INT(a->published_at), P_INT(now),
-			P_INT(a->comments_closed), P_INT(a->version),
+			P_INT(a->published_at),
+			P_INT(now),
+			P_INT(a->comments_closed),
+			P_INT(a->version),
 			P_TEXT(body_format_name(a->format)),
 			P_TEXTN(buf_str(&aslug), aslug.len),
 		};
@@ -782,12 +792,13 @@ store_article_update(struct store *s, struct article *a, const char *editor,
 	if (e == STORE_OK && version == 0) {
 		/* No row at that version: gone, or saved by someone else
 		 * since this copy was read. */
-		struct arena ar;
+		struct arena   ar;
 		struct article cur;
 
 		arena_init(&ar);
 		e = store_article_by_id(s, &ar, a->id, &cur) == STORE_OK ?
-		    STORE_STALE : STORE_NOTFOUND;
+		    STORE_STALE :
+		    STORE_NOTFOUND;
 		arena_free(&ar);
 	}
 	if (e == STORE_OK) {
@@ -828,19 +839,19 @@ store_article_update(struct store *s, struct article *a, const char *editor,
 enum store_err
 store_article_delete(struct store *s, int64_t id)
 {
-	struct sval p[] = { P_INT(id) };
+	struct sval    p[] = { P_INT(id) };
 	struct tag_ids old = { 0 };
-	int64_t got = 0;
+	int64_t	       got = 0;
 	enum store_err e;
 
 	if ((e = store_begin(s)) != STORE_OK)
 		return e;
 	if ((e = tags_unlink(s, id, &old)) == STORE_OK &&
 	    (e = store_exec(s, ST_ARTICLE_COMMENTS_UNTHREAD, p, 1, NULL,
-	    NULL)) ==
-	    STORE_OK &&
+		 NULL)) == STORE_OK &&
 	    (e = store_exec(s, ST_ARTICLE_DELETE, p, 1, row_int, &got)) ==
-	    STORE_OK && got == 0)
+		STORE_OK &&
+	    got == 0)
 		e = STORE_NOTFOUND;
 	if (e == STORE_OK)
 		e = tags_prune(s, &old);
@@ -869,7 +880,7 @@ static int
 row_article(void *ctx, const struct sval *c, size_t n)
 {
 	struct article_rows *r = ctx;
-	struct article *a, *grown;
+	struct article	    *a, *grown;
 
 	if (n < ARTICLE_NCOLS)
 		return 1;
@@ -910,16 +921,16 @@ store_row_article(void *ctx, const struct sval *c, size_t n)
 }
 
 struct tag_rows {
-	struct arena	*arena;
-	struct tag	*items;
-	size_t		 n, cap;
+	struct arena *arena;
+	struct tag   *items;
+	size_t	      n, cap;
 };
 
 static int
 row_tag(void *ctx, const struct sval *c, size_t n)
 {
 	struct tag_rows *r = ctx;
-	struct tag *grown;
+	struct tag	*grown;
 
 	if (n < 2)
 		return 1;
@@ -941,8 +952,8 @@ static enum store_err
 load_tags(struct store *s, struct arena *arena, struct article *a)
 {
 	struct tag_rows r = { arena, NULL, 0, 0 };
-	struct sval p[] = { P_INT(a->id) };
-	enum store_err e;
+	struct sval	p[] = { P_INT(a->id) };
+	enum store_err	e;
 
 	e = store_exec(s, ST_ARTICLE_TAGS, p, 1, row_tag, &r);
 	a->tags = r.items;
@@ -957,13 +968,12 @@ store_article_by_slug(struct store *s, struct arena *arena, const char *slug,
 	struct article_rows r = { arena, NULL, 0, 0 };
 	/* Parameters 2..9 are unused by this statement but keep ?10 (with
 	 * body) at the same place as in the listings. */
-	struct sval p[] = { P_TEXT(slug), P_NULL, P_NULL, P_NULL, P_NULL,
-	    P_NULL, P_NULL, P_NULL, P_NULL, P_INT(1) };
+	struct sval    p[] = { P_TEXT(slug), P_NULL, P_NULL, P_NULL, P_NULL,
+		   P_NULL, P_NULL, P_NULL, P_NULL, P_INT(1) };
 	enum store_err e;
 
 	if ((e = store_exec(s, ST_ARTICLE_BY_SLUG, p, NPARAMS(p), row_article,
-	    &r))
-	    != STORE_OK)
+		 &r)) != STORE_OK)
 		return e;
 	if (r.n == 0)
 		return STORE_NOTFOUND;
@@ -976,13 +986,12 @@ store_article_by_id(struct store *s, struct arena *arena, int64_t id,
     struct article *out)
 {
 	struct article_rows r = { arena, NULL, 0, 0 };
-	struct sval p[] = { P_INT(id), P_NULL, P_NULL, P_NULL, P_NULL,
-	    P_NULL, P_NULL, P_NULL, P_NULL, P_INT(1) };
+	struct sval p[] = { P_INT(id), P_NULL, P_NULL, P_NULL, P_NULL, P_NULL,
+		P_NULL, P_NULL, P_NULL, P_INT(1) };
 	enum store_err e;
 
 	if ((e = store_exec(s, ST_ARTICLE_BY_ID, p, NPARAMS(p), row_article,
-	    &r))
-	    != STORE_OK)
+		 &r)) != STORE_OK)
 		return e;
 	if (r.n == 0)
 		return STORE_NOTFOUND;
@@ -992,7 +1001,7 @@ store_article_by_id(struct store *s, struct arena *arena, int64_t id,
 
 struct rev_rows {
 	struct arena	*arena;
-	struct revision	*items;
+	struct revision *items;
 	size_t		 n, cap;
 };
 
@@ -1035,8 +1044,8 @@ store_revision_list(struct store *s, struct arena *arena, int64_t article_id,
     struct revision **out, size_t *n)
 {
 	struct rev_rows r = { arena, NULL, 0, 0 };
-	struct sval p[] = { P_INT(article_id) };
-	enum store_err e;
+	struct sval	p[] = { P_INT(article_id) };
+	enum store_err	e;
 
 	e = store_exec(s, ST_REVISION_LIST, p, 1, row_revision, &r);
 	*out = r.items;
@@ -1049,8 +1058,8 @@ store_revision_get(struct store *s, struct arena *arena, int64_t id,
     struct revision *out)
 {
 	struct rev_rows r = { arena, NULL, 0, 0 };
-	struct sval p[] = { P_INT(id) };
-	enum store_err e;
+	struct sval	p[] = { P_INT(id) };
+	enum store_err	e;
 
 	if ((e = store_exec(s, ST_REVISION_GET, p, 1, row_revision, &r)) !=
 	    STORE_OK)
@@ -1067,7 +1076,7 @@ list_finish(struct store *s, struct arena *arena, struct article_rows *r,
     size_t limit, struct article_list *out)
 {
 	enum store_err e;
-	size_t i;
+	size_t	       i;
 
 	out->more = r->n > limit;
 	out->n = r->n > limit ? limit : r->n;
@@ -1083,18 +1092,22 @@ store_article_list(struct store *s, struct arena *arena,
     const struct article_filter *f, struct article_list *out)
 {
 	struct article_rows r = { arena, NULL, 0, 0 };
-	size_t limit = f->limit ? f->limit : 20;
-	enum stmt st;
-	enum store_err e;
+	size_t		    limit = f->limit ? f->limit : 20;
+	enum stmt	    st;
+	enum store_err	    e;
 
 	if (limit > 1000)
 		limit = 1000;
 	struct sval p[] = {
-		P_INT(f->public), P_INT(f->now),
+		P_INT(f->public),
+		P_INT(f->now),
 		f->author ? P_TEXT(f->author) : P_NULL,
-		P_INT(f->from), P_INT(f->to),
-		P_INT(f->before_time), P_INT(f->before_id),
-		P_INT((int64_t)limit + 1), P_INT((int64_t)f->offset),
+		P_INT(f->from),
+		P_INT(f->to),
+		P_INT(f->before_time),
+		P_INT(f->before_id),
+		P_INT((int64_t)limit + 1),
+		P_INT((int64_t)f->offset),
 		P_INT(f->with_body),
 		f->tag_slug ? P_TEXT(f->tag_slug) : P_NULL,
 		f->status ? P_TEXT(f->status) : P_NULL,
@@ -1108,7 +1121,8 @@ store_article_list(struct store *s, struct arena *arena,
 	else if (f->author_slug)
 		st = ST_ARTICLE_LIST_AUTHOR_SLUG_PUBLIC;
 	else
-		st = f->author ? ST_ARTICLE_LIST_AUTHOR_PUBLIC :
+		st = f->author ?
+		    ST_ARTICLE_LIST_AUTHOR_PUBLIC :
 		    ST_ARTICLE_LIST_PUBLIC;
 	e = store_exec(s, st, p, NPARAMS(p), row_article, &r);
 	if (e != STORE_OK)
@@ -1122,14 +1136,13 @@ store_article_all(struct store *s, struct arena *arena, int64_t after_id,
 {
 	struct article_rows r = { arena, NULL, 0, 0 };
 	/* ?10 (with body) sits where the other article statements have it. */
-	struct sval p[] = { P_INT(after_id), P_INT((int64_t)limit + 1),
-	    P_NULL, P_NULL, P_NULL, P_NULL, P_NULL, P_NULL, P_NULL, P_INT(1) };
+	struct sval p[] = { P_INT(after_id), P_INT((int64_t)limit + 1), P_NULL,
+		P_NULL, P_NULL, P_NULL, P_NULL, P_NULL, P_NULL, P_INT(1) };
 	enum store_err e;
-	size_t i;
+	size_t	       i;
 
 	if ((e = store_exec(s, ST_ARTICLE_ALL, p, NPARAMS(p), row_article,
-	    &r)) !=
-	    STORE_OK)
+		 &r)) != STORE_OK)
 		return e;
 	out->more = r.n > limit;
 	out->n = r.n > limit ? limit : r.n;
@@ -1150,8 +1163,7 @@ store_article_next_public(struct store *s, int64_t now, int64_t *when)
 }
 
 enum store_err
-store_article_count(struct store *s, bool public, int64_t now,
-    int64_t *count)
+store_article_count(struct store *s, bool public, int64_t now, int64_t *count)
 {
 	struct sval p[] = { P_INT(now) };
 
@@ -1167,8 +1179,8 @@ store_tag_list(struct store *s, struct arena *arena, int64_t now,
     struct tag **out, size_t *n)
 {
 	struct tag_rows r = { arena, NULL, 0, 0 };
-	struct sval p[] = { P_INT(now) };
-	enum store_err e;
+	struct sval	p[] = { P_INT(now) };
+	enum store_err	e;
 
 	e = store_exec(s, ST_TAG_LIST, p, 1, row_tag, &r);
 	*out = r.items;
@@ -1181,8 +1193,8 @@ store_tag_by_slug(struct store *s, struct arena *arena, const char *slug,
     int64_t now, struct tag *out)
 {
 	struct tag_rows r = { arena, NULL, 0, 0 };
-	struct sval p[] = { P_TEXT(slug), P_INT(now) };
-	enum store_err e;
+	struct sval	p[] = { P_TEXT(slug), P_INT(now) };
+	enum store_err	e;
 
 	if ((e = store_exec(s, ST_TAG_BY_SLUG, p, NPARAMS(p), row_tag, &r)) !=
 	    STORE_OK)
@@ -1198,10 +1210,10 @@ store_article_query(struct store *s, struct arena *arena,
     const struct article_query *q, struct article_list *out)
 {
 	struct article_rows r = { arena, NULL, 0, 0 };
-	size_t limit = q->limit ? q->limit : 20;
-	struct buf like = BUF_INIT;
-	const char *p;
-	enum store_err e;
+	size_t		    limit = q->limit ? q->limit : 20;
+	struct buf	    like = BUF_INIT;
+	const char	   *p;
+	enum store_err	    e;
 
 	if (limit > 1000)
 		limit = 1000;
@@ -1221,8 +1233,12 @@ store_article_query(struct store *s, struct arena *arena,
 		P_INT(q->author_id),
 		q->tag_slug ? P_TEXT(q->tag_slug) : P_NULL,
 		q->title_like ? P_TEXTN(buf_str(&like), like.len) : P_NULL,
-		P_INT((int64_t)limit + 1), P_INT((int64_t)q->offset),
-		P_NULL, P_NULL, P_NULL, P_INT(0),
+		P_INT((int64_t)limit + 1),
+		P_INT((int64_t)q->offset),
+		P_NULL,
+		P_NULL,
+		P_NULL,
+		P_INT(0),
 	};
 	e = store_exec(s, ST_ARTICLE_ADMIN_LIST, pr, NPARAMS(pr), row_article,
 	    &r);
@@ -1236,8 +1252,7 @@ enum store_err
 store_article_count_status(struct store *s, enum article_status st,
     int64_t author_id, int64_t *count)
 {
-	struct sval p[] = { P_TEXT(article_status_name(st)),
-	    P_INT(author_id) };
+	struct sval p[] = { P_TEXT(article_status_name(st)), P_INT(author_id) };
 
 	*count = 0;
 	return store_exec(s, ST_ARTICLE_STATUS_COUNT, p, NPARAMS(p), row_int,

@@ -9,12 +9,12 @@
 
 #include "util/xalloc.h"
 
-#define CHUNK_SIZE	(16 * 1024 - 64)
+#define CHUNK_SIZE (16 * 1024 - 64)
 
 struct arena_chunk {
-	struct arena_chunk	*next;
-	size_t			 size;
-	size_t			 off;
+	struct arena_chunk *next;
+	size_t		    size;
+	size_t		    off;
 	_Alignas(16) unsigned char data[];
 };
 
@@ -41,8 +41,8 @@ void *
 arena_alloc(struct arena *a, size_t n)
 {
 	struct arena_chunk *c = a->head;
-	size_t sz;
-	void *p;
+	size_t		    sz;
+	void		   *p;
 
 	n = (n + 15) & ~(size_t)15;
 	if (n == 0)
@@ -89,8 +89,8 @@ char *
 arena_printf(struct arena *a, const char *fmt, ...)
 {
 	va_list ap;
-	int n;
-	char *p;
+	int	n;
+	char   *p;
 
 	va_start(ap, fmt);
 	n = vsnprintf(NULL, 0, fmt, ap);

@@ -12,16 +12,16 @@
 struct arena_chunk;
 
 struct arena {
-	struct arena_chunk	*head;
-	size_t			 used;	/* bytes handed out, for metrics/tests */
+	struct arena_chunk *head;
+	size_t		    used; /* bytes handed out, for metrics/tests */
 };
 
-void	 arena_init(struct arena *);
-void	 arena_free(struct arena *);	/* releases everything; reusable */
-void	*arena_alloc(struct arena *, size_t);	/* 16-byte aligned, zeroed */
-char	*arena_strndup(struct arena *, const char *, size_t);
-char	*arena_strdup(struct arena *, const char *);
-char	*arena_printf(struct arena *, const char *, ...)
-	    __attribute__((format(printf, 2, 3)));
+void  arena_init(struct arena *);
+void  arena_free(struct arena *);	   /* releases everything; reusable */
+void *arena_alloc(struct arena *, size_t); /* 16-byte aligned, zeroed */
+char *arena_strndup(struct arena *, const char *, size_t);
+char *arena_strdup(struct arena *, const char *);
+char *arena_printf(struct arena *, const char *, ...)
+    __attribute__((format(printf, 2, 3)));
 
 #endif

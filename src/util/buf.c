@@ -97,7 +97,7 @@ void
 buf_vprintf(struct buf *b, const char *fmt, va_list ap)
 {
 	va_list cp;
-	int n;
+	int	n;
 
 	va_copy(cp, ap);
 	n = vsnprintf(NULL, 0, fmt, cp);

@@ -15,30 +15,43 @@
 #include <stddef.h>
 
 struct buf {
-	char	*p;
-	size_t	 len;
-	size_t	 cap;
-	size_t	 max;	/* 0: no cap */
-	int	 err;	/* sticky: set once the cap was hit */
+	char  *p;
+	size_t len;
+	size_t cap;
+	size_t max; /* 0: no cap */
+	int    err; /* sticky: set once the cap was hit */
 };
 
 extern char buf_slop[1];
-#define BUF_INIT { buf_slop, 0, 0, 0, 0 }
+/* clang-format off: an initialiser, not a block */
+#define BUF_INIT \
+	{ \
+		buf_slop, 0, 0, 0, 0 \
+	}
+/* clang-format on */
 
-void	buf_init(struct buf *, size_t max);
-void	buf_free(struct buf *);
-void	buf_reset(struct buf *);	/* len = 0, err = 0; keeps memory */
-void	buf_put(struct buf *, const void *, size_t);
-void	buf_puts(struct buf *, const char *);
-void	buf_putc(struct buf *, int);
-void	buf_printf(struct buf *, const char *, ...)
-	    __attribute__((format(printf, 2, 3)));
-void	buf_vprintf(struct buf *, const char *, va_list);
-void	buf_truncate(struct buf *, size_t len);
+void buf_init(struct buf *, size_t max);
+void buf_free(struct buf *);
+void buf_reset(struct buf *); /* len = 0, err = 0; keeps memory */
+void buf_put(struct buf *, const void *, size_t);
+void buf_puts(struct buf *, const char *);
+void buf_putc(struct buf *, int);
+void buf_printf(struct buf *, const char *, ...)
+    __attribute__((format(printf, 2, 3)));
+void buf_vprintf(struct buf *, const char *, va_list);
+void buf_truncate(struct buf *, size_t len);
 /* Detaches the bytes (NUL-terminated, never NULL); the caller frees them. */
-char	*buf_detach(struct buf *, size_t *lenp);
-static inline int buf_err(const struct buf *b) { return b->err; }
+char *buf_detach(struct buf *, size_t *lenp);
+static inline int
+buf_err(const struct buf *b)
+{
+	return b->err;
+}
 /* b->p; "" for a buffer zeroed by calloc rather than initialised. */
-static inline const char *buf_str(const struct buf *b) { return b->p ? b->p : ""; }
+static inline const char *
+buf_str(const struct buf *b)
+{
+	return b->p ? b->p : "";
+}
 
 #endif

@@ -13,38 +13,40 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "util/confine.h"
 #include "util/buf.h"
+#include "util/confine.h"
 
 /* LeakSanitizer stops the process's threads at exit with ptrace, after
  * listing them in /proc: the sanitizer builds (make asan) keep both. */
 #if defined(__SANITIZE_ADDRESS__)
-#define CONFINE_SANITIZER	1
+#define CONFINE_SANITIZER 1
 #elif defined(__has_feature)
 #if __has_feature(address_sanitizer)
-#define CONFINE_SANITIZER	1
+#define CONFINE_SANITIZER 1
 #endif
 #endif
 #ifndef CONFINE_SANITIZER
-#define CONFINE_SANITIZER	0
+#define CONFINE_SANITIZER 0
 #endif
 
 /* Rights on files (the rest apply to directories only). */
-#define LL_FILE	(LANDLOCK_ACCESS_FS_EXECUTE | LANDLOCK_ACCESS_FS_WRITE_FILE | \
-	LANDLOCK_ACCESS_FS_READ_FILE | LL_TRUNCATE | LL_IOCTL)
-#define LL_READ	(LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_READ_DIR)
-#define LL_WRITE (LL_READ | LANDLOCK_ACCESS_FS_WRITE_FILE | \
-	LANDLOCK_ACCESS_FS_REMOVE_FILE | LANDLOCK_ACCESS_FS_MAKE_REG | \
-	LL_TRUNCATE)
+#define LL_FILE \
+	(LANDLOCK_ACCESS_FS_EXECUTE | LANDLOCK_ACCESS_FS_WRITE_FILE | \
+	    LANDLOCK_ACCESS_FS_READ_FILE | LL_TRUNCATE | LL_IOCTL)
+#define LL_READ (LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_READ_DIR)
+#define LL_WRITE \
+	(LL_READ | LANDLOCK_ACCESS_FS_WRITE_FILE | \
+	    LANDLOCK_ACCESS_FS_REMOVE_FILE | LANDLOCK_ACCESS_FS_MAKE_REG | \
+	    LL_TRUNCATE)
 #ifdef LANDLOCK_ACCESS_FS_TRUNCATE
-#define LL_TRUNCATE	LANDLOCK_ACCESS_FS_TRUNCATE
+#define LL_TRUNCATE LANDLOCK_ACCESS_FS_TRUNCATE
 #else
-#define LL_TRUNCATE	0
+#define LL_TRUNCATE 0
 #endif
 #ifdef LANDLOCK_ACCESS_FS_IOCTL_DEV
-#define LL_IOCTL	LANDLOCK_ACCESS_FS_IOCTL_DEV
+#define LL_IOCTL LANDLOCK_ACCESS_FS_IOCTL_DEV
 #else
-#define LL_IOCTL	0
+#define LL_IOCTL 0
 #endif
 
 /* Every filesystem right the kernel's ABI knows: all are denied unless a
@@ -72,8 +74,8 @@ ll_rule(int ruleset, const char *path, uint64_t access, uint64_t handled,
     struct buf *log, char *what, size_t n)
 {
 	struct landlock_path_beneath_attr pb = { 0 };
-	struct stat st;
-	int fd;
+	struct stat			  st;
+	int				  fd;
 
 	if ((fd = open(path, O_PATH | O_CLOEXEC)) < 0)
 		return true;
@@ -82,7 +84,7 @@ ll_rule(int ruleset, const char *path, uint64_t access, uint64_t handled,
 	pb.allowed_access = access & handled;
 	pb.parent_fd = fd;
 	if (syscall(SYS_landlock_add_rule, ruleset, LANDLOCK_RULE_PATH_BENEATH,
-	    &pb, 0) != 0) {
+		&pb, 0) != 0) {
 		snprintf(what, n, "landlock: cannot add a rule for '%s': %s",
 		    path, strerror(errno));
 		close(fd);
@@ -106,20 +108,20 @@ interp_of(struct dl_phdr_info *info, size_t size, void *out)
 			    info->dlpi_phdr[i].p_vaddr);
 			return 1;
 		}
-	return 1;	/* the first object is the program: stop there */
+	return 1; /* the first object is the program: stop there */
 }
 
 static bool
 landlock(const struct confine *c, struct buf *log, char *what, size_t n)
 {
-	static const char *const libs[] = { "/lib", "/lib64", "/usr/lib",
-	    "/usr/lib64", "/etc/ld.so.cache", NULL };
+	static const char *const     libs[] = { "/lib", "/lib64", "/usr/lib",
+		    "/usr/lib64", "/etc/ld.so.cache", NULL };
 	struct landlock_ruleset_attr ra = { 0 };
-	const char *interp = NULL;
-	uint64_t h;
-	int abi, rs;
-	size_t i;
-	bool ok = false;
+	const char		    *interp = NULL;
+	uint64_t		     h;
+	int			     abi, rs;
+	size_t			     i;
+	bool			     ok = false;
 
 	abi = (int)syscall(SYS_landlock_create_ruleset, NULL, 0,
 	    LANDLOCK_CREATE_RULESET_VERSION);
@@ -131,7 +133,7 @@ landlock(const struct confine *c, struct buf *log, char *what, size_t n)
 	h = ll_handled(abi);
 	ra.handled_access_fs = h;
 	if ((rs = (int)syscall(SYS_landlock_create_ruleset, &ra, sizeof(ra),
-	    0)) < 0) {
+		 0)) < 0) {
 		snprintf(what, n, "landlock: cannot create a ruleset: %s",
 		    strerror(errno));
 		return false;
@@ -140,8 +142,8 @@ landlock(const struct confine *c, struct buf *log, char *what, size_t n)
 	for (i = 0; i < c->nread; i++)
 		if (!ll_rule(rs, c->read[i], LL_READ, h, log, what, n))
 			goto out;
-	if (CONFINE_SANITIZER && !ll_rule(rs, "/proc", LL_READ, h, log, what,
-	    n))
+	if (CONFINE_SANITIZER &&
+	    !ll_rule(rs, "/proc", LL_READ, h, log, what, n))
 		goto out;
 	buf_puts(log, "; read-write");
 	for (i = 0; i < c->nwrite; i++)
@@ -150,10 +152,15 @@ landlock(const struct confine *c, struct buf *log, char *what, size_t n)
 	if (c->exe) {
 		buf_puts(log, "; execute");
 		dl_iterate_phdr(interp_of, &interp);
-		if (!ll_rule(rs, c->exe, LANDLOCK_ACCESS_FS_EXECUTE |
-		    LANDLOCK_ACCESS_FS_READ_FILE, h, log, what, n) ||
-		    (interp && !ll_rule(rs, interp, LANDLOCK_ACCESS_FS_EXECUTE |
-		    LANDLOCK_ACCESS_FS_READ_FILE, h, log, what, n)))
+		if (!ll_rule(rs, c->exe,
+			LANDLOCK_ACCESS_FS_EXECUTE |
+			    LANDLOCK_ACCESS_FS_READ_FILE,
+			h, log, what, n) ||
+		    (interp &&
+			!ll_rule(rs, interp,
+			    LANDLOCK_ACCESS_FS_EXECUTE |
+				LANDLOCK_ACCESS_FS_READ_FILE,
+			    h, log, what, n)))
 			goto out;
 		buf_puts(log, "; read, for the loader");
 		for (i = 0; libs[i]; i++)
@@ -182,27 +189,61 @@ seccomp(struct buf *log, char *what, size_t n)
 {
 	/* System calls a web server never makes; each fails with EPERM. */
 	static const char *const deny[] = {
-		"ptrace", "process_vm_readv", "process_vm_writev",
-		"mount", "umount2", "pivot_root", "chroot", "move_mount",
-		"open_tree", "fsopen", "fsmount", "fsconfig", "fspick",
+		"ptrace",
+		"process_vm_readv",
+		"process_vm_writev",
+		"mount",
+		"umount2",
+		"pivot_root",
+		"chroot",
+		"move_mount",
+		"open_tree",
+		"fsopen",
+		"fsmount",
+		"fsconfig",
+		"fspick",
 		"mount_setattr",
-		"kexec_load", "kexec_file_load", "reboot",
-		"init_module", "finit_module", "delete_module",
-		"bpf", "perf_event_open", "userfaultfd",
-		"unshare", "setns",
-		"keyctl", "add_key", "request_key",
-		"swapon", "swapoff", "acct", "quotactl",
-		"settimeofday", "clock_settime", "clock_adjtime", "adjtimex",
-		"sethostname", "setdomainname", "iopl", "ioperm",
-		"open_by_handle_at", "name_to_handle_at", "lookup_dcookie",
-		"fanotify_init", "personality", "uselib", "vhangup",
-		"mknod", "mknodat",
+		"kexec_load",
+		"kexec_file_load",
+		"reboot",
+		"init_module",
+		"finit_module",
+		"delete_module",
+		"bpf",
+		"perf_event_open",
+		"userfaultfd",
+		"unshare",
+		"setns",
+		"keyctl",
+		"add_key",
+		"request_key",
+		"swapon",
+		"swapoff",
+		"acct",
+		"quotactl",
+		"settimeofday",
+		"clock_settime",
+		"clock_adjtime",
+		"adjtimex",
+		"sethostname",
+		"setdomainname",
+		"iopl",
+		"ioperm",
+		"open_by_handle_at",
+		"name_to_handle_at",
+		"lookup_dcookie",
+		"fanotify_init",
+		"personality",
+		"uselib",
+		"vhangup",
+		"mknod",
+		"mknodat",
 		NULL,
 	};
 	scmp_filter_ctx ctx;
-	int rc, sc, count = 0;
-	size_t i;
-	bool ok = false;
+	int		rc, sc, count = 0;
+	size_t		i;
+	bool		ok = false;
 
 	if ((ctx = seccomp_init(SCMP_ACT_ALLOW)) == NULL) {
 		snprintf(what, n, "seccomp: cannot make a filter");
@@ -213,10 +254,11 @@ seccomp(struct buf *log, char *what, size_t n)
 			continue;
 		/* A name this architecture lacks is simply not there. */
 		if ((sc = seccomp_syscall_resolve_name(deny[i])) ==
-		    __NR_SCMP_ERROR || sc < 0)
+			__NR_SCMP_ERROR ||
+		    sc < 0)
 			continue;
 		if ((rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), sc,
-		    0)) != 0) {
+			 0)) != 0) {
 			snprintf(what, n, "seccomp: cannot deny %s: %s",
 			    deny[i], strerror(-rc));
 			goto out;
@@ -239,7 +281,7 @@ bool
 confine_apply(const struct confine *c, char *what, size_t n)
 {
 	struct buf log = BUF_INIT;
-	bool ok = false;
+	bool	   ok = false;
 
 	/* Both need it, and nothing serve runs may gain privileges. */
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) {

@@ -24,14 +24,14 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define CONFINE_MAX_PATHS	8
+#define CONFINE_MAX_PATHS 8
 
 struct confine {
-	const char	*read[CONFINE_MAX_PATHS];	/* directories or files */
-	size_t		 nread;
-	const char	*write[CONFINE_MAX_PATHS];	/* directories */
-	size_t		 nwrite;
-	const char	*exe;		/* the one executable, or NULL */
+	const char *read[CONFINE_MAX_PATHS]; /* directories or files */
+	size_t	    nread;
+	const char *write[CONFINE_MAX_PATHS]; /* directories */
+	size_t	    nwrite;
+	const char *exe; /* the one executable, or NULL */
 };
 
 /* Applies both to the calling process (call it before any other thread
@@ -39,6 +39,6 @@ struct confine {
  * Writes a line saying what was applied to what (for the log) and
  * returns true; false, with the reason in what, when a layer the kernel
  * offers could not be applied (serve then refuses to start). */
-bool	confine_apply(const struct confine *, char *what, size_t n);
+bool confine_apply(const struct confine *, char *what, size_t n);
 
 #endif

@@ -10,12 +10,12 @@
 #ifndef GAZETTE_FILE_H
 #define GAZETTE_FILE_H
 
-#define FILE_MODE_PRIVATE	0600
-#define DIR_MODE_PRIVATE	0700
+#define FILE_MODE_PRIVATE 0600
+#define DIR_MODE_PRIVATE  0700
 
 /* Creates path, empty, with FILE_MODE_PRIVATE when nothing is there; does
  * nothing to a file that exists. 0 when path exists afterwards, else -1
  * with errno (the directory is missing or not writable). */
-int	file_create_private(const char *path);
+int file_create_private(const char *path);
 
 #endif

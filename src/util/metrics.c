@@ -9,48 +9,48 @@
 #include "util/xalloc.h"
 
 /* Request durations: 100 µs to 10 s. */
-static const int64_t http_le_us[] = { 100, 250, 500, 1000, 2500, 5000,
-    10000, 25000, 50000, 100000, 250000, 500000, 1000000, 2500000,
-    5000000, 10000000 };
-#define HTTP_BUCKETS	(sizeof(http_le_us) / sizeof(http_le_us[0]))
+static const int64_t http_le_us[] = { 100, 250, 500, 1000, 2500, 5000, 10000,
+	25000, 50000, 100000, 250000, 500000, 1000000, 2500000, 5000000,
+	10000000 };
+#define HTTP_BUCKETS (sizeof(http_le_us) / sizeof(http_le_us[0]))
 
 /* Statement durations: 10 µs to 1 s. */
-static const int64_t db_le_us[] = { 10, 25, 50, 100, 250, 500, 1000, 2500,
-    5000, 10000, 25000, 50000, 100000, 250000, 1000000 };
-#define DB_BUCKETS	(sizeof(db_le_us) / sizeof(db_le_us[0]))
+static const int64_t db_le_us[] = { 10, 25, 50, 100, 250, 500, 1000, 2500, 5000,
+	10000, 25000, 50000, 100000, 250000, 1000000 };
+#define DB_BUCKETS (sizeof(db_le_us) / sizeof(db_le_us[0]))
 
 /* The statuses gazette answers with; anything else is "other". */
 static const int statuses[] = { 200, 201, 204, 206, 301, 302, 303, 304, 307,
-    308, 400, 401, 403, 404, 405, 406, 409, 410, 412, 413, 414, 415, 422,
-    429, 431, 500, 501, 502, 503, 504, 505 };
-#define NSTATUS		(sizeof(statuses) / sizeof(statuses[0]) + 1)
+	308, 400, 401, 403, 404, 405, 406, 409, 410, 412, 413, 414, 415, 422,
+	429, 431, 500, 501, 502, 503, 504, 505 };
+#define NSTATUS (sizeof(statuses) / sizeof(statuses[0]) + 1)
 
-#define NROUTES		(METRICS_ROUTES_MAX + 1)	/* + "none" */
+#define NROUTES (METRICS_ROUTES_MAX + 1) /* + "none" */
 
 typedef atomic_uint_fast64_t counter;
 
 struct histo_http {
-	counter	bucket[HTTP_BUCKETS + 1];	/* not cumulative; last: +Inf */
-	counter	sum_us;
-	counter	count;
+	counter bucket[HTTP_BUCKETS + 1]; /* not cumulative; last: +Inf */
+	counter sum_us;
+	counter count;
 };
 
 static struct {
-	counter			 requests[NROUTES][NSTATUS];
-	struct histo_http	 latency[NROUTES];
-	counter			 db_bucket[DB_BUCKETS + 1];
-	counter			 db_sum_us;
-	counter			 db_count;
-	counter			 cache_hits, cache_misses;
-	counter			 cache_notifications, cache_relistens;
-	counter			 comments[METRICS_COMMENT__MAX];
-	counter			 reloads[2];
-	atomic_int_fast64_t	 gauges[METRICS_GAUGE__MAX];
+	counter		    requests[NROUTES][NSTATUS];
+	struct histo_http   latency[NROUTES];
+	counter		    db_bucket[DB_BUCKETS + 1];
+	counter		    db_sum_us;
+	counter		    db_count;
+	counter		    cache_hits, cache_misses;
+	counter		    cache_notifications, cache_relistens;
+	counter		    comments[METRICS_COMMENT__MAX];
+	counter		    reloads[2];
+	atomic_int_fast64_t gauges[METRICS_GAUGE__MAX];
 } m;
 
-static char	*route_names[NROUTES];
-static unsigned	 nroute_names;
-static int64_t	 start_time;
+static char    *route_names[NROUTES];
+static unsigned nroute_names;
+static int64_t	start_time;
 
 static const char *const comment_names[METRICS_COMMENT__MAX] = {
 	[METRICS_COMMENT_PUBLISHED] = "published",
@@ -109,8 +109,9 @@ metrics_http(unsigned route, int status, int64_t us)
 	h = &m.latency[route];
 	atomic_fetch_add_explicit(&m.requests[route][status_index(status)], 1,
 	    memory_order_relaxed);
-	atomic_fetch_add_explicit(&h->bucket[bucket_of(http_le_us,
-	    HTTP_BUCKETS, us)], 1, memory_order_relaxed);
+	atomic_fetch_add_explicit(
+	    &h->bucket[bucket_of(http_le_us, HTTP_BUCKETS, us)], 1,
+	    memory_order_relaxed);
 	atomic_fetch_add_explicit(&h->sum_us, (uint64_t)us,
 	    memory_order_relaxed);
 	atomic_fetch_add_explicit(&h->count, 1, memory_order_relaxed);
@@ -121,8 +122,9 @@ metrics_db(int64_t us)
 {
 	if (us < 0)
 		us = 0;
-	atomic_fetch_add_explicit(&m.db_bucket[bucket_of(db_le_us, DB_BUCKETS,
-	    us)], 1, memory_order_relaxed);
+	atomic_fetch_add_explicit(
+	    &m.db_bucket[bucket_of(db_le_us, DB_BUCKETS, us)], 1,
+	    memory_order_relaxed);
 	atomic_fetch_add_explicit(&m.db_sum_us, (uint64_t)us,
 	    memory_order_relaxed);
 	atomic_fetch_add_explicit(&m.db_count, 1, memory_order_relaxed);
@@ -266,10 +268,11 @@ void
 metrics_write(struct buf *b)
 {
 	struct buf lbl = BUF_INIT;
-	unsigned r, i;
-	uint64_t v;
+	unsigned   r, i;
+	uint64_t   v;
 
-	buf_puts(b, "# HELP gazette_http_requests_total HTTP requests "
+	buf_puts(b,
+	    "# HELP gazette_http_requests_total HTTP requests "
 	    "answered, by route pattern and status.\n"
 	    "# TYPE gazette_http_requests_total counter\n");
 	for (r = 0; r < NROUTES; r++) {
@@ -288,7 +291,8 @@ metrics_write(struct buf *b)
 				    (unsigned long long)v);
 		}
 	}
-	buf_puts(b, "# HELP gazette_http_request_duration_seconds Time from "
+	buf_puts(b,
+	    "# HELP gazette_http_request_duration_seconds Time from "
 	    "a request's arrival to its response being sent, by route.\n"
 	    "# TYPE gazette_http_request_duration_seconds histogram\n");
 	for (r = 0; r < NROUTES; r++) {
@@ -303,7 +307,8 @@ metrics_write(struct buf *b)
 		    get(&m.latency[r].sum_us), v);
 	}
 	buf_free(&lbl);
-	buf_printf(b, "# HELP gazette_http_connections_open TCP connections "
+	buf_printf(b,
+	    "# HELP gazette_http_connections_open TCP connections "
 	    "open.\n# TYPE gazette_http_connections_open gauge\n"
 	    "gazette_http_connections_open %lld\n"
 	    "# HELP gazette_http_requests_in_flight Requests being handled."
@@ -311,12 +316,14 @@ metrics_write(struct buf *b)
 	    "gazette_http_requests_in_flight %lld\n",
 	    (long long)atomic_load(&m.gauges[METRICS_CONNECTIONS]),
 	    (long long)atomic_load(&m.gauges[METRICS_IN_FLIGHT]));
-	buf_puts(b, "# HELP gazette_db_statement_duration_seconds Time spent "
+	buf_puts(b,
+	    "# HELP gazette_db_statement_duration_seconds Time spent "
 	    "in database statements.\n"
 	    "# TYPE gazette_db_statement_duration_seconds histogram\n");
 	histo(b, "gazette_db_statement_duration_seconds", "", m.db_bucket,
 	    db_le_us, DB_BUCKETS, get(&m.db_sum_us), get(&m.db_count));
-	buf_printf(b, "# HELP gazette_cache_hits_total Pages answered from "
+	buf_printf(b,
+	    "# HELP gazette_cache_hits_total Pages answered from "
 	    "the page cache.\n# TYPE gazette_cache_hits_total counter\n"
 	    "gazette_cache_hits_total %llu\n"
 	    "# HELP gazette_cache_misses_total Pages rendered because the "
@@ -328,7 +335,8 @@ metrics_write(struct buf *b)
 	    (unsigned long long)get(&m.cache_hits),
 	    (unsigned long long)get(&m.cache_misses),
 	    (long long)atomic_load(&m.gauges[METRICS_CACHE_BYTES]));
-	buf_printf(b, "# HELP gazette_cache_listening 1 while this node "
+	buf_printf(b,
+	    "# HELP gazette_cache_listening 1 while this node "
 	    "listens for the changes other nodes make (PostgreSQL LISTEN), "
 	    "else 0.\n# TYPE gazette_cache_listening gauge\n"
 	    "gazette_cache_listening %lld\n"
@@ -344,13 +352,16 @@ metrics_write(struct buf *b)
 	    (long long)atomic_load(&m.gauges[METRICS_CACHE_LISTENING]),
 	    (unsigned long long)get(&m.cache_notifications),
 	    (unsigned long long)get(&m.cache_relistens));
-	buf_puts(b, "# HELP gazette_comment_posts_total Comments posted, by "
+	buf_puts(b,
+	    "# HELP gazette_comment_posts_total Comments posted, by "
 	    "outcome.\n# TYPE gazette_comment_posts_total counter\n");
 	for (i = 0; i < METRICS_COMMENT__MAX; i++)
-		buf_printf(b, "gazette_comment_posts_total{outcome=\"%s\"} "
-		    "%llu\n", comment_names[i],
-		    (unsigned long long)get(&m.comments[i]));
-	buf_printf(b, "# HELP gazette_reloads_total Configuration reloads "
+		buf_printf(b,
+		    "gazette_comment_posts_total{outcome=\"%s\"} "
+		    "%llu\n",
+		    comment_names[i], (unsigned long long)get(&m.comments[i]));
+	buf_printf(b,
+	    "# HELP gazette_reloads_total Configuration reloads "
 	    "(SIGHUP), by result.\n# TYPE gazette_reloads_total counter\n"
 	    "gazette_reloads_total{result=\"ok\"} %llu\n"
 	    "gazette_reloads_total{result=\"failed\"} %llu\n"

@@ -31,13 +31,15 @@ sv_starts(struct sv v, const char *s)
 struct sv
 sv_trim(struct sv v)
 {
-	while (v.n && (v.p[0] == ' ' || v.p[0] == '\t' || v.p[0] == '\r' ||
-	    v.p[0] == '\n')) {
+	while (v.n &&
+	    (v.p[0] == ' ' || v.p[0] == '\t' || v.p[0] == '\r' ||
+		v.p[0] == '\n')) {
 		v.p++;
 		v.n--;
 	}
-	while (v.n && (v.p[v.n - 1] == ' ' || v.p[v.n - 1] == '\t' ||
-	    v.p[v.n - 1] == '\r' || v.p[v.n - 1] == '\n'))
+	while (v.n &&
+	    (v.p[v.n - 1] == ' ' || v.p[v.n - 1] == '\t' ||
+		v.p[v.n - 1] == '\r' || v.p[v.n - 1] == '\n'))
 		v.n--;
 	return v;
 }
@@ -46,8 +48,8 @@ bool
 utf8_valid(const char *s, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	uint32_t cp;
-	size_t k;
+	uint32_t	     cp;
+	size_t		     k;
 
 	while (n > 0) {
 		if (*p < 0x80) {
@@ -77,7 +79,7 @@ utf8_len(const char *s, size_t n)
 const char *
 text_check(const char *s, size_t n, bool multiline)
 {
-	size_t i;
+	size_t	      i;
 	unsigned char c;
 
 	if (!utf8_valid(s, n))
@@ -100,14 +102,14 @@ text_check(const char *s, size_t n, bool multiline)
 /* Latin-1 Supplement and Latin Extended-A letters folded to ASCII; index is
  * code point - 0xc0. Empty strings drop the character. */
 static const char *const latin1[] = {
-	"a", "a", "a", "a", "a", "a", "ae", "c",	/* C0-C7 */
-	"e", "e", "e", "e", "i", "i", "i", "i",		/* C8-CF */
-	"d", "n", "o", "o", "o", "o", "o", "",		/* D0-D7 (× dropped) */
-	"o", "u", "u", "u", "u", "y", "th", "ss",	/* D8-DF */
-	"a", "a", "a", "a", "a", "a", "ae", "c",	/* E0-E7 */
-	"e", "e", "e", "e", "i", "i", "i", "i",		/* E8-EF */
-	"d", "n", "o", "o", "o", "o", "o", "",		/* F0-F7 (÷ dropped) */
-	"o", "u", "u", "u", "u", "y", "th", "y",	/* F8-FF */
+	"a", "a", "a", "a", "a", "a", "ae", "c",  /* C0-C7 */
+	"e", "e", "e", "e", "i", "i", "i", "i",	  /* C8-CF */
+	"d", "n", "o", "o", "o", "o", "o", "",	  /* D0-D7 (× dropped) */
+	"o", "u", "u", "u", "u", "y", "th", "ss", /* D8-DF */
+	"a", "a", "a", "a", "a", "a", "ae", "c",  /* E0-E7 */
+	"e", "e", "e", "e", "i", "i", "i", "i",	  /* E8-EF */
+	"d", "n", "o", "o", "o", "o", "o", "",	  /* F0-F7 (÷ dropped) */
+	"o", "u", "u", "u", "u", "y", "th", "y",  /* F8-FF */
 };
 
 /* U+0100..U+017F: pairs of upper/lower case share a base letter. */
@@ -137,11 +139,11 @@ void
 slugify(struct buf *b, const char *s, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	size_t start = b->len, k;
-	uint32_t cp;
-	bool dash = false;
-	const char *f;
-	char tmp[2];
+	size_t		     start = b->len, k;
+	uint32_t	     cp;
+	bool		     dash = false;
+	const char	    *f;
+	char		     tmp[2];
 
 	while (n > 0) {
 		k = utf8_decode(p, n, &cp);
@@ -149,13 +151,14 @@ slugify(struct buf *b, const char *s, size_t n)
 			k = 1, cp = 0xfffd;
 		p += k;
 		n -= k;
-		if (cp < 0x80 && ((cp >= 'a' && cp <= 'z') ||
-		    (cp >= '0' && cp <= '9') || (cp >= 'A' && cp <= 'Z'))) {
+		if (cp < 0x80 &&
+		    ((cp >= 'a' && cp <= 'z') || (cp >= '0' && cp <= '9') ||
+			(cp >= 'A' && cp <= 'Z'))) {
 			tmp[0] = (char)(cp >= 'A' && cp <= 'Z' ? cp + 32 : cp);
 			tmp[1] = '\0';
 			f = tmp;
 		} else if (cp == '\'' || cp == 0x2019) {
-			continue;	/* "China's" → "chinas" */
+			continue; /* "China's" → "chinas" */
 		} else
 			f = fold(cp, tmp);
 		if (f == NULL || *f == '\0') {
@@ -174,8 +177,8 @@ slugify(struct buf *b, const char *s, size_t n)
 void
 byline_slug(struct buf *b, const char *s, size_t n)
 {
-	uint64_t h = 0xcbf29ce484222325ULL;	/* FNV-1a */
-	size_t start = b->len, i;
+	uint64_t h = 0xcbf29ce484222325ULL; /* FNV-1a */
+	size_t	 start = b->len, i;
 
 	slugify(b, s, n);
 	if (b->len > start)
@@ -201,7 +204,7 @@ slug_valid(const char *s, size_t n)
 		return false;
 	for (i = 0; i < n; i++)
 		if (!((s[i] >= 'a' && s[i] <= 'z') ||
-		    (s[i] >= '0' && s[i] <= '9') || s[i] == '-'))
+			(s[i] >= '0' && s[i] <= '9') || s[i] == '-'))
 			return false;
 	return true;
 }
@@ -210,8 +213,8 @@ bool
 parse_int(const char *s, size_t n, int64_t min, int64_t max, int64_t *out)
 {
 	int64_t v = 0;
-	bool neg = false;
-	size_t i = 0;
+	bool	neg = false;
+	size_t	i = 0;
 
 	if (n > 0 && s[0] == '-') {
 		neg = true;
@@ -250,7 +253,8 @@ days_from_civil(int64_t y, int64_t m, int64_t d)
 static int
 days_in_month(int64_t y, int64_t m)
 {
-	static const int dm[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	static const int
+	    dm[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
 
 	if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
 		return 29;
@@ -268,7 +272,7 @@ bool
 time_parse_rfc3339(const char *s, size_t n, int64_t *out)
 {
 	int64_t y, mo, d, h = 0, mi = 0, se = 0, oh = 0, om = 0, off = 0;
-	size_t i;
+	size_t	i;
 
 	if (!digits(s, n, 0, 4, &y) || n < 10 || s[4] != '-' ||
 	    !digits(s, n, 5, 2, &mo) || s[7] != '-' || !digits(s, n, 8, 2, &d))
@@ -295,7 +299,7 @@ time_parse_rfc3339(const char *s, size_t n, int64_t *out)
 				i++;
 		}
 		if (i >= n)
-			return false;	/* RFC 3339 requires an offset */
+			return false; /* RFC 3339 requires an offset */
 		if (s[i] == 'Z' || s[i] == 'z') {
 			i++;
 		} else if (s[i] == '+' || s[i] == '-') {
@@ -311,8 +315,9 @@ time_parse_rfc3339(const char *s, size_t n, int64_t *out)
 			return false;
 	}
 	if (se == 60)
-		se = 59;	/* leap second: keep it in the same minute */
-	*out = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se - off;
+		se = 59; /* leap second: keep it in the same minute */
+	*out = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se -
+	    off;
 	return true;
 }
 
@@ -320,7 +325,7 @@ void
 time_utc(int64_t t, struct tm *tm)
 {
 	int64_t days = t / 86400, secs = t % 86400, z, era, doe, yoe, y, doy,
-	    mp, d, m;
+		mp, d, m;
 
 	if (secs < 0) {
 		secs += 86400;
@@ -330,7 +335,7 @@ time_utc(int64_t t, struct tm *tm)
 	tm->tm_hour = (int)(secs / 3600);
 	tm->tm_min = (int)(secs % 3600 / 60);
 	tm->tm_sec = (int)(secs % 60);
-	tm->tm_wday = (int)((days % 7 + 11) % 7);	/* 1970-01-01: Thursday */
+	tm->tm_wday = (int)((days % 7 + 11) % 7); /* 1970-01-01: Thursday */
 	z = days + 719468;
 	era = (z >= 0 ? z : z - 146096) / 146097;
 	doe = z - era * 146097;
@@ -347,17 +352,13 @@ time_utc(int64_t t, struct tm *tm)
 	tm->tm_yday = (int)(days - days_from_civil(y, 1, 1));
 }
 
-static const char *const wday_abbr[] = {
-	"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"
-};
-static const char *const mon_abbr[] = {
-	"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-	"Jul", "Aug", "Sep", "Oct", "Nov", "Dec"
-};
-static const char *const mon_name[] = {
-	"January", "February", "March", "April", "May", "June", "July",
-	"August", "September", "October", "November", "December"
-};
+static const char
+    *const wday_abbr[] = { "Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat" };
+static const char *const mon_abbr[] = { "Jan", "Feb", "Mar", "Apr", "May",
+	"Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+static const char *const mon_name[] = { "January", "February", "March", "April",
+	"May", "June", "July", "August", "September", "October", "November",
+	"December" };
 
 /* n as exactly w decimal digits at p (0 <= n < 10^w); p + w. */
 static char *
@@ -376,7 +377,7 @@ size_t
 time_rfc3339(char out[TIME_RFC3339_MAX], int64_t t)
 {
 	struct tm tm;
-	char *p = out;
+	char	 *p = out;
 
 	time_utc(t, &tm);
 	if (tm.tm_year + 1900 < 0 || tm.tm_year + 1900 > 9999)
@@ -423,8 +424,8 @@ size_t
 time_human_tm(char out[TIME_HUMAN_MAX], const struct tm *tm)
 {
 	const char *m = mon_name[tm->tm_mon];
-	size_t n = strlen(m);
-	char *p = out;
+	size_t	    n = strlen(m);
+	char	   *p = out;
 
 	if (tm->tm_year + 1900 < 0 || tm->tm_year + 1900 > 9999)
 		return (size_t)snprintf(out, TIME_HUMAN_MAX, "%d %s %04d",
@@ -443,7 +444,7 @@ void
 time_format_human(struct buf *b, int64_t t)
 {
 	struct tm tm;
-	char s[TIME_HUMAN_MAX];
+	char	  s[TIME_HUMAN_MAX];
 
 	time_utc(t, &tm);
 	buf_put(b, s, time_human_tm(s, &tm));

@@ -30,10 +30,10 @@ static const char *
 comment_violation(const char *h)
 {
 	static const char *const tags[] = { "p", "br", "em", "strong", "del",
-	    "code", "pre", "blockquote", "ul", "ol", "li", "a", NULL };
-	const char *p = h, *q, *e, *name, *v;
-	size_t nn, vn, i;
-	bool isa, close;
+		"code", "pre", "blockquote", "ul", "ol", "li", "a", NULL };
+	const char		*p = h, *q, *e, *name, *v;
+	size_t			 nn, vn, i;
+	bool			 isa, close;
 
 	while (*p) {
 		if (*p == '>' || *p == '"')
@@ -77,12 +77,13 @@ comment_violation(const char *h)
 			q++;
 			if (nn == 3 && strncmp(name, "rel", 3) == 0) {
 				if (vn != 21 ||
-				    strncmp(v, "nofollow ugc noopener", 21) != 0)
+				    strncmp(v, "nofollow ugc noopener", 21) !=
+					0)
 					return "rel is not nofollow ugc noopener";
 			} else if (nn == 4 && strncmp(name, "href", 4) == 0) {
 				if (!(strncasecmp(v, "http://", 7) == 0 ||
-				    strncasecmp(v, "https://", 8) == 0 ||
-				    strncasecmp(v, "mailto:", 7) == 0))
+					strncasecmp(v, "https://", 8) == 0 ||
+					strncasecmp(v, "mailto:", 7) == 0))
 					return "href scheme not allowed";
 				for (i = 0; i < vn; i++)
 					if ((unsigned char)v[i] <= ' ' ||
@@ -91,9 +92,9 @@ comment_violation(const char *h)
 			} else
 				return "attribute outside the allow-list";
 		}
-		if (!close && isa && (strstr(p, "href=\"") == NULL ||
-		    strstr(p, "href=\"") > e || strstr(p, "rel=\"") == NULL ||
-		    strstr(p, "rel=\"") > e))
+		if (!close && isa &&
+		    (strstr(p, "href=\"") == NULL || strstr(p, "href=\"") > e ||
+			strstr(p, "rel=\"") == NULL || strstr(p, "rel=\"") > e))
 			return "<a> without href and rel";
 		p = e + 1;
 	}

@@ -5,28 +5,60 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "admin/admin.h"
 #include "t.h"
+#include "admin/admin.h"
 #include "util/arena.h"
 #include "util/buf.h"
 
 /* What each role may do: N never, O own only, A always. Written out again
  * here, independently of acl.c, so a change to the rules shows up twice. */
 static const struct {
-	enum user_role	 role;
-	const char	*grants;	/* one letter per enum acl_action */
+	enum user_role role;
+	const char    *grants; /* one letter per enum acl_action */
 } want[] = {
+	/* clang-format off: one column per action */
 	/*			  list view new edit live pub del cmt usr set */
-	{ ROLE_ADMIN,		"A" "A" "A" "A" "A" "A" "A" "A" "A" "A" },
-	{ ROLE_EDITOR,		"A" "A" "A" "A" "A" "A" "A" "A" "N" "N" },
-	{ ROLE_AUTHOR,		"N" "O" "A" "O" "N" "N" "O" "N" "N" "N" },
+	{ ROLE_ADMIN,
+	    "A"
+	    "A"
+	    "A"
+	    "A"
+	    "A"
+	    "A"
+	    "A"
+	    "A"
+	    "A"
+	    "A" },
+	{ ROLE_EDITOR,
+	    "A"
+	    "A"
+	    "A"
+	    "A"
+	    "A"
+	    "A"
+	    "A"
+	    "A"
+	    "N"
+	    "N" },
+	{ ROLE_AUTHOR,
+	    "N"
+	    "O"
+	    "A"
+	    "O"
+	    "N"
+	    "N"
+	    "O"
+	    "N"
+	    "N"
+	    "N" },
+	/* clang-format on */
 };
 
 static void
 test_acl(void)
 {
 	size_t i;
-	int a, own;
+	int    a, own;
 
 	T_EQ_INT(sizeof(want) / sizeof(want[0]), ROLE__MAX);
 	for (i = 0; i < ROLE__MAX; i++) {
@@ -37,7 +69,7 @@ test_acl(void)
 				bool exp = g == 'A' || (g == 'O' && own);
 
 				T_CHECK(acl_allows(want[i].role,
-				    (enum acl_action)a, own) == exp,
+					    (enum acl_action)a, own) == exp,
 				    "%s %s (own %d): want %d",
 				    user_role_name(want[i].role),
 				    acl_action_name((enum acl_action)a), own,
@@ -46,7 +78,7 @@ test_acl(void)
 	}
 	T_TRUE(!acl_allows((enum user_role)ROLE__MAX, ACL_ARTICLE_VIEW, true));
 	T_TRUE(!acl_allows(ROLE_ADMIN, (enum acl_action)ACL__MAX, true));
-	T_TRUE(!acl_allows((enum user_role)-1, ACL_ARTICLE_VIEW, true));
+	T_TRUE(!acl_allows((enum user_role) - 1, ACL_ARTICLE_VIEW, true));
 }
 
 /* The one rule for articles, which the admin pages and the API both ask:
@@ -54,19 +86,24 @@ test_acl(void)
 static void
 test_acl_article(void)
 {
-	enum { D = ARTICLE_DRAFT, P = ARTICLE_PUBLISHED, S = ARTICLE_SCHEDULED,
-	    OK = ACL__MAX };
+	enum {
+		D = ARTICLE_DRAFT,
+		P = ARTICLE_PUBLISHED,
+		S = ARTICLE_SCHEDULED,
+		OK = ACL__MAX
+	};
 	static const struct {
-		enum user_role		 role;
-		bool			 own;
-		int			 status;	/* of the stored one */
-		enum acl_action		 action;
-		int			 want;		/* status to save */
-		int			 refused;	/* OK: allowed */
+		enum user_role	role;
+		bool		own;
+		int		status; /* of the stored one */
+		enum acl_action action;
+		int		want;	 /* status to save */
+		int		refused; /* OK: allowed */
 	} rows[] = {
 		{ ROLE_AUTHOR, true, D, ACL_ARTICLE_VIEW, D, OK },
 		{ ROLE_AUTHOR, true, P, ACL_ARTICLE_VIEW, P, OK },
-		{ ROLE_AUTHOR, false, D, ACL_ARTICLE_VIEW, D, ACL_ARTICLE_VIEW },
+		{ ROLE_AUTHOR, false, D, ACL_ARTICLE_VIEW, D,
+		    ACL_ARTICLE_VIEW },
 		{ ROLE_AUTHOR, true, D, ACL_ARTICLE_EDIT, D, OK },
 		{ ROLE_AUTHOR, true, D, ACL_ARTICLE_EDIT, P,
 		    ACL_ARTICLE_PUBLISH },
@@ -75,10 +112,11 @@ test_acl_article(void)
 		{ ROLE_AUTHOR, true, P, ACL_ARTICLE_EDIT, P,
 		    ACL_ARTICLE_EDIT_LIVE },
 		{ ROLE_AUTHOR, true, P, ACL_ARTICLE_EDIT, D,
-		    ACL_ARTICLE_EDIT_LIVE },	/* unpublishing */
+		    ACL_ARTICLE_EDIT_LIVE }, /* unpublishing */
 		{ ROLE_AUTHOR, true, S, ACL_ARTICLE_EDIT, S,
 		    ACL_ARTICLE_EDIT_LIVE },
-		{ ROLE_AUTHOR, false, D, ACL_ARTICLE_EDIT, D, ACL_ARTICLE_EDIT },
+		{ ROLE_AUTHOR, false, D, ACL_ARTICLE_EDIT, D,
+		    ACL_ARTICLE_EDIT },
 		{ ROLE_AUTHOR, true, D, ACL_ARTICLE_DELETE, D, OK },
 		{ ROLE_AUTHOR, true, P, ACL_ARTICLE_DELETE, P,
 		    ACL_ARTICLE_EDIT_LIVE },
@@ -91,9 +129,9 @@ test_acl_article(void)
 		{ ROLE_EDITOR, false, S, ACL_ARTICLE_DELETE, S, OK },
 		{ ROLE_ADMIN, false, P, ACL_ARTICLE_EDIT, P, OK },
 	};
-	struct user u = { 0 };
+	struct user    u = { 0 };
 	struct article a = { 0 };
-	size_t i;
+	size_t	       i;
 
 	u.id = 7;
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
@@ -101,19 +139,23 @@ test_acl_article(void)
 		a.author_id = rows[i].own ? 7 : 8;
 		a.status = (enum article_status)rows[i].status;
 		T_CHECK((int)acl_article_refused(&u, rows[i].action, &a,
-		    (enum article_status)rows[i].want) == rows[i].refused,
+			    (enum article_status)rows[i].want) ==
+			rows[i].refused,
 		    "row %zu: %s %s: want %d", i, user_role_name(u.role),
 		    acl_action_name(rows[i].action), rows[i].refused);
 	}
 	/* New articles: anyone may start a draft, only editors publish. */
 	u.role = ROLE_AUTHOR;
 	T_EQ_INT(acl_article_refused(&u, ACL_ARTICLE_CREATE, NULL,
-	    ARTICLE_DRAFT), ACL__MAX);
+		     ARTICLE_DRAFT),
+	    ACL__MAX);
 	T_EQ_INT(acl_article_refused(&u, ACL_ARTICLE_CREATE, NULL,
-	    ARTICLE_SCHEDULED), ACL_ARTICLE_PUBLISH);
+		     ARTICLE_SCHEDULED),
+	    ACL_ARTICLE_PUBLISH);
 	u.role = ROLE_EDITOR;
 	T_EQ_INT(acl_article_refused(&u, ACL_ARTICLE_CREATE, NULL,
-	    ARTICLE_PUBLISHED), ACL__MAX);
+		     ARTICLE_PUBLISHED),
+	    ACL__MAX);
 	/* An imported article (no owner) is nobody's, not user 0's. */
 	u.role = ROLE_AUTHOR;
 	u.id = 0;
@@ -122,10 +164,10 @@ test_acl_article(void)
 	T_EQ_INT(acl_article_refused(&u, ACL_ARTICLE_EDIT, &a, ARTICLE_DRAFT),
 	    ACL_ARTICLE_EDIT);
 	/* Nothing to act on is a refusal, never a crash. */
-	T_EQ_INT(acl_article_refused(&u, ACL_ARTICLE_EDIT, NULL,
-	    ARTICLE_DRAFT), ACL_ARTICLE_EDIT);
-	T_EQ_INT(acl_article_refused(NULL, ACL_ARTICLE_VIEW, &a,
-	    ARTICLE_DRAFT), ACL_ARTICLE_VIEW);
+	T_EQ_INT(acl_article_refused(&u, ACL_ARTICLE_EDIT, NULL, ARTICLE_DRAFT),
+	    ACL_ARTICLE_EDIT);
+	T_EQ_INT(acl_article_refused(NULL, ACL_ARTICLE_VIEW, &a, ARTICLE_DRAFT),
+	    ACL_ARTICLE_VIEW);
 }
 
 /* The diff as "-a +b  c" text. */
@@ -134,9 +176,9 @@ diff_text(struct arena *ar, const char *a, const char *b, bool *full)
 {
 	static const char mark[] = " -+";
 	struct diff_line *d;
-	struct buf out = BUF_INIT;
-	const char *s;
-	size_t n, i;
+	struct buf	  out = BUF_INIT;
+	const char	 *s;
+	size_t		  n, i;
 
 	*full = diff_lines(ar, a, b, &d, &n);
 	for (i = 0; i < n; i++)
@@ -164,8 +206,8 @@ test_diff(void)
 		{ "a\nb\nc\nd", "b\na\nd\nc", "-a| b|-c|+a| d|+c|" },
 	};
 	struct arena ar;
-	size_t i;
-	bool full;
+	size_t	     i;
+	bool	     full;
 
 	arena_init(&ar);
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
@@ -178,11 +220,11 @@ test_diff(void)
 static void
 test_diff_bound(void)
 {
-	struct buf a = BUF_INIT, b = BUF_INIT;
+	struct buf	  a = BUF_INIT, b = BUF_INIT;
 	struct diff_line *d;
-	struct arena ar;
-	size_t n, i, dels = 0, adds = 0;
-	bool full;
+	struct arena	  ar;
+	size_t		  n, i, dels = 0, adds = 0;
+	bool		  full;
 
 	arena_init(&ar);
 	buf_puts(&a, "head\n");
@@ -233,7 +275,8 @@ test_ratelimit(void)
 	for (i = 0; i < LOGIN_MAX_FAILS - 1; i++)
 		login_limit_fail("10.0.2.1", "xi", 9000);
 	login_limit_fail("10.0.2.2", "xi", 9000 + LOGIN_LOCK_S + 1);
-	T_EQ_INT(login_limit_wait("10.0.2.3", "xi", 9000 + LOGIN_LOCK_S + 1), 0);
+	T_EQ_INT(login_limit_wait("10.0.2.3", "xi", 9000 + LOGIN_LOCK_S + 1),
+	    0);
 	/* A flood of names stays within the table. */
 	for (i = 0; i < 20000; i++) {
 		char name[32];
@@ -250,7 +293,7 @@ static void
 test_ratelimit_v6(void)
 {
 	char addr[64], name[32];
-	int i;
+	int  i;
 
 	for (i = 0; i < LOGIN_MAX_FAILS; i++) {
 		snprintf(addr, sizeof(addr), "2001:db8:7:7::%x", i + 1);

@@ -5,8 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "comment/comment-int.h"
 #include "t.h"
+#include "comment/comment-int.h"
 #include "util/arena.h"
 
 static struct comment_ctx ctx, other;
@@ -20,29 +20,26 @@ flip(char *hex, size_t i)
 static void
 test_cookie_window(void)
 {
-	const int64_t now = 1767225600;	/* 2026-01-01 */
+	const int64_t now = 1767225600; /* 2026-01-01 */
 	static const struct {
-		int64_t	 issued;	/* relative to now */
-		bool	 ok;
+		int64_t issued; /* relative to now */
+		bool	ok;
 	} rows[] = {
-		{ 0, true },
-		{ -1, true },
-		{ -CSRF_MAX_AGE, true },
-		{ -CSRF_MAX_AGE - 1, false },	/* too old */
-		{ 60, true },			/* another node's clock ahead */
-		{ 61, false },			/* from the future */
-		{ -now, false },		/* issued at 0: ancient */
+		{ 0, true }, { -1, true }, { -CSRF_MAX_AGE, true },
+		{ -CSRF_MAX_AGE - 1, false }, /* too old */
+		{ 60, true },		      /* another node's clock ahead */
+		{ 61, false },		      /* from the future */
+		{ -now, false },	      /* issued at 0: ancient */
 	};
-	char tok[CSRF_HEX + 1];
+	char	tok[CSRF_HEX + 1];
 	int64_t when;
-	size_t i;
+	size_t	i;
 
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		comment_csrf_make(&ctx, now + rows[i].issued, tok);
 		when = -1;
-		T_CHECK(comment_csrf_check(&ctx, tok, now, &when) ==
-		    rows[i].ok, "row %zu: issued %+lld s", i,
-		    (long long)rows[i].issued);
+		T_CHECK(comment_csrf_check(&ctx, tok, now, &when) == rows[i].ok,
+		    "row %zu: issued %+lld s", i, (long long)rows[i].issued);
 		if (rows[i].ok)
 			T_EQ_INT(when, now + rows[i].issued);
 	}
@@ -52,8 +49,8 @@ static void
 test_cookie_tampered(void)
 {
 	const int64_t now = 1767225600;
-	char tok[CSRF_HEX + 1], bad[CSRF_HEX + 3], t2[CSRF_HEX + 1];
-	size_t i;
+	char	      tok[CSRF_HEX + 1], bad[CSRF_HEX + 3], t2[CSRF_HEX + 1];
+	size_t	      i;
 
 	comment_csrf_make(&ctx, now, tok);
 	T_EQ_INT(strlen(tok), CSRF_HEX);
@@ -92,7 +89,7 @@ static void
 test_form_token(void)
 {
 	struct arena a;
-	const char *t1, *t1b, *t2, *o1;
+	const char  *t1, *t1b, *t2, *o1;
 
 	arena_init(&a);
 	t1 = comment_form_token(&a, &ctx, 1);
@@ -112,11 +109,11 @@ test_form_token(void)
 static void
 test_commenter(void)
 {
-	char ck[COMMENTER_HEX + 1], ck2[COMMENTER_HEX + 1];
-	char bad[COMMENTER_HEX + 3];
-	const char *h, *h2;
+	char	     ck[COMMENTER_HEX + 1], ck2[COMMENTER_HEX + 1];
+	char	     bad[COMMENTER_HEX + 3];
+	const char  *h, *h2;
 	struct arena a;
-	size_t i;
+	size_t	     i;
 
 	arena_init(&a);
 	comment_commenter_make(&ctx, ck);
@@ -176,8 +173,7 @@ main(void)
 	randombytes_buf(ctx.commenter_id_key, sizeof(ctx.commenter_id_key));
 	randombytes_buf(other.commenter_mac_key,
 	    sizeof(other.commenter_mac_key));
-	randombytes_buf(other.commenter_id_key,
-	    sizeof(other.commenter_id_key));
+	randombytes_buf(other.commenter_id_key, sizeof(other.commenter_id_key));
 	T_RUN(test_cookie_window);
 	T_RUN(test_cookie_tampered);
 	T_RUN(test_form_token);

@@ -12,11 +12,16 @@
 #include <unistd.h>
 
 #include "t.h"
-#include "http/http.h"
 #include "http/http-int.h"
+#include "http/http.h"
 
-static void h_dummy(struct http_req *q, struct http_resp *r, void *c)
-{ (void)q; (void)r; (void)c; }
+static void
+h_dummy(struct http_req *q, struct http_resp *r, void *c)
+{
+	(void)q;
+	(void)r;
+	(void)c;
+}
 
 static void
 test_route(void)
@@ -27,17 +32,18 @@ test_route(void)
 		{ HTTP_M(HTTP_GET), "/:year/", h_dummy },
 		{ HTTP_M(HTTP_GET), "/:year/:month/:slug", h_dummy },
 		{ HTTP_M(HTTP_POST), "/:year/:month/:slug", h_dummy },
-		{ HTTP_M(HTTP_GET) | HTTP_M(HTTP_DELETE), "/static/*", h_dummy },
+		{ HTTP_M(HTTP_GET) | HTTP_M(HTTP_DELETE), "/static/*",
+		    h_dummy },
 		{ HTTP_M(HTTP_POST) | HTTP_M(HTTP_PUT), "/api/items", h_dummy },
 		{ HTTP_M(HTTP_PATCH), "/api/items/:id", h_dummy },
 	};
 	static const struct {
-		enum http_method m;
-		const char *path;
+		enum http_method  m;
+		const char	 *path;
 		enum route_result want;
-		int route;		/* index when found */
-		const char *p0, *p1, *p2;
-		unsigned allow;
+		int		  route; /* index when found */
+		const char	 *p0, *p1, *p2;
+		unsigned	  allow;
 	} rows[] = {
 		{ HTTP_GET, "/", ROUTE_FOUND, 0, NULL, NULL, NULL, 0 },
 		{ HTTP_HEAD, "/", ROUTE_FOUND, 0, NULL, NULL, NULL, 0 },
@@ -47,7 +53,8 @@ test_route(void)
 		{ HTTP_GET, "//", ROUTE_NOT_FOUND, 0, NULL, NULL, NULL, 0 },
 		{ HTTP_GET, "/about", ROUTE_FOUND, 1, NULL, NULL, NULL, 0 },
 		{ HTTP_GET, "/about/", ROUTE_FOUND, 2, "about", NULL, NULL, 0 },
-		{ HTTP_GET, "/aboutx", ROUTE_NOT_FOUND, 0, NULL, NULL, NULL, 0 },
+		{ HTTP_GET, "/aboutx", ROUTE_NOT_FOUND, 0, NULL, NULL, NULL,
+		    0 },
 		{ HTTP_GET, "/2022/", ROUTE_FOUND, 2, "2022", NULL, NULL, 0 },
 		{ HTTP_GET, "/2022", ROUTE_NOT_FOUND, 0, NULL, NULL, NULL, 0 },
 		{ HTTP_GET, "/2022/01/hello", ROUTE_FOUND, 3, "2022", "01",
@@ -56,15 +63,15 @@ test_route(void)
 		    "hello", 0 },
 		{ HTTP_POST, "/2022/01/hello", ROUTE_FOUND, 4, "2022", "01",
 		    "hello", 0 },
-		{ HTTP_DELETE, "/2022/01/hello", ROUTE_BAD_METHOD, 0, NULL, NULL,
-		    NULL, HTTP_M(HTTP_GET) | HTTP_M(HTTP_HEAD) |
-		    HTTP_M(HTTP_POST) },
+		{ HTTP_DELETE, "/2022/01/hello", ROUTE_BAD_METHOD, 0, NULL,
+		    NULL, NULL,
+		    HTTP_M(HTTP_GET) | HTTP_M(HTTP_HEAD) | HTTP_M(HTTP_POST) },
 		{ HTTP_GET, "/2022/01/hello/", ROUTE_NOT_FOUND, 0, NULL, NULL,
 		    NULL, 0 },
-		{ HTTP_GET, "/2022//hello", ROUTE_NOT_FOUND, 0, NULL, NULL, NULL,
-		    0 },
+		{ HTTP_GET, "/2022//hello", ROUTE_NOT_FOUND, 0, NULL, NULL,
+		    NULL, 0 },
 		{ HTTP_GET, "/static/css/site.css", ROUTE_FOUND, 3, "static",
-		    "css", "site.css", 0 },	/* the first match wins */
+		    "css", "site.css", 0 }, /* the first match wins */
 		{ HTTP_GET, "/static/css/x/site.css", ROUTE_FOUND, 5,
 		    "css/x/site.css", NULL, NULL, 0 },
 		{ HTTP_GET, "/static/a", ROUTE_FOUND, 5, "a", NULL, NULL, 0 },
@@ -72,27 +79,31 @@ test_route(void)
 		    0 },
 		{ HTTP_POST, "/static/", ROUTE_BAD_METHOD, 0, NULL, NULL, NULL,
 		    HTTP_M(HTTP_GET) | HTTP_M(HTTP_HEAD) },
-		{ HTTP_GET, "/static", ROUTE_NOT_FOUND, 0, NULL, NULL, NULL, 0 },
+		{ HTTP_GET, "/static", ROUTE_NOT_FOUND, 0, NULL, NULL, NULL,
+		    0 },
 		{ HTTP_PUT, "/static/x", ROUTE_BAD_METHOD, 0, NULL, NULL, NULL,
-		    HTTP_M(HTTP_GET) | HTTP_M(HTTP_HEAD) | HTTP_M(HTTP_DELETE) },
+		    HTTP_M(HTTP_GET) | HTTP_M(HTTP_HEAD) |
+			HTTP_M(HTTP_DELETE) },
 		{ HTTP_GET, "/api/items", ROUTE_BAD_METHOD, 0, NULL, NULL, NULL,
 		    HTTP_M(HTTP_POST) | HTTP_M(HTTP_PUT) },
-		{ HTTP_HEAD, "/api/items", ROUTE_BAD_METHOD, 0, NULL, NULL, NULL,
-		    HTTP_M(HTTP_POST) | HTTP_M(HTTP_PUT) },
+		{ HTTP_HEAD, "/api/items", ROUTE_BAD_METHOD, 0, NULL, NULL,
+		    NULL, HTTP_M(HTTP_POST) | HTTP_M(HTTP_PUT) },
 		{ HTTP_OPTIONS, "/api/items", ROUTE_BAD_METHOD, 0, NULL, NULL,
 		    NULL, HTTP_M(HTTP_POST) | HTTP_M(HTTP_PUT) },
-		{ HTTP_PATCH, "/api/items/7", ROUTE_FOUND, 7, "7", NULL, NULL, 0 },
-		{ HTTP_PATCH, "/api/items/", ROUTE_NOT_FOUND, 0, NULL, NULL, NULL,
+		{ HTTP_PATCH, "/api/items/7", ROUTE_FOUND, 7, "7", NULL, NULL,
 		    0 },
-		{ HTTP_GET, "/nope/x", ROUTE_NOT_FOUND, 0, NULL, NULL, NULL, 0 },
+		{ HTTP_PATCH, "/api/items/", ROUTE_NOT_FOUND, 0, NULL, NULL,
+		    NULL, 0 },
+		{ HTTP_GET, "/nope/x", ROUTE_NOT_FOUND, 0, NULL, NULL, NULL,
+		    0 },
 	};
-	size_t i, n = sizeof(routes) / sizeof(routes[0]);
-	struct http_req req;
+	size_t		    i, n = sizeof(routes) / sizeof(routes[0]);
+	struct http_req	    req;
 	const struct route *found;
-	enum route_result rr;
-	unsigned allow;
-	const char *want[3];
-	size_t j;
+	enum route_result   rr;
+	unsigned	    allow;
+	const char	   *want[3];
+	size_t		    j;
 
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		memset(&req, 0, sizeof(req));
@@ -105,8 +116,9 @@ test_route(void)
 		if (rr != rows[i].want)
 			continue;
 		if (rr == ROUTE_BAD_METHOD)
-			T_CHECK(allow == rows[i].allow, "allow %s: %#x, want %#x",
-			    rows[i].path, allow, rows[i].allow);
+			T_CHECK(allow == rows[i].allow,
+			    "allow %s: %#x, want %#x", rows[i].path, allow,
+			    rows[i].allow);
 		if (rr != ROUTE_FOUND)
 			continue;
 		T_CHECK(found == &routes[rows[i].route], "route %s: index %d",
@@ -116,8 +128,9 @@ test_route(void)
 		want[2] = rows[i].p2;
 		for (j = 0; j < 3 && want[j]; j++)
 			T_CHECK(j < req.nparams &&
-			    req.params[j].n == strlen(want[j]) &&
-			    memcmp(req.params[j].p, want[j], req.params[j].n) == 0,
+				req.params[j].n == strlen(want[j]) &&
+				memcmp(req.params[j].p, want[j],
+				    req.params[j].n) == 0,
 			    "route %s: param %zu", rows[i].path, j);
 		T_CHECK(req.nparams == j, "route %s: nparams %zu, want %zu",
 		    rows[i].path, req.nparams, j);
@@ -141,15 +154,15 @@ static void
 test_form(void)
 {
 	static const struct {
-		const char *in;
-		size_t inlen;		/* 0: strlen */
-		size_t max;
+		const char   *in;
+		size_t	      inlen; /* 0: strlen */
+		size_t	      max;
 		enum form_err want;
-		size_t n;
-		const char *name[3];
-		size_t nlen[3];
-		const char *value[3];
-		size_t vlen[3];
+		size_t	      n;
+		const char   *name[3];
+		size_t	      nlen[3];
+		const char   *value[3];
+		size_t	      vlen[3];
 	} rows[] = {
 		{ "", 0, 10, FORM_OK, 0, { 0 }, { 0 }, { 0 }, { 0 } },
 		{ "a=1", 0, 10, FORM_OK, 1, { "a" }, { 1 }, { "1" }, { 1 } },
@@ -164,17 +177,22 @@ test_form(void)
 		{ "&&&", 0, 10, FORM_OK, 0, { 0 }, { 0 }, { 0 }, { 0 } },
 		{ "n%00m=v%00w", 0, 10, FORM_OK, 1, { "n\0m" }, { 3 },
 		    { "v\0w" }, { 3 } },
-		{ "a=b=c", 0, 10, FORM_OK, 1, { "a" }, { 1 }, { "b=c" }, { 3 } },
+		{ "a=b=c", 0, 10, FORM_OK, 1, { "a" }, { 1 }, { "b=c" },
+		    { 3 } },
 		{ "a=1&b=2&c=3", 0, 3, FORM_OK, 3, { "a", "b", "c" },
 		    { 1, 1, 1 }, { "1", "2", "3" }, { 1, 1, 1 } },
 		{ "a=1&b=2&c=3&d=4", 0, 3, FORM_TOO_MANY, 0, { 0 }, { 0 },
 		    { 0 }, { 0 } },
 		{ "a=1&&&&b=2", 0, 2, FORM_OK, 2, { "a", "b" }, { 1, 1 },
 		    { "1", "2" }, { 1, 1 } },
-		{ "a=%", 0, 10, FORM_BAD_ESCAPE, 0, { 0 }, { 0 }, { 0 }, { 0 } },
-		{ "a=%4", 0, 10, FORM_BAD_ESCAPE, 0, { 0 }, { 0 }, { 0 }, { 0 } },
-		{ "a=%4g", 0, 10, FORM_BAD_ESCAPE, 0, { 0 }, { 0 }, { 0 }, { 0 } },
-		{ "%zz=1", 0, 10, FORM_BAD_ESCAPE, 0, { 0 }, { 0 }, { 0 }, { 0 } },
+		{ "a=%", 0, 10, FORM_BAD_ESCAPE, 0, { 0 }, { 0 }, { 0 },
+		    { 0 } },
+		{ "a=%4", 0, 10, FORM_BAD_ESCAPE, 0, { 0 }, { 0 }, { 0 },
+		    { 0 } },
+		{ "a=%4g", 0, 10, FORM_BAD_ESCAPE, 0, { 0 }, { 0 }, { 0 },
+		    { 0 } },
+		{ "%zz=1", 0, 10, FORM_BAD_ESCAPE, 0, { 0 }, { 0 }, { 0 },
+		    { 0 } },
 		{ "ok=1&bad=%", 0, 10, FORM_BAD_ESCAPE, 0, { 0 }, { 0 }, { 0 },
 		    { 0 } },
 		/* the view ends before "%41": no reading past n */
@@ -182,11 +200,11 @@ test_form(void)
 		{ "a=1%41", 4, 10, FORM_BAD_ESCAPE, 0, { 0 }, { 0 }, { 0 },
 		    { 0 } },
 	};
-	struct arena a;
-	struct form f;
+	struct arena  a;
+	struct form   f;
 	enum form_err e;
-	size_t i, j, len;
-	const char *v;
+	size_t	      i, j, len;
+	const char   *v;
 
 	arena_init(&a);
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
@@ -200,14 +218,15 @@ test_form(void)
 		    rows[i].in, f.n, rows[i].n);
 		for (j = 0; j < f.n && j < 3; j++) {
 			T_CHECK(f.fields[j].name_len == rows[i].nlen[j] &&
-			    memcmp(f.fields[j].name, rows[i].name[j],
-			    rows[i].nlen[j]) == 0 &&
-			    f.fields[j].name[f.fields[j].name_len] == '\0',
+				memcmp(f.fields[j].name, rows[i].name[j],
+				    rows[i].nlen[j]) == 0 &&
+				f.fields[j].name[f.fields[j].name_len] == '\0',
 			    "form \"%s\": name %zu", rows[i].in, j);
 			T_CHECK(f.fields[j].value_len == rows[i].vlen[j] &&
-			    memcmp(f.fields[j].value, rows[i].value[j],
-			    rows[i].vlen[j]) == 0 &&
-			    f.fields[j].value[f.fields[j].value_len] == '\0',
+				memcmp(f.fields[j].value, rows[i].value[j],
+				    rows[i].vlen[j]) == 0 &&
+				f.fields[j].value[f.fields[j].value_len] ==
+				    '\0',
 			    "form \"%s\": value %zu", rows[i].in, j);
 		}
 	}
@@ -228,13 +247,13 @@ static void
 test_query(void)
 {
 	static const struct {
-		const char *in;
-		size_t inlen;		/* 0: strlen(in) */
-		const char *names;
-		bool strict;
+		const char	   *in;
+		size_t		    inlen; /* 0: strlen(in) */
+		const char	   *names;
+		bool		    strict;
 		enum http_query_err want;
-		const char *bad;	/* *bad on an error */
-		const char *key;	/* http_cache_key("/p", ...) when OK */
+		const char	   *bad; /* *bad on an error */
+		const char	   *key; /* http_cache_key("/p", ...) when OK */
 	} rows[] = {
 		{ "", 0, "a b", false, HTTP_QUERY_OK, NULL, "/p" },
 		{ "a=1&b=2", 0, "a b", false, HTTP_QUERY_OK, NULL,
@@ -298,11 +317,11 @@ test_query(void)
 		{ "a=1", 0, "a", true, HTTP_QUERY_OK, NULL, "/p?a=1" },
 		{ "", 0, NULL, true, HTTP_QUERY_OK, NULL, "/p" },
 	};
-	struct arena a;
-	struct form f;
+	struct arena	    a;
+	struct form	    f;
 	enum http_query_err e;
-	const char *bad, *key;
-	size_t i, len, klen;
+	const char	   *bad, *key;
+	size_t		    i, len, klen;
 
 	arena_init(&a);
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
@@ -315,9 +334,11 @@ test_query(void)
 		if (e != HTTP_QUERY_OK) {
 			T_CHECK(f.n == 0, "query \"%s\": empty on error",
 			    rows[i].in);
-			T_CHECK(rows[i].bad ? bad && strcmp(bad, rows[i].bad)
-			    == 0 : bad == NULL, "query \"%s\": bad \"%s\"",
-			    rows[i].in, bad ? bad : "(null)");
+			T_CHECK(rows[i].bad ?
+				bad && strcmp(bad, rows[i].bad) == 0 :
+				bad == NULL,
+			    "query \"%s\": bad \"%s\"", rows[i].in,
+			    bad ? bad : "(null)");
 			continue;
 		}
 		T_CHECK(bad == NULL, "query \"%s\": bad set", rows[i].in);
@@ -327,7 +348,8 @@ test_query(void)
 		    rows[i].key);
 	}
 	T_EQ_INT(http_query_parse(&a, "held=1&x=2&reply=%33", 20,
-	    "comments_after reply held", false, &f, &bad), HTTP_QUERY_OK);
+		     "comments_after reply held", false, &f, &bad),
+	    HTTP_QUERY_OK);
 	T_EQ_INT(f.n, 2);
 	T_EQ_STR(form_get(&f, "reply", &len), "3");
 	T_EQ_STR(form_get(&f, "held", NULL), "1");
@@ -351,8 +373,8 @@ test_url_decode(void)
 {
 	static const struct {
 		const char *in;
-		const char *want;	/* NULL: malformed */
-		size_t wlen;
+		const char *want; /* NULL: malformed */
+		size_t	    wlen;
 	} rows[] = {
 		{ "hello", "hello", 5 },
 		{ "", "", 0 },
@@ -368,8 +390,8 @@ test_url_decode(void)
 		{ "ok%2", NULL, 0 },
 	};
 	struct arena a;
-	size_t i, len;
-	char *out;
+	size_t	     i, len;
+	char	    *out;
 
 	arena_init(&a);
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
@@ -382,7 +404,7 @@ test_url_decode(void)
 			continue;
 		}
 		T_CHECK(out && len == rows[i].wlen &&
-		    memcmp(out, rows[i].want, len) == 0 && out[len] == '\0',
+			memcmp(out, rows[i].want, len) == 0 && out[len] == '\0',
 		    "decode \"%s\"", rows[i].in);
 	}
 	arena_free(&a);
@@ -416,8 +438,8 @@ test_cookie(void)
 		{ NULL, "x", NULL },
 	};
 	struct arena a;
-	size_t i;
-	const char *got;
+	size_t	     i;
+	const char  *got;
 
 	arena_init(&a);
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
@@ -447,34 +469,36 @@ test_limit_key(void)
 		{ "2001:db8:1:3::1", "2001:db8:1:3::/64" },
 		{ "2001:db8::1", "2001:db8::/64" },
 		{ "::1", "::/64" },
-		{ "fe80::1%eth0", "fe80::1%eth0" },	/* no address: itself */
+		{ "fe80::1%eth0", "fe80::1%eth0" }, /* no address: itself */
 		{ "-", "-" },
 		{ "", "" },
 	};
-	char key[HTTP_LIMIT_KEY_MAX], small[8];
+	char   key[HTTP_LIMIT_KEY_MAX], small[8];
 	size_t i;
 
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		http_limit_key(rows[i].addr, key, sizeof(key));
-		T_CHECK(strcmp(key, rows[i].key) == 0, "limit key of \"%s\": "
-		    "\"%s\", want \"%s\"", rows[i].addr, key, rows[i].key);
+		T_CHECK(strcmp(key, rows[i].key) == 0,
+		    "limit key of \"%s\": "
+		    "\"%s\", want \"%s\"",
+		    rows[i].addr, key, rows[i].key);
 	}
 	http_limit_key("2001:db8:1:2::1", small, sizeof(small));
-	T_EQ_STR(small, "2001:db");	/* truncated, terminated */
+	T_EQ_STR(small, "2001:db"); /* truncated, terminated */
 }
 
 static void
 test_addr_counts(void)
 {
 	struct http_addr_counts *t = http_addr_counts_new(4);
-	char key[32];
-	int i;
+	char			 key[32];
+	int			 i;
 
 	T_TRUE(http_addr_counts_take(t, "a", 2));
 	T_TRUE(http_addr_counts_take(t, "a", 2));
-	T_TRUE(!http_addr_counts_take(t, "a", 2));	/* at the cap */
+	T_TRUE(!http_addr_counts_take(t, "a", 2)); /* at the cap */
 	T_EQ_INT(http_addr_counts_get(t, "a"), 2);
-	T_TRUE(http_addr_counts_take(t, "b", 2));	/* others unhurt */
+	T_TRUE(http_addr_counts_take(t, "b", 2)); /* others unhurt */
 	http_addr_counts_put(t, "a");
 	T_TRUE(http_addr_counts_take(t, "a", 2));
 	T_TRUE(!http_addr_counts_take(t, "c", 0));
@@ -492,7 +516,7 @@ test_addr_counts(void)
 		snprintf(key, sizeof(key), "10.0.%d.%d", i / 256, i % 256);
 		T_EQ_INT(http_addr_counts_get(t, key), 0);
 	}
-	http_addr_counts_put(t, "never");	/* not counted: nothing */
+	http_addr_counts_put(t, "never"); /* not counted: nothing */
 	T_EQ_INT(http_addr_counts_get(t, "a"), 2);
 	T_EQ_INT(http_addr_counts_get(t, "b"), 1);
 	http_addr_counts_free(t);
@@ -502,22 +526,33 @@ test_addr_counts(void)
 static void
 test_status_and_resp(void)
 {
-	static const struct { int code; const char *want; } rows[] = {
-		{ 200, "OK" }, { 204, "No Content" },
-		{ 301, "Moved Permanently" }, { 303, "See Other" },
-		{ 304, "Not Modified" }, { 400, "Bad Request" },
-		{ 403, "Forbidden" }, { 404, "Not Found" },
-		{ 405, "Method Not Allowed" }, { 413, "Content Too Large" },
-		{ 414, "URI Too Long" }, { 429, "Too Many Requests" },
+	static const struct {
+		int	    code;
+		const char *want;
+	} rows[] = {
+		{ 200, "OK" },
+		{ 204, "No Content" },
+		{ 301, "Moved Permanently" },
+		{ 303, "See Other" },
+		{ 304, "Not Modified" },
+		{ 400, "Bad Request" },
+		{ 403, "Forbidden" },
+		{ 404, "Not Found" },
+		{ 405, "Method Not Allowed" },
+		{ 413, "Content Too Large" },
+		{ 414, "URI Too Long" },
+		{ 429, "Too Many Requests" },
 		{ 431, "Request Header Fields Too Large" },
-		{ 500, "Internal Server Error" }, { 501, "Not Implemented" },
-		{ 505, "HTTP Version Not Supported" }, { 799, "Unknown" },
+		{ 500, "Internal Server Error" },
+		{ 501, "Not Implemented" },
+		{ 505, "HTTP Version Not Supported" },
+		{ 799, "Unknown" },
 		{ -1, "Unknown" },
 	};
-	struct http_resp r;
+	struct http_resp    r;
 	struct http_shared *sh;
-	struct buf b = BUF_INIT;
-	size_t i, len;
+	struct buf	    b = BUF_INIT;
+	size_t		    i, len;
 
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
 		T_EQ_STR(http_status_text(rows[i].code), rows[i].want);
@@ -627,8 +662,8 @@ static int
 dial(unsigned port)
 {
 	struct sockaddr_in sin;
-	struct timeval tv = { 5, 0 };
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	struct timeval	   tv = { 5, 0 };
+	int		   fd = socket(AF_INET, SOCK_STREAM, 0);
 
 	memset(&sin, 0, sizeof(sin));
 	sin.sin_family = AF_INET;
@@ -661,9 +696,9 @@ send_all(int fd, const char *s, size_t n)
 static int
 read_resp(int fd, char *out, size_t cap, int head)
 {
-	size_t len = 0, hlen = 0, clen = 0;
+	size_t	    len = 0, hlen = 0, clen = 0;
 	const char *eoh, *cl;
-	ssize_t r;
+	ssize_t	    r;
 
 	out[0] = '\0';
 	for (;;) {
@@ -671,7 +706,8 @@ read_resp(int fd, char *out, size_t cap, int head)
 			hlen = (size_t)(eoh - out) + 4;
 			cl = strcasestr(out, "\r\ncontent-length:");
 			clen = cl && cl < eoh && !head ?
-			    strtoul(cl + 17, NULL, 10) : 0;
+			    strtoul(cl + 17, NULL, 10) :
+			    0;
 		}
 		if (hlen && len >= hlen + clen)
 			break;
@@ -709,7 +745,7 @@ roundtrip(unsigned port, const char *req, size_t n, char *out, size_t cap)
 static int
 closed_by_peer(int fd)
 {
-	char b[4096];
+	char	b[4096];
 	ssize_t r;
 
 	while ((r = recv(fd, b, sizeof(b), 0)) > 0)
@@ -723,8 +759,8 @@ static int
 dial_from(unsigned port, const char *from, int ms)
 {
 	struct sockaddr_in sin, src;
-	struct timeval tv = { ms / 1000, (ms % 1000) * 1000 };
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	struct timeval	   tv = { ms / 1000, (ms % 1000) * 1000 };
+	int		   fd = socket(AF_INET, SOCK_STREAM, 0);
 
 	memset(&src, 0, sizeof(src));
 	src.sin_family = AF_INET;
@@ -756,7 +792,7 @@ mono_ms(void)
 static int
 gone(int fd)
 {
-	char b[4096];
+	char	b[4096];
 	ssize_t r;
 
 	while ((r = recv(fd, b, sizeof(b), 0)) > 0)
@@ -773,7 +809,8 @@ err_hook(struct http_req *req, struct http_resp *resp, int status,
 	buf_printf(&resp->body, "E%d %s: %s", status, req->path, msg);
 }
 
-static const char slow_post[] = "POST /echo HTTP/1.1\r\nHost: x\r\n"
+static const char slow_post[] =
+    "POST /echo HTTP/1.1\r\nHost: x\r\n"
     "Content-Length: 1000\r\n\r\na";
 
 /* The connection caps, the body's deadline and rate, a half-closed
@@ -786,12 +823,12 @@ test_server_limits(void)
 		{ HTTP_M(HTTP_POST), "/echo", h_echo },
 	};
 	struct http_server_opts o;
-	struct http_server *s;
-	static char out[1 << 16];
-	char err[256];
-	int fd[8], extra, i, st;
-	unsigned port;
-	int64_t t0;
+	struct http_server     *s;
+	static char		out[1 << 16];
+	char			err[256];
+	int			fd[8], extra, i, st;
+	unsigned		port;
+	int64_t			t0;
 
 	memset(&o, 0, sizeof(o));
 	o.addr = "127.0.0.1";
@@ -838,7 +875,7 @@ test_server_limits(void)
 	T_EQ_INT(st, 200);
 	T_CHECK(mono_ms() - t0 < 1500, "served at the cap in %lld ms",
 	    (long long)(mono_ms() - t0));
-	T_TRUE(gone(fd[0]));		/* the oldest made room */
+	T_TRUE(gone(fd[0])); /* the oldest made room */
 	/* the body deadline (2 s) closes the others */
 	t0 = mono_ms();
 	for (i = 1; i < 4; i++)
@@ -851,7 +888,8 @@ test_server_limits(void)
 	/* a partial chunked body, then a half-close: closed at once */
 	fd[0] = dial_from(port, "127.0.0.5", 3000);
 	{
-		static const char part[] = "POST /echo HTTP/1.1\r\nHost: x\r\n"
+		static const char part[] =
+		    "POST /echo HTTP/1.1\r\nHost: x\r\n"
 		    "Transfer-Encoding: chunked\r\n\r\n5\r\nhel";
 
 		send_all(fd[0], part, sizeof(part) - 1);
@@ -865,7 +903,8 @@ test_server_limits(void)
 	/* a whole body, then a half-close: answered */
 	fd[0] = dial_from(port, "127.0.0.5", 3000);
 	{
-		static const char whole[] = "POST /echo HTTP/1.1\r\nHost: x\r\n"
+		static const char whole[] =
+		    "POST /echo HTTP/1.1\r\nHost: x\r\n"
 		    "Content-Length: 2\r\n\r\nab";
 
 		send_all(fd[0], whole, sizeof(whole) - 1);
@@ -876,13 +915,17 @@ test_server_limits(void)
 
 	/* the error hook answers the layer's errors, with the target's
 	 * path even when the request was refused before it was parsed */
-	st = roundtrip(port, "POST /api/x?a=1 HTTP/1.1\r\nHost: x\r\n"
-	    "Content-Length: 2000000\r\n\r\n", 0, out, sizeof(out));
+	st = roundtrip(port,
+	    "POST /api/x?a=1 HTTP/1.1\r\nHost: x\r\n"
+	    "Content-Length: 2000000\r\n\r\n",
+	    0, out, sizeof(out));
 	T_EQ_INT(st, 413);
 	T_CONTAINS(out, "text/x-error");
 	T_CONTAINS(out, "E413 /api/x: request body too large");
-	st = roundtrip(port, "GET /api/y HTTP/1.1\r\nHost: x\r\nHost: y\r\n"
-	    "\r\n", 0, out, sizeof(out));
+	st = roundtrip(port,
+	    "GET /api/y HTTP/1.1\r\nHost: x\r\nHost: y\r\n"
+	    "\r\n",
+	    0, out, sizeof(out));
 	T_EQ_INT(st, 400);
 	T_CONTAINS(out, "E400 /api/y: more than one Host header");
 	st = roundtrip(port, "DELETE / HTTP/1.1\r\nHost: x\r\n\r\n", 0, out,
@@ -927,13 +970,13 @@ test_server(void)
 		{ HTTP_M(HTTP_GET), "/slow", h_slow },
 	};
 	struct http_server_opts o;
-	struct http_server *s;
-	static char out[1 << 16], req[1 << 16];
-	char err[256], chunk[70000];
-	unsigned port;
-	int fd, st;
-	size_t i, n;
-	time_t t0;
+	struct http_server     *s;
+	static char		out[1 << 16], req[1 << 16];
+	char			err[256], chunk[70000];
+	unsigned		port;
+	int			fd, st;
+	size_t			i, n;
+	time_t			t0;
 
 	memset(&o, 0, sizeof(o));
 	o.addr = "127.0.0.1";
@@ -967,7 +1010,8 @@ test_server(void)
 	T_EQ_INT(st, 200);
 	T_CONTAINS(out, "id=42 q=x=%20y");
 	{
-		static const char post[] = "POST /echo HTTP/1.1\r\nHost: x\r\n"
+		static const char post[] =
+		    "POST /echo HTTP/1.1\r\nHost: x\r\n"
 		    "Content-Length: 7\r\n\r\nab\0cdef";
 		const char *b;
 
@@ -991,9 +1035,11 @@ test_server(void)
 	    sizeof(out));
 	T_EQ_INT(st, 200);
 	T_CONTAINS(out, "\r\n\r\nshared bytes");
-	st = roundtrip(port, "GET /cookie HTTP/1.1\r\nHost: x\r\n"
+	st = roundtrip(port,
+	    "GET /cookie HTTP/1.1\r\nHost: x\r\n"
 	    "Cookie: a=1\r\nCookie: b=2; sid=\"s 1\"\r\n"
-	    "X-Test-Header: yes\r\n\r\n", 0, out, sizeof(out));
+	    "X-Test-Header: yes\r\n\r\n",
+	    0, out, sizeof(out));
 	T_EQ_INT(st, 200);
 	T_CONTAINS(out, "sid=s 1 h=yes");
 
@@ -1021,17 +1067,21 @@ test_server(void)
 	T_EQ_INT(st, 400);
 
 	/* 413: announced, then chunked past the cap */
-	st = roundtrip(port, "POST /echo HTTP/1.1\r\nHost: x\r\n"
-	    "Content-Length: 2000000\r\n\r\n", 0, out, sizeof(out));
+	st = roundtrip(port,
+	    "POST /echo HTTP/1.1\r\nHost: x\r\n"
+	    "Content-Length: 2000000\r\n\r\n",
+	    0, out, sizeof(out));
 	T_EQ_INT(st, 413);
 	T_CONTAINS(out, "nosniff");
 	memset(chunk, 'a', sizeof(chunk));
 	memcpy(chunk, "10000\r\n", 7);
 	memcpy(chunk + 7 + 65536, "\r\n", 2);
-	for (n = 24; n <= 64; n += 40) {	/* 1.5 MB, then 4 MB */
+	for (n = 24; n <= 64; n += 40) { /* 1.5 MB, then 4 MB */
 		fd = dial(port);
-		send_all(fd, "POST /echo HTTP/1.1\r\nHost: x\r\n"
-		    "Transfer-Encoding: chunked\r\n\r\n", 60);
+		send_all(fd,
+		    "POST /echo HTTP/1.1\r\nHost: x\r\n"
+		    "Transfer-Encoding: chunked\r\n\r\n",
+		    60);
 		for (i = 0; i < n; i++)
 			if (send_all(fd, chunk, 7 + 65536 + 2) != 0)
 				break;
@@ -1054,8 +1104,10 @@ test_server(void)
 	st = roundtrip(port, "BREW / HTTP/1.1\r\nHost: x\r\n\r\n", 0, out,
 	    sizeof(out));
 	T_EQ_INT(st, 501);
-	st = roundtrip(port, "POST /echo HTTP/1.1\r\nHost: x\r\n"
-	    "Transfer-Encoding: gzip\r\n\r\n", 0, out, sizeof(out));
+	st = roundtrip(port,
+	    "POST /echo HTTP/1.1\r\nHost: x\r\n"
+	    "Transfer-Encoding: gzip\r\n\r\n",
+	    0, out, sizeof(out));
 	T_CHECK(st == 501 || st == 400, "transfer-encoding gzip: %d", st);
 	fprintf(stderr, "note: Transfer-Encoding: gzip -> %d\n", st);
 	st = roundtrip(port, "GET / HTTP/2.0\r\nHost: x\r\n\r\n", 0, out,
@@ -1065,11 +1117,15 @@ test_server(void)
 	    sizeof(out));
 	fprintf(stderr, "note: HTTP/1.2 -> %d\n", st);
 	T_CHECK(st == 505 || st == 200, "HTTP/1.2: %d", st);
-	st = roundtrip(port, "GET /a\x01" "b HTTP/1.1\r\nHost: x\r\n\r\n", 0,
-	    out, sizeof(out));
+	st = roundtrip(port,
+	    "GET /a\x01"
+	    "b HTTP/1.1\r\nHost: x\r\n\r\n",
+	    0, out, sizeof(out));
 	T_CHECK(st == 400 || st == -1, "control byte in target: %d", st);
-	st = roundtrip(port, "GET /a\x7f" "b HTTP/1.1\r\nHost: x\r\n\r\n", 0,
-	    out, sizeof(out));
+	st = roundtrip(port,
+	    "GET /a\x7f"
+	    "b HTTP/1.1\r\nHost: x\r\n\r\n",
+	    0, out, sizeof(out));
 	T_CHECK(st == 400 || st == -1, "DEL in target: %d", st);
 	st = roundtrip(port, "GET /a\0b HTTP/1.1\r\nHost: x\r\n\r\n", 31, out,
 	    sizeof(out));
@@ -1085,19 +1141,19 @@ test_server(void)
 			"GET / HTTP/1.1\r\nNo colon here\r\n\r\n",
 			"GET / HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n",
 			"GET / HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\n"
-			    "Content-Length: 2\r\n\r\nab",
+			"Content-Length: 2\r\n\r\nab",
 			"POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: "
-			    "chunked\r\n\r\nzz\r\n",
+			"chunked\r\n\r\nzz\r\n",
 			"GET / HTTP/1.1\r\n Host: x\r\n\r\n",
 			"\r\n\r\n\r\n",
-			"GET / HTTP/1.1\r\n\r\n",	/* no Host */
+			"GET / HTTP/1.1\r\n\r\n", /* no Host */
 			"GET / HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n"
-			    "Content-Length: 2\r\n\r\nab",
+			"Content-Length: 2\r\n\r\nab",
 			"POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n"
-			    "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+			"Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
 			"POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: "
-			    "chunked\r\nTransfer-Encoding: chunked\r\n\r\n"
-			    "0\r\n\r\n",
+			"chunked\r\nTransfer-Encoding: chunked\r\n\r\n"
+			"0\r\n\r\n",
 			"GET /a\tb HTTP/1.1\r\nHost: x\r\n\r\n",
 			"GET /a b HTTP/1.1\r\nHost: x\r\n\r\n",
 		};
@@ -1147,7 +1203,7 @@ test_server(void)
 	    sizeof(out));
 	T_EQ_INT(st, 200);
 	for (i = 0; i < 100 && http_server_active(s) > 0; i++)
-		usleep(10 * 1000);	/* completion runs after the send */
+		usleep(10 * 1000); /* completion runs after the send */
 	T_EQ_INT(http_server_active(s), 0);
 
 	/* stop lets a request in flight finish */
@@ -1164,7 +1220,7 @@ test_server(void)
 
 	/* a themed 404 */
 	o.not_found = nf_themed;
-	o.port = port;		/* rebinding the same port works */
+	o.port = port; /* rebinding the same port works */
 	s = http_server_start(&o, err, sizeof(err));
 	T_CHECK(s != NULL, "restart: %s", err);
 	if (s) {

@@ -24,8 +24,8 @@ test_good(void)
 	    "status: scheduled\n"
 	    "---\n"
 	    "Body *here*.\n";
-	struct arena a;
-	struct buf err = BUF_INIT;
+	struct arena  a;
+	struct buf    err = BUF_INIT;
 	struct fm_doc d;
 
 	arena_init(&a);
@@ -52,9 +52,9 @@ test_table(void)
 {
 	static const struct {
 		const char *in;
-		const char *err;	/* NULL: parses */
+		const char *err; /* NULL: parses */
 		const char *title;
-		size_t ntags;
+		size_t	    ntags;
 	} rows[] = {
 		{ "---\ntitle: X\n---\n", NULL, "X", 0 },
 		{ "---\r\ntitle: X\r\n---\r\nbody", NULL, "X", 0 },
@@ -62,32 +62,51 @@ test_table(void)
 		{ "---\ntitle: X\n...\n", NULL, "X", 0 },
 		{ "---\ntitle: X\ntags: solo\n---\n", NULL, "X", 1 },
 		{ "---\ntitle: X\ntags: []\n---\n", NULL, "X", 0 },
-		{ "---\ntitle: X\ntags:\n  - a\n  - \"b\"\n---\n", NULL, "X", 2 },
-		{ "---\ntitle: \"a \\\"q\\\" b\"\n---\n", NULL, "a \"q\" b", 0 },
+		{ "---\ntitle: X\ntags:\n  - a\n  - \"b\"\n---\n", NULL, "X",
+		    2 },
+		{ "---\ntitle: \"a \\\"q\\\" b\"\n---\n", NULL, "a \"q\" b",
+		    0 },
 		{ "---\ntitle: X\n\n---\n", NULL, "X", 0 },
-		{ "", "1: front matter: the file must start with a '---' line", NULL, 0 },
+		{ "", "1: front matter: the file must start with a '---' line",
+		    NULL, 0 },
 		{ "---", "2: front matter: no closing '---' line", NULL, 0 },
 		{ "---\n---\n", "1: front matter: title is required", NULL, 0 },
-		{ "---\ntitle:\n---\n", "2: front matter: title is empty", NULL, 0 },
-		{ "---\ntitle: X\nfoo: bar\n---\n", "3: front matter: unknown key 'foo'", NULL, 0 },
-		{ "---\ntitle X\n---\n", "2: front matter: expected 'key: value'", NULL, 0 },
-		{ "---\ntitle: X\n  indented\n---\n", "3: front matter: unexpected indented line", NULL, 0 },
-		{ "---\ntitle: X\ndate: 2022-02-30\n---\n", "3: front matter: date '2022-02-30' is not RFC 3339", NULL, 0 },
-		{ "---\ntitle: X\nstatus: Published\n---\n", "3: front matter: status 'Published' is not draft, published or scheduled", NULL, 0 },
-		{ "---\ntitle: 'a' b\n---\n", "2: front matter: unterminated 'string'", NULL, 0 },
-		{ "---\ntitle: \"a\" b\"\n---\n", "2: front matter: text after the closing quote", NULL, 0 },
-		{ "---\ntitle: \"a\\qb\"\n---\n", "2: front matter: unknown escape '\\q'", NULL, 0 },
-		{ "---\ntitle: X\ntags: [a, , b]\n---\n", "3: front matter: empty tag", NULL, 0 },
-		{ "---\ntitle: X\ntags: [\"a, b]\n---\n", "3: front matter: tags: unterminated quote", NULL, 0 },
-		{ "---\ntitle: X\nslug: -x\n---\n", "3: front matter: slug '-x' must be", NULL, 0 },
-		{ "---\ntitle: X\ndate: 2022-01-01\ndate: 2022-01-02\n---\n", "4: front matter: key 'date' given twice", NULL, 0 },
-		{ "---\n- a\n---\n", "2: front matter: unexpected indented line", NULL, 0 },
+		{ "---\ntitle:\n---\n", "2: front matter: title is empty", NULL,
+		    0 },
+		{ "---\ntitle: X\nfoo: bar\n---\n",
+		    "3: front matter: unknown key 'foo'", NULL, 0 },
+		{ "---\ntitle X\n---\n",
+		    "2: front matter: expected 'key: value'", NULL, 0 },
+		{ "---\ntitle: X\n  indented\n---\n",
+		    "3: front matter: unexpected indented line", NULL, 0 },
+		{ "---\ntitle: X\ndate: 2022-02-30\n---\n",
+		    "3: front matter: date '2022-02-30' is not RFC 3339", NULL,
+		    0 },
+		{ "---\ntitle: X\nstatus: Published\n---\n",
+		    "3: front matter: status 'Published' is not draft, published or scheduled",
+		    NULL, 0 },
+		{ "---\ntitle: 'a' b\n---\n",
+		    "2: front matter: unterminated 'string'", NULL, 0 },
+		{ "---\ntitle: \"a\" b\"\n---\n",
+		    "2: front matter: text after the closing quote", NULL, 0 },
+		{ "---\ntitle: \"a\\qb\"\n---\n",
+		    "2: front matter: unknown escape '\\q'", NULL, 0 },
+		{ "---\ntitle: X\ntags: [a, , b]\n---\n",
+		    "3: front matter: empty tag", NULL, 0 },
+		{ "---\ntitle: X\ntags: [\"a, b]\n---\n",
+		    "3: front matter: tags: unterminated quote", NULL, 0 },
+		{ "---\ntitle: X\nslug: -x\n---\n",
+		    "3: front matter: slug '-x' must be", NULL, 0 },
+		{ "---\ntitle: X\ndate: 2022-01-01\ndate: 2022-01-02\n---\n",
+		    "4: front matter: key 'date' given twice", NULL, 0 },
+		{ "---\n- a\n---\n",
+		    "2: front matter: unexpected indented line", NULL, 0 },
 	};
-	struct arena a;
-	struct buf err = BUF_INIT;
+	struct arena  a;
+	struct buf    err = BUF_INIT;
 	struct fm_doc d;
-	size_t i;
-	bool ok;
+	size_t	      i;
+	bool	      ok;
 
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		arena_init(&a);
@@ -102,7 +121,7 @@ test_table(void)
 		} else {
 			T_CHECK(!ok, "row %zu parsed", i);
 			T_CHECK(strncmp(buf_str(&err), rows[i].err,
-			    strlen(rows[i].err)) == 0,
+				    strlen(rows[i].err)) == 0,
 			    "row %zu: got \"%s\", want \"%s…\"", i,
 			    buf_str(&err), rows[i].err);
 		}
@@ -114,10 +133,10 @@ test_table(void)
 static void
 test_many_tags(void)
 {
-	struct buf in = BUF_INIT, err = BUF_INIT;
-	struct arena a;
+	struct buf    in = BUF_INIT, err = BUF_INIT;
+	struct arena  a;
 	struct fm_doc d;
-	int i;
+	int	      i;
 
 	buf_puts(&in, "---\ntitle: X\ntags: [");
 	for (i = 0; i < 65; i++)
@@ -136,19 +155,20 @@ static void
 test_html_text(void)
 {
 	static const struct {
-		const char	*in, *want;
+		const char *in, *want;
 	} t[] = {
 		{ "<p>a <em>b</em>  c</p><p>d</p>", "a b c\n\nd" },
 		{ "one<br>two<br/>\nthree", "one\ntwo\nthree" },
 		{ "<ul><li>x</li><li>y</li></ul>after", "x\n\ny\n\nafter" },
 		{ "<blockquote><p>q</p></blockquote>t", "q\n\nt" },
 		{ "a<script>alert(1)</script>b", "ab" },
-		{ "<a href=\"https://x\">link</a> &amp; &lt;b&gt;", "link & <b>" },
+		{ "<a href=\"https://x\">link</a> &amp; &lt;b&gt;",
+		    "link & <b>" },
 		{ "", "" },
 		{ "<p></p><p>  </p>", "" },
 	};
 	struct buf b = BUF_INIT;
-	size_t i;
+	size_t	   i;
 
 	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
 		buf_reset(&b);
@@ -164,7 +184,7 @@ static void
 test_comment_body(void)
 {
 	struct arena a;
-	const char *md, *html;
+	const char  *md, *html;
 
 	arena_init(&a);
 	imp_comment_body(&a, "<p><em>x</em></p>\n", "*x*", &md, &html, NULL);
@@ -190,9 +210,9 @@ static void
 test_order(void)
 {
 	static const struct {
-		ssize_t		 par[8];
-		size_t		 n;
-		const char	*want;	/* indexes placed, in order */
+		ssize_t	    par[8];
+		size_t	    n;
+		const char *want; /* indexes placed, in order */
 	} t[] = {
 		{ { IMP_ROOT, IMP_ROOT, 0 }, 3, "0 1 2" },
 		/* A chain listed child first: one pass per link. */
@@ -206,10 +226,10 @@ test_order(void)
 		{ { IMP_ROOT }, 0, "" },
 	};
 	struct arena a;
-	struct buf got = BUF_INIT;
-	size_t order[8], i, k, n, big = 200000;
-	ssize_t *par;
-	size_t *ord;
+	struct buf   got = BUF_INIT;
+	size_t	     order[8], i, k, n, big = 200000;
+	ssize_t	    *par;
+	size_t	    *ord;
 
 	arena_init(&a);
 	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
@@ -233,9 +253,9 @@ test_order(void)
 static void
 test_index(void)
 {
-	struct arena a;
+	struct arena	 a;
 	struct imp_index x;
-	size_t v = 0;
+	size_t		 v = 0;
 
 	arena_init(&a);
 	imp_index_init(&x, &a, 2);

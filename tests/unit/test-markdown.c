@@ -12,15 +12,15 @@
 #include "util/buf.h"
 
 struct row {
-	const char	*in;
-	const char	*want;
+	const char *in;
+	const char *want;
 };
 
 static void
 run_rows(const struct row *rows, size_t n, enum md_policy pol)
 {
 	struct buf b = BUF_INIT;
-	size_t i;
+	size_t	   i;
 
 	for (i = 0; i < n; i++) {
 		buf_reset(&b);
@@ -37,102 +37,103 @@ test_article(void)
 	static const struct row rows[] = {
 		{ "", "" },
 		{ "Hello *world* and **bold** ~~gone~~ `c<d`",
-		  "<p>Hello <em>world</em> and <strong>bold</strong> "
-		  "<del>gone</del> <code>c&lt;d</code></p>\n" },
+		    "<p>Hello <em>world</em> and <strong>bold</strong> "
+		    "<del>gone</del> <code>c&lt;d</code></p>\n" },
 		{ "# Hello *world*\n\n## Hello world\n\n### hello-world",
-		  "<h1 id=\"hello-world\">Hello <em>world</em></h1>\n"
-		  "<h2 id=\"hello-world-2\">Hello world</h2>\n"
-		  "<h3 id=\"hello-world-3\">hello-world</h3>\n" },
+		    "<h1 id=\"hello-world\">Hello <em>world</em></h1>\n"
+		    "<h2 id=\"hello-world-2\">Hello world</h2>\n"
+		    "<h3 id=\"hello-world-3\">hello-world</h3>\n" },
 		/* an explicit "-2" heading is not handed out twice */
 		{ "# a\n# a 2\n# a\n# a",
-		  "<h1 id=\"a\">a</h1>\n<h1 id=\"a-2\">a 2</h1>\n"
-		  "<h1 id=\"a-3\">a</h1>\n<h1 id=\"a-4\">a</h1>\n" },
-		{ "# Ürümqi news", "<h1 id=\"urumqi-news\">Ürümqi news</h1>\n" },
+		    "<h1 id=\"a\">a</h1>\n<h1 id=\"a-2\">a 2</h1>\n"
+		    "<h1 id=\"a-3\">a</h1>\n<h1 id=\"a-4\">a</h1>\n" },
+		{ "# Ürümqi news",
+		    "<h1 id=\"urumqi-news\">Ürümqi news</h1>\n" },
 		{ "# 日本語\n\n# !!!",
-		  "<h1 id=\"section\">日本語</h1>\n"
-		  "<h1 id=\"section-2\">!!!</h1>\n" },
+		    "<h1 id=\"section\">日本語</h1>\n"
+		    "<h1 id=\"section-2\">!!!</h1>\n" },
 		{ "Title\n=====\n\nSub\n---",
-		  "<h1 id=\"title\">Title</h1>\n<h2 id=\"sub\">Sub</h2>\n" },
+		    "<h1 id=\"title\">Title</h1>\n<h2 id=\"sub\">Sub</h2>\n" },
 		{ "###### `x<y` & [link](/a)",
-		  "<h6 id=\"x-y-link\"><code>x&lt;y</code> &amp; "
-		  "<a href=\"/a\">link</a></h6>\n" },
+		    "<h6 id=\"x-y-link\"><code>x&lt;y</code> &amp; "
+		    "<a href=\"/a\">link</a></h6>\n" },
 		{ "> quote\n> more",
-		  "<blockquote>\n<p>quote\nmore</p>\n</blockquote>\n" },
-		{ "- a\n- b",
-		  "<ul>\n<li>a</li>\n<li>b</li>\n</ul>\n" },
+		    "<blockquote>\n<p>quote\nmore</p>\n</blockquote>\n" },
+		{ "- a\n- b", "<ul>\n<li>a</li>\n<li>b</li>\n</ul>\n" },
 		{ "- a\n\n- b",
-		  "<ul>\n<li><p>a</p>\n</li>\n<li><p>b</p>\n</li>\n</ul>\n" },
+		    "<ul>\n<li><p>a</p>\n</li>\n<li><p>b</p>\n</li>\n</ul>\n" },
 		{ "1. a\n2. b", "<ol>\n<li>a</li>\n<li>b</li>\n</ol>\n" },
 		{ "3. a\n4. b",
-		  "<ol start=\"3\">\n<li>a</li>\n<li>b</li>\n</ol>\n" },
+		    "<ol start=\"3\">\n<li>a</li>\n<li>b</li>\n</ol>\n" },
 		{ "```c\nif (a < b && c > \"d\")\n```",
-		  "<pre><code class=\"language-c\">if (a &lt; b &amp;&amp; "
-		  "c &gt; &quot;d&quot;)\n</code></pre>\n" },
+		    "<pre><code class=\"language-c\">if (a &lt; b &amp;&amp; "
+		    "c &gt; &quot;d&quot;)\n</code></pre>\n" },
 		{ "```\"><script> x\nk\n```",
-		  "<pre><code class=\"language-&quot;&gt;&lt;script&gt;\">"
-		  "k\n</code></pre>\n" },
+		    "<pre><code class=\"language-&quot;&gt;&lt;script&gt;\">"
+		    "k\n</code></pre>\n" },
 		{ "    indented <b>\n",
-		  "<pre><code>indented &lt;b&gt;\n</code></pre>\n" },
+		    "<pre><code>indented &lt;b&gt;\n</code></pre>\n" },
 		{ "| a | b | c |\n|:--|:-:|--:|\n| 1 | *2* | 3 |",
-		  "<table>\n<thead>\n<tr>\n"
-		  "<th style=\"text-align:left\">a</th>\n"
-		  "<th style=\"text-align:center\">b</th>\n"
-		  "<th style=\"text-align:right\">c</th>\n"
-		  "</tr>\n</thead>\n<tbody>\n<tr>\n"
-		  "<td style=\"text-align:left\">1</td>\n"
-		  "<td style=\"text-align:center\"><em>2</em></td>\n"
-		  "<td style=\"text-align:right\">3</td>\n"
-		  "</tr>\n</tbody>\n</table>\n" },
+		    "<table>\n<thead>\n<tr>\n"
+		    "<th style=\"text-align:left\">a</th>\n"
+		    "<th style=\"text-align:center\">b</th>\n"
+		    "<th style=\"text-align:right\">c</th>\n"
+		    "</tr>\n</thead>\n<tbody>\n<tr>\n"
+		    "<td style=\"text-align:left\">1</td>\n"
+		    "<td style=\"text-align:center\"><em>2</em></td>\n"
+		    "<td style=\"text-align:right\">3</td>\n"
+		    "</tr>\n</tbody>\n</table>\n" },
 		{ "| a |\n|---|\n| <b> |",
-		  "<table>\n<thead>\n<tr>\n<th>a</th>\n</tr>\n</thead>\n"
-		  "<tbody>\n<tr>\n<td>&lt;b&gt;</td>\n</tr>\n</tbody>\n"
-		  "</table>\n" },
+		    "<table>\n<thead>\n<tr>\n<th>a</th>\n</tr>\n</thead>\n"
+		    "<tbody>\n<tr>\n<td>&lt;b&gt;</td>\n</tr>\n</tbody>\n"
+		    "</table>\n" },
 		{ "a\n\n---\n\nb", "<p>a</p>\n<hr>\n<p>b</p>\n" },
 		{ "hard  \nbreak\\\nagain\nsoft",
-		  "<p>hard<br>\nbreak<br>\nagain\nsoft</p>\n" },
+		    "<p>hard<br>\nbreak<br>\nagain\nsoft</p>\n" },
 		{ "<script>alert(1)</script>",
-		  "<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>\n" },
+		    "<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>\n" },
 		{ "a <b onclick=\"x\">b</b> <!-- c -->",
-		  "<p>a &lt;b onclick=&quot;x&quot;&gt;b&lt;/b&gt; "
-		  "&lt;!-- c --&gt;</p>\n" },
+		    "<p>a &lt;b onclick=&quot;x&quot;&gt;b&lt;/b&gt; "
+		    "&lt;!-- c --&gt;</p>\n" },
 		{ "&copy; &mdash; &hellip; &laquo;x&raquo; &nbsp;",
-		  "<p>\xc2\xa9 \xe2\x80\x94 \xe2\x80\xa6 \xc2\xabx\xc2\xbb "
-		  "\xc2\xa0</p>\n" },
+		    "<p>\xc2\xa9 \xe2\x80\x94 \xe2\x80\xa6 \xc2\xabx\xc2\xbb "
+		    "\xc2\xa0</p>\n" },
 		{ "&amp; &lt;b&gt; &quot; &apos;",
-		  "<p>&amp; &lt;b&gt; &quot; &#39;</p>\n" },
+		    "<p>&amp; &lt;b&gt; &quot; &#39;</p>\n" },
 		{ "&#65; &#x42; &#x1F600; &#0; &#xD800; &#1114112;",
-		  "<p>A B \xf0\x9f\x98\x80 \xef\xbf\xbd \xef\xbf\xbd "
-		  "\xef\xbf\xbd</p>\n" },
+		    "<p>A B \xf0\x9f\x98\x80 \xef\xbf\xbd \xef\xbf\xbd "
+		    "\xef\xbf\xbd</p>\n" },
 		{ "&bogus; &#x3C;script&#x3E;",
-		  "<p>&amp;bogus; &lt;script&gt;</p>\n" },
-		{ "bad \xff\xfe byte", "<p>bad \xef\xbf\xbd\xef\xbf\xbd byte</p>\n" },
+		    "<p>&amp;bogus; &lt;script&gt;</p>\n" },
+		{ "bad \xff\xfe byte",
+		    "<p>bad \xef\xbf\xbd\xef\xbf\xbd byte</p>\n" },
 		{ "[x](https://e.com/a?b=1&c=2 \"T \\\"q\\\"\")",
-		  "<p><a href=\"https://e.com/a?b=1&amp;c=2\" "
-		  "title=\"T &quot;q&quot;\">x</a></p>\n" },
+		    "<p><a href=\"https://e.com/a?b=1&amp;c=2\" "
+		    "title=\"T &quot;q&quot;\">x</a></p>\n" },
 		{ "[rel](/2022/01/x#c-1) [mail](mailto:a@b.c)",
-		  "<p><a href=\"/2022/01/x#c-1\">rel</a> "
-		  "<a href=\"mailto:a@b.c\">mail</a></p>\n" },
+		    "<p><a href=\"/2022/01/x#c-1\">rel</a> "
+		    "<a href=\"mailto:a@b.c\">mail</a></p>\n" },
 		{ "[x](javascript:alert(1)) [y](jav&#x09;ascript:alert(1))",
-		  "<p><a href=\"#\">x</a> <a href=\"#\">y</a></p>\n" },
+		    "<p><a href=\"#\">x</a> <a href=\"#\">y</a></p>\n" },
 		{ "[x][r]\n\n[r]: data:text/html,<script>",
-		  "<p><a href=\"#\">x</a></p>\n" },
+		    "<p><a href=\"#\">x</a></p>\n" },
 		{ "see http://example.com/a_b.",
-		  "<p>see <a href=\"http://example.com/a_b\">"
-		  "http://example.com/a_b</a>.</p>\n" },
+		    "<p>see <a href=\"http://example.com/a_b\">"
+		    "http://example.com/a_b</a>.</p>\n" },
 		{ "<https://e.com/x>",
-		  "<p><a href=\"https://e.com/x\">https://e.com/x</a></p>\n" },
+		    "<p><a href=\"https://e.com/x\">https://e.com/x</a></p>\n" },
 		{ "![An *image* & \"q\"](/i.png \"t\")",
-		  "<p><img src=\"/i.png\" alt=\"An image &amp; &quot;q&quot;\" "
-		  "title=\"t\"></p>\n" },
+		    "<p><img src=\"/i.png\" alt=\"An image &amp; &quot;q&quot;\" "
+		    "title=\"t\"></p>\n" },
 		{ "![x\" onerror=\"alert(1)](x.png)",
-		  "<p><img src=\"x.png\" alt=\"x&quot; onerror=&quot;"
-		  "alert(1)\"></p>\n" },
+		    "<p><img src=\"x.png\" alt=\"x&quot; onerror=&quot;"
+		    "alert(1)\"></p>\n" },
 		{ "![a ![b](c) d](javascript:x)",
-		  "<p><img src=\"#\" alt=\"a b d\"></p>\n" },
+		    "<p><img src=\"#\" alt=\"a b d\"></p>\n" },
 		{ "[![logo](/l.png)](/)",
-		  "<p><a href=\"/\"><img src=\"/l.png\" alt=\"logo\"></a></p>\n" },
+		    "<p><a href=\"/\"><img src=\"/l.png\" alt=\"logo\"></a></p>\n" },
 		{ "[a http://b.com c](http://d.com)",
-		  "<p><a href=\"http://d.com\">a http://b.com c</a></p>\n" },
+		    "<p><a href=\"http://d.com\">a http://b.com c</a></p>\n" },
 	};
 
 	struct buf b = BUF_INIT;
@@ -140,7 +141,9 @@ test_article(void)
 	run_rows(rows, sizeof(rows) / sizeof(rows[0]), MD_ARTICLE);
 	/* a NUL in the input is U+FFFD in the output */
 	T_TRUE(md_render(&b, "a\0b", 3, MD_ARTICLE));
-	T_EQ_STR(buf_str(&b), "<p>a\xef\xbf\xbd" "b</p>\n");
+	T_EQ_STR(buf_str(&b),
+	    "<p>a\xef\xbf\xbd"
+	    "b</p>\n");
 	buf_free(&b);
 }
 
@@ -149,36 +152,35 @@ test_comment(void)
 {
 	static const struct row rows[] = {
 		{ "Hello *world* and **bold** ~~gone~~ `c<d`",
-		  "<p>Hello <em>world</em> and <strong>bold</strong> "
-		  "<del>gone</del> <code>c&lt;d</code></p>\n" },
-		{ "# Big news\n\ntext",
-		  "<p>Big news</p>\n<p>text</p>\n" },
+		    "<p>Hello <em>world</em> and <strong>bold</strong> "
+		    "<del>gone</del> <code>c&lt;d</code></p>\n" },
+		{ "# Big news\n\ntext", "<p>Big news</p>\n<p>text</p>\n" },
 		{ "![alt *text*](https://e.com/i.png)", "<p>alt text</p>\n" },
 		{ "[x](https://e.com/a?b=1&c=2 \"title\")",
-		  "<p><a href=\"https://e.com/a?b=1&amp;c=2\" "
-		  "rel=\"nofollow ugc noopener\">x</a></p>\n" },
+		    "<p><a href=\"https://e.com/a?b=1&amp;c=2\" "
+		    "rel=\"nofollow ugc noopener\">x</a></p>\n" },
 		{ "[m](mailto:a@b.c) and a@b.c",
-		  "<p><a href=\"mailto:a@b.c\" rel=\"nofollow ugc noopener\">m</a>"
-		  " and <a href=\"mailto:a@b.c\" rel=\"nofollow ugc noopener\">"
-		  "a@b.c</a></p>\n" },
+		    "<p><a href=\"mailto:a@b.c\" rel=\"nofollow ugc noopener\">m</a>"
+		    " and <a href=\"mailto:a@b.c\" rel=\"nofollow ugc noopener\">"
+		    "a@b.c</a></p>\n" },
 		{ "see http://example.com",
-		  "<p>see <a href=\"http://example.com\" "
-		  "rel=\"nofollow ugc noopener\">http://example.com</a></p>\n" },
+		    "<p>see <a href=\"http://example.com\" "
+		    "rel=\"nofollow ugc noopener\">http://example.com</a></p>\n" },
 		{ "[rel](/admin) [proto](//e.com) [ftp](ftp://e.com)",
-		  "<p>rel proto ftp</p>\n" },
+		    "<p>rel proto ftp</p>\n" },
 		{ "[x](javascript:alert(1))", "<p>x</p>\n" },
 		{ "3. a\n4. b", "<ol>\n<li>a</li>\n<li>b</li>\n</ol>\n" },
 		{ "a\n\n***\n\nb", "<p>a</p>\n<p>b</p>\n" },
 		{ "```c\n<x>\n```", "<pre><code>&lt;x&gt;\n</code></pre>\n" },
 		{ "| a |\n|---|\n| 1 |", "<p>| a |\n|---|\n| 1 |</p>\n" },
 		{ "> q\n\n- a\n- b",
-		  "<blockquote>\n<p>q</p>\n</blockquote>\n"
-		  "<ul>\n<li>a</li>\n<li>b</li>\n</ul>\n" },
+		    "<blockquote>\n<p>q</p>\n</blockquote>\n"
+		    "<ul>\n<li>a</li>\n<li>b</li>\n</ul>\n" },
 		{ "line  \nbreak", "<p>line<br>\nbreak</p>\n" },
 		{ "<script>alert(1)</script>",
-		  "<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>\n" },
+		    "<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>\n" },
 		{ "&copy; &#x3C;b&#x3E; &bogus;",
-		  "<p>\xc2\xa9 &lt;b&gt; &amp;bogus;</p>\n" },
+		    "<p>\xc2\xa9 &lt;b&gt; &amp;bogus;</p>\n" },
 	};
 
 	run_rows(rows, sizeof(rows) / sizeof(rows[0]), MD_COMMENT);
@@ -188,8 +190,14 @@ static void
 test_comment_hostile(void)
 {
 	/* sizeof, not strlen: some rows carry a NUL of their own */
-#define R(s)	{ (s), sizeof(s) - 1 }
-	static const struct { const char *s; size_t n; } in[] = {
+#define R(s) \
+	{ \
+		(s), sizeof(s) - 1 \
+	}
+	static const struct {
+		const char *s;
+		size_t	    n;
+	} in[] = {
 		R("[x](javascript:alert(1))"),
 		R("[x](JaVaScRiPt:alert(1))"),
 		R("[x]( javascript:alert(1) )"),
@@ -198,7 +206,7 @@ test_comment_hostile(void)
 		R("[x](jav&#9;ascript:alert(1))"),
 		R("[x](&#106;avascript:alert(1))"),
 		R("[x](&#x6A;&#x61;&#x76;&#x61;&#x73;&#x63;&#x72;&#x69;&#x70;"
-		    "&#x74;&#x3A;alert(1))"),
+		  "&#x74;&#x3A;alert(1))"),
 		R("[x](javascript&colon;alert(1))"),
 		R("[x](java\\\nscript:alert(1))"),
 		R("<javascript:alert(1)>"),
@@ -240,32 +248,41 @@ test_comment_hostile(void)
 		R("[x](http://e.com/\xff\xfe) \xc0\xaf"),
 		R("www.evil.com javascript:alert(1)@e.com"),
 	};
-	struct buf b = BUF_INIT;
+	struct buf  b = BUF_INIT;
 	const char *why;
-	size_t i;
+	size_t	    i;
 
 	for (i = 0; i < sizeof(in) / sizeof(in[0]); i++) {
 		buf_reset(&b);
-		T_CHECK(md_render(&b, in[i].s, in[i].n, MD_COMMENT),
-		    "row %zu", i);
+		T_CHECK(md_render(&b, in[i].s, in[i].n, MD_COMMENT), "row %zu",
+		    i);
 		why = comment_violation(buf_str(&b));
-		T_CHECK(why == NULL, "row %zu: %s\n  in:  \"%s\"\n  out: \"%s\"",
-		    i, why, in[i].s, buf_str(&b));
+		T_CHECK(why == NULL,
+		    "row %zu: %s\n  in:  \"%s\"\n  out: \"%s\"", i, why,
+		    in[i].s, buf_str(&b));
 	}
 	/* the checker itself must catch what it is there to catch */
 #undef R
 	T_TRUE(comment_violation("<p><img src=x></p>") != NULL);
-	T_TRUE(comment_violation("<a href=\"javascript:x\" "
-	    "rel=\"nofollow ugc noopener\">") != NULL);
-	T_TRUE(comment_violation("<a href=\"/x\" "
-	    "rel=\"nofollow ugc noopener\">") != NULL);
+	T_TRUE(
+	    comment_violation(
+		"<a href=\"javascript:x\" "
+		"rel=\"nofollow ugc noopener\">") != NULL);
+	T_TRUE(
+	    comment_violation(
+		"<a href=\"/x\" "
+		"rel=\"nofollow ugc noopener\">") != NULL);
 	T_TRUE(comment_violation("<a href=\"http://x\">") != NULL);
-	T_TRUE(comment_violation("<a href=\"http://x\" title=\"t\" "
-	    "rel=\"nofollow ugc noopener\">") != NULL);
+	T_TRUE(
+	    comment_violation(
+		"<a href=\"http://x\" title=\"t\" "
+		"rel=\"nofollow ugc noopener\">") != NULL);
 	T_TRUE(comment_violation("<p class=\"x\">") != NULL);
 	T_TRUE(comment_violation("a\" b") != NULL);
-	T_TRUE(comment_violation("<p>ok <a href=\"https://x\" "
-	    "rel=\"nofollow ugc noopener\">x</a></p>\n") == NULL);
+	T_TRUE(
+	    comment_violation(
+		"<p>ok <a href=\"https://x\" "
+		"rel=\"nofollow ugc noopener\">x</a></p>\n") == NULL);
 	buf_free(&b);
 }
 
@@ -275,10 +292,10 @@ static void
 test_robust(void)
 {
 	static const char *const unit[] = { ">", "[", "*", "- ", "![", "`",
-	    "# a\n", "&#x1F600;", "\xff", "<a>", "1. ", "**_", "](" };
-	struct buf in = BUF_INIT, b = BUF_INIT;
-	size_t i, k;
-	int pol;
+		"# a\n", "&#x1F600;", "\xff", "<a>", "1. ", "**_", "](" };
+	struct buf		 in = BUF_INIT, b = BUF_INIT;
+	size_t			 i, k;
+	int			 pol;
 
 	for (i = 0; i < sizeof(unit) / sizeof(unit[0]); i++) {
 		buf_reset(&in);
@@ -287,7 +304,8 @@ test_robust(void)
 		buf_puts(&in, "x\n");
 		for (pol = 0; pol < MD_POLICY__MAX; pol++) {
 			buf_reset(&b);
-			T_CHECK(md_render(&b, in.p, in.len, (enum md_policy)pol),
+			T_CHECK(md_render(&b, in.p, in.len,
+				    (enum md_policy)pol),
 			    "unit %zu policy %d", i, pol);
 			if (pol == MD_COMMENT)
 				T_CHECK(comment_violation(buf_str(&b)) == NULL,
@@ -319,18 +337,18 @@ test_plain(void)
 {
 	static const struct {
 		const char *in;
-		size_t max;
+		size_t	    max;
 		const char *want;
 	} rows[] = {
 		{ "", 0, "" },
 		{ "# Title\n\nSome *emph* and [a link](http://x) "
 		  "![alt text](i.png).\n\n- one\n- two",
-		  0, "Title Some emph and a link alt text. one two" },
+		    0, "Title Some emph and a link alt text. one two" },
 		{ "  lots\t of \n\n\n   space  ", 0, "lots of space" },
 		{ "<script>x</script> &amp; &copy; &bogus;", 0,
-		  "<script>x</script> & \xc2\xa9 &bogus;" },
+		    "<script>x</script> & \xc2\xa9 &bogus;" },
 		{ "```\ncode  here\n```\n\n| a | b |\n|---|---|\n| 1 | 2 |", 0,
-		  "code here a b 1 2" },
+		    "code here a b 1 2" },
 		{ "a\\\nb  \nc", 0, "a b c" },
 		{ "bad \xff byte", 0, "bad \xef\xbf\xbd byte" },
 		{ "short", 5, "short" },
@@ -338,18 +356,19 @@ test_plain(void)
 		/* cut at a word, "…" included in max */
 		{ "The quick brown fox jumps", 15, "The quick\xe2\x80\xa6" },
 		{ "The quick brown fox jumps", 16, "The quick\xe2\x80\xa6" },
-		{ "The quick brown fox jumps", 19, "The quick brown\xe2\x80\xa6" },
+		{ "The quick brown fox jumps", 19,
+		    "The quick brown\xe2\x80\xa6" },
 		/* one long word: cut inside it, on a code point boundary */
 		{ "Ürümqiürümqiürümqi", 9, "Ürüm\xe2\x80\xa6" },
 		{ "Ürümqiürümqiürümqi", 8, "Ürü\xe2\x80\xa6" },
 		{ "\xf0\x9f\x98\x80\xf0\x9f\x98\x80\xf0\x9f\x98\x80", 9,
-		  "\xf0\x9f\x98\x80\xe2\x80\xa6" },
+		    "\xf0\x9f\x98\x80\xe2\x80\xa6" },
 		{ "abcdef", 3, "\xe2\x80\xa6" },
 		{ "abcdef", 2, "" },
 		{ "**bold**\n\nnext", 0, "bold next" },
 	};
 	struct buf b = BUF_INIT;
-	size_t i;
+	size_t	   i;
 
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		buf_reset(&b);
@@ -371,8 +390,8 @@ test_plain(void)
 static bool
 same(const struct buf *a, const struct buf *b)
 {
-	return a->len == b->len && (a->len == 0 ||
-	    memcmp(a->p, b->p, a->len) == 0);
+	return a->len == b->len &&
+	    (a->len == 0 || memcmp(a->p, b->p, a->len) == 0);
 }
 
 /* md_render_text is md_render and md_plain in one parse: the same bytes,
@@ -382,17 +401,17 @@ same(const struct buf *a, const struct buf *b)
 static void
 test_render_text(void)
 {
-	static const char *const piece[] = { "# ", "## Head", "word", " ",
-	    "\n", "\n\n", "*", "**", "_", "`", "```\n", "[", "](", ")",
-	    "![", "<a>", "&amp;", "&copy;", "&bogus;", "\\\n", "  \n",
-	    "> ", "- ", "1. ", "| a | b |\n|---|---|\n| 1 | 2 |\n", "~~",
-	    "http://x.org/", "\xff", "\xc3\xbc", "\t", "---\n", "\x00" };
-	static const size_t maxes[] = { 0, 1, 3, 8, 40, 280 };
-	struct buf in = BUF_INIT, h1 = BUF_INIT, h2 = BUF_INIT,
-	    t1 = BUF_INIT, t2 = BUF_INIT, c = BUF_INIT;
+	static const char *const piece[] = { "# ", "## Head", "word", " ", "\n",
+		"\n\n", "*", "**", "_", "`", "```\n", "[", "](", ")", "![",
+		"<a>", "&amp;", "&copy;", "&bogus;", "\\\n", "  \n", "> ", "- ",
+		"1. ", "| a | b |\n|---|---|\n| 1 | 2 |\n", "~~",
+		"http://x.org/", "\xff", "\xc3\xbc", "\t", "---\n", "\x00" };
+	static const size_t	 maxes[] = { 0, 1, 3, 8, 40, 280 };
+	struct buf in = BUF_INIT, h1 = BUF_INIT, h2 = BUF_INIT, t1 = BUF_INIT,
+		   t2 = BUF_INIT, c = BUF_INIT;
 	unsigned long long seed = 42;
-	size_t i, k, m, np = sizeof(piece) / sizeof(piece[0]), len;
-	bool ok1, ok2;
+	size_t		   i, k, m, np = sizeof(piece) / sizeof(piece[0]), len;
+	bool		   ok1, ok2;
 
 	for (i = 0; i < 3000; i++) {
 		buf_reset(&in);
@@ -417,10 +436,12 @@ test_render_text(void)
 		T_CHECK(ok1 == ok2, "doc %zu", i);
 		T_CHECK(same(&h1, &h2),
 		    "doc %zu html\n  md_render:      \"%s\"\n"
-		    "  md_render_text: \"%s\"", i, buf_str(&h1), buf_str(&h2));
+		    "  md_render_text: \"%s\"",
+		    i, buf_str(&h1), buf_str(&h2));
 		T_CHECK(same(&t1, &t2),
 		    "doc %zu text\n  md_plain:       \"%s\"\n"
-		    "  md_render_text: \"%s\"", i, buf_str(&t1), buf_str(&t2));
+		    "  md_render_text: \"%s\"",
+		    i, buf_str(&t1), buf_str(&t2));
 		for (m = 0; m < sizeof(maxes) / sizeof(maxes[0]); m++) {
 			buf_reset(&t1);
 			buf_reset(&c);
@@ -428,8 +449,8 @@ test_render_text(void)
 			md_plain_cut(&c, t2.p, t2.len, maxes[m]);
 			T_CHECK(strcmp(buf_str(&t1), buf_str(&c)) == 0,
 			    "doc %zu max %zu\n  md_plain:     \"%s\"\n"
-			    "  md_plain_cut: \"%s\"", i, maxes[m],
-			    buf_str(&t1), buf_str(&c));
+			    "  md_plain_cut: \"%s\"",
+			    i, maxes[m], buf_str(&t1), buf_str(&c));
 		}
 	}
 	buf_free(&in);
@@ -447,34 +468,36 @@ static void
 test_article_body(void)
 {
 	static const struct {
-		enum body_format	 f;
-		const char		*in, *summary;
-		const char		*source, *html, *text, *sum;
+		enum body_format f;
+		const char	*in, *summary;
+		const char	*source, *html, *text, *sum;
 	} t[] = {
 		{ BODY_MARKDOWN, "Some **bold** <b>x</b>", NULL,
-		  "Some **bold** <b>x</b>",
-		  "<p>Some <strong>bold</strong> &lt;b&gt;x&lt;/b&gt;</p>\n",
-		  "Some bold <b>x</b>", "Some bold <b>x</b>" },
-		{ BODY_HTML, "<p>Fuel on <strong>1 January</strong>; "
-		  "<a href=\"https://x.org/\" onclick=\"y()\">go</a>"
-		  "<script>z()</script></p>", "",
-		  "<p>Fuel on <strong>1 January</strong>; "
-		  "<a href=\"https://x.org/\">go</a></p>",
-		  "<p>Fuel on <strong>1 January</strong>; "
-		  "<a href=\"https://x.org/\">go</a></p>",
-		  "Fuel on 1 January; go", "Fuel on 1 January; go" },
+		    "Some **bold** <b>x</b>",
+		    "<p>Some <strong>bold</strong> &lt;b&gt;x&lt;/b&gt;</p>\n",
+		    "Some bold <b>x</b>", "Some bold <b>x</b>" },
+		{ BODY_HTML,
+		    "<p>Fuel on <strong>1 January</strong>; "
+		    "<a href=\"https://x.org/\" onclick=\"y()\">go</a>"
+		    "<script>z()</script></p>",
+		    "",
+		    "<p>Fuel on <strong>1 January</strong>; "
+		    "<a href=\"https://x.org/\">go</a></p>",
+		    "<p>Fuel on <strong>1 January</strong>; "
+		    "<a href=\"https://x.org/\">go</a></p>",
+		    "Fuel on 1 January; go", "Fuel on 1 January; go" },
 		/* An HTML body is never read as Markdown. */
 		{ BODY_HTML, "<p>*not* emphasis</p>", "Given.",
-		  "<p>*not* emphasis</p>", "<p>*not* emphasis</p>",
-		  "*not* emphasis", "Given." },
+		    "<p>*not* emphasis</p>", "<p>*not* emphasis</p>",
+		    "*not* emphasis", "Given." },
 		{ BODY_MARKDOWN, "", NULL, "", "", "", "" },
 		{ BODY_HTML, "", NULL, "", "", "", "" },
 	};
-	struct arena a;
+	struct arena	    a;
 	struct article_body b;
-	struct buf big = BUF_INIT, txt = BUF_INIT;
-	enum body_format f;
-	size_t i;
+	struct buf	    big = BUF_INIT, txt = BUF_INIT;
+	enum body_format    f;
+	size_t		    i;
 
 	arena_init(&a);
 	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
@@ -505,8 +528,8 @@ test_article_body(void)
 	buf_puts(&big, "\n\n");
 	for (i = 0; i < 300000; i++)
 		buf_puts(&big, "[r] ");
-	T_TRUE(!article_body(&a, BODY_MARKDOWN, big.p, big.len, NULL, NULL,
-	    &b));
+	T_TRUE(
+	    !article_body(&a, BODY_MARKDOWN, big.p, big.len, NULL, NULL, &b));
 	T_EQ_STR(body_format_name(BODY_HTML), "html");
 	T_TRUE(body_format_parse("markdown", &f) && f == BODY_MARKDOWN);
 	T_TRUE(!body_format_parse("HTML", &f));

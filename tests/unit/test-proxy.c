@@ -5,22 +5,22 @@
 #include <sys/socket.h>
 
 #include "t.h"
-#include "http/http.h"
 #include "http/http-int.h"
+#include "http/http.h"
 
 static void
 test_cidr_parse(void)
 {
 	static const struct {
 		const char *in;
-		int ok;
-		int family;
-		unsigned bits;
-		const char *net;	/* the network, as text */
+		int	    ok;
+		int	    family;
+		unsigned    bits;
+		const char *net; /* the network, as text */
 	} rows[] = {
 		{ "127.0.0.1", 1, AF_INET, 32, "127.0.0.1" },
 		{ "10.0.0.0/8", 1, AF_INET, 8, "10.0.0.0" },
-		{ "10.1.2.3/8", 1, AF_INET, 8, "10.0.0.0" },	/* host bits */
+		{ "10.1.2.3/8", 1, AF_INET, 8, "10.0.0.0" }, /* host bits */
 		{ "192.168.1.130/25", 1, AF_INET, 25, "192.168.1.128" },
 		{ "0.0.0.0/0", 1, AF_INET, 0, "0.0.0.0" },
 		{ "::1", 1, AF_INET6, 128, "::1" },
@@ -43,9 +43,9 @@ test_cidr_parse(void)
 		{ "1.2.3.4/08", 1, AF_INET, 8, "1.0.0.0" },
 	};
 	struct http_cidr c;
-	char text[64];
-	size_t i;
-	bool ok;
+	char		 text[64];
+	size_t		 i;
+	bool		 ok;
 
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		ok = http_cidr_parse(rows[i].in, strlen(rows[i].in), &c);
@@ -66,8 +66,8 @@ static void
 test_cidr_list(void)
 {
 	struct http_cidr *l = NULL;
-	const char *bad = NULL;
-	size_t n = 0, badlen = 0;
+	const char	 *bad = NULL;
+	size_t		  n = 0, badlen = 0;
 
 	T_TRUE(http_cidr_list_parse(" 127.0.0.1 , ::1,,10.0.0.0/8 ", &l, &n,
 	    &bad, &badlen));
@@ -86,7 +86,7 @@ test_cidr_list(void)
 	T_TRUE(!http_cidr_list_parse("1.2.3.4, nope ,5.6.7.8", &l, &n, &bad,
 	    &badlen));
 	T_CHECK(badlen == 4 && strncmp(bad, "nope", 4) == 0, "bad item");
-	T_EQ_INT(n, 4);		/* what parsed before it was kept */
+	T_EQ_INT(n, 4); /* what parsed before it was kept */
 	T_TRUE(http_cidr_list_parse("", &l, &n, &bad, &badlen));
 	free(l);
 }
@@ -102,7 +102,7 @@ test_client(void)
 		/* untrusted peers: the header is ignored, whatever it says */
 		{ "203.0.113.9", "1.1.1.1", "203.0.113.9" },
 		{ "203.0.113.9", NULL, "203.0.113.9" },
-		{ "10.0.0.1", "1.1.1.1", "10.0.0.1" },	/* not in the list */
+		{ "10.0.0.1", "1.1.1.1", "10.0.0.1" }, /* not in the list */
 		/* a trusted peer */
 		{ "127.0.0.1", NULL, "127.0.0.1" },
 		{ "127.0.0.1", "", "127.0.0.1" },
@@ -127,7 +127,8 @@ test_client(void)
 		{ "127.0.0.1", ",,,", "127.0.0.1" },
 		{ "127.0.0.1", "1.1.1.1,,", "1.1.1.1" },
 		{ "127.0.0.1", "1.1.1.1 2.2.2.2", "127.0.0.1" },
-		{ "127.0.0.1", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+		{ "127.0.0.1",
+		    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
 		    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
 		    "127.0.0.1" },
 		/* ports and brackets, as some proxies write them */
@@ -145,12 +146,12 @@ test_client(void)
 		{ "2001:db8::1", "198.51.100.7", "2001:db8::1" },
 	};
 	struct http_cidr *l = NULL;
-	const char *bad;
-	size_t n = 0, badlen, i;
-	char out[64];
+	const char	 *bad;
+	size_t		  n = 0, badlen, i;
+	char		  out[64];
 
-	T_TRUE(http_cidr_list_parse("127.0.0.0/8, ::1, 192.168.0.0/16", &l,
-	    &n, &bad, &badlen));
+	T_TRUE(http_cidr_list_parse("127.0.0.0/8, ::1, 192.168.0.0/16", &l, &n,
+	    &bad, &badlen));
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		http_proxy_client(l, n, rows[i].peer, rows[i].xff, out,
 		    sizeof(out));
@@ -173,19 +174,25 @@ test_scheme(void)
 	static const struct {
 		const char *in, *want;
 	} rows[] = {
-		{ "https", "https" }, { "HTTPS", "https" }, { "http", "http" },
-		{ " https ", "https" }, { "http, https", "https" },
-		{ "https, http", "http" }, { "ftp", NULL }, { "", NULL },
-		{ "https\r\n", NULL }, { "httpsx", NULL },
+		{ "https", "https" },
+		{ "HTTPS", "https" },
+		{ "http", "http" },
+		{ " https ", "https" },
+		{ "http, https", "https" },
+		{ "https, http", "http" },
+		{ "ftp", NULL },
+		{ "", NULL },
+		{ "https\r\n", NULL },
+		{ "httpsx", NULL },
 		{ NULL, NULL },
 	};
 	const char *got;
-	size_t i;
+	size_t	    i;
 
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		got = http_proxy_scheme(rows[i].in);
 		T_CHECK((got == NULL && rows[i].want == NULL) ||
-		    (got && rows[i].want && strcmp(got, rows[i].want) == 0),
+			(got && rows[i].want && strcmp(got, rows[i].want) == 0),
 		    "scheme \"%s\": got %s", rows[i].in ? rows[i].in : "(null)",
 		    got ? got : "(null)");
 	}

@@ -5,19 +5,19 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "t.h"
 #include "render/body.h"
 #include "search/query.h"
 #include "site/page.h"
 #include "store/store.h"
-#include "t.h"
 #include "util/arena.h"
 #include "util/buf.h"
 
 static const struct {
-	const char		*in;
-	size_t			 len;	/* 0: strlen(in) */
-	enum search_err		 err;
-	const char		*want;	/* search_query_format() */
+	const char     *in;
+	size_t		len; /* 0: strlen(in) */
+	enum search_err err;
+	const char     *want; /* search_query_format() */
 } rows[] = {
 	{ "kazakhstan", 0, SEARCH_OK, "kazakhstan" },
 	{ "  china   russia ", 0, SEARCH_OK, "china russia" },
@@ -31,9 +31,9 @@ static const struct {
 	{ "ür*", 0, SEARCH_OK, "ür*" },
 	{ "ab*", 0, SEARCH_OK, "ab*" },
 	{ "ab.*", 0, SEARCH_OK, "ab.*" },	/* the tokenizers see "ab" */
-	{ "x.y*", 0, SEARCH_PREFIX_SHORT, "" },	/* ... and here "y" */
-	{ "a\xe2\x80\xa6*", 0, SEARCH_PREFIX_SHORT, "" },	/* "a…" */
-	{ "a\xf0\x9f\x92\xa5*", 0, SEARCH_PREFIX_SHORT, "" },	/* emoji */
+	{ "x.y*", 0, SEARCH_PREFIX_SHORT, "" }, /* ... and here "y" */
+	{ "a\xe2\x80\xa6*", 0, SEARCH_PREFIX_SHORT, "" },     /* "a…" */
+	{ "a\xf0\x9f\x92\xa5*", 0, SEARCH_PREFIX_SHORT, "" }, /* emoji */
 	{ "\xe2\x80\xa6\xe2\x80\xa6*", 0, SEARCH_PREFIX_SHORT, "" },
 	{ "pipeline -k*", 0, SEARCH_PREFIX_SHORT, "" },
 	{ "\"central a\"*", 0, SEARCH_PREFIX_SHORT, "" },
@@ -56,7 +56,7 @@ static const struct {
 	{ "pipeline -russia", 0, SEARCH_OK, "pipeline -russia" },
 	{ "pipeline -\"signed a\"", 0, SEARCH_OK, "pipeline -\"signed a\"" },
 	{ "pipeline -rus*", 0, SEARCH_OK, "pipeline -rus*" },
-	{ "a - b", 0, SEARCH_OK, "a b" },	/* a lone '-' is dropped */
+	{ "a - b", 0, SEARCH_OK, "a b" }, /* a lone '-' is dropped */
 	{ "a--b", 0, SEARCH_OK, "a--b" },
 	{ "--x y", 0, SEARCH_OK, "--x y" },
 	/* Quoted to keep '-' and '*' as text: the canonical form keeps
@@ -68,7 +68,10 @@ static const struct {
 	{ "title:x ^y {a b}", 0, SEARCH_OK, "title:x ^y {a b}" },
 	{ "ab\"cd\"ef", 0, SEARCH_OK, "ab cd ef" },
 	{ "Ürümqi & Almaty", 0, SEARCH_OK, "Ürümqi Almaty" },
-	{ "a\x01" "b\x7f" "c", 0, SEARCH_OK, "a b c" },
+	{ "a\x01"
+	  "b\x7f"
+	  "c",
+	    0, SEARCH_OK, "a b c" },
 	{ "a\0b", 3, SEARCH_OK, "a b" },
 	{ "", 0, SEARCH_EMPTY, "" },
 	{ "   ", 0, SEARCH_EMPTY, "" },
@@ -82,8 +85,8 @@ static const struct {
 	{ "-x -\"y z\"", 0, SEARCH_ONLY_EXCLUDED, "" },
 	{ "\xff", 0, SEARCH_BAD_UTF8, "" },
 	{ "ok \xc3\x28", 0, SEARCH_BAD_UTF8, "" },
-	{ "\xed\xa0\x80", 0, SEARCH_BAD_UTF8, "" },	/* surrogate */
-	{ "\xc0\xaf", 0, SEARCH_BAD_UTF8, "" },		/* overlong */
+	{ "\xed\xa0\x80", 0, SEARCH_BAD_UTF8, "" }, /* surrogate */
+	{ "\xc0\xaf", 0, SEARCH_BAD_UTF8, "" },	    /* overlong */
 	{ "a b c d e f g h i j k l m n o p", 0, SEARCH_OK,
 	    "a b c d e f g h i j k l m n o p" },
 	{ "a b c d e f g h i j k l m n o p q", 0, SEARCH_TOO_MANY, "" },
@@ -92,11 +95,11 @@ static const struct {
 static void
 test_grammar(void)
 {
-	struct arena a;
+	struct arena	    a;
 	struct search_query q;
-	struct buf b = BUF_INIT;
-	enum search_err e;
-	size_t i, n;
+	struct buf	    b = BUF_INIT;
+	enum search_err	    e;
+	size_t		    i, n;
 
 	arena_init(&a);
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
@@ -120,8 +123,8 @@ test_grammar(void)
 static void
 test_limits(void)
 {
-	char big[SEARCH_MAX_BYTES + 2];
-	struct arena a;
+	char		    big[SEARCH_MAX_BYTES + 2];
+	struct arena	    a;
 	struct search_query q;
 
 	arena_init(&a);
@@ -142,20 +145,20 @@ static void
 test_driver_expressions(void)
 {
 	static const char *const extra[] = { "x OR", "NEAR(", "\"a\" + \"b\"",
-	    "col:x", "x AND", "*x", "x*y", "a'b", "a\\b", "💥*",
-	    "\"\"\"\"", "-\"\"x\"\"", "x:*", "a\"*\"b", "!x", "x & y",
-	    "x | y", "<->", "x' & 'y", "\\'", "'", "(a) -(b)", "x:A" };
-	char path[] = "/tmp/gazette-test-search-XXXXXX";
-	char err[256];
-	struct store *st;
-	struct arena a;
-	struct search_query q;
-	struct search_result r;
-	struct article art = { 0 };
-	struct tag tags[] = { { "Central Asia", NULL, 0 } };
-	const char *url;
-	size_t i, n;
-	int fd;
+		"col:x", "x AND", "*x", "x*y", "a'b", "a\\b", "💥*", "\"\"\"\"",
+		"-\"\"x\"\"", "x:*", "a\"*\"b", "!x", "x & y", "x | y", "<->",
+		"x' & 'y", "\\'", "'", "(a) -(b)", "x:A" };
+	char			 path[] = "/tmp/gazette-test-search-XXXXXX";
+	char			 err[256];
+	struct store		*st;
+	struct arena		 a;
+	struct search_query	 q;
+	struct search_result	 r;
+	struct article		 art = { 0 };
+	struct tag		 tags[] = { { "Central Asia", NULL, 0 } };
+	const char		*url;
+	size_t			 i, n;
+	int			 fd;
 
 	if ((fd = mkstemp(path)) < 0) {
 		T_CHECK(0, "mkstemp");
@@ -183,13 +186,16 @@ test_driver_expressions(void)
 	art.tags = tags;
 	art.ntags = 1;
 	T_EQ_INT(store_article_insert(st, &art), STORE_OK);
-	for (i = 0; i < sizeof(rows) / sizeof(rows[0]) +
-	    sizeof(extra) / sizeof(extra[0]); i++) {
+	for (i = 0; i <
+	     sizeof(rows) / sizeof(rows[0]) + sizeof(extra) / sizeof(extra[0]);
+	     i++) {
 		const char *in = i < sizeof(rows) / sizeof(rows[0]) ?
-		    rows[i].in : extra[i - sizeof(rows) / sizeof(rows[0])];
+		    rows[i].in :
+		    extra[i - sizeof(rows) / sizeof(rows[0])];
 
 		n = i < sizeof(rows) / sizeof(rows[0]) && rows[i].len ?
-		    rows[i].len : strlen(in);
+		    rows[i].len :
+		    strlen(in);
 		if (search_query_parse(&a, in, n, &q) != SEARCH_OK)
 			continue;
 		T_CHECK(store_search(st, &a, &q, 2000, 0, 20, &r) == STORE_OK,
@@ -201,11 +207,12 @@ test_driver_expressions(void)
 	T_EQ_INT(r.n, 1);
 	if (r.n == 1) {
 		T_LACKS(r.items[0].snippet, "*");
-		T_CONTAINS(r.items[0].snippet, "\x01" "emphasis\x02");
+		T_CONTAINS(r.items[0].snippet,
+		    "\x01"
+		    "emphasis\x02");
 	}
 	/* Tags are searchable; not yet public is not found. */
-	T_EQ_INT(search_query_parse(&a, "\"central asia\"", 14, &q),
-	    SEARCH_OK);
+	T_EQ_INT(search_query_parse(&a, "\"central asia\"", 14, &q), SEARCH_OK);
 	T_EQ_INT(store_search(st, &a, &q, 2000, 0, 20, &r), STORE_OK);
 	T_EQ_INT(r.n, 1);
 	T_EQ_INT(store_search(st, &a, &q, 999, 0, 20, &r), STORE_OK);
@@ -231,15 +238,15 @@ out:
 static void
 test_budget(void)
 {
-	char path[] = "/tmp/gazette-test-budget-XXXXXX";
-	char err[256], slug[32], side[64];
-	struct store *st;
-	struct arena a;
-	struct search_query q;
+	char		     path[] = "/tmp/gazette-test-budget-XXXXXX";
+	char		     err[256], slug[32], side[64];
+	struct store	    *st;
+	struct arena	     a;
+	struct search_query  q;
 	struct search_result r;
-	struct article art = { 0 };
-	const char *url;
-	int i, fd, bad = 0;
+	struct article	     art = { 0 };
+	const char	    *url;
+	int		     i, fd, bad = 0;
 
 	if ((fd = mkstemp(path)) < 0) {
 		T_CHECK(0, "mkstemp");
@@ -255,7 +262,8 @@ test_budget(void)
 	T_EQ_INT(store_migrate(st, NULL), STORE_OK);
 	art.title = "Common budget story";
 	art.summary = "common";
-	art.body_md = "common words on a common theme, common to every one of "
+	art.body_md =
+	    "common words on a common theme, common to every one of "
 	    "these common articles; common again, and common once more.";
 	art.body_text = art.body_md;
 	art.body_html = "";
@@ -304,14 +312,16 @@ check_quiet(void *ctx, bool problem, const char *text)
 static void
 fts_sql(const char *path, char *out, size_t n)
 {
-	sqlite3 *db;
+	sqlite3	     *db;
 	sqlite3_stmt *st;
 
 	out[0] = '\0';
 	if (sqlite3_open(path, &db) != SQLITE_OK)
 		return;
-	if (sqlite3_prepare_v2(db, "SELECT sql FROM sqlite_schema WHERE name "
-	    "= 'articles_fts'", -1, &st, NULL) == SQLITE_OK) {
+	if (sqlite3_prepare_v2(db,
+		"SELECT sql FROM sqlite_schema WHERE name "
+		"= 'articles_fts'",
+		-1, &st, NULL) == SQLITE_OK) {
 		if (sqlite3_step(st) == SQLITE_ROW)
 			snprintf(out, n, "%s", sqlite3_column_text(st, 0));
 		sqlite3_finalize(st);
@@ -325,19 +335,19 @@ fts_sql(const char *path, char *out, size_t n)
 static void
 test_prefix_index(void)
 {
-	char path[] = "/tmp/gazette-test-prefix-XXXXXX";
-	char err[256], sql[1024], side[64];
-	struct store *st = NULL;
-	struct arena a;
-	struct search_query q;
+	char		     path[] = "/tmp/gazette-test-prefix-XXXXXX";
+	char		     err[256], sql[1024], side[64];
+	struct store	    *st = NULL;
+	struct arena	     a;
+	struct search_query  q;
 	struct search_result r;
-	struct article art = { 0 };
-	unsigned problems = 0;
-	sqlite3 *db;
-	int fd;
+	struct article	     art = { 0 };
+	unsigned	     problems = 0;
+	sqlite3		    *db;
+	int		     fd;
 
 	if (getenv("GAZETTE_TEST_DB") && *getenv("GAZETTE_TEST_DB"))
-		return;		/* PostgreSQL has no such index */
+		return; /* PostgreSQL has no such index */
 	if ((fd = mkstemp(path)) < 0) {
 		T_CHECK(0, "mkstemp");
 		return;
@@ -363,12 +373,15 @@ test_prefix_index(void)
 	st = NULL;
 	/* Back to schema 9's table, as 0003 made it. */
 	T_EQ_INT(sqlite3_open(path, &db), SQLITE_OK);
-	T_EQ_INT(sqlite3_exec(db, "DELETE FROM schema_migrations WHERE "
-	    "version = 10; DROP TABLE articles_fts; CREATE VIRTUAL TABLE "
-	    "articles_fts USING fts5(title, summary, body_text, tags_text, "
-	    "content = 'articles', content_rowid = 'id', tokenize = "
-	    "'unicode61 remove_diacritics 2'); INSERT INTO articles_fts "
-	    "(articles_fts) VALUES ('rebuild');", NULL, NULL, NULL),
+	T_EQ_INT(
+	    sqlite3_exec(db,
+		"DELETE FROM schema_migrations WHERE "
+		"version = 10; DROP TABLE articles_fts; CREATE VIRTUAL TABLE "
+		"articles_fts USING fts5(title, summary, body_text, tags_text, "
+		"content = 'articles', content_rowid = 'id', tokenize = "
+		"'unicode61 remove_diacritics 2'); INSERT INTO articles_fts "
+		"(articles_fts) VALUES ('rebuild');",
+		NULL, NULL, NULL),
 	    SQLITE_OK);
 	sqlite3_close(db);
 	fts_sql(path, sql, sizeof(sql));
@@ -383,7 +396,8 @@ test_prefix_index(void)
 	T_EQ_INT(store_search(st, &a, &q, 2000, 0, 20, &r), STORE_OK);
 	T_EQ_INT(r.n, 1);
 	T_EQ_INT(store_check(st, STORE_CHECK_SEARCH, check_quiet, NULL,
-	    &problems), STORE_OK);
+		     &problems),
+	    STORE_OK);
 	T_EQ_INT(problems, 0);
 out:
 	store_close(st);
@@ -398,19 +412,25 @@ out:
 static void
 test_snippet_html(void)
 {
-	static const struct { const char *in, *want; } srows[] = {
+	static const struct {
+		const char *in, *want;
+	} srows[] = {
 		{ "plain", "plain" },
-		{ "a \x01" "b\x02 c", "a <mark>b</mark> c" },
+		{ "a \x01"
+		  "b\x02 c",
+		    "a <mark>b</mark> c" },
 		{ "<script>\x01x\x02</script>",
 		    "&lt;script&gt;<mark>x</mark>&lt;/script&gt;" },
 		{ "\x01open", "<mark>open</mark>" },
 		{ "close\x02", "close" },
-		{ "\x01\x01" "a\x02\x02", "<mark>a</mark>" },
+		{ "\x01\x01"
+		  "a\x02\x02",
+		    "<mark>a</mark>" },
 		{ "&\"'", "&amp;&quot;&#39;" },
 		{ "", "" },
 	};
 	struct buf b = BUF_INIT;
-	size_t i;
+	size_t	   i;
 
 	for (i = 0; i < sizeof(srows) / sizeof(srows[0]); i++) {
 		buf_reset(&b);

@@ -11,14 +11,14 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "t.h"
 #include "comment/comment.h"
 #include "comment/spam.h"
-#include "t.h"
 #include "util/arena.h"
 #include "util/str.h"
 
 static struct store *st;
-static int64_t art_id;
+static int64_t	     art_id;
 
 static bool
 has(const struct spam_tokens *t, const char *tok)
@@ -35,65 +35,79 @@ static void
 test_tokens(void)
 {
 	static const struct {
-		const char	*author, *url, *body;
-		const char	*want[6];	/* tokens that must be there */
-		const char	*not[4];	/* and must not */
+		const char *author, *url, *body;
+		const char *want[6];  /* tokens that must be there */
+		const char * not [4]; /* and must not */
 	} rows[] = {
 		{ "Ann", "", "Hello World, hello again!",
 		    { "hello", "world", "again", "name:ann", "meta:links=0",
-		    "meta:url=no" }, { "Hello", "a", NULL } },
-		{ "", "https://WWW.Example.COM/x", "see http://cheap-pills.shop/buy",
+			"meta:url=no" },
+		    { "Hello", "a", NULL } },
+		{ "", "https://WWW.Example.COM/x",
+		    "see http://cheap-pills.shop/buy",
 		    { "host:example.com", "host:cheap-pills.shop", "tld:shop",
-		    "meta:links=1", "meta:url=yes", NULL }, { "host:www.example.com",
-		    NULL } },
-		{ "", "", "[click](https://a.xyz/) and <http://b.xyz> and www.c.xyz/p",
-		    { "host:a.xyz", "host:b.xyz", "host:c.xyz", "meta:links=3-4",
-		    "click", NULL }, { NULL } },
+			"meta:links=1", "meta:url=yes", NULL },
+		    { "host:www.example.com", NULL } },
+		{ "", "",
+		    "[click](https://a.xyz/) and <http://b.xyz> and www.c.xyz/p",
+		    { "host:a.xyz", "host:b.xyz", "host:c.xyz",
+			"meta:links=3-4", "click", NULL },
+		    { NULL } },
 		/* Disguises undone. */
 		{ "", "", "buy v1agr4 now", { "v1agr4", "viagra", NULL },
 		    { NULL } },
-		{ "", "", "c.a.s.i.n.o and c a s i n o", { "casino",
-		    "meta:spaced", NULL }, { NULL } },
-		{ "", "", "vi\xe2\x80\x8b" "ag\xe2\x80\x8bra", { "viagra", NULL },
-		    { "vi", NULL } },
+		{ "", "", "c.a.s.i.n.o and c a s i n o",
+		    { "casino", "meta:spaced", NULL }, { NULL } },
+		{ "", "",
+		    "vi\xe2\x80\x8b"
+		    "ag\xe2\x80\x8bra",
+		    { "viagra", NULL }, { "vi", NULL } },
 		/* Fullwidth "ＣＡＳＩＮＯ". */
-		{ "", "", "\xef\xbc\xa3\xef\xbc\xa1\xef\xbc\xb3\xef\xbc\xa9"
-		    "\xef\xbc\xae\xef\xbc\xaf", { "casino", NULL }, { NULL } },
+		{ "", "",
+		    "\xef\xbc\xa3\xef\xbc\xa1\xef\xbc\xb3\xef\xbc\xa9"
+		    "\xef\xbc\xae\xef\xbc\xaf",
+		    { "casino", NULL }, { NULL } },
 		/* "саsinо" with Cyrillic с, а, о. */
-		{ "", "", "\xd1\x81\xd0\xb0sin\xd0\xbe", { "casino",
-		    "meta:mixedscript", NULL }, { NULL } },
+		{ "", "", "\xd1\x81\xd0\xb0sin\xd0\xbe",
+		    { "casino", "meta:mixedscript", NULL }, { NULL } },
 		/* Cyrillic words alone stay Cyrillic, lowercased. */
-		{ "", "", "\xd0\x9c\xd0\x98\xd0\xa0", { "\xd0\xbc\xd0\xb8\xd1\x80",
-		    NULL }, { NULL } },
-		{ "", "", "Call 18005551234 or 2024", { "meta:number", "2024",
-		    "call", NULL }, { "18005551234", NULL } },
-		{ "", "", "BUY CHEAP PILLS NOW TODAY", { "meta:shouting", "buy",
-		    NULL }, { NULL } },
+		{ "", "", "\xd0\x9c\xd0\x98\xd0\xa0",
+		    { "\xd0\xbc\xd0\xb8\xd1\x80", NULL }, { NULL } },
+		{ "", "", "Call 18005551234 or 2024",
+		    { "meta:number", "2024", "call", NULL },
+		    { "18005551234", NULL } },
+		{ "", "", "BUY CHEAP PILLS NOW TODAY",
+		    { "meta:shouting", "buy", NULL }, { NULL } },
 		{ "", "", "abcdefghijklmnopqrstuvwxyz0123 ok",
 		    { "meta:longword", "ok", NULL }, { NULL } },
 		/* Invalid UTF-8 separates words and is never a token. */
-		{ "", "", "ab\xff" "cd\xc3(ef\xe2\x82 gh\xf0\x9f\x98",
+		{ "", "",
+		    "ab\xff"
+		    "cd\xc3(ef\xe2\x82 gh\xf0\x9f\x98",
 		    { "ab", "cd", "ef", "gh", NULL }, { NULL } },
-		{ "", "", "\xed\xa0\x80" "ab\xc0\xaf" "cd", { "ab", "cd", NULL },
-		    { NULL } },
+		{ "", "",
+		    "\xed\xa0\x80"
+		    "ab\xc0\xaf"
+		    "cd",
+		    { "ab", "cd", NULL }, { NULL } },
 	};
 	struct spam_tokens t;
-	struct arena a;
-	size_t i, k;
+	struct arena	   a;
+	size_t		   i, k;
 
 	arena_init(&a);
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
-		spam_tokenize(&a, rows[i].author, "", rows[i].url,
-		    rows[i].body, strlen(rows[i].body), &t);
+		spam_tokenize(&a, rows[i].author, "", rows[i].url, rows[i].body,
+		    strlen(rows[i].body), &t);
 		for (k = 0; k < 6 && rows[i].want[k]; k++)
 			T_CHECK(has(&t, rows[i].want[k]), "row %zu lacks '%s'",
 			    i, rows[i].want[k]);
-		for (k = 0; k < 4 && rows[i].not[k]; k++)
-			T_CHECK(!has(&t, rows[i].not[k]), "row %zu has '%s'",
-			    i, rows[i].not[k]);
+		for (k = 0; k < 4 && rows[i].not [k]; k++)
+			T_CHECK(!has(&t, rows[i].not [k]), "row %zu has '%s'",
+			    i, rows[i].not [k]);
 		for (k = 0; k < t.n; k++)
 			T_CHECK(strlen(t.v[k]) <= SPAM_TOKEN_MAX &&
-			    utf8_valid(t.v[k], strlen(t.v[k])),
+				utf8_valid(t.v[k], strlen(t.v[k])),
 			    "row %zu token %zu bad", i, k);
 		/* Each token once. */
 		for (k = 1; k < t.n; k++)
@@ -108,10 +122,10 @@ static void
 test_tokens_hostile(void)
 {
 	struct spam_tokens t;
-	struct arena a;
-	size_t n = 4 * 1024 * 1024, i;
-	char *big = malloc(n);
-	unsigned seed = 7;
+	struct arena	   a;
+	size_t		   n = 4 * 1024 * 1024, i;
+	char		  *big = malloc(n);
+	unsigned	   seed = 7;
 
 	arena_init(&a);
 	for (i = 0; i < n; i++) {
@@ -155,7 +169,7 @@ test_combine(void)
 	/* Counts past their totals are clipped, not a NaN. */
 	{
 		struct spam_count odd[1] = { { 1000, -5 } };
-		double s = spam_combine(odd, 1, 20, 20);
+		double		  s = spam_combine(odd, 1, 20, 20);
 
 		T_TRUE(s >= 0 && s <= 1);
 	}
@@ -185,7 +199,7 @@ static int64_t
 token_count(const char *tok, bool spam)
 {
 	struct spam_count c;
-	const char *v[1] = { tok };
+	const char	 *v[1] = { tok };
 
 	if (store_spam_counts(st, v, 1, &c) != STORE_OK)
 		return -1;
@@ -196,12 +210,12 @@ token_count(const char *tok, bool spam)
 static void
 test_training(void)
 {
-	struct comment_form cf = { 0 };
+	struct comment_form  cf = { 0 };
 	struct comment_queue q;
-	struct article art;
-	struct arena a;
-	enum spam_verdict v;
-	int64_t id, h0, s0, h, s, n;
+	struct article	     art;
+	struct arena	     a;
+	enum spam_verdict    v;
+	int64_t		     id, h0, s0, h, s, n;
 
 	arena_init(&a);
 	T_EQ_INT(store_article_by_id(st, &a, art_id, &art), STORE_OK);
@@ -267,9 +281,9 @@ static void
 test_queue_paging(void)
 {
 	struct comment_queue q;
-	struct arena a;
-	int64_t first = 0, ids[7], n0, n1;
-	size_t i, seen = 0;
+	struct arena	     a;
+	int64_t		     first = 0, ids[7], n0, n1;
+	size_t		     i, seen = 0;
 
 	arena_init(&a);
 	T_EQ_INT(store_comment_count_status(st, COMMENT_PENDING, &n0),
@@ -281,7 +295,8 @@ test_queue_paging(void)
 	T_EQ_INT(n1, n0 + 7);
 	do {
 		T_EQ_INT(store_comment_queue(st, &a, COMMENT_PENDING, first, 3,
-		    &q), STORE_OK);
+			     &q),
+		    STORE_OK);
 		for (i = 0; i < q.n; i++) {
 			if (seen < 7)
 				T_EQ_INT(q.items[i].c.id, ids[6 - seen]);
@@ -296,17 +311,17 @@ test_queue_paging(void)
 }
 
 struct labelled {
-	json_t	*items;
-	size_t	 n;
+	json_t *items;
+	size_t	n;
 };
 
 static bool
 load(const char *path, struct labelled *out)
 {
 	json_error_t err;
-	FILE *f = fopen(path, "r");
-	char line[64 * 1024];
-	json_t *j;
+	FILE	    *f = fopen(path, "r");
+	char	     line[64 * 1024];
+	json_t	    *j;
 
 	out->items = json_array();
 	out->n = 0;
@@ -339,7 +354,7 @@ jstr(json_t *o, const char *k)
 static void
 train_set(struct labelled *l, bool spam, size_t *ntrain)
 {
-	size_t i;
+	size_t	i;
 	int64_t id;
 	json_t *o;
 
@@ -349,8 +364,10 @@ train_set(struct labelled *l, bool spam, size_t *ntrain)
 		o = json_array_get(l->items, i);
 		id = add_comment(jstr(o, "author"), jstr(o, "email"),
 		    jstr(o, "url"), jstr(o, "body"));
-		if (id == 0 || comment_moderate(st, id, spam ? COMMENT_SPAM :
-		    COMMENT_APPROVED, 5000) != STORE_OK) {
+		if (id == 0 ||
+		    comment_moderate(st, id,
+			spam ? COMMENT_SPAM : COMMENT_APPROVED,
+			5000) != STORE_OK) {
 			T_CHECK(false, "training comment %zu", i);
 			continue;
 		}
@@ -364,10 +381,10 @@ static size_t
 score_set(struct labelled *l, bool spam, size_t *ntest)
 {
 	struct spam_tokens t;
-	struct arena a;
-	size_t i, over = 0;
-	double score;
-	json_t *o;
+	struct arena	   a;
+	size_t		   i, over = 0;
+	double		   score;
+	json_t		  *o;
 
 	arena_init(&a);
 	for (i = 0; i < l->n; i++) {
@@ -405,8 +422,8 @@ test_quality(void)
 	struct labelled ham, spam;
 	size_t htrain = 0, strain = 0, htest = 0, stest = 0, caught, flagged;
 	struct spam_tokens t;
-	struct arena a;
-	double score = 0;
+	struct arena	   a;
+	double		   score = 0;
 
 	if (!load("tests/fixtures/spam/ham.jsonl", &ham) ||
 	    !load("tests/fixtures/spam/spam.jsonl", &spam)) {
@@ -427,11 +444,13 @@ test_quality(void)
 	caught = score_set(&spam, true, &stest);
 	flagged = score_set(&ham, false, &htest);
 	printf("spam classifier: trained on %zu ham + %zu spam; held out "
-	    "%zu ham + %zu spam\n", htrain, strain, htest, stest);
+	       "%zu ham + %zu spam\n",
+	    htrain, strain, htest, stest);
 	printf("spam classifier: caught %zu/%zu spam (%.1f%%), flagged "
-	    "%zu/%zu ham (%.1f%%) at threshold %.2f\n", caught, stest,
-	    stest ? 100.0 * (double)caught / (double)stest : 0.0, flagged,
-	    htest, htest ? 100.0 * (double)flagged / (double)htest : 0.0,
+	       "%zu/%zu ham (%.1f%%) at threshold %.2f\n",
+	    caught, stest, stest ? 100.0 * (double)caught / (double)stest : 0.0,
+	    flagged, htest,
+	    htest ? 100.0 * (double)flagged / (double)htest : 0.0,
 	    SPAM_THRESHOLD_DEFAULT);
 	T_CHECK(stest > 0 && caught * 100 >= stest * 90,
 	    "caught %zu of %zu held-out spam, want >= 90%%", caught, stest);
@@ -444,10 +463,10 @@ test_quality(void)
 int
 main(void)
 {
-	char path[] = "/tmp/gazette-spam-XXXXXX", db[64], err[256];
-	const char *url = getenv("GAZETTE_TEST_DB");
+	char	       path[] = "/tmp/gazette-spam-XXXXXX", db[64], err[256];
+	const char    *url = getenv("GAZETTE_TEST_DB");
 	struct article art = { 0 };
-	int fd = -1;
+	int	       fd = -1;
 
 	T_RUN(test_tokens);
 	T_RUN(test_tokens_hostile);

@@ -13,14 +13,14 @@
 #include "t.h"
 #include "render/body.h"
 #include "search/query.h"
-#include "store/store.h"
 #include "store/store-int.h"
+#include "store/store.h"
 #include "util/arena.h"
 
 static struct store *st;
-static const char *st_url;
-static char tmpdir[] = "/tmp/gazette-store-XXXXXX";
-static struct arena bodies;	/* set_body's, freed at the end */
+static const char   *st_url;
+static char	     tmpdir[] = "/tmp/gazette-store-XXXXXX";
+static struct arena  bodies; /* set_body's, freed at the end */
 
 /* Gives a the body md as every caller of the store does: made by
  * article_body, search text and all (the store never renders). */
@@ -30,7 +30,7 @@ set_body(struct article *a, const char *md)
 	struct article_body b;
 
 	if (!article_body(&bodies, BODY_MARKDOWN, md, strlen(md), a->summary,
-	    NULL, &b)) {
+		NULL, &b)) {
 		T_CHECK(0, "article_body(\"%s\")", md);
 		return;
 	}
@@ -77,7 +77,7 @@ static void
 test_settings(void)
 {
 	struct arena a;
-	const char *v = NULL;
+	const char  *v = NULL;
 
 	arena_init(&a);
 	T_EQ_INT(store_setting_get(st, &a, "nope", &v), STORE_NOTFOUND);
@@ -94,10 +94,10 @@ static void
 test_articles(void)
 {
 	struct tag t1[] = { { "China", NULL, 0 }, { "Central Asia", NULL, 0 } };
-	struct tag t2[] = { { "china", NULL, 0 } };	/* same slug as China */
+	struct tag t2[] = { { "china", NULL, 0 } }; /* same slug as China */
 	struct article a, got;
-	struct arena ar;
-	int64_t n;
+	struct arena   ar;
+	int64_t	       n;
 
 	arena_init(&ar);
 	a = mk("first", "First", ARTICLE_PUBLISHED, 2000, "Ann", t1, 2);
@@ -144,10 +144,10 @@ static void
 test_listing(void)
 {
 	struct article_filter f = { 0 };
-	struct article_list l;
-	struct arena ar;
-	struct tag *tags;
-	size_t n;
+	struct article_list   l;
+	struct arena	      ar;
+	struct tag	     *tags;
+	size_t		      n;
 
 	arena_init(&ar);
 	f.public = true;
@@ -156,9 +156,9 @@ test_listing(void)
 	T_EQ_INT(store_article_list(st, &ar, &f, &l), STORE_OK);
 	T_EQ_INT(l.n, 2);
 	if (l.n == 2) {
-		T_EQ_STR(l.items[0].slug, "second");	/* newest first */
+		T_EQ_STR(l.items[0].slug, "second"); /* newest first */
 		T_EQ_STR(l.items[1].slug, "first");
-		T_EQ_STR(l.items[0].body_html, "");	/* no body asked */
+		T_EQ_STR(l.items[0].body_html, ""); /* no body asked */
 	}
 	T_TRUE(!l.more);
 
@@ -170,7 +170,7 @@ test_listing(void)
 	T_TRUE(l.n == 1 && !l.more && strcmp(l.items[0].slug, "first") == 0);
 	f.offset = 0;
 	f.before_time = 3000;
-	f.before_id = 1;	/* keyset: strictly older than (3000, 1) */
+	f.before_id = 1; /* keyset: strictly older than (3000, 1) */
 	f.limit = 10;
 	T_EQ_INT(store_article_list(st, &ar, &f, &l), STORE_OK);
 	T_EQ_INT(l.n, 1);
@@ -207,14 +207,14 @@ test_listing(void)
 	f.public = false;
 	T_EQ_INT(store_article_list(st, &ar, &f, &l), STORE_OK);
 	T_EQ_INT(l.n, 4);
-	f.tag_slug = "china";	/* drafts and future ones too, for editors */
+	f.tag_slug = "china"; /* drafts and future ones too, for editors */
 	T_EQ_INT(store_article_list(st, &ar, &f, &l), STORE_OK);
 	T_EQ_INT(l.n, 4);
 	f.tag_slug = NULL;
 	/* Owned by user id, whatever the byline says (an author's drafts
 	 * in the API). */
 	{
-		struct user u = { 0 };
+		struct user    u = { 0 };
 		struct article o = mk("owned", "Owned", ARTICLE_DRAFT, 0,
 		    "Somebody else", NULL, 0);
 
@@ -252,7 +252,7 @@ static void
 test_tag_by_slug(void)
 {
 	struct arena ar;
-	struct tag t;
+	struct tag   t;
 
 	arena_init(&ar);
 	T_EQ_INT(store_tag_by_slug(st, &ar, "central-asia", 5000, &t),
@@ -279,10 +279,9 @@ static int64_t
 tag_id(const char *slug)
 {
 	struct sval p[] = { P_TEXT(slug) };
-	int64_t id = 0;
+	int64_t	    id = 0;
 
-	T_EQ_INT(store_exec(st, ST_TAG_ID, p, 1, row_first_int, &id),
-	    STORE_OK);
+	T_EQ_INT(store_exec(st, ST_TAG_ID, p, 1, row_first_int, &id), STORE_OK);
 	return id;
 }
 
@@ -293,25 +292,25 @@ test_tag_cleanup(void)
 {
 	struct tag only[] = { { "Only Draft", NULL, 0 } };
 	struct tag shared[] = { { "Shared Tag", NULL, 0 } };
-	struct article a = mk("tc-one", "One", ARTICLE_DRAFT, 0, "Ann", only,
-	    1), b = mk("tc-two", "Two", ARTICLE_PUBLISHED, 100, "Ann", shared,
-	    1), c = mk("tc-three", "Three", ARTICLE_DRAFT, 0, "Ann", shared, 1);
+	struct article
+	    a = mk("tc-one", "One", ARTICLE_DRAFT, 0, "Ann", only, 1),
+	    b = mk("tc-two", "Two", ARTICLE_PUBLISHED, 100, "Ann", shared, 1),
+	    c = mk("tc-three", "Three", ARTICLE_DRAFT, 0, "Ann", shared, 1);
 	struct arena ar;
-	struct tag t;
-	int64_t id;
+	struct tag   t;
+	int64_t	     id;
 
 	arena_init(&ar);
 	T_EQ_INT(store_article_insert(st, &a), STORE_OK);
 	T_TRUE(tag_id("only-draft") > 0);
 	T_EQ_INT(store_tag_by_slug(st, &ar, "only-draft", 5000, &t),
-	    STORE_NOTFOUND);	/* only a draft has it */
+	    STORE_NOTFOUND); /* only a draft has it */
 	a.status = ARTICLE_SCHEDULED;
 	a.published_at = 9000;
 	T_EQ_INT(store_article_update(st, &a, "ed", 1100), STORE_OK);
 	T_EQ_INT(store_tag_by_slug(st, &ar, "only-draft", 5000, &t),
-	    STORE_NOTFOUND);	/* not yet */
-	T_EQ_INT(store_tag_by_slug(st, &ar, "only-draft", 9000, &t),
-	    STORE_OK);
+	    STORE_NOTFOUND); /* not yet */
+	T_EQ_INT(store_tag_by_slug(st, &ar, "only-draft", 9000, &t), STORE_OK);
 	T_EQ_STR(t.name, "Only Draft");
 	/* Saved with the same tags: the tag is kept, the same row. */
 	id = tag_id("only-draft");
@@ -328,11 +327,10 @@ test_tag_cleanup(void)
 	/* Shared: stays while one article links it, whatever its status. */
 	T_EQ_INT(store_article_insert(st, &b), STORE_OK);
 	T_EQ_INT(store_article_insert(st, &c), STORE_OK);
-	T_EQ_INT(store_tag_by_slug(st, &ar, "shared-tag", 5000, &t),
-	    STORE_OK);
-	T_EQ_INT(t.count, 1);	/* the draft does not count */
+	T_EQ_INT(store_tag_by_slug(st, &ar, "shared-tag", 5000, &t), STORE_OK);
+	T_EQ_INT(t.count, 1); /* the draft does not count */
 	T_EQ_INT(store_article_delete(st, b.id), STORE_OK);
-	T_TRUE(tag_id("shared-tag") > 0);	/* the draft still has it */
+	T_TRUE(tag_id("shared-tag") > 0); /* the draft still has it */
 	T_EQ_INT(store_tag_by_slug(st, &ar, "shared-tag", 5000, &t),
 	    STORE_NOTFOUND);
 	T_EQ_INT(store_article_delete(st, c.id), STORE_OK);
@@ -350,7 +348,8 @@ test_migration_lists(void)
 
 	T_EQ_INT(migrations_pg_n, migrations_sqlite_n);
 	for (i = 0; i < migrations_pg_n && i < migrations_sqlite_n; i++) {
-		T_EQ_INT(migrations_pg[i].version, migrations_sqlite[i].version);
+		T_EQ_INT(migrations_pg[i].version,
+		    migrations_sqlite[i].version);
 		T_EQ_STR(migrations_pg[i].name, migrations_sqlite[i].name);
 	}
 }
@@ -360,7 +359,7 @@ test_migration_lists(void)
 static void
 test_nul_text(void)
 {
-	struct sval p[] = { P_TEXTN("a\0b", 3) };
+	struct sval    p[] = { P_TEXTN("a\0b", 3) };
 	enum store_err e = store_exec(st, ST_SETTING_GET, p, 1, NULL, NULL);
 
 	if (strcmp(store_driver_name(st), "postgresql") == 0)
@@ -373,7 +372,7 @@ static struct store *
 open_or_fail(const char *url)
 {
 	struct store *s;
-	char err[256];
+	char	      err[256];
 
 	if ((s = store_open(url, err, sizeof(err))) == NULL)
 		T_CHECK(0, "cannot open %s: %s", url, err);
@@ -390,12 +389,12 @@ static void count_problem(void *, bool, const char *);
 static void
 add_people(struct store *s)
 {
-	struct tag tags[] = { { "Copied Tag", NULL, 0 } };
+	struct tag     tags[] = { { "Copied Tag", NULL, 0 } };
 	struct article a = mk("copied", "Copied", ARTICLE_PUBLISHED, 3000,
 	    "Ann", tags, 1);
 	struct comment c1 = { 0 }, c2 = { 0 };
-	struct user u = { 0 };
-	int64_t tok = 0;
+	struct user    u = { 0 };
+	int64_t	       tok = 0;
 
 	u.name = "copy-ann";
 	u.display_name = "Ann Å.";
@@ -405,8 +404,8 @@ add_people(struct store *s)
 	T_EQ_INT(store_user_add(s, &u), STORE_OK);
 	T_EQ_INT(store_token_add(s, u.id, "copy-token-hash", 1001, &tok),
 	    STORE_OK);
-	T_EQ_INT(store_session_add(s, "copy-session-hash", u.id, "csrf",
-	    1002), STORE_OK);
+	T_EQ_INT(store_session_add(s, "copy-session-hash", u.id, "csrf", 1002),
+	    STORE_OK);
 	a.author_id = u.id;
 	set_body(&a, "Copied *body* text.");
 	T_EQ_INT(store_article_insert(s, &a), STORE_OK);
@@ -446,18 +445,18 @@ add_people(struct store *s)
 static void
 test_copy(void)
 {
-	struct store_digest d0, d1, d2;
-	int64_t rows[STORE_TABLE__MAX];
-	unsigned problems = 99;
-	struct store *mid = NULL, *dst = NULL, *bad;
-	const char *url2 = getenv("GAZETTE_TEST_DB2");
-	char p1[128], p2[128];
-	struct arena ar;
-	struct article a, got, last;
-	struct search_query q;
+	struct store_digest  d0, d1, d2;
+	int64_t		     rows[STORE_TABLE__MAX];
+	unsigned	     problems = 99;
+	struct store	    *mid = NULL, *dst = NULL, *bad;
+	const char	    *url2 = getenv("GAZETTE_TEST_DB2");
+	char		     p1[128], p2[128];
+	struct arena	     ar;
+	struct article	     a, got, last;
+	struct search_query  q;
 	struct search_result r;
-	bool empty = false;
-	int t;
+	bool		     empty = false;
+	int		     t;
 
 	arena_init(&ar);
 	add_people(st);
@@ -490,14 +489,15 @@ test_copy(void)
 	T_TRUE(memcmp(d0.rows, d2.rows, sizeof(d0.rows)) == 0);
 	/* The copies search as the original does: body text copied, tag
 	 * text and index rebuilt. */
-	T_EQ_INT(search_query_parse(&ar, "copied body \"copied tag\"", 25,
-	    &q), SEARCH_OK);
+	T_EQ_INT(search_query_parse(&ar, "copied body \"copied tag\"", 25, &q),
+	    SEARCH_OK);
 	T_EQ_INT(store_search(mid, &ar, &q, 5000, 0, 20, &r), STORE_OK);
 	T_EQ_INT(r.n, 1);
 	T_EQ_INT(store_search(dst, &ar, &q, 5000, 0, 20, &r), STORE_OK);
 	T_EQ_INT(r.n, 1);
 	T_EQ_INT(store_check(dst, STORE_CHECK_ALL, count_problem, &t,
-	    &problems), STORE_OK);
+		     &problems),
+	    STORE_OK);
 	T_EQ_INT(problems, 0);
 
 	/* A second copy into the same target collides and leaves it as it
@@ -510,8 +510,7 @@ test_copy(void)
 	/* New rows get ids past the copied ones. */
 	a = mk("after-copy", "After", ARTICLE_PUBLISHED, 10, "", NULL, 0);
 	T_EQ_INT(store_article_insert(dst, &a), STORE_OK);
-	T_EQ_INT(store_article_by_slug(dst, &ar, "after-copy", &got),
-	    STORE_OK);
+	T_EQ_INT(store_article_by_slug(dst, &ar, "after-copy", &got), STORE_OK);
 	T_TRUE(got.id > last.id);
 	T_EQ_INT(store_digest(dst, &d2), STORE_OK);
 	T_TRUE(memcmp(d0.sum, d2.sum, sizeof(d0.sum)) != 0);
@@ -527,14 +526,14 @@ out:
 static void
 test_spam_store(void)
 {
-	static const char *const toks[] = { "casino", "host:spam.example",
-	    "words" };
+	static const char
+	    *const toks[] = { "casino", "host:spam.example", "words" };
 	struct comment_queue q;
-	struct comment_list l;
-	struct spam_count cnt[3];
-	enum spam_verdict v;
-	struct arena ar;
-	int64_t n, ham = -1, spam = -1, when = -1;
+	struct comment_list  l;
+	struct spam_count    cnt[3];
+	enum spam_verdict    v;
+	struct arena	     ar;
+	int64_t		     n, ham = -1, spam = -1, when = -1;
 
 	arena_init(&ar);
 	T_EQ_INT(store_spam_totals(st, &ham, &spam), STORE_OK);
@@ -546,22 +545,23 @@ test_spam_store(void)
 	T_TRUE(cnt[2].spam == 1 && cnt[2].ham == 1);
 	T_EQ_INT(store_spam_add(st, toks, 1, SPAM_SPAM, -5), STORE_OK);
 	T_EQ_INT(store_spam_counts(st, toks, 1, cnt), STORE_OK);
-	T_EQ_INT(cnt[0].spam, 0);	/* never below zero */
+	T_EQ_INT(cnt[0].spam, 0); /* never below zero */
 	T_EQ_INT(store_spam_totals(st, &ham, &spam), STORE_OK);
 	T_TRUE(ham >= 1 && spam >= 0);
 
 	T_EQ_INT(store_comment_list(st, &ar, -1, 0, 1, &l), STORE_OK);
 	if (l.n == 1) {
-		T_EQ_INT(store_comment_set_trained(st, l.items[0].id,
-		    SPAM_HAM), STORE_OK);
+		T_EQ_INT(store_comment_set_trained(st, l.items[0].id, SPAM_HAM),
+		    STORE_OK);
 		T_EQ_INT(store_comment_trained(st, l.items[0].id, &v),
 		    STORE_OK);
 		T_EQ_INT(v, SPAM_HAM);
-		T_EQ_INT(store_comment_queue(st, &ar, l.items[0].status, 0,
-		    10, &q), STORE_OK);
+		T_EQ_INT(store_comment_queue(st, &ar, l.items[0].status, 0, 10,
+			     &q),
+		    STORE_OK);
 		T_TRUE(q.n >= 1);
-		T_EQ_INT(store_comment_count_status(st, l.items[0].status,
-		    &n), STORE_OK);
+		T_EQ_INT(store_comment_count_status(st, l.items[0].status, &n),
+		    STORE_OK);
 		T_TRUE(n >= 1);
 	} else
 		T_CHECK(0, "test_comments left no comment");
@@ -579,8 +579,10 @@ test_every_statement_ran(void)
 	int i;
 
 	for (i = 0; i < ST__MAX; i++)
-		T_CHECK(store_stmt_ran[i], "statement %d never ran: test it "
-		    "in test-store.c", i);
+		T_CHECK(store_stmt_ran[i],
+		    "statement %d never ran: test it "
+		    "in test-store.c",
+		    i);
 }
 
 /* Author slugs: written with each save, filled in by the backfill for
@@ -594,10 +596,10 @@ test_author_slugs(void)
 	struct article b = mk("blank", "Blank", ARTICLE_PUBLISHED, 100, "  ",
 	    NULL, 0);
 	struct article_filter f = { 0 };
-	struct article_list l;
-	struct revision *revs;
-	struct arena ar;
-	size_t n;
+	struct article_list   l;
+	struct revision	     *revs;
+	struct arena	      ar;
+	size_t		      n;
 
 	arena_init(&ar);
 	a.format = BODY_HTML;
@@ -610,7 +612,8 @@ test_author_slugs(void)
 	T_EQ_INT(store_article_list(st, &ar, &f, &l), STORE_OK);
 	T_TRUE(l.n == 1 && strcmp(l.items[0].author, "J. Smith") == 0);
 	T_EQ_INT(st->drv->script(st->conn,
-	    "UPDATE articles SET author_slug = ''"), STORE_OK);
+		     "UPDATE articles SET author_slug = ''"),
+	    STORE_OK);
 	T_EQ_INT(store_article_list(st, &ar, &f, &l), STORE_OK);
 	T_EQ_INT(l.n, 0);
 	T_EQ_INT(store_author_slug_backfill(st), STORE_OK);
@@ -632,14 +635,14 @@ static void
 test_transactions(void)
 {
 	struct article a = mk("tx", "Tx", ARTICLE_PUBLISHED, 100, "", NULL, 0);
-	struct arena ar;
+	struct arena   ar;
 	struct article got;
 
 	arena_init(&ar);
 	T_EQ_INT(store_begin(st), STORE_OK);
 	T_EQ_INT(store_begin(st), STORE_OK);
 	T_EQ_INT(store_article_insert(st, &a), STORE_OK);
-	store_rollback(st);	/* inner rollback dooms the whole */
+	store_rollback(st); /* inner rollback dooms the whole */
 	T_TRUE(store_commit(st) != STORE_OK);
 	T_EQ_INT(store_article_by_slug(st, &ar, "tx", &got), STORE_NOTFOUND);
 	T_EQ_INT(store_begin(st), STORE_OK);
@@ -658,11 +661,11 @@ test_read_snapshot(void)
 	    0);
 	struct article b = mk("snap-w", "Snap W", ARTICLE_PUBLISHED, 100, "",
 	    NULL, 0);
-	struct store *other;
-	struct arena ar;
+	struct store  *other;
+	struct arena   ar;
 	struct article got;
-	char err[256];
-	bool snapshots = strcmp(store_driver_name(st), "sqlite") == 0;
+	char	       err[256];
+	bool	       snapshots = strcmp(store_driver_name(st), "sqlite") == 0;
 
 	arena_init(&ar);
 	store_read_end(st);
@@ -702,12 +705,12 @@ test_read_snapshot(void)
 static void
 test_users(void)
 {
-	struct user u = { 0 }, got, *list;
-	struct session se;
+	struct user	  u = { 0 }, got, *list;
+	struct session	  se;
 	struct api_token *toks;
-	struct arena ar;
-	int64_t id, n;
-	size_t k;
+	struct arena	  ar;
+	int64_t		  id, n;
+	size_t		  k;
 
 	arena_init(&ar);
 	u.name = "Ann";
@@ -717,7 +720,7 @@ test_users(void)
 	u.created_at = 5;
 	T_EQ_INT(store_user_add(st, &u), STORE_OK);
 	T_TRUE(u.id > 0);
-	u.name = "ann";		/* names are unique ignoring case */
+	u.name = "ann"; /* names are unique ignoring case */
 	T_EQ_INT(store_user_add(st, &u), STORE_CONFLICT);
 	u.name = "Bob";
 	u.role = ROLE_ADMIN;
@@ -726,8 +729,7 @@ test_users(void)
 	T_EQ_STR(got.name, "Ann");
 	T_EQ_INT(got.role, ROLE_EDITOR);
 	T_EQ_STR(got.pw_hash, "$argon2id$x");
-	T_EQ_INT(store_user_by_name(st, &ar, "nobody", &got),
-	    STORE_NOTFOUND);
+	T_EQ_INT(store_user_by_name(st, &ar, "nobody", &got), STORE_NOTFOUND);
 	T_EQ_INT(store_user_list(st, &ar, &list, &k), STORE_OK);
 	T_EQ_INT(k, 2);
 	T_EQ_INT(store_user_count_role(st, ROLE_ADMIN, &n), STORE_OK);
@@ -802,18 +804,19 @@ static void
 test_update(void)
 {
 	struct tag tags[] = { { "Energy", NULL, 0 } };
-	struct article a = mk("upd", "Before", ARTICLE_DRAFT, 0, "Ann", NULL,
-	    0), b, stale;
+	struct article
+	    a = mk("upd", "Before", ARTICLE_DRAFT, 0, "Ann", NULL, 0),
+	    b, stale;
 	struct revision *revs, rv;
-	struct arena ar;
-	size_t n;
+	struct arena	 ar;
+	size_t		 n;
 
 	arena_init(&ar);
 	T_EQ_INT(store_article_insert(st, &a), STORE_OK);
 	T_EQ_INT(a.version, 1);
 	T_EQ_INT(store_article_by_id(st, &ar, a.id, &b), STORE_OK);
 	T_EQ_INT(b.version, 1);
-	T_TRUE(b.body_text == NULL);	/* reads leave it out */
+	T_TRUE(b.body_text == NULL); /* reads leave it out */
 	b.body_text = "body";
 	stale = b;
 	b.title = "After";
@@ -831,7 +834,7 @@ test_update(void)
 	T_EQ_INT(b.updated_at, 4100);
 	T_TRUE(b.ntags == 1 && strcmp(b.tags[0].slug, "energy") == 0);
 	b.body_text = "body";
-	b.slug = "first";	/* taken */
+	b.slug = "first"; /* taken */
 	T_EQ_INT(store_article_update(st, &b, "x", 4300), STORE_CONFLICT);
 	T_EQ_INT(store_revision_list(st, &ar, a.id, &revs, &n), STORE_OK);
 	T_EQ_INT(n, 2);
@@ -879,13 +882,14 @@ mkc(int64_t article, const struct comment *parent, const char *author,
 static void
 test_comments(void)
 {
-	struct article a = mk("talk", "Talk", ARTICLE_PUBLISHED, 100, "", NULL,
-	    0), got;
-	struct comment t1, r1, r2, t2, t3, held, c;
+	struct article
+	    a = mk("talk", "Talk", ARTICLE_PUBLISHED, 100, "", NULL, 0),
+	    got;
+	struct comment	    t1, r1, r2, t2, t3, held, c;
 	struct comment_list l;
-	struct arena ar;
+	struct arena	    ar;
 	enum comment_status cs;
-	bool trusted;
+	bool		    trusted;
 
 	arena_init(&ar);
 	T_TRUE(comment_status_parse("spam", &cs) && cs == COMMENT_SPAM);
@@ -920,13 +924,13 @@ test_comments(void)
 
 	/* paging by threads: two a page, the held thread skipped */
 	T_EQ_INT(store_comment_threads(st, &ar, a.id, 0, 2, &l), STORE_OK);
-	T_EQ_INT(l.n, 4);	/* t1, r1, r2, t2 */
+	T_EQ_INT(l.n, 4); /* t1, r1, r2, t2 */
 	T_EQ_INT(l.items[0].id, t1.id);
 	T_EQ_INT(l.items[3].id, t2.id);
 	T_EQ_INT(l.next_after, t2.id);
 	T_EQ_INT(store_comment_threads(st, &ar, a.id, l.next_after, 2, &l),
 	    STORE_OK);
-	T_EQ_INT(l.n, 1);	/* the held comment's thread is not shown */
+	T_EQ_INT(l.n, 1); /* the held comment's thread is not shown */
 	T_EQ_INT(l.items[0].id, t3.id);
 	T_EQ_INT(l.next_after, 0);
 	/* a comment not approved inside a shown thread comes without text */
@@ -970,20 +974,22 @@ test_comments(void)
 	T_EQ_INT(l.n, 7);
 
 	/* one article's comments by id, keyset paged (API lists, export) */
-	T_EQ_INT(store_comment_page(st, &ar, a.id, COMMENT_APPROVED, 0, 2,
-	    &l), STORE_OK);
+	T_EQ_INT(store_comment_page(st, &ar, a.id, COMMENT_APPROVED, 0, 2, &l),
+	    STORE_OK);
 	T_EQ_INT(l.n, 2);
 	T_EQ_INT(l.items[0].id, r1.id);
 	T_EQ_INT(l.items[1].id, r2.id);
 	T_EQ_INT(l.next_after, r2.id);
 	T_EQ_STR(l.items[0].email, "");
 	T_EQ_INT(store_comment_page(st, &ar, a.id, COMMENT_APPROVED,
-	    l.next_after, 2, &l), STORE_OK);
+		     l.next_after, 2, &l),
+	    STORE_OK);
 	T_EQ_INT(l.n, 2);
 	T_EQ_INT(l.items[0].id, t2.id);
 	T_EQ_INT(l.items[1].id, held.id);
 	T_EQ_INT(store_comment_page(st, &ar, a.id, COMMENT_APPROVED,
-	    l.next_after, 2, &l), STORE_OK);
+		     l.next_after, 2, &l),
+	    STORE_OK);
 	T_EQ_INT(l.n, 1);
 	T_EQ_INT(l.items[0].id, t3.id);
 	T_EQ_INT(l.next_after, 0);
@@ -992,8 +998,9 @@ test_comments(void)
 	T_EQ_INT(l.items[0].id, t1.id);
 	T_EQ_INT(l.next_after, 0);
 	T_EQ_INT(store_comment_page(st, &ar, a.id, COMMENT_SPAM, t1.id, 100,
-	    &l), STORE_OK);
-	T_EQ_INT(l.n, 1);	/* Gil */
+		     &l),
+	    STORE_OK);
+	T_EQ_INT(l.n, 1); /* Gil */
 	T_EQ_INT(store_comment_page(st, &ar, a.id + 1000, -1, 0, 10, &l),
 	    STORE_OK);
 	T_EQ_INT(l.n, 0);
@@ -1043,22 +1050,20 @@ test_comments(void)
 	T_EQ_INT(store_comment_insert(st, &held), STORE_OK);
 	T_EQ_INT(store_commenter_trusted(st, "k-kay", &trusted), STORE_OK);
 	T_TRUE(!trusted);
-	T_EQ_INT(store_commenter_trusted(st, "k-mallory", &trusted),
-	    STORE_OK);
-	T_TRUE(!trusted);	/* stored approved is no moderator's word */
+	T_EQ_INT(store_commenter_trusted(st, "k-mallory", &trusted), STORE_OK);
+	T_TRUE(!trusted); /* stored approved is no moderator's word */
 	T_EQ_INT(store_comment_set_status(st, c.id, COMMENT_APPROVED, 62),
 	    STORE_OK);
 	T_EQ_INT(store_commenter_trusted(st, "k-kay", &trusted), STORE_OK);
 	T_TRUE(trusted);
-	T_EQ_INT(store_commenter_trusted(st, "k-mallory", &trusted),
-	    STORE_OK);
+	T_EQ_INT(store_commenter_trusted(st, "k-mallory", &trusted), STORE_OK);
 	T_TRUE(!trusted);
 	T_EQ_INT(store_comment_set_status(st, c.id, COMMENT_APPROVED, 63),
-	    STORE_OK);	/* twice is once */
+	    STORE_OK); /* twice is once */
 	T_EQ_INT(store_comment_set_status(st, c.id, COMMENT_DELETED, 64),
 	    STORE_OK);
 	T_EQ_INT(store_commenter_trusted(st, "k-kay", &trusted), STORE_OK);
-	T_TRUE(trusted);	/* deleting judges no one */
+	T_TRUE(trusted); /* deleting judges no one */
 	T_EQ_INT(store_comment_set_status(st, c.id, COMMENT_SPAM, 65),
 	    STORE_OK);
 	T_EQ_INT(store_commenter_trusted(st, "k-kay", &trusted), STORE_OK);
@@ -1077,21 +1082,23 @@ test_comments(void)
  * ancestor); written by raw SQL, as data from before the cap is, the
  * chain is as deep as it was. Either way its article deletes (a
  * cascade that recursed once per level stopped SQLite at 1,000). */
-#define DEEP_CHAIN	2000
+#define DEEP_CHAIN 2000
 
 static void
 test_comment_depth(void)
 {
-	struct article a = mk("deep", "Deep", ARTICLE_PUBLISHED, 100, "",
-	    NULL, 0), b = mk("legacy-deep", "Legacy", ARTICLE_PUBLISHED, 100,
-	    "", NULL, 0), o = mk("elsewhere", "Elsewhere", ARTICLE_PUBLISHED,
-	    100, "", NULL, 0);
-	struct comment *chain, c, got;
+	struct article
+	    a = mk("deep", "Deep", ARTICLE_PUBLISHED, 100, "", NULL, 0),
+	    b = mk("legacy-deep", "Legacy", ARTICLE_PUBLISHED, 100, "", NULL,
+		0),
+	    o = mk("elsewhere", "Elsewhere", ARTICLE_PUBLISHED, 100, "", NULL,
+		0);
+	struct comment	   *chain, c, got;
 	struct comment_list l;
-	struct arena ar;
-	char sql[1024];
-	int64_t top = 0, maxdepth = 0, base = 5000000;
-	size_t i;
+	struct arena	    ar;
+	char		    sql[1024];
+	int64_t		    top = 0, maxdepth = 0, base = 5000000;
+	size_t		    i;
 
 	arena_init(&ar);
 	chain = arena_alloc(&ar, DEEP_CHAIN * sizeof(*chain));
@@ -1122,8 +1129,8 @@ test_comment_depth(void)
 	/* At the cap a reply goes beside the comment it answers, under the
 	 * deepest comment that may have replies. */
 	T_EQ_INT(got.parent_id, chain[COMMENT_DEPTH_MAX - 1].id);
-	T_EQ_INT(store_comment_get(st, &ar, chain[COMMENT_DEPTH_MAX].id,
-	    &got), STORE_OK);
+	T_EQ_INT(store_comment_get(st, &ar, chain[COMMENT_DEPTH_MAX].id, &got),
+	    STORE_OK);
 	T_EQ_INT(got.parent_id, chain[COMMENT_DEPTH_MAX - 1].id);
 	T_EQ_INT(got.depth, COMMENT_DEPTH_MAX);
 	T_EQ_INT(store_comment_get(st, &ar, chain[2].id, &got), STORE_OK);
@@ -1137,7 +1144,8 @@ test_comment_depth(void)
 	T_EQ_INT(store_comment_insert(st, &c), STORE_INVALID);
 
 	/* Data from before the cap, 2,000 deep, as raw SQL writes it. */
-	snprintf(sql, sizeof(sql), "WITH RECURSIVE n(i) AS (SELECT 1 UNION "
+	snprintf(sql, sizeof(sql),
+	    "WITH RECURSIVE n(i) AS (SELECT 1 UNION "
 	    "ALL SELECT i + 1 FROM n WHERE i < %d) INSERT INTO comments "
 	    "(id, article_id, parent_id, thread_id, depth, author, body_md, "
 	    "body_html, status, created_at, updated_at) SELECT %lld + i, "
@@ -1146,8 +1154,7 @@ test_comment_depth(void)
 	    DEEP_CHAIN, (long long)base, (long long)b.id, (long long)base,
 	    (long long)base + 1);
 	T_EQ_INT(st->drv->script(st->conn, sql), STORE_OK);
-	T_EQ_INT(store_comment_get(st, &ar, base + DEEP_CHAIN, &got),
-	    STORE_OK);
+	T_EQ_INT(store_comment_get(st, &ar, base + DEEP_CHAIN, &got), STORE_OK);
 	T_EQ_INT(got.depth, DEEP_CHAIN - 1);
 	/* A reply to its deepest comment climbs to the cap. */
 	c = mkc(b.id, &got, "New", "", COMMENT_APPROVED, 5000);
@@ -1157,13 +1164,17 @@ test_comment_depth(void)
 	T_EQ_INT(c.thread_id, base + 1);
 	top = chain[0].id;
 
-	T_CHECK(store_article_delete(st, a.id) == STORE_OK, "deleting the "
-	    "article of a capped chain: %s", store_errmsg(st));
+	T_CHECK(store_article_delete(st, a.id) == STORE_OK,
+	    "deleting the "
+	    "article of a capped chain: %s",
+	    store_errmsg(st));
 	T_EQ_INT(store_comment_get(st, &ar, top, &got), STORE_NOTFOUND);
 	T_EQ_INT(store_comment_get(st, &ar, chain[DEEP_CHAIN - 1].id, &got),
 	    STORE_NOTFOUND);
-	T_CHECK(store_article_delete(st, b.id) == STORE_OK, "deleting the "
-	    "article of a 2,000-deep legacy chain: %s", store_errmsg(st));
+	T_CHECK(store_article_delete(st, b.id) == STORE_OK,
+	    "deleting the "
+	    "article of a 2,000-deep legacy chain: %s",
+	    store_errmsg(st));
 	T_EQ_INT(store_comment_get(st, &ar, base + DEEP_CHAIN, &got),
 	    STORE_NOTFOUND);
 	T_EQ_INT(store_comment_list(st, &ar, -1, b.id, 10, &l), STORE_OK);
@@ -1186,13 +1197,14 @@ count_problem(void *ctx, bool problem, const char *text)
 static void
 test_ops(void)
 {
-	char path[] = "/tmp/gazette-backup-XXXXXX", side[80];
-	unsigned problems = 99;
-	int seen = 0, fd;
+	char	       path[] = "/tmp/gazette-backup-XXXXXX", side[80];
+	unsigned       problems = 99;
+	int	       seen = 0, fd;
 	enum store_err e;
 
 	T_EQ_INT(store_check(st, STORE_CHECK_ALL, count_problem, &seen,
-	    &problems), STORE_OK);
+		     &problems),
+	    STORE_OK);
 	T_EQ_INT(problems, 0);
 	T_EQ_INT(seen, 0);
 	if ((fd = mkstemp(path)) < 0)
@@ -1218,7 +1230,7 @@ test_ops(void)
 static void
 test_query(void)
 {
-	struct tag t_ru[] = { { "Rail & Roads", NULL, 0 } };
+	struct tag     t_ru[] = { { "Rail & Roads", NULL, 0 } };
 	struct article a[] = {
 		mk("q-one", "Steppe rail 100%", ARTICLE_DRAFT, 0, "Q", t_ru, 1),
 		mk("q-two", "Steppe roads", ARTICLE_PUBLISHED, 50, "Q", NULL,
@@ -1227,11 +1239,11 @@ test_query(void)
 		    1),
 	};
 	struct article_query q = { 0 };
-	struct article_list l;
-	struct user u = { 0 };
-	struct arena ar;
-	int64_t n;
-	size_t i;
+	struct article_list  l;
+	struct user	     u = { 0 };
+	struct arena	     ar;
+	int64_t		     n;
+	size_t		     i;
 
 	arena_init(&ar);
 	u.name = "quinn";
@@ -1247,7 +1259,7 @@ test_query(void)
 	q.title_like = "steppe";
 	T_EQ_INT(store_article_query(st, &ar, &q, &l), STORE_OK);
 	T_TRUE(l.n == 2 && strcmp(l.items[0].slug, "q-two") == 0);
-	q.title_like = "100%";	/* literal, not a wildcard */
+	q.title_like = "100%"; /* literal, not a wildcard */
 	T_EQ_INT(store_article_query(st, &ar, &q, &l), STORE_OK);
 	T_TRUE(l.n == 1 && strcmp(l.items[0].slug, "q-one") == 0);
 	q.title_like = "1_0";
@@ -1304,24 +1316,24 @@ count_article(void *ctx, const struct article *a)
 static void
 test_search_store(void)
 {
-	static const char *const hostile[] = { "x OR", "NEAR(", "a'b",
-	    "a\\b", "x:*", "\"\"\"\"", "!x", "x & y | z", "<->", "'",
-	    "x' & 'y", "\\'", "-\"\"x\"\"", "💥*", "(a) -(b)" };
-	struct tag tags[] = { { "Fauna Notes", NULL, 0 } };
+	static const char *const hostile[] = { "x OR", "NEAR(", "a'b", "a\\b",
+		"x:*", "\"\"\"\"", "!x", "x & y | z", "<->", "'", "x' & 'y",
+		"\\'", "-\"\"x\"\"", "💥*", "(a) -(b)" };
+	struct tag		 tags[] = { { "Fauna Notes", NULL, 0 } };
 	struct article a1 = mk("s-one", "Quokka crossing", ARTICLE_PUBLISHED,
 	    100, "", NULL, 0);
-	struct article a2 = mk("s-two", "Island news", ARTICLE_PUBLISHED,
-	    200, "", tags, 1);
-	struct article a3 = mk("s-three", "Quokka draft", ARTICLE_DRAFT, 0,
-	    "", NULL, 0);
-	struct search_query q;
+	struct article a2 = mk("s-two", "Island news", ARTICLE_PUBLISHED, 200,
+	    "", tags, 1);
+	struct article a3 = mk("s-three", "Quokka draft", ARTICLE_DRAFT, 0, "",
+	    NULL, 0);
+	struct search_query  q;
 	struct search_result r;
-	struct arena ar;
-	const char **paths;
-	struct article_list all;
-	size_t i, n;
-	int64_t id = 0;
-	int walked = 0;
+	struct arena	     ar;
+	const char	   **paths;
+	struct article_list  all;
+	size_t		     i, n;
+	int64_t		     id = 0;
+	int		     walked = 0;
 
 	arena_init(&ar);
 	set_body(&a1, "Nothing but sand.");
@@ -1331,12 +1343,13 @@ test_search_store(void)
 	T_EQ_INT(store_article_insert(st, &a3), STORE_OK);
 #define SEARCH(text, when) \
 	(search_query_parse(&ar, (text), strlen(text), &q) == SEARCH_OK ? \
-	    store_search(st, &ar, &q, (when), 0, 20, &r) : STORE_ERROR)
+		store_search(st, &ar, &q, (when), 0, 20, &r) : \
+		STORE_ERROR)
 	T_EQ_INT(SEARCH("quokka", 1000), STORE_OK);
 	T_EQ_INT(r.n, 2);
 	if (r.n == 2) {
-		T_EQ_STR(r.items[0].article.slug, "s-one");	/* title */
-		T_EQ_STR(r.items[1].article.slug, "s-two");	/* body */
+		T_EQ_STR(r.items[0].article.slug, "s-one"); /* title */
+		T_EQ_STR(r.items[1].article.slug, "s-two"); /* body */
 		T_CONTAINS(r.items[1].snippet, "\x01quokka\x02");
 		T_LACKS(r.items[1].snippet, "*");
 		T_CONTAINS(r.items[1].snippet, "<b>wombat</b>");
@@ -1354,14 +1367,14 @@ test_search_store(void)
 	T_EQ_INT(r.n, 0);
 	T_EQ_INT(SEARCH("\"fauna notes\"", 1000), STORE_OK);
 	T_TRUE(r.n == 1 && strcmp(r.items[0].article.slug, "s-two") == 0);
-	T_EQ_INT(SEARCH("quokka", 150), STORE_OK);	/* not yet public */
+	T_EQ_INT(SEARCH("quokka", 150), STORE_OK); /* not yet public */
 	T_EQ_INT(r.n, 1);
 	for (i = 0; i < sizeof(hostile) / sizeof(hostile[0]); i++)
 		if (search_query_parse(&ar, hostile[i], strlen(hostile[i]),
-		    &q) == SEARCH_OK)
+			&q) == SEARCH_OK)
 			T_CHECK(store_search(st, &ar, &q, 1000, 0, 20, &r) ==
-			    STORE_OK, "\"%s\": %s", hostile[i],
-			    store_errmsg(st));
+				STORE_OK,
+			    "\"%s\": %s", hostile[i], store_errmsg(st));
 	/* A tag renamed or removed is followed by the index. */
 	T_EQ_INT(store_article_by_id(st, &ar, a2.id, &a2), STORE_OK);
 	set_body(&a2, a2.body_md);
@@ -1372,8 +1385,9 @@ test_search_store(void)
 	T_EQ_INT(r.n, 0);
 #undef SEARCH
 
-	T_EQ_INT(store_article_each_public(st, 1000, 150, 0, 100,
-	    count_article, &walked), STORE_OK);
+	T_EQ_INT(store_article_each_public(st, 1000, 150, 0, 100, count_article,
+		     &walked),
+	    STORE_OK);
 	T_EQ_INT(walked, 1);
 	n = 0;
 	for (id = 0;;) {
@@ -1402,16 +1416,16 @@ test_search_store(void)
 
 /* What a listener heard: each call's keys, space-separated, then "|". */
 struct heard {
-	pthread_mutex_t	 mu;
-	pthread_cond_t	 cv;
-	char		 text[8192];
+	pthread_mutex_t mu;
+	pthread_cond_t	cv;
+	char		text[8192];
 };
 
 static void
 heard_fn(void *ctx, const char *const *keys, size_t n)
 {
 	struct heard *h = ctx;
-	size_t i, len;
+	size_t	      i, len;
 
 	pthread_mutex_lock(&h->mu);
 	for (i = 0; i < n; i++) {
@@ -1431,7 +1445,7 @@ static bool
 heard_wait(struct heard *h, const char *needle)
 {
 	struct timespec until;
-	bool found;
+	bool		found;
 
 	clock_gettime(CLOCK_REALTIME, &until);
 	until.tv_sec += 20;
@@ -1442,8 +1456,7 @@ heard_wait(struct heard *h, const char *needle)
 	found = strstr(h->text, needle) != NULL;
 	pthread_mutex_unlock(&h->mu);
 	if (!found)
-		fprintf(stderr, "heard \"%s\", not \"%s\"\n", h->text,
-		    needle);
+		fprintf(stderr, "heard \"%s\", not \"%s\"\n", h->text, needle);
 	return found;
 }
 
@@ -1467,8 +1480,8 @@ heard_clear(struct heard *h)
 static void
 test_listen(void)
 {
-	static struct heard h = { PTHREAD_MUTEX_INITIALIZER,
-	    PTHREAD_COND_INITIALIZER, "" };
+	static struct heard
+	    h = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, "" };
 	struct article a1 = mk("listen-1", "L", ARTICLE_PUBLISHED, 100, "",
 	    NULL, 0);
 	struct article a2 = mk("listen-2", "L", ARTICLE_PUBLISHED, 100, "",
@@ -1476,11 +1489,11 @@ test_listen(void)
 	struct article a3 = mk("listen-3", "L", ARTICLE_PUBLISHED, 100, "",
 	    NULL, 0);
 	struct store_listener *l;
-	const char *many[300];
-	char want[64], no[64], key[300][32];
-	PGconn *pg;
-	PGresult *r;
-	size_t i;
+	const char	      *many[300];
+	char		       want[64], no[64], key[300][32];
+	PGconn		      *pg;
+	PGresult	      *r;
+	size_t		       i;
 
 	l = store_listen_start(st_url, heard_fn, &h);
 	if (strcmp(store_driver_name(st), "postgresql") != 0) {
@@ -1488,7 +1501,7 @@ test_listen(void)
 		return;
 	}
 	T_TRUE(l != NULL);
-	T_TRUE(heard_wait(&h, "site|"));	/* listening: all is new */
+	T_TRUE(heard_wait(&h, "site|")); /* listening: all is new */
 	heard_clear(&h);
 	T_EQ_INT(store_begin(st), STORE_OK);
 	T_EQ_INT(store_article_insert(st, &a1), STORE_OK);
@@ -1502,7 +1515,7 @@ test_listen(void)
 	T_LACKS(h.text, no);
 	heard_clear(&h);
 	T_EQ_INT(store_setting_set(st, "listen_test", "1"), STORE_OK);
-	T_TRUE(heard_wait(&h, "site|"));	/* outside a transaction */
+	T_TRUE(heard_wait(&h, "site|")); /* outside a transaction */
 	heard_clear(&h);
 	/* Past NOTIFY's 8000-byte payload: everything, not an error. */
 	for (i = 0; i < 300; i++) {
@@ -1516,7 +1529,8 @@ test_listen(void)
 	/* The listening connection killed: it comes back, drops all. */
 	pg = PQconnectdb(st_url);
 	T_EQ_INT(PQstatus(pg), CONNECTION_OK);
-	r = PQexec(pg, "SELECT count(pg_terminate_backend(pid, 10000)) "
+	r = PQexec(pg,
+	    "SELECT count(pg_terminate_backend(pid, 10000)) "
 	    "FROM pg_stat_activity WHERE datname = current_database() AND "
 	    "application_name = 'gazette-listen'");
 	T_EQ_INT(PQresultStatus(r), PGRES_TUPLES_OK);
@@ -1536,9 +1550,9 @@ static void
 test_url_strings(void)
 {
 	static const struct {
-		const char		*url;
-		enum store_url_kind	 kind;
-		const char		*shown;
+		const char	   *url;
+		enum store_url_kind kind;
+		const char	   *shown;
 	} rows[] = {
 		{ "site.db", STORE_URL_SQLITE, "site.db" },
 		{ "/srv/a=b/site.db", STORE_URL_SQLITE, "/srv/a=b/site.db" },
@@ -1549,21 +1563,24 @@ test_url_strings(void)
 		{ "sqlite://", STORE_URL_BAD, "sqlite://" },
 		{ "", STORE_URL_BAD, "" },
 		{ "postgresql://u@h/db", STORE_URL_PG, "postgresql://u@h/db" },
-		{ "postgres://u:pw@h/db", STORE_URL_PG, "postgres://u:***@h/db" },
-		{ "postgresql://u:@h/db", STORE_URL_PG, "postgresql://u:***@h/db" },
-		{ "postgresql://u:p?w:x@h:5/db?password=q&x=1",
-		    STORE_URL_PG, "postgresql://u:***@h:5/db?password=***&x=1" },
-		{ "postgresql://h/db?sslmode=require&password=q",
-		    STORE_URL_PG, "postgresql://h/db?sslmode=require&password=***" },
-		{ "postgresql://h/db?pass%77ord=q&sslpassword=k",
-		    STORE_URL_PG, "postgresql://h/db?pass%77ord=***&sslpassword=***" },
+		{ "postgres://u:pw@h/db", STORE_URL_PG,
+		    "postgres://u:***@h/db" },
+		{ "postgresql://u:@h/db", STORE_URL_PG,
+		    "postgresql://u:***@h/db" },
+		{ "postgresql://u:p?w:x@h:5/db?password=q&x=1", STORE_URL_PG,
+		    "postgresql://u:***@h:5/db?password=***&x=1" },
+		{ "postgresql://h/db?sslmode=require&password=q", STORE_URL_PG,
+		    "postgresql://h/db?sslmode=require&password=***" },
+		{ "postgresql://h/db?pass%77ord=q&sslpassword=k", STORE_URL_PG,
+		    "postgresql://h/db?pass%77ord=***&sslpassword=***" },
 		{ "postgresql://h/db?password", STORE_URL_PG,
 		    "postgresql://h/db?password" },
 		{ "postgresql://h:5/a@b?password=q", STORE_URL_PG,
 		    "postgresql://h:5/a@b?password=***" },
 		{ "postgresql://h/d?password=1&password=2&password=3&"
-		    "password=4&password=5&password=6&password=7&password=8&"
-		    "password=9&x=10", STORE_URL_PG,
+		  "password=4&password=5&password=6&password=7&password=8&"
+		  "password=9&x=10",
+		    STORE_URL_PG,
 		    "postgresql://h/d?password=***&password=***&password=***&"
 		    "password=***&password=***&password=***&password=***&"
 		    "password=***&***" },
@@ -1578,7 +1595,7 @@ test_url_strings(void)
 		{ "dbname=d garbage password=pw", STORE_URL_BAD,
 		    "dbname=d ***" },
 	};
-	char out[256];
+	char   out[256];
 	size_t i;
 
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
@@ -1595,27 +1612,32 @@ test_url_strings(void)
 
 	/* libpq's messages quote the URL, or the password as written. */
 	T_EQ_STR(store_url_scrub("postgresql://u:s%zz@h/d",
-	    "invalid percent-encoded token: \"s%zz\"", out, sizeof(out)),
+		     "invalid percent-encoded token: \"s%zz\"", out,
+		     sizeof(out)),
 	    "invalid percent-encoded token: \"***\"");
 	T_EQ_STR(store_url_scrub("postgresql://u:se%41@[::1/d",
-	    "in URI: \"postgresql://u:se%41@[::1/d\" (seA)", out,
-	    sizeof(out)), "in URI: \"postgresql://u:***@[::1/d\" (***)");
+		     "in URI: \"postgresql://u:se%41@[::1/d\" (seA)", out,
+		     sizeof(out)),
+	    "in URI: \"postgresql://u:***@[::1/d\" (***)");
 	T_EQ_STR(store_url_scrub("postgresql://h/d?password=p%00q",
-	    "forbidden value %00 in percent-encoded value: \"p%00q\"", out,
-	    sizeof(out)),
+		     "forbidden value %00 in percent-encoded value: \"p%00q\"",
+		     out, sizeof(out)),
 	    "forbidden value %00 in percent-encoded value: \"***\"");
-	T_EQ_STR(store_url_scrub("host=h password='a\\'b'", "x a'b a\\'b",
-	    out, sizeof(out)), "x *** ***");
+	T_EQ_STR(store_url_scrub("host=h password='a\\'b'", "x a'b a\\'b", out,
+		     sizeof(out)),
+	    "x *** ***");
 	T_EQ_STR(store_url_scrub("site.db", "cannot open site.db", out,
-	    sizeof(out)), "cannot open site.db");
+		     sizeof(out)),
+	    "cannot open site.db");
 	T_EQ_STR(store_url_scrub("postgresql://u:@h/d", "no password", out,
-	    sizeof(out)), "no password");
+		     sizeof(out)),
+	    "no password");
 }
 
 int
 main(void)
 {
-	char db[128], err[256];
+	char	    db[128], err[256];
 	const char *url = getenv("GAZETTE_TEST_DB");
 
 	if (mkdtemp(tmpdir) == NULL)

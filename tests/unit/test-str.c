@@ -9,8 +9,11 @@
 static void
 test_slugify(void)
 {
-	static const struct { const char *in, *want; } rows[] = {
-		{ "China offers Kazakhstan security help", "china-offers-kazakhstan-security-help" },
+	static const struct {
+		const char *in, *want;
+	} rows[] = {
+		{ "China offers Kazakhstan security help",
+		    "china-offers-kazakhstan-security-help" },
 		{ "  Hello,   World!  ", "hello-world" },
 		{ "Ürümqi & Almaty", "urumqi-almaty" },
 		{ "Łódź — Kraków", "lodz-krakow" },
@@ -20,11 +23,13 @@ test_slugify(void)
 		{ "日本語", "" },
 		{ "---", "" },
 		{ "", "" },
-		{ "a\xff" "b", "a-b" },
+		{ "a\xff"
+		  "b",
+		    "a-b" },
 		{ "Œuvre", "oeuvre" },
 	};
 	struct buf b = BUF_INIT;
-	size_t i;
+	size_t	   i;
 
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		buf_reset(&b);
@@ -34,8 +39,10 @@ test_slugify(void)
 			T_TRUE(slug_valid(b.p, b.len));
 	}
 	buf_reset(&b);
-	slugify(&b, "aaaaaaaaaa bbbbbbbbbb cccccccccc dddddddddd eeeeeeeeee "
-	    "ffffffffff gggggggggg hhhhhhhhhh", 87);
+	slugify(&b,
+	    "aaaaaaaaaa bbbbbbbbbb cccccccccc dddddddddd eeeeeeeeee "
+	    "ffffffffff gggggggggg hhhhhhhhhh",
+	    87);
 	T_TRUE(b.len <= 80);
 	T_TRUE(b.p[b.len - 1] != '-');
 	T_TRUE(!slug_valid("-a", 2));
@@ -50,17 +57,22 @@ test_slugify(void)
 static void
 test_byline_slug(void)
 {
-	static const struct { const char *in, *want; } rows[] = {
+	static const struct {
+		const char *in, *want;
+	} rows[] = {
 		{ "J. Smith", "j-smith" },
 		{ "../etc", "etc" },
-		{ "\xc3\x9c" "n\xc3\xaf" "code Name", "unicode-name" },
+		{ "\xc3\x9c"
+		  "n\xc3\xaf"
+		  "code Name",
+		    "unicode-name" },
 		{ "a/b", "a-b" },
 		{ "Aigerim Seitkali", "aigerim-seitkali" },
 		{ "", "" },
 		{ "  ", "" },
 	};
 	struct buf b = BUF_INIT, c = BUF_INIT;
-	size_t i;
+	size_t	   i;
 
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		buf_reset(&b);
@@ -68,7 +80,7 @@ test_byline_slug(void)
 		T_EQ_STR(buf_str(&b), rows[i].want);
 	}
 	buf_reset(&b);
-	byline_slug(&b, "\xd0\x98\xd0\xb2\xd0\xb0\xd0\xbd", 8);	/* Иван */
+	byline_slug(&b, "\xd0\x98\xd0\xb2\xd0\xb0\xd0\xbd", 8); /* Иван */
 	T_TRUE(b.len == 18 && strncmp(b.p, "a-", 2) == 0);
 	T_TRUE(slug_valid(b.p, b.len));
 	byline_slug(&c, "\xe6\x97\xa5\xe6\x9c\xac", 6);
@@ -81,16 +93,19 @@ test_byline_slug(void)
 static void
 test_utf8(void)
 {
-	static const struct { const char *s; int ok; } rows[] = {
+	static const struct {
+		const char *s;
+		int	    ok;
+	} rows[] = {
 		{ "plain", 1 },
 		{ "\xc3\xbc", 1 },
 		{ "\xf0\x9f\x98\x80", 1 },
-		{ "\xc0\xaf", 0 },		/* overlong '/' */
-		{ "\xe0\x80\xaf", 0 },		/* overlong */
-		{ "\xed\xa0\x80", 0 },		/* surrogate */
-		{ "\xf4\x90\x80\x80", 0 },	/* > U+10FFFF */
-		{ "\xc3", 0 },			/* truncated */
-		{ "\x80", 0 },			/* lone continuation */
+		{ "\xc0\xaf", 0 },	   /* overlong '/' */
+		{ "\xe0\x80\xaf", 0 },	   /* overlong */
+		{ "\xed\xa0\x80", 0 },	   /* surrogate */
+		{ "\xf4\x90\x80\x80", 0 }, /* > U+10FFFF */
+		{ "\xc3", 0 },		   /* truncated */
+		{ "\x80", 0 },		   /* lone continuation */
 		{ "\xff", 0 },
 	};
 	size_t i;
@@ -98,18 +113,28 @@ test_utf8(void)
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
 		T_CHECK(utf8_valid(rows[i].s, strlen(rows[i].s)) == rows[i].ok,
 		    "row %zu", i);
-	T_EQ_INT(utf8_len("\xc3\xbc" "a\xf0\x9f\x98\x80", 7), 3);
+	T_EQ_INT(utf8_len("\xc3\xbc"
+			  "a\xf0\x9f\x98\x80",
+		     7),
+	    3);
 	T_TRUE(text_check("a\nb", 3, true) == NULL);
 	T_TRUE(text_check("a\nb", 3, false) != NULL);
 	T_TRUE(text_check("a\0b", 3, true) != NULL);
-	T_TRUE(text_check("a\x1b" "b", 3, true) != NULL);
+	T_TRUE(
+	    text_check("a\x1b"
+		       "b",
+		3, true) != NULL);
 	T_TRUE(text_check("\xc3", 1, true) != NULL);
 }
 
 static void
 test_time(void)
 {
-	static const struct { const char *in; long long want; int ok; } rows[] = {
+	static const struct {
+		const char *in;
+		long long   want;
+		int	    ok;
+	} rows[] = {
 		{ "2022-01-10", 1641772800, 1 },
 		{ "2022-01-10T09:30:00Z", 1641807000, 1 },
 		{ "2022-01-10T09:30:00.123Z", 1641807000, 1 },
@@ -120,7 +145,7 @@ test_time(void)
 		{ "2023-02-29", 0, 0 },
 		{ "2022-13-01", 0, 0 },
 		{ "2022-01-10T25:00:00Z", 0, 0 },
-		{ "2022-01-10T09:30:00", 0, 0 },	/* no offset */
+		{ "2022-01-10T09:30:00", 0, 0 }, /* no offset */
 		{ "2022-1-10", 0, 0 },
 		{ "yesterday", 0, 0 },
 		{ "", 0, 0 },
@@ -128,9 +153,9 @@ test_time(void)
 		{ "-022-01-10", 0, 0 },
 	};
 	struct buf b = BUF_INIT;
-	int64_t t;
-	size_t i;
-	bool ok;
+	int64_t	   t;
+	size_t	   i;
+	bool	   ok;
 
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		t = -1;
@@ -153,12 +178,14 @@ test_time(void)
 	T_EQ_STR(buf_str(&b), "1969-12-31T23:59:59Z");
 	{
 		static const struct {
-			int64_t		 t;
-			const char	*iso, *human;
+			int64_t	    t;
+			const char *iso, *human;
 		} fmt[] = {
 			{ 0, "1970-01-01T00:00:00Z", "1 January 1970" },
-			{ 951782400, "2000-02-29T00:00:00Z", "29 February 2000" },
-			{ 1643673599, "2022-01-31T23:59:59Z", "31 January 2022" },
+			{ 951782400, "2000-02-29T00:00:00Z",
+			    "29 February 2000" },
+			{ 1643673599, "2022-01-31T23:59:59Z",
+			    "31 January 2022" },
 			{ 253402300799, "9999-12-31T23:59:59Z",
 			    "31 December 9999" },
 			/* Past four digits: printf's widths, not cut off. */
@@ -167,7 +194,7 @@ test_time(void)
 			{ -62167219200, "0000-01-01T00:00:00Z",
 			    "1 January 0000" },
 		};
-		char out[TIME_RFC3339_MAX];
+		char   out[TIME_RFC3339_MAX];
 		size_t k;
 
 		for (k = 0; k < sizeof(fmt) / sizeof(fmt[0]); k++) {
@@ -187,21 +214,28 @@ test_esc(void)
 {
 	struct buf b = BUF_INIT;
 
-#define ESC(fn, in, want) do {						\
-	buf_reset(&b);							\
-	fn(&b, in, sizeof(in) - 1);					\
-	T_EQ_STR(buf_str(&b), want);					\
-} while (0)
+#define ESC(fn, in, want) \
+	do { \
+		buf_reset(&b); \
+		fn(&b, in, sizeof(in) - 1); \
+		T_EQ_STR(buf_str(&b), want); \
+	} while (0)
 	ESC(esc_html, "<script>alert('x')</script>",
 	    "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;");
 	ESC(esc_html, "a & \"b\"", "a &amp; &quot;b&quot;");
-	ESC(esc_html, "bad\xff" "byte", "bad\xef\xbf\xbd" "byte");
+	ESC(esc_html,
+	    "bad\xff"
+	    "byte",
+	    "bad\xef\xbf\xbd"
+	    "byte");
 	ESC(esc_html, "nul\0x", "nul\xef\xbf\xbdx");
 	ESC(esc_attr, "\" onmouseover=\"x", "&quot; onmouseover=&quot;x");
 	ESC(esc_url_arg, "a b/c&d=é", "a%20b%2Fc%26d%3D%C3%A9");
-	ESC(esc_json, "</script><!--\"\\\n\x01", "\\u003c/script\\u003e\\u003c!--\\\"\\\\\\n\\u0001");
+	ESC(esc_json, "</script><!--\"\\\n\x01",
+	    "\\u003c/script\\u003e\\u003c!--\\\"\\\\\\n\\u0001");
 	ESC(esc_json, "\xe2\x80\xa8", "\\u2028");
-	ESC(esc_xml, "Ürümqi & <Almaty> \"'", "Ürümqi &amp; &lt;Almaty&gt; &quot;&apos;");
+	ESC(esc_xml, "Ürümqi & <Almaty> \"'",
+	    "Ürümqi &amp; &lt;Almaty&gt; &quot;&apos;");
 	ESC(esc_xml, "bell\x07", "bell\xef\xbf\xbd");
 	ESC(esc_url, "https://example.com/a?b=1&c=\"2\"",
 	    "https://example.com/a?b=1&amp;c=%222%22");
@@ -234,7 +268,7 @@ test_buf(void)
 	buf_puts(&b, "6789");
 	T_TRUE(buf_err(&b));
 	T_EQ_STR(buf_str(&b), "12345");
-	buf_puts(&b, "x");	/* sticky: later small appends are dropped too */
+	buf_puts(&b, "x"); /* sticky: later small appends are dropped too */
 	T_EQ_STR(buf_str(&b), "12345");
 	buf_free(&b);
 	buf_printf(&b, "%d-%s", 42, "x");

@@ -62,123 +62,144 @@ data_new(void)
 static void
 test_render(void)
 {
-	static const struct { const char *name, *in, *want; } rows[] = {
+	static const struct {
+		const char *name, *in, *want;
+	} rows[] = {
 		/* text, attributes, RCDATA */
 		{ "t.html", "<p>{{title}}</p>",
-		  "<p>A &lt;b&gt;&amp;&quot;&#39;</p>" },
+		    "<p>A &lt;b&gt;&amp;&quot;&#39;</p>" },
 		{ "t.html", "<a title=\"{{title}}\">",
-		  "<a title=\"A &lt;b&gt;&amp;&quot;&#39;\">" },
+		    "<a title=\"A &lt;b&gt;&amp;&quot;&#39;\">" },
 		{ "t.html", "<a title='{{title}}'>",
-		  "<a title='A &lt;b&gt;&amp;&quot;&#39;'>" },
+		    "<a title='A &lt;b&gt;&amp;&quot;&#39;'>" },
 		{ "t.html", "<title>{{title}}</title>",
-		  "<title>A &lt;b&gt;&amp;&quot;&#39;</title>" },
-		{ "t.html", "<a href=x title=\"{{q}}\">", "<a href=x title=\"a b&amp;c/d\">" },
+		    "<title>A &lt;b&gt;&amp;&quot;&#39;</title>" },
+		{ "t.html", "<a href=x title=\"{{q}}\">",
+		    "<a href=x title=\"a b&amp;c/d\">" },
 		{ "t.html", "<p>a < b {{q}}</p>", "<p>a < b a b&amp;c/d</p>" },
 		{ "t.html", "<!-- <a href=\" --><p>{{q}}</p>",
-		  "<!-- <a href=\" --><p>a b&amp;c/d</p>" },
+		    "<!-- <a href=\" --><p>a b&amp;c/d</p>" },
 		{ "t.html", "<style>p{}</style><script>x=1</script>{{q}}",
-		  "<style>p{}</style><script>x=1</script>a b&amp;c/d" },
+		    "<style>p{}</style><script>x=1</script>a b&amp;c/d" },
 		{ "t.html", "<script>x='</p>'</SCRIPT ><b title=\"{{q}}\">",
-		  "<script>x='</p>'</SCRIPT ><b title=\"a b&amp;c/d\">" },
+		    "<script>x='</p>'</SCRIPT ><b title=\"a b&amp;c/d\">" },
 		{ "t.html", "{{ title }}", "A &lt;b&gt;&amp;&quot;&#39;" },
 		/* URLs */
 		{ "t.html", "<a href=\"{{url_js}}\">", "<a href=\"#\">" },
 		{ "t.html", "<A HREF='{{url_js}}'>", "<A HREF='#'>" },
 		{ "t.html", "<a href=\" {{url_js}}\">", "<a href=\" #\">" },
-		{ "t.html", "<form action=\"{{url_js}}\">", "<form action=\"#\">" },
+		{ "t.html", "<form action=\"{{url_js}}\">",
+		    "<form action=\"#\">" },
 		{ "t.html", "<img src=\"{{url_js}}\" data-x=\"{{url_js}}\">",
-		  "<img src=\"#\" data-x=\"javascript:alert(1)\">" },
+		    "<img src=\"#\" data-x=\"javascript:alert(1)\">" },
 		{ "t.html", "<a href=\"{{url_ok}}\">",
-		  "<a href=\"https://e.com/a%20b?x=1&amp;y=2\">" },
+		    "<a href=\"https://e.com/a%20b?x=1&amp;y=2\">" },
 		{ "t.html", "<a href=\"/s?q={{q}}&amp;p={{n}}\">",
-		  "<a href=\"/s?q=a%20b%26c%2Fd&amp;p=42\">" },
+		    "<a href=\"/s?q=a%20b%26c%2Fd&amp;p=42\">" },
 		{ "t.html", "<a href=\"{{url_ok}}{{q}}\">",
-		  "<a href=\"https://e.com/a%20b?x=1&amp;y=2a%20b%26c%2Fd\">" },
+		    "<a href=\"https://e.com/a%20b?x=1&amp;y=2a%20b%26c%2Fd\">" },
 		{ "t.html", "<a href=\"{{#url_ok}}{{url_js}}{{/url_ok}}\">",
-		  "<a href=\"#\">" },
+		    "<a href=\"#\">" },
 		{ "t.html", "<a href=\"{{#t}}/x/{{/t}}{{url_js}}\">",
-		  "<a href=\"/x/javascript%3Aalert%281%29\">" },
+		    "<a href=\"/x/javascript%3Aalert%281%29\">" },
 		{ "t.html", "<img srcset=\"{{url_js}} 1x, {{url_js}} 2x\">",
-		  "<img srcset=\"# 1x, # 2x\">" },
+		    "<img srcset=\"# 1x, # 2x\">" },
 		/* JSON-LD and XML */
-		{ "t.html", "<script type=\"application/ld+json\">{\"t\":\"{{json}}\"}"
-		  "</script><p>{{q}}</p>",
-		  "<script type=\"application/ld+json\">{\"t\":\"\\u003c/script"
-		  "\\u003e\\u003cscript\\u003ealert(1)\\u003c/script\\u003e\"}"
-		  "</script><p>a b&amp;c/d</p>" },
-		{ "t.html", "<script type=' Application/LD+JSON '>"
-		  "[{{#tags}}\"{{.}}\",{{/tags}}\"{{{html}}}\"]</script>",
-		  "<script type=' Application/LD+JSON '>[\"x\\u003c\",\"y\","
-		  "\"\\u003cp\\u003ehi\\u003c/p\\u003e\"]</script>" },
-		{ "feed.xml", "<t a=\"{{title}}\">{{title}}</t><c>{{{html}}}</c>"
-		  "<l href=\"{{url_ok}}\"/>",
-		  "<t a=\"A &lt;b&gt;&amp;&quot;&apos;\">A &lt;b&gt;&amp;&quot;"
-		  "&apos;</t><c>&lt;p&gt;hi&lt;/p&gt;</c>"
-		  "<l href=\"https://e.com/a b?x=1&amp;y=2\"/>" },
+		{ "t.html",
+		    "<script type=\"application/ld+json\">{\"t\":\"{{json}}\"}"
+		    "</script><p>{{q}}</p>",
+		    "<script type=\"application/ld+json\">{\"t\":\"\\u003c/script"
+		    "\\u003e\\u003cscript\\u003ealert(1)\\u003c/script\\u003e\"}"
+		    "</script><p>a b&amp;c/d</p>" },
+		{ "t.html",
+		    "<script type=' Application/LD+JSON '>"
+		    "[{{#tags}}\"{{.}}\",{{/tags}}\"{{{html}}}\"]</script>",
+		    "<script type=' Application/LD+JSON '>[\"x\\u003c\",\"y\","
+		    "\"\\u003cp\\u003ehi\\u003c/p\\u003e\"]</script>" },
+		{ "feed.xml",
+		    "<t a=\"{{title}}\">{{title}}</t><c>{{{html}}}</c>"
+		    "<l href=\"{{url_ok}}\"/>",
+		    "<t a=\"A &lt;b&gt;&amp;&quot;&apos;\">A &lt;b&gt;&amp;&quot;"
+		    "&apos;</t><c>&lt;p&gt;hi&lt;/p&gt;</c>"
+		    "<l href=\"https://e.com/a b?x=1&amp;y=2\"/>" },
 		{ "feed.xml", "<!-- {{n}} --><x {{#t}}a=\"1\"{{/t}}>",
-		  "<!-- 42 --><x a=\"1\">" },
+		    "<!-- 42 --><x a=\"1\">" },
 		/* raw marker */
 		{ "t.html", "{{{html}}}", "<p>hi</p>" },
 		{ "t.html", "{{html}}", "&lt;p&gt;hi&lt;/p&gt;" },
 		{ "t.html", "{{{strhtml}}}", "&lt;p&gt;x&lt;/p&gt;" },
 		{ "t.html", "<a title=\"{{{html}}}\">",
-		  "<a title=\"&lt;p&gt;hi&lt;/p&gt;\">" },
+		    "<a title=\"&lt;p&gt;hi&lt;/p&gt;\">" },
 		{ "t.html", "<textarea>{{{html}}}</textarea>",
-		  "<textarea>&lt;p&gt;hi&lt;/p&gt;</textarea>" },
+		    "<textarea>&lt;p&gt;hi&lt;/p&gt;</textarea>" },
 		{ "t.html", "<a href=\"/{{{html}}}\">",
-		  "<a href=\"/%3Cp%3Ehi%3C%2Fp%3E\">" },
+		    "<a href=\"/%3Cp%3Ehi%3C%2Fp%3E\">" },
 		/* scalars */
 		{ "t.html", "{{n}} {{neg}} {{zero}} {{t}} {{f}} {{min}}",
-		  "42 -7 0 true false -9223372036854775808" },
-		{ "t.html", "[{{missing}}{{nul}}{{empty}}{{tags}}{{user}}]", "[]" },
+		    "42 -7 0 true false -9223372036854775808" },
+		{ "t.html", "[{{missing}}{{nul}}{{empty}}{{tags}}{{user}}]",
+		    "[]" },
 		/* sections */
 		{ "t.html", "{{#tags}}[{{.}}]{{/tags}}", "[x&lt;][y]" },
 		{ "t.html", "{{#nums}}{{.}},{{/nums}}", "1,2," },
-		{ "t.html", "{{#items}}<a href=\"{{url}}\">{{name}}</a>{{/items}}",
-		  "<a href=\"/a?b\">a</a><a href=\"\">b</a>" },
+		{ "t.html",
+		    "{{#items}}<a href=\"{{url}}\">{{name}}</a>{{/items}}",
+		    "<a href=\"/a?b\">a</a><a href=\"\">b</a>" },
 		{ "t.html", "{{#user}}{{name}}{{/user}}", "Ann" },
 		{ "t.html", "{{#emptymap}}m{{/emptymap}}", "m" },
-		{ "t.html", "{{#t}}yes{{/t}}{{#f}}no{{/f}}{{#zero}}no{{/zero}}"
-		  "{{#n}}({{.}}){{/n}}{{#empty}}no{{/empty}}{{#nul}}no{{/nul}}"
-		  "{{#emptylist}}no{{/emptylist}}{{#missing}}no{{/missing}}",
-		  "yes(42)" },
-		{ "t.html", "{{^f}}1{{/f}}{{^zero}}2{{/zero}}{{^empty}}3{{/empty}}"
-		  "{{^nul}}4{{/nul}}{{^emptylist}}5{{/emptylist}}"
-		  "{{^missing}}6{{/missing}}{{^t}}x{{/t}}{{^tags}}x{{/tags}}"
-		  "{{^user}}x{{/user}}{{^n}}x{{/n}}{{^emptymap}}x{{/emptymap}}",
-		  "123456" },
+		{ "t.html",
+		    "{{#t}}yes{{/t}}{{#f}}no{{/f}}{{#zero}}no{{/zero}}"
+		    "{{#n}}({{.}}){{/n}}{{#empty}}no{{/empty}}{{#nul}}no{{/nul}}"
+		    "{{#emptylist}}no{{/emptylist}}{{#missing}}no{{/missing}}",
+		    "yes(42)" },
+		{ "t.html",
+		    "{{^f}}1{{/f}}{{^zero}}2{{/zero}}{{^empty}}3{{/empty}}"
+		    "{{^nul}}4{{/nul}}{{^emptylist}}5{{/emptylist}}"
+		    "{{^missing}}6{{/missing}}{{^t}}x{{/t}}{{^tags}}x{{/tags}}"
+		    "{{^user}}x{{/user}}{{^n}}x{{/n}}{{^emptymap}}x{{/emptymap}}",
+		    "123456" },
 		{ "t.html", "{{#items}}{{#t}}{{name}}{{/t}}{{/items}}", "ab" },
 		{ "t.html", "{{#tags}}{{#t}}{{.}}{{/t}}{{/tags}}", "truetrue" },
 		/* names: dotted, outward, no outward after the first part */
-		{ "t.html", "{{user.addr.city}}|{{user.nope.city}}|{{user.name.x}}",
-		  "Oslo||" },
-		{ "t.html", "{{#user}}{{name}} in {{addr.city}} at {{site.name}}, "
-		  "{{q}}{{/user}}", "Ann in Oslo at Site, a b&amp;c/d" },
+		{ "t.html",
+		    "{{user.addr.city}}|{{user.nope.city}}|{{user.name.x}}",
+		    "Oslo||" },
+		{ "t.html",
+		    "{{#user}}{{name}} in {{addr.city}} at {{site.name}}, "
+		    "{{q}}{{/user}}",
+		    "Ann in Oslo at Site, a b&amp;c/d" },
 		{ "t.html", "{{#user}}[{{addr.name}}]{{/user}}", "[]" },
 		{ "t.html", "{{#user.addr}}{{city}}/{{name}}{{/user.addr}}",
-		  "Oslo/Root" },
+		    "Oslo/Root" },
 		/* boolean attributes and sections inside values */
-		{ "t.html", "<input type=\"checkbox\"{{#t}} checked{{/t}}"
-		  "{{#f}} disabled{{/f}}>", "<input type=\"checkbox\" checked>" },
-		{ "t.html", "<option {{#t}}selected=\"selected\" {{/t}}value=\"{{n}}\">",
-		  "<option selected=\"selected\" value=\"42\">" },
+		{ "t.html",
+		    "<input type=\"checkbox\"{{#t}} checked{{/t}}"
+		    "{{#f}} disabled{{/f}}>",
+		    "<input type=\"checkbox\" checked>" },
+		{ "t.html",
+		    "<option {{#t}}selected=\"selected\" {{/t}}value=\"{{n}}\">",
+		    "<option selected=\"selected\" value=\"42\">" },
 		{ "t.html", "<input {{#t}}checked {{/t}}{{^t}}x {{/t}}/>",
-		  "<input checked />" },
-		{ "t.html", "<input {{#t}}checked{{/t}}{{#t}} disabled{{/t}} "
-		  "name=\"{{n}}\">", "<input checked disabled name=\"42\">" },
-		{ "t.html", "<a class=\"x{{#t}} on{{/t}}\">", "<a class=\"x on\">" },
+		    "<input checked />" },
+		{ "t.html",
+		    "<input {{#t}}checked{{/t}}{{#t}} disabled{{/t}} "
+		    "name=\"{{n}}\">",
+		    "<input checked disabled name=\"42\">" },
+		{ "t.html", "<a class=\"x{{#t}} on{{/t}}\">",
+		    "<a class=\"x on\">" },
 		{ "t.html", "<a onclick=\"{{#t}}go(){{/t}}\">",
-		  "<a onclick=\"go()\">" },
+		    "<a onclick=\"go()\">" },
 		/* text kept exactly; comments vanish */
-		{ "t.html", "a\n  {{#t}}\n  b\n  {{/t}}\n", "a\n  \n  b\n  \n" },
+		{ "t.html", "a\n  {{#t}}\n  b\n  {{/t}}\n",
+		    "a\n  \n  b\n  \n" },
 		{ "t.html", "a{{! c\n }}b }} {", "ab }} {" },
 		{ "t.html", "", "" },
 	};
-	struct tval *d = data_new();
+	struct tval	*d = data_new();
 	struct tmpl_set *set;
-	struct buf b = BUF_INIT;
-	char err[256];
-	size_t i;
+	struct buf	 b = BUF_INIT;
+	char		 err[256];
+	size_t		 i;
 
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		err[0] = '\0';
@@ -200,14 +221,16 @@ test_render(void)
 static void
 test_errors(void)
 {
-	static const struct { const char *name, *in, *want; } rows[] = {
+	static const struct {
+		const char *name, *in, *want;
+	} rows[] = {
 		{ "article.html", "<h1>x</h1>\n{{#comments}}\n<p>",
-		  "article.html:2: unclosed section 'comments'" },
+		    "article.html:2: unclosed section 'comments'" },
 		{ "x.html", "\n\n{{#a}}{{#b}}{{/b}}{{/b}}",
-		  "x.html:3: '{{/b}}' closes 'a'" },
+		    "x.html:3: '{{/b}}' closes 'a'" },
 		{ "x.html", "{{/b}}", "x.html:1: '{{/b}}' closes no section" },
 		{ "x.html", "\n\n\n\n{{>nav.html}}",
-		  "x.html:5: unknown partial 'nav.html'" },
+		    "x.html:5: unknown partial 'nav.html'" },
 		{ "x.html", "{{x", "x.html:1: unclosed tag '{{x'" },
 		{ "x.html", "{{{x}}", "x.html:1: unclosed tag '{{{x}}'" },
 		{ "x.html", "{{a b}}", "x.html:1: bad name in '{{a b}}'" },
@@ -219,87 +242,98 @@ test_errors(void)
 		{ "x.html", "{{>../x}}", "x.html:1: bad name in '{{>../x}}'" },
 		/* contexts where no escaping is safe */
 		{ "x.html", "<a href={{u}}>",
-		  "x.html:1: '{{u}}' in an unquoted attribute value" },
+		    "x.html:1: '{{u}}' in an unquoted attribute value" },
 		{ "x.html", "<a href=x{{u}}>",
-		  "x.html:1: '{{u}}' in an unquoted attribute value" },
+		    "x.html:1: '{{u}}' in an unquoted attribute value" },
 		{ "x.html", "<{{t}}>", "x.html:1: '{{t}}' in a tag name" },
 		{ "x.html", "</{{t}}>", "x.html:1: '{{t}}' in a tag name" },
 		{ "x.html", "<a{{t}}>", "x.html:1: '{{t}}' in a tag name" },
-		{ "x.html", "<a b{{t}}>", "x.html:1: '{{t}}' in an attribute name" },
-		{ "x.html", "<a {{t}}>", "x.html:1: '{{t}}' in a tag, between "
-		  "attributes (a section may add a boolean attribute)" },
-		{ "x.html", "<a\nb\n{{{t}}}>", "x.html:3: '{{{t}}}' in a tag, "
-		  "between attributes (a section may add a boolean attribute)" },
+		{ "x.html", "<a b{{t}}>",
+		    "x.html:1: '{{t}}' in an attribute name" },
+		{ "x.html", "<a {{t}}>",
+		    "x.html:1: '{{t}}' in a tag, between "
+		    "attributes (a section may add a boolean attribute)" },
+		{ "x.html", "<a\nb\n{{{t}}}>",
+		    "x.html:3: '{{{t}}}' in a tag, "
+		    "between attributes (a section may add a boolean attribute)" },
 		{ "x.html", "<script>\nvar x = '{{t}}';</script>",
-		  "x.html:2: '{{t}}' in <script>" },
+		    "x.html:2: '{{t}}' in <script>" },
 		{ "x.html", "<script type=\"text/javascript\">{{t}}</script>",
-		  "x.html:1: '{{t}}' in <script>" },
+		    "x.html:1: '{{t}}' in <script>" },
 		{ "x.html", "<script type=\"application/ld+json\" type=x>{{t}}",
-		  "x.html:1: '{{t}}' in <script>" },
+		    "x.html:1: '{{t}}' in <script>" },
 		{ "x.html", "<script type=\"{{t}}\">{{t}}</script>",
-		  "x.html:1: '{{t}}' in <script>" },
-		{ "x.html", "<script type=\"application/{{#t}}ld+json{{/t}}\">{{t}}",
-		  "x.html:1: '{{t}}' in <script>" },
+		    "x.html:1: '{{t}}' in <script>" },
+		{ "x.html",
+		    "<script type=\"application/{{#t}}ld+json{{/t}}\">{{t}}",
+		    "x.html:1: '{{t}}' in <script>" },
 		{ "x.html", "<style>p { color: {{t}} }</style>",
-		  "x.html:1: '{{t}}' in <style>" },
-		{ "x.html", "<!-- {{t}} -->", "x.html:1: '{{t}}' in an HTML comment" },
-		{ "x.html", "<!-- --> -->{{#t}}", "x.html:1: unclosed section 't'" },
+		    "x.html:1: '{{t}}' in <style>" },
+		{ "x.html", "<!-- {{t}} -->",
+		    "x.html:1: '{{t}}' in an HTML comment" },
+		{ "x.html", "<!-- --> -->{{#t}}",
+		    "x.html:1: unclosed section 't'" },
 		{ "x.html", "<!-- -- > {{t}} -->",
-		  "x.html:1: '{{t}}' in an HTML comment" },
+		    "x.html:1: '{{t}}' in an HTML comment" },
 		{ "x.html", "<!-- {{#t}}{{/t}} -->",
-		  "x.html:1: '{{#t}}' in an HTML comment" },
+		    "x.html:1: '{{#t}}' in an HTML comment" },
 		{ "x.html", "<a onclick=\"f('{{t}}')\">",
-		  "x.html:1: '{{t}}' in an event handler, style or srcdoc attribute" },
+		    "x.html:1: '{{t}}' in an event handler, style or srcdoc attribute" },
 		{ "x.html", "<p STYLE='color:{{t}}'>",
-		  "x.html:1: '{{t}}' in an event handler, style or srcdoc attribute" },
+		    "x.html:1: '{{t}}' in an event handler, style or srcdoc attribute" },
 		{ "x.html", "<iframe srcdoc=\"{{t}}\">",
-		  "x.html:1: '{{t}}' in an event handler, style or srcdoc attribute" },
+		    "x.html:1: '{{t}}' in an event handler, style or srcdoc attribute" },
 		{ "x.html", "<script>\n\n<!--</script>",
-		  "x.html:3: '<!--' inside <script>" },
-		{ "x.html", "<script type=\"application/ld+json\">{}</scr{{t}}ipt>",
-		  "x.html:1: template tag inside an end tag" },
+		    "x.html:3: '<!--' inside <script>" },
+		{ "x.html",
+		    "<script type=\"application/ld+json\">{}</scr{{t}}ipt>",
+		    "x.html:1: template tag inside an end tag" },
 		/* sections must leave the context as they found it */
 		{ "x.html", "{{#x}}<a href=\"{{/x}}\">",
-		  "x.html:1: section 'x' ends in a different HTML context than it "
-		  "began (began in HTML text at line 1, ends in a URL attribute "
-		  "value)" },
+		    "x.html:1: section 'x' ends in a different HTML context than it "
+		    "began (began in HTML text at line 1, ends in a URL attribute "
+		    "value)" },
 		{ "x.html", "<a title=\"{{#x}}\" onclick=\"{{/x}}\">",
-		  "x.html:1: section 'x' ends in a different HTML context than it "
-		  "began (began in an attribute value at line 1, ends in an event "
-		  "handler, style or srcdoc attribute)" },
+		    "x.html:1: section 'x' ends in a different HTML context than it "
+		    "began (began in an attribute value at line 1, ends in an event "
+		    "handler, style or srcdoc attribute)" },
 		{ "x.html", "<title>\n{{^x}}</title>{{/x}}",
-		  "x.html:2: section 'x' ends in a different HTML context than it "
-		  "began (began in <title> at line 2, ends in HTML text)" },
-		{ "x.html", "<p {{#x}}a=\"{{/x}}\">", "x.html:1: section 'x' ends "
-		  "in a different HTML context than it began (began in a tag, "
-		  "between attributes at line 1, ends in an attribute value)" },
-		{ "x.html", "<script>{{#x}}</script>{{/x}}", "x.html:1: section "
-		  "'x' ends in a different HTML context than it began (began in "
-		  "<script> at line 1, ends in HTML text)" },
+		    "x.html:2: section 'x' ends in a different HTML context than it "
+		    "began (began in <title> at line 2, ends in HTML text)" },
+		{ "x.html", "<p {{#x}}a=\"{{/x}}\">",
+		    "x.html:1: section 'x' ends "
+		    "in a different HTML context than it began (began in a tag, "
+		    "between attributes at line 1, ends in an attribute value)" },
+		{ "x.html", "<script>{{#x}}</script>{{/x}}",
+		    "x.html:1: section "
+		    "'x' ends in a different HTML context than it began (began in "
+		    "<script> at line 1, ends in HTML text)" },
 		{ "x.html", "<script {{#x}}type=\"application/ld+json\"{{/x}}>",
-		  "x.html:1: section 'x' ends in a different HTML context than it "
-		  "began (began in a tag, between attributes at line 1, ends in a "
-		  "tag, between attributes)" },
+		    "x.html:1: section 'x' ends in a different HTML context than it "
+		    "began (began in a tag, between attributes at line 1, ends in a "
+		    "tag, between attributes)" },
 		{ "x.html", "<input {{#x}}checked{{/x}}{{#y}}disabled{{/y}}>",
-		  "x.html:1: attribute name runs on from a section" },
+		    "x.html:1: attribute name runs on from a section" },
 		{ "x.html", "<a {{#x}}on{{/x}}click=\"{{t}}\">",
-		  "x.html:1: attribute name runs on from a section" },
+		    "x.html:1: attribute name runs on from a section" },
 		{ "x.html", "<input {{#x}}checked{{/x}} =\"{{t}}\">",
-		  "x.html:1: '=' after a section that may leave no attribute name "
-		  "before it" },
+		    "x.html:1: '=' after a section that may leave no attribute name "
+		    "before it" },
 		{ "x.html", "<a href={{#x}}\"a\"{{/x}}>",
-		  "x.html:1: '{{#x}}' in an unquoted attribute value" },
+		    "x.html:1: '{{#x}}' in an unquoted attribute value" },
 		{ "x.html", "<a hr{{#x}}ef{{/x}}=\"{{t}}\">",
-		  "x.html:1: '{{#x}}' in an attribute name" },
-		{ "x.html", "<scr{{^x}}ipt{{/x}}>", "x.html:1: '{{^x}}' in a tag name" },
+		    "x.html:1: '{{#x}}' in an attribute name" },
+		{ "x.html", "<scr{{^x}}ipt{{/x}}>",
+		    "x.html:1: '{{^x}}' in a tag name" },
 		{ "x.html", "<a title=\"{{>p.html}}\">",
-		  "x.html:1: '{{>p.html}}' in an attribute value" },
-		{ "x.html", "{{! a\nb }}\n<a {{t}}>", "x.html:3: '{{t}}' in a tag, "
-		  "between attributes (a section may add a boolean attribute)" },
+		    "x.html:1: '{{>p.html}}' in an attribute value" },
+		{ "x.html", "{{! a\nb }}\n<a {{t}}>",
+		    "x.html:3: '{{t}}' in a tag, "
+		    "between attributes (a section may add a boolean attribute)" },
 	};
 	struct tmpl_set *set;
-	char err[256];
-	size_t i;
+	char		 err[256];
+	size_t		 i;
 
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		err[0] = '\0';
@@ -307,7 +341,8 @@ test_errors(void)
 		    sizeof(err));
 		T_CHECK(set == NULL, "row %zu compiled: %s", i, rows[i].in);
 		T_CHECK(strcmp(err, rows[i].want) == 0,
-		    "row %zu\n  got:  \"%s\"\n  want: \"%s\"", i, err, rows[i].want);
+		    "row %zu\n  got:  \"%s\"\n  want: \"%s\"", i, err,
+		    rows[i].want);
 		tmpl_set_free(set);
 	}
 }
@@ -315,11 +350,11 @@ test_errors(void)
 static void
 test_limits(void)
 {
-	const char *names[20], *texts[20];
-	char nm[20][32], tx[20][64], err[256], *big;
+	const char	*names[20], *texts[20];
+	char		 nm[20][32], tx[20][64], err[256], *big;
 	struct tmpl_set *set;
-	struct buf src = BUF_INIT, b = BUF_INIT;
-	size_t i;
+	struct buf	 src = BUF_INIT, b = BUF_INIT;
+	size_t		 i;
 
 	for (i = 0; i < 32; i++)
 		buf_printf(&src, "{{#s%zu}}", i);
@@ -371,19 +406,24 @@ test_limits(void)
 	T_EQ_STR(err, "p00.html:1: partials nested deeper than 16");
 
 	/* Cycles, direct and through another template. */
-	names[0] = "a.html"; texts[0] = "{{>b.html}}";
-	names[1] = "b.html"; texts[1] = "\n{{#x}}{{>a.html}}{{/x}}";
+	names[0] = "a.html";
+	texts[0] = "{{>b.html}}";
+	names[1] = "b.html";
+	texts[1] = "\n{{#x}}{{>a.html}}{{/x}}";
 	set = tmpl_set_from_strings(names, texts, 2, err, sizeof(err));
 	T_TRUE(set == NULL);
 	T_EQ_STR(err, "b.html:2: partial 'a.html' includes itself");
-	names[0] = "a.html"; texts[0] = "{{>a.html}}";
+	names[0] = "a.html";
+	texts[0] = "{{>a.html}}";
 	set = tmpl_set_from_strings(names, texts, 1, err, sizeof(err));
 	T_TRUE(set == NULL);
 	T_EQ_STR(err, "a.html:1: partial 'a.html' includes itself");
 
 	/* A partial must end where it began, in HTML text. */
-	names[0] = "a.html"; texts[0] = "<p>{{>b.html}}\">";
-	names[1] = "b.html"; texts[1] = "<a href=\"";
+	names[0] = "a.html";
+	texts[0] = "<p>{{>b.html}}\">";
+	names[1] = "b.html";
+	texts[1] = "<a href=\"";
 	set = tmpl_set_from_strings(names, texts, 2, err, sizeof(err));
 	T_TRUE(set == NULL);
 	T_EQ_STR(err, "a.html:1: partial 'b.html' does not end in HTML text");
@@ -397,14 +437,14 @@ test_partials(void)
 	const char *names[] = { "page.html", "partials/nav.html", "feed.xml" };
 	const char *texts[] = {
 		"<nav>{{>partials/nav.html}}</nav>{{#user}}{{>partials/nav.html}}"
-		    "{{/user}}",
+		"{{/user}}",
 		"{{#items}}<a href=\"{{url}}\">{{name}}</a>{{/items}}({{name}})",
 		"<x>{{>partials/nav.html}}</x>",
 	};
-	struct tval *d = data_new();
+	struct tval	*d = data_new();
 	struct tmpl_set *set;
-	struct buf b = BUF_INIT;
-	char err[256];
+	struct buf	 b = BUF_INIT;
+	char		 err[256];
 
 	set = tmpl_set_from_strings(names, texts, 3, err, sizeof(err));
 	T_CHECK(set != NULL, "%s", err);
@@ -417,11 +457,13 @@ test_partials(void)
 	T_TRUE(!tmpl_render(set, "nope.html", d, &b));
 	T_EQ_INT(b.len, 0);
 	T_TRUE(tmpl_render(set, "page.html", d, &b));
-	T_EQ_STR(buf_str(&b), "<nav><a href=\"/a?b\">a</a><a href=\"\">b</a>"
+	T_EQ_STR(buf_str(&b),
+	    "<nav><a href=\"/a?b\">a</a><a href=\"\">b</a>"
 	    "(Root)</nav><a href=\"/a?b\">a</a><a href=\"\">b</a>(Ann)");
 	buf_reset(&b);
 	T_TRUE(tmpl_render(set, "feed.xml", d, &b));
-	T_EQ_STR(buf_str(&b), "<x><a href=\"/a?b\">a</a><a href=\"\">b</a>"
+	T_EQ_STR(buf_str(&b),
+	    "<x><a href=\"/a?b\">a</a><a href=\"\">b</a>"
 	    "(Root)</x>");
 	buf_reset(&b);
 	T_TRUE(tmpl_render(set, "page.html", NULL, &b));
@@ -434,8 +476,8 @@ static void
 test_values(void)
 {
 	struct tval *m = tv_map(&A), *l = tv_list(&A), *v;
-	char key[16];
-	int i;
+	char	     key[16];
+	int	     i;
 
 	tv_set_str(&A, m, "k", "one");
 	v = tv_set(&A, m, "k", tv_int(&A, 2));
@@ -453,8 +495,8 @@ test_values(void)
 	T_EQ_INT(tv_len(l), 40);
 	T_EQ_INT(tv_len(m), 0);
 	T_EQ_INT(tv_len(NULL), 0);
-	tv_push(&A, m, v);	/* not a list: ignored */
-	tv_set(&A, l, "x", v);	/* not a map: ignored */
+	tv_push(&A, m, v);     /* not a list: ignored */
+	tv_set(&A, l, "x", v); /* not a map: ignored */
 	T_EQ_INT(tv_len(l), 40);
 }
 
@@ -464,11 +506,20 @@ static void
 test_hostile(void)
 {
 	static const char *const bad[] = {
-		"<script>alert(1)</script>", "\"><img src=x onerror=alert(1)>",
-		"'><svg/onload=alert(1)>", "</script><script>alert(1)</script>",
-		"</title><script>", "</textarea><script>", "<!--", "]]><x>",
-		"\xc0<\xff", "<\xe2\x80\xa8>", "javascript:alert('<x>')",
-		"&lt;", "%3Cx%3E", "\\u003c",
+		"<script>alert(1)</script>",
+		"\"><img src=x onerror=alert(1)>",
+		"'><svg/onload=alert(1)>",
+		"</script><script>alert(1)</script>",
+		"</title><script>",
+		"</textarea><script>",
+		"<!--",
+		"]]><x>",
+		"\xc0<\xff",
+		"<\xe2\x80\xa8>",
+		"javascript:alert('<x>')",
+		"&lt;",
+		"%3Cx%3E",
+		"\\u003c",
 	};
 	static const char *const tmpls[] = {
 		"<p>{{v}}{{.}}</p><a title=\"{{v}}\" alt='{{{v}}}'>x</a>",
@@ -476,20 +527,21 @@ test_hostile(void)
 		"<img srcset=\"{{v}} 1x, /b?{{v}} 2x\">",
 		"<title>{{v}}{{{v}}}</title><textarea>{{{v}}}</textarea>",
 		"<script type=\"application/ld+json\">{\"a\":\"{{v}}\",\"b\":"
-		    "\"{{{v}}}\"}</script>{{v}}",
+		"\"{{{v}}}\"}</script>{{v}}",
 		"<input {{#v}}checked{{/v}}>{{^v}}x{{/v}}",
 	};
-	struct tval *d, *e;
+	struct tval	*d, *e;
 	struct tmpl_set *set;
-	struct buf b = BUF_INIT;
-	char err[256];
-	const char *name = "h.html", *p;
-	size_t i, j, want, got;
+	struct buf	 b = BUF_INIT;
+	char		 err[256];
+	const char	*name = "h.html", *p;
+	size_t		 i, j, want, got;
 
 	e = tv_map(&A);
 	tv_set_str(&A, e, "v", "");
 	for (j = 0; j < sizeof(tmpls) / sizeof(tmpls[0]); j++) {
-		set = tmpl_set_from_strings(&name, &tmpls[j], 1, err, sizeof(err));
+		set = tmpl_set_from_strings(&name, &tmpls[j], 1, err,
+		    sizeof(err));
 		T_CHECK(set != NULL, "%s", err);
 		if (set == NULL)
 			continue;
@@ -502,11 +554,12 @@ test_hostile(void)
 			tv_set_str(&A, d, "v", bad[i]);
 			buf_reset(&b);
 			tmpl_render(set, name, d, &b);
-			for (got = 0, p = buf_str(&b); (p = strchr(p, '<')); p++)
+			for (got = 0, p = buf_str(&b); (p = strchr(p, '<'));
+			     p++)
 				got++;
-			T_CHECK(got == want, "template %zu, value %zu: %s", j, i,
-			    buf_str(&b));
-			if (j == 1 || j == 2) {	/* URL attributes */
+			T_CHECK(got == want, "template %zu, value %zu: %s", j,
+			    i, buf_str(&b));
+			if (j == 1 || j == 2) { /* URL attributes */
 				T_LACKS(buf_str(&b), "=\"javascript:");
 				T_LACKS(buf_str(&b), "='javascript:");
 			}
@@ -515,7 +568,8 @@ test_hostile(void)
 			tv_push(&A, d, tv_cstr(&A, bad[i]));
 			buf_reset(&b);
 			tmpl_render(set, name, d, &b);
-			for (got = 0, p = buf_str(&b); (p = strchr(p, '<')); p++)
+			for (got = 0, p = buf_str(&b); (p = strchr(p, '<'));
+			     p++)
 				got++;
 			T_CHECK(got == want, "template %zu, item %zu: %s", j, i,
 			    buf_str(&b));
@@ -528,7 +582,7 @@ test_hostile(void)
 static int
 write_file(const char *dir, const char *name, const char *text)
 {
-	char path[512];
+	char  path[512];
 	FILE *f;
 
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
@@ -555,17 +609,17 @@ rm_dir(const char *dir, const char *const *files)
 static void
 test_load(void)
 {
-	static const char *const files[] = {
-		"page.html", "partials/nav.html", "feed.xml", "notes.txt",
-		"bad.html", "big.html", ".hidden.html", NULL
-	};
-	char theme[] = "/tmp/tmpl-theme-XXXXXX", site[] = "/tmp/tmpl-site-XXXXXX";
-	char bad[] = "/tmp/tmpl-bad-XXXXXX", path[512], err[256];
+	static const char *const files[] = { "page.html", "partials/nav.html",
+		"feed.xml", "notes.txt", "bad.html", "big.html", ".hidden.html",
+		NULL };
+	char			 theme[] = "/tmp/tmpl-theme-XXXXXX",
+	     site[] = "/tmp/tmpl-site-XXXXXX";
+	char		 bad[] = "/tmp/tmpl-bad-XXXXXX", path[512], err[256];
 	struct tmpl_set *set;
-	struct buf b = BUF_INIT;
-	struct tval *d = data_new();
-	FILE *f;
-	int i;
+	struct buf	 b = BUF_INIT;
+	struct tval	*d = data_new();
+	FILE		*f;
+	int		 i;
 
 	if (mkdtemp(theme) == NULL || mkdtemp(site) == NULL ||
 	    mkdtemp(bad) == NULL) {
@@ -639,18 +693,18 @@ test_load(void)
 }
 
 struct thr {
-	const struct tmpl_set	*set;
-	const struct tval	*d;
-	const char		*want;
-	int			 bad;
+	const struct tmpl_set *set;
+	const struct tval     *d;
+	const char	      *want;
+	int		       bad;
 };
 
 static void *
 thr_run(void *arg)
 {
 	struct thr *t = arg;
-	struct buf b = BUF_INIT;
-	int i;
+	struct buf  b = BUF_INIT;
+	int	    i;
 
 	for (i = 0; i < 2000; i++) {
 		buf_reset(&b);
@@ -666,13 +720,15 @@ thr_run(void *arg)
 static void
 test_threads(void)
 {
-	const char *name = "p.html", *text = "{{#items}}<a href=\"{{url}}\">"
-	    "{{name}}</a>{{/items}}{{#user}}{{addr.city}}{{/user}}";
-	struct thr t[4];
-	pthread_t id[4];
+	const char *
+	    name = "p.html",
+	   *text = "{{#items}}<a href=\"{{url}}\">"
+		   "{{name}}</a>{{/items}}{{#user}}{{addr.city}}{{/user}}";
+	struct thr	 t[4];
+	pthread_t	 id[4];
 	struct tmpl_set *set;
-	char err[256];
-	int i;
+	char		 err[256];
+	int		 i;
 
 	set = tmpl_set_from_strings(&name, &text, 1, err, sizeof(err));
 	T_CHECK(set != NULL, "%s", err);
