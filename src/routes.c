@@ -53,6 +53,13 @@ const struct route routes[] = {
 	{ API_METHODS, "/api/v1/articles/:slug/comments", api_article_comments,
 	    "cursor limit status", true },
 	{ API_METHODS, "/api/v1/comments/:id", api_comment, NULL, true },
+	{ API_METHODS, "/api/v1/search", api_search, "q cursor limit", true },
+	/* Anything else under /api is the API's 404, a problem document:
+	 * never a reader page's pattern (/:year/:month/:slug would take
+	 * /api/v1/nope). */
+	{ API_METHODS, "/api", api_unknown },
+	{ API_METHODS, "/api/", api_unknown },
+	{ API_METHODS, "/api/*", api_unknown },
 	/* WordPress's /?p=N and /?page_id=N links (page_redirect_query). */
 	{ HTTP_M(HTTP_GET), "/", page_home, "p page_id" },
 	{ HTTP_M(HTTP_GET), "/page/:n", page_home },
@@ -79,8 +86,6 @@ const struct route routes[] = {
 	{ HTTP_M(HTTP_GET), "/sitemaps/:n", sitemap_part },
 	{ HTTP_M(HTTP_GET), "/sitemap-news.xml", sitemap_news },
 	{ HTTP_M(HTTP_GET), "/search", page_search, "q page" },
-	{ HTTP_M(HTTP_GET), "/api/v1/search", api_search, "q cursor limit",
-	    true },
 	{ HTTP_M(HTTP_GET), "/:year/", page_archive },
 	{ HTTP_M(HTTP_GET), "/:year/page/:n", page_archive },
 	{ HTTP_M(HTTP_GET), "/:year/:month/", page_archive },

@@ -145,6 +145,8 @@ void api_article_comments(struct http_req *, struct http_resp *, void *);
 void api_comment(struct http_req *, struct http_resp *, void *);
 /* /api/v1/search?q=…&cursor=…&limit=… (search.c). */
 void api_search(struct http_req *, struct http_resp *, void *);
+/* Any other path under /api: 404, a problem document. */
+void api_unknown(struct http_req *, struct http_resp *, void *);
 /* Answers a request under /api/ whose query the server refused (struct
  * http_server_opts.bad_query) with a 400 problem document naming param
  * and returns true; false for any other path. */

@@ -4,6 +4,7 @@
  * are problem documents. */
 #include <string.h>
 
+#include "api/api-int.h"
 #include "api/api.h"
 #include "site/page.h"
 #include "site/search.h"
@@ -55,6 +56,8 @@ api_search(struct http_req *req, struct http_resp *resp, void *ctx)
 	enum search_run_result o;
 	bool		       first = true;
 
+	if (api_method_check(req, resp, HTTP_M(HTTP_GET)))
+		return;
 	http_resp_header(resp, "Access-Control-Allow-Origin", "*");
 	/* The route takes q, cursor and limit, and nothing else (strict). */
 	if ((v = form_get(&req->args, "limit", &vlen)) != NULL &&

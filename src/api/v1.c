@@ -608,6 +608,13 @@ api_path(const char *path)
 	return strncmp(path, "/api/", 5) == 0 || strcmp(path, "/api") == 0;
 }
 
+void
+api_unknown(struct http_req *req, struct http_resp *resp, void *ctx)
+{
+	(void)ctx;
+	api_not_found(req, resp);
+}
+
 bool
 api_not_found(struct http_req *req, struct http_resp *resp)
 {

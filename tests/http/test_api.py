@@ -534,6 +534,35 @@ def test_layer_errors():
         d.cleanup()
 
 
+def test_unknown_api_paths():
+    """Any path under /api that no API route takes is the API's 404, a
+    problem document, whatever reader pattern its shape also fits
+    (/:year/:month/:slug took /api/v1/nope); a wrong method on a real one
+    is its 405."""
+    d = TempDir()
+    s = Site(d)
+    try:
+        for method, path in (("GET", "/api/v1/nope"), ("GET", "/api/v1/comments"),
+                             ("GET", "/api/v1/"), ("GET", "/api/v2/x"), ("GET", "/api/v1/page/2"),
+                             ("GET", "/api/v1/nope/comments.atom"), ("POST", "/api/v2/nope/comments"),
+                             ("GET", "/api"), ("GET", "/api/"), ("DELETE", "/api/v1/x/y/z"),
+                             ("GET", "/api/v1/nope?utm_source=x")):
+            st, hd, doc = s.req(method, path, body={} if method == "POST" else None)
+            problem(st, hd, doc, 404, what="%s %s" % (method, path))
+        st, hd, doc = s.req("POST", "/api/v1/search?q=x", body={})
+        problem(st, hd, doc, 405, what="POST /api/v1/search")
+        check("GET" in hd.get("allow", ""), "405 names GET in Allow: %r" % hd.get("allow"))
+        st, hd, doc = s.req("GET", "/api/v1/search?q=kazakhstan")
+        eq(st, 200, "the search itself still answers")
+        check(isinstance(doc, dict) and "items" in doc, "search results: %r" % (doc,))
+        # Reader pages of the same shapes are untouched.
+        st, _, _ = s.req("GET", "/2022/01/nothing-here")
+        eq(st, 404, "a reader 404 stays a reader 404")
+    finally:
+        s.stop()
+        d.cleanup()
+
+
 run_tests("api", [test_crud_and_fields, test_errors, test_roles, test_author_and_live_articles,
                   test_drafts_by_owner, test_list_filters,
-                  test_pagination_while_adding, test_layer_errors])
+                  test_pagination_while_adding, test_layer_errors, test_unknown_api_paths])
