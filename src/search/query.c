@@ -85,6 +85,16 @@ prefix_char(uint32_t c)
 	    c >= 0xf0000);
 }
 
+/* Combining marks: part of the word they sit on, but no letter of it
+ * (the tokenizers drop them with remove_diacritics). */
+static bool
+combining(uint32_t c)
+{
+	return (c >= 0x300 && c <= 0x36f) || (c >= 0x1ab0 && c <= 0x1aff) ||
+	    (c >= 0x1dc0 && c <= 0x1dff) || (c >= 0x20d0 && c <= 0x20ff) ||
+	    (c >= 0xfe20 && c <= 0xfe2f);
+}
+
 /* Characters of the word a '*' applies to: the last run of prefix
  * characters in s[0..n) (valid UTF-8), as the tokenizers see it: the
  * prefix of "ab.*" is "ab", of "x.y*" and "\"big c\"*" one letter. */
@@ -99,6 +109,8 @@ prefix_len(const char *s, size_t n)
 		if ((k = utf8_decode(p + i, n - i, &c)) == 0)
 			return 0;
 		i += k;
+		if (combining(c))
+			continue;
 		if (prefix_char(c))
 			run++;
 		else if (run > 0) {

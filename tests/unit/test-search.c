@@ -27,6 +27,9 @@ static const struct {
 	 * the '*', and a query at most 4 prefixes: each is merged from
 	 * every word it starts, the costly part of a search. */
 	{ "k*", 0, SEARCH_PREFIX_SHORT, "" },
+	/* A combining mark is no letter: the tokenizer drops it. */
+	{ "h\xcc\x81*", 0, SEARCH_PREFIX_SHORT, "" },
+	{ "h\xcc\x81\xcc\x81\xcc\x81*", 0, SEARCH_PREFIX_SHORT, "" },
 	{ "ü*", 0, SEARCH_PREFIX_SHORT, "" },
 	{ "ür*", 0, SEARCH_OK, "ür*" },
 	{ "ab*", 0, SEARCH_OK, "ab*" },
