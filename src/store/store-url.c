@@ -2,6 +2,7 @@
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "store/store.h"
 #include "util/buf.h"
@@ -81,8 +82,10 @@ struct secret {
 static bool
 secret_key(const char *k, size_t n)
 {
-	return (n == 8 && memcmp(k, "password", 8) == 0) ||
-	    (n == 11 && memcmp(k, "sslpassword", 11) == 0);
+	/* In any case: libpq reads only lower case, but a user who wrote
+	 * PASSWORD meant one all the same. */
+	return (n == 8 && strncasecmp(k, "password", 8) == 0) ||
+	    (n == 11 && strncasecmp(k, "sslpassword", 11) == 0);
 }
 
 static int
@@ -117,17 +120,22 @@ secret_key_pct(const char *k, size_t n)
 	return i == n && secret_key(d, m);
 }
 
-/* The secrets of a URL, by libpq's reading of one: the password of the
- * userinfo (up to the first '@', looked for before the first '/') and the
- * values of password and sslpassword in the query. */
+/* The secrets of a URL: the password of the userinfo and the values of
+ * password and sslpassword in the query. libpq ends the userinfo at the
+ * first '@'; everything up to the last '@' of the authority is taken
+ * here, so a password with an '@' the user forgot to escape (which libpq
+ * then reads partly as the host) is hidden whole. */
 static size_t
 secrets_url(const char *url, size_t skip, struct secret *sv)
 {
 	const char *p = url + skip, *at, *colon, *q, *amp, *eq;
 	size_t	    n = 0;
 
-	at = p + strcspn(p, "@/");
-	if (*at == '@') {
+	at = NULL;
+	for (q = p; *q != '\0' && *q != '/'; q++)
+		if (*q == '@')
+			at = q;
+	if (at != NULL) {
 		if ((colon = memchr(p, ':', (size_t)(at - p))) != NULL)
 			sv[n++] = (struct secret){ (size_t)(colon + 1 - url),
 				(size_t)(at - colon - 1), true };

@@ -1577,6 +1577,12 @@ test_url_strings(void)
 		    "postgresql://h/db?password" },
 		{ "postgresql://h:5/a@b?password=q", STORE_URL_PG,
 		    "postgresql://h:5/a@b?password=***" },
+		/* An '@' in the password, unescaped: all of it hidden. */
+		{ "postgresql://bob:S3c@retPW@h/db", STORE_URL_PG,
+		    "postgresql://bob:***@h/db" },
+		/* PASSWORD in capitals is not libpq's, but meant as one. */
+		{ "postgresql://h/db?PASSWORD=q", STORE_URL_PG,
+		    "postgresql://h/db?PASSWORD=***" },
 		{ "postgresql://h/d?password=1&password=2&password=3&"
 		  "password=4&password=5&password=6&password=7&password=8&"
 		  "password=9&x=10",
