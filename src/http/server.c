@@ -483,6 +483,7 @@ struct fields {
 	size_t	 bytes; /* names, values and separators */
 	unsigned nhost;
 	bool	 bad_name;
+	bool	 bad_host;
 };
 
 /* A field name is a token (RFC 9110 section 5.1): "X(Y)" or "Content-
@@ -500,6 +501,22 @@ token_ok(const char *s)
 	return p != s;
 }
 
+/* A Host value is uri-host [ ":" port ] (RFC 9110 section 7.2): the
+ * characters of a reg-name or an IP literal and a port, nothing else (no
+ * blank: "x, y" is two hosts, not one). Empty is allowed (RFC 9112
+ * section 3.2, for a target without an authority). */
+static bool
+host_ok(const char *s)
+{
+	static const char other[] = "-._~!$&'()*+,;=%:[]";
+
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+			(*s >= '0' && *s <= '9') || strchr(other, *s) != NULL))
+			return false;
+	return true;
+}
+
 static enum MHD_Result
 fields_each(void *cls, enum MHD_ValueKind kind, const char *key,
     const char *value)
@@ -512,8 +529,11 @@ fields_each(void *cls, enum MHD_ValueKind kind, const char *key,
 	f->bytes += strlen(key) + (value ? strlen(value) : 0) + 4;
 	if (!token_ok(key))
 		f->bad_name = true;
-	else if (strcasecmp(key, MHD_HTTP_HEADER_HOST) == 0)
+	else if (strcasecmp(key, MHD_HTTP_HEADER_HOST) == 0) {
 		f->nhost++;
+		if (value != NULL && !host_ok(value))
+			f->bad_host = true;
+	}
 	return MHD_YES;
 }
 
@@ -531,7 +551,7 @@ static int
 check_fields(struct rq *rq, struct MHD_Connection *c, const char *method,
     const char *version, const char **msg)
 {
-	struct fields f = { 0, 0, false };
+	struct fields f = { 0, 0, false, false };
 
 	MHD_get_connection_values(c, MHD_HEADER_KIND, fields_each, &f);
 	f.bytes += strlen(method) + rq->target_len + strlen(version) + 4;
@@ -541,6 +561,8 @@ check_fields(struct rq *rq, struct MHD_Connection *c, const char *method,
 		return *msg = "malformed header field name", 400;
 	if (f.nhost > 1)
 		return *msg = "more than one Host header", 400;
+	if (f.bad_host)
+		return *msg = "the Host header is not one host", 400;
 	if (f.nhost == 0 && strcmp(version, MHD_HTTP_VERSION_1_1) == 0)
 		return *msg = "Host header missing", 400;
 	return 0;

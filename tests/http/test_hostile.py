@@ -150,12 +150,15 @@ def test_strict_fields(srv):
             ("name not a token", b"GET /healthz HTTP/1.1\r\nHost: x\r\nX(Y): z\r\n\r\n"),
             ("name with a slash", b"GET /healthz HTTP/1.1\r\nHost: x\r\nX/Y: z\r\n\r\n"),
             ("no Host on HTTP/1.1", b"GET /healthz HTTP/1.1\r\n\r\n"),
-            ("blank in target", b"GET /healthz /x HTTP/1.1\r\nHost: x\r\n\r\n")):
+            ("blank in target", b"GET /healthz /x HTTP/1.1\r\nHost: x\r\n\r\n"),
+            ("two hosts in one Host", b"GET /healthz HTTP/1.1\r\nHost: x, y\r\n\r\n"),
+            ("a path in Host", b"GET /healthz HTTP/1.1\r\nHost: x/y\r\n\r\n")):
         raw_resp = srv.raw(raw, timeout=5)
         eq(status_of(raw_resp), 400, what)
         check(b"Connection: close" in raw_resp.split(b"\r\n\r\n")[0], what + ": closed after the 400")
     # and what is fine still is
     for what, raw in (("one Host", b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"),
+                      ("Host with a port and an IPv6 literal", b"GET /healthz HTTP/1.1\r\nHost: [::1]:8080\r\n\r\n"),
                       ("HTTP/1.0 without Host", b"GET /healthz HTTP/1.0\r\n\r\n"),
                       ("token characters", b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-a.b_c~!#$%&'*+^`|: v\r\n\r\n"),
                       ("blanks around the value", b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-A:  b  \r\n\r\n")):
