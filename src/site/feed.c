@@ -315,27 +315,12 @@ feed_tag(struct http_req *req, struct http_resp *resp, void *ctx)
 	const struct site    *s = ctx;
 	struct arena	     *a = req->arena;
 	struct article_filter f = { 0 };
-	struct store	     *st = site_store(s);
 	struct feed_desc      d;
 	struct tag	      t;
 	const char	     *slug;
-	enum store_err	      e;
 
-	if (st == NULL) {
-		page_store_failed(resp, st);
+	if (!page_tag_find(req, resp, s, &slug, &t))
 		return;
-	}
-	slug = arena_strndup(a, req->params[0].p, req->params[0].n);
-	if (!slug_valid(slug, strlen(slug)) ||
-	    (e = store_tag_by_slug(st, a, slug, (int64_t)time(NULL), &t)) ==
-		STORE_NOTFOUND) {
-		page_not_found(req, resp, ctx);
-		return;
-	}
-	if (e != STORE_OK) {
-		page_store_failed(resp, st);
-		return;
-	}
 	f.tag_slug = slug;
 	d.title = arena_printf(a, "%s — %s", t.name, s->title);
 	d.subtitle = arena_printf(a, "Articles tagged %s.", t.name);

@@ -348,32 +348,46 @@ page_home(struct http_req *req, struct http_resp *resp, void *ctx)
 	    s->description);
 }
 
+bool
+page_tag_find(struct http_req *req, struct http_resp *resp,
+    const struct site *s, const char **slug, struct tag *t)
+{
+	struct store  *st = site_store(s);
+	enum store_err e;
+
+	if (st == NULL) {
+		page_store_failed(resp, st);
+		return false;
+	}
+	*slug = arena_strndup(req->arena, req->params[0].p, req->params[0].n);
+	if (!slug_valid(*slug, strlen(*slug)) ||
+	    (e = store_tag_by_slug(st, req->arena, *slug, (int64_t)time(NULL),
+		 t)) == STORE_NOTFOUND) {
+		page_not_found(req, resp, (void *)s);
+		return false;
+	}
+	if (e != STORE_OK) {
+		page_store_failed(resp, st);
+		return false;
+	}
+	return true;
+}
+
 void
 page_tag(struct http_req *req, struct http_resp *resp, void *ctx)
 {
 	const struct site    *s = ctx;
 	struct article_filter f = { 0 };
-	struct store	     *st = site_store(s);
 	struct tag	      t;
 	const char	     *slug;
 	int64_t		      n = req->nparams > 1 ? page_param(req, 1) : 1;
-	enum store_err	      e;
 
-	if (st == NULL) {
-		page_store_failed(resp, st);
-		return;
-	}
-	slug = arena_strndup(req->arena, req->params[0].p, req->params[0].n);
-	if (n == 0 || !slug_valid(slug, strlen(slug)) ||
-	    (e = store_tag_by_slug(st, req->arena, slug, (int64_t)time(NULL),
-		 &t)) == STORE_NOTFOUND) {
+	if (n == 0) {
 		page_not_found(req, resp, ctx);
 		return;
 	}
-	if (e != STORE_OK) {
-		page_store_failed(resp, st);
+	if (!page_tag_find(req, resp, s, &slug, &t))
 		return;
-	}
 	f.tag_slug = slug;
 	listing(req, resp, s, &f, n, arena_printf(req->arena, "/tags/%s", slug),
 	    t.name, arena_printf(req->arena, "%s — %s", t.name, s->title),

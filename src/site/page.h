@@ -87,6 +87,11 @@ const char *page_author_path(struct arena *, const char *byline);
  * URLs had before they were slugs) a 301 to the same URL under the slug;
  * a 404 for anyone without public articles; a 503 when the database
  * fails. */
+/* The tag route parameter 0 names: true with *slug and *t for a tag
+ * with public articles; else false, answered (404, or 503 when the
+ * database fails). The tag page and its feeds both ask it. */
+bool page_tag_find(struct http_req *, struct http_resp *, const struct site *,
+    const char **slug, struct tag *t);
 bool page_author_find(struct http_req *, struct http_resp *,
     const struct site *, const char **slug, const char **name);
 
