@@ -44,7 +44,12 @@
 #define STOP_WAIT_US  (10 * 1000000LL)
 #define DRAIN_IDLE_US (1000000LL) /* idle kept-alive conns closed */
 #define BODY_GRACE_US (2000000LL) /* before a body's rate counts */
-#define EVICT_WAIT_MS 100	  /* for an evicted conn to go */
+/* libmicrohttpd's memory for one connection: the header block we accept
+ * (our 431 is at header_mem) and room for its own bookkeeping. It zeroes
+ * the whole pool between requests, so every byte here costs on every
+ * request: 32 KiB for the default 24 KiB of header fields. */
+#define MHD_POOL(header_mem) ((header_mem) + (header_mem) / 3)
+#define EVICT_WAIT_MS	     100 /* for an evicted conn to go */
 
 /* Where a connection is in its request (see watchdog() and evict()). */
 enum conn_phase {
@@ -491,14 +496,34 @@ struct fields {
 static bool
 token_ok(const char *s)
 {
-	static const char tchar[] = "!#$%&'*+-.^_`|~";
-	const char	 *p;
+	/* tchar: ALPHA, DIGIT and "!#$%&'*+-.^_`|~"; a table, as every
+	 * header of every request passes here. */
+	/* clang-format off */
+	static const unsigned char tchar[256] = {
+		['!'] = 1, ['#'] = 1, ['$'] = 1, ['%'] = 1, ['&'] = 1,
+		['\''] = 1, ['*'] = 1, ['+'] = 1, ['-'] = 1, ['.'] = 1,
+		['^'] = 1, ['_'] = 1, ['`'] = 1, ['|'] = 1, ['~'] = 1,
+		['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1,
+		['5'] = 1, ['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1,
+		['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1,
+		['F'] = 1, ['G'] = 1, ['H'] = 1, ['I'] = 1, ['J'] = 1,
+		['K'] = 1, ['L'] = 1, ['M'] = 1, ['N'] = 1, ['O'] = 1,
+		['P'] = 1, ['Q'] = 1, ['R'] = 1, ['S'] = 1, ['T'] = 1,
+		['U'] = 1, ['V'] = 1, ['W'] = 1, ['X'] = 1, ['Y'] = 1,
+		['Z'] = 1, ['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1,
+		['e'] = 1, ['f'] = 1, ['g'] = 1, ['h'] = 1, ['i'] = 1,
+		['j'] = 1, ['k'] = 1, ['l'] = 1, ['m'] = 1, ['n'] = 1,
+		['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1, ['s'] = 1,
+		['t'] = 1, ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1,
+		['y'] = 1, ['z'] = 1,
+	};
+	/* clang-format on */
+	const unsigned char *p;
 
-	for (p = s; *p; p++)
-		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-			(*p >= '0' && *p <= '9') || strchr(tchar, *p) != NULL))
+	for (p = (const unsigned char *)s; *p; p++)
+		if (!tchar[*p])
 			return false;
-	return p != s;
+	return p != (const unsigned char *)s;
 }
 
 /* A Host value is uri-host [ ":" port ] (RFC 9110 section 7.2): the
@@ -545,7 +570,8 @@ fields_each(void *cls, enum MHD_ValueKind kind, const char *key,
  * "Content-Length : 5" as a field named "Content-Length " and reads no
  * body. So it runs tolerant (0) and every check is here, answered by
  * error_fill(). The header size is checked here too, below MHD's own cap
- * (twice header_mem), so all but a grossly oversized header gets our 431.
+ * (MHD_POOL: header_mem and a third), so all but a grossly oversized
+ * header gets our 431.
  */
 static int
 check_fields(struct rq *rq, struct MHD_Connection *c, const char *method,
@@ -1099,7 +1125,7 @@ limits_default(struct http_limits *l)
 	if (l->max_body == 0)
 		l->max_body = 1024 * 1024;
 	if (l->header_mem == 0)
-		l->header_mem = 32 * 1024;
+		l->header_mem = 24 * 1024;
 	if (l->header_timeout == 0)
 		l->header_timeout = 10;
 	if (l->idle_timeout == 0)
@@ -1380,7 +1406,8 @@ http_server_start(const struct http_server_opts *opts, char *err, size_t errlen)
 	    s, MHD_OPTION_ARRAY, pool, MHD_OPTION_CONNECTION_TIMEOUT,
 	    s->o.limits.idle_timeout,
 	    /* Room above our own 431 (check_fields()). */
-	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, 2 * s->o.limits.header_mem,
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+	    MHD_POOL(s->o.limits.header_mem),
 	    /* The acceptor enforces max_conns; MHD's count lags ours (it
 	     * drops a connection after telling us), and each of its
 	     * workers gets an equal share, so its cap is set above

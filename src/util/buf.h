@@ -23,11 +23,9 @@ struct buf {
 };
 
 extern char buf_slop[1];
-/* clang-format off: an initialiser, not a block */
-#define BUF_INIT \
-	{ \
-		buf_slop, 0, 0, 0, 0 \
-	}
+/* An initialiser, not a block. */
+/* clang-format off */
+#define BUF_INIT { buf_slop, 0, 0, 0, 0 }
 /* clang-format on */
 
 void buf_init(struct buf *, size_t max);

@@ -482,7 +482,7 @@ def test_layer_errors():
             (413, "body announced too large", b"POST {p} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
                                               b"Content-Length: %d\r\n\r\n{" % big),
             (414, "target too long", b"GET {p}?" + b"a" * 9000 + b" HTTP/1.1\r\nHost: x\r\n\r\n"),
-            (431, "header fields too large", b"GET {p} HTTP/1.1\r\nHost: x\r\nX-Big: " + b"b" * 40000 + b"\r\n\r\n"),
+            (431, "header fields too large", b"GET {p} HTTP/1.1\r\nHost: x\r\nX-Big: " + b"b" * 28000 + b"\r\n\r\n"),
             (501, "unknown method", b"BREW {p} HTTP/1.1\r\nHost: x\r\n\r\n"),
             (501, "unknown transfer coding", b"POST {p} HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\n"),
             (505, "HTTP/1.2", b"GET {p} HTTP/1.2\r\nHost: x\r\n\r\n"),

@@ -19,50 +19,35 @@
 #include <stdio.h>
 #include <string.h>
 
-/* clang-format off: the harness is laid out by hand */
-static int t_pass, t_fail; /* checks, over the whole binary */
+/* The harness is laid out by hand. */
+/* clang-format off */
+static int t_pass, t_fail;		/* checks, over the whole binary */
 static int t_cases, t_cases_failed;
-static int t_case_checks, t_case_fails; /* checks made inside some T_RUN */
+static int t_case_checks, t_case_fails;	/* checks made inside some T_RUN */
 
-#define T_CHECK(cond, ...) \
-	do { \
-		if (cond) \
-			t_pass++; \
-		else { \
-			t_fail++; \
-			fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__); \
-			fprintf(stderr, __VA_ARGS__); \
-			fputc('\n', stderr); \
-		} \
-	} while (0)
+#define T_CHECK(cond, ...) do {						\
+	if (cond) t_pass++;						\
+	else {								\
+		t_fail++;						\
+		fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__);	\
+		fprintf(stderr, __VA_ARGS__);				\
+		fputc('\n', stderr);					\
+	}								\
+} while (0)
 
-#define T_TRUE(c) T_CHECK((c), "%s", #c)
-#define T_EQ_INT(a, b) \
-	do { \
-		long long _a = (a), _b = (b); \
-		T_CHECK(_a == _b, "%s == %lld, want %lld", #a, _a, _b); \
-	} while (0)
-#define T_EQ_STR(a, b) \
-	do { \
-		const char *_a = (a), *_b = (b); \
-		T_CHECK(_a &&_b &&strcmp(_a, _b) == 0, \
-		    "%s\n  got:  \"%s\"\n  want: \"%s\"", #a, \
-		    _a ? _a : "(null)", _b ? _b : "(null)"); \
-	} while (0)
-#define T_CONTAINS(hay, needle) \
-	do { \
-		const char *_h = (hay), *_n = (needle); \
-		T_CHECK(_h &&strstr(_h, _n), \
-		    "%s\n  got:  \"%s\"\n  lacks: \"%s\"", #hay, \
-		    _h ? _h : "(null)", _n); \
-	} while (0)
-#define T_LACKS(hay, needle) \
-	do { \
-		const char *_h = (hay), *_n = (needle); \
-		T_CHECK(_h && !strstr(_h, _n), \
-		    "%s\n  got:  \"%s\"\n  has:  \"%s\"", #hay, \
-		    _h ? _h : "(null)", _n); \
-	} while (0)
+#define T_TRUE(c)	T_CHECK((c), "%s", #c)
+#define T_EQ_INT(a, b)	do { long long _a = (a), _b = (b);		\
+	T_CHECK(_a == _b, "%s == %lld, want %lld", #a, _a, _b); } while (0)
+#define T_EQ_STR(a, b)	do { const char *_a = (a), *_b = (b);		\
+	T_CHECK(_a && _b && strcmp(_a, _b) == 0,			\
+	    "%s\n  got:  \"%s\"\n  want: \"%s\"", #a,			\
+	    _a ? _a : "(null)", _b ? _b : "(null)"); } while (0)
+#define T_CONTAINS(hay, needle) do { const char *_h = (hay), *_n = (needle); \
+	T_CHECK(_h && strstr(_h, _n), "%s\n  got:  \"%s\"\n  lacks: \"%s\"", \
+	    #hay, _h ? _h : "(null)", _n); } while (0)
+#define T_LACKS(hay, needle) do { const char *_h = (hay), *_n = (needle); \
+	T_CHECK(_h && !strstr(_h, _n), "%s\n  got:  \"%s\"\n  has:  \"%s\"", \
+	    #hay, _h ? _h : "(null)", _n); } while (0)
 
 /* Ends one case: counts it, and names it when one of its checks failed
  * (the FAIL lines above it say which). */
@@ -77,8 +62,8 @@ t_case_end(const char *name, int pass0, int fail0)
 	t_case_fails += fails;
 	if (fails > 0) {
 		t_cases_failed++;
-		fprintf(stderr, "FAIL case %s: %d of %d checks failed\n", name,
-		    fails, checks);
+		fprintf(stderr, "FAIL case %s: %d of %d checks failed\n",
+		    name, fails, checks);
 	}
 }
 
@@ -86,7 +71,7 @@ t_case_end(const char *name, int pass0, int fail0)
 static inline const char *
 t_num(char *buf, size_t sz, int n)
 {
-	char   d[16];
+	char d[16];
 	size_t len, i, o = 0;
 
 	snprintf(d, sizeof(d), "%d", n < 0 ? 0 : n);
@@ -104,33 +89,32 @@ static inline int
 t_done(const char *name)
 {
 	char a[20], b[20], c[20], d[20];
-	int  loose = t_pass + t_fail - t_case_checks;
-	int  loose_fails = t_fail - t_case_fails;
+	int loose = t_pass + t_fail - t_case_checks;
+	int loose_fails = t_fail - t_case_fails;
 
 	/* The checks made outside any T_RUN, as the case "main". */
 	if (loose > 0) {
 		t_cases++;
 		if (loose_fails > 0) {
 			t_cases_failed++;
-			fprintf(stderr,
-			    "FAIL case main: %d of %d checks failed\n",
+			fprintf(stderr, "FAIL case main: %d of %d checks failed\n",
 			    loose_fails, loose);
 		}
 	}
 	printf("%s: %s cases, %s checks: %s passed, %s failed\n", name,
-	    t_num(a, sizeof(a), t_cases), t_num(b, sizeof(b), t_pass + t_fail),
+	    t_num(a, sizeof(a), t_cases),
+	    t_num(b, sizeof(b), t_pass + t_fail),
 	    t_num(c, sizeof(c), t_cases - t_cases_failed),
 	    t_num(d, sizeof(d), t_cases_failed));
 	return t_cases_failed ? 1 : 0;
 }
 
-#define T_RUN(fn) \
-	do { \
-		int _p0 = t_pass, _f0 = t_fail; \
-		fn(); \
-		t_case_end(#fn, _p0, _f0); \
-	} while (0)
-#define T_DONE(name) return t_done(name)
+#define T_RUN(fn)	do {						\
+	int _p0 = t_pass, _f0 = t_fail;					\
+	fn();								\
+	t_case_end(#fn, _p0, _f0);					\
+} while (0)
+#define T_DONE(name)	return t_done(name)
 
 /* clang-format on */
 #endif

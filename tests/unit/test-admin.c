@@ -16,41 +16,12 @@ static const struct {
 	enum user_role role;
 	const char    *grants; /* one letter per enum acl_action */
 } want[] = {
-	/* clang-format off: one column per action */
+	/* One column per action. */
+	/* clang-format off */
 	/*			  list view new edit live pub del cmt usr set */
-	{ ROLE_ADMIN,
-	    "A"
-	    "A"
-	    "A"
-	    "A"
-	    "A"
-	    "A"
-	    "A"
-	    "A"
-	    "A"
-	    "A" },
-	{ ROLE_EDITOR,
-	    "A"
-	    "A"
-	    "A"
-	    "A"
-	    "A"
-	    "A"
-	    "A"
-	    "A"
-	    "N"
-	    "N" },
-	{ ROLE_AUTHOR,
-	    "N"
-	    "O"
-	    "A"
-	    "O"
-	    "N"
-	    "N"
-	    "O"
-	    "N"
-	    "N"
-	    "N" },
+	{ ROLE_ADMIN,		"A" "A" "A" "A" "A" "A" "A" "A" "A" "A" },
+	{ ROLE_EDITOR,		"A" "A" "A" "A" "A" "A" "A" "A" "N" "N" },
+	{ ROLE_AUTHOR,		"N" "O" "A" "O" "N" "N" "O" "N" "N" "N" },
 	/* clang-format on */
 };
 
