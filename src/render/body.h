@@ -14,25 +14,14 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "util/body-format.h"
+
 struct arena;
 struct buf;
 
 /* The summary made when none is given: the start of the body's plain
  * text, cut at a word to at most this many bytes with its ellipsis. */
 #define SUMMARY_AUTO 280
-
-/* The language of an article's source (its body_md): Markdown as authors
- * write it, or HTML kept from another system, sanitised on the way in. */
-enum body_format {
-	BODY_MARKDOWN = 0,
-	BODY_HTML,
-	BODY_FORMAT__MAX
-};
-
-/* "markdown" | "html", as the database, the API and exports spell it. */
-const char *body_format_name(enum body_format);
-/* Parses "markdown" | "html"; false otherwise. */
-bool body_format_parse(const char *, enum body_format *);
 
 struct html_drops;
 

@@ -22,7 +22,7 @@
 
 /* enum body_format: the language of an article's body_md. The store keeps
  * bodies as render/body.h makes them and never renders one itself. */
-#include "render/body.h"
+#include "util/body-format.h"
 
 struct arena;
 struct buf;
